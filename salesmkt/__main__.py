@@ -1,0 +1,5 @@
+"""Allows ``python -m salesmkt``."""
+
+from salesmkt.cli import main
+
+main()

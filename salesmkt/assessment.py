@@ -1,0 +1,271 @@
+"""The assessment: the one result model that every output format renders.
+
+Vocabulary:
+- *score*: a total on the questionnaire's scale (20–100 for ``alignment``), the sum of
+  item scores after reverse items are recoded; *stage*: the band a score falls in.
+- *group*: a respondent group (sales, marketing…); *compared groups*: the questionnaire's
+  ``compare`` pair, first minus second (positive gap = the first, Sales, rates higher).
+- *overall score*: the mean of the compared groups' mean totals, so each function counts
+  equally whatever its head count; the *pooled mean* weighs every respondent equally.
+- *suppressed*: a group or segment below the anonymity threshold; it shows ``n`` only and
+  every figure is ``None``.
+- *gap fields*: the perception-gap statistics carried by items, dimensions and the total.
+- *advice*: the stay-or-move-up verdict and the recommended actions, filled in by
+  ``recommend``; absent after ``score``.
+
+Everything here is plain data (no numpy), so it round-trips through JSON: ``recommend``,
+``report`` and ``compare`` read back what ``score --format json`` wrote.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 1
+
+Quadrant = Literal["shared_strength", "shared_pain", "split", "mixed"]
+EffectBand = Literal["negligible", "small", "medium", "large"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class QuestionnaireRef(_Model):
+    id: str
+    version: str
+    title: str = ""
+
+
+class Excluded(_Model):
+    """A respondent left out of every figure, and why (never dropped silently)."""
+
+    row: int = Field(description="Row number as a spreadsheet shows it (header = row 1).")
+    respondent: str | None = None
+    group: str | None = None
+    reason: str
+
+
+class DataWarning(_Model):
+    code: str
+    message: str
+    row: int | None = None
+    respondent: str | None = None
+
+
+class Respondents(_Model):
+    total: int = Field(description="Data rows read.")
+    scored: int
+    prorated: int = Field(0, description="Scored respondents with some answers missing.")
+    excluded: list[Excluded] = Field(default_factory=list)
+
+
+class GapFields(_Model):
+    """Perception-gap statistics between the compared groups (first − second)."""
+
+    gap: float | None = None
+    ci: tuple[float, float] | None = Field(None, description="95% bootstrap CI of the gap.")
+    ci_excludes_zero: bool | None = None
+    p_value: float | None = None
+    p_method: str | None = None
+    p_adjusted: float | None = None
+    cliffs_delta: float | None = None
+    effect_size: EffectBand | None = None
+    hedges_g: float | None = None
+    flagged: bool = False
+    direction: str | None = Field(None, description="Group id that rates higher, when flagged.")
+    quadrant: Quadrant | None = None
+    not_estimable: str | None = Field(None, description="Why the statistics are missing.")
+
+
+class ItemResult(GapFields):
+    id: str
+    text: str
+    short: str = ""
+    dimension: str | None = None
+    reverse: bool = False
+    mean: float | None = Field(None, description="Mean of all scored respondents.")
+    means_by_group: dict[str, float | None] = Field(default_factory=dict)
+    n_by_group: dict[str, int] = Field(default_factory=dict)
+
+
+class DimensionResult(GapFields):
+    id: str
+    label: str
+    items: list[str] = Field(default_factory=list)
+    mean: float | None = None
+    means_by_group: dict[str, float | None] = Field(default_factory=dict)
+
+
+class TotalGap(GapFields):
+    welch_t: float | None = None
+    welch_df: float | None = None
+    welch_p: float | None = None
+
+
+class StageRef(_Model):
+    id: str
+    label: str
+
+
+class GroupResult(_Model):
+    id: str
+    label: str
+    n: int
+    suppressed: bool = False
+    mean: float | None = None
+    median: float | None = None
+    sd: float | None = None
+    min: float | None = None
+    max: float | None = None
+    ci: tuple[float, float] | None = None
+    stage: StageRef | None = None
+    dimension_means: dict[str, float | None] = Field(default_factory=dict)
+    item_means: dict[str, float | None] = Field(default_factory=dict)
+
+
+class Overall(_Model):
+    score: float | None = None
+    stage: StageRef | None = None
+    method: Literal["equal-weight", "pooled"] = "equal-weight"
+    pooled_mean: float | None = None
+    ci: tuple[float, float] | None = None
+    note: str | None = None
+
+
+class StageDisagreement(_Model):
+    stages: dict[str, StageRef | None] = Field(default_factory=dict)
+    differs: bool = False
+    headline: str | None = None
+
+
+class Borderline(_Model):
+    who: str = Field(description="'overall' or a group id.")
+    score: float
+    ci: tuple[float, float]
+    edge: float
+    shares: dict[str, float] = Field(description="Share of bootstrap resamples per stage id.")
+    message: str
+
+
+class ItemTotalStat(_Model):
+    item: str
+    item_total_r: float | None = None
+    alpha_if_dropped: float | None = None
+
+
+class ReliabilityResult(_Model):
+    scope: str = Field(description="'pooled' or a group id.")
+    n: int
+    alpha: float | None = None
+    items: list[ItemTotalStat] = Field(default_factory=list)
+    warning: str | None = None
+    not_estimable: str | None = None
+
+
+class AgreementResult(_Model):
+    group: str
+    n: int
+    rwg_j: float | None = None
+    ad_m: float | None = None
+    low_agreement: bool | None = None
+    note: str | None = None
+    not_estimable: str | None = None
+
+
+class SegmentResult(_Model):
+    """Every group figure again, for one value of a ``--by`` column."""
+
+    by: str
+    value: str
+    n: int
+    suppressed: bool = False
+    overall: Overall = Field(default_factory=Overall)
+    groups: list[GroupResult] = Field(default_factory=list)
+
+
+class Evidence(_Model):
+    """One fact that made a rule fire, in words a consultant can defend."""
+
+    kind: str
+    text: str
+
+
+class Action(_Model):
+    rule: str
+    title: str
+    action: str
+    why: str = ""
+    transition: str | None = None
+    owner: str | None = None
+    horizon: str | None = None
+    priority: int = 0
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class StayOrMove(_Model):
+    verdict: Literal["stay", "move_up", "mixed", "unknown", "top"] = "unknown"
+    current_stage: StageRef | None = None
+    next_stage: StageRef | None = None
+    stay_reasons: list[str] = Field(default_factory=list)
+    move_reasons: list[str] = Field(default_factory=list)
+    message: str = ""
+
+
+class Advice(_Model):
+    rules: QuestionnaireRef | None = None
+    stay_or_move: StayOrMove = Field(default_factory=StayOrMove)
+    actions: list[Action] = Field(default_factory=list)
+    missing_inputs: list[str] = Field(default_factory=list)
+
+
+class Settings(_Model):
+    """The options that shaped the figures, so a reader can reproduce them."""
+
+    min_group_size: int = 3
+    max_missing: float = 0.2
+    gap_threshold: float = 1.0
+    adjust: str = "holm"
+    seed: int = 2006
+    n_boot: int = 2000
+    midpoint: float | None = None
+    by: list[str] = Field(default_factory=list)
+
+
+class Assessment(_Model):
+    schema_version: int = SCHEMA_VERSION
+    tool_version: str = ""
+    source_file: str | None = None
+    questionnaire: QuestionnaireRef
+    compare: list[str] = Field(default_factory=list)
+    stages: list[dict[str, object]] = Field(
+        default_factory=list, description="The scoring key: id, label, min, max."
+    )
+    settings: Settings = Field(default_factory=Settings)
+    respondents: Respondents
+    overall: Overall = Field(default_factory=Overall)
+    groups: list[GroupResult] = Field(default_factory=list)
+    dimensions: list[DimensionResult] = Field(default_factory=list)
+    items: list[ItemResult] = Field(default_factory=list)
+    total_gap: TotalGap | None = None
+    stage_disagreement: StageDisagreement | None = None
+    borderline: list[Borderline] = Field(default_factory=list)
+    reliability: list[ReliabilityResult] = Field(default_factory=list)
+    agreement: list[AgreementResult] = Field(default_factory=list)
+    segments: list[SegmentResult] = Field(default_factory=list)
+    suppressed: list[str] = Field(
+        default_factory=list, description="Plain-language notes on what was withheld and why."
+    )
+    warnings: list[DataWarning] = Field(default_factory=list)
+    advice: Advice | None = None
+
+    def group(self, group_id: str) -> GroupResult | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def item(self, item_id: str) -> ItemResult | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def dimension(self, dimension_id: str) -> DimensionResult | None:
+        return next((d for d in self.dimensions if d.id == dimension_id), None)

@@ -1,0 +1,234 @@
+"""The questionnaire model: what a YAML instrument may say, and how to find one.
+
+Vocabulary:
+- *scale*: the answers an item accepts. ``numeric`` scales run from ``min`` to ``max``
+  (1–5 Likert, 0–1 yes/no, 0–2 no/partly/yes) and may name points with ``labels``;
+  ``choice`` scales list named ``options`` (the buying funnel's owners). ``missing`` lists
+  answers that mean "no answer" and are never scored.
+- *group*: a respondent group (sales, marketing…); ``aliases`` are the spellings a
+  responses file may use for it. ``compare`` names the two groups whose perceptions are
+  compared (gap = first − second).
+- *dimension*: a named subset of items, reported as a mean.
+- *stage*: a band of the total score; each runs from its ``min`` to the next one's.
+- *built-in*: a questionnaire shipped with the package, addressed by its ``id``.
+
+The pydantic model checks shapes and types only; the meaning (unique ids, bands that
+tile the range…) is checked by :mod:`salesmkt.checks`, which can report every problem
+with its line instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChoiceOption(_Strict):
+    id: Slug
+    label: Text
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Scale(_Strict):
+    type: Literal["numeric", "choice"] = "numeric"
+    min: int | None = None
+    max: int | None = None
+    labels: dict[int, Text] = Field(default_factory=dict)
+    options: list[ChoiceOption] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+
+    @property
+    def points(self) -> list[int]:
+        if self.min is None or self.max is None:
+            return []
+        return list(range(self.min, self.max + 1))
+
+    @property
+    def midpoint(self) -> float:
+        assert self.min is not None and self.max is not None
+        return (self.min + self.max) / 2
+
+    def label(self, value: int) -> str:
+        return self.labels.get(value, str(value))
+
+
+class Group(_Strict):
+    id: Slug
+    label: Text
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Dimension(_Strict):
+    id: Slug
+    label: Text
+    description: str = ""
+
+
+class Item(_Strict):
+    id: Slug
+    text: Text
+    short: str = ""
+    help: str = ""
+    dimension: str | None = None
+    reverse: bool = False
+    stage: str | None = None
+    argues: Literal["stay", "move_up"] | None = None
+    owner: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.short or self.text
+
+
+class Stage(_Strict):
+    id: Slug
+    label: Text
+    min: float
+    max: float | None = None
+    description: str = ""
+
+
+class Questionnaire(_Strict):
+    """One instrument, exactly as its YAML file describes it."""
+
+    id: Slug
+    version: Annotated[str, Field(min_length=1, max_length=32)]
+    title: Text
+    description: str = ""
+    source: str = ""
+    instructions: str = ""
+    scale: Scale
+    groups: list[Group] = Field(default_factory=list)
+    compare: list[str] = Field(default_factory=list)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    items: list[Item] = Field(min_length=1)
+    stages: list[Stage] = Field(default_factory=list)
+
+    # -- derived views (the checks guarantee they are consistent) -------------------
+    @property
+    def item_ids(self) -> list[str]:
+        return [i.id for i in self.items]
+
+    def item(self, item_id: str) -> Item:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def group(self, group_id: str) -> Group:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
+
+    def dimension(self, dimension_id: str) -> Dimension:
+        for d in self.dimensions:
+            if d.id == dimension_id:
+                return d
+        raise KeyError(dimension_id)
+
+    def items_in(self, dimension_id: str) -> list[Item]:
+        return [i for i in self.items if i.dimension == dimension_id]
+
+    @property
+    def total_range(self) -> tuple[float, float]:
+        """The lowest and highest possible total (sum of all items)."""
+        assert self.scale.min is not None and self.scale.max is not None
+        n = len(self.items)
+        return (n * self.scale.min, n * self.scale.max)
+
+    def stage_for(self, total: float) -> Stage | None:
+        """The stage whose band holds ``total`` (bands are half-open, the last closed)."""
+        found: Stage | None = None
+        for stage in sorted(self.stages, key=lambda s: s.min):
+            if total >= stage.min:
+                found = stage
+        return found
+
+    @property
+    def stage_edges(self) -> list[float]:
+        """Band edges: each stage's min, then the highest possible total."""
+        lo_hi = self.total_range
+        return [s.min for s in sorted(self.stages, key=lambda s: s.min)] + [lo_hi[1]]
+
+    def group_lookup(self) -> dict[str, str]:
+        """Normalised spelling → group id, from ids, labels and aliases."""
+        table: dict[str, str] = {}
+        for g in self.groups:
+            for spelling in (g.id, g.label, *g.aliases):
+                table.setdefault(normalise(spelling), g.id)
+        return table
+
+
+def normalise(text: str) -> str:
+    """Fold case, Unicode forms and every kind of space, so 'Sales\u00a0 ' == 'sales'."""
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return re.sub(r"\s+", " ", folded).strip()
+
+
+# -- finding questionnaires ---------------------------------------------------------
+
+BUILTIN_KIND = Literal["questionnaires", "rules"]
+
+
+def builtin_dir(kind: BUILTIN_KIND = "questionnaires") -> Path:
+    """Where the shipped definition files are.
+
+    An installed wheel carries them in ``salesmkt/_builtin/``; a source checkout (or an
+    editable install) has them at the repository's top level.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "_builtin" / kind
+    if packaged.is_dir():
+        return packaged
+    return here.parent / kind
+
+
+def builtin_paths(kind: BUILTIN_KIND = "questionnaires") -> list[Path]:
+    base = builtin_dir(kind)
+    return sorted(base.glob("*.yaml")) if base.is_dir() else []
+
+
+def looks_like_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
+
+
+def resolve(ref: str, kind: BUILTIN_KIND = "questionnaires") -> Path:
+    """Turn an id or a path into a file path (raising NotFoundError with the choices)."""
+    from salesmkt.errors import NotFoundError
+
+    if looks_like_path(ref) or Path(ref).is_file():
+        path = Path(ref)
+        if not path.is_file():
+            raise NotFoundError(f"{ref}: no such file")
+        return path
+    for path in builtin_paths(kind):
+        if path.stem == ref:
+            return path
+    known = ", ".join(p.stem for p in builtin_paths(kind)) or "none"
+    raise NotFoundError(f"unknown {kind[:-1]} {ref!r}; built-in ones are: {known}")
+
+
+def load(ref: str | Path) -> Questionnaire:
+    """Load and fully check a questionnaire by id or path; raise on any error."""
+    from salesmkt.checks import check_file
+    from salesmkt.errors import InvalidFileError
+
+    path = resolve(str(ref)) if not isinstance(ref, Path) else ref
+    report = check_file(path, kind="questionnaire")
+    errors = [d for d in report.diagnostics if d.level == "error"]
+    if errors or report.model is None:
+        raise InvalidFileError(str(path), list(errors))
+    assert isinstance(report.model, Questionnaire)
+    return report.model
