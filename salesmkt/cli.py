@@ -225,6 +225,19 @@ def questionnaires_show(
         _console().print(Markdown(text))
 
 
+# -- score / gaps (responses in, assessment out) ------------------------------------
+# (score and gaps commands go here)
+
+# -- recommend (rules) ---------------------------------------------------------------
+# (recommend command goes here)
+
+# -- report (HTML / Markdown workshop report) -----------------------------------------
+# (report command goes here)
+
+# -- workshop workflow: template / take / compare -------------------------------------
+# (template, take and compare commands go here)
+
+
 def _console() -> Any:
     from rich.console import Console
 
