@@ -1,0 +1,80 @@
+"""Writing output files safely.
+
+Vocabulary: an *output* is a file the tool creates (JSON, CSV, Markdown, HTML…); an
+*input* is a file the command read (responses, questionnaire, mapping). Outputs are
+written *atomically*: the data goes to a temporary file in the same directory, which
+then replaces the target in one ``os.replace`` step, so a reader (or a crash) never
+sees a half-written file. An output that resolves to one of the inputs is refused, so a
+typo like ``-o responses.csv`` can never destroy the survey data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from salesmkt.errors import OutputError
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def check_output(path: Path, *, inputs: Sequence[Path] = (), force: bool = True) -> None:
+    """Raise :class:`OutputError` if writing ``path`` would hit an input or is not allowed."""
+    for source in inputs:
+        if _same_file(Path(path), Path(source)):
+            raise OutputError(f"{path}: refusing to overwrite the input file {source}")
+    if Path(path).is_dir():
+        raise OutputError(f"{path}: is a directory, expected a file name")
+    if not force and Path(path).exists():
+        raise OutputError(f"{path}: already exists (use --force to overwrite)")
+
+
+def write_atomic(
+    path: Path, data: str | bytes, *, inputs: Sequence[Path] = (), force: bool = True
+) -> None:
+    """Write ``data`` to ``path`` atomically (text is UTF-8).
+
+    Refuses (``OutputError``) when ``path`` is one of ``inputs`` or, with
+    ``force=False``, when it already exists. The file keeps the permissions a newly
+    created file would get (``mkstemp`` creates it 0600, which would surprise a user).
+    """
+    path = Path(path)
+    check_output(path, inputs=inputs, force=force)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"{path}: the folder {directory} does not exist")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        if not force and path.exists():  # created meanwhile: still refuse
+            raise OutputError(f"{path}: already exists (use --force to overwrite)")
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
