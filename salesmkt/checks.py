@@ -9,6 +9,8 @@ document path; :func:`check_file` turns them into located
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,10 +67,8 @@ def _ensure_kinds() -> None:
     # Rules register themselves on import; importing here keeps the registry complete
     # without making the questionnaire model depend on the rules module.
     if "rules" not in KINDS:
-        try:
-            import salesmkt.rules  # noqa: F401
-        except ImportError:  # pragma: no cover - rules module not built yet
-            pass
+        with contextlib.suppress(ImportError):
+            import salesmkt.rules  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
 
 def detect_kind(data: Any) -> str | None:
@@ -81,12 +81,20 @@ def detect_kind(data: Any) -> str | None:
     return None
 
 
+def _dotted(loc: PathT) -> str:
+    """items[1].weight, the way a reader would point at it."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
 def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for err in exc.errors():
         loc: PathT = tuple(err["loc"])
         kind = err["type"]
-        where = ".".join(str(p) for p in loc) or "(top level)"
+        where = _dotted(loc)
         if kind == "extra_forbidden":
             code, msg, key = "schema-unknown-field", f"unknown field {loc[-1]!r} at {where}", True
         elif kind == "missing":
@@ -95,7 +103,10 @@ def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagno
         else:
             value = err.get("input")
             shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-            code, msg, key = "schema-invalid", f"{where}: {err['msg']} (got {shown})", False
+            msg = f"{where}: {err['msg']} (got {shown})"
+            if err["type"] == "string_type" and isinstance(value, int | float | bool):
+                msg += "; put the value in quotes to keep it as text"
+            code, key = "schema-invalid", False
         line, col = located.position(loc, key=key)
         out.append(Diagnostic(file=located.path, line=line, column=col, code=code, message=msg))
     return out
@@ -211,9 +222,13 @@ def _check_scale(q: Questionnaire) -> list[Problem]:
         if s.min is None or s.max is None:
             return [Problem(("scale",), "scale-range", "a numeric scale needs both min and max")]
         if s.min >= s.max:
-            p.append(Problem(("scale", "max"), "scale-range", f"max ({s.max}) must exceed min ({s.min})"))
+            p.append(
+                Problem(("scale", "max"), "scale-range", f"max ({s.max}) must exceed min ({s.min})")
+            )
         if s.max - s.min > 100:
-            p.append(Problem(("scale", "max"), "scale-range", "a scale may have at most 101 points"))
+            p.append(
+                Problem(("scale", "max"), "scale-range", "a scale may have at most 101 points")
+            )
         for value, text in s.labels.items():
             if not s.min <= value <= s.max:
                 p.append(
@@ -225,23 +240,39 @@ def _check_scale(q: Questionnaire) -> list[Problem]:
                 )
             spellings.append((text, str(value)))
         if s.options:
-            p.append(Problem(("scale", "options"), "scale-invalid", "options belong to a choice scale"))
+            p.append(
+                Problem(("scale", "options"), "scale-invalid", "options belong to a choice scale")
+            )
     else:
         if s.min is not None or s.max is not None or s.labels:
             p.append(
-                Problem(("scale", "type"), "scale-invalid", "a choice scale takes options, not min/max/labels")
+                Problem(
+                    ("scale", "type"),
+                    "scale-invalid",
+                    "a choice scale takes options, not min/max/labels",
+                )
             )
         if len(s.options) < 2:
-            p.append(Problem(("scale", "options"), "scale-invalid", "a choice scale needs at least two options"))
+            p.append(
+                Problem(
+                    ("scale", "options"),
+                    "scale-invalid",
+                    "a choice scale needs at least two options",
+                )
+            )
         for o in s.options:
             spellings += [(a, o.id) for a in (o.id, o.label, *o.aliases)]
-    for text, value in spellings:
-        key = normalise(text)
-        if key in meaning and meaning[key] != value:
+    for spelling, meant in spellings:
+        key = normalise(spelling)
+        if key in meaning and meaning[key] != meant:
             p.append(
-                Problem(("scale",), "duplicate-label", f"answer {text!r} would mean both {meaning[key]} and {value}")
+                Problem(
+                    ("scale",),
+                    "duplicate-label",
+                    f"answer {spelling!r} would mean both {meaning[key]} and {meant}",
+                )
             )
-        meaning.setdefault(key, value)
+        meaning.setdefault(key, meant)
     for i, m in enumerate(s.missing):
         if normalise(m) in meaning:
             p.append(
@@ -277,10 +308,14 @@ def _check_items(q: Questionnaire) -> list[Problem]:
                 )
         elif dims:
             p.append(
-                Problem(base, "item-without-dimension", f"item {item.id!r} has no dimension", "warning")
+                Problem(
+                    base, "item-without-dimension", f"item {item.id!r} has no dimension", "warning"
+                )
             )
         if item.reverse and q.scale.type == "choice":
-            p.append(Problem((*base, "reverse"), "scale-invalid", "a choice item cannot be reversed"))
+            p.append(
+                Problem((*base, "reverse"), "scale-invalid", "a choice item cannot be reversed")
+            )
         if item.stage is not None and item.stage not in stages:
             p.append(
                 Problem(
@@ -312,7 +347,12 @@ def _check_items(q: Questionnaire) -> list[Problem]:
     for j, d in enumerate(q.dimensions):
         if used_dims[d.id] == 0:
             p.append(
-                Problem(("dimensions", j), "empty-dimension", f"dimension {d.id!r} has no items", "warning")
+                Problem(
+                    ("dimensions", j),
+                    "empty-dimension",
+                    f"dimension {d.id!r} has no items",
+                    "warning",
+                )
             )
     return p
 
@@ -321,7 +361,10 @@ def _check_groups(q: Questionnaire) -> list[Problem]:
     p: list[Problem] = []
     owner: dict[str, str] = {}
     for i, g in enumerate(q.groups):
-        spellings = [(g.id, ("groups", i, "id")), (g.label, ("groups", i, "label"))]
+        spellings: list[tuple[str, PathT]] = [
+            (g.id, ("groups", i, "id")),
+            (g.label, ("groups", i, "label")),
+        ]
         spellings += [(a, ("groups", i, "aliases", j)) for j, a in enumerate(g.aliases)]
         for spelling, path in spellings:
             key = normalise(spelling)
@@ -337,7 +380,9 @@ def _check_groups(q: Questionnaire) -> list[Problem]:
     ids = {g.id for g in q.groups}
     if q.compare:
         if len(q.compare) != 2 or q.compare[0] == q.compare[1]:
-            p.append(Problem(("compare",), "compare-count", "compare must name two different groups"))
+            p.append(
+                Problem(("compare",), "compare-count", "compare must name two different groups")
+            )
         for j, gid in enumerate(q.compare):
             if gid not in ids:
                 known = ", ".join(sorted(ids)) or "none declared"
@@ -359,7 +404,7 @@ def _check_stages(q: Questionnaire) -> list[Problem]:
     lo, hi = q.total_range
     p: list[Problem] = []
     stages = list(enumerate(q.stages))
-    for (i, prev), (j, cur) in zip(stages, stages[1:], strict=False):
+    for (i, prev), (j, cur) in itertools.pairwise(stages):
         if cur.min == prev.min:
             p.append(
                 Problem(
@@ -383,7 +428,8 @@ def _check_stages(q: Questionnaire) -> list[Problem]:
                     Problem(
                         ("stages", i, "max"),
                         "stage-overlap",
-                        f"stage {prev.id!r} runs to {prev.max:g} but {cur.id!r} starts at {cur.min:g}",
+                        f"stage {prev.id!r} runs to {prev.max:g} "
+                        f"but {cur.id!r} starts at {cur.min:g}",
                     )
                 )
             elif cur.min - prev.max > 1:
@@ -400,7 +446,8 @@ def _check_stages(q: Questionnaire) -> list[Problem]:
                 Problem(
                     ("stages", j, "min"),
                     "stage-out-of-range",
-                    f"stage {s.id!r} starts at {s.min:g}, outside the possible totals {lo:g}–{hi:g}",
+                    f"stage {s.id!r} starts at {s.min:g}, "
+                    f"outside the possible totals {lo:g}–{hi:g}",
                 )
             )
         if s.max is not None and (s.max < s.min or s.max > hi):

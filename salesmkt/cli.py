@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
@@ -84,7 +84,9 @@ def _version(value: bool) -> None:
 def _root(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
     ] = False,
     debug: Annotated[
         bool, typer.Option("--debug", help="Show the full traceback when something fails.")
@@ -100,7 +102,7 @@ def _root(
 # -- validate / schema / questionnaires ----------------------------------------------
 
 
-class DiagFormat(str, Enum):
+class DiagFormat(StrEnum):
     auto = "auto"
     text = "text"
     json = "json"
@@ -122,7 +124,9 @@ def _expand(paths: list[Path]) -> list[Path]:
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help="Questionnaire or rules files, or folders of them. Default: the built-in ones."),
+        typer.Argument(
+            help="Questionnaire or rules files, or folders of them. Default: the built-in ones."
+        ),
     ] = None,
     fmt: Annotated[
         DiagFormat, typer.Option("--format", "-f", help="text, json, github annotations, or auto.")
@@ -143,7 +147,7 @@ def validate(
         raise SalesmktError("no YAML files to validate")
     reports = [check_file(f) for f in files]
     diags = [d for r in reports for d in r.diagnostics]
-    chosen = resolve_format(fmt.value)  # type: ignore[arg-type]
+    chosen = resolve_format(fmt.value)
     if chosen == "json" or diags:
         typer.echo(render(diags, chosen))
     errors = sum(d.level == "error" for d in diags)
@@ -158,7 +162,7 @@ def validate(
         raise typer.Exit(1)
 
 
-class SchemaKind(str, Enum):
+class SchemaKind(StrEnum):
     questionnaire = "questionnaire"
     rules = "rules"
 
@@ -166,7 +170,9 @@ class SchemaKind(str, Enum):
 @app.command()
 @_boundary
 def schema(
-    kind: Annotated[SchemaKind, typer.Argument(help="Which file format.")] = SchemaKind.questionnaire,
+    kind: Annotated[
+        SchemaKind, typer.Argument(help="Which file format.")
+    ] = SchemaKind.questionnaire,
 ) -> None:
     """Print the JSON Schema of a file format, for editors and other tools."""
     import json
@@ -195,12 +201,16 @@ def questionnaires_list(ctx: typer.Context) -> None:
     for path in qmod.builtin_paths():
         q = qmod.load(path)
         s = q.scale
-        scale = f"{s.min}–{s.max}" if s.type == "numeric" else "choice: " + "/".join(o.id for o in s.options)
+        scale = (
+            f"{s.min}–{s.max}"
+            if s.type == "numeric"
+            else "choice: " + "/".join(o.id for o in s.options)
+        )
         table.add_row(q.id, q.version, q.title, str(len(q.items)), scale)
     _console().print(table)
 
 
-class ShowFormat(str, Enum):
+class ShowFormat(StrEnum):
     text = "text"
     markdown = "markdown"
 

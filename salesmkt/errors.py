@@ -57,7 +57,11 @@ class InvalidFileError(SalesmktError):
     def __init__(self, path: str, diagnostics: list[object]) -> None:
         count = len(diagnostics)
         first = str(diagnostics[0]) if diagnostics else ""
-        more = f" (and {count - 1} more problem(s); run 'salesmkt validate {path}')" if count > 1 else ""
+        more = (
+            f" (and {count - 1} more problem(s); run 'salesmkt validate {path}')"
+            if count > 1
+            else ""
+        )
         super().__init__(f"{first}{more}")
         self.path = path
         self.diagnostics = diagnostics

@@ -33,6 +33,7 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)$")
+_PLAIN = "tag:salesmkt,2026:plain"
 _ALLOWED_TAGS = {
     None,
     "!",
@@ -72,7 +73,7 @@ class _StrictLoader(yaml.SafeLoader):
     """A SafeLoader whose composer refuses anchors, aliases and foreign tags."""
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         mark = event.start_mark
         if isinstance(event, AliasEvent):
             raise _Refused("yaml-alias", "aliases (*name) are not allowed", mark)
@@ -81,7 +82,14 @@ class _StrictLoader(yaml.SafeLoader):
                 raise _Refused("yaml-anchor", "anchors (&name) are not allowed", mark)
             if event.tag not in _ALLOWED_TAGS:
                 raise _Refused("yaml-tag", f"tag {event.tag!r} is not allowed", mark)
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # Plain (unquoted, untagged) scalars get our own marker so _scalar applies the
+        # YAML 1.2 rules; PyYAML's resolver would apply YAML 1.1's.
+        if kind is ScalarNode and implicit[0]:
+            return _PLAIN
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
 class _Refused(Exception):
@@ -99,9 +107,7 @@ def _pos(mark: Any) -> tuple[int, int]:
 def _scalar(node: ScalarNode) -> Any:
     value: str = node.value
     tag = node.tag
-    if node.style is not None and node.style != "":  # quoted or block scalar: always text
-        return value
-    if tag == "tag:yaml.org,2002:str":
+    if tag == "tag:yaml.org,2002:str":  # quoted, block or !!str: text as written
         return value
     if _NULL.match(value):
         return None
@@ -128,7 +134,9 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
         except FileNotFoundError:
             raise YamlError("file not found", path=name, code="file-not-found") from None
         except OSError as exc:
-            raise YamlError(f"cannot read: {exc.strerror}", path=name, code="file-unreadable") from None
+            raise YamlError(
+                f"cannot read: {exc.strerror}", path=name, code="file-unreadable"
+            ) from None
         if size > MAX_BYTES:
             raise YamlError(
                 f"file is {size:,} bytes; definition files are limited to {MAX_BYTES:,}",

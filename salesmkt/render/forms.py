@@ -19,7 +19,12 @@ def scale_legend(q: Questionnaire) -> list[str]:
 
 
 def questionnaire_markdown(q: Questionnaire) -> str:
-    lines = [f"# {md_escape(q.title)}", "", f"*{md_escape(q.id)} version {md_escape(q.version)}*", ""]
+    lines = [
+        f"# {md_escape(q.title)}",
+        "",
+        f"*{md_escape(q.id)} version {md_escape(q.version)}*",
+        "",
+    ]
     if q.description:
         lines += [md_escape(q.description), ""]
     if q.instructions:
