@@ -1,0 +1,464 @@
+"""Charts for the workshop report, drawn with matplotlib from the assessment alone.
+
+Vocabulary:
+- *chart*: one figure, kept as a standalone SVG document (for ``--charts DIR`` and slides)
+  and, on request, PNG bytes. :meth:`Chart.inline_svg` is the same drawing made fit to sit
+  inside an HTML page: no XML prolog or DOCTYPE, no comments or metadata, no namespace
+  URLs, and element ids prefixed with the chart's name so two charts on one page never
+  share an id.
+- *gap chart*: one diverging horizontal bar per item, first compared group minus second,
+  sorted by gap and coloured by quadrant, with the flag threshold as dashed lines.
+- *band chart*: each group's score, and the overall score, on the total scale with the
+  stage bands shaded.
+- *dimension profile*: the two compared groups' mean per dimension, as a dot plot.
+
+matplotlib is imported inside the functions (``salesmkt --help`` must stay fast) and is
+driven through :class:`matplotlib.figure.Figure` only, never ``pyplot``, so no GUI
+backend and no global figure state are involved. Text is drawn as paths
+(``svg.fonttype = 'path'``): the SVG then looks the same on every machine and needs no
+font, which is what a self-contained report needs. Every label comes from the model;
+``$`` is escaped so matplotlib never reads a label as mathtext.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
+
+from salesmkt.assessment import Assessment, GroupResult
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+QUADRANT_COLOURS: dict[str, str] = {
+    "shared_strength": "#009E73",
+    "shared_pain": "#D55E00",
+    "split": "#0072B2",
+    "mixed": "#999999",
+}
+QUADRANT_LABELS: dict[str, str] = {
+    "shared_strength": "Shared strength",
+    "shared_pain": "Shared pain",
+    "split": "Split view",
+    "mixed": "Mixed",
+}
+_NO_QUADRANT = "#BBBBBB"
+GROUP_COLOURS = ["#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#009E73", "#F0E442"]
+BAND_COLOURS = ["#F4D9D0", "#F7EBCB", "#DCEBD9", "#CFE3F1", "#E3DDF0", "#EEEEEE"]
+INK = "#222222"
+MUTED = "#666666"
+
+_RC: dict[str, Any] = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "salesmkt",  # fixed ids: the same assessment gives the same SVG
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.edgecolor": "#BBBBBB",
+    "axes.labelcolor": INK,
+    "xtick.color": MUTED,
+    "ytick.color": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "text.usetex": False,
+}
+
+
+@dataclass
+class Chart:
+    """One rendered chart: its file name stem, a caption, and the drawing."""
+
+    name: str
+    title: str
+    svg: str
+    png: bytes | None = None
+    description: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def inline_svg(self) -> str:
+        """The SVG made safe and unique for inlining in an HTML page."""
+        return inline_svg(self.svg, prefix=self.name, label=self.title)
+
+
+def mpl_text(text: object) -> str:
+    """A label as matplotlib must see it: ``$`` escaped so no mathtext is triggered."""
+    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+
+
+_PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
+_METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
+_XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+_ID = re.compile(r'\bid="([^"]+)"')
+# Anything that could run or fetch: never produced by matplotlib, refused if it ever is.
+_ACTIVE = re.compile(r'<script|<foreignObject|\son\w+\s*=|href="(?!#)', re.IGNORECASE)
+
+
+def inline_svg(svg: str, *, prefix: str, label: str = "") -> str:
+    """Strip what an inline SVG must not carry and make its ids unique to ``prefix``.
+
+    The HTML parser puts ``<svg>`` in the SVG namespace by itself, so the ``xmlns``
+    declarations (URLs) are dropped, and ``xlink:href`` becomes SVG 2's plain ``href``.
+    """
+    out = _PROLOG.sub("", svg)
+    out = _COMMENT.sub("", out)
+    out = _METADATA.sub("", out)
+    out = _XMLNS.sub("", out)
+    out = out.replace("xlink:href=", "href=")
+    ids = set(_ID.findall(out))
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", prefix)
+
+    def rename(match: re.Match[str]) -> str:
+        return f"{safe}-{match.group(1)}"
+
+    if ids:
+        pattern = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+        out = re.sub(rf'(?<=id=")({pattern})(?=")', rename, out)
+        out = re.sub(rf'(?<=href="#)({pattern})(?=")', rename, out)
+        out = re.sub(rf"(?<=url\(#)({pattern})(?=\))", rename, out)
+    if _ACTIVE.search(out):
+        raise ValueError(f"chart {prefix!r}: unexpected active content in the SVG")
+    from html import escape
+
+    attrs = f' role="img" aria-label="{escape(label, quote=True)}"' if label else ""
+    out = out.replace("<svg", f'<svg class="chart-svg"{attrs}', 1)
+    return out.strip()
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    import matplotlib
+
+    with matplotlib.rc_context(cast(Any, _RC)):
+        yield
+
+
+def _render(fig: Figure, *, png: bool, dpi: int = 200) -> tuple[str, bytes | None]:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    png_bytes: bytes | None = None
+    if png:
+        raw = io.BytesIO()
+        fig.savefig(raw, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+        png_bytes = raw.getvalue()
+    return _COMMENT.sub("", buf.getvalue()), png_bytes
+
+
+def _group_label(assessment: Assessment, group_id: str) -> str:
+    group = assessment.group(group_id)
+    return group.label if group is not None else group_id
+
+
+def _stage_bands(assessment: Assessment) -> list[tuple[float, float, str]]:
+    """(low, high, label) per stage; each band runs to the next stage's minimum."""
+    rows: list[tuple[float, float | None, str]] = []
+    for stage in assessment.stages:
+        low = stage.get("min")
+        high = stage.get("max")
+        if not isinstance(low, int | float):
+            continue
+        rows.append(
+            (
+                float(low),
+                float(high) if isinstance(high, int | float) else None,
+                str(stage.get("label", stage.get("id", ""))),
+            )
+        )
+    rows.sort(key=lambda r: r[0])
+    bands: list[tuple[float, float, str]] = []
+    for index, (low, high, label) in enumerate(rows):
+        nxt = rows[index + 1][0] if index + 1 < len(rows) else None
+        top = nxt if nxt is not None else (high if high is not None else low)
+        bands.append((low, top, label))
+    return bands
+
+
+# -- the perception-gap chart --------------------------------------------------------
+
+
+def gap_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
+    """Diverging bars of the item gaps; ``None`` when no item gap could be computed."""
+    if len(assessment.compare) < 2:
+        return None
+    items = [i for i in assessment.items if i.gap is not None]
+    if not items:
+        return None
+    items.sort(key=lambda i: (i.gap or 0.0, i.id))  # ascending: largest ends on top
+    first = _group_label(assessment, assessment.compare[0])
+    second = _group_label(assessment, assessment.compare[1])
+    threshold = assessment.settings.gap_threshold
+    with _style():
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Patch
+
+        height = 1.6 + 0.3 * len(items)
+        fig = Figure(figsize=(7.6, height), layout="constrained")
+        ax = fig.add_subplot()
+        ys = list(range(len(items)))
+        gaps = [float(i.gap or 0.0) for i in items]
+        colours = [QUADRANT_COLOURS.get(i.quadrant or "", _NO_QUADRANT) for i in items]
+        alphas = [1.0 if i.flagged else 0.55 for i in items]
+        for y, gap, colour, alpha in zip(ys, gaps, colours, alphas, strict=True):
+            ax.barh(y, gap, color=colour, alpha=alpha, height=0.7, zorder=2)
+        for y, item in zip(ys, items, strict=True):
+            if item.ci is not None:
+                ax.plot(list(item.ci), [y, y], color=INK, linewidth=0.8, zorder=3)
+        ends = []
+        for item in items:
+            lo, hi = item.ci if item.ci is not None else (item.gap or 0.0, item.gap or 0.0)
+            gap = item.gap or 0.0
+            ends.append(max(gap, hi) if gap >= 0 else min(gap, lo))
+        span = max([abs(e) for e in ends] + [threshold * 1.25]) * 1.22
+        for y, gap, end in zip(ys, gaps, ends, strict=True):
+            ax.text(
+                end + (0.025 * span if gap >= 0 else -0.025 * span),
+                y,
+                f"{gap:+.1f}".replace("-", "\u2212"),
+                ha="left" if gap >= 0 else "right",
+                va="center",
+                fontsize=7.5,
+                color=MUTED,
+                zorder=4,
+            )
+        for x in (-threshold, threshold):
+            ax.axvline(x, color="#777777", linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
+        ax.text(
+            threshold,
+            -0.65,
+            f" flag at ±{threshold:g}",
+            ha="left",
+            va="bottom",
+            fontsize=7,
+            color=MUTED,
+        )
+        ax.axvline(0, color=INK, linewidth=0.9, zorder=3)
+        ax.set_xlim(-span, span)
+        ax.set_ylim(-0.7, len(items) - 0.3)
+        labels = [
+            mpl_text(f"{i.id}  {i.short or i.text[:40]}") + ("  \u25cf" if i.flagged else "")
+            for i in items
+        ]
+        ax.set_yticks(ys, labels)
+        ax.tick_params(axis="y", length=0)
+        ax.grid(axis="x", color="#EEEEEE", zorder=0)
+        ax.set_xlabel(
+            mpl_text(f"Gap in scale points: {first} mean − {second} mean"),
+            labelpad=6,
+        )
+        ax.text(
+            0.0,
+            1.0,
+            mpl_text(f"\u2190 {second} rates higher"),
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=8,
+            color=MUTED,
+        )
+        ax.text(
+            1.0,
+            1.0,
+            mpl_text(f"{first} rates higher \u2192"),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=MUTED,
+        )
+        present = [q for q in QUADRANT_COLOURS if any(i.quadrant == q for i in items)]
+        handles = [Patch(color=QUADRANT_COLOURS[q], label=QUADRANT_LABELS[q]) for q in present]
+        if handles:
+            fig.legend(
+                handles=handles, loc="outside lower center", ncol=len(handles), frameon=False
+            )
+        svg, png_bytes = _render(fig, png=png)
+    missing = [i.id for i in assessment.items if i.gap is None]
+    notes = [f"Not estimable, so not shown: {', '.join(missing)}."] if missing else []
+    return Chart(
+        name="gap-chart",
+        title=f"Perception gaps per item: {first} minus {second}",
+        svg=svg,
+        png=png_bytes,
+        description=(
+            f"Bars to the right: {first} rates the statement higher; to the left: {second} "
+            f"does. Dashed lines mark the ±{threshold:g}-point flag threshold; thin black "
+            "lines are 95% confidence intervals; ● marks a flagged gap."
+        ),
+        notes=notes,
+    )
+
+
+# -- the band chart ------------------------------------------------------------------
+
+
+def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
+    """Each group's score and the overall score against the shaded stage bands."""
+    bands = _stage_bands(assessment)
+    if not bands:
+        return None
+    lo, hi = bands[0][0], bands[-1][1]
+    rows: list[tuple[str, float | None, tuple[float, float] | None, str]] = []
+    rows.append(
+        ("Overall", assessment.overall.score, assessment.overall.ci, INK),
+    )
+    for index, group in enumerate(assessment.groups):
+        rows.append(_band_row(group, GROUP_COLOURS[index % len(GROUP_COLOURS)]))
+    rows.reverse()  # overall at the top
+    with _style():
+        from matplotlib.figure import Figure
+
+        height = 1.3 + 0.42 * len(rows)
+        fig = Figure(figsize=(7.6, height), layout="constrained")
+        ax = fig.add_subplot()
+        for index, (low, high, label) in enumerate(bands):
+            ax.axvspan(low, high, color=BAND_COLOURS[index % len(BAND_COLOURS)], zorder=0)
+            ax.text(
+                (low + high) / 2,
+                len(rows) - 0.35,
+                mpl_text(label),
+                ha="center",
+                va="bottom",
+                fontsize=8.5,
+                color=INK,
+                fontweight="bold",
+            )
+        for y, (label, score, ci, colour) in enumerate(rows):
+            if score is None:
+                ax.text(
+                    lo + (hi - lo) * 0.01,
+                    y,
+                    "figures withheld (group too small)",
+                    va="center",
+                    fontsize=8,
+                    color=MUTED,
+                    style="italic",
+                )
+                continue
+            if ci is not None:
+                ax.plot(list(ci), [y, y], color=colour, linewidth=2.0, alpha=0.6, zorder=2)
+            marker = "D" if label == "Overall" else "o"
+            ax.plot([score], [y], marker=marker, color=colour, markersize=8, zorder=3)
+            ax.text(
+                score,
+                y + 0.22,
+                f"{score:.1f}",
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                color=INK,
+                zorder=4,
+            )
+        ax.set_yticks(list(range(len(rows))), [mpl_text(r[0]) for r in rows])
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(-0.6, len(rows) + 0.1)
+        ax.set_xticks([b[0] for b in bands] + [hi])
+        ax.set_xlabel("Total score (the stage bands of the scoring key)")
+        ax.spines["left"].set_visible(False)
+        svg, png_bytes = _render(fig, png=png)
+    return Chart(
+        name="band-chart",
+        title="Scores on the stage scale",
+        svg=svg,
+        png=png_bytes,
+        description=(
+            "Each dot is a group's mean total, the diamond the overall score; the line "
+            "through it is its 95% confidence interval. Shading shows the stage bands."
+        ),
+    )
+
+
+def _band_row(
+    group: GroupResult, colour: str
+) -> tuple[str, float | None, tuple[float, float] | None, str]:
+    label = f"{group.label} (n = {group.n})"
+    if group.suppressed:
+        return (label, None, None, colour)
+    return (label, group.mean, group.ci, colour)
+
+
+# -- the dimension profile -----------------------------------------------------------
+
+
+def dimension_profile(
+    assessment: Assessment, *, png: bool = False, scale: Sequence[float] | None = None
+) -> Chart | None:
+    """The compared groups' dimension means as a dot plot (one row per dimension)."""
+    groups = [assessment.group(g) for g in assessment.compare[:2]]
+    shown = [g for g in groups if g is not None and not g.suppressed]
+    dims = assessment.dimensions
+    if not shown or not dims:
+        return None
+    values = [v for g in shown for d in dims if (v := g.dimension_means.get(d.id)) is not None]
+    if not values:
+        return None
+    lo, hi = (scale[0], scale[1]) if scale else (min(1.0, min(values)), max(5.0, max(values)))
+    with _style():
+        from matplotlib.figure import Figure
+
+        height = 1.4 + 0.38 * len(dims)
+        fig = Figure(figsize=(7.6, height), layout="constrained")
+        ax = fig.add_subplot()
+        ordered = list(reversed(dims))
+        ys = list(range(len(ordered)))
+        for y, dim in zip(ys, ordered, strict=True):
+            points = [g.dimension_means.get(dim.id) for g in shown]
+            present = [p for p in points if p is not None]
+            if len(present) == 2:
+                ax.plot(present, [y, y], color="#CCCCCC", linewidth=3, zorder=1)
+        for index, group in enumerate(shown):
+            xs: list[float] = []
+            yv: list[int] = []
+            for y, dim in zip(ys, ordered, strict=True):
+                value = group.dimension_means.get(dim.id)
+                if value is not None:
+                    xs.append(value)
+                    yv.append(y)
+            ax.scatter(
+                xs,
+                yv,
+                s=55,
+                color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+                label=mpl_text(f"{group.label} (n = {group.n})"),
+                zorder=3,
+                marker="o" if index == 0 else "s",
+            )
+        midpoint = assessment.settings.midpoint
+        mid = midpoint if midpoint is not None else (lo + hi) / 2
+        ax.axvline(mid, color="#777777", linestyle=(0, (4, 3)), linewidth=1.0, zorder=2)
+        ax.set_yticks(ys, [mpl_text(d.label) for d in ordered])
+        ax.tick_params(axis="y", length=0)
+        ax.set_xlim(lo - 0.1, hi + 0.1)
+        ax.set_ylim(-0.6, len(ordered) - 0.4)
+        ax.grid(axis="x", color="#EEEEEE", zorder=0)
+        ax.set_xlabel("Mean item score per dimension")
+        fig.legend(loc="outside upper center", ncol=len(shown), frameon=False)
+        svg, png_bytes = _render(fig, png=png)
+    names = " and ".join(g.label for g in shown)
+    return Chart(
+        name="dimension-profile",
+        title=f"Dimension profile: {names}",
+        svg=svg,
+        png=png_bytes,
+        description=(
+            "Mean item score per dimension for each compared group; a long grey line "
+            "between the markers is a large difference. The dashed line is the scale's "
+            "midpoint."
+        ),
+    )
+
+
+def all_charts(
+    assessment: Assessment, *, png: bool = False, scale: Sequence[float] | None = None
+) -> list[Chart]:
+    """Every chart the assessment supports, in report order."""
+    made = [
+        band_chart(assessment, png=png),
+        gap_chart(assessment, png=png),
+        dimension_profile(assessment, png=png, scale=scale),
+    ]
+    return [c for c in made if c is not None]

@@ -1,0 +1,265 @@
+"""The workshop report as Markdown: the same sections as the HTML page, from the same view.
+
+Vocabulary: the *view* is :class:`salesmkt.report.Report` (already worded and formatted);
+this module only lays it out. Every string that did not come from this file goes
+through :func:`salesmkt.render.text.md_escape`, so respondent text, group and segment
+names and labels cannot inject Markdown or HTML. Charts appear only as image links to
+the files written by ``--charts DIR`` (``chart_links``); without them the Markdown
+report has tables only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from urllib.parse import quote
+
+from salesmkt.render.text import md_escape
+from salesmkt.report import Report
+
+_E = md_escape
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]], right: set[int]) -> list[str]:
+    out = ["| " + " | ".join(_E(h) for h in header) + " |"]
+    out.append("|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|")
+    for row in rows:
+        out.append("| " + " | ".join(_E(c) for c in row) + " |")
+    return [*out, ""]
+
+
+def _bullets(items: Sequence[str]) -> list[str]:
+    return [f"- {_E(x)}" for x in items] + ([""] if items else [])
+
+
+def _chart(name: str, title: str, links: Mapping[str, str] | None) -> list[str]:
+    if not links or name not in links:
+        return []
+    return [f"![{_E(title)}]({quote(links[name], safe='/._-~')})", ""]
+
+
+def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = None) -> str:
+    r = report
+    first, second = r.first_label, r.second_label
+    lines: list[str] = [f"# {_E(r.title)}", ""]
+    sub = [f"{r.questionnaire} · version {r.questionnaire_version}"]
+    if r.source_file:
+        sub.append(f"data: {r.source_file}")
+    if r.generated:
+        sub.append(r.generated)
+    lines += [_E(" · ".join(sub)), ""]
+
+    # headline
+    lines += [
+        f"**Stage of the relationship: {_E(r.headline_stage)}** (score {_E(r.headline_score)}"
+        + (f", band {_E(r.headline_range)})" if r.headline_range else ")"),
+        "",
+    ]
+    if r.headline_description:
+        lines += [f"*What it means:* {_E(r.headline_description)}", ""]
+    if r.headline_note:
+        lines += [_E(r.headline_note), ""]
+    if r.overall_method:
+        lines += [f"Overall score: {_E(r.overall_method)}.", ""]
+    if r.key_findings:
+        lines += ["## Key findings", "", *_bullets(r.key_findings)]
+
+    # scores
+    lines += ["## Scores by group", ""]
+    lines += _chart("band-chart", "Scores on the stage scale", chart_links)
+    lines += _table(
+        ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range"],
+        [
+            [
+                g.label + (" (compared)" if g.compared else ""),
+                g.n,
+                g.score,
+                g.stage,
+                g.ci,
+                g.median,
+                g.sd,
+                g.range,
+            ]
+            for g in r.groups
+        ],
+        right={1, 2, 4, 5, 6, 7},
+    )
+    if r.stage_disagreement:
+        lines += [
+            f"> **Stage disagreement.** {_E(r.stage_disagreement)}. The two functions place "
+            "the relationship in different stages; that difference is a finding in its own "
+            "right.",
+            "",
+        ]
+    for b in r.borderline:
+        lines += [f"> **Borderline.** {_E(b)}", ""]
+
+    # gaps
+    lines += [f"## Perception gaps: where {_E(first)} and {_E(second)} see it differently", ""]
+    if r.total_gap:
+        lines += [_E(r.total_gap), ""]
+    lines += _chart("gap-chart", f"Perception gaps: {first} minus {second}", chart_links)
+    if r.flagged_items:
+        lines += ["### Flagged gaps", ""]
+        lines += _table(
+            ["Statement", first, second, "Gap", "95% CI", "Effect", "Backed by the data?"],
+            [
+                [
+                    f"{i.id} {i.short}",
+                    i.first,
+                    i.second,
+                    i.gap,
+                    i.ci,
+                    f"{i.effect} (δ = {i.delta})",
+                    i.support,
+                ]
+                for i in r.flagged_items
+            ],
+            right={1, 2, 3, 4},
+        )
+    else:
+        lines += ["No statement reaches the flag threshold.", ""]
+    if r.not_estimable_items:
+        lines += [_E("Not estimable: " + "; ".join(r.not_estimable_items) + "."), ""]
+
+    # dimensions
+    lines += ["## Dimension profile", ""]
+    lines += _chart("dimension-profile", "Dimension profile", chart_links)
+    if r.dimensions:
+        lines += _table(
+            ["Dimension", first, second, "Gap", "Quadrant"],
+            [
+                [
+                    d.label + (" (flagged)" if d.flagged else ""),
+                    d.first,
+                    d.second,
+                    d.gap,
+                    d.quadrant,
+                ]
+                for d in r.dimensions
+            ],
+            right={1, 2, 3},
+        )
+    else:
+        lines += ["This questionnaire has no dimensions.", ""]
+
+    # advice
+    lines += ["## Stay or move up, and what to do", ""]
+    a = r.advice
+    if a is None:
+        lines += [
+            "No recommendations in this report: it was made from a score without the rules "
+            "step. Run `salesmkt report` with `--situation` (and optionally `--checklist`, "
+            "`--funnel`) to add the stay-or-move-up advice and the action list.",
+            "",
+        ]
+    else:
+        verdict = a.verdict_label
+        if a.verdict == "move_up" and a.next_stage:
+            verdict += f": from {a.current_stage} to {a.next_stage}"
+        lines += [f"**{_E(verdict)}**", ""]
+        if a.message:
+            lines += [_E(a.message), ""]
+        if a.move_reasons:
+            lines += ["Arguments for moving up:", "", *_bullets(a.move_reasons)]
+        if a.stay_reasons:
+            lines += ["Arguments for staying:", "", *_bullets(a.stay_reasons)]
+        if a.next_stage and a.next_description:
+            lines += [f"*{_E(a.next_stage)} would look like this:* {_E(a.next_description)}", ""]
+        if a.actions:
+            lines += ["### Recommended actions", ""]
+            for n, act in enumerate(a.actions, 1):
+                lines += [f"#### {n}. {_E(act.title)}", ""]
+                tags = [
+                    t
+                    for t in (
+                        f"owner: {act.owner}" if act.owner else "",
+                        act.horizon,
+                        act.transition,
+                    )
+                    if t
+                ]
+                if tags:
+                    lines += [_E(" · ".join(tags)), ""]
+                lines += [_E(act.action), ""]
+                if act.why:
+                    lines += [f"*Why:* {_E(act.why)}", ""]
+                if act.evidence:
+                    lines += ["Evidence:", "", *_bullets(act.evidence)]
+        else:
+            lines += ["No action rule fired for this assessment.", ""]
+        if a.missing_inputs:
+            lines += [_E("Not considered (input not given): " + ", ".join(a.missing_inputs)), ""]
+        if a.rules:
+            lines += [_E(f"Rules: {a.rules}."), ""]
+
+    # comments
+    lines += ["## Comments", ""]
+    for g in r.comments:
+        extra = ""
+        if g.total > len(g.texts):
+            extra = f"; {len(g.texts)} of {g.total} comments, a random sample"
+        lines += [f"### {_E(g.label)} ({g.n} respondents{_E(extra)})", ""]
+        for t in g.texts:
+            lines += [f"> {_E(t)}", ""]
+    lines += [f"*{_E(r.comments_note)}*", ""]
+
+    # quality
+    lines += ["## How far the figures can be trusted", "", "### Reliability of the total", ""]
+    lines += _bullets(r.reliability) if r.reliability else ["Not computed.", ""]
+    lines += ["### Agreement within each group", ""]
+    lines += _bullets(r.agreement) if r.agreement else ["Not computed.", ""]
+
+    # data quality
+    lines += ["## Data quality", "", _E(r.respondents), ""]
+    if r.excluded:
+        more = [f"… and {r.excluded_more} more"] if r.excluded_more else []
+        lines += ["### Excluded respondents", "", *_bullets(r.excluded + more)]
+    if r.suppressed:
+        lines += ["### Withheld for anonymity", "", *_bullets(r.suppressed)]
+    if r.warnings:
+        more = [f"… and {r.warnings_more} more"] if r.warnings_more else []
+        lines += ["### Warnings", "", *_bullets(r.warnings + more)]
+    if not (r.excluded or r.suppressed or r.warnings):
+        lines += [
+            "No respondent was excluded, nothing was withheld and no warning was raised.",
+            "",
+        ]
+    if r.segments:
+        lines += ["### Breakdown", ""]
+        lines += _table(
+            ["Segment", "n", "Overall", "Stage", "Groups"],
+            [[f"{s.by}: {s.value}", s.n, s.overall, s.stage, s.groups] for s in r.segments],
+            right={1, 2},
+        )
+
+    # appendix
+    lines += ["## Appendix A: Methods", "", "### Scoring key", ""]
+    lines += _table(
+        ["Stage", "Total", "What it looks like"],
+        [
+            [s.label + (" (this report)" if s.current else ""), s.range, s.description]
+            for s in r.stages
+        ],
+        right={1},
+    )
+    lines += ["### Formulas and thresholds", ""]
+    for name, text in r.methods:
+        lines += [f"**{_E(name)}.** {_E(text)}", ""]
+    lines += ["### Settings", ""]
+    lines += _table(["Setting", "Value"], r.settings, right=set())
+    lines += ["## Appendix B: Every statement", ""]
+    lines += _table(
+        ["Statement", first, second, "Gap", "95% CI", "δ", "p (adj.)", "Quadrant"],
+        [
+            [f"{i.id} {i.short}", i.first, i.second, i.gap, i.ci, i.delta, i.p, i.quadrant]
+            for i in r.items
+        ],
+        right={1, 2, 3, 4, 5, 6},
+    )
+    lines += [
+        _E(
+            f"Made with salesmkt {r.tool_version} from the {r.questionnaire} "
+            f"(id {r.questionnaire_id}, version {r.questionnaire_version})."
+        ),
+    ]
+    return "\n".join(lines) + "\n"
