@@ -1,0 +1,367 @@
+"""The workshop report: content against the assessment, escaping, comments, charts."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from report_helpers import COMMENTS, make_assessment, questionnaire
+
+from salesmkt import charts as charts_mod
+from salesmkt import report
+from salesmkt.assessment import Assessment, ReliabilityResult
+from salesmkt.render.text import md_escape
+
+COMMENT_OBJS = [report.Comment(g, t) for g, t in COMMENTS]
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, as a browser's tokenizer sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    handle_startendtag = handle_starttag
+
+
+def tags_of(html: str) -> list[tuple[str, list[tuple[str, str | None]]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def section(html: str, section_id: str) -> str:
+    start = html.index(f'<section id="{section_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.fixture(scope="module")
+def charts() -> list[charts_mod.Chart]:
+    return report.make_charts(make_assessment(), questionnaire=questionnaire())
+
+
+def render(
+    assessment: Assessment | None = None,
+    *,
+    charts: list[charts_mod.Chart] | None = None,
+    comments: list[report.Comment] | None = None,
+    **options: object,
+) -> str:
+    a = assessment or make_assessment()
+    return report.html_report(
+        a,
+        questionnaire=questionnaire(),
+        comments=COMMENT_OBJS if comments is None else comments,
+        options=report.ReportOptions(**options),  # type: ignore[arg-type]
+        charts=charts if charts is not None else [],
+    )
+
+
+# -- content -----------------------------------------------------------------------------
+
+
+def test_headline_stage_score_and_meaning() -> None:
+    html = render()
+    head = section(html, "headline")
+    assert "Defined" in head
+    assert "57.1" in head
+    assert "(band 40–59)" in head
+    # The stage description comes from the questionnaire's own text.
+    described = next(s for s in questionnaire().stages if s.id == "defined").description
+    assert str(escape(described.strip())) in head
+
+
+def test_group_scores_formatted_to_one_decimal_and_suppressed_group_withheld() -> None:
+    a = make_assessment()
+    sales = a.group("sales")
+    assert sales is not None
+    sales.mean = 61.44  # shown as 61.4, never with more digits
+    scores = section(render(a), "scores")
+    rows = re.findall(r"<tr[^>]*><td>(.*?)</tr>", scores, re.DOTALL)
+    by_group = {re.sub(r"<.*?>.*", "", r, flags=re.DOTALL).strip(): r for r in rows}
+    assert '<td class="num">61.4</td>' in by_group["Sales"]
+    assert "61.44" not in scores
+    assert '<td class="num">52.8</td>' in by_group["Marketing"]
+    assert '<td class="num">56.2 to 66.3</td>' in by_group["Sales"]
+    leadership = by_group["Leadership"]
+    assert "withheld" in leadership
+    assert re.search(r"\d+\.\d", leadership) is None  # n only, no figure
+
+
+def test_stage_disagreement_and_borderline_notes() -> None:
+    scores = section(render(), "scores")
+    assert "Sales sees Aligned, Marketing sees Defined" in scores
+    assert "69% of resamples say Aligned" in scores
+
+
+def test_flagged_gaps_are_listed_largest_first_and_others_are_not() -> None:
+    gaps = section(render(), "gaps")
+    flagged = gaps[gaps.index("<h3>Flagged gaps</h3>") :]
+    flagged = flagged[: flagged.index("</table>")]
+    ids = re.findall(r"<strong>(q\d\d)</strong>", flagged)
+    assert ids == ["q06", "q05", "q13"]  # |1.6| > |-1.3| > |1.2|
+    assert "Sales shares feedback" in flagged
+    assert '<td class="num">+1.6</td>' in flagged
+    assert '<td class="num">-1.3</td>' in flagged
+    assert "not backed by the data yet (95% CI includes 0)" in flagged  # q13's CI
+    assert "the data back it (95% CI excludes 0)" in flagged
+    assert "Sales scores 8.6 points higher than Marketing" in gaps
+
+
+def test_advice_actions_and_evidence_appear() -> None:
+    a = make_assessment()
+    assert a.advice is not None
+    advice = section(render(a), "advice")
+    assert "Move up a stage: from Defined to Aligned" in advice
+    for action in a.advice.actions:
+        assert str(escape(action.title)) in advice
+        assert str(escape(action.action)) in advice
+        for ev in action.evidence:
+            assert str(escape(ev.text)) in advice
+    # highest priority first
+    assert advice.index("Make sales feedback cheap") < advice.index("Salespeople review")
+    assert "Effort is still duplicated despite defined roles" in advice
+
+
+def test_without_advice_the_report_says_how_to_get_it() -> None:
+    advice = section(render(make_assessment(with_advice=False)), "advice")
+    assert "--situation" in advice
+    assert "Recommended actions" not in advice
+
+
+def test_reliability_and_agreement_in_plain_words() -> None:
+    quality = section(render(), "quality")
+    assert "Cronbach&#39;s alpha is 0.84, good" in quality
+    assert "0.62, questionable" in quality
+    assert "Sales (n = 9): strong agreement within the group (r_wg(J) = 0.86" in quality
+    assert "Marketing (n = 6): weak agreement" in quality
+
+
+def test_figures_of_a_suppressed_group_never_appear() -> None:
+    a = make_assessment()
+    a.reliability.append(ReliabilityResult(scope="leadership", n=2, alpha=0.97))
+    html = render(a)
+    assert "0.97" not in html
+    assert "Leadership (n = 2): Cronbach" not in html
+
+
+def test_data_quality_notes() -> None:
+    data = section(render(), "data")
+    assert "18 response(s) read, 17 scored" in data
+    assert "Row 12 (Sales): 5 of 20 answers missing" in data
+    assert "Leadership (n = 2) is below the minimum group size of 3" in data
+    assert "straight-lining" in data
+    assert "region: South" in data and "withheld" in data
+
+
+def test_methods_appendix_names_key_settings_and_versions() -> None:
+    methods = section(render(generated="2026-05-01"), "methods")
+    for text in (
+        "Undefined",
+        "20–39",
+        "80–100",
+        "2000 resamples, seed 2006",
+        "holm",
+        "id alignment, version 1.0",
+        "salesmkt 0.1.0",
+        "2026-05-01",
+        "Cronbach",
+        "(A² − 1)/12",
+    ):
+        assert text in methods, text
+
+
+# -- safety: escaping, no script, no network -------------------------------------------------
+
+
+def test_respondent_and_group_text_is_escaped() -> None:
+    a = make_assessment(sales_label="<b>Sales</b>")
+    html = render(a)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b&gt;Sales&lt;/b&gt;" in html
+    assert "<script" not in html.lower()
+    tags = tags_of(html)
+    names = {t for t, _ in tags}
+    assert not names & {"script", "img", "b", "iframe", "object", "embed", "link", "base"}
+    for _, attrs in tags:
+        for name, _value in attrs:
+            assert not name.lower().startswith("on"), name
+
+
+def test_escaping_holds_inside_charts_too(charts: list[charts_mod.Chart]) -> None:
+    a = make_assessment(sales_label='<script>alert("x")</script>')
+    html = render(a, charts=report.make_charts(a, questionnaire=questionnaire()))
+    assert "<script" not in html.lower()
+    assert 'aria-label="Perception gaps per item: &lt;script&gt;' in html
+
+
+def test_no_external_urls_and_a_strict_csp(charts: list[charts_mod.Chart]) -> None:
+    html = render(charts=charts)
+    assert "http://" not in html and "https://" not in html
+    for _, attrs in tags_of(html):
+        for _, value in attrs:
+            assert "//" not in (value or "")  # no protocol-relative URL either
+    metas = [dict(attrs) for t, attrs in tags_of(html) if t == "meta"]
+    csp = next(m["content"] for m in metas if m.get("http-equiv") == "Content-Security-Policy")
+    assert csp is not None
+    assert "default-src 'none'" in csp
+    assert "img-src data:" in csp
+    assert "style-src 'unsafe-inline'" in csp
+    for _, attrs in tags_of(html):
+        for name, value in attrs:
+            if name in {"href", "src", "xlink:href", "action", "srcset"}:
+                assert value is not None and value.startswith("#"), (name, value)
+
+
+def test_markdown_escapes_every_user_string() -> None:
+    a = make_assessment(sales_label="Sales | *Ops* <b>")
+    md = report.markdown_report(a, questionnaire=questionnaire(), comments=COMMENT_OBJS)
+    assert "<script>" not in md and "<img" not in md and "<b>" not in md
+    assert md_escape("<script>alert(1)</script>") in md
+    assert md_escape("Sales | *Ops* <b>") in md
+    # The label sits in table cells without adding a column.
+    row = next(line for line in md.splitlines() if line.startswith("| Sales \\| \\*Ops"))
+    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # 8 columns
+    assert "## Appendix A: Methods" in md
+    assert "61.4" in md and "Defined" in md
+
+
+def test_markdown_links_charts_only_when_given() -> None:
+    a = make_assessment()
+    plain = report.markdown_report(a, questionnaire=questionnaire())
+    assert "![" not in plain
+    linked = report.markdown_report(
+        a,
+        questionnaire=questionnaire(),
+        chart_links={"gap-chart": "my charts/gap-chart.svg", "band-chart": "c/band-chart.svg"},
+    )
+    assert "](my%20charts/gap-chart.svg)" in linked
+    assert "](c/band-chart.svg)" in linked
+    assert "dimension-profile" not in linked
+
+
+# -- comments ------------------------------------------------------------------------------
+
+
+def comment_texts(html: str) -> list[str]:
+    return re.findall(r"<blockquote>(.*?)</blockquote>", section(html, "comments"))
+
+
+def test_comments_only_for_groups_big_enough() -> None:
+    shown = comment_texts(render())
+    assert len(shown) == 11  # 6 sales + 5 marketing; leadership (n = 2) never
+    assert "A leadership comment that must never be shown." not in shown
+    # Marketing has 6 respondents: a threshold of 7 hides its comments, not Sales'.
+    shown7 = comment_texts(render(min_comment_group=7))
+    assert len(shown7) == 6
+    assert "Feedback from the field arrives months late." not in shown7
+    assert "Not shown (group too small): Marketing, Leadership." in render(min_comment_group=7)
+
+
+def test_comments_never_below_the_anonymity_threshold() -> None:
+    a = make_assessment()
+    a.settings.min_group_size = 10  # stricter than --min-comment-group
+    shown = comment_texts(render(a, min_comment_group=1))
+    assert shown == []
+
+
+def test_no_comments_option() -> None:
+    html = render(show_comments=False)
+    assert comment_texts(html) == []
+    assert "--no-comments" in section(html, "comments")
+    assert "battle cards" not in html
+
+
+def test_comment_order_is_shuffled_but_reproducible_and_independent_of_row_order() -> None:
+    sales_in = [t for g, t in COMMENTS if g == "sales"]
+    first = comment_texts(render())
+    again = comment_texts(render())
+    reordered = comment_texts(render(comments=list(reversed(COMMENT_OBJS))))
+    assert first == again == reordered
+    sales_html = [str(escape(s)) for s in sales_in]
+    shown_sales = [t for t in first if t in sales_html]
+    assert sorted(shown_sales) == sorted(sales_html)  # all of them, each once
+    assert shown_sales != sales_html  # but not in file order
+
+
+# -- charts --------------------------------------------------------------------------------
+
+
+def test_all_three_charts_are_inlined_with_unique_ids(charts: list[charts_mod.Chart]) -> None:
+    assert [c.name for c in charts] == ["band-chart", "gap-chart", "dimension-profile"]
+    html = render(charts=charts)
+    for name in ("band-chart", "gap-chart", "dimension-profile"):
+        fig = html[html.index(f'<figure id="{name}">') :]
+        assert fig[: fig.index("</figure>")].count("<svg") == 1
+    assert "<?xml" not in html and "<!DOCTYPE svg" not in html and "<!--" not in html
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    for ref in re.findall(r'href="#([^"]+)"', html) + re.findall(r"url\(#([^)]+)\)", html):
+        assert ref in ids, ref
+
+
+def test_gap_chart_draws_one_bar_per_estimable_item() -> None:
+    a = make_assessment()
+    a.items[0].gap = None
+    a.items[0].not_estimable = "fewer than 2 respondents in marketing"
+    chart = charts_mod.gap_chart(a)
+    assert chart is not None
+    assert chart.notes == ["Not estimable, so not shown: q01."]
+    full = charts_mod.gap_chart(make_assessment())
+    assert full is not None and full.notes == []
+    # matplotlib wraps every bar (and each background/legend patch) in <g id="patch_N">.
+    patches = len(re.findall(r'<g id="patch_\d+"', chart.svg))
+    assert len(re.findall(r'<g id="patch_\d+"', full.svg)) - patches == 1
+
+
+def test_no_gap_chart_without_any_gap() -> None:
+    a = make_assessment()
+    for item in a.items:
+        item.gap = None
+    assert charts_mod.gap_chart(a) is None
+
+
+def test_dollar_signs_in_labels_are_text_not_mathtext() -> None:
+    # Unescaped, "$\notacommand$" is mathtext and matplotlib raises on it.
+    a = make_assessment(sales_label=r"Sales $\notacommand$")
+    made = report.make_charts(a, questionnaire=questionnaire())
+    assert len(made) == 3
+    assert charts_mod.mpl_text("a $5 b $6") == r"a \$5 b \$6"
+
+
+def test_charts_are_deterministic() -> None:
+    a = make_assessment()
+    one = charts_mod.band_chart(a)
+    two = charts_mod.band_chart(a)
+    assert one is not None and two is not None and one.svg == two.svg
+
+
+def test_write_chart_files_writes_svg_and_png(tmp_path: Path) -> None:
+    made = report.make_charts(make_assessment(), questionnaire=questionnaire(), png=True)
+    written = report.write_chart_files(made, tmp_path / "charts")
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == sorted(
+        f"{n}.{ext}"
+        for n in ("band-chart", "gap-chart", "dimension-profile")
+        for ext in ("svg", "png")
+    )
+    for name, svg_path in written.items():
+        root = ET.fromstring(svg_path.read_text(encoding="utf-8"))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg", name
+        png = (tmp_path / "charts" / f"{name}.png").read_bytes()
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_inline_svg_refuses_active_content() -> None:
+    with pytest.raises(ValueError, match="active content"):
+        charts_mod.inline_svg('<svg><a href="https://example.org"/></svg>', prefix="x")
+    with pytest.raises(ValueError, match="active content"):
+        charts_mod.inline_svg('<svg onload="alert(1)"></svg>', prefix="x")
