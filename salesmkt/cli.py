@@ -248,6 +248,95 @@ def questionnaires_show(
 # (template, take and compare commands go here)
 
 
+@app.command()
+@_boundary
+def template(
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write; .csv, .xlsx, .md or .html decides the format.",
+        ),
+    ],
+    questionnaire: Annotated[
+        str, typer.Option("--questionnaire", "-q", help="A built-in id or a path to a YAML file.")
+    ] = "alignment",
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+) -> None:
+    """Write a blank response sheet that score reads back without any mapping.
+
+    .csv and .xlsx: row 1 is the header (group, respondent, segment, one column per
+    item); the .xlsx adds drop-down lists and the statements. .md and .html: a printable
+    paper form with tick boxes.
+    """
+    from salesmkt import questionnaire as qmod
+    from salesmkt import template as tmod
+
+    fmt = tmod.template_format(output)
+    q = qmod.load(questionnaire)
+    tmod.write_template(q, output, force=force)
+    typer.echo(f"wrote {output} ({fmt} template for {q.id} {q.version})", err=True)
+
+
+@app.command()
+@_boundary
+def take(
+    group: Annotated[
+        str, typer.Option("--group", "-g", help="The respondent's group (id, label or alias).")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The responses .csv to append to (created if absent)."),
+    ],
+    questionnaire: Annotated[
+        str, typer.Option("--questionnaire", "-q", help="A built-in id or a path to a YAML file.")
+    ] = "alignment",
+    respondent: Annotated[
+        str | None,
+        typer.Option(
+            "--respondent", "-r", help="The person's code (default: a new random one, shown)."
+        ),
+    ] = None,
+    segment: Annotated[
+        str, typer.Option("--segment", help="A segment value (region, unit…) for score --by.")
+    ] = "",
+) -> None:
+    """One person answers the questionnaire at the terminal; the answers become one row.
+
+    Type a number or a label per statement; b goes back, s or Enter skips, ? shows help.
+    The screen is cleared at the start and the end, so the next person sees no answers.
+    The row is appended under a lock and an atomic replace: other rows are never touched,
+    and an interruption (Ctrl-C) leaves the file as it was.
+    """
+    from salesmkt import questionnaire as qmod
+    from salesmkt import take as tmod
+
+    q = qmod.load(questionnaire)
+    console = _console()
+    try:
+        saved = tmod.run(
+            output,
+            q,
+            group=group,
+            respondent=respondent,
+            segment=segment,
+            ask=console.input,
+            console=console,
+        )
+    except EOFError:
+        raise SalesmktError(
+            "the input ended before the questionnaire was finished; nothing was saved"
+        ) from None
+    if saved is None:
+        typer.echo("Nothing was saved.")
+        return
+    typer.echo(
+        f"Saved as row {saved.row} of {saved.path}. Your respondent code is {saved.respondent}:"
+        " keep it for the next survey round. Thank you! Please hand over to the next person."
+    )
+
+
 def _console() -> Any:
     from rich.console import Console
 
