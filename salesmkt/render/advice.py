@@ -1,0 +1,209 @@
+"""The advice of ``recommend`` for people: rich renderables for the terminal, and Markdown.
+
+Vocabulary: the *verdict* block (stay or move up) comes first, then the *missing
+inputs* (instruments not given, so the rules that read them could not fire), then the
+*actions* in the order the core returned them (priority, move, id). Each action shows
+what to do, who owns it and how soon, why, and the *evidence* lines that fired it; a
+playbook shows its *condition* in words instead.
+
+Rules files, questionnaires and answers may come from users, so every piece of text
+goes into a ``Text`` object (never parsed as markup) or through :func:`md_escape`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.text import Text
+
+from salesmkt.assessment import Action, Advice
+from salesmkt.render.text import md_escape
+
+OWNER_WORDS = {
+    "sales": "Sales",
+    "marketing": "Marketing",
+    "both": "Sales & Marketing",
+    "leadership": "Leadership",
+}
+HORIZON_WORDS = {"now": "now", "quarter": "this quarter", "year": "this year"}
+VERDICT_TITLES = {
+    "stay": "Stay",
+    "move_up": "Move up",
+    "mixed": "Points both ways",
+    "unknown": "Open",
+    "top": "Top stage",
+}
+VERDICT_STYLES = {
+    "stay": "green",
+    "move_up": "cyan",
+    "mixed": "yellow",
+    "unknown": "yellow",
+    "top": "green",
+}
+MISSING_HINTS = {
+    "situation": "--situation (need-to-align answers: the stay-or-move-up advice)",
+    "checklist": "--checklist (integration checklist answers)",
+    "funnel": "--funnel (buying-funnel ownership answers)",
+}
+
+
+def transition_words(transition: str | None, labels: Mapping[str, str] | None = None) -> str:
+    """'defined->aligned' as 'Defined → Aligned'; 'any' as 'any stage'."""
+    if not transition:
+        return ""
+    if transition == "any":
+        return "any stage"
+    names = labels or {}
+    return " → ".join(names.get(s, s.capitalize()) for s in transition.split("->"))
+
+
+def _meta(a: Action, labels: Mapping[str, str] | None) -> str:
+    parts = [
+        f"Owner: {OWNER_WORDS.get(a.owner or '', a.owner or '?')}",
+        f"When: {HORIZON_WORDS.get(a.horizon or '', a.horizon or '?')}",
+        f"Move: {transition_words(a.transition, labels)}",
+        f"Priority {a.priority}",
+        f"rule {a.rule}",
+    ]
+    return " · ".join(parts)
+
+
+def _is_playbook(a: Action) -> bool:
+    return all(e.kind == "condition" for e in a.evidence)
+
+
+def _missing_line(advice: Advice) -> str:
+    hints = [MISSING_HINTS.get(m, m) for m in advice.missing_inputs]
+    return (
+        "Not given: "
+        + "; ".join(hints)
+        + ". Rules that read these inputs could not fire; they are not counted as met."
+    )
+
+
+def _title(advice: Advice) -> str:
+    som = advice.stay_or_move
+    if som.current_stage and som.next_stage:
+        return f"{som.current_stage.label} → {som.next_stage.label}?"
+    if som.current_stage:
+        return som.current_stage.label
+    return "Stay or move up?"
+
+
+# -- terminal ---------------------------------------------------------------------------
+
+
+def render_terminal(
+    advice: Advice, *, labels: Mapping[str, str] | None = None, playbook: bool = False
+) -> RenderableType:
+    som = advice.stay_or_move
+    parts: list[RenderableType] = []
+    head = Text()
+    if not playbook:
+        head.append(f"{VERDICT_TITLES.get(som.verdict, som.verdict)}. ", style="bold")
+    head.append(som.message)
+    style = VERDICT_STYLES.get(som.verdict, "white") if not playbook else "cyan"
+    parts.append(Panel(head, title=Text(_title(advice)), border_style=style, expand=False))
+    if advice.missing_inputs:
+        parts.append(Text(_missing_line(advice), style="yellow"))
+    if not advice.actions:
+        parts.append(Text("\nNo action fired: nothing in these results calls for one."))
+    for n, a in enumerate(advice.actions, start=1):
+        parts.append(_action_block(n, a, labels))
+    if advice.rules is not None:
+        parts.append(
+            Text(
+                f"\nRules: {advice.rules.title or advice.rules.id} "
+                f"({advice.rules.id} version {advice.rules.version})",
+                style="dim",
+            )
+        )
+    return Group(*parts)
+
+
+def _action_block(n: int, a: Action, labels: Mapping[str, str] | None) -> RenderableType:
+    title = Text()
+    title.append(f"\n{n}. ", style="bold")
+    title.append(a.title, style="bold")
+    body: list[RenderableType] = [Text(_meta(a, labels), style="dim"), Text(a.action)]
+    if a.why:
+        why = Text("Why: ", style="italic")
+        why.append(a.why, style="italic")
+        body.append(why)
+    if a.evidence:
+        body.append(Text("Fires when:" if _is_playbook(a) else "Evidence:"))
+        for e in a.evidence:
+            text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
+            body.append(Padding(Text("• " + text), (0, 0, 0, 2)))
+    return Group(title, Padding(Group(*body), (0, 0, 0, 3)))
+
+
+def render_text(
+    advice: Advice,
+    *,
+    labels: Mapping[str, str] | None = None,
+    playbook: bool = False,
+    width: int = 100,
+) -> str:
+    """The terminal rendering as plain text (for ``-o`` with the terminal format)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=width, record=True, color_system=None)
+    console.print(render_terminal(advice, labels=labels, playbook=playbook))
+    return console.export_text()
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+
+def render_markdown(
+    advice: Advice, *, labels: Mapping[str, str] | None = None, playbook: bool = False
+) -> str:
+    som = advice.stay_or_move
+    heading = "Moving-up playbook" if playbook else "Recommendations"
+    lines = [f"# {heading}", ""]
+    if playbook:
+        lines += [md_escape(som.message), ""]
+    else:
+        verdict = VERDICT_TITLES.get(som.verdict, som.verdict)
+        lines += [f"## Stay or move up: {md_escape(verdict)}", "", md_escape(som.message), ""]
+        if som.stay_reasons:
+            lines += ["- For staying: " + md_escape(", ".join(som.stay_reasons))]
+        if som.move_reasons:
+            lines += ["- For moving up: " + md_escape(", ".join(som.move_reasons))]
+        if som.stay_reasons or som.move_reasons:
+            lines.append("")
+    if advice.missing_inputs:
+        lines += [f"> {md_escape(_missing_line(advice))}", ""]
+    lines += ["## Actions", ""]
+    if not advice.actions:
+        lines += ["No action fired: nothing in these results calls for one.", ""]
+    for n, a in enumerate(advice.actions, start=1):
+        lines += [
+            f"### {n}. {md_escape(a.title)}",
+            "",
+            f"*{md_escape(_meta(a, labels))}*",
+            "",
+            md_escape(a.action),
+            "",
+        ]
+        if a.why:
+            lines += [f"**Why.** {md_escape(a.why)}", ""]
+        if a.evidence:
+            lines += ["**Fires when:**" if _is_playbook(a) else "**Evidence:**", ""]
+            for e in a.evidence:
+                text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
+                lines.append(f"- {md_escape(text)}")
+            lines.append("")
+    if advice.rules is not None:
+        lines += [
+            f"*Rules: {md_escape(advice.rules.title or advice.rules.id)} "
+            f"({md_escape(advice.rules.id)} version {md_escape(advice.rules.version)})*",
+            "",
+        ]
+    return "\n".join(lines)
