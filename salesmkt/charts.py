@@ -139,11 +139,11 @@ def _style() -> Iterator[None]:
 
 def _render(fig: Figure, *, png: bool, dpi: int = 200) -> tuple[str, bytes | None]:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(buf, format="svg", metadata={"Date": None})
     png_bytes: bytes | None = None
     if png:
         raw = io.BytesIO()
-        fig.savefig(raw, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+        fig.savefig(raw, format="png", dpi=dpi, facecolor="white")
         png_bytes = raw.getvalue()
     return _COMMENT.sub("", buf.getvalue()), png_bytes
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
@@ -238,11 +238,701 @@ def questionnaires_show(
 # -- score / gaps (responses in, assessment out) ------------------------------------
 # (score and gaps commands go here)
 
+if TYPE_CHECKING:
+    from salesmkt.assessment import Assessment, Settings
+    from salesmkt.scoring import ScoreResult
+
+# Input options shared by every command that reads a responses file (score, gaps,
+# recommend, report): declare them with these aliases and build a ResponseInput.
+ResponsesArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Responses file: CSV, TSV, text (any encoding) or .xlsx.", show_default=False
+    ),
+]
+QuestionnaireOpt = Annotated[
+    str,
+    typer.Option("--questionnaire", "-q", help="Built-in questionnaire id or a YAML file."),
+]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option("--map", help="YAML mapping of item ids (and 'group') to column headers."),
+]
+GroupColumnOpt = Annotated[
+    str | None,
+    typer.Option("--group-column", help="The column that holds each respondent's group."),
+]
+RespondentColumnOpt = Annotated[
+    str | None, typer.Option("--respondent-column", help="The column that holds respondent codes.")
+]
+DropInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-invalid",
+        help="Exclude respondents with invalid data (each named, with why) instead of failing.",
+    ),
+]
+MaxMissingOpt = Annotated[
+    float,
+    typer.Option(
+        "--max-missing",
+        min=0.0,
+        max=1.0,
+        help="Largest share of items a respondent may leave unanswered and still be scored.",
+    ),
+]
+MinGroupSizeOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-group-size",
+        min=1,
+        help="Anonymity threshold: groups and segments smaller than this show only their n.",
+    ),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Break every figure down by this column (repeatable)."),
+]
+GapThresholdOpt = Annotated[
+    float,
+    typer.Option(
+        "--gap-threshold", min=0.0, help="Flag items whose group means differ by this much."
+    ),
+]
+
+
+class ResponseInput:
+    """Where the responses come from and how to read them (the shared input options)."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        questionnaire: str = "alignment",
+        mapping: Path | None = None,
+        group_column: str | None = None,
+        respondent_column: str | None = None,
+        drop_invalid: bool = False,
+    ) -> None:
+        self.path = path
+        self.questionnaire = questionnaire
+        self.mapping = mapping
+        self.group_column = group_column
+        self.respondent_column = respondent_column
+        self.drop_invalid = drop_invalid
+
+    def inputs(self) -> list[Path]:
+        """Every file read, so that no output can overwrite one of them."""
+        from salesmkt.questionnaire import looks_like_path
+
+        files = [self.path]
+        if self.mapping is not None:
+            files.append(self.mapping)
+        if looks_like_path(self.questionnaire) or Path(self.questionnaire).is_file():
+            files.append(Path(self.questionnaire))
+        return files
+
+    def score(self, settings: Settings) -> ScoreResult:
+        from salesmkt.scoring import assess_file
+
+        return assess_file(
+            self.path,
+            questionnaire=self.questionnaire,
+            mapping=self.mapping,
+            group_column=self.group_column,
+            respondent_column=self.respondent_column,
+            drop_invalid=self.drop_invalid,
+            settings=settings,
+        )
+
+    def assessment(self, settings: Settings) -> Assessment:
+        """A saved assessment JSON as it is, or the responses file scored with ``settings``."""
+        from salesmkt.scoring import load_assessment_or_responses
+
+        return load_assessment_or_responses(
+            self.path,
+            questionnaire=self.questionnaire,
+            mapping=self.mapping,
+            group_column=self.group_column,
+            respondent_column=self.respondent_column,
+            drop_invalid=self.drop_invalid,
+            settings=settings,
+        )
+
+
+def _settings(
+    *,
+    min_group_size: int = 3,
+    max_missing: float = 0.2,
+    gap_threshold: float = 1.0,
+    by: list[str] | None = None,
+    **extra: Any,
+) -> Settings:
+    from salesmkt.assessment import Settings
+
+    return Settings(
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=list(by or []),
+        **extra,
+    )
+
+
+def _write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
+    """Print ``text``, or write it atomically to ``output`` (never over an input)."""
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    from salesmkt.outputs import write_atomic
+
+    write_atomic(output, text, inputs=inputs)
+    typer.echo(f"salesmkt: wrote {output}", err=True)
+
+
+class ScoreFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+_SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _output_format(fmt: ScoreFormat | None, output: Path | None) -> str:
+    if output is None:
+        return (fmt or ScoreFormat.terminal).value
+    if fmt is not None:
+        if fmt is ScoreFormat.terminal:
+            from salesmkt.errors import UsageError
+
+            raise UsageError(
+                "--format terminal cannot be written to a file; use json, csv or markdown"
+            )
+        return fmt.value
+    chosen = _SUFFIX_FORMATS.get(output.suffix.lower())
+    if chosen is None:
+        from salesmkt.errors import UsageError
+
+        raise UsageError(
+            f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
+            "use .json, .csv or .md, or give --format"
+        )
+    return chosen
+
+
+@app.command()
+@_boundary
+def score(
+    file: ResponsesArg,
+    questionnaire: QuestionnaireOpt = "alignment",
+    mapping: MapOpt = None,
+    group_column: GroupColumnOpt = None,
+    respondent_column: RespondentColumnOpt = None,
+    drop_invalid: DropInvalidOpt = False,
+    max_missing: MaxMissingOpt = 0.2,
+    min_group_size: MinGroupSizeOpt = 3,
+    by: ByOpt = None,
+    gap_threshold: GapThresholdOpt = 1.0,
+    fmt: Annotated[
+        ScoreFormat | None,
+        typer.Option(
+            "--format", "-f", help="terminal (default), json, csv (per respondent) or markdown."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (.json, .csv or .md); atomic."),
+    ] = None,
+) -> None:
+    """Score a responses file: data-quality gate, group figures, overall stage, gaps.
+
+    Exit 0 when scored (warnings included), 1 when the data-quality gate fails (every
+    problem is listed as file:row:column: message), 2 on a usage error.
+    """
+    chosen = _output_format(fmt, output)
+    source = ResponseInput(
+        file,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+    if output is not None:
+        from salesmkt.outputs import check_output
+
+        check_output(output, inputs=source.inputs())
+    settings = _settings(
+        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
+    )
+    result = source.score(settings)
+    if chosen == "terminal":
+        from salesmkt.render.terminal import render_terminal
+
+        _console().print(render_terminal(result.assessment))
+        return
+    if chosen == "json":
+        from salesmkt.render.json_out import render_json
+
+        text = render_json(result.assessment)
+    elif chosen == "csv":
+        from salesmkt.render.csv_out import render_csv
+
+        text = render_csv(result.respondents)
+    else:
+        from salesmkt.render.markdown import render_markdown
+
+        text = render_markdown(result.assessment)
+    _write_or_echo(text, output, source.inputs())
+
+
 # -- recommend (rules) ---------------------------------------------------------------
 # (recommend command goes here)
 
+
+class RecommendFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+_RECOMMEND_SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+
+
+def _recommend_format(fmt: RecommendFormat | None, output: Path | None) -> str:
+    from salesmkt.errors import UsageError
+
+    if output is None:
+        return (fmt or RecommendFormat.terminal).value
+    if fmt is not None:
+        if fmt is RecommendFormat.terminal:
+            raise UsageError("--format terminal cannot be written to a file; use json or markdown")
+        return fmt.value
+    chosen = _RECOMMEND_SUFFIXES.get(output.suffix.lower())
+    if chosen is None:
+        raise UsageError(
+            f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
+            "use .json or .md, or give --format"
+        )
+    return chosen
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stdin
+        return False
+
+
+def _ask_situation(book: Any, stage: str) -> Any:
+    """Ask the need-to-align statements for ``stage`` at the terminal; Enter skips one."""
+    from rich.console import Console
+    from rich.prompt import Prompt
+    from rich.text import Text
+
+    from salesmkt.answers import from_mapping, parse_value
+
+    q = book.situation
+    items = [i for i in q.items if i.stage == stage]
+    if not items:
+        return None
+    console = Console(stderr=True)  # stdout may carry JSON or Markdown
+    console.print(
+        Text(
+            f"Do you need to be more aligned? You are {book.stage_label(stage)}. "
+            "Answer yes or no for your company today; press Enter to skip a statement.",
+            style="bold",
+        )
+    )
+    replies: dict[str, str] = {}
+    for n, item in enumerate(items, start=1):
+        while True:
+            try:
+                reply = Prompt.ask(
+                    Text(f"{n}/{len(items)} {item.text}"),
+                    console=console,
+                    default="",
+                    show_default=False,
+                )
+            except EOFError:
+                return from_mapping(q, replies, source="interactive answers") if replies else None
+            reply = reply.strip()
+            word = {"y": "yes", "n": "no"}.get(reply.lower(), reply)
+            ok, _ = parse_value(q, word)
+            if ok:
+                if word:
+                    replies[item.id] = word
+                break
+            console.print(Text("Please answer yes or no, or press Enter to skip.", style="yellow"))
+    if not replies:
+        return None
+    return from_mapping(q, replies, source="interactive answers")
+
+
+@app.command()
+@_boundary
+def recommend(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Responses file (scored on the fly) or an assessment JSON from "
+            "'score --format json'. Leave out with --stage to print the playbook.",
+            show_default=False,
+        ),
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            help="The stage to move up from (undefined, defined, aligned). Without FILE: "
+            "print that stage's playbook; with FILE: plan from this stage instead of the "
+            "scored one.",
+        ),
+    ] = None,
+    rules: Annotated[
+        str | None,
+        typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
+    ] = None,
+    situation: Annotated[
+        Path | None,
+        typer.Option(
+            "--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"
+        ),
+    ] = None,
+    checklist: Annotated[
+        Path | None,
+        typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
+    ] = None,
+    funnel: Annotated[
+        Path | None,
+        typer.Option(
+            "--funnel", help="buying-funnel answers (YAML, CSV or XLSX; several respondents ok)."
+        ),
+    ] = None,
+    questionnaire: QuestionnaireOpt = "alignment",
+    mapping: MapOpt = None,
+    group_column: GroupColumnOpt = None,
+    respondent_column: RespondentColumnOpt = None,
+    drop_invalid: DropInvalidOpt = False,
+    max_missing: MaxMissingOpt = 0.2,
+    min_group_size: MinGroupSizeOpt = 3,
+    gap_threshold: GapThresholdOpt = 1.0,
+    fmt: Annotated[
+        RecommendFormat | None,
+        typer.Option("--format", "-f", help="terminal (default), json or markdown."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
+    ] = None,
+) -> None:
+    """Say whether to move up a stage, then the actions that the results call for.
+
+    Each action shows the evidence that fired it. Without --situation, the need-to-align
+    questions are asked at the terminal; when stdin is not a terminal the stay-or-move-up
+    advice is left out (and said to be missing). JSON output is the assessment with its
+    'advice' filled in, for 'report'. Exit 0 on success, 1 on invalid input, 2 on a
+    usage error.
+    """
+    from salesmkt import recommend as rec
+    from salesmkt import rules as rules_mod
+    from salesmkt.errors import UsageError
+
+    chosen = _recommend_format(fmt, output)
+    if file is None and stage is None:
+        raise UsageError(
+            "give a responses file or assessment JSON, or --stage STAGE for the playbook"
+        )
+    book = rules_mod.load(rules)
+    labels = {s.id: s.label for s in book.questionnaire.stages}
+    rules_path = rules_mod.resolve_rules(rules)
+    inputs = [rules_path] + [p for p in (situation, checklist, funnel) if p is not None]
+
+    if file is None:
+        assert stage is not None
+        for flag, given in (("--situation", situation), ("--checklist", checklist)):
+            if given is not None:
+                raise UsageError(f"{flag} needs a responses file or assessment JSON too")
+        advice = rec.playbook_advice(book, stage)
+        _emit_advice(advice, None, chosen, output, inputs, labels, playbook=True)
+        return
+
+    source = ResponseInput(
+        file,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+    inputs = source.inputs() + inputs
+    if output is not None:
+        from salesmkt.outputs import check_output
+
+        check_output(output, inputs=inputs)
+    answers: dict[str, Any] = {}
+    for name, path, many in (
+        ("situation", situation, False),
+        ("checklist", checklist, False),
+        ("funnel", funnel, True),
+    ):
+        if path is None:
+            continue
+        instrument = getattr(book, name)
+        if instrument is None:
+            raise UsageError(f"--{name}: the rules file {book.path} reads no {name} answers")
+        from salesmkt.answers import load_answers
+
+        answers[name] = load_answers(path, instrument, many=many)
+    settings = _settings(
+        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
+    )
+    assessment = source.assessment(settings)
+    if stage is not None and stage not in labels:
+        raise UsageError(f"--stage {stage!r}: expected one of {', '.join(book.stage_ids())}")
+    current = stage or (assessment.overall.stage.id if assessment.overall.stage else None)
+    if (
+        "situation" not in answers
+        and book.situation is not None
+        and current is not None
+        and book.next_stage(current) is not None
+    ):
+        if _stdin_is_tty():
+            asked = _ask_situation(book, current)
+            if asked is not None:
+                answers["situation"] = asked
+        else:
+            typer.echo(
+                "salesmkt: no --situation given and stdin is not a terminal: "
+                "the stay-or-move-up advice is missing",
+                err=True,
+            )
+    advice = rec.evaluate(
+        book,
+        assessment,
+        situation=answers.get("situation"),
+        checklist=answers.get("checklist"),
+        funnel=answers.get("funnel"),
+        stage=stage,
+    )
+    _emit_advice(
+        advice,
+        assessment.model_copy(update={"advice": advice}),
+        chosen,
+        output,
+        inputs,
+        labels,
+        playbook=False,
+    )
+
+
+def _emit_advice(
+    advice: Any,
+    assessment: Any,
+    chosen: str,
+    output: Path | None,
+    inputs: list[Path],
+    labels: dict[str, str],
+    *,
+    playbook: bool,
+) -> None:
+    from salesmkt.render import advice as render_advice
+
+    if chosen == "terminal":
+        _console().print(render_advice.render_terminal(advice, labels=labels, playbook=playbook))
+        return
+    if chosen == "json":
+        if assessment is None:
+            text = advice.model_dump_json(indent=2) + "\n"
+        else:
+            from salesmkt.render.json_out import render_json
+
+            text = render_json(assessment)
+    else:
+        text = render_advice.render_markdown(advice, labels=labels, playbook=playbook)
+    _write_or_echo(text, output, inputs)
+
+
 # -- report (HTML / Markdown workshop report) -----------------------------------------
 # (report command goes here)
+
+_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+def _report_date() -> str:
+    """Today, or the date in SOURCE_DATE_EPOCH so a rebuilt report is byte-identical."""
+    import datetime as dt
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+@app.command()
+@_boundary
+def report(
+    file: Annotated[
+        Path, typer.Argument(help="A responses file (CSV, TSV, XLSX) or an assessment JSON.")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", help="The report file: .html (self-contained page) or .md."),
+    ],
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire", "-q", help="Questionnaire id or path [default: alignment]."
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="A column mapping YAML for the responses file.")
+    ] = None,
+    group_column: Annotated[
+        str | None,
+        typer.Option("--group-column", help="The column naming each respondent's group."),
+    ] = None,
+    respondent_column: Annotated[
+        str | None, typer.Option("--respondent-column", help="The column of respondent ids.")
+    ] = None,
+    drop_invalid: Annotated[
+        bool, typer.Option("--drop-invalid", help="Exclude (and list) invalid respondents.")
+    ] = False,
+    max_missing: Annotated[
+        float, typer.Option("--max-missing", help="Largest share of items a respondent may skip.")
+    ] = 0.2,
+    min_group_size: Annotated[
+        int,
+        typer.Option("--min-group-size", min=1, help="Anonymity: smaller groups show n only."),
+    ] = 3,
+    gap_threshold: Annotated[
+        float, typer.Option("--gap-threshold", help="Flag item gaps of at least this size.")
+    ] = 1.0,
+    adjust: Annotated[
+        str, typer.Option("--adjust", help="p-value adjustment: holm, bh or none.")
+    ] = "holm",
+    by: Annotated[
+        list[str] | None, typer.Option("--by", help="Break figures down by this column.")
+    ] = None,
+    rules: Annotated[
+        Path | None, typer.Option("--rules", help="A rules file [default: the shipped moving-up].")
+    ] = None,
+    situation: Annotated[
+        Path | None, typer.Option("--situation", help="need-to-align answers (YAML/CSV/XLSX).")
+    ] = None,
+    checklist: Annotated[
+        Path | None, typer.Option("--checklist", help="integration-checklist answers.")
+    ] = None,
+    funnel: Annotated[Path | None, typer.Option("--funnel", help="buying-funnel answers.")] = None,
+    charts_dir: Annotated[
+        Path | None,
+        typer.Option("--charts", help="Also write each chart as PNG and SVG into this folder."),
+    ] = None,
+    min_comment_group: Annotated[
+        int,
+        typer.Option(
+            "--min-comment-group", min=1, help="Show comments only for groups at least this big."
+        ),
+    ] = 5,
+    no_comments: Annotated[
+        bool, typer.Option("--no-comments", help="Leave the free-text comments out.")
+    ] = False,
+    title: Annotated[
+        str | None, typer.Option("--title", help="The report's title (e.g. the client's name).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
+) -> None:
+    """Write the workshop report: one self-contained HTML page (or Markdown) with charts.
+
+    The page needs no network (inline SVG charts, inline styles, no script) and prints
+    cleanly to A4 from the browser. Free-text comments are shown only for groups of at
+    least --min-comment-group respondents, in shuffled order.
+    """
+    from salesmkt import outputs
+    from salesmkt import report as rep
+    from salesmkt.assessment import Settings
+    from salesmkt.errors import UsageError
+
+    fmt = _REPORT_FORMATS.get(output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"{output}: the report must end in .html or .md")
+    if adjust not in {"holm", "bh", "none"}:
+        raise UsageError(f"--adjust must be holm, bh or none, not {adjust!r}")
+    inputs = [p for p in (file, mapping, rules, situation, checklist, funnel) if p is not None]
+    if questionnaire is not None and Path(questionnaire).is_file():
+        inputs.append(Path(questionnaire))
+    outputs.check_output(output, inputs=inputs, force=force)  # fail before the work
+    settings = Settings(
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        adjust=adjust,
+        by=list(by or []),
+    )
+    loaded = rep.load_inputs(
+        file,
+        settings=settings,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+    assessment = loaded.assessment
+    if assessment.advice is None or any(
+        p is not None for p in (rules, situation, checklist, funnel)
+    ):
+        rep.add_advice(
+            assessment, rules=rules, situation=situation, checklist=checklist, funnel=funnel
+        )
+    options = rep.ReportOptions(
+        min_comment_group=min_comment_group,
+        show_comments=not no_comments,
+        generated=_report_date(),
+        **({"title": title} if title else {}),
+    )
+    made = rep.make_charts(
+        assessment, questionnaire=loaded.questionnaire, png=charts_dir is not None
+    )
+    links: dict[str, str] = {}
+    if charts_dir is not None:
+        for chart in made:
+            for suffix in (".svg", ".png"):
+                outputs.check_output(
+                    charts_dir / f"{chart.name}{suffix}", inputs=inputs, force=force
+                )
+        written = rep.write_chart_files(made, charts_dir, inputs=inputs)
+        import os
+
+        base = output.parent.resolve()
+        links = {
+            name: Path(os.path.relpath(path.resolve(), base)).as_posix()
+            for name, path in written.items()
+        }
+    built = rep.build_report(
+        assessment,
+        questionnaire=loaded.questionnaire,
+        comments=loaded.comments,
+        options=options,
+    )
+    if fmt == "html":
+        text = rep.render_html(built, made)
+    else:
+        from salesmkt.render.report_md import render_markdown
+
+        text = render_markdown(built, chart_links=links or None)
+    outputs.write_atomic(output, text, inputs=inputs, force=force)
+    notes = []
+    if loaded.from_json and not no_comments:
+        notes.append("no comments (an assessment JSON carries none; give the responses file)")
+    if charts_dir is not None:
+        notes.append(f"{len(made)} chart(s) in {charts_dir}")
+    extra = f"; {'; '.join(notes)}" if notes else ""
+    typer.echo(f"wrote {output} ({fmt}, {len(text.encode('utf-8')):,} bytes){extra}", err=True)
+
 
 # -- workshop workflow: template / take / compare -------------------------------------
 # (template, take and compare commands go here)
@@ -335,6 +1025,125 @@ def take(
         f"Saved as row {saved.row} of {saved.path}. Your respondent code is {saved.respondent}:"
         " keep it for the next survey round. Thank you! Please hand over to the next person."
     )
+
+
+class CompareFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@_boundary
+def compare(
+    before: Annotated[
+        Path,
+        typer.Argument(
+            help="The earlier wave: a responses file or a score JSON.", show_default=False
+        ),
+    ],
+    after: Annotated[
+        Path,
+        typer.Argument(
+            help="The later wave: a responses file or a score JSON.", show_default=False
+        ),
+    ],
+    questionnaire: Annotated[
+        str | None,
+        typer.Option(
+            "--questionnaire",
+            "-q",
+            help="Built-in id or YAML file (default: the one a JSON wave names, else alignment).",
+        ),
+    ] = None,
+    mapping: MapOpt = None,
+    group_column: GroupColumnOpt = None,
+    respondent_column: RespondentColumnOpt = None,
+    drop_invalid: DropInvalidOpt = False,
+    max_missing: MaxMissingOpt = 0.2,
+    min_group_size: MinGroupSizeOpt = 3,
+    gap_threshold: GapThresholdOpt = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap intervals.")] = 2006,
+    n_boot: Annotated[
+        int, typer.Option("--n-boot", min=100, help="Bootstrap resamples per interval.")
+    ] = 2000,
+    fmt: Annotated[
+        CompareFormat | None,
+        typer.Option("--format", "-f", help="terminal (default), json or markdown."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
+    ] = None,
+) -> None:
+    """Compare two survey waves of the same questionnaire: stages, scores, gaps, items.
+
+    Both files carrying respondent codes (two or more in common): paired changes with the
+    Wilcoxon signed-rank test. Otherwise the waves are independent samples (Mann–Whitney).
+    A saved score JSON gives the changes without intervals or tests. Exit 0 when
+    compared, 1 when the files cannot be compared (another questionnaire, version or
+    items), 2 on a usage error.
+    """
+    from salesmkt.compare import compare_waves, load_wave, saved_questionnaire
+    from salesmkt.errors import UsageError
+
+    if output is not None and fmt is CompareFormat.terminal:
+        raise UsageError("--format terminal cannot be written to a file; use json or markdown")
+    chosen = (fmt or CompareFormat.terminal).value
+    if output is not None and fmt is None:
+        suffixes = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
+        if output.suffix.lower() not in suffixes:
+            raise UsageError(
+                f"--output {output}: cannot tell the format from "
+                f"{output.suffix or 'no suffix'!r}; use .json or .md, or give --format"
+            )
+        chosen = suffixes[output.suffix.lower()]
+    for path in (before, after):
+        if not path.is_file():
+            raise SalesmktError(f"{path}: no such file")
+    ref = questionnaire or saved_questionnaire(before) or saved_questionnaire(after) or "alignment"
+    inputs = [
+        *ResponseInput(before, questionnaire=ref, mapping=mapping).inputs(),
+        after,
+    ]
+    if output is not None:
+        from salesmkt.outputs import check_output
+
+        check_output(output, inputs=inputs)
+    settings = _settings(
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        seed=seed,
+        n_boot=n_boot,
+    )
+    waves = [
+        load_wave(
+            path,
+            questionnaire=ref,
+            mapping=mapping,
+            group_column=group_column,
+            respondent_column=respondent_column,
+            drop_invalid=drop_invalid,
+            settings=settings,
+        )
+        for path in (before, after)
+    ]
+    result = compare_waves(waves[0], waves[1], seed=seed, n_boot=n_boot)
+    if chosen == "terminal":
+        from salesmkt.render.compare_out import comparison_terminal
+
+        _console().print(comparison_terminal(result))
+        return
+    if chosen == "json":
+        from salesmkt.render.compare_out import comparison_json
+
+        text = comparison_json(result)
+    else:
+        from salesmkt.render.compare_out import comparison_markdown
+
+        text = comparison_markdown(result)
+    _write_or_echo(text, output, inputs)
 
 
 def _console() -> Any:

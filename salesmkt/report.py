@@ -33,11 +33,14 @@ from salesmkt.assessment import (
     GroupResult,
     ItemResult,
     ReliabilityResult,
+    Settings,
 )
 
 if TYPE_CHECKING:
+    from salesmkt.answers import Answers
     from salesmkt.charts import Chart
     from salesmkt.questionnaire import Questionnaire
+    from salesmkt.responses import ResponseTable
 
 DEFAULT_MIN_COMMENT_GROUP = 5
 MAX_COMMENTS_PER_GROUP = 200
@@ -72,6 +75,25 @@ class Comment:
 
     group: str
     text: str
+
+
+def comments_from_table(table: ResponseTable) -> list[Comment]:
+    """Every non-empty free-text cell of a responses table, with its respondent's group.
+
+    Only respondents that passed the data-quality gate are in the table, so an excluded
+    respondent's comment is never shown. Cells without a letter or digit ("-", "…")
+    are not comments.
+    """
+    found: list[Comment] = []
+    groups = [str(g) for g in table.group.tolist()]
+    for column in table.comments.columns:
+        for group, value in zip(groups, table.comments[column].tolist(), strict=True):
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            if any(ch.isalnum() for ch in text):
+                found.append(Comment(group, text))
+    return found
 
 
 @dataclass(frozen=True)
@@ -923,3 +945,107 @@ def markdown_report(
         assessment, questionnaire=questionnaire, comments=comments, options=options
     )
     return render_markdown(report, chart_links=chart_links)
+
+
+# -- from files (what the ``report`` command reads) ----------------------------------------
+
+
+@dataclass
+class ReportInputs:
+    """The assessment to report on, with what the report needs beside it."""
+
+    assessment: Assessment
+    questionnaire: Questionnaire | None
+    comments: list[Comment]
+    from_json: bool
+
+
+def load_inputs(
+    path: Path,
+    *,
+    settings: Settings,
+    questionnaire: str | None = None,
+    mapping: Path | None = None,
+    group_column: str | None = None,
+    respondent_column: str | None = None,
+    drop_invalid: bool = False,
+) -> ReportInputs:
+    """Score a responses file (keeping its comments) or read a saved assessment JSON.
+
+    ``questionnaire`` (an id or path) defaults to ``alignment`` for a responses file. An
+    assessment JSON carries no comments (it is figures only); its questionnaire (the one
+    given, or else the built-in one of that id) is used for the stage texts when id and
+    version match.
+    """
+    from salesmkt import questionnaire as qmod
+    from salesmkt import scoring
+    from salesmkt.errors import SalesmktError
+
+    if scoring.looks_like_assessment(path):
+        assessment = scoring.load_assessment_json(path)
+        q: Questionnaire | None = None
+        ref = assessment.questionnaire
+        try:
+            candidate = qmod.load(questionnaire or ref.id)
+        except SalesmktError:
+            candidate = None
+        if candidate is not None and (candidate.id, candidate.version) == (ref.id, ref.version):
+            q = candidate
+        return ReportInputs(assessment, q, [], from_json=True)
+
+    from salesmkt.responses import read_responses
+
+    q = qmod.load(questionnaire or "alignment")
+    table = read_responses(
+        path,
+        q,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+        max_missing=settings.max_missing,
+    )
+    result = scoring.score_table(table, settings)
+    return ReportInputs(result.assessment, q, comments_from_table(table), from_json=False)
+
+
+def add_advice(
+    assessment: Assessment,
+    *,
+    rules: Path | None = None,
+    situation: Path | None = None,
+    checklist: Path | None = None,
+    funnel: Path | None = None,
+) -> bool:
+    """Fill ``assessment.advice`` from a rules file and the optional instrument answers.
+
+    With nothing given, the shipped rules are used when they are written for this
+    questionnaire; otherwise the report simply has no advice (returns False). Anything
+    given explicitly must work, or the error says why.
+    """
+    from salesmkt import recommend
+    from salesmkt import rules as rules_mod
+    from salesmkt.answers import load_answers
+    from salesmkt.errors import UsageError
+
+    explicit = any(p is not None for p in (rules, situation, checklist, funnel))
+    book = rules_mod.load(rules)
+    if book.questionnaire.id != assessment.questionnaire.id and not explicit:
+        return False
+
+    def answers(path: Path | None, name: str) -> Answers | None:
+        if path is None:
+            return None
+        instrument = getattr(book, name)
+        if instrument is None:
+            raise UsageError(f"--{name}: the rules file {book.path} reads no {name} answers")
+        return load_answers(path, instrument, many=name == "funnel")
+
+    assessment.advice = recommend.evaluate(
+        book,
+        assessment,
+        situation=answers(situation, "situation"),
+        checklist=answers(checklist, "checklist"),
+        funnel=answers(funnel, "funnel"),
+    )
+    return True
