@@ -386,7 +386,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         source_file=table.source,
         questionnaire=QuestionnaireRef(id=q.id, version=q.version, title=q.title),
         compare=list(q.compare),
-        stages=[{"id": s.id, "label": s.label, "min": s.min, "max": s.max} for s in q.stages],
+        stages=_scoring_key(q),
         settings=settings,
         respondents=Respondents(
             total=int(table.rows_read),
@@ -405,6 +405,16 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         warnings=list(table.warnings),
     )
     return ScoreResult(assessment, _respondents_frame(table, prep, hidden_rows))
+
+
+def _scoring_key(q: Questionnaire) -> list[dict[str, object]]:
+    """The stages as plain data; an open-ended last band ends at the highest total."""
+    top = q.total_range[1]
+    key: list[dict[str, object]] = []
+    for i, s in enumerate(q.stages):
+        high = s.max if s.max is not None or i + 1 < len(q.stages) else top
+        key.append({"id": s.id, "label": s.label, "min": s.min, "max": high})
+    return key
 
 
 def _overall(
@@ -442,7 +452,7 @@ def _overall(
         result.score = pooled
         result.note = f"The overall score is the pooled respondent mean because {reason}."
     if suppressed.any():
-        extra = "It leaves out groups whose figures are withheld."
+        extra = "The pooled mean leaves out groups whose figures are withheld."
         result.note = f"{result.note} {extra}" if result.note else extra
     result.stage = _stage_ref(q, result.score)
     return result
@@ -756,7 +766,7 @@ def _segment_overall(
         result.score = pooled
         result.note = f"Pooled respondent mean because {reason}."
     if sup_row.any():
-        extra = "Withheld groups are left out."
+        extra = "Withheld groups are left out of this segment's figures."
         result.note = f"{result.note} {extra}" if result.note else extra
     result.stage = _stage_ref(q, result.score)
     return result

@@ -1,0 +1,181 @@
+"""The score summary in Markdown (``score --format markdown``).
+
+Vocabulary: the *headline* is the organisation's stage; *groups*, *strongest gaps*,
+*dimensions*, *segments* and *data quality* follow as sections. Every string that came
+from a user or a respondent (file names, group and item labels, segment values,
+respondent codes, reasons, warnings) goes through :func:`md_escape`; the figures are
+formatted by :mod:`salesmkt.render.numbers`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from salesmkt.assessment import Assessment, GroupResult, ItemResult
+from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+from salesmkt.render.text import md_escape
+
+TOP_GAPS = 5
+POOLED_FOOTNOTE = (
+    "pooled mean of the groups shown in that row: a compared group is missing or withheld there"
+)
+MAX_LISTED = 50
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    align = ["---:" if i in right else "---" for i in range(len(header))]
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _stage(group: GroupResult) -> str:
+    return md_escape(group.stage.label) if group.stage else DASH
+
+
+def strongest_gaps(a: Assessment, limit: int = TOP_GAPS) -> list[ItemResult]:
+    """The flagged items with the largest gaps, largest first."""
+    flagged = [i for i in a.items if i.flagged and i.gap is not None]
+    return sorted(flagged, key=lambda i: (-abs(i.gap or 0.0), i.id))[:limit]
+
+
+def _group_row(g: GroupResult, edges: list[float]) -> list[str]:
+    label = md_escape(g.label)
+    if g.suppressed:
+        return [label, str(g.n), "withheld", DASH, DASH, DASH, DASH]
+    span = DASH if g.min is None else f"{fmt_score(g.min)}–{fmt_score(g.max)}"
+    sd = DASH if g.sd is None else f"{g.sd:.1f}"
+    median = fmt_score(g.median, edges)
+    return [label, str(g.n), fmt_score(g.mean, edges), median, sd, span, _stage(g)]
+
+
+def render_markdown(a: Assessment) -> str:
+    edges = stage_edges(a.stages)
+    lo, hi = (edges[0], a.stages[-1].get("max")) if edges and a.stages else (None, None)
+    labels = {g.id: g.label for g in a.groups}
+    lines = [f"# {md_escape(a.questionnaire.title or a.questionnaire.id)}: score summary", ""]
+    o = a.overall
+    if o.stage is not None:
+        how = (
+            f"{md_escape(' and '.join(labels.get(c, c) for c in a.compare))} weighted equally"
+            if o.method == "equal-weight"
+            else "pooled respondent mean"
+        )
+        scale = f" on {lo:g}–{hi:g}" if lo is not None and isinstance(hi, int | float) else ""
+        lines.append(
+            f"**Overall stage: {md_escape(o.stage.label)}**: score {fmt_score(o.score, edges)}"
+            f"{scale} ({how}); pooled respondent mean {fmt_score(o.pooled_mean, edges)}."
+        )
+    else:
+        lines.append("**Overall stage: not available** (no score could be shown).")
+    lines.append("")
+    if o.note:
+        lines += [f"*{md_escape(o.note)}*", ""]
+    r = a.respondents
+    source = f"`{md_escape(a.source_file)}`, " if a.source_file else ""
+    lines += [
+        f"{source}questionnaire {md_escape(a.questionnaire.id)} "
+        f"{md_escape(a.questionnaire.version)}: "
+        f"{r.total} respondents read, {r.scored} scored ({r.prorated} prorated), "
+        f"{len(r.excluded)} excluded; anonymity threshold {a.settings.min_group_size}.",
+        "",
+    ]
+    if a.stage_disagreement and a.stage_disagreement.headline:
+        lines += [f"> **{md_escape(a.stage_disagreement.headline)}**", ""]
+
+    lines += ["## Groups", ""]
+    lines += _table(
+        ["Group", "n", "Mean", "Median", "SD", "Min–max", "Stage"],
+        [_group_row(g, edges) for g in a.groups],
+        right={1, 2, 3, 4},
+    )
+
+    lines += ["## Strongest perception gaps", ""]
+    gaps = strongest_gaps(a)
+    first, second = [*a.compare, "", ""][:2]
+    if gaps:
+        rows = [
+            [
+                md_escape(i.id),
+                md_escape(i.short or i.text),
+                fmt_mean(i.means_by_group.get(first)),
+                fmt_mean(i.means_by_group.get(second)),
+                fmt_gap(i.gap),
+                md_escape(labels.get(i.direction or "", i.direction or DASH)),
+            ]
+            for i in gaps
+        ]
+        lines += _table(
+            [
+                "Item",
+                "Statement",
+                md_escape(labels.get(first, first)),
+                md_escape(labels.get(second, second)),
+                "Gap",
+                "Rates higher",
+            ],
+            rows,
+            right={2, 3, 4},
+        )
+    else:
+        reason = next((i.not_estimable for i in a.items if i.not_estimable), None)
+        lines += [
+            md_escape(f"No gaps: {reason}.")
+            if reason
+            else f"No item differs by {a.settings.gap_threshold:g} point(s) or more.",
+            "",
+        ]
+
+    if a.dimensions:
+        lines += ["## Dimensions", ""]
+        shown = [g for g in a.groups if not g.suppressed]
+        header = ["Dimension", *(md_escape(g.label) for g in shown), "All", "Gap"]
+        rows = [
+            [
+                md_escape(d.label),
+                *(fmt_mean(d.means_by_group.get(g.id)) for g in shown),
+                fmt_mean(d.mean),
+                fmt_gap(d.gap),
+            ]
+            for d in a.dimensions
+        ]
+        lines += _table(header, rows, right=set(range(1, len(header))))
+
+    by_columns = list(dict.fromkeys(s.by for s in a.segments))
+    footnote = False
+    for by in by_columns:
+        lines += [f"## By {md_escape(by)}", ""]
+        rows = []
+        for s in (s for s in a.segments if s.by == by):
+            overall = "withheld" if s.suppressed else fmt_score(s.overall.score, edges)
+            if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:
+                overall += "\\*"
+                footnote = True
+            stage = md_escape(s.overall.stage.label) if s.overall.stage else DASH
+            cells = "; ".join(
+                f"{md_escape(g.label)} {'withheld' if g.suppressed else fmt_score(g.mean, edges)}"
+                f" (n={g.n})"
+                for g in s.groups
+            )
+            rows.append([md_escape(s.value), str(s.n), overall, stage, cells])
+        lines += _table([md_escape(by), "n", "Score", "Stage", "Groups"], rows, right={1, 2})
+    if footnote:
+        lines += [f"\\* {POOLED_FOOTNOTE}", ""]
+
+    lines += ["## Data quality", ""]
+    quality: list[str] = []
+    for e in r.excluded[:MAX_LISTED]:
+        who = ", ".join(md_escape(x) for x in (e.respondent, e.group) if x)
+        who = f" ({who})" if who else ""
+        quality.append(f"Excluded row {e.row}{who}: {md_escape(e.reason)}")
+    if len(r.excluded) > MAX_LISTED:
+        quality.append(f"… and {len(r.excluded) - MAX_LISTED} more excluded respondents")
+    for w in a.warnings[:MAX_LISTED]:
+        where = f"row {w.row}: " if w.row is not None else ""
+        quality.append(f"Warning: {where}{md_escape(w.message)}")
+    if len(a.warnings) > MAX_LISTED:
+        quality.append(f"… and {len(a.warnings) - MAX_LISTED} more warnings")
+    quality += [f"Withheld: {md_escape(note)}" for note in a.suppressed]
+    lines += [f"- {q}" for q in quality] if quality else ["No problems found."]
+    lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,266 @@
+"""The score as rich renderables, big and plain enough for a projector.
+
+Vocabulary: the *headline* is the organisation's stage; a *band bar* draws the score
+range (20–100 for ``alignment``) as one line of characters, one shade per stage band
+(░ ▒ ▓ █, so it reads in black and white too), with ``●`` where the score falls. Then
+the strongest perception gaps, the stage disagreement and the *data-quality findings*:
+excluded respondents with their reasons, warnings and what was withheld.
+
+All respondent- and user-supplied text is put in ``Text`` objects (never parsed as
+markup), so a code like ``[bold]x[/]`` prints as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from salesmkt.assessment import Assessment, GroupResult
+from salesmkt.render.markdown import POOLED_FOOTNOTE, strongest_gaps
+from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+
+BAR_WIDTH = 32
+MAX_LISTED = 20
+_SHADES = ("░", "▒", "▓", "█")
+_COLOURS = ("red", "yellow", "green", "cyan", "magenta", "blue")
+
+
+def _bands(a: Assessment) -> list[tuple[float, float, str, str]]:
+    """(low, high, label, id) per stage, in score order."""
+    out: list[tuple[float, float, str, str]] = []
+    stages = sorted(a.stages, key=lambda s: float(s["min"]))  # type: ignore[arg-type]
+    for i, s in enumerate(stages):
+        low = float(s["min"])  # type: ignore[arg-type]
+        if i + 1 < len(stages):
+            high = float(stages[i + 1]["min"])  # type: ignore[arg-type]
+        else:
+            top = s.get("max")
+            high = float(top) if isinstance(top, int | float) else low
+        out.append((low, high, str(s["label"]), str(s["id"])))
+    return out
+
+
+def _style(index: int) -> str:
+    return _COLOURS[index % len(_COLOURS)]
+
+
+def band_bar(a: Assessment, score: float | None, width: int = BAR_WIDTH) -> Text:
+    """One line: the stage bands across the score range, ``●`` at ``score``."""
+    bands = _bands(a)
+    if not bands:
+        return Text("")
+    lo, hi = bands[0][0], bands[-1][1]
+    span = hi - lo or 1.0
+    marker = None
+    if score is not None:
+        marker = min(width - 1, max(0, int((score - lo) / span * width)))
+    bar = Text()
+    for pos in range(width):
+        value = lo + span * (pos + 0.5) / width
+        index = next((i for i, b in enumerate(bands) if value < b[1]), len(bands) - 1)
+        colour = _style(index)
+        if pos == marker:
+            bar.append("●", style=f"bold white on {colour}")
+        else:
+            bar.append(_SHADES[min(index, len(_SHADES) - 1)], style=colour)
+    return bar
+
+
+def band_axis(a: Assessment, width: int = BAR_WIDTH) -> Text:
+    """The band edges as numbers under the bar (20, 40, 60, 80, 100)."""
+    bands = _bands(a)
+    if not bands:
+        return Text("")
+    lo, hi = bands[0][0], bands[-1][1]
+    span = hi - lo or 1.0
+    cells = [" "] * (width + 4)
+    for edge in [b[0] for b in bands] + [hi]:
+        label = f"{edge:g}"
+        pos = min(int((edge - lo) / span * width), width + 4 - len(label))
+        if all(c == " " for c in cells[max(0, pos - 1) : pos + len(label)]):
+            cells[pos : pos + len(label)] = list(label)
+    return Text("".join(cells).rstrip(), style="dim")
+
+
+def _stage_text(a: Assessment, stage_id: str | None, label: str | None) -> Text:
+    if not stage_id or not label:
+        return Text(DASH)
+    index = next((i for i, b in enumerate(_bands(a)) if b[3] == stage_id), 0)
+    return Text(label, style=f"bold {_style(index)}")
+
+
+def _headline(a: Assessment) -> RenderableType:
+    o = a.overall
+    edges = stage_edges(a.stages)
+    labels = {g.id: g.label for g in a.groups}
+    title = Text()
+    if o.stage is not None:
+        title.append("Overall stage: ", style="bold")
+        title.append_text(_stage_text(a, o.stage.id, o.stage.label.upper()))
+        how = (
+            " and ".join(labels.get(c, c) for c in a.compare) + " weighted equally"
+            if o.method == "equal-weight"
+            else "pooled respondent mean"
+        )
+        title.append(f"\nscore {fmt_score(o.score, edges)}", style="bold")
+        title.append(f" ({how})")
+        title.append(f"\npooled respondent mean {fmt_score(o.pooled_mean, edges)}")
+    else:
+        title.append("Overall stage: not available", style="bold")
+    if o.note:
+        title.append(f"\n{o.note}", style="italic")
+    r = a.respondents
+    title.append(
+        f"\n{r.scored} of {r.total} respondents scored "
+        f"({r.prorated} prorated, {len(r.excluded)} excluded)",
+        style="dim",
+    )
+    heading = Text(a.questionnaire.title or a.questionnaire.id)
+    return Panel(title, title=heading, title_align="left", padding=(1, 2), expand=False)
+
+
+def _groups_table(a: Assessment) -> Table:
+    edges = stage_edges(a.stages)
+    table = Table(title="Groups", title_justify="left", title_style="bold", expand=False)
+    table.add_column("Group")
+    table.add_column("n", justify="right")
+    table.add_column("Score", justify="right")
+    table.add_column("Stage")
+    table.add_column(band_axis(a), no_wrap=True, overflow="crop")
+
+    def row(label: str, g: GroupResult | None, score: float | None, n: int | None) -> None:
+        if g is not None and g.suppressed:
+            table.add_row(Text(label), str(n), "withheld", Text(DASH), Text(""))
+            return
+        stage = g.stage if g is not None else a.overall.stage
+        table.add_row(
+            Text(label),
+            "" if n is None else str(n),
+            fmt_score(score, edges),
+            _stage_text(a, stage.id if stage else None, stage.label if stage else None),
+            band_bar(a, score),
+        )
+
+    for g in a.groups:
+        row(g.label, g, g.mean, g.n)
+    table.add_section()
+    row("Overall", None, a.overall.score, None)
+    return table
+
+
+def _gaps(a: Assessment) -> RenderableType:
+    labels = {g.id: g.label for g in a.groups}
+    first, second = [*a.compare, "", ""][:2]
+    gaps = strongest_gaps(a)
+    if not gaps:
+        reason = next((i.not_estimable for i in a.items if i.not_estimable), None)
+        text = (
+            f"Perception gaps: none shown ({reason})."
+            if reason
+            else f"Perception gaps: no item differs by {a.settings.gap_threshold:g} point(s) "
+            "or more between "
+            f"{labels.get(first, first)} and {labels.get(second, second)}."
+        )
+        return Text(text)
+    table = Table(
+        title=f"Strongest perception gaps (≥ {a.settings.gap_threshold:g} point)",
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("Item")
+    table.add_column("Statement")
+    table.add_column(Text(labels.get(first, first)), justify="right")
+    table.add_column(Text(labels.get(second, second)), justify="right")
+    table.add_column("Gap", justify="right")
+    for i in gaps:
+        table.add_row(
+            Text(i.id),
+            Text(i.short or i.text),
+            fmt_mean(i.means_by_group.get(first)),
+            fmt_mean(i.means_by_group.get(second)),
+            Text(fmt_gap(i.gap), style="bold"),
+        )
+    return table
+
+
+def _segments(a: Assessment) -> list[RenderableType]:
+    edges = stage_edges(a.stages)
+    out: list[RenderableType] = []
+    for by in dict.fromkeys(s.by for s in a.segments):
+        table = Table(
+            title=Text(f"By {by}"),
+            title_justify="left",
+            title_style="bold",
+            caption_justify="left",
+        )
+        table.add_column(Text(by))
+        table.add_column("n", justify="right")
+        table.add_column("Score", justify="right")
+        table.add_column("Stage")
+        table.add_column("Groups")
+        for s in (s for s in a.segments if s.by == by):
+            stage = s.overall.stage
+            groups = "; ".join(
+                f"{g.label} {'withheld' if g.suppressed else fmt_score(g.mean, edges)} (n={g.n})"
+                for g in s.groups
+            )
+            score = "withheld" if s.suppressed else fmt_score(s.overall.score, edges)
+            if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:
+                score += "*"
+                table.caption = f"* {POOLED_FOOTNOTE}"
+            table.add_row(
+                Text(s.value),
+                str(s.n),
+                score,
+                _stage_text(a, stage.id if stage else None, stage.label if stage else None),
+                Text(groups),
+            )
+        out.append(table)
+    return out
+
+
+def _listed(lines: Sequence[str], what: str) -> list[str]:
+    shown = list(lines[:MAX_LISTED])
+    if len(lines) > MAX_LISTED:
+        shown.append(f"… and {len(lines) - MAX_LISTED} more {what} (see --format json)")
+    return shown
+
+
+def _quality(a: Assessment) -> RenderableType:
+    r = a.respondents
+    out = Text()
+    out.append("Data quality\n", style="bold")
+    excluded = []
+    for e in r.excluded:
+        who = ", ".join(x for x in (e.respondent, e.group) if x)
+        excluded.append(f"row {e.row}" + (f" ({who})" if who else "") + f": {e.reason}")
+    warnings = [(f"row {w.row}: " if w.row is not None else "") + w.message for w in a.warnings]
+    if not (excluded or warnings or a.suppressed):
+        out.append("No problems found: every respondent was scored.\n")
+    for line in _listed(excluded, "excluded respondents"):
+        out.append("✗ excluded ", style="bold red")
+        out.append(line + "\n")
+    for line in _listed(warnings, "warnings"):
+        out.append("! warning ", style="bold yellow")
+        out.append(line + "\n")
+    for note in a.suppressed:
+        out.append("◌ withheld ", style="bold")
+        out.append(note + "\n")
+    out.rstrip()
+    return out
+
+
+def render_terminal(a: Assessment) -> RenderableType:
+    """The projector view of an assessment."""
+    parts: list[RenderableType] = [_headline(a)]
+    if a.stage_disagreement and a.stage_disagreement.headline:
+        parts.append(Text(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
+    parts += [Text(""), _groups_table(a), Text(""), _gaps(a)]
+    for seg in _segments(a):
+        parts += [Text(""), seg]
+    parts += [Text(""), _quality(a)]
+    return Group(*parts)
