@@ -1,0 +1,314 @@
+"""Renderers of a wave comparison (:class:`salesmkt.compare.Comparison`).
+
+Vocabulary: the same sections in every format: *stages* (before → after per scope),
+*scores* (change with its 95% interval and, for independent waves, the Mann–Whitney
+p-value), *paired changes* (the matched respondents, Wilcoxon signed-rank), the
+*perception gap* (narrowed, widened, reversed), *dimensions* and the *items that moved
+most*, then the notes. Changes carry their sign; a missing figure is an en dash.
+
+Terminal output builds every cell as a rich ``Text`` (never parsed as markup), and the
+Markdown escapes every label and file name with ``md_escape``: labels come from
+user-supplied questionnaires and file names from the command line.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from salesmkt.assessment import StageRef
+from salesmkt.compare import Change, Comparison, GapChange, PairedChange, StageChange
+from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean
+from salesmkt.render.text import md_escape
+
+TITLE = "Progress between two survey waves"
+
+
+# -- shared wording ----------------------------------------------------------------------
+
+
+def fmt_num(value: float | None, decimals: int = 1) -> str:
+    return DASH if value is None else f"{value:.{decimals}f}"
+
+
+def fmt_ci(ci: tuple[float, float] | None, decimals: int = 1) -> str:
+    if ci is None:
+        return DASH
+    return f"{ci[0]:+.{decimals}f} to {ci[1]:+.{decimals}f}"
+
+
+def fmt_p(p: float | None) -> str:
+    if p is None:
+        return DASH
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _stage(ref: StageRef | None) -> str:
+    return ref.label if ref else DASH
+
+
+def stage_move(s: StageChange) -> str:
+    if s.direction == "unknown" or s.steps is None:
+        return s.note or "not known"
+    if s.steps == 0:
+        return "no change"
+    word = "stage" if abs(s.steps) == 1 else "stages"
+    return f"{'up' if s.steps > 0 else 'down'} {abs(s.steps)} {word}"
+
+
+def gap_verdict(g: GapChange) -> str:
+    if g.narrowed is None or g.before is None or g.after is None:
+        return g.note or "not known"
+    if g.narrowed:
+        word = "narrowed"
+    elif abs(abs(g.after) - abs(g.before)) <= 1e-9:
+        word = "unchanged"
+    else:
+        word = "widened"
+    return f"{word} (reversed)" if g.reversed else word
+
+
+def _paired_counts(p: PairedChange) -> str:
+    if p.improved is None:
+        return DASH
+    return f"{p.improved} / {p.unchanged} / {p.worsened}"
+
+
+def _source(c: Comparison, role: str) -> str:
+    wave = c.before if role == "before" else c.after
+    kind = "saved assessment" if wave.kind == "assessment" else "responses"
+    return f"{wave.source or '(unnamed)'} ({kind}, {wave.scored} scored)"
+
+
+def headline(c: Comparison) -> str:
+    """One sentence for the top: the organisation's stage change and the score change."""
+    stage = c.stage("overall")
+    total = c.total("overall")
+    parts: list[str] = []
+    if stage and stage.before and stage.after:
+        if stage.steps:
+            parts.append(f"Stage {stage.before.label} → {stage.after.label}")
+        else:
+            parts.append(f"Stage unchanged ({stage.after.label})")
+    if total and total.change is not None:
+        parts.append(
+            f"overall score {fmt_num(total.before)} → {fmt_num(total.after)} "
+            f"({fmt_gap(total.change, 1)})"
+        )
+    gap = c.gap("total")
+    if gap and gap.narrowed is not None:
+        parts.append(f"perception gap {gap_verdict(gap)}")
+    return "; ".join(parts) + "." if parts else "No comparable figures."
+
+
+def _total_row(t: Change) -> list[str]:
+    test = f"{fmt_p(t.p_value)}" if t.p_value is not None else DASH
+    note = t.note or ""
+    return [
+        t.label,
+        fmt_num(t.before),
+        fmt_num(t.after),
+        fmt_gap(t.change, 1),
+        fmt_ci(t.ci),
+        test,
+        note,
+    ]
+
+
+def _dimension_row(d: Change) -> list[str]:
+    return [
+        d.label,
+        fmt_mean(d.before),
+        fmt_mean(d.after),
+        fmt_gap(d.change),
+        fmt_ci(d.ci, 2),
+        d.note or "",
+    ]
+
+
+def _paired_row(p: PairedChange) -> list[str]:
+    return [
+        p.label,
+        str(p.n),
+        fmt_num(p.mean_before),
+        fmt_num(p.mean_after),
+        fmt_gap(p.mean_difference, 1),
+        fmt_ci(p.ci),
+        _paired_counts(p),
+        fmt_num(p.wilcoxon_statistic),
+        fmt_p(p.p_value),
+        p.note or "",
+    ]
+
+
+def _gap_row(g: GapChange) -> list[str]:
+    decimals = 1 if g.scope == "total" else 2
+    return [g.label, fmt_gap(g.before, decimals), fmt_gap(g.after, decimals), gap_verdict(g)]
+
+
+def _compared_names(c: Comparison) -> str:
+    return " − ".join(c.compare) if len(c.compare) == 2 else "first − second group"
+
+
+TOTAL_HEAD = ["", "before", "after", "change", "95% CI", "p", "note"]
+DIM_HEAD = ["dimension", "before", "after", "change", "95% CI", "note"]
+PAIRED_HEAD = [
+    "matched",
+    "n",
+    "mean before",
+    "mean after",
+    "mean change",
+    "95% CI",
+    "up / same / down",
+    "Wilcoxon W",
+    "p",
+    "note",
+]
+GAP_HEAD = ["gap", "before", "after", "verdict"]
+ITEM_HEAD = ["item", "statement", "before", "after", "change"]
+
+
+def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]], str | None]]:
+    """(title, header, rows, caption) for every table, shared by the renderers."""
+    out: list[tuple[str, list[str], list[list[str]], str | None]] = []
+    out.append(
+        (
+            "Stages",
+            ["", "before", "after", "change"],
+            [[s.label, _stage(s.before), _stage(s.after), stage_move(s)] for s in c.stages],
+            None,
+        )
+    )
+    p_caption = (
+        "p: Mann–Whitney U, waves as independent samples." if c.design == "independent" else None
+    )
+    rows = [_total_row(t) for t in c.totals]
+    head = TOTAL_HEAD
+    if not any(t.p_value is not None for t in c.totals):
+        rows = [r[:5] + r[6:] for r in rows]
+        head = TOTAL_HEAD[:5] + TOTAL_HEAD[6:]
+    out.append(("Scores (total)", head, rows, p_caption))
+    if c.paired:
+        out.append(
+            (
+                f"Paired changes ({c.matched} matched respondents)",
+                PAIRED_HEAD,
+                [_paired_row(p) for p in c.paired],
+                "Each matched person's own change in total; p: Wilcoxon signed-rank test.",
+            )
+        )
+    out.append(
+        (
+            f"Perception gap ({_compared_names(c)})",
+            GAP_HEAD,
+            [_gap_row(g) for g in c.gaps],
+            "Narrowed: the gap is smaller in size after than before.",
+        )
+    )
+    if c.dimensions:
+        out.append(
+            (
+                "Dimensions (mean per respondent)",
+                DIM_HEAD,
+                [_dimension_row(d) for d in c.dimensions],
+                None,
+            )
+        )
+    if c.movers:
+        out.append(
+            (
+                "Items that moved most",
+                ITEM_HEAD,
+                [
+                    [m.id, m.label, fmt_mean(m.before), fmt_mean(m.after), fmt_gap(m.change)]
+                    for m in c.movers
+                ],
+                None,
+            )
+        )
+    return out
+
+
+def _drop_empty_notes(head: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    if head and head[-1] == "note" and not any(r[-1] for r in rows):
+        return head[:-1], [r[:-1] for r in rows]
+    return head, rows
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+
+def comparison_markdown(c: Comparison) -> str:
+    q = c.questionnaire
+    lines = [
+        f"# {TITLE}",
+        "",
+        f"*{md_escape(q.title or q.id)} ({md_escape(q.id)} {md_escape(q.version)})*",
+        "",
+        f"- **Before:** {md_escape(_source(c, 'before'))}",
+        f"- **After:** {md_escape(_source(c, 'after'))}",
+        "",
+        f"**{md_escape(headline(c))}**",
+        "",
+        md_escape(c.design_note),
+        "",
+    ]
+    for title, head, rows, caption in _sections(c):
+        head, rows = _drop_empty_notes(head, rows)
+        lines += [f"## {md_escape(title)}", ""]
+        lines.append("| " + " | ".join(md_escape(h) for h in head) + " |")
+        lines.append("|" + "|".join("---" for _ in head) + "|")
+        for row in rows:
+            lines.append("| " + " | ".join(md_escape(v) for v in row) + " |")
+        lines.append("")
+        if caption:
+            lines += [f"*{md_escape(caption)}*", ""]
+    if c.notes:
+        lines += ["## Notes", ""]
+        lines += [f"- {md_escape(n)}" for n in c.notes]
+        lines.append("")
+    lines.append(f"*95% intervals: percentile bootstrap, {c.n_boot} resamples, seed {c.seed}.*")
+    return "\n".join(lines) + "\n"
+
+
+# -- JSON --------------------------------------------------------------------------------
+
+
+def comparison_json(c: Comparison) -> str:
+    return c.model_dump_json(indent=2) + "\n"
+
+
+# -- terminal ----------------------------------------------------------------------------
+
+
+def comparison_terminal(c: Comparison) -> RenderableType:
+    q = c.questionnaire
+    parts: list[RenderableType] = [
+        Text(f"{TITLE}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
+        Text(f"Before: {_source(c, 'before')}"),
+        Text(f"After:  {_source(c, 'after')}"),
+        Text(""),
+        Text(headline(c), style="bold"),
+        Text(c.design_note, style="dim"),
+    ]
+    for title, head, rows, caption in _sections(c):
+        head, rows = _drop_empty_notes(head, rows)
+        table = Table(title=Text(title, style="bold"), title_justify="left", caption=caption)
+        for k, name in enumerate(head):
+            table.add_column(
+                Text(name), justify="left" if k == 0 or name in ("note", "statement") else "right"
+            )
+        for row in rows:
+            table.add_row(*(Text(v) for v in row))
+        parts += [Text(""), table]
+    if c.notes:
+        parts.append(Text(""))
+        parts += [Text(f"• {n}") for n in c.notes]
+    parts.append(
+        Text(
+            f"95% intervals: percentile bootstrap, {c.n_boot} resamples, seed {c.seed}.",
+            style="dim",
+        )
+    )
+    return Group(*parts)
