@@ -17,33 +17,7 @@ import numpy as np
 import pandas as pd
 
 from salesmkt.questionnaire import Questionnaire, load
-
-try:
-    from salesmkt.responses import ResponseTable
-except ImportError:  # TEMPORARY until responses.py lands: the agreed contract
-    from dataclasses import dataclass
-
-    from salesmkt.assessment import DataWarning, Excluded
-
-    @dataclass
-    class ResponseTable:  # type: ignore[no-redef]
-        source: str
-        questionnaire: Questionnaire
-        answers: pd.DataFrame
-        group: pd.Series
-        respondent: pd.Series | None
-        segments: pd.DataFrame
-        comments: pd.DataFrame
-        rows: pd.Series
-        columns: dict[str, str]
-        group_column: str
-        rows_read: int
-        excluded: list[Excluded]
-        warnings: list[DataWarning]
-        encoding: str
-        delimiter: str | None
-        header_rows: int
-
+from salesmkt.responses import ResponseTable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scoring"
 NA = math.nan
