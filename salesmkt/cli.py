@@ -776,57 +776,46 @@ def _report_date() -> str:
 @_boundary
 def report(
     file: Annotated[
-        Path, typer.Argument(help="A responses file (CSV, TSV, XLSX) or an assessment JSON.")
+        Path,
+        typer.Argument(
+            help="Responses file (CSV, TSV, text or .xlsx) or an assessment JSON from "
+            "'score --format json' or 'recommend --format json'.",
+            show_default=False,
+        ),
     ],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", help="The report file: .html (self-contained page) or .md."),
-    ],
-    questionnaire: Annotated[
-        str | None,
         typer.Option(
-            "--questionnaire", "-q", help="Questionnaire id or path [default: alignment]."
+            "--output", "-o", help="The report: .html (one self-contained page) or .md; atomic."
         ),
-    ] = None,
-    mapping: Annotated[
-        Path | None, typer.Option("--map", help="A column mapping YAML for the responses file.")
-    ] = None,
-    group_column: Annotated[
-        str | None,
-        typer.Option("--group-column", help="The column naming each respondent's group."),
-    ] = None,
-    respondent_column: Annotated[
-        str | None, typer.Option("--respondent-column", help="The column of respondent ids.")
-    ] = None,
-    drop_invalid: Annotated[
-        bool, typer.Option("--drop-invalid", help="Exclude (and list) invalid respondents.")
-    ] = False,
-    max_missing: Annotated[
-        float, typer.Option("--max-missing", help="Largest share of items a respondent may skip.")
-    ] = 0.2,
-    min_group_size: Annotated[
-        int,
-        typer.Option("--min-group-size", min=1, help="Anonymity: smaller groups show n only."),
-    ] = 3,
-    gap_threshold: Annotated[
-        float, typer.Option("--gap-threshold", help="Flag item gaps of at least this size.")
-    ] = 1.0,
-    adjust: Annotated[
-        str, typer.Option("--adjust", help="p-value adjustment: holm, bh or none.")
-    ] = "holm",
-    by: Annotated[
-        list[str] | None, typer.Option("--by", help="Break figures down by this column.")
-    ] = None,
+    ],
+    questionnaire: QuestionnaireOpt = "alignment",
+    mapping: MapOpt = None,
+    group_column: GroupColumnOpt = None,
+    respondent_column: RespondentColumnOpt = None,
+    drop_invalid: DropInvalidOpt = False,
+    max_missing: MaxMissingOpt = 0.2,
+    min_group_size: MinGroupSizeOpt = 3,
+    by: ByOpt = None,
+    gap_threshold: GapThresholdOpt = 1.0,
     rules: Annotated[
-        Path | None, typer.Option("--rules", help="A rules file [default: the shipped moving-up].")
+        str | None,
+        typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
     ] = None,
     situation: Annotated[
-        Path | None, typer.Option("--situation", help="need-to-align answers (YAML/CSV/XLSX).")
+        Path | None,
+        typer.Option(
+            "--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"
+        ),
     ] = None,
     checklist: Annotated[
-        Path | None, typer.Option("--checklist", help="integration-checklist answers.")
+        Path | None,
+        typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
     ] = None,
-    funnel: Annotated[Path | None, typer.Option("--funnel", help="buying-funnel answers.")] = None,
+    funnel: Annotated[
+        Path | None,
+        typer.Option("--funnel", help="buying-funnel answers (YAML, CSV or XLSX)."),
+    ] = None,
     charts_dir: Annotated[
         Path | None,
         typer.Option("--charts", help="Also write each chart as PNG and SVG into this folder."),
@@ -843,7 +832,9 @@ def report(
     title: Annotated[
         str | None, typer.Option("--title", help="The report's title (e.g. the client's name).")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing report.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing report (and chart files).")
+    ] = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page (or Markdown) with charts.
 
@@ -853,24 +844,26 @@ def report(
     """
     from salesmkt import outputs
     from salesmkt import report as rep
-    from salesmkt.assessment import Settings
+    from salesmkt import rules as rules_mod
     from salesmkt.errors import UsageError
 
     fmt = _REPORT_FORMATS.get(output.suffix.lower())
     if fmt is None:
-        raise UsageError(f"{output}: the report must end in .html or .md")
-    if adjust not in {"holm", "bh", "none"}:
-        raise UsageError(f"--adjust must be holm, bh or none, not {adjust!r}")
-    inputs = [p for p in (file, mapping, rules, situation, checklist, funnel) if p is not None]
-    if questionnaire is not None and Path(questionnaire).is_file():
-        inputs.append(Path(questionnaire))
+        raise UsageError(f"--output {output}: a report ends in .html or .md")
+    source = ResponseInput(
+        file,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+    inputs = source.inputs() + [p for p in (situation, checklist, funnel) if p is not None]
+    if rules is not None:
+        inputs.append(rules_mod.resolve_rules(rules))
     outputs.check_output(output, inputs=inputs, force=force)  # fail before the work
-    settings = Settings(
-        min_group_size=min_group_size,
-        max_missing=max_missing,
-        gap_threshold=gap_threshold,
-        adjust=adjust,
-        by=list(by or []),
+    settings = _settings(
+        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
     loaded = rep.load_inputs(
         file,
@@ -931,7 +924,8 @@ def report(
     if charts_dir is not None:
         notes.append(f"{len(made)} chart(s) in {charts_dir}")
     extra = f"; {'; '.join(notes)}" if notes else ""
-    typer.echo(f"wrote {output} ({fmt}, {len(text.encode('utf-8')):,} bytes){extra}", err=True)
+    size = len(text.encode("utf-8"))
+    typer.echo(f"salesmkt: wrote {output} ({fmt}, {size:,} bytes){extra}", err=True)
 
 
 # -- workshop workflow: template / take / compare -------------------------------------

@@ -350,7 +350,7 @@ def _item_row(item: ItemResult, first: str, second: str, names: _Names) -> ItemR
     if item.gap is None:
         support = item.not_estimable or "not estimable"
     elif item.ci_excludes_zero is None:
-        support = "no confidence interval"
+        support = "not tested"
     elif item.ci_excludes_zero:
         support = "the data back it (95% CI excludes 0)"
     else:
@@ -365,7 +365,11 @@ def _item_row(item: ItemResult, first: str, second: str, names: _Names) -> ItemR
         gap=fmt_signed(item.gap),
         ci=fmt_ci(item.ci),
         delta=fmt_signed(item.cliffs_delta, 2),
-        effect=item.effect_size or "–",
+        effect=(
+            f"{item.effect_size} (δ = {fmt_signed(item.cliffs_delta, 2)})"
+            if item.effect_size
+            else "–"
+        ),
         p=fmt_p(item.p_adjusted if item.p_adjusted is not None else item.p_value),
         quadrant=QUADRANT_WORDS.get(item.quadrant or "", "–"),
         flagged=item.flagged,
@@ -496,7 +500,7 @@ def _advice_view(
             priority=a.priority,
             evidence=[e.text for e in a.evidence],
         )
-        for a in sorted(advice.actions, key=lambda a: -a.priority)
+        for a in advice.actions  # recommend has put them in order (priority 1 first)
     ]
     rules = ""
     if advice.rules is not None:
@@ -516,17 +520,27 @@ def _advice_view(
     )
 
 
+def _num_text(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def _stage_range(stage: Mapping[str, object]) -> str:
+    low, high = stage.get("min"), stage.get("max")
+    if high is None:
+        return f"{_num_text(low)} and above"
+    return f"{_num_text(low)}–{_num_text(high)}"
+
+
 def _stage_rows(
     assessment: Assessment, descriptions: Mapping[str, str], current: str | None
 ) -> list[StageRow]:
     rows = []
     for stage in sorted(assessment.stages, key=lambda s: float(str(s.get("min", 0)))):
         sid = str(stage.get("id", ""))
-        low, high = stage.get("min"), stage.get("max")
         rows.append(
             StageRow(
                 label=str(stage.get("label", sid)),
-                range=f"{low}–{high}" if high is not None else f"{low} and above",
+                range=_stage_range(stage),
                 description=descriptions.get(sid, ""),
                 current=sid == current,
             )
@@ -662,7 +676,7 @@ def build_report(
     headline_range = ""
     for row in assessment.stages:
         if stage is not None and row.get("id") == stage.id:
-            headline_range = f"{row.get('min')}–{row.get('max')}"
+            headline_range = _stage_range(row)
     note = overall.note or ""
     if overall.score is None and not note:
         note = "The overall score needs both compared groups' figures, and one is missing."
@@ -766,19 +780,19 @@ def build_report(
 
     findings: list[str] = []
     if overall.score is not None and stage is not None:
-        findings.append(
-            f"The organisation scores {fmt(overall.score)} of {assessment.stages[-1].get('max')}"
-            f": {stage.label}."
-            if assessment.stages
-            else f"The organisation scores {fmt(overall.score)}: {stage.label}."
+        highest = max(
+            (float(v) for row in assessment.stages if isinstance(v := row.get("max"), int | float)),
+            default=None,
         )
+        out_of = f" out of {highest:g}" if highest is not None else ""
+        findings.append(f"The organisation scores {fmt(overall.score)}{out_of}: {stage.label}.")
     if disagreement:
         findings.append(f"The two functions disagree on the stage: {disagreement}.")
     if flagged:
-        top = ", ".join(f"{r.short} ({r.gap})" for r in flagged[:3])
+        largest = ", ".join(f"{r.short} ({r.gap})" for r in flagged[:3])
         findings.append(
             f"{len(flagged)} statement(s) show a large perception gap between {first} and "
-            f"{second}: {top}."
+            f"{second}: {largest}."
         )
     elif assessment.items and any(i.gap is not None for i in assessment.items):
         findings.append(f"No statement shows a large perception gap between {first} and {second}.")
@@ -985,12 +999,14 @@ def load_inputs(
         assessment = scoring.load_assessment_json(path)
         q: Questionnaire | None = None
         ref = assessment.questionnaire
-        try:
-            candidate = qmod.load(questionnaire or ref.id)
-        except SalesmktError:
-            candidate = None
-        if candidate is not None and (candidate.id, candidate.version) == (ref.id, ref.version):
-            q = candidate
+        for name in dict.fromkeys(n for n in (questionnaire, ref.id) if n):
+            try:
+                candidate = qmod.load(name)
+            except SalesmktError:
+                continue
+            if (candidate.id, candidate.version) == (ref.id, ref.version):
+                q = candidate
+                break
         return ReportInputs(assessment, q, [], from_json=True)
 
     from salesmkt.responses import read_responses
@@ -1012,7 +1028,7 @@ def load_inputs(
 def add_advice(
     assessment: Assessment,
     *,
-    rules: Path | None = None,
+    rules: str | Path | None = None,
     situation: Path | None = None,
     checklist: Path | None = None,
     funnel: Path | None = None,

@@ -109,7 +109,7 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
                     i.second,
                     i.gap,
                     i.ci,
-                    f"{i.effect} (δ = {i.delta})",
+                    i.effect,
                     i.support,
                 ]
                 for i in r.flagged_items
