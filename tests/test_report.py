@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 from report_helpers import COMMENTS, make_assessment, questionnaire
+from typer.testing import CliRunner, Result
 
 from salesmkt import charts as charts_mod
 from salesmkt import report
 from salesmkt.assessment import Assessment, ReliabilityResult
+from salesmkt.cli import app
 from salesmkt.render.text import md_escape
 
 COMMENT_OBJS = [report.Comment(g, t) for g, t in COMMENTS]
@@ -368,3 +370,199 @@ def test_inline_svg_refuses_active_content() -> None:
         charts_mod.inline_svg('<svg><a href="https://example.org"/></svg>', prefix="x")
     with pytest.raises(ValueError, match="active content"):
         charts_mod.inline_svg('<svg onload="alert(1)"></svg>', prefix="x")
+
+
+# -- the command ------------------------------------------------------------------------------
+
+ITEMS = [f"q{i:02d}" for i in range(1, 21)]
+STAGE_BANDS = [(20, "Undefined"), (40, "Defined"), (60, "Aligned"), (80, "Integrated")]
+
+
+def _answers(group: str, i: int) -> list[int]:
+    if group == "sales":
+        return [2 + (i + j) % 3 for j in range(20)]  # 2..4
+    if group == "marketing":
+        return [1 + (i + 2 * j) % 3 for j in range(20)]  # 1..3
+    return [3] * 20
+
+
+def _workshop_csv(path: Path) -> dict[str, list[int]]:
+    """6 Sales, 5 Marketing, 2 Leadership; returns each group's totals (the oracle)."""
+    comments = {
+        ("sales", 0): "Leads arrive with no context.",
+        ("sales", 1): "<script>alert(1)</script>",
+        ("sales", 2): "Battle cards help.",
+        ("marketing", 0): "<img src=x onerror=alert(1)>",
+        ("marketing", 1): "Feedback arrives late.",
+        ("leadership", 0): "A leadership remark.",
+    }
+    totals: dict[str, list[int]] = {"sales": [], "marketing": [], "leadership": []}
+    lines = ["respondent,group,region," + ",".join(ITEMS) + ",comment"]
+    for group, n, label in (
+        ("sales", 6, "Sales"),
+        ("marketing", 5, "Marketing"),
+        ("leadership", 2, "CEO"),
+    ):
+        for i in range(n):
+            row = _answers(group, i)
+            totals[group].append(sum(row))
+            text = comments.get((group, i), "")
+            cell = '"' + text.replace('"', '""') + '"' if text else ""
+            lines.append(f"{group[0]}{i},{label},North," + ",".join(map(str, row)) + f",{cell}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return totals
+
+
+def _stage(score: float) -> str:
+    return [label for low, label in STAGE_BANDS if score >= low][-1]
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def workshop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, list[int]]]:
+    folder = tmp_path_factory.mktemp("workshop")
+    csv_path = folder / "workshop.csv"
+    return csv_path, _workshop_csv(csv_path)
+
+
+@pytest.fixture(scope="module")
+def html_report(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    csv_path, _ = workshop
+    out = tmp_path_factory.mktemp("out") / "report.html"
+    result = invoke("report", str(csv_path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_cli_html_headline_and_group_scores_match_a_hand_count(
+    workshop: tuple[Path, dict[str, list[int]]], html_report: str
+) -> None:
+    _, totals = workshop
+    sales = sum(totals["sales"]) / len(totals["sales"])
+    marketing = sum(totals["marketing"]) / len(totals["marketing"])
+    overall = (sales + marketing) / 2  # equal weight
+    head = section(html_report, "headline")
+    assert f"<strong>{overall:.1f}</strong>" in head
+    assert _stage(overall) in head
+    scores = section(html_report, "scores")
+    assert f'<td class="num">{sales:.1f}</td>' in scores
+    assert f'<td class="num">{marketing:.1f}</td>' in scores
+    # Leadership (n = 2) is below the default anonymity threshold of 3.
+    assert "withheld" in scores
+    assert "A leadership remark." not in html_report
+    assert "http://" not in html_report and "https://" not in html_report
+    assert html_report.count("<svg") == 3
+
+
+def test_cli_comments_escaped_and_filtered(html_report: str) -> None:
+    shown = comment_texts(html_report)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown  # Marketing has 5: shown
+    assert "<script" not in html_report.lower()
+    assert len(shown) == 5
+
+
+def test_cli_min_comment_group_and_no_comments(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, _ = workshop
+    six = tmp_path / "six.html"
+    assert (
+        invoke("report", str(csv_path), "-o", str(six), "--min-comment-group", "6").exit_code == 0
+    )
+    shown = comment_texts(six.read_text(encoding="utf-8"))
+    assert shown and all("Feedback arrives late" not in t for t in shown)  # marketing (5) hidden
+    assert any("Battle cards help." in t for t in shown)  # sales (6) shown
+    none = tmp_path / "none.html"
+    assert invoke("report", str(csv_path), "-o", str(none), "--no-comments").exit_code == 0
+    html = none.read_text(encoding="utf-8")
+    assert comment_texts(html) == [] and "Battle cards" not in html
+
+
+def test_cli_markdown_with_charts(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, _ = workshop
+    out = tmp_path / "out" / "report.md"
+    out.parent.mkdir()
+    result = invoke("report", str(csv_path), "-o", str(out), "--charts", str(tmp_path / "charts"))
+    assert result.exit_code == 0, result.output
+    md = out.read_text(encoding="utf-8")
+    assert md_escape("<script>alert(1)</script>") in md and "<script>" not in md
+    names = sorted(p.name for p in (tmp_path / "charts").iterdir())
+    assert names == sorted(
+        f"{n}.{e}" for n in ("band-chart", "gap-chart", "dimension-profile") for e in ("png", "svg")
+    )
+    for link in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md):
+        assert (out.parent / link).is_file(), link  # relative to the report
+    assert len(re.findall(r"!\[", md)) == 3
+
+
+def test_cli_refuses_existing_output_without_force(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, _ = workshop
+    out = tmp_path / "r.html"
+    out.write_text("keep me", encoding="utf-8")
+    result = invoke("report", str(csv_path), "-o", str(out))
+    assert result.exit_code == 1
+    assert "already exists (use --force to overwrite)" in result.output
+    assert out.read_text(encoding="utf-8") == "keep me"
+    assert invoke("report", str(csv_path), "-o", str(out), "--force").exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_cli_refuses_to_overwrite_its_input(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, _ = workshop
+    saved = tmp_path / "assessment.html"  # an assessment JSON, whatever its name says
+    assert (
+        invoke("score", str(csv_path), "-f", "json", "-o", str(tmp_path / "a.json")).exit_code == 0
+    )
+    saved.write_bytes((tmp_path / "a.json").read_bytes())
+    before = saved.read_bytes()
+    result = invoke("report", str(saved), "-o", str(saved), "--force")
+    assert result.exit_code == 1
+    assert "refusing to overwrite the input file" in result.output
+    assert saved.read_bytes() == before
+
+
+def test_cli_from_assessment_json_and_with_situation(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, totals = workshop
+    overall = (
+        sum(totals["sales"]) / len(totals["sales"])
+        + sum(totals["marketing"]) / len(totals["marketing"])
+    ) / 2
+    assert _stage(overall) == "Defined"  # the situation below answers Defined's questions
+    saved = tmp_path / "a.json"
+    assert invoke("score", str(csv_path), "-f", "json", "-o", str(saved)).exit_code == 0
+    situation = tmp_path / "situation.yaml"
+    situation.write_text(
+        'n08: "No"\nn09: "No"\nn10: "No"\nn11: "Yes"\nn12: "Yes"\nn13: "Yes"\nn14: "Yes"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    result = invoke("report", str(saved), "-o", str(out), "--situation", str(situation))
+    assert result.exit_code == 0, result.output
+    assert "no comments" in result.output  # an assessment JSON carries none
+    advice = section(out.read_text(encoding="utf-8"), "advice")
+    assert "Move up a stage: from Defined to Aligned" in advice
+    assert f"{overall:.1f}" in section(out.read_text(encoding="utf-8"), "headline")
+
+
+def test_cli_usage_errors(workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path) -> None:
+    csv_path, _ = workshop
+    result = invoke("report", str(csv_path), "-o", str(tmp_path / "r.pdf"))
+    assert result.exit_code == 2
+    assert "a report ends in .html or .md" in result.output
+    missing = invoke("report", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "r.html"))
+    assert missing.exit_code == 1
+    assert "Traceback" not in missing.output
