@@ -38,6 +38,7 @@ from salesmkt.assessment import (
     StayOrMove,
 )
 from salesmkt.errors import AnalysisError, UsageError
+from salesmkt.questionnaire import Questionnaire
 from salesmkt.rules import (
     ANY,
     OVERALL,
@@ -678,22 +679,36 @@ def describe(book: RuleBook, pred: Predicate) -> str:
     if kind == "low_agreement":
         return f"low agreement inside {_label(book, body.group)}"
     if kind in ("situation", "checklist"):
-        iq = getattr(book, kind)
+        iq = book.situation if kind == "situation" else book.checklist
         label = iq.item(body.item).label if iq else body.item
-        if kind == "situation":
-            return f"need-to-align {body.item} {_quote(label)} is {body.answer}"
         test, raw = next(
-            (t, getattr(body, t)) for t in ("answer", "at_most", "at_least") if getattr(body, t)
+            (t, getattr(body, t))
+            for t in ("answer", "at_most", "at_least")
+            if getattr(body, t, None) is not None
         )
         words = {"answer": "is", "at_most": "is at most", "at_least": "is at least"}[test]
-        return f"checklist {body.item} {_quote(label)} {words} {raw}"
+        return (
+            f"{iq.id if iq else kind} {body.item} {_quote(label)} {words} {_answer_label(iq, raw)}"
+        )
     # funnel
     step = "a funnel step" if body.step == ANY else f"funnel step {body.step}"
     if body.finding == "unowned":
         return f"{step} that nobody owns"
     if body.finding == "contested":
         return f"{step} that Sales and Marketing each claim"
-    return f"{step} owned by {body.owner_is}"
+    return f"{step} owned by {_answer_label(book.funnel, body.owner_is)}"
+
+
+def _answer_label(q: Questionnaire | None, raw: str | int | None) -> str:
+    """The scale's own word for an answer written in a rules file ("yes" → "Yes")."""
+    if q is None or raw is None:
+        return str(raw)
+    value = scale_value(q, raw)
+    if isinstance(value, str):
+        return next((o.label for o in q.scale.options if o.id == value), value)
+    if value is None:
+        return str(raw)
+    return q.scale.labels.get(int(value), f"{value:g}")
 
 
 def _label(book: RuleBook, group_id: str) -> str:

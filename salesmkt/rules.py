@@ -475,6 +475,7 @@ def answer_choices(q: Questionnaire) -> str:
 @dataclass
 class _Ctx:
     found: dict[str, Questionnaire]
+    declared: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
 
     def add(
@@ -578,6 +579,12 @@ def _check_leaf(ctx: _Ctx, pred: Predicate, path: PathT) -> None:
 def _check_instrument_leaf(ctx: _Ctx, kind: str, body: Any, here: PathT) -> None:
     q = ctx.found.get(kind)
     if q is None:
+        if kind not in ctx.declared:
+            ctx.add(
+                here,
+                "rule-unknown-questionnaire",
+                f"this file sets '{kind}: null', so a {kind} condition can never be checked",
+            )
         return
     item_key = "step" if kind == "funnel" else "item"
     item_id = getattr(body, item_key)
@@ -833,7 +840,7 @@ def _check_transition(ctx: _Ctx, rule: Rule, base: PathT) -> None:
 
 def check_rules(spec: RulesFile, located: Located) -> list[Problem]:
     found, failed = _instruments(spec, Path(located.path).parent)
-    ctx = _Ctx(found)
+    ctx = _Ctx(found, {name for name in INSTRUMENTS if getattr(spec, name) is not None})
     for name, reason in failed:
         ctx.add((name,), "rule-unknown-questionnaire", f"{name} {getattr(spec, name)!r}: {reason}")
     seen: dict[str, int] = {}
@@ -856,7 +863,8 @@ def check_rules(spec: RulesFile, located: Located) -> list[Problem]:
         _check_transition(ctx, rule, base)
         _check_conditions(ctx, rule, base)
         _check_reachable(ctx, rule, base)
-    return ctx.problems
+    # Report in file order, the way a reader scans it.
+    return sorted(ctx.problems, key=lambda p: located.position(p.path, key=p.key))
 
 
 def covered_keys(spec: RulesFile) -> set[str]:
