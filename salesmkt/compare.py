@@ -521,7 +521,7 @@ def _withheld(ga: Any, gb: Any) -> str | None:
         return "no respondents after"
     if ga.suppressed or gb.suppressed:
         which = " and ".join(w for w, g in (("before", ga), ("after", gb)) if g.suppressed)
-        return f"withheld {which}: below the anonymity threshold"
+        return f"withheld {which} (too few respondents)"
     return None
 
 
@@ -751,13 +751,16 @@ def _paired(
     n_boot: int,
 ) -> list[PairedChange]:
     usable = [r for r in rows if math.isfinite(r[0]) and math.isfinite(r[1])]
-    out = [_paired_change("all", "All matched respondents", usable, k_min, seed, n_boot)]
+    out = [_paired_change("all", "Everyone", usable, k_min, seed, n_boot)]
+    notes: list[str] = []
+    hidden = len(rows) - len(usable)
+    if hidden:
+        notes.append(f"{hidden} matched respondent(s) left out (withheld group or not scored)")
     moved = sum(1 for r in usable if r[2] != r[3])
     if moved:
-        out[0].note = (
-            f"{moved} matched respondent(s) changed group between waves; they count here "
-            "but not in the per-group rows"
-        )
+        notes.append(f"{moved} changed group: counted here, not in the group rows")
+    if notes and out[0].note is None:
+        out[0].note = "; ".join(notes)
     for gid, label in _group_ids(a, b):
         same = [r for r in usable if r[2] == gid and r[3] == gid]
         if same:

@@ -229,6 +229,7 @@ def test_terminal_and_markdown_say_what_happened(tmp_path: Path, mini: Path) -> 
     text = result.stdout
     assert "Stage Low → High; overall score 8.0 → 12.0 (+4.0); perception gap narrowed." in text
     assert "Independent samples" in text and "Mann–Whitney" in text
+    assert "Mini <b>check</b> & co" in text  # printed as typed, never read as markup
 
     out = tmp_path / "progress.md"
     result = runner.invoke(
@@ -341,3 +342,56 @@ def test_withheld_groups_stay_withheld(tmp_path: Path, mini: Path) -> None:
     # Per-person totals of withheld groups are not used at all.
     assert paired["all"]["mean_difference"] is None
     assert all(p["mean_difference"] is None for p in paired.values())
+
+
+# -- the example waves ---------------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+SALES_TEAMS = {"Sales", "Field Sales", "Inside Sales", "Key Account Management"}
+MARKETING_TEAMS = {"Marketing", "Product Marketing", "Demand Generation"}
+
+
+def _group_means(path: Path) -> tuple[float, float]:
+    """Mean prorated totals of Sales and Marketing, straight from the CSV."""
+    import csv
+
+    totals: dict[str, list[float]] = {"sales": [], "marketing": []}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            answers = [
+                float(row[f"q{n:02d}"]) for n in range(1, 21) if row[f"q{n:02d}"] not in ("", "N/A")
+            ]
+            total = sum(answers) / len(answers) * 20
+            if row["Team"] in SALES_TEAMS:
+                totals["sales"].append(total)
+            elif row["Team"] in MARKETING_TEAMS:
+                totals["marketing"].append(total)
+    return (
+        sum(totals["sales"]) / len(totals["sales"]),
+        sum(totals["marketing"]) / len(totals["marketing"]),
+    )
+
+
+def test_example_waves_show_progress() -> None:
+    doc = run_json(str(EXAMPLES / "wave1.csv"), str(EXAMPLES / "wave2.csv"))
+    s1, m1 = _group_means(EXAMPLES / "wave1.csv")
+    s2, m2 = _group_means(EXAMPLES / "wave2.csv")
+    totals = by_scope(doc["totals"])
+    assert totals["overall"]["before"] == pytest.approx((s1 + m1) / 2)
+    assert totals["overall"]["after"] == pytest.approx((s2 + m2) / 2)
+    assert 40 <= (s1 + m1) / 2 < 60 <= (s2 + m2) / 2 < 80  # Defined, then Aligned
+    overall = by_scope(doc["stages"])["overall"]
+    assert (overall["before"]["id"], overall["after"]["id"]) == ("defined", "aligned")  # type: ignore[index]
+    gap = by_scope(doc["gaps"])["total"]
+    assert gap["before"] == pytest.approx(s1 - m1) and gap["after"] == pytest.approx(s2 - m2)
+    assert abs(s2 - m2) < abs(s1 - m1) and gap["narrowed"] is True
+    # S09 left, S10 and M06 joined: 14 codes in common.
+    assert doc["design"] == "paired" and doc["matched"] == 14
+
+
+def test_ci_bounds_that_round_to_zero_carry_no_sign() -> None:
+    from salesmkt.render.compare_out import fmt_ci
+
+    assert fmt_ci((-0.04, 14.26)) == "0.0 to +14.3"
+    assert fmt_ci((-1.25, -0.2)) == "-1.2 to -0.2"
+    assert fmt_ci(None) == "–"

@@ -13,6 +13,7 @@ user-supplied questionnaires and file names from the command line.
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -32,16 +33,22 @@ def fmt_num(value: float | None, decimals: int = 1) -> str:
     return DASH if value is None else f"{value:.{decimals}f}"
 
 
+def _signed(value: float, decimals: int) -> str:
+    text = f"{value:+.{decimals}f}"
+    # A bound that rounds to zero gets no sign: "-0.0" would read as a real negative.
+    return text[1:] if float(text) == 0 else text
+
+
 def fmt_ci(ci: tuple[float, float] | None, decimals: int = 1) -> str:
     if ci is None:
         return DASH
-    return f"{ci[0]:+.{decimals}f} to {ci[1]:+.{decimals}f}"
+    return f"{_signed(ci[0], decimals)} to {_signed(ci[1], decimals)}"
 
 
 def fmt_p(p: float | None) -> str:
     if p is None:
         return DASH
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _stage(ref: StageRef | None) -> str:
@@ -50,7 +57,7 @@ def _stage(ref: StageRef | None) -> str:
 
 def stage_move(s: StageChange) -> str:
     if s.direction == "unknown" or s.steps is None:
-        return s.note or "not known"
+        return DASH
     if s.steps == 0:
         return "no change"
     word = "stage" if abs(s.steps) == 1 else "stages"
@@ -72,7 +79,7 @@ def gap_verdict(g: GapChange) -> str:
 def _paired_counts(p: PairedChange) -> str:
     if p.improved is None:
         return DASH
-    return f"{p.improved} / {p.unchanged} / {p.worsened}"
+    return f"{p.improved}/{p.unchanged}/{p.worsened}"
 
 
 def _source(c: Comparison, role: str) -> str:
@@ -154,14 +161,14 @@ def _compared_names(c: Comparison) -> str:
 TOTAL_HEAD = ["", "before", "after", "change", "95% CI", "p", "note"]
 DIM_HEAD = ["dimension", "before", "after", "change", "95% CI", "note"]
 PAIRED_HEAD = [
-    "matched",
+    "",
     "n",
-    "mean before",
-    "mean after",
-    "mean change",
+    "before",
+    "after",
+    "change",
     "95% CI",
-    "up / same / down",
-    "Wilcoxon W",
+    "up/=/down",
+    "W",
     "p",
     "note",
 ]
@@ -175,8 +182,11 @@ def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]], str 
     out.append(
         (
             "Stages",
-            ["", "before", "after", "change"],
-            [[s.label, _stage(s.before), _stage(s.after), stage_move(s)] for s in c.stages],
+            ["", "before", "after", "change", "note"],
+            [
+                [s.label, _stage(s.before), _stage(s.after), stage_move(s), s.note or ""]
+                for s in c.stages
+            ],
             None,
         )
     )
@@ -195,7 +205,8 @@ def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]], str 
                 f"Paired changes ({c.matched} matched respondents)",
                 PAIRED_HEAD,
                 [_paired_row(p) for p in c.paired],
-                "Each matched person's own change in total; p: Wilcoxon signed-rank test.",
+                "before, after: the matched people's mean totals; change: the mean of each "
+                "person's own change; p: Wilcoxon signed-rank test.",
             )
         )
     out.append(
@@ -293,15 +304,29 @@ def comparison_terminal(c: Comparison) -> RenderableType:
         Text(c.design_note, style="dim"),
     ]
     for title, head, rows, caption in _sections(c):
-        head, rows = _drop_empty_notes(head, rows)
-        table = Table(title=Text(title, style="bold"), title_justify="left", caption=caption)
+        # Notes go under the table, not in a column: a narrow terminal keeps the figures.
+        footnotes: list[str] = []
+        if head[-1] == "note":
+            footnotes = [f"{r[0]}: {r[-1]}" for r in rows if r[-1]]
+            head, rows = head[:-1], [r[:-1] for r in rows]
+        if "W" in head:  # the statistic means little to a workshop; JSON and Markdown keep it
+            k = head.index("W")
+            head, rows = head[:k] + head[k + 1 :], [r[:k] + r[k + 1 :] for r in rows]
+        table = Table(
+            title=Text(title, style="bold"),
+            title_justify="left",
+            box=box.SIMPLE_HEAVY,
+            pad_edge=False,
+        )
         for k, name in enumerate(head):
+            wraps = name == "statement"
             table.add_column(
-                Text(name), justify="left" if k == 0 or name in ("note", "statement") else "right"
+                Text(name), justify="left" if k == 0 or wraps else "right", no_wrap=not wraps
             )
         for row in rows:
             table.add_row(*(Text(v) for v in row))
         parts += [Text(""), table]
+        parts += [Text(line, style="dim") for line in ([caption] if caption else []) + footnotes]
     if c.notes:
         parts.append(Text(""))
         parts += [Text(f"• {n}") for n in c.notes]
