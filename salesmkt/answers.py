@@ -259,27 +259,85 @@ def _example(q: Questionnaire) -> str:
     return s.labels.get(s.max or 0, str(s.max))
 
 
+LABEL_COLUMNS = ("name", "respondent", "respondent_id", "label", "group", "function", "role")
+
+
 def _from_table(path: Path, q: Questionnaire) -> Answers:
-    """One answer set per row of a CSV/XLSX whose columns are item ids or item texts."""
-    rows = _read_table(path)
+    """One answer set per row of a CSV/XLSX whose columns are item ids or item texts.
+
+    A table with a column for every item (what ``salesmkt template`` writes) is read by
+    the survey reader, with its encodings, sub-header rows and data-quality messages; a
+    table with only some of the items is read here, cell by cell.
+    """
     source = str(path)
-    col = _Collector(source, q)
+    try:
+        rows = _read_table(path)
+    except ResponseDataError:  # an encoding only the survey reader knows (UTF-16…)
+        return _from_survey_reader(path, q)
     if not rows:
         raise ResponseDataError(f"{source}: the table is empty")
-    header = rows[0]
+    matched = set(_header_items(q, rows[0]).values())
+    if matched == set(q.item_ids):
+        return _from_survey_reader(path, q)
+    return _from_rows(source, q, rows)
+
+
+def _header_items(q: Questionnaire, header: list[Any]) -> dict[int, str]:
     by_key: dict[str, str] = {}
     for it in q.items:
         for spelling in (it.id, it.text, it.short):
             if spelling:
                 by_key.setdefault(normalise(spelling), it.id)
-    columns: dict[int, str] = {}
-    label_col: int | None = None
-    for j, name in enumerate(header):
-        key = normalise(str(name or ""))
-        if key in by_key:
-            columns[j] = by_key[key]
-        elif key in ("name", "respondent", "respondent_id", "label", "group", "function"):
-            label_col = j if label_col is None else label_col
+    return {
+        j: by_key[normalise(str(name or ""))]
+        for j, name in enumerate(header)
+        if normalise(str(name or "")) in by_key
+    }
+
+
+def _from_survey_reader(path: Path, q: Questionnaire) -> Answers:
+    import math
+
+    from salesmkt.responses import read_responses
+
+    # Instruments are answered selectively (only the current stage's statements), so no
+    # row is dropped for unanswered items.
+    table = read_responses(path, q, max_missing=1.0)
+    options = [o.id for o in q.scale.options]
+    names = None
+    if table.respondent is not None:
+        names = table.respondent
+    else:
+        for column in table.segments.columns:
+            if normalise(str(column)) in LABEL_COLUMNS:
+                names = table.segments[column]
+                break
+    sets = []
+    for i, (_, row) in enumerate(table.answers.iterrows()):
+        values: dict[str, Value] = {}
+        for item in q.item_ids:
+            raw = float(row[item])
+            if math.isnan(raw):
+                values[item] = None
+            else:
+                values[item] = options[int(raw)] if options else raw
+        label = str(names.iloc[i]).strip() if names is not None else ""
+        sets.append(AnswerSet(label or f"row {int(table.rows.iloc[i])}", values))
+    return Answers(q, str(path), tuple(sets))
+
+
+def _from_rows(source: str, q: Questionnaire, rows: list[list[Any]]) -> Answers:
+    col = _Collector(source, q)
+    header = rows[0]
+    columns = _header_items(q, header)
+    label_col = next(
+        (
+            j
+            for j, name in enumerate(header)
+            if j not in columns and normalise(str(name or "")) in LABEL_COLUMNS
+        ),
+        None,
+    )
     if not columns:
         raise ResponseDataError(
             f"{source}:1: no column matches a {q.id} item; name the columns by item id "

@@ -613,3 +613,33 @@ def test_answers_from_csv_and_xlsx(tmp_path: Path) -> None:
     f = answers_mod.load_answers(xlsx, load("buying-funnel"), many=True)
     assert f.answered("f4") == [("Sales", "marketing"), ("Marketing", "sales")]
     assert f.answered("f5") == [("Sales", "nobody")]
+
+
+def test_answers_from_a_full_table_go_through_the_survey_reader(tmp_path: Path) -> None:
+    q = load("need-to-align")
+    head = "respondent," + ",".join(q.item_ids)
+    cells = ["" for _ in q.item_ids]
+    cells[7], cells[8], cells[10] = "Yes", "1", "No"  # n08, n09, n11
+    full = tmp_path / "situation.csv"
+    full.write_bytes((head + "\nLeadership team," + ",".join(cells) + "\n").encode("utf-16"))
+    a = answers_mod.load_answers(full, q)
+    assert a.sets[0].label == "Leadership team"
+    assert {k: v for k, v in a.sets[0].values.items() if v is not None} == {
+        "n08": 1.0,
+        "n09": 1.0,
+        "n11": 0.0,
+    }
+    cells[9] = "perhaps"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + "\nus," + ",".join(cells) + "\n")
+    with pytest.raises(ResponseDataError) as err:
+        answers_mod.load_answers(bad, q)
+    assert err.value.problems[0].startswith(f"{bad}:2:K (n10): 'perhaps' is not an answer")
+    f = load("buying-funnel")
+    funnel_csv = tmp_path / "funnel.csv"
+    funnel_csv.write_text(
+        "name," + ",".join(f.item_ids) + "\nSales,Marketing,,,,Nobody,,,\nMarketing,,,,,both,,,\n"
+    )
+    got = answers_mod.load_answers(funnel_csv, f, many=True)
+    assert got.answered("f5") == [("Sales", "nobody"), ("Marketing", "shared")]
+    assert got.answered("f1") == [("Sales", "marketing")]
