@@ -1,0 +1,293 @@
+"""``salesmkt recommend`` through the command line (typer's CliRunner)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from recommend_helpers import make_assessment
+from typer.testing import CliRunner, Result
+
+from salesmkt import cli
+from salesmkt import rules as rules_mod
+from salesmkt.cli import app
+from salesmkt.questionnaire import load
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+SHIPPED = rules_mod.load()
+
+
+def run(*args: str, input: str | None = None) -> Result:
+    return CliRunner().invoke(app, ["recommend", *args], input=input)
+
+
+def write_assessment(tmp_path: Path, **kwargs: object) -> Path:
+    path = tmp_path / "assessment.json"
+    path.write_text(make_assessment(**kwargs).model_dump_json(indent=2))  # type: ignore[arg-type]
+    return path
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+STAY = 'n08: "Yes"\nn09: "Yes"\nn11: "No"\nn13: "No"\n'
+DA_TITLES = [r.title for r in SHIPPED.rules if r.transition == "defined->aligned"]
+
+
+# -- the playbook ---------------------------------------------------------------------------
+
+
+def test_playbook_for_a_stage_without_data() -> None:
+    result = run("--stage", "defined")
+    assert result.exit_code == 0, result.output
+    assert "Defined → Aligned?" in result.stdout
+    for title in DA_TITLES:
+        assert title in result.stdout, title
+    assert "Give every funnel step an owner" not in result.stdout  # an any-stage rule
+    assert "Consider a chief revenue" not in result.stdout  # the next move's rule
+    assert "Fires when:" in result.stdout
+
+
+def test_playbook_markdown_and_json() -> None:
+    md = run("--stage", "aligned", "--format", "markdown")
+    assert md.exit_code == 0
+    assert md.stdout.startswith("# Moving-up playbook\n")
+    assert "### 1. Consider a chief revenue \\(or customer\\) officer" in md.stdout
+    assert "**Fires when:**" in md.stdout
+    js = run("--stage", "undefined", "-f", "json")
+    assert js.exit_code == 0
+    doc = json.loads(js.stdout)
+    assert {a["rule"] for a in doc["actions"]} == {
+        r.id for r in SHIPPED.rules if r.transition == "undefined->defined"
+    }
+    assert doc["stay_or_move"]["next_stage"]["id"] == "defined"
+
+
+def test_usage_errors_exit_2() -> None:
+    none = run()
+    assert none.exit_code == 2
+    assert "give a responses file or assessment JSON, or --stage" in none.stderr
+    bogus = run("--stage", "bogus")
+    assert bogus.exit_code == 2
+    assert "unknown stage 'bogus'; expected one of undefined, defined, aligned, integrated" in (
+        bogus.stderr
+    )
+    with_situation = run("--stage", "defined", "--situation", "x.yaml")
+    assert with_situation.exit_code == 2
+
+
+# -- with results ----------------------------------------------------------------------------
+
+
+def test_stay_path_terminal(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path, items={"q10": {"mean": 2.5, "sales": 3.0, "marketing": 2.0}})
+    s = write(tmp_path, "situation.yaml", STAY)
+    result = run(str(a), "--situation", str(s))
+    assert result.exit_code == 0, result.output
+    out = " ".join(result.stdout.replace("│", " ").split())  # undo the panel and wrapping
+    assert "Stay. You are Defined. Your situation argues for staying: standard offerings, " in out
+    assert "traditional roles work. The actions below are optional." in out
+    assert "1. Hold disciplined joint meetings" in out
+    assert 'q10 "Productive joint meetings": mean 2.5 (Sales 3.0, Marketing 2.0), below 3.5' in out
+
+
+def test_json_is_the_assessment_with_advice(tmp_path: Path) -> None:
+    from salesmkt.scoring import load_assessment_json
+
+    a = write_assessment(
+        tmp_path,
+        items={
+            "q06": {
+                "mean": 3.4,
+                "sales": 4.2,
+                "marketing": 2.6,
+                "gap": 1.6,
+                "flagged": True,
+                "direction": "sales",
+                "effect_size": "large",
+                "quadrant": "split",
+            }
+        },
+    )
+    s = write(tmp_path, "situation.yaml", "answers:\n  n11: yes\n  n14: yes\n")
+    out = tmp_path / "advice.json"
+    result = run(str(a), "--situation", str(s), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    saved = load_assessment_json(out)
+    assert saved.overall.score == 52.4
+    advice = saved.advice
+    assert advice is not None
+    assert advice.stay_or_move.verdict == "move_up"
+    assert advice.stay_or_move.move_reasons == ["Duplication persists", "Market customising"]
+    by_rule = {x.rule: x for x in advice.actions}
+    assert [e.text for e in by_rule["split-on-sales-feedback"].evidence] == [
+        'q06 "Sales shares feedback": split view (Sales 4.2, Marketing 2.6)',
+        'q06 "Sales shares feedback": Sales 4.2 vs Marketing 2.6, gap +1.6, large effect',
+    ]
+    assert "involvement-guidelines" in by_rule  # fired by n11 = Yes
+    assert advice.rules is not None and advice.rules.id == "moving-up"
+    assert advice.missing_inputs == ["checklist", "funnel"]
+
+
+def test_no_situation_and_no_terminal(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path)
+    result = run(str(a), "-f", "json")
+    assert result.exit_code == 0
+    assert (
+        "no --situation given and stdin is not a terminal: the stay-or-move-up advice is missing"
+        in result.stderr
+    )
+    advice = json.loads(result.stdout)["advice"]
+    assert advice["stay_or_move"]["verdict"] == "unknown"
+    assert advice["missing_inputs"][0] == "situation"
+
+
+def test_interactive_situation_when_stdin_is_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    a = write_assessment(tmp_path)
+    # The Defined statements are n08..n14: yes; "maybe" (asked again) then y; skip; no...
+    replies = "yes\nmaybe\ny\n\nn\n\n\n\n"
+    result = run(str(a), "-f", "json", input=replies)
+    assert result.exit_code == 0, result.output
+    assert "Please answer yes or no, or press Enter to skip." in result.stderr
+    load("need-to-align")  # the statements asked come from the questionnaire
+    assert "Our offerings are fairly standard and straightforward to sell." in result.stderr
+    som = json.loads(result.stdout)["advice"]["stay_or_move"]
+    assert som["verdict"] == "stay"
+    assert som["stay_reasons"] == ["Standard offerings", "Traditional roles work"]
+
+
+def test_interactive_all_skipped_leaves_the_advice_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    a = write_assessment(tmp_path)
+    result = run(str(a), "-f", "json", input="\n" * 7)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["advice"]["stay_or_move"]["verdict"] == "unknown"
+
+
+def test_responses_file_is_scored_on_the_fly(tmp_path: Path) -> None:
+    # Six respondents answer 2 everywhere except q01 = 4: total 42 each, so Defined
+    # (40-59) with every other item mean 2.0 for both groups.
+    header = "group,respondent," + ",".join(f"q{i:02d}" for i in range(1, 21))
+    rows = [
+        f"{g},{g[0]}{n}," + ",".join(["4"] + ["2"] * 19)
+        for g in ("Sales", "Marketing")
+        for n in range(1, 4)
+    ]
+    responses = write(tmp_path, "responses.csv", "\n".join([header, *rows]) + "\n")
+    result = run(str(responses), "-f", "markdown", "--situation", str(write(
+        tmp_path, "s.yaml", STAY)))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    md = result.stdout
+    assert "## Stay or move up: Stay" in md
+    assert (
+        '- q10 "Productive joint meetings": mean 2.0 \\(Sales 2.0, Marketing 2.0\\), below 3.5'
+        in md
+    )
+    assert "- For staying: Standard offerings, Traditional roles work" in md
+
+
+def test_checklist_and_funnel_inputs(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path, stage="aligned", score=70.0)
+    c = write(tmp_path, "checklist.yaml", "c01: No\nc02: Yes\n")
+    f = write(
+        tmp_path,
+        "funnel.yaml",
+        "respondents:\n"
+        "  - {name: Sales, answers: {f4: marketing, f5: nobody}}\n"
+        "  - {name: Marketing, answers: {f4: sales, f5: sales}}\n",
+    )
+    s = write(tmp_path, "s.yaml", "n18: yes\n")
+    result = run(str(a), "--checklist", str(c), "--funnel", str(f), "--situation", str(s),
+                 "-f", "json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    advice = json.loads(result.stdout)["advice"]
+    fired = [x["rule"] for x in advice["actions"]]
+    assert fired == [
+        "chief-revenue-officer",
+        "funnel-unowned-step",
+        "funnel-contested-step",
+    ]
+    assert advice["missing_inputs"] == []
+    assert advice["stay_or_move"]["verdict"] == "move_up"
+
+
+def test_stage_override_with_data(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path, items={"q17": {"mean": 2.0}})
+    result = run(str(a), "--stage", "aligned", "-f", "json")
+    assert result.exit_code == 0
+    advice = json.loads(result.stdout)["advice"]
+    assert [x["rule"] for x in advice["actions"]] == ["chief-revenue-officer"]
+    assert "the data place you at Defined (52.4)" in advice["stay_or_move"]["message"]
+
+
+# -- bad input ---------------------------------------------------------------------------------
+
+
+def test_bad_situation_file_names_line_and_column(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path)
+    s = write(tmp_path, "situation.yaml", 'n08: "Yes"\nn99: "No"\n')
+    result = run(str(a), "--situation", str(s))
+    assert result.exit_code == 1
+    assert f"{s}:2:1: unknown item 'n99' for need-to-align (n01–n20)" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_rules_file_is_refused_with_its_line(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path)
+    result = run(str(a), "--rules", str(FIXTURES / "unknown-item.yaml"))
+    assert result.exit_code == 1
+    assert "unknown-item.yaml:15:24: [error] rule-unknown-item" in result.stderr
+
+
+def test_own_rules_file(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path, items={"q06": {"mean": 3.0, "sales": 3.5, "marketing": 2.5}})
+    result = run(str(a), "--rules", str(FIXTURES / "minimal.yaml"), "-f", "json")
+    assert result.exit_code == 0, result.output
+    advice = json.loads(result.stdout)["advice"]
+    assert advice["rules"]["id"] == "minimal"
+    assert [x["rule"] for x in advice["actions"]] == ["feedback"]
+
+
+def test_output_files(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path)
+    s = write(tmp_path, "situation.yaml", STAY)
+    md = tmp_path / "advice.md"
+    ok = run(str(a), "--situation", str(s), "-o", str(md))
+    assert ok.exit_code == 0
+    assert md.read_text().startswith("# Recommendations\n")
+    over = run(str(a), "--situation", str(s), "-o", str(s), "-f", "markdown")
+    assert over.exit_code == 1
+    assert "refusing to overwrite the input file" in over.stderr
+    assert s.read_text() == STAY
+    assert run(str(a), "-f", "terminal", "-o", str(md)).exit_code == 2
+    assert run(str(a), "-o", str(tmp_path / "advice.txt")).exit_code == 2
+
+
+def test_markdown_escapes_text_from_a_users_rules_file(tmp_path: Path) -> None:
+    rules_file = write(
+        tmp_path,
+        "r.yaml",
+        'id: r\nversion: "1"\ntitle: R\nrules:\n'
+        "  - {id: x, title: '<script>alert(1)</script> [link](http://x)', action: '*do*',"
+        " why: W, transition: any, owner: both, horizon: now, priority: 1,"
+        " when: {always: true}}\n",
+    )
+    a = write_assessment(tmp_path)
+    result = run(str(a), "--rules", str(rules_file), "-f", "markdown")
+    assert result.exit_code == 0, result.output
+    assert "<script>" not in result.stdout
+    assert "&lt;script&gt;" in result.stdout
+    assert "\\[link\\]\\(http://x\\)" in result.stdout
+    assert "\\*do\\*" in result.stdout
+    term = run(str(a), "--rules", str(rules_file))
+    assert "[link](http://x)" in term.stdout  # printed as typed, not as markup
