@@ -213,3 +213,83 @@ def test_render_matches_written_file(tmp_path: Path, mini: Path) -> None:
     tmod.write_template(q, out)
     wb = openpyxl.load_workbook(io.BytesIO(out.read_bytes()))
     assert [c.value for c in wb.worksheets[0][1]] == MINI_HEADER
+
+
+# -- round trip: fill the template, score it -------------------------------------------------
+
+# Labels, aliases and a missing code, as people fill sheets in. By hand (mini: 4 items,
+# i1+i2 = talk, i3+i4 = plan; max_missing 0.25 lets one item be skipped):
+#   S1 4 5 3 N/A -> prorated (4+5+3)/3*4 = 16     M1 2 2 2 2 -> 8
+#   S2 Agree=4 4 4 4 -> 16                        M2 1 2 3 Neutral=3 -> 9
+#   S3 2 3 2 3 -> 10                              M3 3 3 3 3 -> 12
+# Sales 42/3 = 14 (high), Marketing 29/3 (low); overall (14 + 29/3)/2 = 71/6 (low);
+# gap 14 - 29/3 = 13/3; talk: (4.5 + 4 + 2.5 + 2 + 1.5 + 3)/6 = 17.5/6.
+FILLED: list[list[object]] = [
+    ["Sales", "S1", "North", 4, 5, 3, "N/A"],
+    ["sales", "S2", "", "Agree", 4, 4, 4],
+    ["Vertrieb", "S3", "South", 2, 3, 2, 3],
+    ["Marketing", "M1", "", 2, 2, 2, 2],
+    ["Marketing", "M2", "North", 1, 2, 3, "Neutral"],
+    ["marketing", "M3", "", 3, 3, 3, 3],
+]
+
+
+def _check_scored(path: Path, mini: Path) -> None:
+    from salesmkt.assessment import Settings
+    from salesmkt.scoring import assess_file
+
+    result = assess_file(path, questionnaire=str(mini), settings=Settings(max_missing=0.25))
+    a = result.assessment
+    assert a.respondents.scored == 6 and a.respondents.excluded == []
+    assert a.respondents.prorated == 1
+    sales, marketing = a.group("sales"), a.group("marketing")
+    assert sales is not None and marketing is not None
+    assert sales.mean == pytest.approx(14.0)
+    assert marketing.mean == pytest.approx(29 / 3)
+    assert sales.stage is not None and sales.stage.id == "high"
+    assert marketing.stage is not None and marketing.stage.id == "low"
+    assert a.overall.score == pytest.approx(71 / 6)
+    assert a.overall.stage is not None and a.overall.stage.id == "low"
+    assert a.total_gap is not None and a.total_gap.gap == pytest.approx(13 / 3)
+    talk = a.dimension("talk")
+    assert talk is not None and talk.mean == pytest.approx(17.5 / 6)
+    codes = sorted(str(c) for c in result.respondents["respondent"])
+    assert codes == ["M1", "M2", "M3", "S1", "S2", "S3"]
+
+
+def test_filled_csv_template_scores_as_computed_by_hand(tmp_path: Path, mini: Path) -> None:
+    out = tmp_path / "sheet.csv"
+    assert runner.invoke(app, ["template", "-q", str(mini), "-o", str(out)]).exit_code == 0
+    # Append as a spreadsheet would: after the BOM header, CRLF rows, accents in UTF-8.
+    rows = "".join(",".join(str(v) for v in r) + "\r\n" for r in FILLED)
+    with out.open("a", encoding="utf-8", newline="") as handle:
+        handle.write(rows.replace("North", "Nörth"))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfgroup,")
+    _check_scored(out, mini)
+
+
+def test_filled_xlsx_template_scores_as_computed_by_hand(tmp_path: Path, mini: Path) -> None:
+    out = tmp_path / "sheet.xlsx"
+    assert runner.invoke(app, ["template", "-q", str(mini), "-o", str(out)]).exit_code == 0
+    wb = openpyxl.load_workbook(out)
+    ws = wb.worksheets[0]
+    for row in FILLED:
+        ws.append([None if v == "" else v for v in row])
+    wb.save(out)
+    _check_scored(out, mini)
+
+
+def test_take_output_scores_too(tmp_path: Path, mini: Path) -> None:
+    """Rows appended by ``take`` read back like template rows."""
+    from salesmkt import take
+
+    q = load(mini)
+    out = tmp_path / "answers.csv"
+    for group, code, segment, *answers in FILLED:
+        cells = {
+            item: str(take.parse_reply(q, str(v)).cell)
+            for item, v in zip(q.item_ids, answers, strict=True)
+        }
+        response = take.Response(take.resolve_group(q, str(group)), str(code), str(segment), cells)
+        take.append_response(out, q, response)
+    _check_scored(out, mini)
