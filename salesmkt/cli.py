@@ -960,7 +960,7 @@ def template(
     fmt = tmod.template_format(output)
     q = qmod.load(questionnaire)
     tmod.write_template(q, output, force=force)
-    typer.echo(f"wrote {output} ({fmt} template for {q.id} {q.version})", err=True)
+    typer.echo(f"salesmkt: wrote {output} ({fmt} template for {q.id} {q.version})", err=True)
 
 
 @app.command()

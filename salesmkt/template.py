@@ -288,8 +288,9 @@ _HTML = """<!DOCTYPE html>
   th, td { border: 1px solid #999; padding: 0.3em 0.4em; vertical-align: top; }
   th { background: #eef2f6; font-size: 0.8em; font-weight: 600; }
   td.box { text-align: center; width: 3.2em; font-size: 1.2em; }
-  td.num { width: 2.2em; text-align: right; color: #555; }
-  .legend td, .legend th { font-size: 0.85em; }
+  td.num { width: 2.6em; text-align: right; color: #555; font-size: 0.85em; }
+  table.legend { width: auto; }
+  .legend td, .legend th { font-size: 0.85em; padding-right: 1.5em; }
   .box-char { font-size: 1.2em; }
   @media print {
     body { margin: 0; font-size: 10.5pt; }
@@ -315,12 +316,12 @@ _HTML = """<!DOCTYPE html>
 <tr><th>answer</th><th>meaning</th></tr>
 {% for value, meaning in legend %}<tr><td>{{ value }}</td><td>{{ meaning }}</td></tr>
 {% endfor %}</table>
-<p>Tick one box per statement.</p>
+<p>Tick one box per statement. (The codes on the left are the spreadsheet's column names.)</p>
 {% for title, rows in sections %}
 {% if title %}<h2>{{ title }}</h2>{% endif %}
 <table>
 <tr><th></th><th>statement</th>{% for c in heads %}<th>{{ c }}</th>{% endfor %}</tr>
-{% for n, item in rows %}<tr><td class="num">{{ n }}.</td><td>{{ item.text }}</td>
+{% for n, item in rows %}<tr><td class="num">{{ item.id }}</td><td>{{ item.text }}</td>
 {% for c in heads %}<td class="box">☐</td>{% endfor %}</tr>
 {% endfor %}</table>
 {% endfor %}
