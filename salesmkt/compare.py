@@ -343,8 +343,8 @@ def compare_waves(
         result.paired = _paired(pairs, a, b, k_min, seed, n_boot)
     if design == "paired":
         result.notes.append(
-            "Intervals for the wave-level changes resample each wave independently; since "
-            "many respondents answered both waves, they are on the cautious (wide) side. "
+            "Intervals for the wave-level changes resample each wave independently; with "
+            "many respondents in both waves they are usually on the cautious (wide) side. "
             "The paired changes test the matched respondents' own changes."
         )
     return result
