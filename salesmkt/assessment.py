@@ -71,6 +71,7 @@ class GapFields(_Model):
     p_value: float | None = None
     p_method: str | None = None
     p_adjusted: float | None = None
+    mann_whitney_u: float | None = Field(None, description="U of the first group.")
     cliffs_delta: float | None = None
     effect_size: EffectBand | None = None
     hedges_g: float | None = None

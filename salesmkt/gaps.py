@@ -1,0 +1,819 @@
+"""Perception gaps, measurement quality and borderline stages, filled into the assessment.
+
+Vocabulary:
+- *compared groups*: the questionnaire's ``compare`` pair, *first* and *second* (Sales
+  and Marketing in ``alignment``). Every gap is first − second: positive means the first
+  group rates higher. Cliff's delta, Hedges' g, Welch's t and the gap's confidence
+  interval share that orientation.
+- *target*: anything that carries the gap fields (:class:`~salesmkt.assessment.GapFields`):
+  an item, a dimension (a respondent's dimension score is the mean of their answered
+  items in it) or the total.
+- *family*: targets whose p-values are adjusted together (``--adjust``): the items form
+  one family, the dimensions another; the total is a family of one.
+- *flag*: a gap that is practically large, |gap| ≥ the threshold (``--gap-threshold``,
+  per item). Dimension scores are item means, so they use the same threshold; the total
+  is a sum of items, so its threshold is the item threshold × the number of items.
+  Whether the data *back* a flag is a separate question: ``ci_excludes_zero``.
+- *midpoint*: ``Settings.midpoint`` or the middle of the answer scale (3 on 1–5).
+- *quadrant* (items and dimensions): ``shared_strength`` when both groups' means are at
+  or above the midpoint and the gap is not flagged, ``shared_pain`` when both are below
+  it and not flagged, ``split`` when the gap is flagged, ``mixed`` otherwise (the
+  groups sit on either side of the midpoint with a gap below the threshold).
+- *borderline*: a group's (or the organisation's) score whose bootstrap interval holds a
+  stage edge; the share of bootstrap resamples per stage says how sure the stage is.
+- *suppressed*: a group with fewer than ``Settings.min_group_size`` respondents. Nothing
+  at all is computed from its answers: the gap fields stay ``None`` and
+  ``not_estimable`` says ``suppressed: fewer than K respondents in <group>``.
+- *not estimable*: the data cannot support a figure (a group missing, n < 2, no variance);
+  the figure is ``None`` and ``not_estimable`` says why. Nothing here writes NaN or inf.
+
+The statistics themselves come from :mod:`salesmkt.statistics`; this module decides which
+numbers are compared, applies the anonymity rule and words the findings. It is pure: it
+fills the assessment it is given and never prints. numpy is imported inside functions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from salesmkt.assessment import (
+    AgreementResult,
+    Assessment,
+    Borderline,
+    GapFields,
+    ItemTotalStat,
+    Quadrant,
+    ReliabilityResult,
+    Settings,
+    TotalGap,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    from salesmkt.questionnaire import Questionnaire
+    from salesmkt.statistics import Reliability
+
+    FloatArray = NDArray[np.float64]
+    IntArray = NDArray[np.int64]
+    BoolArray = NDArray[np.bool_]
+
+__all__ = [
+    "ADJUST_METHODS",
+    "GAP_TOLERANCE",
+    "RELIABILITY_WARNING",
+    "GapData",
+    "adjust_family",
+    "fill_assessment",
+    "fill_gap",
+    "midpoint_of",
+    "possessive",
+    "quadrant",
+    "suppressed_reason",
+]
+
+ADJUST_METHODS = ("holm", "bh", "none")
+# Absolute slack when comparing a gap with its threshold: 3.3 − 2.3 is 0.9999999999999996
+# in floating point, and that is a 1-point gap.
+GAP_TOLERANCE = 1e-9
+# Nunnally's floor (statistics.ALPHA_WARNING_THRESHOLD), repeated so the model-only import
+# of this module stays cheap.
+RELIABILITY_WARNING = 0.70
+# Above this many answers the reliability figures come from one covariance matrix
+# (see _alpha_from_covariance) instead of statistics.cronbach_alpha, whose per-item
+# copies of the matrix cost seconds at a million respondents. Both give the same numbers.
+FAST_RELIABILITY_CELLS = 2_000_000
+_COV_CHUNK_ROWS = 100_000
+
+Kind = Literal["item", "dimension", "total"]
+
+
+@dataclass(frozen=True)
+class GapData:
+    """The per-respondent arrays the gaps are computed from.
+
+    ``items``: respondents × items in questionnaire order, reverse items already recoded,
+    NaN = no answer. ``group_code[r]`` indexes ``group_ids``. ``totals`` and ``dims``
+    (respondents × dimensions in questionnaire order) are derived from ``items`` when
+    not given: the total is prorated (mean of the answered items × the item count), a
+    dimension score is the mean of the answered items of that dimension.
+
+    ``valid`` / ``dims_valid`` (same shapes, True = answered) may mark the missing cells
+    instead of NaN, for callers that keep 0 in unanswered cells; cells marked False are
+    treated as missing whatever they hold.
+    """
+
+    items: FloatArray
+    group_code: IntArray
+    group_ids: Sequence[str]
+    totals: FloatArray | None = None
+    dims: FloatArray | None = None
+    valid: BoolArray | None = None
+    dims_valid: BoolArray | None = None
+
+
+# -- small helpers -----------------------------------------------------------------------
+
+
+def possessive(name: str) -> str:
+    """'Marketing's', but 'Sales'' (a name ending in s takes the apostrophe alone)."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
+def suppressed_reason(k_min: int, label: str) -> str:
+    return f"suppressed: fewer than {k_min} respondents in {label}"
+
+
+def midpoint_of(q: Questionnaire, settings: Settings) -> float:
+    """The quadrant midpoint: ``settings.midpoint`` or the middle of the answer scale."""
+    if settings.midpoint is not None:
+        return float(settings.midpoint)
+    return q.scale.midpoint
+
+
+def _label(q: Questionnaire, group_id: str) -> str:
+    try:
+        return q.group(group_id).label
+    except KeyError:
+        return group_id
+
+
+def _check_adjust(method: str) -> Literal["holm", "bh", "none"]:
+    from salesmkt.errors import UsageError
+
+    if method == "holm":
+        return "holm"
+    if method == "bh":
+        return "bh"
+    if method == "none":
+        return "none"
+    raise UsageError(f"--adjust must be holm, bh or none, not {method!r}")
+
+
+_GAP_FIELDS = tuple(GapFields.model_fields)
+_TOTAL_FIELDS = tuple(TotalGap.model_fields)
+
+
+def _reset(target: GapFields) -> None:
+    """Clear every gap field, so a target never mixes old and new figures."""
+    names = _TOTAL_FIELDS if isinstance(target, TotalGap) else _GAP_FIELDS
+    fields = type(target).model_fields
+    for name in names:
+        setattr(target, name, fields[name].get_default(call_default_factory=True))
+
+
+# -- one target --------------------------------------------------------------------------
+
+
+def quadrant(
+    mean_first: float | None, mean_second: float | None, flagged: bool, midpoint: float
+) -> Quadrant | None:
+    """Where an item or dimension sits: shared strength, shared pain, split or mixed."""
+    if mean_first is None or mean_second is None:
+        return None
+    if flagged:
+        return "split"
+    if mean_first >= midpoint and mean_second >= midpoint:
+        return "shared_strength"
+    if mean_first < midpoint and mean_second < midpoint:
+        return "shared_pain"
+    return "mixed"
+
+
+def fill_gap(
+    target: GapFields,
+    first: ArrayLike,
+    second: ArrayLike,
+    *,
+    compare: tuple[str, str],
+    threshold: float,
+    midpoint: float | None = None,
+    labels: tuple[str, str] | None = None,
+    seed: int = 2006,
+    n_boot: int = 2000,
+    kind: Kind = "item",
+) -> None:
+    """Compare the first group's values with the second's and fill ``target``.
+
+    ``first``/``second`` are per-respondent scores (missing values are dropped).
+    Hedges' g is filled for dimensions and the total, Welch's t for the total (a
+    :class:`TotalGap`); ``quadrant`` for items and dimensions. ``p_adjusted`` is left to
+    :func:`adjust_family`.
+    """
+    from salesmkt.statistics import compare_groups
+
+    _reset(target)
+    names = labels or compare
+    stats = compare_groups(
+        first,
+        second,
+        seed=seed,
+        n_boot=n_boot,
+        welch=kind == "total",
+        hedges=kind != "item",
+        x_name=names[0],
+        y_name=names[1],
+    )
+    target.gap = stats.gap
+    if stats.ci_low is not None and stats.ci_high is not None:
+        target.ci = (stats.ci_low, stats.ci_high)
+        target.ci_excludes_zero = stats.ci_excludes_zero
+    target.p_value = stats.p_value
+    target.p_method = stats.p_method
+    target.mann_whitney_u = stats.mann_whitney_u
+    target.cliffs_delta = stats.cliffs_delta
+    target.effect_size = stats.cliffs_band
+    if kind != "item":
+        target.hedges_g = stats.hedges_g
+    if isinstance(target, TotalGap):
+        target.welch_t, target.welch_df, target.welch_p = (
+            stats.welch_t,
+            stats.welch_df,
+            stats.welch_p,
+        )
+    if stats.gap is not None:
+        target.flagged = abs(stats.gap) >= threshold - GAP_TOLERANCE
+        if target.flagged and stats.gap != 0:
+            target.direction = compare[0] if stats.gap > 0 else compare[1]
+    if kind != "total" and midpoint is not None:
+        target.quadrant = quadrant(stats.mean_x, stats.mean_y, target.flagged, midpoint)
+    if stats.reason:
+        target.not_estimable = stats.reason
+
+
+def adjust_family(targets: Sequence[GapFields], method: str) -> None:
+    """Set ``p_adjusted`` across one family of targets (holm, bh or none)."""
+    from salesmkt.statistics import adjust_p
+
+    adjusted = adjust_p([t.p_value for t in targets], _check_adjust(method))
+    for target, p in zip(targets, adjusted, strict=True):
+        target.p_adjusted = p
+
+
+# -- the respondents, split by group -------------------------------------------------------
+
+
+def _derived(data: GapData, q: Questionnaire) -> tuple[FloatArray, FloatArray]:
+    """Totals and dimension scores (NaN = missing); derived from the items if not given."""
+    import numpy as np
+
+    if data.totals is not None and data.dims is not None:
+        dims = np.asarray(data.dims, dtype=np.float64)
+        if data.dims_valid is not None:
+            dims = np.where(data.dims_valid, dims, np.nan)
+        return np.asarray(data.totals, dtype=np.float64), dims
+    items = data.items if data.valid is None else np.where(data.valid, data.items, np.nan)
+    valid = ~np.isnan(items)
+    filled = np.where(valid, items, 0.0)
+    if data.totals is not None:
+        totals = np.asarray(data.totals, dtype=np.float64)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # sum × k first, then ÷ answered: a whole-number total stays exact.
+            totals = filled.sum(axis=1) * items.shape[1] / valid.sum(axis=1)
+    if data.dims is not None:
+        dims = np.asarray(data.dims, dtype=np.float64)
+        if data.dims_valid is not None:
+            dims = np.where(data.dims_valid, dims, np.nan)
+        return totals, dims
+    dims = np.full((items.shape[0], len(q.dimensions)), np.nan)
+    for j, dim in enumerate(q.dimensions):
+        cols = [i for i, it in enumerate(q.items) if it.dimension == dim.id]
+        if cols:
+            count = valid[:, cols].sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dims[:, j] = np.where(count > 0, filled[:, cols].sum(axis=1) / count, np.nan)
+    return totals, dims
+
+
+def _by_column(matrix: FloatArray, rows: IntArray, valid: BoolArray | None = None) -> FloatArray:
+    """The rows' values as columns × rows, each column one contiguous row, NaN = missing.
+
+    Every per-item figure then slices a contiguous vector; gathering column by column is
+    cheap whether ``matrix`` is C- or Fortran-ordered.
+    """
+    import numpy as np
+
+    out: FloatArray = np.empty((matrix.shape[1], rows.size), dtype=np.float64)
+    for j in range(matrix.shape[1]):
+        np.take(matrix[:, j], rows, out=out[j])
+        if valid is not None:
+            out[j][~np.take(valid[:, j], rows)] = np.nan
+    return out
+
+
+def _answered(values: FloatArray) -> FloatArray:
+    import numpy as np
+
+    mask = np.isnan(values)
+    return values[~mask] if mask.any() else values
+
+
+class _Groups:
+    """Who is in which group, which groups are shown, and the compared pair.
+
+    ``answers[c]`` holds group c's answers as items × respondents (see ``_by_column``),
+    built once for every shown group and shared by the gaps, reliability and agreement.
+    Suppressed groups get no entry: nothing is computed from their answers.
+    """
+
+    def __init__(self, data: GapData, q: Questionnaire, settings: Settings) -> None:
+        import numpy as np
+
+        self.ids = list(data.group_ids)
+        code = np.asarray(data.group_code, dtype=np.int64)
+        self.code = code
+        self.n = np.bincount(code[code >= 0], minlength=len(self.ids)).astype(np.int64)
+        self.k_min = settings.min_group_size
+        self.suppressed = (self.n > 0) & (self.n < self.k_min)
+        self.labels = {gid: _label(q, gid) for gid in self.ids}
+        self.rows = {c: np.flatnonzero(code == c) for c in self.shown()}
+        self.answers = {
+            c: _by_column(data.items, rows, data.valid) for c, rows in self.rows.items()
+        }
+        self.blocker: str | None = None
+        self.pair: tuple[int, int] | None = None
+        if len(q.compare) != 2:
+            self.blocker = "this questionnaire compares no two groups"
+            return
+        pair: list[int] = []
+        for gid in q.compare:
+            label = _label(q, gid)
+            c = self.ids.index(gid) if gid in self.ids else -1
+            if c < 0 or self.n[c] == 0:
+                self.blocker = f"there are no {label} respondents"
+                return
+            if self.suppressed[c]:
+                self.blocker = suppressed_reason(self.k_min, label)
+                return
+            pair.append(c)
+        self.pair = (pair[0], pair[1])
+
+    def shown(self) -> list[int]:
+        """Groups with respondents whose figures may be shown."""
+        return [c for c in range(len(self.ids)) if self.n[c] > 0 and not self.suppressed[c]]
+
+    def index(self, gid: str) -> int | None:
+        return self.ids.index(gid) if gid in self.ids else None
+
+
+# -- the whole assessment ----------------------------------------------------------------
+
+
+def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Settings) -> None:
+    """Fill every gap, quality and borderline figure of ``a`` from the raw arrays.
+
+    Items and dimensions are matched by id (``a.items`` / ``a.dimensions`` as scoring
+    built them); ``a.total_gap`` is created when the questionnaire compares two groups.
+    Replaces ``borderline``, ``reliability`` and ``agreement``.
+    """
+    method = _check_adjust(settings.adjust)
+    if data.items.ndim != 2 or data.items.shape[1] != len(q.items):
+        raise ValueError(
+            f"items must be respondents × {len(q.items)} items, got shape {data.items.shape}"
+        )
+    if len(data.group_code) != data.items.shape[0]:
+        raise ValueError("group_code needs one entry per respondent")
+    item_index = {it.id: j for j, it in enumerate(q.items)}
+    dim_index = {d.id: j for j, d in enumerate(q.dimensions)}
+    for it in a.items:
+        if it.id not in item_index:
+            raise ValueError(f"item {it.id!r} is not in questionnaire {q.id!r}")
+    for d in a.dimensions:
+        if d.id not in dim_index:
+            raise ValueError(f"dimension {d.id!r} is not in questionnaire {q.id!r}")
+
+    groups = _Groups(data, q, settings)
+    totals, dims = _derived(data, q)
+    if len(q.compare) == 2 and a.total_gap is None:
+        a.total_gap = TotalGap()
+    if groups.pair is None:
+        for t in [*a.items, *a.dimensions, *([a.total_gap] if a.total_gap else [])]:
+            _reset(t)
+            t.not_estimable = groups.blocker
+    else:
+        _fill_pair(a, groups, groups.pair, q, settings, totals, dims, item_index, dim_index)
+        adjust_family(a.items, method)
+        adjust_family(a.dimensions, method)
+        if a.total_gap is not None:
+            adjust_family([a.total_gap], method)
+    a.borderline = _borderline_results(q, settings, totals, groups)
+    a.reliability = _reliability_results(q, data.items, groups)
+    a.agreement = _agreement_results(q, groups)
+
+
+def _fill_pair(
+    a: Assessment,
+    groups: _Groups,
+    pair: tuple[int, int],
+    q: Questionnaire,
+    settings: Settings,
+    totals: FloatArray,
+    dims: FloatArray,
+    item_index: dict[str, int],
+    dim_index: dict[str, int],
+) -> None:
+    first, second = pair
+    compare = (q.compare[0], q.compare[1])
+    labels = (groups.labels[compare[0]], groups.labels[compare[1]])
+    seed, n_boot = settings.seed, settings.n_boot
+    midpoint = midpoint_of(q, settings)
+    cols_a, cols_b = groups.answers[first], groups.answers[second]
+    for it in a.items:
+        j = item_index[it.id]
+        fill_gap(
+            it,
+            _answered(cols_a[j]),
+            _answered(cols_b[j]),
+            compare=compare,
+            labels=labels,
+            threshold=settings.gap_threshold,
+            midpoint=midpoint,
+            seed=seed,
+            n_boot=n_boot,
+            kind="item",
+        )
+    rows_a, rows_b = groups.rows[first], groups.rows[second]
+    if a.dimensions:
+        dims_a, dims_b = _by_column(dims, rows_a), _by_column(dims, rows_b)
+        for d in a.dimensions:
+            j = dim_index[d.id]
+            fill_gap(
+                d,
+                _answered(dims_a[j]),
+                _answered(dims_b[j]),
+                compare=compare,
+                labels=labels,
+                threshold=settings.gap_threshold,
+                midpoint=midpoint,
+                seed=seed,
+                n_boot=n_boot,
+                kind="dimension",
+            )
+    if a.total_gap is not None:
+        fill_gap(
+            a.total_gap,
+            _answered(totals[rows_a]),
+            _answered(totals[rows_b]),
+            compare=compare,
+            labels=labels,
+            threshold=settings.gap_threshold * len(q.items),
+            seed=seed,
+            n_boot=n_boot,
+            kind="total",
+        )
+
+
+# -- borderline stages -------------------------------------------------------------------
+
+
+def _share_text(share: float) -> str:
+    if share <= 0:
+        return "0%"
+    pct = round(share * 100)
+    if pct == 0:
+        return "<1%"
+    if pct == 100 and share < 1:
+        return ">99%"
+    return f"{pct}%"
+
+
+def _crosses(ci: tuple[float, float], inner: Sequence[float]) -> bool:
+    return any(ci[0] < e <= ci[1] for e in inner)
+
+
+def _borderline(
+    q: Questionnaire,
+    who: str,
+    name: str,
+    score: float,
+    ci: tuple[float, float],
+    shares: dict[str, float],
+) -> Borderline | None:
+    """A Borderline entry when the interval holds an inner stage edge, else None."""
+    from salesmkt.render.numbers import fmt_score
+
+    ordered = sorted(q.stages, key=lambda s: s.min)
+    edges = q.stage_edges
+    crossed = [i for i in range(1, len(edges) - 1) if ci[0] < edges[i] <= ci[1]]
+    if not crossed or not shares:
+        return None
+    # Of the edges inside the interval, the score "sits on" the nearest one.
+    at = min(crossed, key=lambda i: (abs(edges[i] - score), i))
+    below, above = ordered[at - 1], ordered[at]
+    parts = [(_share_text(shares[s.id]), s.label) for s in ordered if shares.get(s.id, 0) > 0]
+    outside = 1.0 - sum(shares.values())
+    if outside > 1e-9:
+        parts.append((_share_text(outside), "outside every stage"))
+    listed = ", ".join(
+        f"{pct} of resamples {what}" if i == 0 else f"{pct} {what}"
+        for i, (pct, what) in enumerate(parts)
+    )
+    message = (
+        f"{possessive(name)} {fmt_score(score, edges)} sits on the "
+        f"{below.label}/{above.label} edge: {listed}"
+    )
+    return Borderline(
+        who=who, score=score, ci=ci, edge=float(edges[at]), shares=shares, message=message
+    )
+
+
+def _borderline_results(
+    q: Questionnaire, settings: Settings, totals: FloatArray, groups: _Groups
+) -> list[Borderline]:
+    """Borderline entries for each compared group shown and for the organisation.
+
+    The organisation's score is the equal-weight mean of the compared groups (each
+    resampled on its own), so it is judged only when both are shown.
+    """
+    import numpy as np
+
+    from salesmkt import statistics as st
+
+    if len(q.stages) < 2 or len(q.compare) != 2:
+        return []
+    edges = q.stage_edges
+    inner = edges[1:-1]
+    ids = [s.id for s in sorted(q.stages, key=lambda s: s.min)]
+    seed, n_boot = settings.seed, settings.n_boot
+    out: list[Borderline] = []
+    values: dict[str, FloatArray] = {}
+    for gid in q.compare:
+        c = groups.index(gid)
+        if c is None or c not in groups.rows:
+            continue
+        x = totals[groups.rows[c]]
+        x = x[np.isfinite(x)]
+        values[gid] = x
+        est = st.bootstrap_mean(x, seed=seed, n_boot=n_boot)
+        if est.mean is None or est.ci_low is None or est.ci_high is None:
+            continue
+        ci = (est.ci_low, est.ci_high)
+        if _crosses(ci, inner):
+            shares = st.bootstrap_band_shares(x, edges, ids, seed=seed, n_boot=n_boot)
+            entry = _borderline(q, gid, groups.labels[gid], est.mean, ci, shares)
+            if entry is not None:
+                out.append(entry)
+    if groups.pair is not None and len(values) == 2:
+        xa, xb = values[q.compare[0]], values[q.compare[1]]
+        est = st.bootstrap_equal_weight_mean(xa, xb, seed=seed, n_boot=n_boot)
+        if est.mean is not None and est.ci_low is not None and est.ci_high is not None:
+            ci = (est.ci_low, est.ci_high)
+            if _crosses(ci, inner):
+                shares = st.bootstrap_equal_weight_shares(
+                    xa, xb, edges, ids, seed=seed, n_boot=n_boot
+                )
+                entry = _borderline(q, "overall", "The organisation", est.mean, ci, shares)
+                if entry is not None:
+                    out.append(entry)
+    return out
+
+
+# -- reliability -------------------------------------------------------------------------
+
+
+@dataclass
+class _Moments:
+    """Sufficient statistics of complete answer sets: n, sums and cross-products.
+
+    Values are shifted by a common constant first (the scale midpoint), so moments of
+    different groups simply add up, and integer answers keep every sum exact.
+    """
+
+    n: int
+    rows: int
+    s1: FloatArray
+    s2: FloatArray
+
+    @property
+    def cov(self) -> FloatArray:
+        import numpy as np
+
+        out: FloatArray = (self.s2 - np.outer(self.s1, self.s1) / self.n) / (self.n - 1)
+        return out
+
+    def __add__(self, other: _Moments) -> _Moments:
+        return _Moments(
+            self.n + other.n, self.rows + other.rows, self.s1 + other.s1, self.s2 + other.s2
+        )
+
+
+def _moments(answers: FloatArray, shift: float) -> _Moments:
+    """Moments of the complete columns of ``answers`` (items × respondents), in chunks."""
+    import numpy as np
+
+    k, rows = answers.shape
+    s1 = np.zeros(k)
+    s2 = np.zeros((k, k))
+    n = 0
+    for start in range(0, rows, _COV_CHUNK_ROWS):
+        block = answers[:, start : start + _COV_CHUNK_ROWS]
+        complete = ~np.isnan(block).any(axis=0)
+        if not complete.all():
+            block = block[:, complete]
+        # Boolean selection along axis 1 leaves a Fortran-ordered copy; a C-ordered
+        # deviation matrix keeps the product below on BLAS's fast path (10x here).
+        dev = np.subtract(block, shift, order="C")
+        s1 += dev.sum(axis=1)
+        s2 += dev @ dev.T
+        n += block.shape[1]
+    return _Moments(n, rows, s1, s2)
+
+
+def _alpha_from_moments(m: _Moments, item_ids: Sequence[str]) -> Reliability:
+    """statistics.cronbach_alpha's figures from the item covariance matrix C (ddof = 1).
+
+    The total's variance is sum(C); item i's covariance with the sum of the others is
+    rowsum_i − C_ii, and that rest-sum's variance is sum(C) − 2 rowsum_i + C_ii. One
+    k × k matrix replaces k copies of the data.
+    """
+    from salesmkt import statistics as st
+
+    k = len(item_ids)
+    out = st.Reliability(n=m.n, k=k, n_excluded=m.rows - m.n)
+    cov = m.cov
+    var = [float(cov[i, i]) for i in range(k)]
+    rowsum = [float(v) for v in cov.sum(axis=1)]
+    total_var = float(cov.sum())
+    var_sum = sum(var)
+    items: list[st.ItemTotal] = []
+    for i, item_id in enumerate(item_ids):
+        entry = st.ItemTotal(index=i, item_id=str(item_id))
+        reasons: list[str] = []
+        var_rest = total_var - 2.0 * rowsum[i] + var[i]
+        if var[i] > 0.0 and var_rest > 0.0:
+            r = (rowsum[i] - var[i]) / math.sqrt(var[i] * var_rest)
+            entry.corrected_item_total = max(-1.0, min(1.0, r)) if math.isfinite(r) else None
+        if entry.corrected_item_total is None:
+            reasons.append("item-total not estimable: no variance in the item or in the rest")
+        if k - 1 < 2:
+            reasons.append("alpha_if_dropped not estimable: one item would remain")
+        else:
+            if var_rest > 0.0:
+                value = (k - 1) / (k - 2) * (1.0 - (var_sum - var[i]) / var_rest)
+                entry.alpha_if_dropped = value if math.isfinite(value) else None
+            if entry.alpha_if_dropped is None:
+                reasons.append("alpha_if_dropped not estimable: no variance in the remaining total")
+        entry.reason = "; ".join(reasons) or None
+        items.append(entry)
+    out.items = items
+    if total_var <= 0.0:
+        out.reason = "not estimable: every complete respondent has the same total score"
+        return out
+    alpha = k / (k - 1) * (1.0 - var_sum / total_var)
+    out.alpha = alpha if math.isfinite(alpha) else None
+    return out
+
+
+def _reliability_result(scope: str, who: str, rel: Reliability) -> ReliabilityResult:
+    out = ReliabilityResult(
+        scope=scope,
+        n=rel.n,
+        alpha=rel.alpha,
+        items=[
+            ItemTotalStat(
+                item=it.item_id,
+                item_total_r=it.corrected_item_total,
+                alpha_if_dropped=it.alpha_if_dropped,
+            )
+            for it in rel.items
+        ],
+        not_estimable=rel.reason,
+    )
+    if rel.alpha is not None and rel.alpha < RELIABILITY_WARNING:
+        why = (
+            "the items correlate negatively on average: check reverse-scored items and data entry"
+            if rel.alpha < 0
+            else "the items may not measure one common thing for them"
+        )
+        out.warning = (
+            f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_WARNING:.2f}: the total is "
+            f"not a reliable measure for {who}; {why}."
+        )
+    return out
+
+
+def _reliability_results(
+    q: Questionnaire, items: FloatArray, groups: _Groups
+) -> list[ReliabilityResult]:
+    """Cronbach's alpha pooled over the shown groups, and per compared group.
+
+    Large data (more than FAST_RELIABILITY_CELLS answers) go through moments that add up
+    across groups; smaller data through statistics.cronbach_alpha itself. Both paths
+    give the same figures.
+    """
+    from salesmkt import statistics as st
+
+    shown = groups.shown()
+    ids = q.item_ids
+    if not shown:
+        return []
+    large = int(sum(groups.n[c] for c in shown)) * len(ids) > FAST_RELIABILITY_CELLS
+    moments: dict[int, _Moments] = {}
+    pooled: _Moments | None = None
+    if large and len(ids) >= 2:
+        shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
+        moments = {c: _moments(groups.answers[c], shift) for c in shown}
+        for c in shown:
+            pooled = moments[c] if pooled is None else pooled + moments[c]
+
+    def alpha(c: int | None) -> Reliability:
+        m = pooled if c is None else moments.get(c)
+        if m is not None and m.n >= 2:
+            return _alpha_from_moments(m, ids)
+        matrix = groups.answers[c].T if c is not None else _pooled(groups, shown)
+        return st.cronbach_alpha(matrix, ids)
+
+    out = [_reliability_result("pooled", "these respondents", alpha(None))]
+    for gid in q.compare:
+        found = groups.index(gid)
+        if found is None or groups.n[found] == 0:
+            continue
+        c = found
+        label = groups.labels[gid]
+        if groups.suppressed[c]:
+            out.append(
+                ReliabilityResult(
+                    scope=gid,
+                    n=int(groups.n[c]),
+                    not_estimable=suppressed_reason(groups.k_min, label),
+                )
+            )
+            continue
+        out.append(_reliability_result(gid, f"{label} respondents", alpha(c)))
+    return out
+
+
+def _pooled(groups: _Groups, shown: Sequence[int]) -> FloatArray:
+    import numpy as np
+
+    out: FloatArray = np.concatenate([groups.answers[c] for c in shown], axis=1).T
+    return out
+
+
+# -- agreement ---------------------------------------------------------------------------
+
+
+def _agreement_results(q: Questionnaire, groups: _Groups) -> list[AgreementResult]:
+    """r_wg(J) and AD_M for every group with respondents (suppressed ones: n only)."""
+    from salesmkt import statistics as st
+
+    lo, hi = q.scale.min, q.scale.max
+    if lo is None or hi is None:
+        return []
+    n_options = hi - lo + 1
+    out: list[AgreementResult] = []
+    for c, gid in enumerate(groups.ids):
+        n = int(groups.n[c])
+        if n == 0:
+            continue
+        label = groups.labels[gid]
+        if groups.suppressed[c]:
+            out.append(
+                AgreementResult(
+                    group=gid, n=n, not_estimable=suppressed_reason(groups.k_min, label)
+                )
+            )
+            continue
+        if n_options < 2:
+            out.append(
+                AgreementResult(group=gid, n=n, not_estimable="not estimable: a one-point scale")
+            )
+            continue
+        # r_wg(J) and AD_M do not depend on where the scale starts; statistics expects 1..A.
+        # The transposed view is Fortran-ordered, so statistics' per-item columns are
+        # contiguous.
+        matrix = groups.answers[c].T
+        if lo != 1:
+            matrix = matrix - (lo - 1)
+        agr = st.agreement(matrix, n_options)
+        notes: list[str] = []
+        if agr.low_agreement:
+            why: list[str] = []
+            if agr.rwg_j is not None and agr.rwg_j < st.RWG_LOW_THRESHOLD:
+                why.append(f"r_wg(J) {agr.rwg_j:.2f} is below {st.RWG_LOW_THRESHOLD:.2f}")
+            limit = n_options / st.AD_M_DIVISOR
+            if agr.ad_m is not None and agr.ad_m > limit:
+                why.append(f"AD_M {agr.ad_m:.2f} is above {limit:.2f}")
+            notes.append(
+                f"{possessive(label)} mean hides a split team: {' and '.join(why)}, so its "
+                "members answer very differently"
+            )
+        if agr.note:
+            notes.append(agr.note)
+        out.append(
+            AgreementResult(
+                group=gid,
+                n=agr.n,
+                rwg_j=agr.rwg_j,
+                ad_m=agr.ad_m,
+                low_agreement=agr.low_agreement,
+                note="; ".join(notes) or None,
+                not_estimable=agr.reason,
+            )
+        )
+    return out
