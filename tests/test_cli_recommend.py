@@ -67,6 +67,14 @@ def test_playbook_markdown_and_json() -> None:
     assert doc["stay_or_move"]["next_stage"]["id"] == "defined"
 
 
+def test_playbook_for_the_top_stage_is_empty() -> None:
+    result = run("--stage", "integrated")
+    assert result.exit_code == 0
+    out = " ".join(result.stdout.replace("│", " ").split())
+    assert "Integrated is the highest stage: there is no move up to plan." in out
+    assert "No actions: the rules hold no step for moving up from this stage." in out
+
+
 def test_usage_errors_exit_2() -> None:
     none = run()
     assert none.exit_code == 2

@@ -84,6 +84,12 @@ def _missing_line(advice: Advice) -> str:
     )
 
 
+def _no_actions(playbook: bool) -> str:
+    if playbook:
+        return "No actions: the rules hold no step for moving up from this stage."
+    return "No action fired: nothing in these results calls for one."
+
+
 def _title(advice: Advice) -> str:
     som = advice.stay_or_move
     if som.current_stage and som.next_stage:
@@ -110,7 +116,7 @@ def render_terminal(
     if advice.missing_inputs:
         parts.append(Text(_missing_line(advice), style="yellow"))
     if not advice.actions:
-        parts.append(Text("\nNo action fired: nothing in these results calls for one."))
+        parts.append(Text("\n" + _no_actions(playbook)))
     for n, a in enumerate(advice.actions, start=1):
         parts.append(_action_block(n, a, labels))
     if advice.rules is not None:
@@ -182,7 +188,7 @@ def render_markdown(
         lines += [f"> {md_escape(_missing_line(advice))}", ""]
     lines += ["## Actions", ""]
     if not advice.actions:
-        lines += ["No action fired: nothing in these results calls for one.", ""]
+        lines += [_no_actions(playbook), ""]
     for n, a in enumerate(advice.actions, start=1):
         lines += [
             f"### {n}. {md_escape(a.title)}",
