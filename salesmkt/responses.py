@@ -91,6 +91,10 @@ RESPONDENT_COLUMN_NAMES = (
     "code",
     "respondent number",
     "respondent no",
+    "participant",
+    "participant id",
+    "teilnehmer",
+    "teilnehmer id",
 )
 """Headers of a respondent id column, most specific first."""
 
@@ -728,17 +732,15 @@ class _Column:
     header: str  # as shown in messages and in ``columns``
     candidates: list[str]  # header texts from every header row (cleaned)
 
-    @property
-    def label(self) -> str:
-        return (
-            f"{column_letter(self.index)} ({self.header})"
-            if self.header
-            else (f"{column_letter(self.index)} (no header)")
-        )
-
 
 def _short(text: str, limit: int = 48) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 class _ItemMatcher:
@@ -955,7 +957,7 @@ def _match_items(
             continue
         if len(items) > 1:
             problems.append(
-                f"{source}:1:{col.label}: the header matches several items "
+                f"{source}:1:{_label(col)}: the header matches several items "
                 f"({', '.join(items)}); name the column by item id or use --map"
             )
             continue
@@ -1024,7 +1026,7 @@ def _find_respondent(
     if len(best) > 1:
         raise ResponseDataError(
             f"{source}: {len(best)} columns could hold the respondent id "
-            f"({', '.join(c.label for c in best)}); name one with --respondent-column"
+            f"({', '.join(_label(c) for c in best)}); name one with --respondent-column"
         )
     return best[0]
 
@@ -1066,13 +1068,13 @@ def _find_group(
             return good[0]
         raise ResponseDataError(
             f"{source}: {len(named)} columns could be the group column "
-            f"({', '.join(c.label for c in named)}); name one with --group-column",
+            f"({', '.join(_label(c) for c in named)}); name one with --group-column",
         )
     by_values = [(s, c) for c in free if (s := share(c)) >= 0.5]
     if len(by_values) == 1:
         return by_values[0][1]
     if len(by_values) > 1:
-        found = ", ".join(f"{c.label} {s:.0%} group names" for s, c in by_values)
+        found = ", ".join(f"{_label(c)} {s:.0%} group names" for s, c in by_values)
         raise ResponseDataError(
             f"{source}: several columns hold group names ({found}); name one with --group-column"
         )
@@ -1085,7 +1087,7 @@ def _find_group(
 
 
 def _is_comment(col: _Column, cells: npt.NDArray[Any]) -> bool:
-    if _COMMENT_WORDS.search(_key(col.header)):
+    if any(_COMMENT_WORDS.search(_key(text)) for text in col.candidates):
         return True
     sample = [s for s in cells[:2000].tolist() if s.strip()]
     if not sample:
