@@ -583,6 +583,9 @@ def test_mapping_file_names_the_columns(tmp_path: Path, alignment: Questionnaire
     t = read_responses(path, alignment, mapping=mapping)
     assert t.answers.iloc[0].tolist() == FULL_VALUES
     assert t.columns["q07"] == "Statement 7"
+    # A column letter works too when no header has that name.
+    mapping.write_text("".join(f"q{i:02d}: Statement {i}\n" for i in range(2, 21)) + "q01: b\n")
+    assert read_responses(path, alignment, mapping=mapping).answers.iloc[0, 0] == 4.0
 
 
 def test_mapping_overrides_and_reports_its_own_mistakes(
