@@ -663,7 +663,12 @@ def _fill_welch(result: GapStats, sx: _Summary, sy: _Summary, reasons: list[str]
     from scipy import stats
 
     t = (sx.mean - sy.mean) / math.sqrt(se2)
-    df = se2 * se2 / (a * a / (sx.n - 1) + b * b / (sy.n - 1))
+    denominator = a * a / (sx.n - 1) + b * b / (sy.n - 1)
+    if not denominator > 0.0 or not math.isfinite(t):
+        # Variances so small that their squares underflow: no usable degrees of freedom.
+        reasons.append("welch_t not estimable: variance too close to zero")
+        return
+    df = se2 * se2 / denominator
     p = 2.0 * float(stats.t.sf(abs(t), df))
     t_f, df_f, p_f = _finite(t), _finite(df), _finite(min(1.0, p))
     if t_f is None or df_f is None or p_f is None:
