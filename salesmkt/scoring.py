@@ -27,6 +27,7 @@ numpy array operations (``bincount``, one ``lexsort`` for medians, min and max).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
+    Samples = Callable[[], tuple[FloatArray, FloatArray]]
 
 # Decimals kept before a score is classified into a stage or compared with a threshold.
 STAGE_DECIMALS = 9
@@ -73,12 +75,23 @@ MAX_SEGMENT_VALUES = 50
 BLANK_SEGMENT = "(blank)"
 
 
-@dataclass
 class ScoreResult:
-    """The assessment plus the per-respondent table behind it (for CSV output)."""
+    """The assessment plus the per-respondent table behind it.
 
-    assessment: Assessment
-    respondents: pd.DataFrame
+    ``respondents`` (row, respondent, group, segments, answered, total, stage and the
+    dimension means) is built on first use: JSON and terminal output never need it.
+    """
+
+    def __init__(self, assessment: Assessment, respondents: Callable[[], pd.DataFrame]) -> None:
+        self.assessment = assessment
+        self._build = respondents
+        self._frame: pd.DataFrame | None = None
+
+    @property
+    def respondents(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = self._build()
+        return self._frame
 
 
 # -- small helpers ---------------------------------------------------------------------
@@ -146,28 +159,33 @@ class _Cells:
             return np.where(self.item_n > 0, self.item_sum / self.item_n, np.nan)
 
 
-def _column_sums(key: IntArray, ncells: int, matrix: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Per cell and column: sum and count of the non-missing values (one bincount)."""
-    cols = matrix.shape[1]
-    if cols == 0:
-        return np.zeros((ncells, 0)), np.zeros((ncells, 0))
-    valid = ~np.isnan(matrix)
-    flat_key = (key[:, None] * cols + np.arange(cols)[None, :]).ravel()
-    sums = np.bincount(
-        flat_key, weights=np.where(valid, matrix, 0.0).ravel(), minlength=ncells * cols
-    )
-    counts = np.bincount(
-        flat_key, weights=valid.ravel().astype(np.float64), minlength=ncells * cols
-    )
-    return (
-        sums.astype(np.float64, copy=False).reshape(ncells, cols),
-        counts.astype(np.float64, copy=False).reshape(ncells, cols),
-    )
+def _column_sums(
+    key: IntArray, ncells: int, n: IntArray, filled: FloatArray, valid: BoolArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per cell and column: sum and count of the answered values.
+
+    One ``bincount`` per column (columns are contiguous: the matrices are Fortran-ordered),
+    a loop over the 20-odd columns, never over respondents. Counts subtract the (few)
+    missing answers from the cell sizes.
+    """
+    cols = filled.shape[1]
+    sums = np.zeros((ncells, cols))
+    counts = np.zeros((ncells, cols))
+    for j in range(cols):
+        sums[:, j] = np.bincount(key, weights=filled[:, j], minlength=ncells)
+        counts[:, j] = n - np.bincount(key[~valid[:, j]], minlength=ncells)
+    return sums, counts
 
 
-def _cell_stats(
-    key: IntArray, ncells: int, total: FloatArray, dims: FloatArray, items: FloatArray
-) -> _Cells:
+def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
+    """The key in the narrowest integer type, so a stable sort runs as a radix sort."""
+    if ncells <= np.iinfo(np.int16).max:
+        return key.astype(np.int16)
+    return key
+
+
+def _cell_stats(key: IntArray, ncells: int, prep: _Prepared) -> _Cells:
+    total = prep.total
     n = np.bincount(key, minlength=ncells).astype(np.int64)
     total_sum = np.bincount(key, weights=total, minlength=ncells).astype(np.float64, copy=False)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -175,19 +193,18 @@ def _cell_stats(
         dev = total - mean[key]
         ss = np.bincount(key, weights=dev * dev, minlength=ncells)
         sd = np.where(n >= 2, np.sqrt(ss / (n - 1)), np.nan)
-    # One sort by (cell, total) gives every cell's median, min and max.
-    ordered = total[np.lexsort((total, key))]
-    starts = np.concatenate(([0], np.cumsum(n)[:-1]))
-    has = n > 0
+    # Group the totals by cell with one stable (radix) sort; then each cell's median,
+    # min and max come from its own slice (a loop over cells, not respondents).
+    by_cell = total[np.argsort(_small_ints(key, ncells), kind="stable")]
+    ends = np.cumsum(n)
     lo = np.full(ncells, np.nan)
     hi = np.full(ncells, np.nan)
     median = np.full(ncells, np.nan)
-    first, count = starts[has], n[has]
-    lo[has] = ordered[first]
-    hi[has] = ordered[first + count - 1]
-    median[has] = (ordered[first + (count - 1) // 2] + ordered[first + count // 2]) / 2
-    dim_sum, dim_n = _column_sums(key, ncells, dims)
-    item_sum, item_n = _column_sums(key, ncells, items)
+    for c in np.flatnonzero(n):
+        chunk = by_cell[ends[c] - n[c] : ends[c]]
+        lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
+    dim_sum, dim_n = _column_sums(key, ncells, n, prep.dims_filled, prep.dims_valid)
+    item_sum, item_n = _column_sums(key, ncells, n, prep.filled, prep.valid)
     return _Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n)
 
 
@@ -217,8 +234,7 @@ def _group_result(
 
 def _fill_gap_statistics(
     target: GapFields,
-    first: FloatArray,
-    second: FloatArray,
+    samples: Samples,
     *,
     means: tuple[float | None, float | None],
     groups: tuple[str, str],
@@ -226,13 +242,14 @@ def _fill_gap_statistics(
 ) -> None:
     """Fill the perception-gap fields of one item, dimension or the total.
 
-    The single hook for the statistics engine: ``first`` and ``second`` are the compared
-    groups' per-respondent values (missing answers already dropped), ``means`` their
-    means as reported in ``means_by_group``. This first version sets only ``gap`` (first
-    − second), ``flagged`` (|gap| ≥ threshold) and ``direction``; confidence intervals,
-    p-values and effect sizes belong here too.
+    The single hook for the statistics engine. ``samples()`` returns the compared
+    groups' per-respondent values (recoded, missing answers dropped), first group
+    first; it gathers them only when called, because copying a million answers per item
+    is time this first version does not need. ``means`` are the groups' means exactly as
+    reported in ``means_by_group``. This version sets ``gap`` (first − second),
+    ``flagged`` (|gap| ≥ threshold) and ``direction``; confidence intervals, p-values
+    and effect sizes belong here too.
     """
-    del first, second  # used by the statistics engine; kept in the signature on purpose
     a, b = means
     if a is None or b is None:
         missing = groups[0] if a is None else groups[1]
@@ -245,26 +262,59 @@ def _fill_gap_statistics(
         target.direction = groups[0] if gap > 0 else groups[1]
 
 
+def _sampler(
+    values: FloatArray, answered: BoolArray | None, in_a: BoolArray, in_b: BoolArray
+) -> Samples:
+    """A deferred gather of one column's values for the two compared groups."""
+
+    def gather() -> tuple[FloatArray, FloatArray]:
+        if answered is None:
+            return values[in_a], values[in_b]
+        return values[in_a & answered], values[in_b & answered]
+
+    return gather
+
+
 # -- the main entry point ----------------------------------------------------------------
 
 
 @dataclass
 class _Prepared:
-    """Per-respondent arrays of the scored respondents."""
+    """Per-respondent arrays of the scored respondents, in file order (matrices
+    Fortran-ordered)."""
 
     keep: BoolArray
-    items: FloatArray  # recoded answers, NaN = missing
+    filled: FloatArray  # recoded answers, 0 where missing
+    valid: BoolArray  # answered?
     answered: IntArray
     total: FloatArray
-    dims: FloatArray  # respondents × dimensions
+    dims_filled: FloatArray  # respondents × dimensions: dimension means, 0 where none
+    dims_valid: BoolArray
     group_code: IntArray
     group_ids: list[str]
     excluded: list[Excluded] = field(default_factory=list)
 
+    def dims(self) -> FloatArray:
+        """Dimension means with NaN where a respondent answered none of its items."""
+        out: FloatArray = np.where(self.dims_valid, self.dims_filled, np.nan)
+        return out
 
-def _prepare(table: ResponseTable) -> _Prepared:
+
+def _group_codes(table: ResponseTable) -> tuple[IntArray, list[str]]:
     import pandas as pd
 
+    q = table.questionnaire
+    codes, uniques = pd.factorize(table.group, use_na_sentinel=True)
+    if (codes < 0).any():
+        raise AnalysisError(f"{table.source}: a respondent has no group")
+    names = [str(u) for u in uniques]
+    declared = [g.id for g in q.groups] or ["all"]
+    group_ids = declared + sorted(set(names) - set(declared))
+    lookup = np.array([group_ids.index(name) for name in names], dtype=np.int64)
+    return lookup[codes], group_ids
+
+
+def _prepare(table: ResponseTable) -> _Prepared:
     q = table.questionnaire
     if q.scale.type != "numeric" or q.scale.min is None or q.scale.max is None:
         raise AnalysisError(
@@ -276,12 +326,16 @@ def _prepare(table: ResponseTable) -> _Prepared:
         raise AnalysisError(
             f"{table.source}: the answers table does not hold the items of {q.id!r} in order"
         )
-    answers = table.answers.to_numpy(dtype=np.float64, copy=True)
+    # A private Fortran-ordered copy: each item is one contiguous column (what the
+    # per-column bincounts want), and the table's own data are never modified.
+    answers = np.array(table.answers.to_numpy(dtype=np.float64), dtype=np.float64, order="F")
     reverse = [j for j, it in enumerate(q.items) if it.reverse]
     if reverse:
         answers[:, reverse] = (q.scale.min + q.scale.max) - answers[:, reverse]
     valid = ~np.isnan(answers)
-    answered = valid.sum(axis=1)
+    np.copyto(answers, 0.0, where=~valid)
+    filled = answers
+    answered = np.count_nonzero(valid, axis=1)
     keep = answered > 0
     excluded: list[Excluded] = []
     if not keep.all():
@@ -299,35 +353,41 @@ def _prepare(table: ResponseTable) -> _Prepared:
                 )
             )
     k = len(item_ids)
-    sums = np.where(valid, answers, 0.0).sum(axis=1)
+    sums = filled.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         # sum × k first, then ÷ answered: a whole-number result stays exact.
         total = sums * k / answered
-    dims = np.full((len(answers), len(q.dimensions)), np.nan)
+    nrows = len(filled)
+    dims_filled = np.zeros((nrows, len(q.dimensions)), order="F")
+    dims_valid = np.zeros((nrows, len(q.dimensions)), dtype=bool, order="F")
     for j, dim in enumerate(q.dimensions):
         cols = [i for i, it in enumerate(q.items) if it.dimension == dim.id]
         if not cols:
             continue
-        count = valid[:, cols].sum(axis=1)
+        dim_sum = np.zeros(nrows)
+        dim_count = np.zeros(nrows, dtype=np.int64)
+        for c in cols:
+            dim_sum += filled[:, c]
+            dim_count += valid[:, c]
+        dims_valid[:, j] = dim_count > 0
         with np.errstate(invalid="ignore", divide="ignore"):
-            dims[:, j] = np.where(count > 0, _sums_of(answers, valid, cols) / count, np.nan)
-    declared = [g.id for g in q.groups] or ["all"]
-    present = pd.unique(table.group.astype(str))
-    extra = sorted(set(present) - set(declared))
-    group_ids = declared + extra
-    group_code = pd.Categorical(table.group.astype(str), categories=group_ids).codes.astype(
-        np.int64
-    )
+            dims_filled[:, j] = np.where(dim_count > 0, dim_sum / dim_count, 0.0)
+    group_code, group_ids = _group_codes(table)
     if not keep.all():
-        answers, answered, total = answers[keep], answered[keep], total[keep]
-        dims, group_code = dims[keep], group_code[keep]
-    return _Prepared(keep, answers, answered, total, dims, group_code, group_ids, excluded)
-
-
-def _sums_of(answers: FloatArray, valid: BoolArray, cols: list[int]) -> FloatArray:
-    """Row sums of the answered values in ``cols``."""
-    out: FloatArray = np.where(valid[:, cols], answers[:, cols], 0.0).sum(axis=1)
-    return out
+        filled, valid, answered, total = filled[keep], valid[keep], answered[keep], total[keep]
+        dims_filled, dims_valid, group_code = dims_filled[keep], dims_valid[keep], group_code[keep]
+    return _Prepared(
+        keep,
+        filled,
+        valid,
+        answered,
+        total,
+        dims_filled,
+        dims_valid,
+        group_code,
+        group_ids,
+        excluded,
+    )
 
 
 def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
@@ -338,7 +398,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         raise UsageError("--min-group-size must be at least 1")
     prep = _prepare(table)
     ngroups = len(prep.group_ids)
-    cells = _cell_stats(prep.group_code, ngroups, prep.total, prep.dims, prep.items)
+    cells = _cell_stats(prep.group_code, ngroups, prep)
     suppressed_group = (cells.n > 0) & (cells.n < k_min)
     notes: list[str] = []
 
@@ -404,7 +464,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         suppressed=notes,
         warnings=list(table.warnings),
     )
-    return ScoreResult(assessment, _respondents_frame(table, prep, hidden_rows))
+    return ScoreResult(assessment, lambda: _respondents_frame(table, prep, hidden_rows))
 
 
 def _scoring_key(q: Questionnaire) -> list[dict[str, object]]:
@@ -493,10 +553,6 @@ def _items(
     counts = cells.item_n[shown].sum(axis=0)
     pair = _compared(q, prep.group_ids)
     blocker = _gap_blocker(q, cells, pair, suppressed)
-    rows_a = rows_b = None
-    if blocker is None and pair is not None:
-        rows_a = np.flatnonzero(prep.group_code == pair[0])
-        rows_b = np.flatnonzero(prep.group_code == pair[1])
     out: list[ItemResult] = []
     for j, it in enumerate(q.items):
         res = ItemResult(
@@ -513,15 +569,13 @@ def _items(
             res.means_by_group[gid] = None if suppressed[c] else _num(item_mean[c, j])
             if not suppressed[c]:
                 res.n_by_group[gid] = int(cells.item_n[c, j])
-        if blocker is not None or pair is None or rows_a is None or rows_b is None:
+        if blocker is not None or pair is None:
             res.not_estimable = blocker
         else:
-            col = prep.items[:, j]
-            first, second = col[rows_a], col[rows_b]
+            in_a, in_b = prep.group_code == pair[0], prep.group_code == pair[1]
             _fill_gap_statistics(
                 res,
-                first[~np.isnan(first)],
-                second[~np.isnan(second)],
+                _sampler(prep.filled[:, j], prep.valid[:, j], in_a, in_b),
                 means=(_num(item_mean[pair[0], j]), _num(item_mean[pair[1], j])),
                 groups=(q.compare[0], q.compare[1]),
                 threshold=settings.gap_threshold,
@@ -557,13 +611,10 @@ def _dimensions(
         if blocker is not None or pair is None:
             res.not_estimable = blocker
         else:
-            col = prep.dims[:, j]
-            first = col[prep.group_code == pair[0]]
-            second = col[prep.group_code == pair[1]]
+            in_a, in_b = prep.group_code == pair[0], prep.group_code == pair[1]
             _fill_gap_statistics(
                 res,
-                first[~np.isnan(first)],
-                second[~np.isnan(second)],
+                _sampler(prep.dims_filled[:, j], prep.dims_valid[:, j], in_a, in_b),
                 means=(_num(dim_mean[pair[0], j]), _num(dim_mean[pair[1], j])),
                 groups=(q.compare[0], q.compare[1]),
                 threshold=settings.gap_threshold,
@@ -586,8 +637,7 @@ def _total_gap(
     # The total sums the items, so the item threshold scales with the item count.
     _fill_gap_statistics(
         result,
-        prep.total[prep.group_code == pair[0]],
-        prep.total[prep.group_code == pair[1]],
+        _sampler(prep.total, None, prep.group_code == pair[0], prep.group_code == pair[1]),
         means=(_num(cells.mean[pair[0]]), _num(cells.mean[pair[1]])),
         groups=(q.compare[0], q.compare[1]),
         threshold=settings.gap_threshold * len(q.items),
@@ -675,7 +725,7 @@ def _segments(
         )
     ngroups = len(prep.group_ids)
     key = codes.astype(np.int64) * ngroups + prep.group_code
-    cells = _cell_stats(key, nseg * ngroups, prep.total, prep.dims, prep.items)
+    cells = _cell_stats(key, nseg * ngroups, prep)
     n = cells.n.reshape(nseg, ngroups)
     seg_n = n.sum(axis=1)
     seg_small = seg_n < k_min
@@ -823,8 +873,9 @@ def _respondents_frame(table: ResponseTable, prep: _Prepared, hidden: BoolArray)
         )
     else:
         data[_unique_name("stage", taken)] = pd.Series([None] * len(total), dtype=object)
+    dims = prep.dims()
     for j, dim in enumerate(q.dimensions):
-        data[_unique_name(dim.id, taken)] = np.where(hidden, np.nan, prep.dims[:, j])
+        data[_unique_name(dim.id, taken)] = np.where(hidden, np.nan, dims[:, j])
     return pd.DataFrame(data)
 
 
