@@ -61,7 +61,7 @@ VERDICT_WORDS = {
     "stay": "Stay at this stage",
     "move_up": "Move up a stage",
     "mixed": "The situation points both ways",
-    "unknown": "No stay-or-move-up advice",
+    "unknown": "Stay or move up: not yet decided",
     "top": "Already at the top stage",
 }
 
@@ -273,8 +273,14 @@ def fmt_p(p: float | None) -> str:
     return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def _whole_or_1dp(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+
+
 def fmt_range(low: float | None, high: float | None) -> str:
-    return "–" if low is None or high is None else f"{low:g}–{high:g}"
+    if low is None or high is None:
+        return "–"
+    return f"{_whole_or_1dp(low)}–{_whole_or_1dp(high)}"
 
 
 # -- building the view -----------------------------------------------------------------
@@ -600,8 +606,9 @@ def _methods(assessment: Assessment, first: str, second: str) -> list[tuple[str,
         ),
         (
             "Quadrant",
-            f"Midpoint: {midpoint}. Shared strength: both groups above it; shared pain: "
-            "both below; split view: a flagged gap; mixed: anything else.",
+            f"Midpoint: {midpoint}. Split view: a flagged gap. Otherwise shared strength: "
+            "both groups' means at or above the midpoint; shared pain: both below it; "
+            "mixed: one on each side.",
         ),
         (
             "Reliability",
