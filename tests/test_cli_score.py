@@ -309,3 +309,65 @@ def test_questionnaire_option_with_a_path(tmp_path: Path) -> None:
         app, ["score", str(source), "-q", str(tiny), "-f", "json", "-o", str(tiny)]
     )
     assert clash.exit_code == 1 and "refusing" in clash.stderr
+
+
+# -- renderer details ----------------------------------------------------------------------
+
+
+def test_score_display_never_rounds_across_a_stage_edge() -> None:
+    from salesmkt.render.numbers import fmt_score
+
+    edges = [20.0, 40.0, 60.0, 80.0]
+    assert fmt_score(39.96, edges) == "39.96"  # "40.0" would sit next to "Undefined"
+    assert fmt_score(39.9999, edges) == "39.9999"
+    assert fmt_score(39.94, edges) == "39.9"
+    assert fmt_score(40.0, edges) == "40.0"
+    assert fmt_score(59.36, edges) == "59.4"
+    assert fmt_score(None, edges) == "–"
+
+
+def test_band_bar_marks_the_score_in_its_band() -> None:
+    from salesmkt.render.terminal import band_axis, band_bar
+
+    a = assess_file(WORKSHOP, settings=Settings()).assessment
+    for score, shade in ((21.0, "░"), (45.0, "▒"), (65.0, "▓"), (99.0, "█")):
+        bar = band_bar(a, score, width=32).plain
+        assert len(bar) == 32 and bar.count("●") == 1
+        pos = bar.index("●")
+        assert pos == int((score - 20) / 80 * 32)
+        neighbour = bar[pos - 1] if pos > 0 else bar[pos + 1]
+        assert neighbour == shade
+    assert band_axis(a, width=32).plain.split() == ["20", "40", "60", "80", "100"]
+
+
+def test_json_renderer_refuses_non_finite_numbers() -> None:
+    from salesmkt.render.json_out import render_json
+
+    a = assess_file(WORKSHOP, settings=Settings()).assessment
+    assert json.loads(render_json(a))["overall"]["stage"]["id"] == "defined"
+    a.groups[0].mean = float("nan")
+    with pytest.raises(ValueError, match=r"groups\[0\]\.mean"):
+        render_json(a)
+
+
+def test_csv_neutralises_segment_values_and_headers(tmp_path: Path) -> None:
+    rows = [
+        [f"S{i}", "Sales", "+SUM(A1)" if i == 1 else "@EMEA", *(["4"] * 20)] for i in range(1, 4)
+    ]
+    rows += [[f"M{i}", "Marketing", "-3", *(["3"] * 20)] for i in range(1, 4)]
+    source = _write(tmp_path / "r.csv", rows, header=["Respondent", "Team", "=Region", *ITEMS])
+    result = runner.invoke(app, ["score", str(source), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert table[0][:4] == ["row", "respondent", "group", "'=Region"]
+    assert [r[3] for r in table[1:]] == ["'+SUM(A1)", "'@EMEA", "'@EMEA", "'-3", "'-3", "'-3"]
+    assert table[1][5] == "80"  # numbers stay numbers
+
+
+def test_load_assessment_or_responses_scores_a_responses_file() -> None:
+    from salesmkt.scoring import load_assessment_or_responses
+
+    a = load_assessment_or_responses(WORKSHOP, settings=Settings(min_group_size=1))
+    assert a.overall.stage is not None and a.overall.stage.id == "defined"
+    lead = a.group("leadership")
+    assert lead is not None and not lead.suppressed
