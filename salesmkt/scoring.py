@@ -40,7 +40,6 @@ from salesmkt.assessment import (
     Assessment,
     DimensionResult,
     Excluded,
-    GapFields,
     GroupResult,
     ItemResult,
     Overall,
@@ -64,12 +63,9 @@ if TYPE_CHECKING:
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
-    Samples = Callable[[], tuple[FloatArray, FloatArray]]
 
 # Decimals kept before a score is classified into a stage or compared with a threshold.
 STAGE_DECIMALS = 9
-# Absolute slack when comparing a gap with --gap-threshold (a 4.2 − 3.2 gap is 1.0).
-GAP_TOLERANCE = 1e-9
 # A --by column with more distinct values than this is not a category (a timestamp…).
 MAX_SEGMENT_VALUES = 50
 BLANK_SEGMENT = "(blank)"
@@ -230,49 +226,9 @@ def _group_result(
 
 
 # -- gaps --------------------------------------------------------------------------------
-
-
-def _fill_gap_statistics(
-    target: GapFields,
-    samples: Samples,
-    *,
-    means: tuple[float | None, float | None],
-    groups: tuple[str, str],
-    threshold: float,
-) -> None:
-    """Fill the perception-gap fields of one item, dimension or the total.
-
-    The single hook for the statistics engine. ``samples()`` returns the compared
-    groups' per-respondent values (recoded, missing answers dropped), first group
-    first; it gathers them only when called, because copying a million answers per item
-    is time this first version does not need. ``means`` are the groups' means exactly as
-    reported in ``means_by_group``. This version sets ``gap`` (first − second),
-    ``flagged`` (|gap| ≥ threshold) and ``direction``; confidence intervals, p-values
-    and effect sizes belong here too.
-    """
-    a, b = means
-    if a is None or b is None:
-        missing = groups[0] if a is None else groups[1]
-        target.not_estimable = f"no answers from {missing}"
-        return
-    gap = a - b
-    target.gap = gap
-    target.flagged = abs(gap) >= threshold - GAP_TOLERANCE
-    if target.flagged:
-        target.direction = groups[0] if gap > 0 else groups[1]
-
-
-def _sampler(
-    values: FloatArray, answered: BoolArray | None, in_a: BoolArray, in_b: BoolArray
-) -> Samples:
-    """A deferred gather of one column's values for the two compared groups."""
-
-    def gather() -> tuple[FloatArray, FloatArray]:
-        if answered is None:
-            return values[in_a], values[in_b]
-        return values[in_a & answered], values[in_b & answered]
-
-    return gather
+# Every perception-gap figure (items, dimensions, total), the borderline stages,
+# reliability and agreement come from salesmkt.gaps.fill_assessment once the assessment
+# is built; _items, _dimensions and _total_gap below only say when no gap can exist.
 
 
 # -- the main entry point ----------------------------------------------------------------
@@ -464,6 +420,22 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         suppressed=notes,
         warnings=list(table.warnings),
     )
+    from salesmkt.gaps import GapData, fill_assessment
+
+    fill_assessment(
+        assessment,
+        GapData(
+            items=prep.filled,
+            group_code=prep.group_code,
+            group_ids=prep.group_ids,
+            totals=prep.total,
+            dims=prep.dims_filled,
+            valid=prep.valid,
+            dims_valid=prep.dims_valid,
+        ),
+        q,
+        settings,
+    )
     return ScoreResult(assessment, lambda: _respondents_frame(table, prep, hidden_rows))
 
 
@@ -569,17 +541,7 @@ def _items(
             res.means_by_group[gid] = None if suppressed[c] else _num(item_mean[c, j])
             if not suppressed[c]:
                 res.n_by_group[gid] = int(cells.item_n[c, j])
-        if blocker is not None or pair is None:
-            res.not_estimable = blocker
-        else:
-            in_a, in_b = prep.group_code == pair[0], prep.group_code == pair[1]
-            _fill_gap_statistics(
-                res,
-                _sampler(prep.filled[:, j], prep.valid[:, j], in_a, in_b),
-                means=(_num(item_mean[pair[0], j]), _num(item_mean[pair[1], j])),
-                groups=(q.compare[0], q.compare[1]),
-                threshold=settings.gap_threshold,
-            )
+        res.not_estimable = blocker
         out.append(res)
     return out
 
@@ -608,17 +570,7 @@ def _dimensions(
         for c, gid in enumerate(prep.group_ids):
             if cells.n[c] > 0:
                 res.means_by_group[gid] = None if suppressed[c] else _num(dim_mean[c, j])
-        if blocker is not None or pair is None:
-            res.not_estimable = blocker
-        else:
-            in_a, in_b = prep.group_code == pair[0], prep.group_code == pair[1]
-            _fill_gap_statistics(
-                res,
-                _sampler(prep.dims_filled[:, j], prep.dims_valid[:, j], in_a, in_b),
-                means=(_num(dim_mean[pair[0], j]), _num(dim_mean[pair[1], j])),
-                groups=(q.compare[0], q.compare[1]),
-                threshold=settings.gap_threshold,
-            )
+        res.not_estimable = blocker
         out.append(res)
     return out
 
@@ -630,18 +582,7 @@ def _total_gap(
         return None
     pair = _compared(q, prep.group_ids)
     result = TotalGap()
-    blocker = _gap_blocker(q, cells, pair, suppressed)
-    if blocker is not None or pair is None:
-        result.not_estimable = blocker
-        return result
-    # The total sums the items, so the item threshold scales with the item count.
-    _fill_gap_statistics(
-        result,
-        _sampler(prep.total, None, prep.group_code == pair[0], prep.group_code == pair[1]),
-        means=(_num(cells.mean[pair[0]]), _num(cells.mean[pair[1]])),
-        groups=(q.compare[0], q.compare[1]),
-        threshold=settings.gap_threshold * len(q.items),
-    )
+    result.not_estimable = _gap_blocker(q, cells, pair, suppressed)
     return result
 
 
