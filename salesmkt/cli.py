@@ -832,6 +832,13 @@ def report(
     title: Annotated[
         str | None, typer.Option("--title", help="The report's title (e.g. the client's name).")
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="An earlier wave (responses or assessment JSON): adds the progress since it.",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace an existing report (and chart files).")
     ] = False,
@@ -858,7 +865,9 @@ def report(
         respondent_column=respondent_column,
         drop_invalid=drop_invalid,
     )
-    inputs = source.inputs() + [p for p in (situation, checklist, funnel) if p is not None]
+    inputs = source.inputs() + [
+        p for p in (situation, checklist, funnel, baseline) if p is not None
+    ]
     if rules is not None:
         inputs.append(rules_mod.resolve_rules(rules))
     outputs.check_output(output, inputs=inputs, force=force)  # fail before the work
@@ -905,11 +914,25 @@ def report(
             name: Path(os.path.relpath(path.resolve(), base)).as_posix()
             for name, path in written.items()
         }
+    comparison = None
+    if baseline is not None:
+        comparison = rep.compare_baseline(
+            loaded,
+            baseline,
+            source=file,
+            settings=settings,
+            questionnaire=questionnaire,
+            mapping=mapping,
+            group_column=group_column,
+            respondent_column=respondent_column,
+            drop_invalid=drop_invalid,
+        )
     built = rep.build_report(
         assessment,
         questionnaire=loaded.questionnaire,
         comments=loaded.comments,
         options=options,
+        comparison=comparison,
     )
     if fmt == "html":
         text = rep.render_html(built, made)

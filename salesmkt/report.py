@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,11 +34,15 @@ from salesmkt.assessment import (
     ItemResult,
     ReliabilityResult,
     Settings,
+    StageRef,
 )
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from salesmkt.answers import Answers
     from salesmkt.charts import Chart
+    from salesmkt.compare import Change, Comparison, GapChange
     from salesmkt.questionnaire import Questionnaire
     from salesmkt.responses import ResponseTable
 
@@ -207,6 +211,20 @@ class SegmentRow:
 
 
 @dataclass
+class ProgressView:
+    """What changed since a baseline wave (``--baseline``), worded."""
+
+    baseline: str
+    design_note: str
+    stages: list[tuple[str, str, str, str]]  # label, before, after, movement
+    totals: list[tuple[str, str, str, str, str, str]]  # label, before, after, change, CI, p
+    dimensions: list[tuple[str, str, str, str, str]]  # label, before, after, change, CI
+    gaps: list[tuple[str, str, str, str]]  # label, before, after, narrowed/widened
+    movers: list[tuple[str, str, str, str]]  # statement, before, after, change
+    notes: list[str]
+
+
+@dataclass
 class Report:
     """Everything a renderer prints, as plain strings and lists (no figures to format)."""
 
@@ -249,22 +267,28 @@ class Report:
     stages: list[StageRow]
     methods: list[tuple[str, str]]
     settings: list[tuple[str, str]]
-    extra: dict[str, str] = field(default_factory=dict)
+    progress: ProgressView | None = None
 
 
 # -- number formatting (one place, so HTML and Markdown agree) -------------------------
 
 
+def _tidy(value: float, digits: int) -> float:
+    return round(value, digits) + 0.0  # + 0.0 turns a rounded -0.0 into 0.0
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+    return "–" if value is None else f"{_tidy(value, digits):.{digits}f}"
 
 
 def fmt_signed(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:+.{digits}f}"
+    return "–" if value is None else f"{_tidy(value, digits):+.{digits}f}"
 
 
 def fmt_ci(ci: tuple[float, float] | None, digits: int = 1) -> str:
-    return "–" if ci is None else f"{ci[0]:.{digits}f} to {ci[1]:.{digits}f}"
+    if ci is None:
+        return "–"
+    return f"{_tidy(ci[0], digits):.{digits}f} to {_tidy(ci[1], digits):.{digits}f}"
 
 
 def fmt_p(p: float | None) -> str:
@@ -665,8 +689,13 @@ def build_report(
     questionnaire: Questionnaire | None = None,
     comments: Sequence[Comment] = (),
     options: ReportOptions | None = None,
+    comparison: Comparison | None = None,
 ) -> Report:
-    """Word an assessment for the report (no I/O, no charts)."""
+    """Word an assessment for the report (no I/O, no charts).
+
+    ``comparison`` (from :func:`salesmkt.compare.compare_waves`, this assessment being
+    the *after* wave) adds the progress since a baseline.
+    """
     options = options or ReportOptions()
     names = _Names(assessment)
     descriptions = stage_descriptions(assessment, questionnaire)
@@ -855,8 +884,59 @@ def build_report(
         comments=comment_groups,
         comments_note=comments_note,
         stages=_stage_rows(assessment, descriptions, stage.id if stage else None),
+        progress=_progress_view(comparison) if comparison is not None else None,
         methods=_methods(assessment, first, second),
         settings=_settings(assessment, options, threshold, names),
+    )
+
+
+_MOVES = {"up": "up", "down": "down", "same": "unchanged", "unknown": "–"}
+
+
+def _progress_view(c: Comparison) -> ProgressView:
+    def stage(ref: StageRef | None) -> str:
+        return ref.label if ref is not None else "–"
+
+    def movement(direction: str, steps: int | None) -> str:
+        word = _MOVES.get(direction, direction)
+        if steps and direction in {"up", "down"}:
+            word += f" {abs(steps)} stage" + ("s" if abs(steps) > 1 else "")
+        return word
+
+    def p_text(change: Change) -> str:
+        if change.p_value is None:
+            return change.note or "–"
+        return f"{fmt_p(change.p_value)} ({change.test})" if change.test else fmt_p(change.p_value)
+
+    def gap_words(g: GapChange) -> str:
+        if g.reversed:
+            return "reversed"
+        if g.narrowed is None:
+            return g.note or "–"
+        return "narrowed" if g.narrowed else "widened or unchanged"
+
+    baseline = c.before.source or "the baseline"
+    return ProgressView(
+        baseline=Path(baseline).name,
+        design_note=c.design_note,
+        stages=[
+            (s.label, stage(s.before), stage(s.after), movement(s.direction, s.steps))
+            for s in c.stages
+        ],
+        totals=[
+            (t.label, fmt(t.before), fmt(t.after), fmt_signed(t.change), fmt_ci(t.ci), p_text(t))
+            for t in c.totals
+        ],
+        dimensions=[
+            (d.label, fmt(d.before, 2), fmt(d.after, 2), fmt_signed(d.change, 2), fmt_ci(d.ci, 2))
+            for d in c.dimensions
+        ],
+        gaps=[(g.label, fmt_signed(g.before), fmt_signed(g.after), gap_words(g)) for g in c.gaps],
+        movers=[
+            (f"{m.id} {m.label}", fmt(m.before, 2), fmt(m.after, 2), fmt_signed(m.change, 2))
+            for m in c.movers
+        ],
+        notes=list(c.notes),
     )
 
 
@@ -979,6 +1059,7 @@ class ReportInputs:
     questionnaire: Questionnaire | None
     comments: list[Comment]
     from_json: bool
+    respondents: pd.DataFrame | None = None  # per-respondent totals, for --baseline
 
 
 def load_inputs(
@@ -1029,7 +1110,13 @@ def load_inputs(
         max_missing=settings.max_missing,
     )
     result = scoring.score_table(table, settings)
-    return ReportInputs(result.assessment, q, comments_from_table(table), from_json=False)
+    return ReportInputs(
+        result.assessment,
+        q,
+        comments_from_table(table),
+        from_json=False,
+        respondents=result.respondents,
+    )
 
 
 def add_advice(
@@ -1072,3 +1159,31 @@ def add_advice(
         funnel=answers(funnel, "funnel"),
     )
     return True
+
+
+def compare_baseline(
+    current: ReportInputs,
+    baseline: Path,
+    *,
+    source: Path,
+    settings: Settings,
+    questionnaire: str | None = None,
+    mapping: Path | None = None,
+    group_column: str | None = None,
+    respondent_column: str | None = None,
+    drop_invalid: bool = False,
+) -> Comparison:
+    """The comparison of a baseline wave (before) with the reported one (after)."""
+    from salesmkt.compare import Wave, compare_waves, load_wave
+
+    before = load_wave(
+        baseline,
+        questionnaire=questionnaire or current.assessment.questionnaire.id,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+        settings=settings,
+    )
+    after = Wave(current.assessment, current.respondents, str(source))
+    return compare_waves(before, after, seed=settings.seed, n_boot=settings.n_boot)

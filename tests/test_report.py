@@ -566,3 +566,45 @@ def test_cli_usage_errors(workshop: tuple[Path, dict[str, list[int]]], tmp_path:
     missing = invoke("report", str(tmp_path / "nope.csv"), "-o", str(tmp_path / "r.html"))
     assert missing.exit_code == 1
     assert "Traceback" not in missing.output
+
+
+def test_numbers_never_show_negative_zero() -> None:
+    assert report.fmt(-0.04) == "0.0"
+    assert report.fmt_signed(-0.04) == "+0.0"
+    assert report.fmt_ci((-0.04, 2.26)) == "0.0 to 2.3"
+    assert report.fmt_range(53.0, 61.0526) == "53–61.1"
+
+
+def test_cli_baseline_adds_the_progress_since_then(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, totals = workshop
+    # The second wave: everyone one point higher on every answer (capped at 5).
+    lines = csv_path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    first_item = header.index("q01")
+    later = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        for j in range(first_item, first_item + 20):
+            cells[j] = str(min(5, int(cells[j]) + 1))
+        later.append(",".join(cells))
+    wave2 = tmp_path / "wave2.csv"
+    wave2.write_text("\n".join(later) + "\n", encoding="utf-8")
+
+    def group_mean(group: str, bump: bool) -> float:
+        rows = [_answers(group, i) for i in range(len(totals[group]))]
+        return sum(sum(min(5, a + 1) if bump else a for a in r) for r in rows) / len(rows)
+
+    before = (group_mean("sales", False) + group_mean("marketing", False)) / 2
+    after = (group_mean("sales", True) + group_mean("marketing", True)) / 2
+    out = tmp_path / "progress.html"
+    result = invoke("report", str(wave2), "--baseline", str(csv_path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    progress = section(out.read_text(encoding="utf-8"), "progress")
+    assert "Compared with <strong>workshop.csv</strong>" in progress
+    row = re.search(r"<tr><td>Overall score</td>(.*?)</tr>", progress)
+    assert row is not None
+    cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
+    assert cells[:3] == [f"{before:.1f}", f"{after:.1f}", f"{after - before:+.1f}"]
+    assert f"<td>{_stage(before)}</td><td>{_stage(after)}</td>" in progress

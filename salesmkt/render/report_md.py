@@ -37,6 +37,42 @@ def _chart(name: str, title: str, links: Mapping[str, str] | None) -> list[str]:
     return [f"![{_E(title)}]({quote(links[name], safe='/._-~')})", ""]
 
 
+def _progress(r: Report) -> list[str]:
+    pr = r.progress
+    assert pr is not None
+    lines = [
+        "## Progress since the baseline",
+        "",
+        f"Compared with **{_E(pr.baseline)}**. {_E(pr.design_note)}",
+        "",
+    ]
+    if pr.stages:
+        lines += _table(["Stage of", "Before", "Now", "Moved"], pr.stages, right=set())
+    if pr.totals:
+        lines += ["### Scores", ""]
+        lines += _table(
+            ["Score", "Before", "Now", "Change", "95% CI", "p"], pr.totals, right={1, 2, 3, 4}
+        )
+    if pr.dimensions:
+        lines += ["### Dimensions", ""]
+        lines += _table(
+            ["Dimension", "Before", "Now", "Change", "95% CI"], pr.dimensions, right={1, 2, 3, 4}
+        )
+    if pr.gaps:
+        lines += ["### Perception gaps", ""]
+        lines += _table(
+            [f"Gap ({r.first_label} − {r.second_label})", "Before", "Now", "Since then"],
+            pr.gaps,
+            right={1, 2},
+        )
+    if pr.movers:
+        lines += ["### Statements that moved most", ""]
+        lines += _table(["Statement", "Before", "Now", "Change"], pr.movers, right={1, 2, 3})
+    for note in pr.notes:
+        lines += [f"*{_E(note)}*", ""]
+    return lines
+
+
 def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = None) -> str:
     r = report
     first, second = r.first_label, r.second_label
@@ -92,6 +128,9 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
         ]
     for b in r.borderline:
         lines += [f"> **Borderline.** {_E(b)}", ""]
+
+    if r.progress is not None:
+        lines += _progress(r)
 
     # gaps
     lines += [f"## Perception gaps: where {_E(first)} and {_E(second)} see it differently", ""]
