@@ -28,6 +28,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import wilcoxon
 from typer.testing import CliRunner
 
@@ -395,3 +397,45 @@ def test_ci_bounds_that_round_to_zero_carry_no_sign() -> None:
     assert fmt_ci((-0.04, 14.26)) == "0.0 to +14.3"
     assert fmt_ci((-1.25, -0.2)) == "-1.2 to -0.2"
     assert fmt_ci(None) == "–"
+
+
+def test_json_wave_names_the_questionnaire_for_the_other_file(tmp_path: Path) -> None:
+    saved = tmp_path / "wave1.json"
+    result = runner.invoke(app, ["score", str(EXAMPLES / "wave1.csv"), "-o", str(saved)])
+    assert result.exit_code == 0, result.output
+    # No -q: the JSON says "alignment", which then reads wave2.csv too.
+    doc = run_json(str(saved), str(EXAMPLES / "wave2.csv"))
+    assert doc["design"] == "summary"
+    assert "before wave is a saved assessment" in str(doc["design_note"])
+    totals = by_scope(doc["totals"])
+    s1, m1 = _group_means(EXAMPLES / "wave1.csv")
+    s2, m2 = _group_means(EXAMPLES / "wave2.csv")
+    assert totals["overall"]["change"] == pytest.approx((s2 + m2) / 2 - (s1 + m1) / 2)
+    assert totals["overall"]["ci"] is None
+
+
+# -- the exact signed-rank test ----------------------------------------------------------
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(min_value=-4, max_value=6), min_size=2, max_size=8))
+def test_exact_signed_rank_matches_scipy_with_ties_and_zeros(diffs: list[int]) -> None:
+    from salesmkt.compare import signed_rank_exact
+
+    if not any(diffs):
+        return
+    reference = wilcoxon(diffs)  # scipy: exact sign-flip permutation test for n <= 13
+    statistic, p = signed_rank_exact(diffs)
+    assert statistic == pytest.approx(float(reference.statistic), abs=1e-12)
+    assert p == pytest.approx(float(reference.pvalue), abs=1e-12)
+
+
+def test_exact_signed_rank_by_hand() -> None:
+    from salesmkt.compare import signed_rank_exact
+
+    # d = 1, -2, 2, 0: the zero is dropped; |d| ranks 1, 2.5, 2.5 (doubled 2, 5, 5).
+    # R+ = 1 + 2.5 = 3.5, R- = 2.5, W = 2.5. Sign patterns of 2R+ over {2, 5, 5}:
+    # 0, 2, 5, 5, 7, 7, 10, 12 -> P(2R+ >= 7) = 4/8, P(2R+ <= 7) = 6/8, p = 2 * 4/8 = 1.
+    assert signed_rank_exact([1, -2, 2, 0]) == (2.5, 1.0)
+    # All four up, ranks 1..4: only 1 of 16 patterns reaches R+ = 10, p = 2/16.
+    assert signed_rank_exact([3, 1, 4, 2]) == (0.0, 0.125)

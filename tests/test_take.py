@@ -129,12 +129,31 @@ def test_interview_with_labels_numbers_back_skip_and_help(
             "y",
         ]
     )
+    console = quiet()
     saved = take.run(
-        out, mini, group="vertrieb", respondent="P-01", segment="North", ask=ask, console=quiet()
+        out, mini, group="vertrieb", respondent="P-01", segment="North", ask=ask, console=console
     )
     assert ask.remaining == []  # type: ignore[attr-defined]
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Think of last month." not in shown.split("Statement 2 of 4")[0]  # i1: no "?"
+    assert "Not an answer." in shown
     assert saved == take.Saved(out, 2, "P-01")
     assert out.read_bytes() == BOM + MINI_HEADER_LINE + b"\r\nsales,P-01,North,4,5,,N/A\r\n"
+
+
+def test_help_shows_the_statement_help_and_the_scale(tmp_path: Path, mini: Questionnaire) -> None:
+    console = quiet()
+    ask = script(["?", "1", "2", "3", "4", "y"])
+    take.run(tmp_path / "a.csv", mini, group="sales", ask=ask, console=console)
+    first = console.file.getvalue().split("Statement 2 of 4")[0]  # type: ignore[attr-defined]
+    assert "Think of last month." in first
+    assert first.count("1 Strongly disagree · 2 Disagree · 3 Neutral") == 2  # intro + help
+
+
+def test_take_only_appends_to_csv(tmp_path: Path, mini: Questionnaire) -> None:
+    with pytest.raises(UsageError, match=r"take appends to a \.csv file"):
+        take.run(tmp_path / "a.xlsx", mini, group="sales", ask=script([]), console=quiet())
+    assert not (tmp_path / "a.xlsx").exists()
 
 
 def test_interview_skip_with_s_and_back_on_first_statement(
