@@ -497,22 +497,27 @@ def _records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.NDArra
     if not data:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     a = np.frombuffer(data, dtype=np.uint8)
-    d = ord(delim)
-    if b'"' in data:
-        outside = np.bitwise_xor.accumulate((a == 34).view(np.uint8)) == 0
-        newline = (a == 10) & outside
-        delims = (a == d) & outside
-        del outside
+    quoted = b'"' in data
+    # Work on the positions of the few special bytes only, not on every byte.
+    special = (a == 10) | (a == ord(delim))
+    if quoted:
+        special |= a == 34
+    pos = np.flatnonzero(special)
+    del special
+    chars = a[pos]
+    if quoted:
+        is_quote = chars == 34
+        inside = np.bitwise_xor.accumulate(is_quote.view(np.uint8)).view(bool)
+        keep = ~inside & ~is_quote
+        pos, chars = pos[keep], chars[keep]
+    newline_at = np.flatnonzero(chars == 10)  # indexes into pos
+    counts = np.diff(newline_at, prepend=-1) - 1  # delimiters between two newlines
+    starts = np.concatenate((np.zeros(1, dtype=np.int64), pos[newline_at] + 1))
+    if starts[-1] < len(a):  # a last record without a line end
+        after = len(pos) - (int(newline_at[-1]) + 1 if len(newline_at) else 0)
+        counts = np.append(counts, after)
     else:
-        newline = a == 10
-        delims = a == d
-    ends = np.flatnonzero(newline)
-    del newline
-    starts = np.concatenate((np.zeros(1, dtype=np.int64), ends + 1))
-    if starts[-1] >= len(a):
         starts = starts[:-1]
-    # int32 sums: several times faster than int64 here, and no row has 2**31 fields.
-    counts = np.add.reduceat(delims.view(np.uint8), starts, dtype=np.int32)
     return starts, counts.astype(np.int64) + 1
 
 
@@ -531,7 +536,7 @@ class _TextSource(_Source):
         clean, self.encoding, self.warnings = _decode(data, source)
         if b"\n" not in clean and b"\r" in clean:
             clean = clean.replace(b"\r", b"\n")  # classic Mac line ends
-        if not clean.strip():
+        if not clean or clean.isspace():
             raise ResponseDataError(f"{source}: the file is empty")
         self.data = clean
         self.source = source
@@ -1122,6 +1127,9 @@ class _Cells:
     content: npt.NDArray[np.bool_]  # the row holds anything at all
     extra: npt.NDArray[np.bool_]  # the row has non-empty fields beyond the header
     problems: list[Problem]
+    answered: npt.NDArray[np.int64]  # items answered per row
+    touched: npt.NDArray[np.bool_]  # some item cell is not blank (answered, coded or invalid)
+    invalid: npt.NDArray[np.bool_]  # some item cell is invalid
 
 
 def _parse_cells(
@@ -1148,7 +1156,13 @@ def _parse_cells(
         values[j], states[j], found = scale.parse_column(column)
         label = _label(col, item_id)
         problems += [(r, col.index, f"{label}: {m}") for r, m in found.items()]
-    content = (states != BLANK).any(axis=0)
+    answered = (states == ANSWERED).sum(axis=0, dtype=np.int64)
+    invalid = (states == INVALID).any(axis=0) if problems else np.zeros(n, dtype=bool)
+    if all(data[c.index].dtype.kind == "f" for c in items.values()):
+        touched = answered > 0  # the fast path has only answered and blank cells
+    else:
+        touched = (states != BLANK).any(axis=0)
+    content = touched.copy()
     item_columns = {c.index for c in items.values()}
     text: dict[int, npt.NDArray[Any]] = {}
     for col in layout.columns:
@@ -1159,7 +1173,7 @@ def _parse_cells(
     for c in range(layout.width, len(data)):
         extra |= data[c] != ""
     content |= extra
-    return _Cells(values, states, text, content, extra, problems)
+    return _Cells(values, states, text, content, extra, problems, answered, touched, invalid)
 
 
 def _ragged_problems(
@@ -1201,12 +1215,11 @@ def _resolve_groups(
         None,
     )  # fmt: skip
     hint = f" (or an alias such as {_quote(alias)})" if alias else ""
-    answered_any = (cells.states != BLANK).any(axis=0)
     out: list[Problem] = []
     for r in np.flatnonzero(cells.content & (ids == "")).tolist():
         text = str(raw[r])
         if not text:
-            if not answered_any[r]:
+            if not cells.touched[r]:
                 continue  # nothing answered: excluded for its missing answers instead
             message = f"the group is blank; expected {names}{hint}"
         else:
@@ -1306,7 +1319,7 @@ def read_responses(
     problems = list(cells.problems)
     if body.fields is not None:
         problems += _ragged_problems(cells, body.fields, data, layout)
-    group_ids: npt.NDArray[Any] = np.full(n, "all", dtype=object)
+    group_ids: npt.NDArray[Any] | None = None
     if grp_col is not None:
         group_ids, found = _resolve_groups(cells, grp_col, questionnaire)
         problems += found
@@ -1327,8 +1340,8 @@ def read_responses(
     reasons: dict[int, list[str]] = {}
     for r, _, text in problems:
         reasons.setdefault(r, []).append(text)
-    invalid = (cells.states == INVALID).any(axis=0)
-    missing = k - (cells.states == ANSWERED).sum(axis=0)
+    invalid = cells.invalid
+    missing = k - cells.answered
     allowed = math.floor(max_missing * k + 1e-9)
     for r in np.flatnonzero(cells.content & (missing > allowed) & ~invalid).tolist():
         m = int(missing[r])
@@ -1345,7 +1358,7 @@ def read_responses(
                 row=int(rownum[r]),
                 respondent=(str(resp_ids[r]) or None) if resp_ids is not None else None,
                 group=(str(group_ids[r]) or str(group_raw[r]) or None)
-                if group_raw is not None
+                if group_raw is not None and group_ids is not None
                 else None,
                 reason="; ".join(reasons[r]),
             )
@@ -1362,7 +1375,8 @@ def read_responses(
     def take(column: npt.NDArray[Any]) -> npt.NDArray[Any]:
         return column if every else column[kept]
 
-    group = pd.Series(take(group_ids), index=index, dtype=object, name="group")
+    group_of = take(group_ids) if group_ids is not None else np.full(len(kept), "all", dtype=object)
+    group = pd.Series(group_of, index=index, dtype=object, name="group")
     respondent = (
         pd.Series(take(resp_ids), index=index, dtype=object, name="respondent")
         if resp_ids is not None
@@ -1370,7 +1384,8 @@ def read_responses(
     )
     rows = pd.Series(take(rownum), index=index, dtype=np.int64, name="row")
     if len(questionnaire.scale.points) >= STRAIGHT_LINE_MIN_POINTS:
-        warnings += _straight_lining(values, rows, respondent, questionnaire)
+        counts = take(cells.answered)
+        warnings += _straight_lining(values, counts, rows, respondent, questionnaire)
 
     rest = [
         c
@@ -1415,12 +1430,12 @@ careful answer rather than a sign of clicking down one column."""
 
 def _straight_lining(
     values: npt.NDArray[np.float64],
+    count: npt.NDArray[np.int64],
     rows: pd.Series,
     respondent: pd.Series | None,
     questionnaire: Questionnaire,
 ) -> list[DataWarning]:
     """Respondents who gave every item the same answer (``values`` is items × rows)."""
-    count = (~np.isnan(values)).sum(axis=0)
     # fmax/fmin skip NaN, and reducing along the item axis is one pass per item.
     hi = np.fmax.reduce(values, axis=0)
     lo = np.fmin.reduce(values, axis=0)

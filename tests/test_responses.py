@@ -689,6 +689,42 @@ def test_unreadable_inputs(tmp_path: Path, alignment: Questionnaire) -> None:
         read_responses(write(tmp_path, "\n\n"), alignment)
 
 
+cell_text = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\t|ü')), max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    rows=st.lists(st.lists(cell_text, min_size=1, max_size=6), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    final_newline=st.booleans(),
+)
+def test_record_count_without_parsing_agrees_with_the_csv_module(
+    rows: list[list[str]], delimiter: str, final_newline: bool
+) -> None:
+    """The fast field count per record (used to find ragged rows) matches a real parser,
+    whatever quotes, delimiters and line breaks the cells hold."""
+    import csv
+    import io
+
+    from salesmkt.responses import _records
+
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    text = buffer.getvalue()
+    if not final_newline:
+        text = text[:-2]
+    data = text.encode("utf-8")
+    starts, counts = _records(data, delimiter)
+    parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    assert counts.tolist() == [len(r) for r in parsed]
+    # Each record starts where the previous one's line end stops.
+    for start, row in zip(starts.tolist(), parsed, strict=True):
+        again = next(
+            csv.reader(io.StringIO(data[start:].decode("utf-8"), newline=""), delimiter=delimiter)
+        )
+        assert again == row
+
+
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
