@@ -24,6 +24,7 @@ import contextlib
 import csv
 import io
 import os
+import re
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -345,10 +346,33 @@ def sniff(data: bytes, path: Path) -> tuple[CsvShape, str]:
 
 
 def _column_index(q: Questionnaire, header: list[str], path: Path) -> dict[str, int]:
-    """Column name (normalised) → position; checks the group and item columns are there."""
+    """Where each cell of a new row goes: item ids, ``group``, ``respondent``, ``segment``.
+
+    Item columns must be named by their ids (as the template names them). The group and
+    respondent columns may carry any header the responses reader recognises (``Team``,
+    ``Respondent ID``…), so rows appended to an existing export land where ``score``
+    looks for them.
+    """
+    from salesmkt.responses import GROUP_COLUMN_NAMES, RESPONDENT_COLUMN_NAMES
+
+    keys = [_TRAILING_PUNCT.sub("", normalise(h.lstrip("\ufeff"))) for h in header]
     index: dict[str, int] = {}
-    for k, name in enumerate(header):
-        index.setdefault(normalise(name.lstrip("\ufeff")), k)
+    for item in q.item_ids:
+        if item in keys:
+            index[item] = keys.index(item)
+    group = [k for k, key in enumerate(keys) if key in GROUP_COLUMN_NAMES]
+    if group:
+        index["group"] = group[0]
+    spaced = [re.sub(r"[_\-]+", " ", key) for key in keys]
+    ranked = [
+        (RESPONDENT_COLUMN_NAMES.index(key), k)
+        for k, key in enumerate(spaced)
+        if key in RESPONDENT_COLUMN_NAMES
+    ]
+    if ranked:
+        index["respondent"] = min(ranked)[1]
+    if "segment" in keys:
+        index["segment"] = keys.index("segment")
     missing = [i for i in q.item_ids if i not in index]
     if "group" not in index or missing:
         lacks = (["group"] if "group" not in index else []) + missing
@@ -358,6 +382,9 @@ def _column_index(q: Questionnaire, header: list[str], path: Path) -> dict[str, 
             f"expected the columns {', '.join(_expected(q))} (salesmkt template writes them)"
         )
     return index
+
+
+_TRAILING_PUNCT = re.compile(r"[\s.:?!*]+$")
 
 
 def _expected(q: Questionnaire) -> list[str]:
@@ -378,7 +405,9 @@ def _codes_in(text: str, shape: CsvShape, column: int) -> dict[str, int]:
     return codes
 
 
-def check_target(path: Path, q: Questionnaire, respondent: str | None = None) -> None:
+def check_target(
+    path: Path, q: Questionnaire, respondent: str | None = None, segment: str = ""
+) -> None:
     """Fail before the interview if the file cannot take the row (wrong header, taken code)."""
     path = Path(path)
     if path.is_dir():
@@ -403,6 +432,8 @@ def check_target(path: Path, q: Questionnaire, respondent: str | None = None) ->
             )
     if respondent and "respondent" not in index:
         raise ResponseDataError(f"{path}:1: the file has no respondent column for --respondent")
+    if segment and "segment" not in index:
+        raise ResponseDataError(f"{path}:1: the file has no segment column for --segment")
 
 
 @contextlib.contextmanager
@@ -466,8 +497,7 @@ def append_response(path: Path, q: Questionnaire, response: Response) -> int:
                 raise ResponseDataError(f"{path}:1: the file has no {name} column")
         row = [""] * len(shape.header)
         for name, k in index.items():
-            if name in cells and not row[k]:
-                row[k] = cells[name]
+            row[k] = cells.get(name, "")
         buffer = io.StringIO()
         csv.writer(buffer, delimiter=shape.delimiter, lineterminator=shape.newline).writerow(row)
         line = buffer.getvalue()
@@ -518,7 +548,7 @@ def run(
     file until the person confirms, so an interruption leaves it as it was.
     """
     group_id = resolve_group(q, group)
-    check_target(path, q, respondent)
+    check_target(path, q, respondent, segment)
     code = respondent.strip() if respondent else new_respondent_code()
     response = interview(
         q,

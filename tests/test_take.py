@@ -420,3 +420,42 @@ def test_cli_take_unknown_group_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "not a group of alignment" in result.output
     assert not (tmp_path / "a.csv").exists()
+
+
+def test_append_to_an_export_with_other_column_names(tmp_path: Path) -> None:
+    """Team / Respondent headers (as in examples/) are recognised like the reader does."""
+    from salesmkt.assessment import Settings
+    from salesmkt.scoring import assess_file
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "wave.csv"
+    original = (examples / "wave1.csv").read_bytes()
+    out.write_bytes(original)
+    q = load("alignment")
+    saved = take.run(
+        out,
+        q,
+        group="marketing",
+        respondent="M-99",
+        ask=script(["3"] * 20 + ["y"]),
+        console=quiet(),
+    )
+    assert saved is not None and saved.row == 17
+    data = out.read_bytes()
+    assert data.startswith(original)
+    # Respondent, Team, Region, q01..q20, Comments
+    assert data[len(original) :] == b"M-99,marketing,," + b"3," * 20 + b"\n"
+    result = assess_file(out, settings=Settings())
+    marketing = result.assessment.group("marketing")
+    assert marketing is not None and marketing.n == 6
+    assert "M-99" in set(result.respondents["respondent"])
+
+
+def test_segment_without_a_segment_column_is_refused_up_front(tmp_path: Path) -> None:
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path / "wave.csv"
+    out.write_bytes((examples / "wave1.csv").read_bytes())
+    with pytest.raises(ResponseDataError, match="no segment column for --segment"):
+        take.run(
+            out, load("alignment"), group="sales", segment="EMEA", ask=script([]), console=quiet()
+        )
