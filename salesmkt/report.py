@@ -310,6 +310,13 @@ def fmt_range(low: float | None, high: float | None) -> str:
 # -- building the view -----------------------------------------------------------------
 
 
+def _and(words: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
 class _Names:
     """Group ids to labels, for every place that shows a group."""
 
@@ -426,16 +433,15 @@ def _reliability_sentence(rel: ReliabilityResult, names: _Names) -> str:
         reason = rel.not_estimable or "not enough data"
         return f"{who} (n = {rel.n}): reliability could not be estimated ({reason})."
     words = _alpha_words(rel.alpha)
+    if rel.warning:  # the statistics' own wording names the figure and the likely cause
+        return f"{who} (n = {rel.n}): {words}. {rel.warning}"
     text = f"{who} (n = {rel.n}): Cronbach's alpha is {rel.alpha:.2f}, {words}: "
     if rel.alpha >= 0.7:
-        text += "the statements hang together well enough to add them up into one score."
-    else:
-        text += "the total is not a reliable measure for these respondents."
-    if rel.warning:  # the statistics' own wording, when it says more than the band
-        text += f" {rel.warning}"
-    elif rel.alpha < 0.7:
-        text += " Read the stage as a rough indication."
-    return text
+        return text + "the statements hang together well enough to add them up into one score."
+    return text + (
+        "the total is not a reliable measure for these respondents. Read the stage as a "
+        "rough indication."
+    )
 
 
 def _rwg_words(rwg: float) -> str:
@@ -837,10 +843,15 @@ def build_report(
     low_alpha = [r for r in assessment.reliability if r.alpha is not None and r.alpha < 0.7]
     low_alpha = [r for r in low_alpha if r.scope not in hidden]
     if low_alpha:
+        who = _and(
+            [
+                "all respondents together" if r.scope == "pooled" else names(r.scope)
+                for r in low_alpha
+            ]
+        )
         findings.append(
-            "Read the scores with care: the answers of "
-            + ", ".join(names(r.scope) for r in low_alpha)
-            + " do not form a reliable total (alpha below 0.70)."
+            f"Read the scores with care: Cronbach's alpha is below 0.70 for {who}, so the "
+            "total is not a reliable measure for them."
         )
     if assessment.suppressed:
         findings.append("Some figures are withheld to protect anonymity (see data quality).")

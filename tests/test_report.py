@@ -145,7 +145,7 @@ def test_without_advice_the_report_says_how_to_get_it() -> None:
 def test_reliability_and_agreement_in_plain_words() -> None:
     quality = section(render(), "quality")
     assert "Cronbach&#39;s alpha is 0.84, good" in quality
-    assert "0.62, questionable" in quality
+    assert "Marketing (n = 6): questionable. Alpha below .70" in quality
     assert "Sales (n = 9): strong agreement within the group (r_wg(J) = 0.86" in quality
     assert "Marketing (n = 6): weak agreement" in quality
 
