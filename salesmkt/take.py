@@ -240,7 +240,7 @@ class _Interview:
         c.print(f"[bold]{escape(item.text)}[/bold]")
         while True:
             current = self.replies[i]
-            keep = f" (Enter keeps {current.shown or 'blank'})" if current else ""
+            keep = f" (Enter keeps {escape(current.shown or 'blank')})" if current else ""
             reply = parse_reply(q, self.ask(f"Your answer{keep}: "))
             if reply.kind == "help":
                 if item.help:

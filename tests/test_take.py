@@ -459,3 +459,22 @@ def test_segment_without_a_segment_column_is_refused_up_front(tmp_path: Path) ->
         take.run(
             out, load("alignment"), group="sales", segment="EMEA", ask=script([]), console=quiet()
         )
+
+
+def test_labels_are_never_read_as_console_markup(tmp_path: Path) -> None:
+    from tests.workshop_helpers import MINI_YAML
+
+    path = tmp_path / "odd.yaml"
+    path.write_text(MINI_YAML.replace("4: Agree", '4: "[/odd] Agree"'), encoding="utf-8")
+    q = load(path)
+    console = quiet()
+    replies = ["4", "b", "", "1", "1", "1", "y"]
+
+    def ask(prompt: str) -> str:  # what Console.input does: print the prompt as markup
+        console.print(prompt, end="")
+        return replies.pop(0)
+
+    take.run(tmp_path / "a.csv", q, group="sales", ask=ask, console=console)
+    shown = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "(Enter keeps 4 [/odd] Agree)" in shown
+    assert "4 [/odd] Agree" in shown.split("Your answers")[1]
