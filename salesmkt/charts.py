@@ -270,7 +270,16 @@ def gap_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
             color=MUTED,
         )
         present = [q for q in QUADRANT_COLOURS if any(i.quadrant == q for i in items)]
-        handles = [Patch(color=QUADRANT_COLOURS[q], label=QUADRANT_LABELS[q]) for q in present]
+        # Split views are flagged (drawn solid), the others never are (drawn light):
+        # the legend swatches match the bars.
+        handles = [
+            Patch(
+                color=QUADRANT_COLOURS[q],
+                alpha=1.0 if q == "split" else 0.55,
+                label=QUADRANT_LABELS[q],
+            )
+            for q in present
+        ]
         if handles:
             fig.legend(
                 handles=handles, loc="outside lower center", ncol=len(handles), frameon=False
