@@ -21,6 +21,8 @@ Vocabulary:
   groups sit on either side of the midpoint with a gap below the threshold).
 - *borderline*: a group's (or the organisation's) score whose bootstrap interval holds a
   stage edge; the share of bootstrap resamples per stage says how sure the stage is.
+- *reliability*: Cronbach's alpha of the whole scale, pooled over the shown groups and
+  per compared group, reported from RELIABILITY_MIN_N complete answer sets up.
 - *suppressed*: a group with fewer than ``Settings.min_group_size`` respondents. Nothing
   at all is computed from its answers: the gap fields stay ``None`` and
   ``not_estimable`` says ``suppressed: fewer than K respondents in <group>``.
@@ -65,6 +67,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ADJUST_METHODS",
     "GAP_TOLERANCE",
+    "RELIABILITY_MIN_N",
     "RELIABILITY_WARNING",
     "GapData",
     "adjust_family",
@@ -83,6 +86,9 @@ GAP_TOLERANCE = 1e-9
 # Nunnally's floor (statistics.ALPHA_WARNING_THRESHOLD), repeated so the model-only import
 # of this module stays cheap.
 RELIABILITY_WARNING = 0.70
+# Below this many complete answer sets Cronbach's alpha swings wildly (it can land far
+# below 0 by chance), so it is not reported.
+RELIABILITY_MIN_N = 10
 # Above this many answers the reliability figures come from one covariance matrix
 # (see _alpha_from_covariance) instead of statistics.cronbach_alpha, whose per-item
 # copies of the matrix cost seconds at a million respondents. Both give the same numbers.
@@ -670,6 +676,15 @@ def _alpha_from_moments(m: _Moments, item_ids: Sequence[str]) -> Reliability:
 
 
 def _reliability_result(scope: str, who: str, rel: Reliability) -> ReliabilityResult:
+    if rel.n < RELIABILITY_MIN_N and rel.reason is None:
+        return ReliabilityResult(
+            scope=scope,
+            n=rel.n,
+            not_estimable=(
+                f"not estimable: {rel.n} complete answer sets; Cronbach's alpha needs at "
+                f"least {RELIABILITY_MIN_N}"
+            ),
+        )
     out = ReliabilityResult(
         scope=scope,
         n=rel.n,

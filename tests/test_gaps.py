@@ -438,8 +438,11 @@ def test_bad_shapes_are_caller_errors() -> None:
 
 
 def test_suppressed_group_contributes_nothing() -> None:
-    rows = [*QUAD_ROWS, [1, 1, 1, 1]]
-    groups = ["sales", "sales", "sales", "marketing", "marketing"]
+    rng = np.random.default_rng(9)
+    sales = rng.integers(1, 6, (10, 4)).astype(float)
+    sales[:, 1] = np.clip(sales[:, 0] + rng.integers(-1, 2, 10), 1, 5)
+    rows = [*sales.tolist(), [1, 1, 1, 1], [5, 5, 5, 5]]
+    groups = ["sales"] * 10 + ["marketing"] * 2
     a = run(q_of("four"), rows, groups, min_group_size=3)
     reason = "suppressed: fewer than 3 respondents in Marketing"
     for t in _gap_fields(a):
@@ -450,15 +453,24 @@ def test_suppressed_group_contributes_nothing() -> None:
     by_scope = {r.scope: r for r in a.reliability}
     assert by_scope["marketing"].not_estimable == reason
     assert by_scope["marketing"].alpha is None and by_scope["marketing"].items == []
-    # Pooled reliability is Sales alone: the hand formula on the three Sales rows.
-    sales = np.array(rows[:3], dtype=float)
-    k = 4
-    alpha = k / (k - 1) * (1 - sales.var(axis=0, ddof=1).sum() / sales.sum(axis=1).var(ddof=1))
-    assert by_scope["pooled"].n == 3
-    assert by_scope["pooled"].alpha == pytest.approx(alpha)
+    # Pooled reliability is Sales alone: the hand formula on the ten Sales rows.
+    assert by_scope["pooled"].n == 10
+    assert by_scope["pooled"].alpha == pytest.approx(_hand_alpha(sales))
+    assert by_scope["sales"].alpha == by_scope["pooled"].alpha
     marketing = next(g for g in a.agreement if g.group == "marketing")
     assert (marketing.n, marketing.rwg_j, marketing.ad_m) == (2, None, None)
     assert marketing.not_estimable == reason
+
+
+def test_reliability_needs_ten_complete_answer_sets() -> None:
+    rows, groups = _spread_data()
+    a = run(q_of("four"), rows[:9] + rows[12:], groups[:9] + groups[12:])
+    sales = next(r for r in a.reliability if r.scope == "sales")
+    assert sales.n == 9 and sales.alpha is None and sales.items == []
+    assert sales.not_estimable == (
+        "not estimable: 9 complete answer sets; Cronbach's alpha needs at least 10"
+    )
+    assert a.reliability[0].alpha is not None  # pooled: 23 respondents
 
 
 # -- borderline stages -----------------------------------------------------------------

@@ -259,6 +259,8 @@ def render_terminal(a: Assessment) -> RenderableType:
     parts: list[RenderableType] = [_headline(a)]
     if a.stage_disagreement and a.stage_disagreement.headline:
         parts.append(Text(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
+    for b in a.borderline:
+        parts.append(Text(f"◆ {b.message}", style="yellow"))
     parts += [Text(""), _groups_table(a), Text(""), _gaps(a)]
     for seg in _segments(a):
         parts += [Text(""), seg]

@@ -1,0 +1,546 @@
+"""The perception gaps (``salesmkt gaps``) for a projector, in Markdown and as CSV.
+
+Vocabulary:
+- *first* / *second*: the compared groups (Sales and Marketing); a gap is first − second.
+- *diverging bar*: one line per item, centred on ``│`` (no gap): cells to the right mean
+  the first group rates higher, cells to the left the second. Its full half-width is the
+  whole answer scale (4 points on 1–5), so bar lengths compare across items; ``█`` is a
+  whole cell, ``▌``/``▐`` half a cell.
+- *backed*: the 95% confidence interval of the gap excludes 0, i.e. the data are strong
+  enough to support the gap. The size of a gap comes first; backing is the support.
+- *p (adj.)*: the Mann–Whitney p-value after the ``--adjust`` correction across items
+  (dimensions form their own family).
+
+Every piece of user or respondent text goes through ``Text`` (terminal, never parsed as
+markup), :func:`md_escape` (Markdown) or :func:`neutralise_cell` (CSV).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from salesmkt.assessment import Assessment, DimensionResult, GapFields, ItemResult
+from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean
+from salesmkt.render.text import md_escape, neutralise_cell
+
+BAR_HALF = 8
+# Below this many respondents in a compared group, significance is hard to reach and
+# the output says so.
+SMALL_GROUP = 20
+QUADRANT_WORDS = {
+    "shared_strength": "shared strength",
+    "shared_pain": "shared pain",
+    "split": "split",
+    "mixed": "mixed",
+}
+_FIRST_STYLE = "cyan"
+_SECOND_STYLE = "magenta"
+
+
+# -- shared pieces -----------------------------------------------------------------------
+
+
+def _labels(a: Assessment) -> tuple[str, str, str, str]:
+    """(first id, second id, first label, second label)."""
+    first, second = [*a.compare, "", ""][:2]
+    names = {g.id: g.label for g in a.groups}
+    return first, second, names.get(first, first), names.get(second, second)
+
+
+def item_span(a: Assessment, scale: tuple[float, float] | None = None) -> float:
+    """The width of the answer scale (max − min), from ``scale`` or the scoring key."""
+    if scale is not None and scale[1] > scale[0]:
+        return float(scale[1] - scale[0])
+    lows = [s.get("min") for s in a.stages]
+    highs = [s.get("max") for s in a.stages]
+    lo = min((float(v) for v in lows if isinstance(v, int | float)), default=None)
+    hi = max((float(v) for v in highs if isinstance(v, int | float)), default=None)
+    if lo is not None and hi is not None and hi > lo and a.items:
+        return (hi - lo) / len(a.items)
+    biggest = max((abs(i.gap) for i in a.items if i.gap is not None), default=0.0)
+    return max(1.0, biggest)
+
+
+def diverging_bar(gap: float | None, span: float, half: int = BAR_HALF) -> tuple[str, str]:
+    """The left and right halves of a diverging bar (each ``half`` characters).
+
+    Right: the first group rates higher; left: the second. ``span`` is the gap that
+    fills a half completely; the length is rounded to half cells.
+    """
+    if gap is None or span <= 0:
+        return " " * half, " " * half
+    halves = min(2 * half, round(abs(gap) / span * 2 * half))
+    full, part = divmod(halves, 2)
+    if gap > 0:
+        return " " * half, ("█" * full + ("▌" if part else "")).ljust(half)
+    if gap < 0:
+        return ("▐" if part else "").rjust(half - full) + "█" * full, " " * half
+    return " " * half, " " * half
+
+
+def fmt_p(p: float | None) -> str:
+    if p is None:
+        return DASH
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2) -> str:
+    return DASH if ci is None else f"[{ci[0]:+.{decimals}f}, {ci[1]:+.{decimals}f}]"
+
+
+def effect_words(t: GapFields) -> str:
+    return DASH if t.effect_size is None else f"{t.effect_size} effect"
+
+
+def backed_words(t: GapFields) -> str:
+    if t.ci_excludes_zero is None:
+        return DASH
+    return "yes" if t.ci_excludes_zero else "no"
+
+
+def quadrant_words(t: GapFields) -> str:
+    """The quadrant in words; the bar and the gap's sign show who rates higher."""
+    return DASH if t.quadrant is None else QUADRANT_WORDS[t.quadrant]
+
+
+def _split_words(t: GapFields, labels: dict[str, str]) -> str:
+    words = quadrant_words(t)
+    if t.quadrant == "split" and t.direction:
+        words += f" ({labels.get(t.direction, t.direction)} higher)"
+    return words
+
+
+def p_shown(a: Assessment, t: GapFields) -> float | None:
+    return t.p_value if a.settings.adjust == "none" else t.p_adjusted
+
+
+def by_gap_size(items: Sequence[ItemResult]) -> list[ItemResult]:
+    """Largest |gap| first; items without a gap last, in questionnaire order."""
+    return sorted(items, key=lambda i: (i.gap is None, -abs(i.gap or 0.0)))
+
+
+def small_sample_note(a: Assessment) -> str | None:
+    """Plain words when the compared groups are too small for significance."""
+    first, second, first_label, second_label = _labels(a)
+    sizes = {g.id: g.n for g in a.groups if not g.suppressed}
+    if first not in sizes or second not in sizes:
+        return None
+    n1, n2 = sizes[first], sizes[second]
+    if min(n1, n2) >= SMALL_GROUP:
+        return None
+    who = (
+        f"{n1} people per group"
+        if n1 == n2
+        else f"{n1} {first_label} and {n2} {second_label} respondents"
+    )
+    return (
+        f"With {who} almost nothing is significant: read the size of the gap first. "
+        "The interval and p-value only say whether the data are strong enough to back it."
+    )
+
+
+def _means(t: ItemResult | DimensionResult, first: str, second: str) -> tuple[str, str]:
+    return fmt_mean(t.means_by_group.get(first)), fmt_mean(t.means_by_group.get(second))
+
+
+def _total_line(a: Assessment) -> str | None:
+    t = a.total_gap
+    if t is None:
+        return None
+    if t.gap is None:
+        return f"Total: no gap ({t.not_estimable or 'not estimable'})."
+    parts = [f"Total: gap {fmt_gap(t.gap, 1)} {fmt_ci(t.ci, 1)}"]
+    if t.welch_t is not None and t.welch_df is not None:
+        parts.append(f"Welch t({t.welch_df:.1f}) = {t.welch_t:.2f}, p = {fmt_p(t.welch_p)}")
+    if t.p_value is not None:
+        parts.append(f"Mann–Whitney p = {fmt_p(t.p_value)}")
+    if t.hedges_g is not None:
+        parts.append(f"Hedges' g = {t.hedges_g:.2f}")
+    if t.cliffs_delta is not None:
+        parts.append(f"Cliff's delta = {t.cliffs_delta:.2f} ({effect_words(t)})")
+    parts.append(f"backed by the data: {backed_words(t)}")
+    if t.flagged:
+        parts.append(f"flagged (≥ {a.settings.gap_threshold * len(a.items):g} points)")
+    return "; ".join(parts) + "."
+
+
+def _quality_lines(a: Assessment) -> list[str]:
+    lines: list[str] = []
+    names = {g.id: g.label for g in a.groups}
+    for r in a.reliability:
+        who = "all shown respondents" if r.scope == "pooled" else names.get(r.scope, r.scope)
+        if r.warning:
+            line = f"{r.warning} (n = {r.n} complete)"
+        elif r.alpha is not None:
+            line = f"Cronbach's alpha, {who}: {r.alpha:.2f} (n = {r.n} complete)"
+        else:
+            line = f"Cronbach's alpha, {who}: not estimable ({r.not_estimable})"
+        lines.append(line)
+    for g in a.agreement:
+        who = names.get(g.group, g.group)
+        if g.not_estimable:
+            lines.append(f"Agreement, {who}: not estimable ({g.not_estimable})")
+            continue
+        rwg = DASH if g.rwg_j is None else f"{g.rwg_j:.2f}"
+        adm = DASH if g.ad_m is None else f"{g.ad_m:.2f}"
+        line = f"Agreement, {who}: r_wg(J) = {rwg}, AD_M = {adm}"
+        if g.note:
+            line += f". {g.note}"
+        lines.append(line)
+    return lines
+
+
+def _reasons(a: Assessment) -> list[str]:
+    """Why figures are missing, each reason once, with the items it applies to."""
+    found: dict[str, list[str]] = {}
+    targets: list[ItemResult | DimensionResult] = [*a.items, *a.dimensions]
+    for t in targets:
+        if t.not_estimable:
+            found.setdefault(t.not_estimable, []).append(t.id)
+    out = []
+    for reason, ids in found.items():
+        listed = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        out.append(f"{listed}: {reason}")
+    return out
+
+
+def _header(a: Assessment) -> str:
+    first, second, first_label, second_label = _labels(a)
+    sizes = {g.id: g for g in a.groups}
+    n1 = sizes[first].n if first in sizes else 0
+    n2 = sizes[second].n if second in sizes else 0
+    s = a.settings
+    adjust = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(s.adjust, s.adjust)
+    return (
+        f"Gap = {first_label} − {second_label} (positive: {first_label} rates higher); "
+        f"{first_label} n = {n1}, {second_label} n = {n2}. Flag at |gap| ≥ "
+        f"{s.gap_threshold:g} per item; 95% bootstrap intervals ({s.n_boot} resamples, seed "
+        f"{s.seed}); {adjust} adjustment across items."
+    )
+
+
+def flag_summary(a: Assessment) -> str:
+    """'5 of 20 items flagged (|gap| ≥ 1); the data back 4 of them.'"""
+    flagged = [i for i in a.items if i.flagged]
+    backed = sum(1 for i in flagged if i.ci_excludes_zero)
+    text = f"{len(flagged)} of {len(a.items)} items flagged (|gap| ≥ {a.settings.gap_threshold:g})"
+    if flagged:
+        text += f"; the data back {backed} of them"
+    return text + "."
+
+
+# -- terminal ----------------------------------------------------------------------------
+
+
+def _bar_text(gap: float | None, span: float, flagged: bool) -> Text:
+    left, right = diverging_bar(gap, span)
+    bold = " bold" if flagged else ""
+    bar = Text()
+    bar.append(left, style=f"{_SECOND_STYLE}{bold}")
+    bar.append("│", style="dim")
+    bar.append(right, style=f"{_FIRST_STYLE}{bold}")
+    return bar
+
+
+def _gap_table(
+    a: Assessment,
+    rows: Sequence[ItemResult | DimensionResult],
+    title: str,
+    span: float,
+    *,
+    hedges: bool,
+) -> Table:
+    first, second, first_label, second_label = _labels(a)
+    legend = Text(f"{title}   ", style="bold")
+    legend.append(f"◀ {second_label} rates higher", style=_SECOND_STYLE)
+    legend.append(" │ ", style="dim")
+    legend.append(f"{first_label} rates higher ▶", style=_FIRST_STYLE)
+    table = Table(
+        title=legend,
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        expand=False,
+    )
+    table.add_column("Item" if not hedges else "Dimension", min_width=14)
+    table.add_column("Gap", no_wrap=True)
+    table.add_column(Text(first_label), justify="right", no_wrap=True)
+    table.add_column(Text(second_label), justify="right", no_wrap=True)
+    table.add_column("Gap [95% CI]", justify="right", no_wrap=True)
+    table.add_column("Quadrant", no_wrap=True)
+    table.add_column("Effect", no_wrap=True)
+    if hedges:
+        table.add_column("g", justify="right", no_wrap=True)
+    table.add_column(
+        "p adj." if a.settings.adjust != "none" else "p", justify="right", no_wrap=True
+    )
+    table.add_column("Backed", no_wrap=True)
+    for t in rows:
+        mean_a, mean_b = _means(t, first, second)
+        name = Text(t.id if isinstance(t, ItemResult) else t.label, style="bold")
+        if isinstance(t, ItemResult):
+            name.append(f" {t.short or t.text}", style="")
+        gap = Text(f"{fmt_gap(t.gap)} {fmt_ci(t.ci)}", style="bold" if t.flagged else "")
+        cells: list[Text | str] = [
+            name,
+            _bar_text(t.gap, span, t.flagged),
+            mean_a,
+            mean_b,
+            gap,
+            Text(quadrant_words(t), style="bold" if t.quadrant == "split" else ""),
+            t.effect_size or DASH,
+        ]
+        if hedges:
+            cells.append(DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}")
+        cells += [fmt_p(p_shown(a, t)), backed_words(t)]
+        table.add_row(*cells)
+    return table
+
+
+def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None) -> RenderableType:
+    """The full per-item gap table, dimensions, total and measurement notes."""
+    span = item_span(a, scale)
+    parts: list[RenderableType] = [
+        Text("Perception gaps", style="bold"),
+        Text(_header(a)),
+        Text(flag_summary(a), style="bold"),
+    ]
+    note = small_sample_note(a)
+    if note:
+        parts.append(Text(f"⚠ {note}", style="bold yellow"))
+    if a.stage_disagreement and a.stage_disagreement.headline:
+        parts.append(Text(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
+    parts += [Text(""), _gap_table(a, by_gap_size(a.items), "Items", span, hedges=False)]
+    if a.dimensions:
+        dims = sorted(a.dimensions, key=lambda d: (d.gap is None, -abs(d.gap or 0.0)))
+        parts += [Text(""), _gap_table(a, dims, "Dimensions", span, hedges=True)]
+    total = _total_line(a)
+    if total:
+        parts += [Text(""), Text(total)]
+    notes: list[tuple[str, str]] = [("◆ ", b.message) for b in a.borderline]
+    notes += [("· ", line) for line in _quality_lines(a)]
+    notes += [("– ", line) for line in _reasons(a)]
+    notes += [("◌ withheld ", s) for s in a.suppressed]
+    if notes:
+        parts.append(Text(""))
+        for mark, line in notes:
+            text = Text(mark, style="bold")
+            text.append(line)
+            parts.append(text)
+    return Group(*parts)
+
+
+# -- Markdown ----------------------------------------------------------------------------
+
+
+def _md_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> list[str]:
+    align = ["---:" if i in right else "---" for i in range(len(header))]
+    out = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    out += ["| " + " | ".join(row) + " |" for row in rows]
+    return [*out, ""]
+
+
+def _md_rows(
+    a: Assessment, rows: Sequence[ItemResult | DimensionResult], span: float, *, hedges: bool
+) -> tuple[list[str], list[list[str]], set[int]]:
+    first, second, first_label, second_label = _labels(a)
+    labels = {first: first_label, second: second_label}
+    header = [
+        "#",
+        "Item" if not hedges else "Dimension",
+        f"◀ {md_escape(second_label)} · {md_escape(first_label)} ▶",
+        md_escape(first_label),
+        md_escape(second_label),
+        "Gap [95% CI]",
+        "Quadrant",
+        "Effect",
+        *(["g"] if hedges else []),
+        "p adj." if a.settings.adjust != "none" else "p",
+        "Backed",
+    ]
+    out = []
+    for rank, t in enumerate(rows, start=1):
+        left, right = diverging_bar(t.gap, span)
+        name = (
+            f"**{md_escape(t.id)}** {md_escape(t.short or t.text)}"
+            if isinstance(t, ItemResult)
+            else md_escape(t.label)
+        )
+        gap = f"{fmt_gap(t.gap)} {fmt_ci(t.ci)}"
+        out.append(
+            [
+                str(rank),
+                name,
+                f"`{left}│{right}`",
+                *_means(t, first, second),
+                f"**{gap}**" if t.flagged else gap,
+                md_escape(_split_words(t, labels)),
+                effect_words(t),
+                *([DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}"] if hedges else []),
+                fmt_p(p_shown(a, t)),
+                backed_words(t),
+            ]
+        )
+    right_cols = {0, 3, 4, 5} | ({8, 9} if hedges else {8})
+    return header, out, right_cols
+
+
+def render_gaps_markdown(a: Assessment, scale: tuple[float, float] | None = None) -> str:
+    span = item_span(a, scale)
+    title = md_escape(a.questionnaire.title or a.questionnaire.id)
+    lines = [f"# {title}: perception gaps", "", md_escape(_header(a)), ""]
+    lines += [f"**{md_escape(flag_summary(a))}**", ""]
+    note = small_sample_note(a)
+    if note:
+        lines += [f"> **{md_escape(note)}**", ""]
+    if a.stage_disagreement and a.stage_disagreement.headline:
+        lines += [f"> **{md_escape(a.stage_disagreement.headline)}**", ""]
+    lines += ["## Items (largest gap first)", ""]
+    header, rows, right = _md_rows(a, by_gap_size(a.items), span, hedges=False)
+    lines += _md_table(header, rows, right)
+    if a.dimensions:
+        dims = sorted(a.dimensions, key=lambda d: (d.gap is None, -abs(d.gap or 0.0)))
+        header, rows, right = _md_rows(a, dims, span, hedges=True)
+        lines += ["## Dimensions", ""]
+        lines += _md_table(header, rows, right)
+    total = _total_line(a)
+    if total:
+        lines += ["## Total", "", md_escape(total), ""]
+    notes = [b.message for b in a.borderline] + _quality_lines(a) + _reasons(a)
+    notes += [f"Withheld: {s}" for s in a.suppressed]
+    if notes:
+        lines += ["## Notes", ""]
+        lines += [f"- {md_escape(n)}" for n in notes]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+CSV_FIELDS = [
+    "kind",
+    "id",
+    "label",
+    "dimension",
+    "first_group",
+    "second_group",
+    "mean_first",
+    "mean_second",
+    "gap",
+    "ci_low",
+    "ci_high",
+    "ci_excludes_zero",
+    "p_value",
+    "p_method",
+    "p_adjusted",
+    "mann_whitney_u",
+    "cliffs_delta",
+    "effect_size",
+    "hedges_g",
+    "welch_t",
+    "welch_df",
+    "welch_p",
+    "flagged",
+    "direction",
+    "quadrant",
+    "not_estimable",
+]
+
+
+def _csv_row(
+    kind: str,
+    t: GapFields,
+    *,
+    ident: str,
+    label: str,
+    dimension: str | None,
+    means: tuple[float | None, float | None],
+    compare: tuple[str, str],
+) -> list[object]:
+    ci_low, ci_high = t.ci if t.ci is not None else (None, None)
+    welch = [getattr(t, name, None) for name in ("welch_t", "welch_df", "welch_p")]
+    values: list[object] = [
+        kind,
+        ident,
+        label,
+        dimension,
+        compare[0],
+        compare[1],
+        means[0],
+        means[1],
+        t.gap,
+        ci_low,
+        ci_high,
+        t.ci_excludes_zero,
+        t.p_value,
+        t.p_method,
+        t.p_adjusted,
+        t.mann_whitney_u,
+        t.cliffs_delta,
+        t.effect_size,
+        t.hedges_g,
+        *welch,
+        t.flagged,
+        t.direction,
+        t.quadrant,
+        t.not_estimable,
+    ]
+    return ["" if v is None else neutralise_cell(v) for v in values]
+
+
+def render_gaps_csv(a: Assessment) -> str:
+    """One row per item, dimension and the total, with every gap field."""
+    first, second, _, _ = _labels(a)
+    compare = (first, second)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for i in a.items:
+        writer.writerow(
+            _csv_row(
+                "item",
+                i,
+                ident=i.id,
+                label=i.short or i.text,
+                dimension=i.dimension,
+                means=(i.means_by_group.get(first), i.means_by_group.get(second)),
+                compare=compare,
+            )
+        )
+    for d in a.dimensions:
+        writer.writerow(
+            _csv_row(
+                "dimension",
+                d,
+                ident=d.id,
+                label=d.label,
+                dimension=None,
+                means=(d.means_by_group.get(first), d.means_by_group.get(second)),
+                compare=compare,
+            )
+        )
+    if a.total_gap is not None:
+        groups = {g.id: g for g in a.groups}
+        mean_a = groups[first].mean if first in groups else None
+        mean_b = groups[second].mean if second in groups else None
+        writer.writerow(
+            _csv_row(
+                "total",
+                a.total_gap,
+                ident="total",
+                label="Total",
+                dimension=None,
+                means=(mean_a, mean_b),
+                compare=compare,
+            )
+        )
+    return buffer.getvalue()
