@@ -932,11 +932,13 @@ def report(
         bool, typer.Option("--force", help="Replace an existing report (and chart files).")
     ] = False,
 ) -> None:
-    """Write the workshop report: one self-contained HTML page (or Markdown) with charts.
+    """Write the workshop report: one self-contained HTML page, or Markdown.
 
-    The page needs no network (inline SVG charts, inline styles, no script) and prints
-    cleanly to A4 from the browser. Free-text comments are shown only for groups of at
-    least --min-comment-group respondents, in shuffled order.
+    The page loads nothing from the network and prints cleanly to A4.
+
+    Comments appear only for groups of at least --min-comment-group people.
+
+    Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
     from salesmkt import outputs
     from salesmkt import report as rep
