@@ -366,6 +366,7 @@ def test_drop_invalid_excludes_and_names_each_respondent(
     assert t.respondent is not None and t.respondent.tolist() == ["r4"]
     assert t.rows.tolist() == [5]
     assert t.group.tolist() == ["marketing"]
+    assert t.answers.to_numpy().tolist() == [[2, 2, 3, 3] * 5]
     assert t.rows_read == 5
     by_row = {e.row: e for e in t.excluded}
     assert sorted(by_row) == [2, 3, 4, 6]
