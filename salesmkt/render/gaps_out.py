@@ -171,6 +171,11 @@ def _total_line(a: Assessment) -> str | None:
     return "; ".join(parts) + "."
 
 
+def _why(reason: str | None) -> str:
+    text = reason or "no data"
+    return text.removeprefix("not estimable: ")
+
+
 def _quality_lines(a: Assessment) -> list[str]:
     lines: list[str] = []
     names = {g.id: g.label for g in a.groups}
@@ -181,12 +186,12 @@ def _quality_lines(a: Assessment) -> list[str]:
         elif r.alpha is not None:
             line = f"Cronbach's alpha, {who}: {r.alpha:.2f} (n = {r.n} complete)"
         else:
-            line = f"Cronbach's alpha, {who}: not estimable ({r.not_estimable})"
+            line = f"Cronbach's alpha, {who}: not estimable ({_why(r.not_estimable)})"
         lines.append(line)
     for g in a.agreement:
         who = names.get(g.group, g.group)
         if g.not_estimable:
-            lines.append(f"Agreement, {who}: not estimable ({g.not_estimable})")
+            lines.append(f"Agreement, {who}: not estimable ({_why(g.not_estimable)})")
             continue
         rwg = DASH if g.rwg_j is None else f"{g.rwg_j:.2f}"
         adm = DASH if g.ad_m is None else f"{g.ad_m:.2f}"
