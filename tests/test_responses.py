@@ -148,6 +148,26 @@ def test_export_metadata_columns_become_segments(alignment: Questionnaire) -> No
     assert qualtrics.warnings[0].row == 2
 
 
+def test_surveymonkey_matrix_question_with_statements_in_the_second_row(
+    tmp_path: Path, alignment: Questionnaire
+) -> None:
+    # A matrix question exports its title once, over blank cells, and the statements in
+    # the sub-header row beneath.
+    texts = [alignment.item(i).text for i in ITEMS]
+    first = ["Respondent ID", "Which team are you in?", "Please rate each statement."]
+    first += [""] * 19
+    second = ["", "Response", *texts]
+    rows = [first, second, ["9001", "Sales", *FULL.split()], ["9002", "Marketing", *FULL.split()]]
+    body = "".join(",".join(f'"{c}"' for c in row) + "\r\n" for row in rows)
+    t = read_responses(write(tmp_path, body), alignment)
+    assert t.header_rows == 2
+    assert t.rows.tolist() == [3, 4]
+    assert t.answers.iloc[1].tolist() == FULL_VALUES
+    assert t.columns["q01"] == "Please rate each statement."
+    assert t.columns["q02"] == texts[1]
+    assert t.group.tolist() == ["sales", "marketing"]
+
+
 def test_legacy_encoding_is_read_with_a_warning(alignment: Questionnaire) -> None:
     t = read_responses(EXPORTS / "excel_csv_legacy.csv", alignment)
     (warning,) = t.warnings
@@ -246,10 +266,11 @@ def test_parse_answers_helper(alignment: Questionnaire) -> None:
         5.0, 4.0, None, None, 2.0,
     ]  # fmt: skip
     with pytest.raises(ResponseDataError) as excinfo:
-        parse_answers(["3", "6", "Agreed"], alignment)
+        parse_answers(["3", "6", "Agreed", "5 - agree"], alignment)
     assert excinfo.value.problems == [
         f"2: '6' is outside the 1–5 scale; {EXPECTED_TAIL}",
         f"3: 'Agreed' is not an answer on the 1–5 scale; {EXPECTED_TAIL}",
+        f"4: '5 - agree' is ambiguous: 'Agree' is 4, not 5; {EXPECTED_TAIL}",
     ]
 
 
