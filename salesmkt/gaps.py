@@ -92,7 +92,7 @@ RELIABILITY_MIN_N = 10
 # Above this many answers the reliability figures come from one covariance matrix
 # (see _alpha_from_covariance) instead of statistics.cronbach_alpha, whose per-item
 # copies of the matrix cost seconds at a million respondents. Both give the same numbers.
-FAST_RELIABILITY_CELLS = 2_000_000
+FAST_RELIABILITY_CELLS = 100_000
 _COV_CHUNK_ROWS = 100_000
 
 Kind = Literal["item", "dimension", "total"]
@@ -721,6 +721,8 @@ def _reliability_results(
     across groups; smaller data through statistics.cronbach_alpha itself. Both paths
     give the same figures.
     """
+    import numpy as np
+
     from salesmkt import statistics as st
 
     shown = groups.shown()
@@ -741,7 +743,7 @@ def _reliability_results(
         if m is not None and m.n >= 2:
             return _alpha_from_moments(m, ids)
         matrix = groups.answers[c].T if c is not None else _pooled(groups, shown)
-        return st.cronbach_alpha(matrix, ids)
+        return st.cronbach_alpha(np.ascontiguousarray(matrix), ids)
 
     out = [_reliability_result("pooled", "these respondents", alpha(None))]
     for gid in q.compare:
