@@ -45,6 +45,36 @@ print(json.dumps({"seconds": elapsed, "peak_mb": rss * scale / 2**20,
                   "code": proc.returncode, "stderr": proc.stderr.decode()[-2000:]}))
 """
 
+# Times the phases of one score run inside a single process (--breakdown).
+_BREAKDOWN = r"""
+import json, sys, time
+t0 = time.perf_counter()
+import salesmkt.gaps as gaps
+from pathlib import Path
+from salesmkt import questionnaire
+from salesmkt.assessment import Settings
+from salesmkt.responses import read_responses
+from salesmkt.scoring import score_table
+from salesmkt.render.json_out import render_json
+spent = {"imports": time.perf_counter() - t0}
+original = gaps.fill_assessment
+def timed(*args, **kwargs):
+    start = time.perf_counter()
+    original(*args, **kwargs)
+    spent["statistics (gaps.fill_assessment)"] = time.perf_counter() - start
+gaps.fill_assessment = timed
+start = time.perf_counter()
+table = read_responses(Path(sys.argv[1]), questionnaire.load("alignment"))
+spent["read_responses"] = time.perf_counter() - start
+start = time.perf_counter()
+result = score_table(table, Settings())
+spent["score_table (all)"] = time.perf_counter() - start
+start = time.perf_counter()
+render_json(result.assessment)
+spent["render_json"] = time.perf_counter() - start
+print(json.dumps(spent))
+"""
+
 _PANDAS = "import sys, pandas as pd; pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)"
 
 
@@ -100,11 +130,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=1, help="best of this many runs each")
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    parser.add_argument(
+        "--breakdown", action="store_true", help="also time each phase of the largest size"
+    )
     args = parser.parse_args(argv)
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="salesmkt-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     rows = []
+    phases: dict[str, float] = {}
     try:
         for n in args.sizes:
             data = workdir / f"responses-{n}.csv"
@@ -117,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
             assert doc["respondents"]["total"] == n, "benchmark output does not cover every row"
             pandas = best_of([sys.executable, "-c", _PANDAS, str(data)], args.repeat)
             rows.append((n, data.stat().st_size, score, pandas))
+            if args.breakdown and n == max(args.sizes):
+                proc = subprocess.run(
+                    [sys.executable, "-c", _BREAKDOWN, str(data)],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                phases = json.loads(proc.stdout)
             print(
                 f"  {n:>9,}: score {score['seconds']:.2f} s, {score['peak_mb']:.0f} MB; "
                 f"pandas {pandas['seconds']:.2f} s, {pandas['peak_mb']:.0f} MB",
@@ -132,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
         f"{'pandas s':>9} {'pandas MB':>10} {'ratio':>6}"
     )
     ok = True
+    if args.breakdown:
+        phases["scoring without statistics"] = (
+            phases["score_table (all)"] - phases["statistics (gaps.fill_assessment)"]
+        )
+        print(f"\nphases at {max(args.sizes):,} respondents (one process, wall time):")
+        for name, seconds in phases.items():
+            print(f"  {name:<36} {seconds:6.2f} s")
+        print()
     for n, size, score, pandas in rows:
         ratio = score["seconds"] / pandas["seconds"]
         print(
