@@ -196,9 +196,9 @@ def test_csv_neutralises_formula_cells(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["respondent"] == "'" + evil
-    assert rows[0]["total"] == "80" and rows[0]["stage"] == "integrated"
-    assert [r["total"] for r in rows[1:4]] == ["60"] * 3
-    assert rows[4]["group"] == "marketing" and rows[4]["total"] == "40"
+    assert float(rows[0]["total"]) == 80 and rows[0]["stage"] == "integrated"
+    assert [float(r["total"]) for r in rows[1:4]] == [60] * 3
+    assert rows[4]["group"] == "marketing" and float(rows[4]["total"]) == 40
 
 
 def test_markdown_escapes_respondent_text(tmp_path: Path) -> None:
@@ -361,7 +361,7 @@ def test_csv_neutralises_segment_values_and_headers(tmp_path: Path) -> None:
     table = list(csv.reader(io.StringIO(result.stdout)))
     assert table[0][:4] == ["row", "respondent", "group", "'=Region"]
     assert [r[3] for r in table[1:]] == ["'+SUM(A1)", "'@EMEA", "'@EMEA", "'-3", "'-3", "'-3"]
-    assert table[1][5] == "80"  # numbers stay numbers
+    assert float(table[1][5]) == 80  # numbers stay numbers
 
 
 def test_load_assessment_or_responses_scores_a_responses_file() -> None:
