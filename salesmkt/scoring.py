@@ -388,8 +388,10 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
     hidden_rows = np.zeros(len(prep.total), dtype=bool)
     hidden_rows |= suppressed_group[prep.group_code]
     segments: list[SegmentResult] = []
-    for by in settings.by:
-        seg_results, seg_hidden, seg_notes = _segments(table, prep, by, settings)
+    # Two spellings of one column ("region", "Region") give one breakdown.
+    columns = dict.fromkeys(_segment_column(table, by) for by in settings.by)
+    for column in columns:
+        seg_results, seg_hidden, seg_notes = _segments(table, prep, column, settings)
         segments += seg_results
         hidden_rows |= seg_hidden
         notes += seg_notes

@@ -385,6 +385,12 @@ def test_blank_segment_values_are_named() -> None:
     assert [(s.value, s.n) for s in a.segments] == [("(blank)", 3), ("1", 4)]
 
 
+def test_repeated_by_column_is_broken_down_once() -> None:
+    table = make_table(tiny(), SEG_ROWS, SEG_GROUPS, segments={"Region": SEG_REGION})
+    a = score_table(table, Settings(by=["region", "Region", " REGION "])).assessment
+    assert [s.value for s in a.segments] == ["Americas", "EMEA"]
+
+
 def test_unknown_by_column_lists_the_columns() -> None:
     table = make_table(tiny(), SALES, ["sales"] * 4, segments={"Region": ["x"] * 4})
     with pytest.raises(UsageError, match=r"no such column.*'Region'"):
