@@ -643,3 +643,46 @@ def test_fill_gap_clears_old_figures() -> None:
     fill_gap(target, [3, 3], [3, 3], compare=("sales", "marketing"), threshold=1.0, midpoint=3)
     assert (target.gap, target.flagged, target.direction) == (0.0, False, None)
     assert target.quadrant == "shared_strength"
+
+
+# -- through scoring ---------------------------------------------------------------------
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sales=st.lists(st.lists(answers, min_size=4, max_size=4), min_size=3, max_size=8),
+    marketing=st.lists(st.lists(answers, min_size=4, max_size=4), min_size=3, max_size=8),
+)
+def test_score_table_swap_and_shuffle(
+    sales: list[list[float]], marketing: list[list[float]]
+) -> None:
+    from scoring_helpers import make_table
+
+    from salesmkt.scoring import score_table
+
+    q = q_of("four")
+    rows = [r if any(not math.isnan(v) for v in r) else [3.0, *r[1:]] for r in sales + marketing]
+    groups = ["sales"] * len(sales) + ["marketing"] * len(marketing)
+    swapped = ["marketing" if g == "sales" else "sales" for g in groups]
+    opts = Settings(n_boot=200)
+    a = score_table(make_table(q, rows, groups), opts).assessment
+    b = score_table(make_table(q, rows, swapped), opts).assessment
+    for x, y in zip(_gap_fields(a), _gap_fields(b), strict=True):
+        assert y.gap == _neg_or_none(x.gap)
+        assert y.cliffs_delta == _neg_or_none(x.cliffs_delta)
+        assert y.hedges_g == _neg_or_none(x.hedges_g)
+        assert (y.p_value, y.p_adjusted) == (x.p_value, x.p_adjusted)
+        if x.gap != 0:
+            assert y.ci == _neg(x.ci)
+    order = np.random.default_rng(len(rows)).permutation(len(rows))
+    c = score_table(
+        make_table(q, [rows[i] for i in order], [groups[i] for i in order]), opts
+    ).assessment
+    assert [t.model_dump() for t in _gap_fields(c)] == [t.model_dump() for t in _gap_fields(a)]
+    # Scoring hands over zero-filled answers with a validity mask; the figures are those
+    # of the same answers given with NaN for the blanks.
+    direct = run(q, rows, groups, n_boot=200, min_group_size=3)
+    fields = set(TotalGap.model_fields)
+    for x, z in zip(_gap_fields(a), _gap_fields(direct), strict=True):
+        assert x.model_dump(include=fields) == z.model_dump(include=fields)
+    no_nan_json(a)
