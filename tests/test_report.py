@@ -610,3 +610,15 @@ def test_cli_baseline_adds_the_progress_since_then(
     cells = re.findall(r'<td class="num">(.*?)</td>', row.group(1))
     assert cells[:3] == [f"{before:.1f}", f"{after:.1f}", f"{after - before:+.1f}"]
     assert f"<td>{_stage(before)}</td><td>{_stage(after)}</td>" in progress
+
+
+def test_charting_and_templating_load_only_when_a_report_is_made() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, salesmkt.cli, salesmkt.report, salesmkt.charts, salesmkt.render.report_md;"
+        "print(sorted(m for m in ('matplotlib', 'jinja2', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
