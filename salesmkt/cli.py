@@ -530,6 +530,8 @@ def gaps(
 ) -> None:
     """Perception gaps between the compared groups, item by item, largest first.
 
+    FILE is a responses file, or an assessment JSON saved by 'score' (shown as saved).
+
     Each item shows both means, the gap with its 95% bootstrap interval, a diverging bar,
     the quadrant, the effect size in words, the adjusted p-value and whether the data
     back the gap; then dimensions, the total, borderline stages, reliability and
@@ -557,12 +559,23 @@ def gaps(
         midpoint=midpoint,
         seed=seed,
     )
-    a = source.score(settings).assessment
     from salesmkt import questionnaire as qmod
     from salesmkt.render import gaps_out
+    from salesmkt.scoring import looks_like_assessment
 
-    scale = qmod.load(questionnaire).scale
-    span = None if scale.min is None or scale.max is None else (scale.min, scale.max)
+    span: tuple[float, float] | None = None
+    if looks_like_assessment(file):
+        a = source.assessment(settings)
+        typer.echo(
+            f"salesmkt: {file} is a saved assessment: its gaps are shown as they were "
+            "computed (see its settings); the statistics options do not apply",
+            err=True,
+        )
+    else:
+        a = source.score(settings).assessment
+        scale = qmod.load(questionnaire).scale
+        if scale.min is not None and scale.max is not None:
+            span = (scale.min, scale.max)
     if chosen == "terminal":
         _console().print(gaps_out.render_gaps_terminal(a, span))
         return

@@ -240,3 +240,18 @@ def test_score_summary_shows_stage_disagreement_and_borderline(tmp_path: Path) -
     assert code == 0
     assert "Sales sees High, Marketing sees Mid" in out
     assert re.search(r"◆ Marketing's 10\.0 sits on the Low/Mid edge: \d+% of resamples Low", out)
+
+
+def test_saved_assessment_is_shown_as_saved(responses: Path, tmp_path: Path) -> None:
+    saved = tmp_path / "assessment.json"
+    code, _, _ = invoke("score", responses, "-q", FOUR, "-o", saved)
+    assert code == 0
+    code, out, err = invoke("gaps", saved, "--format", "csv")
+    assert code == 0
+    assert "is a saved assessment" in err
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert float(rows["q3"]["gap"]) == doc["items"][2]["gap"] == pytest.approx(2.5)
+    code, out, _ = invoke("gaps", saved)
+    assert code == 0
+    assert re.search(r"│█████ ", item_lines(out)["q3"])  # bar span from the scoring key
