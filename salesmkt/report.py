@@ -245,6 +245,7 @@ class Report:
     overall_method: str
     key_findings: list[str]
     groups: list[GroupRow]
+    group_ci: bool  # whether any group has a confidence interval to show
     stage_disagreement: str | None
     borderline: list[str]
     total_gap: str | None
@@ -875,6 +876,7 @@ def build_report(
         overall_method=method,
         key_findings=findings,
         groups=groups,
+        group_ci=any(g.ci is not None and not g.suppressed for g in assessment.groups),
         stage_disagreement=disagreement,
         borderline=borderline,
         total_gap=total_gap,

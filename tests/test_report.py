@@ -622,3 +622,14 @@ def test_charting_and_templating_load_only_when_a_report_is_made() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_group_interval_column_only_when_some_group_has_one() -> None:
+    a = make_assessment()
+    assert '<th class="num">95% CI</th>' in section(render(a), "scores")
+    for g in a.groups:
+        g.ci = None
+    assert "95% CI" not in section(render(a), "scores").split("</table>")[0]
+    md = report.markdown_report(a, questionnaire=questionnaire())
+    header = next(line for line in md.splitlines() if line.startswith("| Group |"))
+    assert header == "| Group | n | Score | Stage | Median | SD | Range |"

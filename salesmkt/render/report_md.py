@@ -102,23 +102,25 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
     # scores
     lines += ["## Scores by group", ""]
     lines += _chart("band-chart", "Scores on the stage scale", chart_links)
-    lines += _table(
-        ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range"],
+    header = ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range"]
+    rows: list[list[object]] = [
         [
-            [
-                g.label + (" (compared)" if g.compared else ""),
-                g.n,
-                g.score,
-                g.stage,
-                g.ci,
-                g.median,
-                g.sd,
-                g.range,
-            ]
-            for g in r.groups
-        ],
-        right={1, 2, 4, 5, 6, 7},
-    )
+            g.label + (" (compared)" if g.compared else ""),
+            g.n,
+            g.score,
+            g.stage,
+            g.ci,
+            g.median,
+            g.sd,
+            g.range,
+        ]
+        for g in r.groups
+    ]
+    if not r.group_ci:  # no interval anywhere: leave the column out
+        header.pop(4)
+        for row in rows:
+            row.pop(4)
+    lines += _table(header, rows, right={1, 2, 4, 5, 6} if not r.group_ci else {1, 2, 4, 5, 6, 7})
     if r.stage_disagreement:
         lines += [
             f"> **Stage disagreement.** {_E(r.stage_disagreement)}. The two functions place "
