@@ -19,10 +19,18 @@ $(TEST_VENV)/.stamp: pyproject.toml
 	$(TEST_VENV)/bin/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The workshop on the bundled example: diagnosis, gaps, advice, and the report left behind.
 demo: $(DEMO_VENV)/.stamp
 	$(DEMO_VENV)/bin/python -m pip install --quiet --no-deps --force-reinstall .
 	$(DEMO_VENV)/bin/salesmkt validate
 	$(DEMO_VENV)/bin/salesmkt score examples/workshop.csv
+	$(DEMO_VENV)/bin/salesmkt gaps examples/workshop.csv
+	$(DEMO_VENV)/bin/salesmkt recommend examples/workshop.csv \
+	    --situation examples/situation.yaml --funnel examples/funnel.yaml </dev/null
+	mkdir -p demo-out
+	$(DEMO_VENV)/bin/salesmkt report examples/workshop.csv -o demo-out/report.html --force \
+	    --situation examples/situation.yaml --funnel examples/funnel.yaml
+	@echo "Report written to demo-out/report.html (open it in a browser; print it to PDF)."
 
 test: $(TEST_VENV)/.stamp lint typecheck pytest
 
