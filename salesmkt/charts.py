@@ -375,8 +375,13 @@ def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
         svg=svg,
         png=png_bytes,
         description=(
-            "Each dot is a group's mean total, the diamond the overall score; the line "
-            "through it is its 95% confidence interval. Shading shows the stage bands."
+            "Each dot is a group's mean total, the diamond the overall score"
+            + (
+                "; the line through it is its 95% confidence interval"
+                if any(r[2] is not None for r in rows)
+                else ""
+            )
+            + ". Shading shows the stage bands."
         ),
     )
 

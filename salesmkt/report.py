@@ -311,6 +311,11 @@ def fmt_range(low: float | None, high: float | None) -> str:
 # -- building the view -----------------------------------------------------------------
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
 def _and(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(words) <= 1:
@@ -738,7 +743,7 @@ def build_report(
         disagreement = sd.headline or ", ".join(
             f"{names(k)} sees {v.label}" for k, v in sd.stages.items() if v is not None
         )
-    borderline = [b.message for b in assessment.borderline if b.who not in hidden]
+    borderline = [_sentence(b.message) for b in assessment.borderline if b.who not in hidden]
 
     total_gap = None
     tg = assessment.total_gap
