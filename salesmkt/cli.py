@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -301,6 +301,27 @@ GapThresholdOpt = Annotated[
 ]
 
 
+# The advice inputs, shared by recommend and report.
+RulesOpt = Annotated[
+    str | None,
+    typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
+]
+SituationOpt = Annotated[
+    Path | None,
+    typer.Option("--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"),
+]
+ChecklistOpt = Annotated[
+    Path | None,
+    typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
+]
+FunnelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--funnel", help="buying-funnel answers (YAML, CSV or XLSX; several respondents ok)."
+    ),
+]
+
+
 class ResponseInput:
     """Where the responses come from and how to read them (the shared input options)."""
 
@@ -400,26 +421,34 @@ class ScoreFormat(StrEnum):
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
 
 
-def _output_format(fmt: ScoreFormat | None, output: Path | None) -> str:
-    if output is None:
-        return (fmt or ScoreFormat.terminal).value
-    if fmt is not None:
-        if fmt is ScoreFormat.terminal:
-            from salesmkt.errors import UsageError
+def _pick_format(fmt: StrEnum | None, output: Path | None, allowed: Sequence[str]) -> str:
+    """The output format: --format, else the --output suffix, else the terminal.
 
+    ``allowed`` lists the file formats the command can write (the terminal view cannot be
+    written to a file).
+    """
+    from salesmkt.errors import UsageError
+
+    if output is None:
+        return fmt.value if fmt is not None else "terminal"
+    if fmt is not None:
+        if fmt.value not in allowed:
             raise UsageError(
-                "--format terminal cannot be written to a file; use json, csv or markdown"
+                f"--format {fmt.value} cannot be written to a file; use {_or(list(allowed))}"
             )
         return fmt.value
     chosen = _SUFFIX_FORMATS.get(output.suffix.lower())
-    if chosen is None:
-        from salesmkt.errors import UsageError
-
+    if chosen is None or chosen not in allowed:
+        suffixes = [".md" if a == "markdown" else f".{a}" for a in allowed]
         raise UsageError(
             f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
-            "use .json, .csv or .md, or give --format"
+            f"use {_or(suffixes)}, or give --format"
         )
     return chosen
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 @app.command()
@@ -451,7 +480,7 @@ def score(
     Exit 0 when scored (warnings included), 1 when the data-quality gate fails (every
     problem is listed as file:row:column: message), 2 on a usage error.
     """
-    chosen = _output_format(fmt, output)
+    chosen = _pick_format(fmt, output, ("json", "csv", "markdown"))
     source = ResponseInput(
         file,
         questionnaire=questionnaire,
@@ -538,7 +567,7 @@ def gaps(
     agreement. Exit 0 when computed, 1 when the data-quality gate fails, 2 on a usage
     error.
     """
-    chosen = _output_format(fmt, output)
+    chosen = _pick_format(fmt, output, ("json", "csv", "markdown"))
     source = ResponseInput(
         file,
         questionnaire=questionnaire,
@@ -598,27 +627,6 @@ class RecommendFormat(StrEnum):
     terminal = "terminal"
     json = "json"
     markdown = "markdown"
-
-
-_RECOMMEND_SUFFIXES = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
-
-
-def _recommend_format(fmt: RecommendFormat | None, output: Path | None) -> str:
-    from salesmkt.errors import UsageError
-
-    if output is None:
-        return (fmt or RecommendFormat.terminal).value
-    if fmt is not None:
-        if fmt is RecommendFormat.terminal:
-            raise UsageError("--format terminal cannot be written to a file; use json or markdown")
-        return fmt.value
-    chosen = _RECOMMEND_SUFFIXES.get(output.suffix.lower())
-    if chosen is None:
-        raise UsageError(
-            f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
-            "use .json or .md, or give --format"
-        )
-    return chosen
 
 
 def _stdin_is_tty() -> bool:
@@ -693,26 +701,10 @@ def recommend(
             "scored one.",
         ),
     ] = None,
-    rules: Annotated[
-        str | None,
-        typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
-    ] = None,
-    situation: Annotated[
-        Path | None,
-        typer.Option(
-            "--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"
-        ),
-    ] = None,
-    checklist: Annotated[
-        Path | None,
-        typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
-    ] = None,
-    funnel: Annotated[
-        Path | None,
-        typer.Option(
-            "--funnel", help="buying-funnel answers (YAML, CSV or XLSX; several respondents ok)."
-        ),
-    ] = None,
+    rules: RulesOpt = None,
+    situation: SituationOpt = None,
+    checklist: ChecklistOpt = None,
+    funnel: FunnelOpt = None,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
@@ -742,7 +734,7 @@ def recommend(
     from salesmkt import rules as rules_mod
     from salesmkt.errors import UsageError
 
-    chosen = _recommend_format(fmt, output)
+    chosen = _pick_format(fmt, output, ("json", "markdown"))
     if file is None and stage is None:
         raise UsageError(
             "give a responses file or assessment JSON, or --stage STAGE for the playbook"
@@ -774,20 +766,7 @@ def recommend(
         from salesmkt.outputs import check_output
 
         check_output(output, inputs=inputs)
-    answers: dict[str, Any] = {}
-    for name, path, many in (
-        ("situation", situation, False),
-        ("checklist", checklist, False),
-        ("funnel", funnel, True),
-    ):
-        if path is None:
-            continue
-        instrument = getattr(book, name)
-        if instrument is None:
-            raise UsageError(f"--{name}: the rules file {book.path} reads no {name} answers")
-        from salesmkt.answers import load_answers
-
-        answers[name] = load_answers(path, instrument, many=many)
+    answers = rec.load_answer_files(book, situation=situation, checklist=checklist, funnel=funnel)
     settings = _settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
     )
@@ -900,24 +879,10 @@ def report(
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
-    rules: Annotated[
-        str | None,
-        typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
-    ] = None,
-    situation: Annotated[
-        Path | None,
-        typer.Option(
-            "--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"
-        ),
-    ] = None,
-    checklist: Annotated[
-        Path | None,
-        typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
-    ] = None,
-    funnel: Annotated[
-        Path | None,
-        typer.Option("--funnel", help="buying-funnel answers (YAML, CSV or XLSX)."),
-    ] = None,
+    rules: RulesOpt = None,
+    situation: SituationOpt = None,
+    checklist: ChecklistOpt = None,
+    funnel: FunnelOpt = None,
     charts_dir: Annotated[
         Path | None,
         typer.Option("--charts", help="Also write each chart as PNG and SVG into this folder."),
@@ -1206,19 +1171,8 @@ def compare(
     items), 2 on a usage error.
     """
     from salesmkt.compare import compare_waves, load_wave, saved_questionnaire
-    from salesmkt.errors import UsageError
 
-    if output is not None and fmt is CompareFormat.terminal:
-        raise UsageError("--format terminal cannot be written to a file; use json or markdown")
-    chosen = (fmt or CompareFormat.terminal).value
-    if output is not None and fmt is None:
-        suffixes = {".json": "json", ".md": "markdown", ".markdown": "markdown"}
-        if output.suffix.lower() not in suffixes:
-            raise UsageError(
-                f"--output {output}: cannot tell the format from "
-                f"{output.suffix or 'no suffix'!r}; use .json or .md, or give --format"
-            )
-        chosen = suffixes[output.suffix.lower()]
+    chosen = _pick_format(fmt, output, ("json", "markdown"))
     for path in (before, after):
         if not path.is_file():
             raise SalesmktError(f"{path}: no such file")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from salesmkt.answers import Answers
@@ -403,6 +404,30 @@ def _stage_ref(book: RuleBook, stage_id: str | None) -> StageRef | None:
     if stage_id is None:
         return None
     return StageRef(id=stage_id, label=book.stage_label(stage_id))
+
+
+def load_answer_files(
+    book: RuleBook,
+    *,
+    situation: Path | None = None,
+    checklist: Path | None = None,
+    funnel: Path | None = None,
+) -> dict[str, Answers]:
+    """Read the instrument answers a rules file can use, keyed situation/checklist/funnel.
+
+    Only the funnel may hold several answer sets (each head answers separately).
+    """
+    from salesmkt.answers import load_answers
+
+    loaded: dict[str, Answers] = {}
+    for name, path in (("situation", situation), ("checklist", checklist), ("funnel", funnel)):
+        if path is None:
+            continue
+        instrument = getattr(book, name)
+        if instrument is None:
+            raise UsageError(f"--{name}: the rules file {book.path} reads no {name} answers")
+        loaded[name] = load_answers(path, instrument, many=name == "funnel")
+    return loaded
 
 
 def stay_or_move(book: RuleBook, current: str | None, situation: Answers | None) -> StayOrMove:

@@ -40,7 +40,6 @@ from salesmkt.assessment import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from salesmkt.answers import Answers
     from salesmkt.charts import Chart
     from salesmkt.compare import Change, Comparison, GapChange
     from salesmkt.questionnaire import Questionnaire
@@ -1153,28 +1152,20 @@ def add_advice(
     """
     from salesmkt import recommend
     from salesmkt import rules as rules_mod
-    from salesmkt.answers import load_answers
-    from salesmkt.errors import UsageError
 
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
     book = rules_mod.load(rules)
     if book.questionnaire.id != assessment.questionnaire.id and not explicit:
         return False
-
-    def answers(path: Path | None, name: str) -> Answers | None:
-        if path is None:
-            return None
-        instrument = getattr(book, name)
-        if instrument is None:
-            raise UsageError(f"--{name}: the rules file {book.path} reads no {name} answers")
-        return load_answers(path, instrument, many=name == "funnel")
-
+    answers = recommend.load_answer_files(
+        book, situation=situation, checklist=checklist, funnel=funnel
+    )
     assessment.advice = recommend.evaluate(
         book,
         assessment,
-        situation=answers(situation, "situation"),
-        checklist=answers(checklist, "checklist"),
-        funnel=answers(funnel, "funnel"),
+        situation=answers.get("situation"),
+        checklist=answers.get("checklist"),
+        funnel=answers.get("funnel"),
     )
     return True
 
