@@ -30,7 +30,7 @@ app = typer.Typer(
     name="salesmkt",
     help="Diagnose how well Sales and Marketing work together, and how to move up a stage.",
     no_args_is_help=True,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
 )
 questionnaires_app = typer.Typer(
