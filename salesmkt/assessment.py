@@ -219,6 +219,9 @@ class Advice(_Model):
     rules: QuestionnaireRef | None = None
     stay_or_move: StayOrMove = Field(default_factory=StayOrMove)
     actions: list[Action] = Field(default_factory=list)
+    more_actions: int = Field(
+        0, description="Lower-priority actions that fired but were left out (--top)."
+    )
     missing_inputs: list[str] = Field(default_factory=list)
 
 

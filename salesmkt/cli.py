@@ -705,6 +705,14 @@ def recommend(
     situation: SituationOpt = None,
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            min=0,
+            help="Show the N highest-priority actions (0: all); the rest are counted.",
+        ),
+    ] = 10,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
@@ -798,6 +806,7 @@ def recommend(
         funnel=answers.get("funnel"),
         stage=stage,
     )
+    advice = rec.shorten(advice, top)
     _emit_advice(
         advice,
         assessment.model_copy(update={"advice": advice}),

@@ -406,6 +406,22 @@ def _stage_ref(book: RuleBook, stage_id: str | None) -> StageRef | None:
     return StageRef(id=stage_id, label=book.stage_label(stage_id))
 
 
+def shorten(advice: Advice, top: int) -> Advice:
+    """Keep the ``top`` highest-priority actions (0 keeps all), counting the rest.
+
+    Actions are already in priority order, so the ones left out matter least; the count
+    is kept so every format can say that more exist.
+    """
+    if top <= 0 or len(advice.actions) <= top:
+        return advice
+    return advice.model_copy(
+        update={
+            "actions": advice.actions[:top],
+            "more_actions": advice.more_actions + len(advice.actions) - top,
+        }
+    )
+
+
 def load_answer_files(
     book: RuleBook,
     *,

@@ -299,3 +299,19 @@ def test_markdown_escapes_text_from_a_users_rules_file(tmp_path: Path) -> None:
     assert "\\*do\\*" in result.stdout
     term = run(str(a), "--rules", str(rules_file))
     assert "[link](http://x)" in term.stdout  # printed as typed, not as markup
+
+
+def test_top_keeps_the_highest_priority_actions_and_counts_the_rest() -> None:
+    example = str(Path(__file__).parent.parent / "examples" / "workshop.csv")
+    everything = json.loads(run(example, "--top", "0", "--format", "json").stdout)["advice"]
+    fired = everything["actions"]
+    assert len(fired) > 3 and everything["more_actions"] == 0
+    short = run(example, "--top", "3", "--format", "json")
+    assert short.exit_code == 0, short.output
+    advice = json.loads(short.stdout)["advice"]
+    assert [a["rule"] for a in advice["actions"]] == [a["rule"] for a in fired[:3]]
+    assert advice["more_actions"] == len(fired) - 3
+    terminal = run(example, "--top", "3")
+    assert f"{len(fired) - 3} more lower-priority actions also fired" in terminal.stdout
+    assert "\n4. " not in terminal.stdout
+    assert run(example, "--top", "-1").exit_code == 2

@@ -84,6 +84,12 @@ def _missing_line(advice: Advice) -> str:
     )
 
 
+def _more_line(advice: Advice) -> str:
+    n = advice.more_actions
+    actions, verb = ("action", "is") if n == 1 else ("actions", "are")
+    return f"{n} more lower-priority {actions} also fired and {verb} not shown; --top 0 lists all."
+
+
 def _no_actions(playbook: bool) -> str:
     if playbook:
         return "No actions: the rules hold no step for moving up from this stage."
@@ -119,6 +125,8 @@ def render_terminal(
         parts.append(Text("\n" + _no_actions(playbook)))
     for n, a in enumerate(advice.actions, start=1):
         parts.append(_action_block(n, a, labels))
+    if advice.more_actions:
+        parts.append(Text("\n" + _more_line(advice), style="yellow"))
     if advice.rules is not None:
         parts.append(
             Text(
@@ -206,6 +214,8 @@ def render_markdown(
                 text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
                 lines.append(f"- {md_escape(text)}")
             lines.append("")
+    if advice.more_actions:
+        lines += [f"> {md_escape(_more_line(advice))}", ""]
     if advice.rules is not None:
         lines += [
             f"*Rules: {md_escape(advice.rules.title or advice.rules.id)} "
