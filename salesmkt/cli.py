@@ -165,24 +165,32 @@ def validate(
 class SchemaKind(StrEnum):
     questionnaire = "questionnaire"
     rules = "rules"
+    assessment = "assessment"
 
 
 @app.command()
 @_boundary
 def schema(
     kind: Annotated[
-        SchemaKind, typer.Argument(help="Which file format.")
+        SchemaKind, typer.Argument(help="questionnaire, rules, or assessment (score's JSON).")
     ] = SchemaKind.questionnaire,
 ) -> None:
     """Print the JSON Schema of a file format, for editors and other tools."""
     import json
 
+    from pydantic import BaseModel
+
     from salesmkt.checks import KINDS, _ensure_kinds
 
-    _ensure_kinds()
-    if kind.value not in KINDS:
-        raise SalesmktError(f"no schema for {kind.value!r} yet")
-    schema_doc = KINDS[kind.value].model.model_json_schema()
+    model: type[BaseModel]
+    if kind is SchemaKind.assessment:
+        from salesmkt.assessment import Assessment
+
+        model = Assessment
+    else:
+        _ensure_kinds()
+        model = KINDS[kind.value].model
+    schema_doc = model.model_json_schema()
     schema_doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     typer.echo(json.dumps(schema_doc, indent=2, ensure_ascii=False))
 

@@ -173,3 +173,13 @@ def test_schema_command_prints_json_schema() -> None:
     assert doc["title"] == "Questionnaire"
     assert {"id", "version", "title", "scale", "items"} <= set(doc["required"])
     assert doc["additionalProperties"] is False
+
+
+def test_schema_of_rules_and_assessment() -> None:
+    rules = json.loads(runner.invoke(app, ["schema", "rules"]).stdout)
+    assert "rules" in rules["properties"]
+    assessment = runner.invoke(app, ["schema", "assessment"])
+    assert assessment.exit_code == 0
+    doc = json.loads(assessment.stdout)
+    assert {"questionnaire", "respondents", "overall", "groups", "items"} <= set(doc["properties"])
+    assert runner.invoke(app, ["schema", "spreadsheet"]).exit_code == 2
