@@ -26,6 +26,11 @@ not estimable
 band
     Romano et al.'s (2006) verbal label for |Cliff's delta|: negligible < 0.147 <= small
     < 0.33 <= medium < 0.474 <= large.
+tally
+    A sample held as its distinct values (ascending) and how often each occurs
+    (:class:`Tally`). Every function that takes a 1-D sample also takes a tally of it and
+    gives exactly the same result, so callers that can count answers cheaply (a
+    ``bincount`` over a million Likert answers) never build the sample itself.
 
 Inputs and missing data
 -----------------------
@@ -43,9 +48,11 @@ Design notes
 ------------
 * numpy and scipy are imported inside functions so that ``import salesmkt.statistics`` (for
   the models alone) stays fast and numpy-free.
-* Every computation works on ``np.unique(values, return_counts=True)``. Survey scores take
-  few distinct values, so this makes ranks, means, variances and the bootstrap cost
-  O(distinct values) after one sort, and makes results exactly independent of input order.
+* Every computation works on the sample's tally (``np.unique(values, return_counts=True)``
+  or one given by the caller). Survey scores take few distinct values, so this makes
+  ranks, means, variances, the rank test's tie correction and the bootstrap cost
+  O(distinct values) after one pass over the data, and makes results exactly independent
+  of input order.
 * Ranks are kept as *doubled* average ranks (always integers), so rank sums, U and the
   permutation statistic are exact integers: swapping x and y negates Cliff's delta exactly
   and ties in the permutation test are compared without float tolerance.
@@ -63,6 +70,13 @@ Design notes
   negates the gap interval.
 * Percentile intervals use linear interpolation between order statistics (numpy's default
   percentile rule), written out so that negating the sample negates the interval exactly.
+  Two identical samples have no canonical order, so their gap interval is taken from the
+  draws and their mirror image together: it is symmetric about 0 and swapping the groups
+  negates it exactly, as for any other pair.
+* No ``scipy.stats`` (about a second to import): the asymptotic Mann-Whitney p is the
+  tie-corrected normal approximation written out from the pooled tie blocks, and Welch's
+  p comes from ``scipy.special.stdtr``, the function ``scipy.stats.ttest_ind`` itself
+  uses. The tests keep ``scipy.stats`` as the oracle for both.
 """
 
 from __future__ import annotations
@@ -95,13 +109,17 @@ __all__ = [
     "ItemTotal",
     "MeanCI",
     "Reliability",
+    "Tally",
     "ad_m",
     "adjust_p",
     "agreement",
+    "agreement_of_tallies",
     "bootstrap_band_shares",
     "bootstrap_equal_weight_mean",
     "bootstrap_equal_weight_shares",
+    "bootstrap_equal_weight_with_shares",
     "bootstrap_mean",
+    "bootstrap_mean_with_shares",
     "compare_groups",
     "cronbach_alpha",
     "romano_band",
@@ -257,30 +275,87 @@ def _matrix(matrix: ArrayLike) -> FloatArray:
     return np.where(np.isfinite(arr), arr, np.nan)
 
 
-class _Summary:
-    """Distinct values, their counts and exact-as-possible moments of one group."""
+class Tally:
+    """A 1-D sample as its distinct values (ascending, finite) and their counts.
 
-    def __init__(self, values: FloatArray) -> None:
+    ``Tally(values, counts)`` takes distinct values in any order (repeated values are
+    merged, zero counts dropped); :meth:`of` counts a sample, dropping non-finite entries
+    as every function here does. ``n``, ``mean`` and ``ss`` (the sum of squared deviations
+    from the mean) are computed once, as exactly as the data allow.
+    """
+
+    __slots__ = ("counts", "mean", "n", "ss", "values")
+
+    values: FloatArray
+    counts: IntArray
+    n: int
+    mean: float | None
+    ss: float
+
+    def __init__(self, values: ArrayLike, counts: ArrayLike) -> None:
         import numpy as np
 
-        vals, counts = np.unique(values, return_counts=True)
-        self.vals: FloatArray = vals
-        self.counts: IntArray = counts.astype(np.int64)
-        self.n = int(values.size)
-        self.mean: float | None = None
-        self.ss = 0.0  # sum of squared deviations from the mean
+        vals = np.asarray(values, dtype=np.float64)
+        raw = np.asarray(counts)
+        if vals.ndim != 1 or raw.shape != vals.shape:
+            raise ValueError(
+                f"a tally needs 1-D values and counts of one length, got shapes {vals.shape} "
+                f"and {raw.shape}"
+            )
+        if not np.isfinite(vals).all():
+            raise ValueError("tally values must be finite")
+        if raw.size and not (np.issubdtype(raw.dtype, np.integer) or (raw == np.rint(raw)).all()):
+            raise ValueError("tally counts must be whole numbers")
+        cnt = raw.astype(np.int64)
+        if (cnt < 0).any():
+            raise ValueError("tally counts must not be negative")
+        if vals.size > 1 and not (np.diff(vals) > 0).all():
+            vals, where = np.unique(vals, return_inverse=True)
+            cnt = np.bincount(where, weights=cnt, minlength=vals.size).astype(np.int64)
+        keep = cnt > 0
+        if not keep.all():
+            vals, cnt = vals[keep], cnt[keep]
+        self._set(vals, cnt)
+
+    @classmethod
+    def of(cls, sample: ArrayLike, name: str = "x") -> Tally:
+        """The tally of a 1-D sample; NaN and inf count as missing and are dropped."""
+        import numpy as np
+
+        vals, counts = np.unique(_clean_vector(sample, name), return_counts=True)
+        return cls.trusted(vals, counts.astype(np.int64))
+
+    @classmethod
+    def trusted(cls, values: FloatArray, counts: IntArray) -> Tally:
+        """A tally from strictly increasing finite values and positive int64 counts, unchecked.
+
+        For callers that built exactly that (``np.unique``, or a ``bincount`` over
+        whole-number answers with the empty bins dropped); anything else gives wrong figures.
+        """
+        out = cls.__new__(cls)
+        out._set(values, counts)
+        return out
+
+    def _set(self, values: FloatArray, counts: IntArray) -> None:
+        # Adding 0.0 turns a -0.0 into 0.0, so the sign of a zero never depends on which
+        # of two equal values a caller's counting kept.
+        self.values = values + 0.0
+        self.counts = counts
+        self.n = int(counts.sum())
+        self.mean = None
+        self.ss = 0.0
         if self.n:
             # Shifting by the smallest value makes a constant group's mean exactly that value
             # (n*v/n can be off by an ulp) and its sum of squares exactly 0.
-            base = float(vals[0])
-            shifted = vals - base
+            base = float(self.values[0])
+            shifted = self.values - base
             self.mean = base + float(counts @ shifted) / self.n
-            dev = vals - self.mean
+            dev = self.values - self.mean
             self.ss = float(counts @ (dev * dev))
 
     @property
     def distinct(self) -> int:
-        return int(self.vals.size)
+        return int(self.values.size)
 
     @property
     def var(self) -> float | None:
@@ -289,8 +364,22 @@ class _Summary:
     def key(self) -> tuple[int, int]:
         return (self.n, self.distinct)
 
+    def same_as(self, other: Tally) -> bool:
+        """True when both tallies describe the same sample."""
+        import numpy as np
 
-def _canonical_order(a: _Summary, b: _Summary) -> bool:
+        return (
+            self.key() == other.key()
+            and bool(np.array_equal(self.values, other.values))
+            and bool(np.array_equal(self.counts, other.counts))
+        )
+
+
+def _tally(sample: ArrayLike | Tally, name: str) -> Tally:
+    return sample if isinstance(sample, Tally) else Tally.of(sample, name)
+
+
+def _canonical_order(a: Tally, b: Tally) -> bool:
     """True when ``a`` comes first in the content-defined order used for random draws.
 
     Resampling the groups in an order that depends on their content rather than on argument
@@ -300,18 +389,18 @@ def _canonical_order(a: _Summary, b: _Summary) -> bool:
 
     if a.key() != b.key():
         return a.key() < b.key()
-    diff = np.flatnonzero(a.vals != b.vals)
+    diff = np.flatnonzero(a.values != b.values)
     if diff.size:
         i = int(diff[0])
-        return bool(a.vals[i] < b.vals[i])
+        return bool(a.values[i] < b.values[i])
     diff = np.flatnonzero(a.counts != b.counts)
     if diff.size:
         i = int(diff[0])
         return bool(a.counts[i] < b.counts[i])
-    return True  # identical samples: order cannot matter
+    return True  # identical samples: see _fill_bootstrap_ci
 
 
-def _boot_means(s: _Summary, n_boot: int, rng: np.random.Generator) -> FloatArray:
+def _boot_means(s: Tally, n_boot: int, rng: np.random.Generator) -> FloatArray:
     """Bootstrap resample means (see module doc), drawn in memory-bounded chunks.
 
     Multinomial counts over the distinct values cost about one binomial draw per distinct
@@ -322,8 +411,8 @@ def _boot_means(s: _Summary, n_boot: int, rng: np.random.Generator) -> FloatArra
     import numpy as np
 
     out = np.empty(n_boot, dtype=np.float64)
-    base = float(s.vals[0])
-    shifted = s.vals - base
+    base = float(s.values[0])
+    shifted = s.values - base
     # Measured: a binomial draw costs roughly ten times an index draw plus gather.
     if s.distinct * 10 <= s.n:
         pvals = s.counts / s.n
@@ -388,14 +477,14 @@ def romano_band(delta: float) -> CliffsBand:
 class _PooledRanks:
     """Pooled distinct values with x/y counts and doubled average ranks (integers)."""
 
-    def __init__(self, sx: _Summary, sy: _Summary) -> None:
+    def __init__(self, sx: Tally, sy: Tally) -> None:
         import numpy as np
 
-        allv = np.union1d(sx.vals, sy.vals)
+        allv = np.union1d(sx.values, sy.values)
         cx = np.zeros(allv.size, dtype=np.int64)
         cy = np.zeros(allv.size, dtype=np.int64)
-        cx[np.searchsorted(allv, sx.vals)] = sx.counts
-        cy[np.searchsorted(allv, sy.vals)] = sy.counts
+        cx[np.searchsorted(allv, sx.values)] = sx.counts
+        cy[np.searchsorted(allv, sy.values)] = sy.counts
         m = cx + cy
         before = np.cumsum(m) - m
         # Average rank of a tie block starting after `before` items with m members is
@@ -490,8 +579,8 @@ def _monte_carlo_permutation_p(
 
 
 def compare_groups(
-    x: ArrayLike,
-    y: ArrayLike,
+    x: ArrayLike | Tally,
+    y: ArrayLike | Tally,
     *,
     seed: int = 2006,
     n_boot: int = 2000,
@@ -502,7 +591,7 @@ def compare_groups(
     x_name: str = "x",
     y_name: str = "y",
 ) -> GapStats:
-    """Compare the scores of group x with group y.
+    """Compare the scores of group x with group y (1-D samples, or their tallies).
 
     * gap = mean(x) - mean(y) with a 95% bootstrap percentile interval (x and y resampled
       independently, ``n_boot`` times, multinomial shortcut).
@@ -510,11 +599,16 @@ def compare_groups(
       is a permutation test of |U - n_x n_y / 2| -- exact (full enumeration of the
       permutation distribution, by dynamic programming) when the table is small enough,
       otherwise Monte Carlo with ``n_perm`` resamples; both report ``"permutation"``.
-      Larger groups use scipy's tie-corrected normal approximation (``"asymptotic"``).
+      Larger groups use the tie-corrected normal approximation with continuity correction
+      (``"asymptotic"``, as ``scipy.stats.mannwhitneyu(method="asymptotic")``):
+      z = (|U - n_x n_y / 2| - 1/2) / sigma with
+      sigma^2 = n_x n_y / 12 * ((n + 1) - sum(t^3 - t) / (n (n - 1))), t the sizes of the
+      tie blocks, and p = erfc(z / sqrt(2)), capped at 1.
     * cliffs_delta = 2U/(n_x n_y) - 1 with U the Mann-Whitney U of x (average ranks), i.e.
       P(x > y) - P(x < y), computed from ranks without forming pairs.
     * hedges_g: Cohen's d with pooled SD times J = 1 - 3 / (4(n_x + n_y) - 9).
-    * welch_t / welch_df / welch_p: Welch's unequal-variance t test, two-sided.
+    * welch_t / welch_df / welch_p: Welch's unequal-variance t test, two-sided
+      (p = 2 * stdtr(df, -|t|), as ``scipy.stats.ttest_ind(equal_var=False)``).
 
     What is estimable when:
 
@@ -534,8 +628,8 @@ def compare_groups(
     if permutation_max_n < 0:
         raise ValueError(f"permutation_max_n must be >= 0, got {permutation_max_n}")
 
-    sx = _Summary(_clean_vector(x, "x"))
-    sy = _Summary(_clean_vector(y, "y"))
+    sx = _tally(x, "x")
+    sy = _tally(y, "y")
     result = GapStats(n_x=sx.n, n_y=sy.n, mean_x=_finite(sx.mean), mean_y=_finite(sy.mean))
     reasons: list[str] = []
 
@@ -569,10 +663,26 @@ def compare_groups(
     return result
 
 
+def _asymptotic_p(pr: _PooledRanks, t_obs: int) -> float | None:
+    """Two-sided tie-corrected normal-approximation p of |U - n_x n_y / 2| (``t_obs`` is
+    twice that), with continuity correction; None when the variance vanishes."""
+    import numpy as np
+
+    n = pr.total
+    sizes = pr.sizes.astype(np.float64)
+    # In floating point, as scipy does: t^3 overflows int64 from t = 2.1 million.
+    tie_term = float(np.sum(sizes * sizes * sizes - sizes))
+    var = pr.n_x * pr.n_y / 12.0 * ((n + 1) - tie_term / (n * (n - 1)))
+    if not var > 0.0:
+        return None
+    z = (t_obs / 2.0 - 0.5) / math.sqrt(var)
+    return _finite(min(1.0, math.erfc(z / math.sqrt(2.0))))
+
+
 def _fill_p_value(
     result: GapStats,
-    sx: _Summary,
-    sy: _Summary,
+    sx: Tally,
+    sy: Tally,
     pr: _PooledRanks,
     t_obs: int,
     seed: int,
@@ -580,8 +690,6 @@ def _fill_p_value(
     n_perm: int,
     reasons: list[str],
 ) -> None:
-    import numpy as np
-
     if pr.distinct == 1:
         reasons.append("p_value not estimable: all answers identical, the rank test has no data")
         return
@@ -593,14 +701,7 @@ def _fill_p_value(
         result.p_value = _finite(p)
         result.p_method = "permutation"
     else:
-        from scipy import stats
-
-        # Rebuilding sorted samples from (value, count) keeps scipy's result independent of
-        # the caller's row order.
-        xs = np.repeat(sx.vals, sx.counts)
-        ys = np.repeat(sy.vals, sy.counts)
-        res = stats.mannwhitneyu(xs, ys, alternative="two-sided", method="asymptotic")
-        result.p_value = _finite(float(res.pvalue))
+        result.p_value = _asymptotic_p(pr, t_obs)
         result.p_method = "asymptotic"
     if result.p_value is None:
         result.p_method = None
@@ -609,8 +710,8 @@ def _fill_p_value(
 
 def _fill_bootstrap_ci(
     result: GapStats,
-    sx: _Summary,
-    sy: _Summary,
+    sx: Tally,
+    sy: Tally,
     seed: int,
     n_boot: int,
     reasons: list[str],
@@ -629,7 +730,14 @@ def _fill_bootstrap_ci(
     else:
         by = _boot_means(sy, n_boot, rng)
         bx = _boot_means(sx, n_boot, rng)
-    lo, hi = _percentile_interval(bx - by)
+    diff = bx - by
+    if sx.same_as(sy):
+        # Two identical samples have no content-defined order, so both calls draw the same
+        # way and plain draws would give the same interval for x - y and for y - x. With
+        # the mirror image added the interval is symmetric about 0, so swapping negates
+        # it exactly (the difference of two resamples of one sample is symmetric anyway).
+        diff = np.concatenate((diff, -diff))
+    lo, hi = _percentile_interval(diff)
     result.ci_low, result.ci_high = _finite(lo), _finite(hi)
     if result.ci_low is None or result.ci_high is None:
         result.ci_low = result.ci_high = None
@@ -638,7 +746,7 @@ def _fill_bootstrap_ci(
     result.ci_excludes_zero = result.ci_low > 0.0 or result.ci_high < 0.0
 
 
-def _fill_hedges(result: GapStats, sx: _Summary, sy: _Summary, reasons: list[str]) -> None:
+def _fill_hedges(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> None:
     assert sx.mean is not None and sy.mean is not None
     df = sx.n + sy.n - 2
     pooled_var = (sx.ss + sy.ss) / df
@@ -651,7 +759,7 @@ def _fill_hedges(result: GapStats, sx: _Summary, sy: _Summary, reasons: list[str
         reasons.append("hedges_g not estimable: numerically unstable")
 
 
-def _fill_welch(result: GapStats, sx: _Summary, sy: _Summary, reasons: list[str]) -> None:
+def _fill_welch(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> None:
     assert sx.mean is not None and sy.mean is not None
     assert sx.var is not None and sy.var is not None
     a = sx.var / sx.n
@@ -660,7 +768,9 @@ def _fill_welch(result: GapStats, sx: _Summary, sy: _Summary, reasons: list[str]
     if se2 <= 0.0:
         reasons.append("welch_t not estimable: zero variance in both groups")
         return
-    from scipy import stats
+    # scipy.special, not scipy.stats: the same function ttest_ind calls, without the
+    # second it takes to import scipy.stats.
+    from scipy.special import stdtr
 
     t = (sx.mean - sy.mean) / math.sqrt(se2)
     denominator = a * a / (sx.n - 1) + b * b / (sy.n - 1)
@@ -669,7 +779,7 @@ def _fill_welch(result: GapStats, sx: _Summary, sy: _Summary, reasons: list[str]
         reasons.append("welch_t not estimable: variance too close to zero")
         return
     df = se2 * se2 / denominator
-    p = 2.0 * float(stats.t.sf(abs(t), df))
+    p = 2.0 * float(stdtr(df, -abs(t)))
     t_f, df_f, p_f = _finite(t), _finite(df), _finite(min(1.0, p))
     if t_f is None or df_f is None or p_f is None:
         reasons.append("welch_t not estimable: numerically unstable")
@@ -784,11 +894,11 @@ class _Boot:
         return {} if self.draws is None else _band_shares(self.draws, edges, labels)
 
 
-def _single_boot(x: ArrayLike, seed: int, n_boot: int) -> _Boot:
+def _single_boot(x: ArrayLike | Tally, seed: int, n_boot: int) -> _Boot:
     import numpy as np
 
     _check_boot_params(n_boot)
-    s = _Summary(_clean_vector(x, "x"))
+    s = _tally(x, "x")
     out = _Boot(s.n, s.mean)
     if s.n == 0:
         out.reason = "not estimable: no respondents"
@@ -801,7 +911,7 @@ def _single_boot(x: ArrayLike, seed: int, n_boot: int) -> _Boot:
     return out
 
 
-def bootstrap_mean(x: ArrayLike, *, seed: int = 2006, n_boot: int = 2000) -> MeanCI:
+def bootstrap_mean(x: ArrayLike | Tally, *, seed: int = 2006, n_boot: int = 2000) -> MeanCI:
     """Mean of x with a 95% bootstrap percentile interval.
 
     The mean needs one respondent; the interval needs two and some variance (identical
@@ -811,7 +921,7 @@ def bootstrap_mean(x: ArrayLike, *, seed: int = 2006, n_boot: int = 2000) -> Mea
 
 
 def bootstrap_band_shares(
-    x: ArrayLike,
+    x: ArrayLike | Tally,
     edges: Sequence[float],
     labels: Sequence[str],
     *,
@@ -829,12 +939,26 @@ def bootstrap_band_shares(
     return _single_boot(x, seed, n_boot).shares(edges, labels)
 
 
-def _equal_weight_boot(x: ArrayLike, y: ArrayLike, seed: int, n_boot: int) -> _Boot:
+def bootstrap_mean_with_shares(
+    x: ArrayLike | Tally,
+    edges: Sequence[float],
+    labels: Sequence[str],
+    *,
+    seed: int = 2006,
+    n_boot: int = 2000,
+) -> tuple[MeanCI, dict[str, float]]:
+    """``bootstrap_mean`` and ``bootstrap_band_shares`` from one set of draws (the same
+    figures as the two calls, for half the work)."""
+    boot = _single_boot(x, seed, n_boot)
+    return boot.mean_ci(), boot.shares(edges, labels)
+
+
+def _equal_weight_boot(x: ArrayLike | Tally, y: ArrayLike | Tally, seed: int, n_boot: int) -> _Boot:
     import numpy as np
 
     _check_boot_params(n_boot)
-    sx = _Summary(_clean_vector(x, "x"))
-    sy = _Summary(_clean_vector(y, "y"))
+    sx = _tally(x, "x")
+    sy = _tally(y, "y")
     estimate = None
     if sx.mean is not None and sy.mean is not None:
         estimate = (sx.mean + sy.mean) / 2.0
@@ -859,7 +983,7 @@ def _equal_weight_boot(x: ArrayLike, y: ArrayLike, seed: int, n_boot: int) -> _B
 
 
 def bootstrap_equal_weight_mean(
-    x: ArrayLike, y: ArrayLike, *, seed: int = 2006, n_boot: int = 2000
+    x: ArrayLike | Tally, y: ArrayLike | Tally, *, seed: int = 2006, n_boot: int = 2000
 ) -> MeanCI:
     """(mean(x) + mean(y)) / 2 with a 95% bootstrap interval, x and y resampled independently.
 
@@ -870,8 +994,8 @@ def bootstrap_equal_weight_mean(
 
 
 def bootstrap_equal_weight_shares(
-    x: ArrayLike,
-    y: ArrayLike,
+    x: ArrayLike | Tally,
+    y: ArrayLike | Tally,
     edges: Sequence[float],
     labels: Sequence[str],
     *,
@@ -882,6 +1006,21 @@ def bootstrap_equal_weight_shares(
     (mean(x*) + mean(y*)) / 2; {} when ``bootstrap_equal_weight_mean`` has no interval.
     The same seed gives the same draws as ``bootstrap_equal_weight_mean``."""
     return _equal_weight_boot(x, y, seed, n_boot).shares(edges, labels)
+
+
+def bootstrap_equal_weight_with_shares(
+    x: ArrayLike | Tally,
+    y: ArrayLike | Tally,
+    edges: Sequence[float],
+    labels: Sequence[str],
+    *,
+    seed: int = 2006,
+    n_boot: int = 2000,
+) -> tuple[MeanCI, dict[str, float]]:
+    """``bootstrap_equal_weight_mean`` and ``bootstrap_equal_weight_shares`` from one set
+    of draws."""
+    boot = _equal_weight_boot(x, y, seed, n_boot)
+    return boot.mean_ci(), boot.shares(edges, labels)
 
 
 # --------------------------------------------------------------------------------------------
@@ -991,14 +1130,20 @@ def _item_total(complete: FloatArray, i: int, item_id: str) -> ItemTotal:
 # --------------------------------------------------------------------------------------------
 
 
-def _item_columns(matrix: ArrayLike) -> tuple[FloatArray, list[FloatArray], int]:
-    """Per-item answered values (pairwise deletion), keeping only items with >= 2 answers."""
+def _item_tallies(matrix: ArrayLike) -> tuple[list[Tally], int]:
+    """Per-item tallies of the answered values (pairwise deletion), and how many respondents
+    answered at least one item."""
     import numpy as np
 
     data = _matrix(matrix)
-    cols = [data[:, j][~np.isnan(data[:, j])] for j in range(data.shape[1])]
-    usable = [c for c in cols if c.size >= 2]
-    return data, usable, len(cols) - len(usable)
+    items = [Tally.of(data[:, j]) for j in range(data.shape[1])]
+    n = int(np.count_nonzero(~np.isnan(data).all(axis=1))) if data.shape[1] else 0
+    return items, n
+
+
+def _usable(items: Sequence[Tally]) -> list[Tally]:
+    # Agreement is a per-item property: an item needs 2 answers to show any.
+    return [t for t in items if t.n >= 2]
 
 
 def _null_variance(n_options: int) -> float:
@@ -1007,13 +1152,14 @@ def _null_variance(n_options: int) -> float:
     return (n_options * n_options - 1) / 12.0
 
 
-def _rwg_from_cols(cols: list[FloatArray], n_options: int) -> tuple[float | None, bool]:
+def _rwg_from_tallies(items: Sequence[Tally], n_options: int) -> tuple[float | None, bool]:
     """r_wg(J) and whether it was truncated to 0."""
     sigma2 = _null_variance(n_options)
-    if not cols:
+    usable = _usable(items)
+    if not usable:
         return None, False
-    j = len(cols)
-    mean_var = sum(float(c.var(ddof=1)) for c in cols) / j
+    j = len(usable)
+    mean_var = sum(t.ss / (t.n - 1) for t in usable) / j
     ratio = mean_var / sigma2
     if ratio >= 1.0:
         # Observed disagreement at or beyond random answering: r_wg(J) is truncated to 0
@@ -1022,10 +1168,17 @@ def _rwg_from_cols(cols: list[FloatArray], n_options: int) -> tuple[float | None
     return _finite(j * (1.0 - ratio) / (j * (1.0 - ratio) + ratio)), False
 
 
-def _adm_from_cols(cols: list[FloatArray]) -> float | None:
-    if not cols:
+def _adm_from_tallies(items: Sequence[Tally]) -> float | None:
+    import numpy as np
+
+    usable = _usable(items)
+    if not usable:
         return None
-    return _finite(sum(float(abs(c - c.mean()).mean()) for c in cols) / len(cols))
+    total = 0.0
+    for t in usable:
+        assert t.mean is not None
+        total += float(t.counts @ np.abs(t.values - t.mean)) / t.n
+    return _finite(total / len(usable))
 
 
 def rwg_j(matrix: ArrayLike, n_options: int) -> float | None:
@@ -1036,15 +1189,15 @@ def rwg_j(matrix: ArrayLike, n_options: int) -> float | None:
     q = s2 / sigma2_EU: r_wg(J) = J(1 - q) / (J(1 - q) + q), truncated to 0 when q >= 1.
     None when no item has 2 answers.
     """
-    _, cols, _ = _item_columns(matrix)
-    return _rwg_from_cols(cols, n_options)[0]
+    items, _ = _item_tallies(matrix)
+    return _rwg_from_tallies(items, n_options)[0]
 
 
 def ad_m(matrix: ArrayLike) -> float | None:
     """Burke's average deviation: mean over items of the mean absolute deviation from the
     item mean, per item over those who answered it (items with < 2 answers skipped)."""
-    _, cols, _ = _item_columns(matrix)
-    return _adm_from_cols(cols)
+    items, _ = _item_tallies(matrix)
+    return _adm_from_tallies(items)
 
 
 def agreement(matrix: ArrayLike, n_options: int) -> Agreement:
@@ -1054,13 +1207,19 @@ def agreement(matrix: ArrayLike, n_options: int) -> Agreement:
     r_wg(J) < RWG_LOW_THRESHOLD, False when both are estimable and fine, None otherwise.
     ``n`` counts respondents who answered at least one item.
     """
-    import numpy as np
+    items, n = _item_tallies(matrix)
+    return agreement_of_tallies(items, n, n_options)
 
-    data, cols, skipped = _item_columns(matrix)
+
+def agreement_of_tallies(items: Sequence[Tally], n: int, n_options: int) -> Agreement:
+    """``agreement`` from each item's tally of answers (items in order, empty ones too) and
+    ``n``, the number of respondents who answered at least one item: the same figures as
+    ``agreement`` on the matrix those tallies count."""
+    if n < 0:
+        raise ValueError(f"n must be >= 0, got {n}")
     sigma2 = _null_variance(n_options)
-    n = int(np.count_nonzero(~np.isnan(data).all(axis=1))) if data.shape[1] else 0
-    rwg, truncated = _rwg_from_cols(cols, n_options)
-    adm = _adm_from_cols(cols)
+    rwg, truncated = _rwg_from_tallies(items, n_options)
+    adm = _adm_from_tallies(items)
     out = Agreement(n=n, rwg_j=rwg, ad_m=adm)
 
     if rwg is None and adm is None:
@@ -1081,10 +1240,14 @@ def agreement(matrix: ArrayLike, n_options: int) -> Agreement:
             "rwg_j truncated to 0: answers vary more than random answering would "
             f"(null variance {sigma2:.3f})"
         )
+    skipped = len(items) - len(_usable(items))
     if skipped:
         notes.append(f"{skipped} item(s) with fewer than 2 answers skipped")
-    answered = data[~np.isnan(data)]
-    if answered.size and (answered.min() < 1 or answered.max() > n_options):
+    answered = [t for t in items if t.n]
+    if answered and (
+        min(float(t.values[0]) for t in answered) < 1
+        or max(float(t.values[-1]) for t in answered) > n_options
+    ):
         notes.append(f"some answers lie outside 1..{n_options}")
     out.note = _join(notes)
     return out

@@ -339,12 +339,8 @@ def test_swapping_groups_flips_every_sign(
     b = run(q, rows, swapped, **opts)
     for x, y in zip(_gap_fields(a), _gap_fields(b), strict=True):
         assert y.gap == _neg_or_none(x.gap)
-        if x.gap == 0 and x.ci is not None and y.ci is not None:
-            # Identical samples (gap exactly 0): statistics resamples them in the same
-            # order either way, so the interval is not mirrored exactly; both hold 0.
-            assert x.ci[0] <= 0 <= x.ci[1] and y.ci[0] <= 0 <= y.ci[1]
-        else:
-            assert y.ci == _neg(x.ci)
+        # Identical samples too: statistics makes their interval symmetric about 0.
+        assert y.ci == _neg(x.ci)
         assert y.cliffs_delta == _neg_or_none(x.cliffs_delta)
         assert y.hedges_g == _neg_or_none(x.hedges_g)
         assert y.p_value == x.p_value
@@ -368,6 +364,21 @@ def test_swapping_groups_flips_every_sign(
     for g1, g2 in zip(a.agreement, c.agreement, strict=True):
         assert g1.rwg_j == (None if g2.rwg_j is None else pytest.approx(g2.rwg_j, abs=1e-9))
         assert g1.ad_m == (None if g2.ad_m is None else pytest.approx(g2.ad_m, abs=1e-9))
+
+
+def test_identical_groups_get_a_symmetric_interval_either_way_round() -> None:
+    # Sales and Marketing answer exactly alike (in another order): every gap is 0.
+    rows = [[1, 2, 3, 4], [2, 2, 4, 5], [5, 4, 3, 1], [3, 3, 3, 3]]
+    sales, marketing = rows, rows[::-1]
+    groups = ["sales"] * 4 + ["marketing"] * 4
+    swapped = ["marketing"] * 4 + ["sales"] * 4
+    a = run(q_of("four"), sales + marketing, groups, n_boot=300)
+    b = run(q_of("four"), sales + marketing, swapped, n_boot=300)
+    for x, y in zip(_gap_fields(a), _gap_fields(b), strict=True):
+        assert x.gap == 0.0 and x.ci is not None
+        assert x.ci[0] == -x.ci[1] < 0
+        assert y.ci == _neg(x.ci) == x.ci
+        assert x.ci_excludes_zero is False
 
 
 # -- degenerate data -------------------------------------------------------------------
@@ -672,8 +683,7 @@ def test_score_table_swap_and_shuffle(
         assert y.cliffs_delta == _neg_or_none(x.cliffs_delta)
         assert y.hedges_g == _neg_or_none(x.hedges_g)
         assert (y.p_value, y.p_adjusted) == (x.p_value, x.p_adjusted)
-        if x.gap != 0:
-            assert y.ci == _neg(x.ci)
+        assert y.ci == _neg(x.ci)
     order = np.random.default_rng(len(rows)).permutation(len(rows))
     c = score_table(
         make_table(q, [rows[i] for i in order], [groups[i] for i in order]), opts

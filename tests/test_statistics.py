@@ -163,6 +163,32 @@ def test_large_groups_use_tie_corrected_asymptotic_p() -> None:
     assert r.p_value == pytest.approx(min(1.0, math.erfc(z / math.sqrt(2))), rel=1e-9)
 
 
+@pytest.mark.parametrize(
+    ("seed", "nx", "ny", "levels"),
+    [(1, 31, 200, 2), (2, 500, 40, 5), (3, 3000, 2500, 7), (4, 64, 64, 1000)],
+)
+def test_asymptotic_p_matches_scipy_across_tie_patterns(
+    seed: int, nx: int, ny: int, levels: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, levels, size=nx).astype(float)
+    y = (rng.integers(0, levels, size=ny) + (rng.random(ny) < 0.3)).astype(float)
+    for a, b in ((x, y), (y, x)):
+        r = S.compare_groups(a, b)
+        assert r.p_method == "asymptotic"
+        ref = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+        assert r.p_value == pytest.approx(float(ref.pvalue), rel=1e-10)
+        assert r.mann_whitney_u == float(ref.statistic)
+
+
+def test_asymptotic_p_is_one_when_u_sits_at_its_mean() -> None:
+    # U = n_x n_y / 2 exactly: z = -0.5 / sigma < 0 and scipy clips 2 * sf to 1.
+    x = [1.0, 2.0, 3.0, 4.0] * 10
+    r = S.compare_groups(x, list(reversed(x)), permutation_max_n=0)
+    assert r.p_method == "asymptotic"
+    assert r.p_value == 1.0 == float(stats.mannwhitneyu(x, x, method="asymptotic").pvalue)
+
+
 def test_permutation_threshold_is_inclusive() -> None:
     rng = np.random.default_rng(5)
     x = rng.integers(1, 6, size=30).astype(float)
@@ -226,6 +252,18 @@ def test_effect_sizes_and_welch_match_formulas(seed: int) -> None:
     assert r.welch_t == pytest.approx(welch.statistic, rel=1e-12)
     assert r.welch_df == pytest.approx(welch.df, rel=1e-12)
     assert r.welch_p == pytest.approx(welch.pvalue, rel=1e-9)
+
+
+@pytest.mark.parametrize(("n", "shift"), [(3, 2.0), (40, 0.3), (5000, 0.05), (200_000, 0.01)])
+def test_welch_p_matches_scipy_from_tiny_to_huge_df(n: int, shift: float) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.normal(shift, 1.0, size=n)
+    y = rng.normal(0.0, 2.0, size=n + 7)
+    r = S.compare_groups(x, y, n_boot=20)
+    welch = stats.ttest_ind(x, y, equal_var=False)
+    assert r.welch_t == pytest.approx(float(welch.statistic), rel=1e-9)
+    assert r.welch_df == pytest.approx(float(welch.df), rel=1e-9)
+    assert r.welch_p == pytest.approx(float(welch.pvalue), rel=1e-9)
 
 
 def test_optional_welch_and_hedges_can_be_switched_off() -> None:
@@ -414,11 +452,25 @@ def test_swapping_groups_flips_signs(x: list[float], y: list[float]) -> None:
     assert b.p_method == a.p_method
     if a.mann_whitney_u is not None:
         assert b.mann_whitney_u == len(x) * len(y) - a.mann_whitney_u
-    # Swapping two identical samples changes nothing, so it cannot negate the interval.
-    if sorted(x) != sorted(y):
-        assert b.ci_low == _neg(a.ci_high)
-        assert b.ci_high == _neg(a.ci_low)
-        assert b.ci_excludes_zero == a.ci_excludes_zero
+    # Identical samples included: their interval is made symmetric, so it negates too.
+    assert b.ci_low == _neg(a.ci_high)
+    assert b.ci_high == _neg(a.ci_low)
+    assert b.ci_excludes_zero == a.ci_excludes_zero
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=samples, seed=st.integers(0, 2**32 - 1))
+def test_identical_samples_give_a_mirrored_interval(x: list[float], seed: int) -> None:
+    shuffled = np.random.default_rng(seed).permutation(x)
+    a = S.compare_groups(x, shuffled, n_boot=300, seed=seed)
+    b = S.compare_groups(shuffled, x, n_boot=300, seed=seed)
+    assert a.gap == 0.0 and a.cliffs_delta == 0.0
+    if len(set(x)) > 1:
+        assert a.ci_low is not None and a.ci_high is not None
+        assert a.ci_low == -a.ci_high and a.ci_low <= 0.0
+        assert a.ci_excludes_zero is False
+    assert (b.ci_low, b.ci_high) == (_neg(a.ci_high), _neg(a.ci_low))
+    assert (b.ci_low, b.ci_high) == (a.ci_low, a.ci_high)
 
 
 @settings(max_examples=40, deadline=None)
@@ -443,6 +495,74 @@ def test_ci_brackets_and_ranges(x: list[float], y: list[float]) -> None:
         assert 0.0 < r.p_value <= 1.0
     if r.cliffs_delta is not None:
         assert -1.0 <= r.cliffs_delta <= 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# Tallies: the same figures from counted answers
+# --------------------------------------------------------------------------------------------
+
+
+def counted(sample: list[float]) -> S.Tally:
+    """A tally built by plain counting, in first-seen (not sorted) order."""
+    seen = Counter(v for v in sample if math.isfinite(v))
+    return S.Tally(list(seen), list(seen.values()))
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=samples, y=samples)
+def test_compare_groups_on_tallies_equals_on_samples(x: list[float], y: list[float]) -> None:
+    a = S.compare_groups(x, y, n_boot=200)
+    assert S.compare_groups(counted(x), counted(y), n_boot=200) == a
+    assert S.compare_groups(S.Tally.of(x), y, n_boot=200) == a
+
+
+def test_tally_merges_repeats_and_drops_empty_values() -> None:
+    t = S.Tally([3.0, 1.0, 3.0, 2.0, -0.0], [2, 1, 1, 0, 4])
+    assert t.values.tolist() == [0.0, 1.0, 3.0] and t.counts.tolist() == [4, 1, 3]
+    assert math.copysign(1.0, float(t.values[0])) == 1.0  # -0.0 is stored as 0.0
+    assert t.n == 8 and t.mean == pytest.approx(10 / 8)
+    assert t.ss == pytest.approx(4 * (10 / 8) ** 2 + (1 - 10 / 8) ** 2 + 3 * (3 - 10 / 8) ** 2)
+    of = S.Tally.of([3.0, math.nan, 1.0, 3.0, math.inf])
+    assert of.values.tolist() == [1.0, 3.0] and of.counts.tolist() == [1, 2]
+    empty = S.Tally([], [])
+    assert (empty.n, empty.mean, empty.ss) == (0, None, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("values", "counts"),
+    [
+        ([1.0, 2.0], [1]),
+        ([[1.0, 2.0]], [[1, 1]]),
+        ([1.0, math.nan], [1, 1]),
+        ([1.0, math.inf], [1, 1]),
+        ([1.0, 2.0], [1, -1]),
+        ([1.0, 2.0], [1.5, 1.0]),
+    ],
+)
+def test_tally_rejects_caller_mistakes(values: list[Any], counts: list[Any]) -> None:
+    with pytest.raises(ValueError):
+        S.Tally(values, counts)
+
+
+def test_bootstraps_take_tallies_and_share_their_draws() -> None:
+    rng = np.random.default_rng(31)
+    x = rng.integers(2, 6, size=60).astype(float).tolist()
+    y = rng.integers(1, 4, size=35).astype(float).tolist()
+    mean = S.bootstrap_mean(x, seed=4, n_boot=500)
+    shares = S.bootstrap_band_shares(x, EDGES, LABELS, seed=4, n_boot=500)
+    assert S.bootstrap_mean(counted(x), seed=4, n_boot=500) == mean
+    assert S.bootstrap_mean_with_shares(counted(x), EDGES, LABELS, seed=4, n_boot=500) == (
+        mean,
+        shares,
+    )
+    both = S.bootstrap_equal_weight_mean(x, y, seed=4, n_boot=500)
+    both_shares = S.bootstrap_equal_weight_shares(x, y, EDGES, LABELS, seed=4, n_boot=500)
+    assert S.bootstrap_equal_weight_with_shares(
+        counted(y), counted(x), EDGES, LABELS, seed=4, n_boot=500
+    ) == (both, both_shares)
+    # Degenerate input: the interval's reason, and no shares.
+    single = S.bootstrap_mean_with_shares([3.0], EDGES, LABELS, seed=4)
+    assert single[0].ci_low is None and single[0].reason is not None and single[1] == {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -942,6 +1062,30 @@ def test_agreement_bad_arguments() -> None:
         S.rwg_j([1.0, 2.0], 5)
 
 
+agreement_matrices = st.integers(1, 10).flatmap(
+    lambda n: st.integers(1, 5).flatmap(
+        lambda k: st.lists(
+            st.lists(
+                st.one_of(st.integers(0, 7).map(float), st.just(math.nan)), min_size=k, max_size=k
+            ),
+            min_size=n,
+            max_size=n,
+        )
+    )
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=agreement_matrices)
+def test_agreement_of_tallies_equals_agreement(data: list[list[float]]) -> None:
+    m = np.array(data, dtype=float)
+    items = [counted(m[:, j].tolist()) for j in range(m.shape[1])]
+    answered = sum(1 for row in data if any(not math.isnan(v) for v in row))
+    assert S.agreement_of_tallies(items, answered, 5) == S.agreement(data, 5)
+    with pytest.raises(ValueError):
+        S.agreement_of_tallies(items, -1, 5)
+
+
 def test_perfect_agreement() -> None:
     a = S.agreement([[4.0, 2.0], [4.0, 2.0], [4.0, 2.0]], 5)
     assert a.rwg_j == 1.0 and a.ad_m == 0.0 and a.low_agreement is False
@@ -960,6 +1104,25 @@ def test_models_import_without_numpy() -> None:
         "adjust_p([0.1, None], 'holm'); romano_band(0.2)\n"
         "loaded = sorted(m for m in ('numpy', 'scipy') if m in sys.modules)\n"
         "assert not loaded, loaded\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_group_comparison_does_not_import_scipy_stats() -> None:
+    # scipy.stats takes about a second to import; score must not pay for it.
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from salesmkt import statistics as S\n"
+        "rng = np.random.default_rng(1)\n"
+        "x, y = rng.integers(1, 6, 500).astype(float), rng.integers(1, 6, 400).astype(float)\n"
+        "r = S.compare_groups(x, y)\n"
+        "assert r.p_method == 'asymptotic' and r.welch_p is not None, r\n"
+        "S.compare_groups(x[:10], y[:12])\n"
+        "S.bootstrap_mean_with_shares(x, [1, 3, 5], ['a', 'b'])\n"
+        "S.agreement(np.stack([x[:400], y]).T, 5)\n"
+        "assert 'scipy.stats' not in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
