@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from numpy.typing import ArrayLike, NDArray
 
     from salesmkt.questionnaire import Questionnaire
-    from salesmkt.statistics import Reliability
+    from salesmkt.statistics import Reliability, Tally
 
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
@@ -93,7 +93,13 @@ RELIABILITY_MIN_N = 10
 # _alpha_from_moments) instead of statistics.cronbach_alpha, whose per-item copies of
 # the matrix cost 6 s at 100,000 respondents. Both give the same numbers.
 FAST_RELIABILITY_CELLS = 100_000
-_COV_CHUNK_ROWS = 100_000
+# Respondents gathered at a time for the reliability moments, and rows per cross-product.
+# Measured with numpy's OpenBLAS on a busy 2-core machine: (k × m)(m × k) products with
+# m ≤ 1024 rows run single-threaded at about 25 ms per million rows, while one product
+# over 100,000 rows took from 0.2 to 3.5 s. Small products keep it fast and predictable
+# without touching any thread setting.
+_GATHER_ROWS = 16_384
+_PRODUCT_ROWS = 512
 
 Kind = Literal["item", "dimension", "total"]
 
@@ -192,8 +198,8 @@ def quadrant(
 
 def fill_gap(
     target: GapFields,
-    first: ArrayLike,
-    second: ArrayLike,
+    first: ArrayLike | Tally,
+    second: ArrayLike | Tally,
     *,
     compare: tuple[str, str],
     threshold: float,
@@ -205,7 +211,8 @@ def fill_gap(
 ) -> None:
     """Compare the first group's values with the second's and fill ``target``.
 
-    ``first``/``second`` are per-respondent scores (missing values are dropped).
+    ``first``/``second`` are per-respondent scores (missing values are dropped), or their
+    tallies (:class:`salesmkt.statistics.Tally`).
     Hedges' g is filled for dimensions and the total, Welch's t for the total (a
     :class:`TotalGap`); ``quadrant`` for items and dimensions. ``p_adjusted`` is left to
     :func:`adjust_family`.
@@ -263,15 +270,17 @@ def adjust_family(targets: Sequence[GapFields], method: str) -> None:
 # -- the respondents, split by group -------------------------------------------------------
 
 
-def _derived(data: GapData, q: Questionnaire) -> tuple[FloatArray, FloatArray]:
-    """Totals and dimension scores (NaN = missing); derived from the items if not given."""
+def _derived(data: GapData, q: Questionnaire) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """Totals, dimension scores and which dimension scores exist (None: NaN marks them);
+    derived from the items when not given."""
     import numpy as np
 
     if data.totals is not None and data.dims is not None:
-        dims = np.asarray(data.dims, dtype=np.float64)
-        if data.dims_valid is not None:
-            dims = np.where(data.dims_valid, dims, np.nan)
-        return np.asarray(data.totals, dtype=np.float64), dims
+        return (
+            np.asarray(data.totals, dtype=np.float64),
+            np.asarray(data.dims, dtype=np.float64),
+            data.dims_valid,
+        )
     items = data.items if data.valid is None else np.where(data.valid, data.items, np.nan)
     valid = ~np.isnan(items)
     filled = np.where(valid, items, 0.0)
@@ -282,10 +291,7 @@ def _derived(data: GapData, q: Questionnaire) -> tuple[FloatArray, FloatArray]:
             # sum × k first, then ÷ answered: a whole-number total stays exact.
             totals = filled.sum(axis=1) * items.shape[1] / valid.sum(axis=1)
     if data.dims is not None:
-        dims = np.asarray(data.dims, dtype=np.float64)
-        if data.dims_valid is not None:
-            dims = np.where(data.dims_valid, dims, np.nan)
-        return totals, dims
+        return totals, np.asarray(data.dims, dtype=np.float64), data.dims_valid
     dims = np.full((items.shape[0], len(q.dimensions)), np.nan)
     for j, dim in enumerate(q.dimensions):
         cols = [i for i, it in enumerate(q.items) if it.dimension == dim.id]
@@ -293,38 +299,14 @@ def _derived(data: GapData, q: Questionnaire) -> tuple[FloatArray, FloatArray]:
             count = valid[:, cols].sum(axis=1)
             with np.errstate(invalid="ignore", divide="ignore"):
                 dims[:, j] = np.where(count > 0, filled[:, cols].sum(axis=1) / count, np.nan)
-    return totals, dims
-
-
-def _by_column(matrix: FloatArray, rows: IntArray, valid: BoolArray | None = None) -> FloatArray:
-    """The rows' values as columns × rows, each column one contiguous row, NaN = missing.
-
-    Every per-item figure then slices a contiguous vector; gathering column by column is
-    cheap whether ``matrix`` is C- or Fortran-ordered.
-    """
-    import numpy as np
-
-    out: FloatArray = np.empty((matrix.shape[1], rows.size), dtype=np.float64)
-    for j in range(matrix.shape[1]):
-        np.take(matrix[:, j], rows, out=out[j])
-        if valid is not None:
-            out[j][~np.take(valid[:, j], rows)] = np.nan
-    return out
-
-
-def _answered(values: FloatArray) -> FloatArray:
-    import numpy as np
-
-    mask = np.isnan(values)
-    return values[~mask] if mask.any() else values
+    return totals, dims, None
 
 
 class _Groups:
     """Who is in which group, which groups are shown, and the compared pair.
 
-    ``answers[c]`` holds group c's answers as items × respondents (see ``_by_column``),
-    built once for every shown group and shared by the gaps, reliability and agreement.
-    Suppressed groups get no entry: nothing is computed from their answers.
+    ``rows[c]`` lists group c's respondents (ascending) for every shown group; suppressed
+    groups get no entry: nothing is computed from their answers.
     """
 
     def __init__(self, data: GapData, q: Questionnaire, settings: Settings) -> None:
@@ -338,9 +320,6 @@ class _Groups:
         self.suppressed = (self.n > 0) & (self.n < self.k_min)
         self.labels = {gid: _label(q, gid) for gid in self.ids}
         self.rows = {c: np.flatnonzero(code == c) for c in self.shown()}
-        self.answers = {
-            c: _by_column(data.items, rows, data.valid) for c, rows in self.rows.items()
-        }
         self.blocker: str | None = None
         self.pair: tuple[int, int] | None = None
         if len(q.compare) != 2:
@@ -365,6 +344,63 @@ class _Groups:
 
     def index(self, gid: str) -> int | None:
         return self.ids.index(gid) if gid in self.ids else None
+
+
+def _group_values(
+    column: FloatArray, valid: BoolArray | None, rows: IntArray
+) -> tuple[FloatArray, BoolArray | None]:
+    """The answered values of ``column`` on ``rows`` (finite and, with ``valid``, marked
+    valid), and which of the rows they are (None: all of them)."""
+    import numpy as np
+
+    x = column.take(rows)
+    ok = np.isfinite(x)
+    if valid is not None:
+        ok &= valid.take(rows)
+    if ok.all():
+        return x, None
+    return x[ok], ok
+
+
+def _tally_of(x: FloatArray) -> Tally:
+    import numpy as np
+
+    from salesmkt.statistics import Tally
+
+    # Hash-based np.unique: a million answers are counted without being sorted.
+    values, counts = np.unique(x, return_counts=True)
+    return Tally.trusted(values, counts.astype(np.int64))
+
+
+def _tallies(
+    column: FloatArray, valid: BoolArray | None, groups: _Groups, which: Sequence[int]
+) -> dict[int, Tally]:
+    """Per group in ``which``: the tally of its answered values in ``column`` (exactly
+    ``Tally.of`` of those values)."""
+    return {c: _tally_of(_group_values(column, valid, groups.rows[c])[0]) for c in which}
+
+
+class _ItemTallies:
+    """Every shown group's tally of every item, and how many of its respondents answered
+    at least one item; shared by the item gaps and the agreement indices."""
+
+    def __init__(self, data: GapData, groups: _Groups) -> None:
+        import numpy as np
+
+        shown = groups.shown()
+        self.by_group: dict[int, list[Tally]] = {c: [] for c in shown}
+        anything = {c: np.zeros(groups.rows[c].size, dtype=bool) for c in shown}
+        for j in range(data.items.shape[1]):
+            column = data.items[:, j]
+            valid = None if data.valid is None else data.valid[:, j]
+            for c in shown:
+                x, ok = _group_values(column, valid, groups.rows[c])
+                self.by_group[c].append(_tally_of(x))
+                if ok is None:
+                    anything[c][:] = True
+                else:
+                    anything[c] |= ok
+        self.answered = {c: int(np.count_nonzero(anything[c])) for c in shown}
 
 
 # -- the whole assessment ----------------------------------------------------------------
@@ -394,7 +430,10 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
             raise ValueError(f"dimension {d.id!r} is not in questionnaire {q.id!r}")
 
     groups = _Groups(data, q, settings)
-    totals, dims = _derived(data, q)
+    totals, dims, dims_valid = _derived(data, q)
+    items = _ItemTallies(data, groups)
+    compared = [c for gid in q.compare if (c := groups.index(gid)) is not None and c in groups.rows]
+    total_tallies = _tallies(totals, None, groups, compared)
     if len(q.compare) == 2 and a.total_gap is None:
         a.total_gap = TotalGap()
     if groups.pair is None:
@@ -402,14 +441,26 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
             _reset(t)
             t.not_estimable = groups.blocker
     else:
-        _fill_pair(a, groups, groups.pair, q, settings, totals, dims, item_index, dim_index)
+        _fill_pair(
+            a,
+            groups,
+            groups.pair,
+            q,
+            settings,
+            items,
+            item_index,
+            total_tallies,
+            dims,
+            dims_valid,
+            dim_index,
+        )
         adjust_family(a.items, method)
         adjust_family(a.dimensions, method)
         if a.total_gap is not None:
             adjust_family([a.total_gap], method)
-    a.borderline = _borderline_results(q, settings, totals, groups)
-    a.reliability = _reliability_results(q, data.items, groups)
-    a.agreement = _agreement_results(q, groups)
+    a.borderline = _borderline_results(q, settings, total_tallies, groups)
+    a.reliability = _reliability_results(q, data, groups)
+    a.agreement = _agreement_results(q, groups, items)
 
 
 def _fill_pair(
@@ -418,9 +469,11 @@ def _fill_pair(
     pair: tuple[int, int],
     q: Questionnaire,
     settings: Settings,
-    totals: FloatArray,
-    dims: FloatArray,
+    items: _ItemTallies,
     item_index: dict[str, int],
+    total_tallies: dict[int, Tally],
+    dims: FloatArray,
+    dims_valid: BoolArray | None,
     dim_index: dict[str, int],
 ) -> None:
     first, second = pair
@@ -428,13 +481,12 @@ def _fill_pair(
     labels = (groups.labels[compare[0]], groups.labels[compare[1]])
     seed, n_boot = settings.seed, settings.n_boot
     midpoint = midpoint_of(q, settings)
-    cols_a, cols_b = groups.answers[first], groups.answers[second]
     for it in a.items:
         j = item_index[it.id]
         fill_gap(
             it,
-            _answered(cols_a[j]),
-            _answered(cols_b[j]),
+            items.by_group[first][j],
+            items.by_group[second][j],
             compare=compare,
             labels=labels,
             threshold=settings.gap_threshold,
@@ -443,28 +495,27 @@ def _fill_pair(
             n_boot=n_boot,
             kind="item",
         )
-    rows_a, rows_b = groups.rows[first], groups.rows[second]
-    if a.dimensions:
-        dims_a, dims_b = _by_column(dims, rows_a), _by_column(dims, rows_b)
-        for d in a.dimensions:
-            j = dim_index[d.id]
-            fill_gap(
-                d,
-                _answered(dims_a[j]),
-                _answered(dims_b[j]),
-                compare=compare,
-                labels=labels,
-                threshold=settings.gap_threshold,
-                midpoint=midpoint,
-                seed=seed,
-                n_boot=n_boot,
-                kind="dimension",
-            )
+    for d in a.dimensions:
+        j = dim_index[d.id]
+        valid = None if dims_valid is None else dims_valid[:, j]
+        by = _tallies(dims[:, j], valid, groups, pair)
+        fill_gap(
+            d,
+            by[first],
+            by[second],
+            compare=compare,
+            labels=labels,
+            threshold=settings.gap_threshold,
+            midpoint=midpoint,
+            seed=seed,
+            n_boot=n_boot,
+            kind="dimension",
+        )
     if a.total_gap is not None:
         fill_gap(
             a.total_gap,
-            _answered(totals[rows_a]),
-            _answered(totals[rows_b]),
+            total_tallies[first],
+            total_tallies[second],
             compare=compare,
             labels=labels,
             threshold=settings.gap_threshold * len(q.items),
@@ -529,15 +580,14 @@ def _borderline(
 
 
 def _borderline_results(
-    q: Questionnaire, settings: Settings, totals: FloatArray, groups: _Groups
+    q: Questionnaire, settings: Settings, totals: dict[int, Tally], groups: _Groups
 ) -> list[Borderline]:
     """Borderline entries for each compared group shown and for the organisation.
 
-    The organisation's score is the equal-weight mean of the compared groups (each
-    resampled on its own), so it is judged only when both are shown.
+    ``totals`` holds the tallies of the shown compared groups' totals. The organisation's
+    score is the equal-weight mean of the compared groups (each resampled on its own), so
+    it is judged only when both are shown.
     """
-    import numpy as np
-
     from salesmkt import statistics as st
 
     if len(q.stages) < 2 or len(q.compare) != 2:
@@ -547,32 +597,28 @@ def _borderline_results(
     ids = [s.id for s in sorted(q.stages, key=lambda s: s.min)]
     seed, n_boot = settings.seed, settings.n_boot
     out: list[Borderline] = []
-    values: dict[str, FloatArray] = {}
+    values: dict[str, Tally] = {}
     for gid in q.compare:
         c = groups.index(gid)
-        if c is None or c not in groups.rows:
+        if c is None or c not in totals:
             continue
-        x = totals[groups.rows[c]]
-        x = x[np.isfinite(x)]
-        values[gid] = x
-        est = st.bootstrap_mean(x, seed=seed, n_boot=n_boot)
+        values[gid] = totals[c]
+        est, shares = st.bootstrap_mean_with_shares(totals[c], edges, ids, seed=seed, n_boot=n_boot)
         if est.mean is None or est.ci_low is None or est.ci_high is None:
             continue
         ci = (est.ci_low, est.ci_high)
         if _crosses(ci, inner):
-            shares = st.bootstrap_band_shares(x, edges, ids, seed=seed, n_boot=n_boot)
             entry = _borderline(q, gid, groups.labels[gid], est.mean, ci, shares)
             if entry is not None:
                 out.append(entry)
     if groups.pair is not None and len(values) == 2:
         xa, xb = values[q.compare[0]], values[q.compare[1]]
-        est = st.bootstrap_equal_weight_mean(xa, xb, seed=seed, n_boot=n_boot)
+        est, shares = st.bootstrap_equal_weight_with_shares(
+            xa, xb, edges, ids, seed=seed, n_boot=n_boot
+        )
         if est.mean is not None and est.ci_low is not None and est.ci_high is not None:
             ci = (est.ci_low, est.ci_high)
             if _crosses(ci, inner):
-                shares = st.bootstrap_equal_weight_shares(
-                    xa, xb, edges, ids, seed=seed, n_boot=n_boot
-                )
                 entry = _borderline(q, "overall", "The organisation", est.mean, ci, shares)
                 if entry is not None:
                     out.append(entry)
@@ -608,28 +654,32 @@ class _Moments:
         )
 
 
-def _moments(answers: FloatArray, shift: float) -> _Moments:
-    """Moments of the complete columns of ``answers`` (items × respondents), in chunks."""
+def _moments(data: GapData, rows: IntArray, shift: float) -> _Moments:
+    """Moments of the complete answer sets among ``rows`` (respondents of one group).
+
+    Rows are gathered _GATHER_ROWS at a time and multiplied _PRODUCT_ROWS at a time (see
+    there), so memory stays small and no big matrix product is ever handed to BLAS.
+    """
     import numpy as np
 
-    k, rows = answers.shape
+    k = data.items.shape[1]
     s1 = np.zeros(k)
     s2 = np.zeros((k, k))
     n = 0
-    for start in range(0, rows, _COV_CHUNK_ROWS):
-        block = answers[:, start : start + _COV_CHUNK_ROWS]
-        complete = ~np.isnan(block).any(axis=0)
-        # A C-ordered deviation matrix keeps the product below on BLAS's fast path
-        # (boolean indexing along axis 1 would leave a Fortran-ordered copy, 10x slower).
-        if complete.all():
-            dev = np.subtract(block, shift, order="C")
-        else:
-            dev = np.compress(complete, block, axis=1)
-            dev -= shift
-        s1 += dev.sum(axis=1)
-        s2 += dev @ dev.T
-        n += dev.shape[1]
-    return _Moments(n, rows, s1, s2)
+    for start in range(0, rows.size, _GATHER_ROWS):
+        idx = rows[start : start + _GATHER_ROWS]
+        block = data.items[idx]
+        complete = np.isfinite(block).all(axis=1)
+        if data.valid is not None:
+            complete &= data.valid[idx].all(axis=1)
+        dev = block if complete.all() else block[complete]
+        dev = np.subtract(dev, shift, order="C")
+        s1 += dev.sum(axis=0)
+        for lo in range(0, dev.shape[0], _PRODUCT_ROWS):
+            part = dev[lo : lo + _PRODUCT_ROWS]
+            s2 += part.T @ part
+        n += dev.shape[0]
+    return _Moments(n, int(rows.size), s1, s2)
 
 
 def _alpha_from_moments(m: _Moments, item_ids: Sequence[str]) -> Reliability:
@@ -715,7 +765,7 @@ def _reliability_result(scope: str, who: str, rel: Reliability) -> ReliabilityRe
 
 
 def _reliability_results(
-    q: Questionnaire, items: FloatArray, groups: _Groups
+    q: Questionnaire, data: GapData, groups: _Groups
 ) -> list[ReliabilityResult]:
     """Cronbach's alpha pooled over the shown groups, and per compared group.
 
@@ -736,7 +786,7 @@ def _reliability_results(
     pooled: _Moments | None = None
     if large and len(ids) >= 2:
         shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
-        moments = {c: _moments(groups.answers[c], shift) for c in shown}
+        moments = {c: _moments(data, groups.rows[c], shift) for c in shown}
         for c in shown:
             pooled = moments[c] if pooled is None else pooled + moments[c]
 
@@ -744,8 +794,8 @@ def _reliability_results(
         m = pooled if c is None else moments.get(c)
         if m is not None and m.n >= 2:
             return _alpha_from_moments(m, ids)
-        matrix = groups.answers[c].T if c is not None else _pooled(groups, shown)
-        return st.cronbach_alpha(np.ascontiguousarray(matrix), ids)
+        rows = groups.rows[c] if c is not None else np.concatenate([groups.rows[g] for g in shown])
+        return st.cronbach_alpha(_answers(data, rows), ids)
 
     out = [_reliability_result("pooled", "these respondents", alpha(None))]
     for gid in q.compare:
@@ -767,17 +817,22 @@ def _reliability_results(
     return out
 
 
-def _pooled(groups: _Groups, shown: Sequence[int]) -> FloatArray:
+def _answers(data: GapData, rows: IntArray) -> FloatArray:
+    """The rows' answers, respondents × items, NaN where not answered."""
     import numpy as np
 
-    out: FloatArray = np.concatenate([groups.answers[c] for c in shown], axis=1).T
+    out: FloatArray = data.items[rows]
+    if data.valid is not None:
+        out[~data.valid[rows]] = np.nan
     return out
 
 
 # -- agreement ---------------------------------------------------------------------------
 
 
-def _agreement_results(q: Questionnaire, groups: _Groups) -> list[AgreementResult]:
+def _agreement_results(
+    q: Questionnaire, groups: _Groups, items: _ItemTallies
+) -> list[AgreementResult]:
     """r_wg(J) and AD_M for every group with respondents (suppressed ones: n only)."""
     from salesmkt import statistics as st
 
@@ -804,12 +859,10 @@ def _agreement_results(q: Questionnaire, groups: _Groups) -> list[AgreementResul
             )
             continue
         # r_wg(J) and AD_M do not depend on where the scale starts; statistics expects 1..A.
-        # The transposed view is Fortran-ordered, so statistics' per-item columns are
-        # contiguous.
-        matrix = groups.answers[c].T
+        tallies = items.by_group[c]
         if lo != 1:
-            matrix = matrix - (lo - 1)
-        agr = st.agreement(matrix, n_options)
+            tallies = [st.Tally.trusted(t.values - (lo - 1), t.counts) for t in tallies]
+        agr = st.agreement_of_tallies(tallies, items.answered[c], n_options)
         notes: list[str] = []
         if agr.low_agreement:
             why: list[str] = []

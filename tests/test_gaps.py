@@ -595,6 +595,49 @@ def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch
     assert fast.reliability[0].alpha == pytest.approx(_hand_alpha(complete))
 
 
+def test_moments_in_many_small_blocks_with_a_validity_mask(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast path gathers respondents and multiplies them in blocks; tiny blocks make
+    # every boundary case happen (a block with no complete row, a last short block).
+    rng = np.random.default_rng(8)
+    n = 240
+    rows = rng.integers(1, 6, (n, 4)).astype(float)
+    rows[:, 2] = np.clip(rows[:, 3] + rng.integers(-1, 2, n), 1, 5)
+    rows[rng.random((n, 4)) < 0.08] = np.nan
+    rows[:20, 1] = np.nan  # the first blocks hold no complete answer set
+    groups = rng.choice(["sales", "marketing", "leadership"], n, p=[0.5, 0.4, 0.1]).tolist()
+    q = q_of("four")
+    slow = run(q, rows.tolist(), groups)
+    monkeypatch.setattr(gaps, "FAST_RELIABILITY_CELLS", 0)
+    monkeypatch.setattr(gaps, "_GATHER_ROWS", 7)
+    monkeypatch.setattr(gaps, "_PRODUCT_ROWS", 3)
+    # Scoring's form: zeros in the blanks and a mask saying which cells were answered.
+    ids = [g.id for g in q.groups]
+    a = blank(q)
+    fill_assessment(
+        a,
+        GapData(
+            items=np.where(np.isnan(rows), 0.0, rows),
+            group_code=np.array([ids.index(g) for g in groups], dtype=np.int64),
+            group_ids=ids,
+            valid=~np.isnan(rows),
+        ),
+        q,
+        Settings(min_group_size=1),
+    )
+    assert [r.scope for r in a.reliability] == ["pooled", "sales", "marketing"]
+    for s_rel, f_rel in zip(slow.reliability, a.reliability, strict=True):
+        assert (s_rel.scope, s_rel.n) == (f_rel.scope, f_rel.n)
+        assert f_rel.alpha == pytest.approx(s_rel.alpha, abs=1e-12)
+        for si, fi in zip(s_rel.items, f_rel.items, strict=True):
+            assert fi.item_total_r == pytest.approx(si.item_total_r, abs=1e-12)
+            assert fi.alpha_if_dropped == pytest.approx(si.alpha_if_dropped, abs=1e-12)
+    sales = rows[np.array(groups) == "sales"]
+    complete = sales[~np.isnan(sales).any(axis=1)]
+    assert a.reliability[1].n == len(complete)
+    assert a.reliability[1].alpha == pytest.approx(_hand_alpha(complete))
+    assert [g.model_dump() for g in a.agreement] == [g.model_dump() for g in slow.agreement]
+
+
 # -- agreement -------------------------------------------------------------------------
 
 
@@ -616,6 +659,35 @@ def test_agreement_against_hand_formulas() -> None:
     assert by["sales"].note.startswith("Sales' mean hides a split team")
     assert "truncated to 0" in by["sales"].note
     assert by["marketing"].low_agreement is False and by["marketing"].note is None
+
+
+def test_agreement_counts_only_respondents_who_answered_something() -> None:
+    sales = [[1, 2, 3, 4], [NA, NA, NA, NA], [2, 2, NA, 4], [5, NA, 3, 3]]
+    marketing = [[4, 4, 4, 4], [4, 5, 4, NA], [NA, 4, 4, 5]]
+    q = q_of("four")
+    ids = [g.id for g in q.groups]
+    groups = ["sales"] * 4 + ["marketing"] * 3
+    a = blank(q)
+    # Straight to fill_assessment: scoring would have excluded the empty row.
+    fill_assessment(
+        a,
+        GapData(
+            items=np.array(sales + marketing, dtype=float),
+            group_code=np.array([ids.index(g) for g in groups], dtype=np.int64),
+            group_ids=ids,
+        ),
+        q,
+        Settings(min_group_size=1),
+    )
+    by = {g.group: g for g in a.agreement}
+    assert (by["sales"].n, by["marketing"].n) == (3, 3)
+    m = np.array(sales, dtype=float)
+    # Per item over those who answered it: variances of (1, 2, 5), (2, 2), (3, 3), (4, 4, 3).
+    variances = [np.var(c[~np.isnan(c)], ddof=1) for c in m.T]
+    ratio = np.mean(variances) / 2.0
+    assert by["sales"].rwg_j == pytest.approx(4 * (1 - ratio) / (4 * (1 - ratio) + ratio))
+    deviations = [np.mean(np.abs(c[~np.isnan(c)] - np.mean(c[~np.isnan(c)]))) for c in m.T]
+    assert by["sales"].ad_m == pytest.approx(np.mean(deviations))
 
 
 def test_agreement_does_not_depend_on_where_the_scale_starts() -> None:
