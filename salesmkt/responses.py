@@ -506,6 +506,8 @@ def _records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.NDArra
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     a = np.frombuffer(data, dtype=np.uint8)
     quoted = b'"' in data
+    if not quoted:
+        return _plain_records(a, delim)
     # Work on the positions of the few special bytes only, not on every byte.
     special = (a == 10) | (a == ord(delim))
     if quoted:
@@ -527,6 +529,38 @@ def _records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.NDArra
     else:
         starts = starts[:-1]
     return starts, counts.astype(np.int64) + 1
+
+
+_RECORD_BLOCK = 65_536
+
+
+def _plain_records(
+    a: npt.NDArray[np.uint8], delim: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`_records` for text without quotes: every LF ends a record and every
+    delimiter separates two fields, so the delimiters are counted per record directly
+    (half the time of listing all their positions, and none of that list's memory)."""
+    newline_at = np.flatnonzero(a == 10)
+    starts = np.zeros(newline_at.size + 1, dtype=np.int64)
+    starts[1:] = newline_at + 1
+    if starts[-1] >= a.size:  # the text ends with a line end
+        starts = starts[:-1]
+    is_delim = (a == ord(delim)).view(np.uint8)
+    counts = np.empty(starts.size, dtype=np.int64)
+    # reduceat first casts its whole input to the sum's type, so records are summed a
+    # block at a time (a few MB cast, not 8 bytes per byte of the file), into uint16
+    # (several times faster than int64). A record with 65,536 delimiters or more would
+    # wrap around; then the grand total disagrees and the slow exact sum is used.
+    for first in range(0, starts.size, _RECORD_BLOCK):
+        block = starts[first : first + _RECORD_BLOCK]
+        end = int(starts[first + _RECORD_BLOCK]) if first + _RECORD_BLOCK < starts.size else a.size
+        part = is_delim[int(block[0]) : end]
+        counts[first : first + block.size] = np.add.reduceat(
+            part, block - block[0], dtype=np.uint16
+        )
+    if int(counts.sum()) != np.count_nonzero(is_delim):
+        counts = np.add.reduceat(is_delim, starts, dtype=np.int64)
+    return starts, counts + 1
 
 
 class _TextSource(_Source):
@@ -719,11 +753,18 @@ def _clean_text(cells: npt.NDArray[Any]) -> npt.NDArray[Any]:
     # the separator because it is not whitespace (\x1f, the usual choice, is).
     joined = "\0".join(cells.tolist())
     untidy = (
-        joined.startswith(" ")
-        or joined.endswith(" ")
-        or "  " in joined
-        or "\0 " in joined
-        or " \0" in joined
+        # One fast scan for a space first: ids and group names usually have none, and
+        # the two-character searches cost ten times as much.
+        (
+            " " in joined
+            and (
+                joined.startswith(" ")
+                or joined.endswith(" ")
+                or "  " in joined
+                or "\0 " in joined
+                or " \0" in joined
+            )
+        )
         or (
             any(ch in joined for ch in "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
             if joined.isascii()
@@ -1238,10 +1279,15 @@ def _resolve_groups(
 
 def _duplicate_ids(cells: _Cells, col: _Column, rownum: npt.NDArray[np.int64]) -> list[Problem]:
     ids = cells.text[col.index]
-    if len(pd.unique(ids)) == len(ids):
-        return []  # the common case, settled with one hash pass
-    series = pd.Series(ids, dtype=object)
-    mask = (series.duplicated(keep=False) & (series != "")).to_numpy() & cells.content
+    # The common case, no id used twice, is settled by sorting the ids' hashes: about
+    # 100 ms for a million ids where a hash table of the strings takes 150. Equal hashes
+    # (a repeat, or a collision) lead to the exact check.
+    hashes = np.fromiter(map(hash, ids.tolist()), dtype=np.int64, count=len(ids))
+    hashes.sort()
+    if not (hashes[1:] == hashes[:-1]).any():
+        return []
+    repeated = pd.Series(ids, dtype=object, copy=False).duplicated(keep=False).to_numpy()
+    mask = repeated & (ids != "") & cells.content
     rows_of: dict[str, list[int]] = {}
     for r in np.flatnonzero(mask).tolist():
         rows_of.setdefault(str(ids[r]), []).append(r)

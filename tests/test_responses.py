@@ -747,6 +747,28 @@ def test_record_count_without_parsing_agrees_with_the_csv_module(
         assert again == row
 
 
+@pytest.mark.parametrize("block", [1, 3, 65_536])
+@pytest.mark.parametrize("fields", [255, 256, 65_536, 65_537, 131_073])
+def test_record_count_of_very_wide_rows(
+    fields: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Delimiters are summed per record in 16 bits, a block of records at a time; a row
+    too wide for that still counts."""
+    import csv
+    import io
+
+    from salesmkt import responses
+    from salesmkt.responses import _records
+
+    monkeypatch.setattr(responses, "_RECORD_BLOCK", block)
+    lines = ["a,b,c", ",".join(["1"] * fields), "", "x,y"]
+    for text in ("\n".join(lines), "\n".join(lines) + "\n"):
+        starts, counts = _records(text.encode("utf-8"), ",")
+        parsed = list(csv.reader(io.StringIO(text, newline="")))
+        assert counts.tolist() == [max(1, len(r)) for r in parsed] == [3, fields, 1, 2]
+        assert starts.tolist() == [0, 6, 6 + 2 * fields, 7 + 2 * fields]
+
+
 def test_column_letters() -> None:
     assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
