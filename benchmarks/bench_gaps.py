@@ -24,6 +24,7 @@ import tracemalloc
 
 import numpy as np
 
+from salesmkt import statistics
 from salesmkt.assessment import (
     Assessment,
     DimensionResult,
@@ -62,6 +63,8 @@ def blank(q: Questionnaire, n: int) -> Assessment:
 
 def time_once(q: Questionnaire, data: GapData, n: int) -> float:
     a = blank(q, n)
+    # statistics keeps its latest bootstrap draws; a repeat must not find this run's.
+    statistics._kept_draws.clear()
     start = time.perf_counter()
     fill_assessment(a, data, q, Settings())
     elapsed = time.perf_counter() - start

@@ -83,8 +83,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -149,6 +149,13 @@ _EXACT_MAX_CELLS = 4_000_000
 _EXACT_MAX_WORK = 150_000_000
 # Upper bound on int64 cells held at once by a chunk of multinomial bootstrap draws.
 _BOOT_CHUNK_CELLS = 2_000_000
+# Bootstrap draws are a pure function of the sample, the seed, n_boot and what the same
+# generator drew before. Assessing one data set asks for the same draws up to three times
+# (a total's gap interval, each group's borderline bands, the organisation's), and one set
+# for a million respondents' totals (about 200 distinct values) costs 30 ms, so the most
+# recent sets are kept: the figures are those of drawing again.
+_KEPT_DRAWS = 12
+_kept_draws: dict[tuple[object, ...], tuple[FloatArray, Mapping[str, Any]]] = {}
 
 CliffsBand = Literal["negligible", "small", "medium", "large"]
 PMethod = Literal["permutation", "asymptotic"]
@@ -429,6 +436,55 @@ def _boot_means(s: Tally, n_boot: int, rng: np.random.Generator) -> FloatArray:
         idx = rng.integers(0, s.n, size=(size, s.n))
         out[start : start + size] = base + data[idx].sum(axis=1) / s.n
     return out
+
+
+def _fingerprint(s: Tally) -> tuple[bytes, bytes]:
+    return s.values.tobytes(), s.counts.tobytes()
+
+
+def _keep_draws(key: tuple[object, ...], draws: FloatArray, state: Mapping[str, Any]) -> None:
+    draws.flags.writeable = False  # shared by later callers
+    while _kept_draws and len(_kept_draws) >= _KEPT_DRAWS:
+        del _kept_draws[next(iter(_kept_draws))]  # the oldest
+    if _KEPT_DRAWS > 0:
+        _kept_draws[key] = (draws, state)
+
+
+def _seeded_means(seed: int, n_boot: int, s: Tally) -> FloatArray:
+    """Bootstrap means of ``s`` from a generator fresh from ``seed`` (kept draws are reused,
+    see _KEPT_DRAWS)."""
+    return _seeded_draws(seed, n_boot, s)[0]
+
+
+def _seeded_pair(
+    seed: int, n_boot: int, first: Tally, second: Tally
+) -> tuple[FloatArray, FloatArray]:
+    """Bootstrap means of ``first`` from a generator fresh from ``seed``, then of ``second``
+    from the same generator."""
+    b1, rng = _seeded_draws(seed, n_boot, first)
+    key = (seed, n_boot, _BOOT_CHUNK_CELLS, _fingerprint(first), _fingerprint(second))
+    kept = _kept_draws.get(key)
+    if kept is not None:
+        return b1, kept[0]
+    b2 = _boot_means(second, n_boot, rng)
+    _keep_draws(key, b2, rng.bit_generator.state)
+    return b1, b2
+
+
+def _seeded_draws(seed: int, n_boot: int, s: Tally) -> tuple[FloatArray, np.random.Generator]:
+    """``_seeded_means`` and the generator, left where drawing them leaves it."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    key = (seed, n_boot, _BOOT_CHUNK_CELLS, _fingerprint(s))
+    kept = _kept_draws.get(key)
+    if kept is not None:
+        draws, state = kept
+        rng.bit_generator.state = state
+        return draws, rng
+    draws = _boot_means(s, n_boot, rng)
+    _keep_draws(key, draws, rng.bit_generator.state)
+    return draws, rng
 
 
 def _percentile_interval(draws: FloatArray, level: float = CONFIDENCE_LEVEL) -> tuple[float, float]:
@@ -723,13 +779,10 @@ def _fill_bootstrap_ci(
         # certainty that two or three identical answers cannot give.
         reasons.append("ci not estimable: no variance within either group")
         return
-    rng = np.random.default_rng(seed)
     if _canonical_order(sx, sy):
-        bx = _boot_means(sx, n_boot, rng)
-        by = _boot_means(sy, n_boot, rng)
+        bx, by = _seeded_pair(seed, n_boot, sx, sy)
     else:
-        by = _boot_means(sy, n_boot, rng)
-        bx = _boot_means(sx, n_boot, rng)
+        by, bx = _seeded_pair(seed, n_boot, sy, sx)
     diff = bx - by
     if sx.same_as(sy):
         # Two identical samples have no content-defined order, so both calls draw the same
@@ -895,7 +948,6 @@ class _Boot:
 
 
 def _single_boot(x: ArrayLike | Tally, seed: int, n_boot: int) -> _Boot:
-    import numpy as np
 
     _check_boot_params(n_boot)
     s = _tally(x, "x")
@@ -907,7 +959,7 @@ def _single_boot(x: ArrayLike | Tally, seed: int, n_boot: int) -> _Boot:
     elif s.distinct == 1:
         out.reason = "ci not estimable: all answers identical"
     else:
-        out.draws = _boot_means(s, n_boot, np.random.default_rng(seed))
+        out.draws = _seeded_means(seed, n_boot, s)
     return out
 
 
@@ -954,7 +1006,6 @@ def bootstrap_mean_with_shares(
 
 
 def _equal_weight_boot(x: ArrayLike | Tally, y: ArrayLike | Tally, seed: int, n_boot: int) -> _Boot:
-    import numpy as np
 
     _check_boot_params(n_boot)
     sx = _tally(x, "x")
@@ -974,10 +1025,8 @@ def _equal_weight_boot(x: ArrayLike | Tally, y: ArrayLike | Tally, seed: int, n_
     if sx.distinct == 1 and sy.distinct == 1:
         out.reason = "ci not estimable: all answers identical within each group"
         return out
-    rng = np.random.default_rng(seed)
     first, second = (sx, sy) if _canonical_order(sx, sy) else (sy, sx)
-    b1 = _boot_means(first, n_boot, rng)
-    b2 = _boot_means(second, n_boot, rng)
+    b1, b2 = _seeded_pair(seed, n_boot, first, second)
     out.draws = (b1 + b2) / 2.0
     return out
 

@@ -565,6 +565,34 @@ def test_bootstraps_take_tallies_and_share_their_draws() -> None:
     assert single[0].ci_low is None and single[0].reason is not None and single[1] == {}
 
 
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (1, 3, 0, 2), (2, 0, 3, 1)])
+def test_kept_draws_give_the_figures_of_drawing_again(
+    order: tuple[int, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The calls of one assessment share draws in every combination: a group alone, the
+    # pair in either argument order, the equal-weight pair.
+    rng = np.random.default_rng(77)
+    x = rng.integers(1, 6, size=400).astype(float)
+    y = rng.integers(1, 6, size=300).astype(float)
+    calls = [
+        lambda: S.compare_groups(x, y, n_boot=300),
+        lambda: S.bootstrap_mean_with_shares(x, EDGES, LABELS, n_boot=300),
+        lambda: S.bootstrap_mean_with_shares(y, EDGES, LABELS, n_boot=300),
+        lambda: S.bootstrap_equal_weight_with_shares(y, x, EDGES, LABELS, n_boot=300),
+    ]
+    monkeypatch.setattr(S, "_KEPT_DRAWS", 0)
+    S._kept_draws.clear()
+    fresh = [call() for call in calls]
+    assert not S._kept_draws
+    monkeypatch.setattr(S, "_KEPT_DRAWS", 12)
+    reused = {i: calls[i]() for i in order}
+    assert S._kept_draws
+    assert [reused[i] for i in range(len(calls))] == fresh
+    # Swapped arguments reuse the same draws and negate the interval.
+    swapped = S.compare_groups(y, x, n_boot=300)
+    assert (swapped.ci_low, swapped.ci_high) == (-fresh[0].ci_high, -fresh[0].ci_low)
+
+
 # --------------------------------------------------------------------------------------------
 # compare_groups: scale
 # --------------------------------------------------------------------------------------------
