@@ -311,7 +311,10 @@ class Tally:
             )
         if not np.isfinite(vals).all():
             raise ValueError("tally values must be finite")
-        if raw.size and not (np.issubdtype(raw.dtype, np.integer) or (raw == np.rint(raw)).all()):
+        whole = raw.dtype.kind in "biu" or (
+            raw.dtype.kind == "f" and bool(np.isfinite(raw).all() and (raw == np.rint(raw)).all())
+        )
+        if raw.size and not whole:
             raise ValueError("tally counts must be whole numbers")
         cnt = raw.astype(np.int64)
         if (cnt < 0).any():

@@ -537,6 +537,9 @@ def test_tally_merges_repeats_and_drops_empty_values() -> None:
         ([1.0, math.inf], [1, 1]),
         ([1.0, 2.0], [1, -1]),
         ([1.0, 2.0], [1.5, 1.0]),
+        ([1.0, 2.0], [1.0, math.inf]),
+        ([1.0], ["1"]),
+        ([1.0], [None]),
     ],
 )
 def test_tally_rejects_caller_mistakes(values: list[Any], counts: list[Any]) -> None:
