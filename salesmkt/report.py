@@ -1114,23 +1114,19 @@ def load_inputs(
                 break
         return ReportInputs(assessment, q, [], from_json=True)
 
-    from salesmkt.responses import read_responses
-
-    q = qmod.load(questionnaire or "alignment")
-    table = read_responses(
+    result = scoring.assess_file(
         path,
-        q,
+        questionnaire=questionnaire or "alignment",
         mapping=mapping,
         group_column=group_column,
         respondent_column=respondent_column,
         drop_invalid=drop_invalid,
-        max_missing=settings.max_missing,
+        settings=settings,
     )
-    result = scoring.score_table(table, settings)
     return ReportInputs(
         result.assessment,
-        q,
-        comments_from_table(table),
+        result.table.questionnaire,
+        comments_from_table(result.table),
         from_json=False,
         respondents=result.respondents,
     )

@@ -76,10 +76,17 @@ class ScoreResult:
 
     ``respondents`` (row, respondent, group, segments, answered, total, stage and the
     dimension means) is built on first use: JSON and terminal output never need it.
+    ``table`` is the responses table that was scored (its comments feed the report).
     """
 
-    def __init__(self, assessment: Assessment, respondents: Callable[[], pd.DataFrame]) -> None:
+    def __init__(
+        self,
+        assessment: Assessment,
+        respondents: Callable[[], pd.DataFrame],
+        table: ResponseTable,
+    ) -> None:
         self.assessment = assessment
+        self.table = table
         self._build = respondents
         self._frame: pd.DataFrame | None = None
 
@@ -438,7 +445,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         q,
         settings,
     )
-    return ScoreResult(assessment, lambda: _respondents_frame(table, prep, hidden_rows))
+    return ScoreResult(assessment, lambda: _respondents_frame(table, prep, hidden_rows), table)
 
 
 def _scoring_key(q: Questionnaire) -> list[dict[str, object]]:
