@@ -1,4 +1,4 @@
-"""Benchmark the gap statistics (``salesmkt.gaps.fill_assessment``) on their own.
+"""Benchmark the gap statistics (``salesmkt.analysis.gaps.fill_assessment``) on their own.
 
 ``bench_score.py`` times ``salesmkt score`` end to end, which includes every gap figure;
 this script isolates the gap part: for N respondents × 20 items of the built-in
@@ -24,8 +24,10 @@ import tracemalloc
 
 import numpy as np
 
-from salesmkt import statistics
-from salesmkt.assessment import (
+from salesmkt.analysis import statistics
+from salesmkt.analysis.gaps import GapData, fill_assessment
+from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.model.assessment import (
     Assessment,
     DimensionResult,
     ItemResult,
@@ -33,8 +35,6 @@ from salesmkt.assessment import (
     Respondents,
     Settings,
 )
-from salesmkt.gaps import GapData, fill_assessment
-from salesmkt.questionnaire import Questionnaire, load
 
 
 def make_data(q: Questionnaire, n: int, seed: int = 2006) -> GapData:

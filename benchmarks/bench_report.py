@@ -96,8 +96,8 @@ def in_process(data: Path, out: Path) -> dict[str, float]:
     import matplotlib.figure  # noqa: F401
     import pandas  # noqa: F401
 
-    from salesmkt import report
-    from salesmkt.assessment import Settings
+    from salesmkt.model.assessment import Settings
+    from salesmkt.render.report import view as report
 
     steps["imports (pandas, jinja2, matplotlib)"] = time.perf_counter() - start
 

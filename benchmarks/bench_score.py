@@ -49,13 +49,13 @@ print(json.dumps({"seconds": elapsed, "peak_mb": rss * scale / 2**20,
 _BREAKDOWN = r"""
 import json, sys, time
 t0 = time.perf_counter()
-import salesmkt.gaps as gaps
+import salesmkt.analysis.gaps as gaps
 from pathlib import Path
-from salesmkt import questionnaire
-from salesmkt.assessment import Settings
-from salesmkt.responses import read_responses
-from salesmkt.scoring import score_table
-from salesmkt.render.json_out import render_json
+from salesmkt.definitions import questionnaire
+from salesmkt.model.assessment import Settings
+from salesmkt.intake.responses import read_responses
+from salesmkt.analysis.scoring import score_table
+from salesmkt.render.assessment_json import render_json
 spent = {"imports": time.perf_counter() - t0}
 original = gaps.fill_assessment
 def timed(*args, **kwargs):

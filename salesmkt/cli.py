@@ -138,9 +138,9 @@ def validate(
     Prints every problem as file:line:col: [level] code: message. Exit 0 when all files
     are valid, 1 when any is not.
     """
-    from salesmkt.checks import check_file
-    from salesmkt.diagnostics import render, resolve_format
-    from salesmkt.questionnaire import builtin_paths
+    from salesmkt.definitions.checks import check_file
+    from salesmkt.definitions.diagnostics import render, resolve_format
+    from salesmkt.definitions.questionnaire import builtin_paths
 
     files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
     if not files:
@@ -180,11 +180,11 @@ def schema(
 
     from pydantic import BaseModel
 
-    from salesmkt.checks import KINDS, _ensure_kinds
+    from salesmkt.definitions.checks import KINDS, _ensure_kinds
 
     model: type[BaseModel]
     if kind is SchemaKind.assessment:
-        from salesmkt.assessment import Assessment
+        from salesmkt.model.assessment import Assessment
 
         model = Assessment
     else:
@@ -203,7 +203,7 @@ def questionnaires_list(ctx: typer.Context) -> None:
         return
     from rich.table import Table
 
-    from salesmkt import questionnaire as qmod
+    from salesmkt.definitions import questionnaire as qmod
 
     table = Table("id", "version", "title", "items", "scale")
     for path in qmod.builtin_paths():
@@ -230,7 +230,7 @@ def questionnaires_show(
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
 ) -> None:
     """Print one questionnaire as a readable, printable form."""
-    from salesmkt import questionnaire as qmod
+    from salesmkt.definitions import questionnaire as qmod
     from salesmkt.render.forms import questionnaire_markdown
 
     q = qmod.load(ref)
@@ -247,8 +247,8 @@ def questionnaires_show(
 # (score and gaps commands go here)
 
 if TYPE_CHECKING:
-    from salesmkt.assessment import Assessment, Settings
-    from salesmkt.scoring import ScoreResult
+    from salesmkt.analysis.scoring import ScoreResult
+    from salesmkt.model.assessment import Assessment, Settings
 
 # Input options shared by every command that reads a responses file (score, gaps,
 # recommend, report): declare them with these aliases and build a ResponseInput.
@@ -352,7 +352,7 @@ class ResponseInput:
 
     def inputs(self) -> list[Path]:
         """Every file read, so that no output can overwrite one of them."""
-        from salesmkt.questionnaire import looks_like_path
+        from salesmkt.definitions.questionnaire import looks_like_path
 
         files = [self.path]
         if self.mapping is not None:
@@ -362,7 +362,7 @@ class ResponseInput:
         return files
 
     def score(self, settings: Settings) -> ScoreResult:
-        from salesmkt.scoring import assess_file
+        from salesmkt.analysis.scoring import assess_file
 
         return assess_file(
             self.path,
@@ -376,7 +376,7 @@ class ResponseInput:
 
     def assessment(self, settings: Settings) -> Assessment:
         """A saved assessment JSON as it is, or the responses file scored with ``settings``."""
-        from salesmkt.scoring import load_assessment_or_responses
+        from salesmkt.analysis.scoring import load_assessment_or_responses
 
         return load_assessment_or_responses(
             self.path,
@@ -397,7 +397,7 @@ def _settings(
     by: list[str] | None = None,
     **extra: Any,
 ) -> Settings:
-    from salesmkt.assessment import Settings
+    from salesmkt.model.assessment import Settings
 
     return Settings(
         min_group_size=min_group_size,
@@ -413,7 +413,7 @@ def _write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return
-    from salesmkt.outputs import write_atomic
+    from salesmkt.render.outputs import write_atomic
 
     write_atomic(output, text, inputs=inputs)
     typer.echo(f"salesmkt: wrote {output}", err=True)
@@ -498,7 +498,7 @@ def score(
         drop_invalid=drop_invalid,
     )
     if output is not None:
-        from salesmkt.outputs import check_output
+        from salesmkt.render.outputs import check_output
 
         check_output(output, inputs=source.inputs())
     settings = _settings(
@@ -506,20 +506,20 @@ def score(
     )
     result = source.score(settings)
     if chosen == "terminal":
-        from salesmkt.render.terminal import render_terminal
+        from salesmkt.render.score_terminal import render_terminal
 
         _console().print(render_terminal(result.assessment))
         return
     if chosen == "json":
-        from salesmkt.render.json_out import render_json
+        from salesmkt.render.assessment_json import render_json
 
         text = render_json(result.assessment)
     elif chosen == "csv":
-        from salesmkt.render.csv_out import render_csv
+        from salesmkt.render.score_csv import render_csv
 
         text = render_csv(result.respondents)
     else:
-        from salesmkt.render.markdown import render_markdown
+        from salesmkt.render.score_markdown import render_markdown
 
         text = render_markdown(result.assessment)
     _write_or_echo(text, output, source.inputs())
@@ -585,7 +585,7 @@ def gaps(
         drop_invalid=drop_invalid,
     )
     if output is not None:
-        from salesmkt.outputs import check_output
+        from salesmkt.render.outputs import check_output
 
         check_output(output, inputs=source.inputs())
     settings = _settings(
@@ -596,9 +596,9 @@ def gaps(
         midpoint=midpoint,
         seed=seed,
     )
-    from salesmkt import questionnaire as qmod
-    from salesmkt.render import gaps_out
-    from salesmkt.scoring import looks_like_assessment
+    from salesmkt.analysis.scoring import looks_like_assessment
+    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.render import gaps as gaps_out
 
     span: tuple[float, float] | None = None
     if looks_like_assessment(file):
@@ -617,7 +617,7 @@ def gaps(
         _console().print(gaps_out.render_gaps_terminal(a, span))
         return
     if chosen == "json":
-        from salesmkt.render.json_out import render_json
+        from salesmkt.render.assessment_json import render_json
 
         text = render_json(a)
     elif chosen == "csv":
@@ -650,7 +650,7 @@ def _ask_situation(book: Any, stage: str) -> Any:
     from rich.prompt import Prompt
     from rich.text import Text
 
-    from salesmkt.answers import from_mapping, parse_value
+    from salesmkt.advice.answers import from_mapping, parse_value
 
     q = book.situation
     items = [i for i in q.items if i.stage == stage]
@@ -746,8 +746,8 @@ def recommend(
     'advice' filled in, for 'report'. Exit 0 on success, 1 on invalid input, 2 on a
     usage error.
     """
-    from salesmkt import recommend as rec
-    from salesmkt import rules as rules_mod
+    from salesmkt.advice import recommend as rec
+    from salesmkt.definitions import rules as rules_mod
     from salesmkt.errors import UsageError
 
     chosen = _pick_format(fmt, output, ("json", "markdown"))
@@ -779,7 +779,7 @@ def recommend(
     )
     inputs = source.inputs() + inputs
     if output is not None:
-        from salesmkt.outputs import check_output
+        from salesmkt.render.outputs import check_output
 
         check_output(output, inputs=inputs)
     answers = rec.load_answer_files(book, situation=situation, checklist=checklist, funnel=funnel)
@@ -845,7 +845,7 @@ def _emit_advice(
         if assessment is None:
             text = advice.model_dump_json(indent=2) + "\n"
         else:
-            from salesmkt.render.json_out import render_json
+            from salesmkt.render.assessment_json import render_json
 
             text = render_json(assessment)
     else:
@@ -935,10 +935,10 @@ def report(
 
     Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
-    from salesmkt import outputs
-    from salesmkt import report as rep
-    from salesmkt import rules as rules_mod
+    from salesmkt.definitions import rules as rules_mod
     from salesmkt.errors import UsageError
+    from salesmkt.render import outputs
+    from salesmkt.render.report import view as rep
 
     fmt = _REPORT_FORMATS.get(output.suffix.lower())
     if fmt is None:
@@ -1023,7 +1023,7 @@ def report(
     if fmt == "html":
         text = rep.render_html(built, made)
     else:
-        from salesmkt.render.report_md import render_markdown
+        from salesmkt.render.report.markdown import render_markdown
 
         text = render_markdown(built, chart_links=links or None)
     outputs.write_atomic(output, text, inputs=inputs, force=force)
@@ -1063,8 +1063,8 @@ def template(
     item); the .xlsx adds drop-down lists and the statements. .md and .html: a printable
     paper form with tick boxes.
     """
-    from salesmkt import questionnaire as qmod
-    from salesmkt import template as tmod
+    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.workshop import template as tmod
 
     fmt = tmod.template_format(output)
     q = qmod.load(questionnaire)
@@ -1102,8 +1102,8 @@ def take(
     The row is appended under a lock and an atomic replace: other rows are never touched,
     and an interruption (Ctrl-C) leaves the file as it was.
     """
-    from salesmkt import questionnaire as qmod
-    from salesmkt import take as tmod
+    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.workshop import take as tmod
 
     q = qmod.load(questionnaire)
     console = _console()
@@ -1187,7 +1187,7 @@ def compare(
     compared, 1 when the files cannot be compared (another questionnaire, version or
     items), 2 on a usage error.
     """
-    from salesmkt.compare import compare_waves, load_wave, saved_questionnaire
+    from salesmkt.analysis.compare import compare_waves, load_wave, saved_questionnaire
 
     chosen = _pick_format(fmt, output, ("json", "markdown"))
     for path in (before, after):
@@ -1199,7 +1199,7 @@ def compare(
         after,
     ]
     if output is not None:
-        from salesmkt.outputs import check_output
+        from salesmkt.render.outputs import check_output
 
         check_output(output, inputs=inputs)
     settings = _settings(
@@ -1223,16 +1223,16 @@ def compare(
     ]
     result = compare_waves(waves[0], waves[1], seed=seed, n_boot=n_boot)
     if chosen == "terminal":
-        from salesmkt.render.compare_out import comparison_terminal
+        from salesmkt.render.compare import comparison_terminal
 
         _console().print(comparison_terminal(result))
         return
     if chosen == "json":
-        from salesmkt.render.compare_out import comparison_json
+        from salesmkt.render.compare import comparison_json
 
         text = comparison_json(result)
     else:
-        from salesmkt.render.compare_out import comparison_markdown
+        from salesmkt.render.compare import comparison_markdown
 
         text = comparison_markdown(result)
     _write_or_echo(text, output, inputs)

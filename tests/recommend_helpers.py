@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from salesmkt import rules as rules_mod
-from salesmkt.assessment import (
+from salesmkt.definitions import rules as rules_mod
+from salesmkt.definitions.questionnaire import load
+from salesmkt.model.assessment import (
     AgreementResult,
     Assessment,
     DimensionResult,
@@ -20,7 +21,6 @@ from salesmkt.assessment import (
     Respondents,
     StageRef,
 )
-from salesmkt.questionnaire import load
 
 STAGE_LABELS = {
     "undefined": "Undefined",

@@ -12,7 +12,8 @@ numbers that no code produced.
 
 from __future__ import annotations
 
-from salesmkt.assessment import (
+from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.model.assessment import (
     Action,
     Advice,
     AgreementResult,
@@ -36,7 +37,6 @@ from salesmkt.assessment import (
     StayOrMove,
     TotalGap,
 )
-from salesmkt.questionnaire import Questionnaire, load
 
 STAGES: list[dict[str, object]] = [
     {"id": "undefined", "label": "Undefined", "min": 20, "max": 39},

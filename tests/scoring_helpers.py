@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesmkt.questionnaire import Questionnaire, load
-from salesmkt.responses import ResponseTable
+from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.intake.responses import ResponseTable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scoring"
 NA = math.nan

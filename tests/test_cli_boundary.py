@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesmkt import checks
 from salesmkt.cli import app
+from salesmkt.definitions import checks
 from salesmkt.errors import UsageError
 
 runner = CliRunner()

@@ -10,9 +10,9 @@ from recommend_helpers import make_assessment
 from typer.testing import CliRunner, Result
 
 from salesmkt import cli
-from salesmkt import rules as rules_mod
 from salesmkt.cli import app
-from salesmkt.questionnaire import load
+from salesmkt.definitions import rules as rules_mod
+from salesmkt.definitions.questionnaire import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 SHIPPED = rules_mod.load()
@@ -104,7 +104,7 @@ def test_stay_path_terminal(tmp_path: Path) -> None:
 
 
 def test_json_is_the_assessment_with_advice(tmp_path: Path) -> None:
-    from salesmkt.scoring import load_assessment_json
+    from salesmkt.analysis.scoring import load_assessment_json
 
     a = write_assessment(
         tmp_path,

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesmkt.assessment import Assessment, Settings
+from salesmkt.analysis.scoring import assess_file, load_assessment_json
 from salesmkt.cli import app
-from salesmkt.scoring import assess_file, load_assessment_json
+from salesmkt.model.assessment import Assessment, Settings
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parent.parent
@@ -315,7 +315,7 @@ def test_questionnaire_option_with_a_path(tmp_path: Path) -> None:
 
 
 def test_score_display_never_rounds_across_a_stage_edge() -> None:
-    from salesmkt.render.numbers import fmt_score
+    from salesmkt.wording import fmt_score
 
     edges = [20.0, 40.0, 60.0, 80.0]
     assert fmt_score(39.96, edges) == "39.96"  # "40.0" would sit next to "Undefined"
@@ -327,7 +327,7 @@ def test_score_display_never_rounds_across_a_stage_edge() -> None:
 
 
 def test_band_bar_marks_the_score_in_its_band() -> None:
-    from salesmkt.render.terminal import band_axis, band_bar
+    from salesmkt.render.score_terminal import band_axis, band_bar
 
     a = assess_file(WORKSHOP, settings=Settings()).assessment
     for score, shade in ((21.0, "░"), (45.0, "▒"), (65.0, "▓"), (99.0, "█")):
@@ -341,7 +341,7 @@ def test_band_bar_marks_the_score_in_its_band() -> None:
 
 
 def test_json_renderer_refuses_non_finite_numbers() -> None:
-    from salesmkt.render.json_out import render_json
+    from salesmkt.render.assessment_json import render_json
 
     a = assess_file(WORKSHOP, settings=Settings()).assessment
     assert json.loads(render_json(a))["overall"]["stage"]["id"] == "defined"
@@ -365,7 +365,7 @@ def test_csv_neutralises_segment_values_and_headers(tmp_path: Path) -> None:
 
 
 def test_load_assessment_or_responses_scores_a_responses_file() -> None:
-    from salesmkt.scoring import load_assessment_or_responses
+    from salesmkt.analysis.scoring import load_assessment_or_responses
 
     a = load_assessment_or_responses(WORKSHOP, settings=Settings(min_group_size=1))
     assert a.overall.stage is not None and a.overall.stage.id == "defined"

@@ -392,7 +392,7 @@ def test_example_waves_show_progress() -> None:
 
 
 def test_ci_bounds_that_round_to_zero_carry_no_sign() -> None:
-    from salesmkt.render.compare_out import fmt_ci
+    from salesmkt.render.compare import fmt_ci
 
     assert fmt_ci((-0.04, 14.26)) == "0.0 to +14.3"
     assert fmt_ci((-1.25, -0.2)) == "-1.2 to -0.2"
@@ -420,7 +420,7 @@ def test_json_wave_names_the_questionnaire_for_the_other_file(tmp_path: Path) ->
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(min_value=-4, max_value=6), min_size=2, max_size=8))
 def test_exact_signed_rank_matches_scipy_with_ties_and_zeros(diffs: list[int]) -> None:
-    from salesmkt.compare import signed_rank_exact
+    from salesmkt.analysis.compare import signed_rank_exact
 
     if not any(diffs):
         return
@@ -431,7 +431,7 @@ def test_exact_signed_rank_matches_scipy_with_ties_and_zeros(diffs: list[int]) -
 
 
 def test_exact_signed_rank_by_hand() -> None:
-    from salesmkt.compare import signed_rank_exact
+    from salesmkt.analysis.compare import signed_rank_exact
 
     # d = 1, -2, 2, 0: the zero is dropped; |d| ranks 1, 2.5, 2.5 (doubled 2, 5, 5).
     # R+ = 1 + 2.5 = 3.5, R- = 2.5, W = 2.5. Sign patterns of 2R+ over {2, 5, 5}:

@@ -14,9 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from salesmkt import gaps
-from salesmkt import statistics as sstats
-from salesmkt.assessment import (
+from salesmkt.analysis import gaps
+from salesmkt.analysis import statistics as sstats
+from salesmkt.analysis.gaps import GapData, fill_assessment, fill_gap, quadrant
+from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.errors import UsageError
+from salesmkt.model.assessment import (
     Assessment,
     DimensionResult,
     GapFields,
@@ -26,9 +29,6 @@ from salesmkt.assessment import (
     Settings,
     TotalGap,
 )
-from salesmkt.errors import UsageError
-from salesmkt.gaps import GapData, fill_assessment, fill_gap, quadrant
-from salesmkt.questionnaire import Questionnaire, load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
 NA = math.nan
@@ -741,7 +741,7 @@ def test_score_table_swap_and_shuffle(
 ) -> None:
     from scoring_helpers import make_table
 
-    from salesmkt.scoring import score_table
+    from salesmkt.analysis.scoring import score_table
 
     q = q_of("four")
     rows = [r if any(not math.isnan(v) for v in r) else [3.0, *r[1:]] for r in sales + marketing]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from salesmkt.errors import OutputError
-from salesmkt.outputs import write_atomic
+from salesmkt.render.outputs import write_atomic
 
 
 def test_writes_text_as_utf8(tmp_path: Path) -> None:

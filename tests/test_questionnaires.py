@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesmkt import questionnaire as qmod
 from salesmkt.cli import app
+from salesmkt.definitions import questionnaire as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError
 
 runner = CliRunner()

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from recommend_helpers import book, make_assessment
 
-from salesmkt import answers as answers_mod
-from salesmkt import recommend as rec
-from salesmkt import rules as rules_mod
-from salesmkt.assessment import Advice
+from salesmkt.advice import answers as answers_mod
+from salesmkt.advice import recommend as rec
+from salesmkt.definitions import rules as rules_mod
+from salesmkt.definitions.questionnaire import load
 from salesmkt.errors import AnalysisError, ResponseDataError, UsageError
-from salesmkt.questionnaire import load
+from salesmkt.model.assessment import Advice
 
 
 def fired(advice: Advice) -> list[str]:
@@ -434,7 +434,7 @@ def test_situation_with_nothing_answered_for_the_stage() -> None:
 
 
 def test_stage_disagreement_is_noted_in_the_verdict() -> None:
-    from salesmkt.assessment import StageDisagreement
+    from salesmkt.model.assessment import StageDisagreement
 
     a = make_assessment()
     a.stage_disagreement = StageDisagreement(

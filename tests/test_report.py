@@ -12,10 +12,10 @@ from markupsafe import escape
 from report_helpers import COMMENTS, make_assessment, questionnaire
 from typer.testing import CliRunner, Result
 
-from salesmkt import charts as charts_mod
-from salesmkt import report
-from salesmkt.assessment import Assessment, ReliabilityResult
 from salesmkt.cli import app
+from salesmkt.model.assessment import Assessment, ReliabilityResult
+from salesmkt.render import charts as charts_mod
+from salesmkt.render.report import view as report
 from salesmkt.render.text import md_escape
 
 COMMENT_OBJS = [report.Comment(g, t) for g, t in COMMENTS]
@@ -617,7 +617,8 @@ def test_charting_and_templating_load_only_when_a_report_is_made() -> None:
     import sys
 
     code = (
-        "import sys, salesmkt.cli, salesmkt.report, salesmkt.charts, salesmkt.render.report_md;"
+        "import sys, salesmkt.cli, salesmkt.render.report.view, salesmkt.render.charts,"
+        " salesmkt.render.report.markdown;"
         "print(sorted(m for m in ('matplotlib', 'jinja2', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from report_helpers import COMMENTS, make_assessment, questionnaire
 
-from salesmkt import report
+from salesmkt.render.report import view as report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

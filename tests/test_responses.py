@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.questionnaire import Questionnaire, load
-from salesmkt.responses import column_letter, parse_answers, read_responses
+from salesmkt.intake.responses import column_letter, parse_answers, read_responses
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 ITEMS = [f"q{i:02d}" for i in range(1, 21)]
@@ -728,7 +728,7 @@ def test_record_count_without_parsing_agrees_with_the_csv_module(
     import csv
     import io
 
-    from salesmkt.responses import _records
+    from salesmkt.intake.responses import _records
 
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
@@ -757,8 +757,8 @@ def test_record_count_of_very_wide_rows(
     import csv
     import io
 
-    from salesmkt import responses
-    from salesmkt.responses import _records
+    from salesmkt.intake import responses
+    from salesmkt.intake.responses import _records
 
     monkeypatch.setattr(responses, "_RECORD_BLOCK", block)
     lines = ["a,b,c", ",".join(["1"] * fields), "", "x,y"]

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from salesmkt import rules as rules_mod
-from salesmkt.checks import check_file
 from salesmkt.cli import app
+from salesmkt.definitions import rules as rules_mod
+from salesmkt.definitions.checks import check_file
+from salesmkt.definitions.questionnaire import load
 from salesmkt.errors import InvalidFileError
-from salesmkt.questionnaire import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from scoring_helpers import NA, make_table, oracle_group, oracle_total, tiny
 
-from salesmkt.assessment import Assessment, Settings
-from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
-from salesmkt.questionnaire import load
-from salesmkt.scoring import (
+from salesmkt.analysis.scoring import (
     load_assessment_json,
     load_assessment_or_responses,
     score_table,
 )
+from salesmkt.definitions.questionnaire import load
+from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
+from salesmkt.model.assessment import Assessment, Settings
 
 # Raw answers to t1..t4 (t3 is reverse-scored: recoded = 6 − answer).
 SALES = [

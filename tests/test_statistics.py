@@ -1,4 +1,4 @@
-"""Tests for salesmkt.statistics.
+"""Tests for salesmkt.analysis.statistics.
 
 Every expected value comes from an independent oracle: scipy (mannwhitneyu, ttest_ind,
 permutation_test, bootstrap, false_discovery_control), brute-force enumeration, or a formula
@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from salesmkt import statistics as S
+from salesmkt.analysis import statistics as S
 
 # The hand-checked example from the specification: Sales (x) vs Marketing (y).
 HAND_X = [4.0, 5.0, 3.0, 4.0, 5.0, 4.0, 2.0]
@@ -1130,7 +1130,7 @@ def test_perfect_agreement() -> None:
 def test_models_import_without_numpy() -> None:
     code = (
         "import sys\n"
-        "from salesmkt.statistics import GapStats, Reliability, adjust_p, romano_band\n"
+        "from salesmkt.analysis.statistics import GapStats, Reliability, adjust_p, romano_band\n"
         "GapStats(n_x=0, n_y=0); Reliability(n=0, k=0)\n"
         "adjust_p([0.1, None], 'holm'); romano_band(0.2)\n"
         "loaded = sorted(m for m in ('numpy', 'scipy') if m in sys.modules)\n"
@@ -1145,7 +1145,7 @@ def test_group_comparison_does_not_import_scipy_stats() -> None:
     code = (
         "import sys\n"
         "import numpy as np\n"
-        "from salesmkt import statistics as S\n"
+        "from salesmkt.analysis import statistics as S\n"
         "rng = np.random.default_rng(1)\n"
         "x, y = rng.integers(1, 6, 500).astype(float), rng.integers(1, 6, 400).astype(float)\n"
         "r = S.compare_groups(x, y)\n"

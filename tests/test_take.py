@@ -12,10 +12,10 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from salesmkt import take
 from salesmkt.cli import app
+from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import OutputError, ResponseDataError, UsageError
-from salesmkt.questionnaire import Questionnaire, load
+from salesmkt.workshop import take
 from tests.workshop_helpers import write_mini
 
 runner = CliRunner()
@@ -281,7 +281,7 @@ def test_a_failing_write_leaves_the_file_as_it_was(
     def crash(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("salesmkt.outputs.os.replace", crash)
+    monkeypatch.setattr("salesmkt.render.outputs.os.replace", crash)
     with pytest.raises(OutputError, match="No space left"):
         take.run(out, mini, group="sales", ask=script(["1"] * 4 + ["y"]), console=quiet())
     assert out.read_bytes() == original
@@ -424,8 +424,8 @@ def test_cli_take_unknown_group_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_append_to_an_export_with_other_column_names(tmp_path: Path) -> None:
     """Team / Respondent headers (as in examples/) are recognised like the reader does."""
-    from salesmkt.assessment import Settings
-    from salesmkt.scoring import assess_file
+    from salesmkt.analysis.scoring import assess_file
+    from salesmkt.model.assessment import Settings
 
     examples = Path(__file__).resolve().parent.parent / "examples"
     out = tmp_path / "wave.csv"

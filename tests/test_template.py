@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from salesmkt import template as tmod
 from salesmkt.cli import app
-from salesmkt.questionnaire import load
+from salesmkt.definitions.questionnaire import load
+from salesmkt.workshop import template as tmod
 from tests.workshop_helpers import MINI_HEADER, write_mini
 
 runner = CliRunner()
@@ -235,8 +235,8 @@ FILLED: list[list[object]] = [
 
 
 def _check_scored(path: Path, mini: Path) -> None:
-    from salesmkt.assessment import Settings
-    from salesmkt.scoring import assess_file
+    from salesmkt.analysis.scoring import assess_file
+    from salesmkt.model.assessment import Settings
 
     result = assess_file(path, questionnaire=str(mini), settings=Settings(max_missing=0.25))
     a = result.assessment
@@ -281,7 +281,7 @@ def test_filled_xlsx_template_scores_as_computed_by_hand(tmp_path: Path, mini: P
 
 def test_take_output_scores_too(tmp_path: Path, mini: Path) -> None:
     """Rows appended by ``take`` read back like template rows."""
-    from salesmkt import take
+    from salesmkt.workshop import take
 
     q = load(mini)
     out = tmp_path / "answers.csv"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from salesmkt.checks import check_file
 from salesmkt.cli import app
-from salesmkt.questionnaire import builtin_paths
+from salesmkt.definitions.checks import check_file
+from salesmkt.definitions.questionnaire import builtin_paths
 
 FIX = Path(__file__).parent / "fixtures" / "questionnaires"
 runner = CliRunner()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from salesmkt.definitions.yamlload import MAX_BYTES, load_yaml
 from salesmkt.errors import YamlError
-from salesmkt.yamlload import MAX_BYTES, load_yaml
 
 FIX = Path(__file__).parent / "fixtures" / "questionnaires"
 

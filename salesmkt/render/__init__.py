@@ -1,5 +1,5 @@
 """Renderers: turn core models into text for people (terminal, Markdown, HTML, CSV).
 
 Vocabulary: a renderer takes a model and returns a string (or writes a file through
-:mod:`salesmkt.outputs`); it never computes a figure of its own.
+:mod:`salesmkt.render.outputs`); it never computes a figure of its own.
 """

@@ -19,7 +19,7 @@ from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from salesmkt.assessment import Action, Advice
+from salesmkt.model.assessment import Action, Advice
 from salesmkt.render.text import md_escape
 
 OWNER_WORDS = {

@@ -7,7 +7,7 @@ files may hold anything, so every piece of text is escaped for Markdown.
 
 from __future__ import annotations
 
-from salesmkt.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.render.text import md_escape
 
 

@@ -2,7 +2,7 @@
 
 Vocabulary: the *document* is ``Assessment.model_dump_json`` with two-space indents;
 ``recommend``, ``report`` and ``compare`` read it back with
-:func:`salesmkt.scoring.load_assessment_json`. It never holds NaN or infinity: a
+:func:`salesmkt.analysis.scoring.load_assessment_json`. It never holds NaN or infinity: a
 missing or withheld figure is ``null``, and a non-finite number is a bug that stops
 the output rather than slipping through as ``null``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from salesmkt.assessment import Assessment
+from salesmkt.model.assessment import Assessment
 
 
 def _non_finite(value: object, where: str) -> str | None:

@@ -23,8 +23,8 @@ import io
 from pathlib import Path
 from typing import Literal
 
+from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import UsageError
-from salesmkt.questionnaire import Questionnaire
 
 TemplateFormat = Literal["csv", "xlsx", "md", "html"]
 
@@ -378,7 +378,7 @@ def write_template(
 
     Refuses to replace an existing file unless ``force``: a filled-in sheet is precious.
     """
-    from salesmkt.outputs import write_atomic
+    from salesmkt.render.outputs import write_atomic
 
     fmt = template_format(path)
     write_atomic(path, render(q, fmt), inputs=inputs, force=force)

@@ -3,7 +3,7 @@
 Vocabulary:
 - *report*: a :class:`Report`, the plain, already-worded view of an assessment that both
   renderers share (HTML here through a jinja2 template, Markdown in
-  :mod:`salesmkt.render.report_md`), so the two formats cannot disagree with each other
+  :mod:`salesmkt.render.report.markdown`), so the two formats cannot disagree with each other
   or with ``score``. Numbers are formatted once, here.
 - *comment*: a respondent's free text with the id of their group. Comments are not part
   of the assessment (which stays figures-only and anonymous) and are handed in
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salesmkt.assessment import (
+from salesmkt.model.assessment import (
     AgreementResult,
     Assessment,
     GroupResult,
@@ -40,10 +40,10 @@ from salesmkt.assessment import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from salesmkt.charts import Chart
-    from salesmkt.compare import Change, Comparison, GapChange
-    from salesmkt.questionnaire import Questionnaire
-    from salesmkt.responses import ResponseTable
+    from salesmkt.analysis.compare import Change, Comparison, GapChange
+    from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.intake.responses import ResponseTable
+    from salesmkt.render.charts import Chart
 
 DEFAULT_MIN_COMMENT_GROUP = 5
 MAX_COMMENTS_PER_GROUP = 200
@@ -704,7 +704,7 @@ def build_report(
 ) -> Report:
     """Word an assessment for the report (no I/O, no charts).
 
-    ``comparison`` (from :func:`salesmkt.compare.compare_waves`, this assessment being
+    ``comparison`` (from :func:`salesmkt.analysis.compare.compare_waves`, this assessment being
     the *after* wave) adds the progress since a baseline.
     """
     options = options or ReportOptions()
@@ -967,7 +967,7 @@ def make_charts(
     png: bool = False,
 ) -> list[Chart]:
     """The report's charts (band chart, gap chart, dimension profile)."""
-    from salesmkt import charts
+    from salesmkt.render import charts
 
     scale: tuple[float, float] | None = None
     if (
@@ -984,7 +984,7 @@ def write_chart_files(
 ) -> dict[str, Path]:
     """Write each chart as ``NAME.svg`` and ``NAME.png`` into ``directory`` (created)."""
     from salesmkt.errors import OutputError
-    from salesmkt.outputs import write_atomic
+    from salesmkt.render.outputs import write_atomic
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -1057,7 +1057,7 @@ def markdown_report(
     chart_links: Mapping[str, str] | None = None,
 ) -> str:
     """Assessment → Markdown; ``chart_links`` maps chart names to relative file paths."""
-    from salesmkt.render.report_md import render_markdown
+    from salesmkt.render.report.markdown import render_markdown
 
     report = build_report(
         assessment, questionnaire=questionnaire, comments=comments, options=options
@@ -1096,8 +1096,8 @@ def load_inputs(
     given, or else the built-in one of that id) is used for the stage texts when id and
     version match.
     """
-    from salesmkt import questionnaire as qmod
-    from salesmkt import scoring
+    from salesmkt.analysis import scoring
+    from salesmkt.definitions import questionnaire as qmod
     from salesmkt.errors import SalesmktError
 
     if scoring.looks_like_assessment(path):
@@ -1146,8 +1146,8 @@ def add_advice(
     questionnaire; otherwise the report simply has no advice (returns False). Anything
     given explicitly must work, or the error says why.
     """
-    from salesmkt import recommend
-    from salesmkt import rules as rules_mod
+    from salesmkt.advice import recommend
+    from salesmkt.definitions import rules as rules_mod
 
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
     book = rules_mod.load(rules)
@@ -1179,7 +1179,7 @@ def compare_baseline(
     drop_invalid: bool = False,
 ) -> Comparison:
     """The comparison of a baseline wave (before) with the reported one (after)."""
-    from salesmkt.compare import Wave, compare_waves, load_wave
+    from salesmkt.analysis.compare import Wave, compare_waves, load_wave
 
     before = load_wave(
         baseline,

@@ -33,9 +33,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from salesmkt.checks import Kind, Problem, check_file, check_located, register_kind
-from salesmkt.questionnaire import Questionnaire, normalise
-from salesmkt.yamlload import Located, PathT, load_yaml
+from salesmkt.definitions.checks import Kind, Problem, check_file, check_located, register_kind
+from salesmkt.definitions.questionnaire import Questionnaire, normalise
+from salesmkt.definitions.yamlload import Located, PathT, load_yaml
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -330,7 +330,7 @@ class RuleBook:
 
 def _resolve_instrument(ref: str, base: Path) -> Path:
     """An instrument id (built-in) or a path, relative paths read from the rules file's folder."""
-    from salesmkt.questionnaire import looks_like_path, resolve
+    from salesmkt.definitions.questionnaire import looks_like_path, resolve
 
     if looks_like_path(ref) and not Path(ref).is_absolute():
         candidate = base / ref
@@ -343,7 +343,7 @@ _QCACHE: dict[tuple[str, int, int], Questionnaire] = {}
 
 
 def _load_instrument(ref: str, base: Path) -> Questionnaire:
-    from salesmkt.questionnaire import load
+    from salesmkt.definitions.questionnaire import load
 
     path = _resolve_instrument(ref, base)
     stat = path.stat()
@@ -374,7 +374,7 @@ def _instruments(
 
 def resolve_rules(ref: str | Path | None = None) -> Path:
     """A rules file path from an id of a shipped file, a path, or None (the default)."""
-    from salesmkt.questionnaire import resolve
+    from salesmkt.definitions.questionnaire import resolve
 
     if isinstance(ref, Path):
         return ref

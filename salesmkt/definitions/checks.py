@@ -3,7 +3,7 @@
 Vocabulary: a *kind* is a type of definition file (``questionnaire``, ``rules``…) with a
 pydantic model and a *semantic check* that returns :class:`Problem` objects addressed by
 document path; :func:`check_file` turns them into located
-:class:`~salesmkt.diagnostics.Diagnostic` objects. New kinds register themselves with
+:class:`~salesmkt.definitions.diagnostics.Diagnostic` objects. New kinds register themselves with
 :func:`register_kind` so ``salesmkt validate`` checks every file the same way.
 """
 
@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from salesmkt.diagnostics import Diagnostic, Level
+from salesmkt.definitions.diagnostics import Diagnostic, Level
+from salesmkt.definitions.questionnaire import Questionnaire, normalise
+from salesmkt.definitions.yamlload import Located, PathT, load_yaml
 from salesmkt.errors import YamlError
-from salesmkt.questionnaire import Questionnaire, normalise
-from salesmkt.yamlload import Located, PathT, load_yaml
 
 
 @dataclass
@@ -68,7 +68,7 @@ def _ensure_kinds() -> None:
     # without making the questionnaire model depend on the rules module.
     if "rules" not in KINDS:
         with contextlib.suppress(ImportError):
-            import salesmkt.rules  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
+            import salesmkt.definitions.rules  # type: ignore[import-untyped,unused-ignore]  # noqa: F401
 
 
 def detect_kind(data: Any) -> str | None:

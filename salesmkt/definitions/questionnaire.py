@@ -13,7 +13,7 @@ Vocabulary:
 - *built-in*: a questionnaire shipped with the package, addressed by its ``id``.
 
 The pydantic model checks shapes and types only; the meaning (unique ids, bands that
-tile the range…) is checked by :mod:`salesmkt.checks`, which can report every problem
+tile the range…) is checked by :mod:`salesmkt.definitions.checks`, which can report every problem
 with its line instead of stopping at the first.
 """
 
@@ -188,7 +188,7 @@ def builtin_dir(kind: BUILTIN_KIND = "questionnaires") -> Path:
     An installed wheel carries them in ``salesmkt/_builtin/``; a source checkout (or an
     editable install) has them at the repository's top level.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the salesmkt package
     packaged = here / "_builtin" / kind
     if packaged.is_dir():
         return packaged
@@ -222,7 +222,7 @@ def resolve(ref: str, kind: BUILTIN_KIND = "questionnaires") -> Path:
 
 def load(ref: str | Path) -> Questionnaire:
     """Load and fully check a questionnaire by id or path; raise on any error."""
-    from salesmkt.checks import check_file
+    from salesmkt.definitions.checks import check_file
     from salesmkt.errors import InvalidFileError
 
     path = resolve(str(ref)) if not isinstance(ref, Path) else ref

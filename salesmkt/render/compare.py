@@ -1,4 +1,4 @@
-"""Renderers of a wave comparison (:class:`salesmkt.compare.Comparison`).
+"""Renderers of a wave comparison (:class:`salesmkt.analysis.compare.Comparison`).
 
 Vocabulary: the same sections in every format: *stages* (before → after per scope),
 *scores* (change with its 95% interval and, for independent waves, the Mann–Whitney
@@ -18,10 +18,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salesmkt.assessment import StageRef
-from salesmkt.compare import Change, Comparison, GapChange, PairedChange, StageChange
-from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean
+from salesmkt.analysis.compare import Change, Comparison, GapChange, PairedChange, StageChange
+from salesmkt.model.assessment import StageRef
 from salesmkt.render.text import md_escape
+from salesmkt.wording import DASH, fmt_gap, fmt_mean
 
 TITLE = "Progress between two survey waves"
 

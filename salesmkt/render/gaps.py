@@ -26,9 +26,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salesmkt.assessment import Assessment, DimensionResult, GapFields, ItemResult
-from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean
+from salesmkt.model.assessment import Assessment, DimensionResult, GapFields, ItemResult
 from salesmkt.render.text import md_escape, neutralise_cell
+from salesmkt.wording import DASH, fmt_gap, fmt_mean
 
 BAR_HALF = 8
 # Below this many respondents in a compared group, significance is hard to reach and

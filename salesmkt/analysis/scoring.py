@@ -35,7 +35,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from salesmkt import __version__
-from salesmkt.assessment import (
+from salesmkt.definitions.questionnaire import Questionnaire, normalise
+from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
+from salesmkt.model.assessment import (
     SCHEMA_VERSION,
     Assessment,
     DimensionResult,
@@ -51,14 +53,12 @@ from salesmkt.assessment import (
     StageRef,
     TotalGap,
 )
-from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
-from salesmkt.questionnaire import Questionnaire, normalise
 
 if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
-    from salesmkt.responses import ResponseTable
+    from salesmkt.intake.responses import ResponseTable
 
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
@@ -234,7 +234,7 @@ def _group_result(
 
 # -- gaps --------------------------------------------------------------------------------
 # Every perception-gap figure (items, dimensions, total), the borderline stages,
-# reliability and agreement come from salesmkt.gaps.fill_assessment once the assessment
+# reliability and agreement come from salesmkt.analysis.gaps.fill_assessment once the assessment
 # is built; _items, _dimensions and _total_gap below only say when no gap can exist.
 
 
@@ -429,7 +429,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         suppressed=notes,
         warnings=list(table.warnings),
     )
-    from salesmkt.gaps import GapData, fill_assessment
+    from salesmkt.analysis.gaps import GapData, fill_assessment
 
     fill_assessment(
         assessment,
@@ -843,8 +843,8 @@ def assess_file(
     settings: Settings,
 ) -> ScoreResult:
     """Load the questionnaire, read and check the responses file, and score it."""
-    from salesmkt import questionnaire as qmod
-    from salesmkt.responses import read_responses
+    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.intake.responses import read_responses
 
     q = qmod.load(questionnaire)
     table = read_responses(

@@ -38,8 +38,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from salesmkt import __version__
-from salesmkt.assessment import Assessment, QuestionnaireRef, Settings, StageRef
 from salesmkt.errors import AnalysisError
+from salesmkt.model.assessment import Assessment, QuestionnaireRef, Settings, StageRef
 
 if TYPE_CHECKING:
     import numpy as np
@@ -192,7 +192,7 @@ def load_wave(
     settings: Settings,
 ) -> Wave:
     """Read a wave: a saved assessment JSON as it is, a responses file scored now."""
-    from salesmkt.scoring import assess_file, load_assessment_json, looks_like_assessment
+    from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 
     if looks_like_assessment(path):
         return Wave(load_assessment_json(path), None, str(path))
@@ -210,7 +210,7 @@ def load_wave(
 
 def saved_questionnaire(path: Path) -> str | None:
     """The questionnaire id a saved assessment JSON names (None for a responses file)."""
-    from salesmkt.scoring import load_assessment_json, looks_like_assessment
+    from salesmkt.analysis.scoring import load_assessment_json, looks_like_assessment
 
     if not looks_like_assessment(path):
         return None
@@ -364,7 +364,7 @@ def _summary(role: Literal["before", "after"], wave: Wave) -> WaveSummary:
 
 def _codes(frame: pd.DataFrame) -> dict[str, int]:
     """Normalised respondent code → frame position, codes used once only."""
-    from salesmkt.questionnaire import normalise
+    from salesmkt.definitions.questionnaire import normalise
 
     if "respondent" not in frame.columns:
         return {}
@@ -383,7 +383,7 @@ def _codes(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def _doubled(frame: pd.DataFrame) -> int:
-    from salesmkt.questionnaire import normalise
+    from salesmkt.definitions.questionnaire import normalise
 
     if "respondent" not in frame.columns:
         return 0
@@ -547,7 +547,7 @@ def _gap_stats_change(
     )
     if x_after is None or y_before is None:
         return change
-    from salesmkt.statistics import compare_groups
+    from salesmkt.analysis.statistics import compare_groups
 
     change.n_before, change.n_after = len(y_before), len(x_after)
     if change.change is None:
@@ -775,7 +775,7 @@ def paired_statistics(
     import numpy as np
     from scipy.stats import wilcoxon
 
-    from salesmkt.statistics import bootstrap_mean
+    from salesmkt.analysis.statistics import bootstrap_mean
 
     xb = np.asarray(before_totals, dtype=np.float64)
     xa = np.asarray(after_totals, dtype=np.float64)

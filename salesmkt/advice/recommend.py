@@ -16,7 +16,7 @@ Vocabulary:
   stage point one way only, ``mixed`` when they point both ways, ``unknown`` when none
   was given (or none applies), ``top`` at the highest stage.
 
-Everything here is pure: data in, :class:`~salesmkt.assessment.Advice` out.
+Everything here is pure: data in, :class:`~salesmkt.model.assessment.Advice` out.
 """
 
 from __future__ import annotations
@@ -26,21 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from salesmkt.answers import Answers
-from salesmkt.assessment import (
-    Action,
-    Advice,
-    Assessment,
-    DimensionResult,
-    Evidence,
-    ItemResult,
-    QuestionnaireRef,
-    StageRef,
-    StayOrMove,
-)
-from salesmkt.errors import AnalysisError, UsageError
-from salesmkt.questionnaire import Questionnaire
-from salesmkt.rules import (
+from salesmkt.advice.answers import Answers
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.rules import (
     ANY,
     OVERALL,
     ChecklistCond,
@@ -55,6 +43,18 @@ from salesmkt.rules import (
     SituationCond,
     StageCond,
     scale_value,
+)
+from salesmkt.errors import AnalysisError, UsageError
+from salesmkt.model.assessment import (
+    Action,
+    Advice,
+    Assessment,
+    DimensionResult,
+    Evidence,
+    ItemResult,
+    QuestionnaireRef,
+    StageRef,
+    StayOrMove,
 )
 
 Truth = bool | None
@@ -433,7 +433,7 @@ def load_answer_files(
 
     Only the funnel may hold several answer sets (each head answers separately).
     """
-    from salesmkt.answers import load_answers
+    from salesmkt.advice.answers import load_answers
 
     loaded: dict[str, Answers] = {}
     for name, path in (("situation", situation), ("checklist", checklist), ("funnel", funnel)):
@@ -542,7 +542,7 @@ def _action(book: RuleBook, rule: Rule, evidence: list[Evidence]) -> Action:
 
 
 def _referenced(rule: Rule) -> set[str]:
-    from salesmkt.rules import walk
+    from salesmkt.definitions.rules import walk
 
     return {p.kind for p, _ in walk(rule.when, ())}
 

@@ -4,16 +4,16 @@ Vocabulary: the *headline* is the organisation's stage; *groups*, *strongest gap
 *dimensions*, *segments* and *data quality* follow as sections. Every string that came
 from a user or a respondent (file names, group and item labels, segment values,
 respondent codes, reasons, warnings) goes through :func:`md_escape`; the figures are
-formatted by :mod:`salesmkt.render.numbers`.
+formatted by :mod:`salesmkt.wording`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesmkt.assessment import Assessment, GroupResult, ItemResult
-from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.text import md_escape
+from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
 
 TOP_GAPS = 5
 POOLED_FOOTNOTE = (

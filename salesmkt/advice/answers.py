@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from salesmkt.definitions.questionnaire import Questionnaire, normalise
+from salesmkt.definitions.rules import answer_choices, scale_value
 from salesmkt.errors import ResponseDataError, YamlError
-from salesmkt.questionnaire import Questionnaire, normalise
-from salesmkt.rules import answer_choices, scale_value
 
 Value = float | str | None
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -175,7 +175,7 @@ def load_answers(path: Path, q: Questionnaire, *, many: bool = False) -> Answers
 
 
 def _from_yaml(path: Path, q: Questionnaire) -> Answers:
-    from salesmkt.yamlload import load_yaml
+    from salesmkt.definitions.yamlload import load_yaml
 
     try:
         located = load_yaml(path)
@@ -298,7 +298,7 @@ def _header_items(q: Questionnaire, header: list[Any]) -> dict[int, str]:
 def _from_survey_reader(path: Path, q: Questionnaire) -> Answers:
     import math
 
-    from salesmkt.responses import read_responses
+    from salesmkt.intake.responses import read_responses
 
     # Instruments are answered selectively (only the current stage's statements), so no
     # row is dropped for unanswered items.

@@ -1,6 +1,6 @@
 """The workshop report as Markdown: the same sections as the HTML page, from the same view.
 
-Vocabulary: the *view* is :class:`salesmkt.report.Report` (already worded and formatted);
+Vocabulary: the *view* is :class:`salesmkt.render.report.view.Report` (worded, formatted);
 this module only lays it out. Every string that did not come from this file goes
 through :func:`salesmkt.render.text.md_escape`, so respondent text, group and segment
 names and labels cannot inject Markdown or HTML. Charts appear only as image links to
@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote
 
+from salesmkt.render.report.view import Report
 from salesmkt.render.text import md_escape
-from salesmkt.report import Report
 
 _E = md_escape
 

@@ -5,7 +5,7 @@ Vocabulary:
   and Marketing in ``alignment``). Every gap is first − second: positive means the first
   group rates higher. Cliff's delta, Hedges' g, Welch's t and the gap's confidence
   interval share that orientation.
-- *target*: anything that carries the gap fields (:class:`~salesmkt.assessment.GapFields`):
+- *target*: anything that carries the gap fields (:class:`~salesmkt.model.assessment.GapFields`):
   an item, a dimension (a respondent's dimension score is the mean of their answered
   items in it) or the total.
 - *family*: targets whose p-values are adjusted together (``--adjust``): the items form
@@ -29,7 +29,7 @@ Vocabulary:
 - *not estimable*: the data cannot support a figure (a group missing, n < 2, no variance);
   the figure is ``None`` and ``not_estimable`` says why. Nothing here writes NaN or inf.
 
-The statistics themselves come from :mod:`salesmkt.statistics`; this module decides which
+The statistics themselves come from :mod:`salesmkt.analysis.statistics`; this module decides which
 numbers are compared, applies the anonymity rule and words the findings. It is pure: it
 fills the assessment it is given and never prints. numpy is imported inside functions.
 """
@@ -41,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from salesmkt.assessment import (
+from salesmkt.model.assessment import (
     AgreementResult,
     Assessment,
     Borderline,
@@ -57,8 +57,8 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-    from salesmkt.questionnaire import Questionnaire
-    from salesmkt.statistics import Reliability, Tally
+    from salesmkt.analysis.statistics import Reliability, Tally
+    from salesmkt.definitions.questionnaire import Questionnaire
 
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
@@ -212,12 +212,12 @@ def fill_gap(
     """Compare the first group's values with the second's and fill ``target``.
 
     ``first``/``second`` are per-respondent scores (missing values are dropped), or their
-    tallies (:class:`salesmkt.statistics.Tally`).
+    tallies (:class:`salesmkt.analysis.statistics.Tally`).
     Hedges' g is filled for dimensions and the total, Welch's t for the total (a
     :class:`TotalGap`); ``quadrant`` for items and dimensions. ``p_adjusted`` is left to
     :func:`adjust_family`.
     """
-    from salesmkt.statistics import compare_groups
+    from salesmkt.analysis.statistics import compare_groups
 
     _reset(target)
     names = labels or compare
@@ -260,7 +260,7 @@ def fill_gap(
 
 def adjust_family(targets: Sequence[GapFields], method: str) -> None:
     """Set ``p_adjusted`` across one family of targets (holm, bh or none)."""
-    from salesmkt.statistics import adjust_p
+    from salesmkt.analysis.statistics import adjust_p
 
     adjusted = adjust_p([t.p_value for t in targets], _check_adjust(method))
     for target, p in zip(targets, adjusted, strict=True):
@@ -365,7 +365,7 @@ def _group_values(
 def _tally_of(x: FloatArray) -> Tally:
     import numpy as np
 
-    from salesmkt.statistics import Tally
+    from salesmkt.analysis.statistics import Tally
 
     # Hash-based np.unique: a million answers are counted without being sorted.
     values, counts = np.unique(x, return_counts=True)
@@ -552,7 +552,7 @@ def _borderline(
     shares: dict[str, float],
 ) -> Borderline | None:
     """A Borderline entry when the interval holds an inner stage edge, else None."""
-    from salesmkt.render.numbers import fmt_score
+    from salesmkt.wording import fmt_score
 
     ordered = sorted(q.stages, key=lambda s: s.min)
     edges = q.stage_edges
@@ -588,7 +588,7 @@ def _borderline_results(
     score is the equal-weight mean of the compared groups (each resampled on its own), so
     it is judged only when both are shown.
     """
-    from salesmkt import statistics as st
+    from salesmkt.analysis import statistics as st
 
     if len(q.stages) < 2 or len(q.compare) != 2:
         return []
@@ -694,7 +694,7 @@ def _alpha_from_moments(m: _Moments, item_ids: Sequence[str]) -> Reliability:
     rowsum_i − C_ii, and that rest-sum's variance is sum(C) − 2 rowsum_i + C_ii. One
     k × k matrix replaces k copies of the data.
     """
-    from salesmkt import statistics as st
+    from salesmkt.analysis import statistics as st
 
     k = len(item_ids)
     out = st.Reliability(n=m.n, k=k, n_excluded=m.rows - m.n)
@@ -780,7 +780,7 @@ def _reliability_results(
     """
     import numpy as np
 
-    from salesmkt import statistics as st
+    from salesmkt.analysis import statistics as st
 
     shown = groups.shown()
     ids = q.item_ids
@@ -840,7 +840,7 @@ def _agreement_results(
     q: Questionnaire, groups: _Groups, items: _ItemTallies
 ) -> list[AgreementResult]:
     """r_wg(J) and AD_M for every group with respondents (suppressed ones: n only)."""
-    from salesmkt import statistics as st
+    from salesmkt.analysis import statistics as st
 
     lo, hi = q.scale.min, q.scale.max
     if lo is None or hi is None:

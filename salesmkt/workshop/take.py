@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.errors import ResponseDataError, UsageError
-from salesmkt.questionnaire import Questionnaire, normalise
 from salesmkt.render.text import neutralise_cell
 
 if TYPE_CHECKING:
@@ -353,7 +353,7 @@ def _column_index(q: Questionnaire, header: list[str], path: Path) -> dict[str, 
     ``Respondent ID``…), so rows appended to an existing export land where ``score``
     looks for them.
     """
-    from salesmkt.responses import GROUP_COLUMN_NAMES, RESPONDENT_COLUMN_NAMES
+    from salesmkt.intake.responses import GROUP_COLUMN_NAMES, RESPONDENT_COLUMN_NAMES
 
     keys = [_TRAILING_PUNCT.sub("", normalise(h.lstrip("\ufeff"))) for h in header]
     index: dict[str, int] = {}
@@ -388,7 +388,7 @@ _TRAILING_PUNCT = re.compile(r"[\s.:?!*]+$")
 
 
 def _expected(q: Questionnaire) -> list[str]:
-    from salesmkt.template import columns
+    from salesmkt.workshop.template import columns
 
     cols = columns(q)
     return cols if len(cols) <= 6 else [*cols[:4], "…", cols[-1]]
@@ -466,8 +466,8 @@ def append_response(path: Path, q: Questionnaire, response: Response) -> int:
     The old content is kept byte for byte; the new row follows the file's encoding,
     delimiter and line endings. Columns the response has no value for stay blank.
     """
-    from salesmkt.outputs import write_atomic
-    from salesmkt.template import csv_text
+    from salesmkt.render.outputs import write_atomic
+    from salesmkt.workshop.template import csv_text
 
     target = Path(os.path.realpath(path))
     with locked(target):

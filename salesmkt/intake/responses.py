@@ -50,9 +50,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from salesmkt.assessment import DataWarning, Excluded
+from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.questionnaire import Questionnaire, normalise
+from salesmkt.model.assessment import DataWarning, Excluded
 
 __all__ = [
     "AnswerScale",
@@ -930,7 +930,7 @@ def _is_subheader(
 
 def _load_mapping(path: Path, questionnaire: Questionnaire) -> dict[str, tuple[str, str]]:
     """item id → (header, location) from a ``--map`` YAML file."""
-    from salesmkt.yamlload import load_yaml
+    from salesmkt.definitions.yamlload import load_yaml
 
     if not path.is_file():
         raise NotFoundError(f"{path}: no such mapping file")

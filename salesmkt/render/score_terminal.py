@@ -19,9 +19,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from salesmkt.assessment import Assessment, GroupResult
-from salesmkt.render.markdown import POOLED_FOOTNOTE, strongest_gaps
-from salesmkt.render.numbers import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+from salesmkt.model.assessment import Assessment, GroupResult
+from salesmkt.render.score_markdown import POOLED_FOOTNOTE, strongest_gaps
+from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
 
 BAR_WIDTH = 32
 MAX_LISTED = 20

@@ -46,7 +46,7 @@ Inputs and missing data
 
 Design notes
 ------------
-* numpy and scipy are imported inside functions so that ``import salesmkt.statistics`` (for
+* numpy and scipy are imported inside functions so that ``import salesmkt.analysis.statistics`` (for
   the models alone) stays fast and numpy-free.
 * Every computation works on the sample's tally (``np.unique(values, return_counts=True)``
   or one given by the caller). Survey scores take few distinct values, so this makes

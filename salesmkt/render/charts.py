@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from salesmkt.assessment import Assessment, GroupResult
+from salesmkt.model.assessment import Assessment, GroupResult
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
