@@ -96,6 +96,7 @@ def in_process(data: Path, out: Path) -> dict[str, float]:
     import matplotlib.figure  # noqa: F401
     import pandas  # noqa: F401
 
+    from salesmkt.intake.source import ResponseSource
     from salesmkt.model.assessment import Settings
     from salesmkt.render.report import view as report
 
@@ -107,7 +108,7 @@ def in_process(data: Path, out: Path) -> dict[str, float]:
         return now
 
     t = time.perf_counter()
-    loaded = report.load_inputs(data, settings=Settings())
+    loaded = report.load_inputs(ResponseSource(data), Settings())
     t = step("read and score (incl. any statistics imports)", t)
     report.add_advice(loaded.assessment)
     t = step("advice (shipped rules)", t)

@@ -54,6 +54,7 @@ from pathlib import Path
 from salesmkt.definitions import questionnaire
 from salesmkt.model.assessment import Settings
 from salesmkt.intake.responses import read_responses
+from salesmkt.intake.source import ResponseSource
 from salesmkt.analysis.scoring import score_table
 from salesmkt.render.assessment_json import render_json
 spent = {"imports": time.perf_counter() - t0}
@@ -64,7 +65,7 @@ def timed(*args, **kwargs):
     spent["statistics (gaps.fill_assessment)"] = time.perf_counter() - start
 gaps.fill_assessment = timed
 start = time.perf_counter()
-table = read_responses(Path(sys.argv[1]), questionnaire.load("alignment"))
+table = read_responses(ResponseSource(Path(sys.argv[1])), questionnaire.load("alignment"))
 spent["read_responses"] = time.perf_counter() - start
 start = time.perf_counter()
 result = score_table(table, Settings())

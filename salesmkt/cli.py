@@ -22,6 +22,7 @@ import typer
 
 from salesmkt import __version__
 from salesmkt.errors import SalesmktError
+from salesmkt.intake.source import ResponseSource
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -247,8 +248,7 @@ def questionnaires_show(
 # (score and gaps commands go here)
 
 if TYPE_CHECKING:
-    from salesmkt.analysis.scoring import ScoreResult
-    from salesmkt.model.assessment import Assessment, Settings
+    from salesmkt.model.assessment import Settings
 
 # Input options shared by every command that reads a responses file (score, gaps,
 # recommend, report): declare them with these aliases and build a ResponseInput.
@@ -328,65 +328,6 @@ FunnelOpt = Annotated[
         "--funnel", help="buying-funnel answers (YAML, CSV or XLSX; several respondents ok)."
     ),
 ]
-
-
-class ResponseInput:
-    """Where the responses come from and how to read them (the shared input options)."""
-
-    def __init__(
-        self,
-        path: Path,
-        *,
-        questionnaire: str = "alignment",
-        mapping: Path | None = None,
-        group_column: str | None = None,
-        respondent_column: str | None = None,
-        drop_invalid: bool = False,
-    ) -> None:
-        self.path = path
-        self.questionnaire = questionnaire
-        self.mapping = mapping
-        self.group_column = group_column
-        self.respondent_column = respondent_column
-        self.drop_invalid = drop_invalid
-
-    def inputs(self) -> list[Path]:
-        """Every file read, so that no output can overwrite one of them."""
-        from salesmkt.definitions.questionnaire import looks_like_path
-
-        files = [self.path]
-        if self.mapping is not None:
-            files.append(self.mapping)
-        if looks_like_path(self.questionnaire) or Path(self.questionnaire).is_file():
-            files.append(Path(self.questionnaire))
-        return files
-
-    def score(self, settings: Settings) -> ScoreResult:
-        from salesmkt.analysis.scoring import assess_file
-
-        return assess_file(
-            self.path,
-            questionnaire=self.questionnaire,
-            mapping=self.mapping,
-            group_column=self.group_column,
-            respondent_column=self.respondent_column,
-            drop_invalid=self.drop_invalid,
-            settings=settings,
-        )
-
-    def assessment(self, settings: Settings) -> Assessment:
-        """A saved assessment JSON as it is, or the responses file scored with ``settings``."""
-        from salesmkt.analysis.scoring import load_assessment_or_responses
-
-        return load_assessment_or_responses(
-            self.path,
-            questionnaire=self.questionnaire,
-            mapping=self.mapping,
-            group_column=self.group_column,
-            respondent_column=self.respondent_column,
-            drop_invalid=self.drop_invalid,
-            settings=settings,
-        )
 
 
 def _settings(
@@ -489,7 +430,7 @@ def score(
     problem is listed as file:row:column: message), 2 on a usage error.
     """
     chosen = _pick_format(fmt, output, ("json", "csv", "markdown"))
-    source = ResponseInput(
+    source = ResponseSource(
         file,
         questionnaire=questionnaire,
         mapping=mapping,
@@ -504,7 +445,9 @@ def score(
     settings = _settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
-    result = source.score(settings)
+    from salesmkt.analysis.scoring import assess_file
+
+    result = assess_file(source, settings)
     if chosen == "terminal":
         from salesmkt.render.score_terminal import render_terminal
 
@@ -576,7 +519,7 @@ def gaps(
     error.
     """
     chosen = _pick_format(fmt, output, ("json", "csv", "markdown"))
-    source = ResponseInput(
+    source = ResponseSource(
         file,
         questionnaire=questionnaire,
         mapping=mapping,
@@ -596,20 +539,24 @@ def gaps(
         midpoint=midpoint,
         seed=seed,
     )
-    from salesmkt.analysis.scoring import looks_like_assessment
+    from salesmkt.analysis.scoring import (
+        assess_file,
+        load_assessment_or_responses,
+        looks_like_assessment,
+    )
     from salesmkt.definitions import questionnaire as qmod
     from salesmkt.render import gaps as gaps_out
 
     span: tuple[float, float] | None = None
     if looks_like_assessment(file):
-        a = source.assessment(settings)
+        a = load_assessment_or_responses(source, settings)
         typer.echo(
             f"salesmkt: {file} is a saved assessment: its gaps are shown as they were "
             "computed (see its settings); the statistics options do not apply",
             err=True,
         )
     else:
-        a = source.score(settings).assessment
+        a = assess_file(source, settings).assessment
         scale = qmod.load(questionnaire).scale
         if scale.min is not None and scale.max is not None:
             span = (scale.min, scale.max)
@@ -769,7 +716,7 @@ def recommend(
         _emit_advice(advice, None, chosen, output, inputs, labels, playbook=True)
         return
 
-    source = ResponseInput(
+    source = ResponseSource(
         file,
         questionnaire=questionnaire,
         mapping=mapping,
@@ -786,7 +733,9 @@ def recommend(
     settings = _settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
     )
-    assessment = source.assessment(settings)
+    from salesmkt.analysis.scoring import load_assessment_or_responses
+
+    assessment = load_assessment_or_responses(source, settings)
     if stage is not None and stage not in labels:
         raise UsageError(f"--stage {stage!r}: expected one of {', '.join(book.stage_ids())}")
     current = stage or (assessment.overall.stage.id if assessment.overall.stage else None)
@@ -943,7 +892,7 @@ def report(
     fmt = _REPORT_FORMATS.get(output.suffix.lower())
     if fmt is None:
         raise UsageError(f"--output {output}: a report ends in .html or .md")
-    source = ResponseInput(
+    source = ResponseSource(
         file,
         questionnaire=questionnaire,
         mapping=mapping,
@@ -960,15 +909,7 @@ def report(
     settings = _settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
-    loaded = rep.load_inputs(
-        file,
-        settings=settings,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
+    loaded = rep.load_inputs(source, settings)
     assessment = loaded.assessment
     if assessment.advice is None or any(
         p is not None for p in (rules, situation, checklist, funnel)
@@ -1003,15 +944,7 @@ def report(
     comparison = None
     if baseline is not None:
         comparison = rep.compare_baseline(
-            loaded,
-            baseline,
-            source=file,
-            settings=settings,
-            questionnaire=questionnaire,
-            mapping=mapping,
-            group_column=group_column,
-            respondent_column=respondent_column,
-            drop_invalid=drop_invalid,
+            loaded, source.at(baseline), source=file, settings=settings
         )
     built = rep.build_report(
         assessment,
@@ -1194,10 +1127,15 @@ def compare(
         if not path.is_file():
             raise SalesmktError(f"{path}: no such file")
     ref = questionnaire or saved_questionnaire(before) or saved_questionnaire(after) or "alignment"
-    inputs = [
-        *ResponseInput(before, questionnaire=ref, mapping=mapping).inputs(),
-        after,
-    ]
+    source = ResponseSource(
+        before,
+        questionnaire=ref,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+    inputs = [*source.inputs(), after]
     if output is not None:
         from salesmkt.render.outputs import check_output
 
@@ -1209,18 +1147,7 @@ def compare(
         seed=seed,
         n_boot=n_boot,
     )
-    waves = [
-        load_wave(
-            path,
-            questionnaire=ref,
-            mapping=mapping,
-            group_column=group_column,
-            respondent_column=respondent_column,
-            drop_invalid=drop_invalid,
-            settings=settings,
-        )
-        for path in (before, after)
-    ]
+    waves = [load_wave(source.at(path), settings) for path in (before, after)]
     result = compare_waves(waves[0], waves[1], seed=seed, n_boot=n_boot)
     if chosen == "terminal":
         from salesmkt.render.compare import comparison_terminal

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from salesmkt.analysis.scoring import assess_file, load_assessment_json
 from salesmkt.cli import app
+from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
 
 runner = CliRunner()
@@ -142,7 +143,7 @@ def test_json_round_trip_through_output_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.stderr
     loaded = load_assessment_json(out)
-    direct = assess_file(WORKSHOP, settings=Settings(by=["Region"])).assessment
+    direct = assess_file(ResponseSource(WORKSHOP), Settings(by=["Region"])).assessment
     assert loaded == direct
     assert "NaN" not in out.read_text()
 
@@ -329,7 +330,7 @@ def test_score_display_never_rounds_across_a_stage_edge() -> None:
 def test_band_bar_marks_the_score_in_its_band() -> None:
     from salesmkt.render.score_terminal import band_axis, band_bar
 
-    a = assess_file(WORKSHOP, settings=Settings()).assessment
+    a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
     for score, shade in ((21.0, "░"), (45.0, "▒"), (65.0, "▓"), (99.0, "█")):
         bar = band_bar(a, score, width=32).plain
         assert len(bar) == 32 and bar.count("●") == 1
@@ -343,7 +344,7 @@ def test_band_bar_marks_the_score_in_its_band() -> None:
 def test_json_renderer_refuses_non_finite_numbers() -> None:
     from salesmkt.render.assessment_json import render_json
 
-    a = assess_file(WORKSHOP, settings=Settings()).assessment
+    a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
     assert json.loads(render_json(a))["overall"]["stage"]["id"] == "defined"
     a.groups[0].mean = float("nan")
     with pytest.raises(ValueError, match=r"groups\[0\]\.mean"):
@@ -367,7 +368,7 @@ def test_csv_neutralises_segment_values_and_headers(tmp_path: Path) -> None:
 def test_load_assessment_or_responses_scores_a_responses_file() -> None:
     from salesmkt.analysis.scoring import load_assessment_or_responses
 
-    a = load_assessment_or_responses(WORKSHOP, settings=Settings(min_group_size=1))
+    a = load_assessment_or_responses(ResponseSource(WORKSHOP), Settings(min_group_size=1))
     assert a.overall.stage is not None and a.overall.stage.id == "defined"
     lead = a.group("leadership")
     assert lead is not None and not lead.suppressed

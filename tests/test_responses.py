@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +17,16 @@ from hypothesis import strategies as st
 
 from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.intake.responses import column_letter, parse_answers, read_responses
+from salesmkt.intake.responses import ResponseTable, column_letter, parse_answers, read_responses
+from salesmkt.intake.source import ResponseSource
+
+
+def read(
+    path: Path, q: Questionnaire, *, max_missing: float = 0.2, **options: Any
+) -> ResponseTable:
+    """read_responses on a file with the given reading options (a ResponseSource)."""
+    return read_responses(ResponseSource(path, **options), q, max_missing=max_missing)
+
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 ITEMS = [f"q{i:02d}" for i in range(1, 21)]
@@ -102,7 +112,7 @@ def test_each_export_style_reads_to_the_same_answers(
     ids: list[str] | None,
     group_col: str,
 ) -> None:
-    t = read_responses(EXPORTS / name, alignment)
+    t = read(EXPORTS / name, alignment)
     assert list(t.answers.columns) == ITEMS
     assert t.answers.dtypes.unique().tolist() == [np.dtype("float64")]
     np.testing.assert_array_equal(t.answers.to_numpy(), EXPECTED)
@@ -131,17 +141,17 @@ def test_examples_folder_holds_the_same_files() -> None:
 
 
 def test_export_metadata_columns_become_segments(alignment: Questionnaire) -> None:
-    google = read_responses(EXPORTS / "google_forms.csv", alignment)
+    google = read(EXPORTS / "google_forms.csv", alignment)
     assert list(google.segments.columns) == ["Timestamp", "Region"]
     assert google.segments["Region"].tolist() == [
         "EMEA", "EMEA", "Americas", "EMEA", "APAC", "Americas",
     ]  # fmt: skip
     assert google.segments["Timestamp"].iloc[0] == "2024/03/05 9:10:30 AM GMT+1"
-    german = read_responses(EXPORTS / "microsoft_forms_de.xlsx", alignment)
+    german = read(EXPORTS / "microsoft_forms_de.xlsx", alignment)
     assert "Startzeit" in german.segments.columns
     assert german.segments["Startzeit"].iloc[0] == "2024-03-05 09:10:00"
     assert german.columns["q01"].startswith("q01. When a period closes")
-    qualtrics = read_responses(EXPORTS / "qualtrics.csv", alignment)
+    qualtrics = read(EXPORTS / "qualtrics.csv", alignment)
     assert qualtrics.columns["q05"] == "Q2_5"
     assert "Progress" in qualtrics.segments.columns
     assert [w.code for w in qualtrics.warnings] == ["header-rows"]
@@ -159,7 +169,7 @@ def test_surveymonkey_matrix_question_with_statements_in_the_second_row(
     second = ["", "Response", *texts]
     rows = [first, second, ["9001", "Sales", *FULL.split()], ["9002", "Marketing", *FULL.split()]]
     body = "".join(",".join(f'"{c}"' for c in row) + "\r\n" for row in rows)
-    t = read_responses(write(tmp_path, body), alignment)
+    t = read(write(tmp_path, body), alignment)
     assert t.header_rows == 2
     assert t.rows.tolist() == [3, 4]
     assert t.answers.iloc[1].tolist() == FULL_VALUES
@@ -169,7 +179,7 @@ def test_surveymonkey_matrix_question_with_statements_in_the_second_row(
 
 
 def test_legacy_encoding_is_read_with_a_warning(alignment: Questionnaire) -> None:
-    t = read_responses(EXPORTS / "excel_csv_legacy.csv", alignment)
+    t = read(EXPORTS / "excel_csv_legacy.csv", alignment)
     (warning,) = t.warnings
     assert warning.code == "encoding"
     assert "Windows-1252" in warning.message
@@ -197,7 +207,7 @@ def test_labels_in_any_case_spacing_and_number_label_forms(
         "NEITHER AGREE NOR DISAGREE", "1", "2", "Disagree\u00a0", "5",
     ]  # fmt: skip
     path = write(tmp_path, table([person("sales", cells, "r1")]))
-    t = read_responses(path, alignment)
+    t = read(path, alignment)
     expected = [5, 5, 4, 1, 1, 4, 4, 4, 2, 5, 3, 3, 3, 4, 3, 3, 1, 2, 2, 5]
     assert t.answers.iloc[0].tolist() == expected
 
@@ -208,7 +218,7 @@ def test_missing_codes_and_blanks_are_nan_never_zero_or_midpoint(
     cells = ["N/A", "n/a", "Don't know", "don\u2019t KNOW", "", " ", *FULL.split()[6:]]
     path = write(tmp_path, table([person("sales", cells, "r1")]))
     # Six of twenty missing is 30%: allow it here to look at the values.
-    t = read_responses(path, alignment, max_missing=0.5)
+    t = read(path, alignment, max_missing=0.5)
     row = t.answers.iloc[0].tolist()
     assert all(math.isnan(v) for v in row[:6])
     assert row[6:] == FULL_VALUES[6:]
@@ -222,7 +232,7 @@ def test_text_that_numeric_parsers_take_for_missing_is_an_error(
     cells = ["NA", "nan", "NULL", "inf", *FULL.split()[4:]]
     path = write(tmp_path, table([person("sales", cells, "r1")]))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert [p.split(":")[2] for p in problems_of(excinfo)] == [
         "B (q01)", "C (q02)", "D (q03)", "E (q04)",
     ]  # fmt: skip
@@ -242,7 +252,7 @@ def test_numbers_outside_the_scale_in_an_all_numeric_file(
     header = ["group", *ITEMS, "respondent"]
     path = write(tmp_path, table(rows, header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment, group_column="group")
+        read(path, alignment, group_column="group")
     f = str(path)
     assert problems_of(excinfo) == [
         f"{f}:2:A (group): unknown group '1'; expected Sales, Marketing or Leadership "
@@ -257,7 +267,7 @@ def test_numbers_outside_the_scale_in_an_all_numeric_file(
     # Number spellings the fast path takes are the ones the text path takes.
     fine = ["1e0", "04", "+2", "4.", *FULL.split()[4:]]
     for extra in ([], [person("sales", ["Agree", *FULL.split()[1:]], "y")]):
-        t = read_responses(write(tmp_path, table([person("sales", fine, "x"), *extra])), alignment)
+        t = read(write(tmp_path, table([person("sales", fine, "x"), *extra])), alignment)
         assert t.answers.iloc[0].tolist() == [1, 4, 2, 4, *FULL_VALUES[4:]]
 
 
@@ -281,7 +291,7 @@ def test_choice_scale_reads_option_ids_labels_and_aliases(tmp_path: Path) -> Non
         ["a", "Marketing", "mktg", "marketing", "Shared", "both", "SALES", "Nobody", "no one"],
         ["b", "sales", "Sales", "Don't know", "joint", " Shared ", "none", "shared", "Marketing"],
     ]
-    t = read_responses(write(tmp_path, table(rows, header)), funnel)
+    t = read(write(tmp_path, table(rows, header)), funnel)
     # option index: marketing 0, sales 1, shared 2, nobody 3
     assert t.answers.iloc[0].tolist() == [0, 0, 0, 2, 2, 1, 3, 3]
     second = t.answers.iloc[1].tolist()
@@ -296,7 +306,7 @@ def test_choice_scale_rejects_unknown_options(tmp_path: Path) -> None:
     header = ["Respondent", *[f"f{i}" for i in range(1, 9)]]
     rows = [["a", "Marketting", "sales", "sales", "sales", "sales", "sales", "sales", "2"]]
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(write(tmp_path, table(rows, header)), funnel)
+        read(write(tmp_path, table(rows, header)), funnel)
     expected = (
         "expected Marketing, Sales, Shared or Nobody (ids, labels or aliases such as "
         "'mktg'), or a missing code (Don't know)"
@@ -312,7 +322,7 @@ def test_questionnaire_without_groups_needs_no_group_column(tmp_path: Path) -> N
     need = load("need-to-align")
     header = [f"n{i:02d}" for i in range(1, 21)]
     rows = [["Yes", "no", "1", "0", *["No"] * 15, "Not sure"]]
-    t = read_responses(write(tmp_path, table(rows, header)), need)
+    t = read(write(tmp_path, table(rows, header)), need)
     assert t.answers.iloc[0].tolist()[:19] == [1, 0, 1, 0, *[0] * 15]
     assert math.isnan(t.answers.iloc[0, 19])
     assert t.group.tolist() == ["all"]
@@ -320,7 +330,7 @@ def test_questionnaire_without_groups_needs_no_group_column(tmp_path: Path) -> N
     # All "No" on a yes/no decision aid is a plausible answer, not straight-lining.
     assert [w.code for w in t.warnings] == []
     with pytest.raises(UsageError):
-        read_responses(tmp_path / "responses.csv", need, group_column="team")
+        read(tmp_path / "responses.csv", need, group_column="team")
 
 
 # -- the data-quality gate ------------------------------------------------------------------
@@ -347,7 +357,7 @@ def test_gate_lists_every_problem_with_file_row_and_column(
     ]
     path = write(tmp_path, table(rows))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     f = str(path)
     groups = "expected Sales, Marketing or Leadership (or an alias such as 'sales team')"
     assert problems_of(excinfo) == [
@@ -383,7 +393,7 @@ def test_drop_invalid_excludes_and_names_each_respondent(
         person("sales", FULL, "r1"),  # row 6: duplicate of row 2
     ]
     path = write(tmp_path, table(rows))
-    t = read_responses(path, alignment, drop_invalid=True)
+    t = read(path, alignment, drop_invalid=True)
     assert t.respondent is not None and t.respondent.tolist() == ["r4"]
     assert t.rows.tolist() == [5]
     assert t.group.tolist() == ["marketing"]
@@ -408,7 +418,7 @@ def test_duplicate_item_columns_fail_even_with_drop_invalid(
     path = write(tmp_path, table([["sales", *FULL.split(), "3"]], header))
     for drop in (False, True):
         with pytest.raises(ResponseDataError) as excinfo:
-            read_responses(path, alignment, drop_invalid=drop)
+            read(path, alignment, drop_invalid=drop)
         first = problems_of(excinfo)[0]
         assert first == (
             f"{path}:1:V (q05): duplicate column for q05; column F (q05) is q05 too; "
@@ -423,7 +433,7 @@ def test_missing_item_column_lists_found_and_expected(
     header = ["team", *ITEMS[:6], "Q7", *ITEMS[7:]]
     path = write(tmp_path, table([["sales", *FULL.split()]], header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert "do not match questionnaire 'alignment' (20 items q01…q20)" in str(excinfo.value)
     problems = problems_of(excinfo)
     assert problems[0] == (
@@ -441,7 +451,7 @@ def test_a_header_naming_two_items_is_ambiguous(tmp_path: Path, alignment: Quest
     header = ["team", *ITEMS, both]
     path = write(tmp_path, table([["sales", *FULL.split(), "3"]], header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert problems_of(excinfo)[0].startswith(
         f"{path}:1:V (Marketing asks Sales for input while it is…): the header matches "
         "several items (q04, q12)"
@@ -455,12 +465,12 @@ def test_ambiguous_group_columns_list_what_was_found(
     rows = [["Sales", "Marketing", *FULL.split()], ["Marketing", "Sales", *FULL.split()]]
     path = write(tmp_path, table(rows, header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert str(excinfo.value) == (
         f"{path}: 2 columns could be the group column (A (Team), B (Department)); "
         "name one with --group-column"
     )
-    t = read_responses(path, alignment, group_column="department")
+    t = read(path, alignment, group_column="department")
     assert t.group.tolist() == ["marketing", "sales"]
     assert t.group_column == "Department"
     assert t.segments["Team"].tolist() == ["Sales", "Marketing"]
@@ -473,7 +483,7 @@ def test_two_unnamed_columns_of_group_names_are_ambiguous(
     rows = [["Sales", "Leadership", *FULL.split()], ["Marketing", "Leadership", *FULL.split()]]
     path = write(tmp_path, table(rows, header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert str(excinfo.value) == (
         f"{path}: several columns hold group names (A (Your role) 100% group names, "
         "B (Reports to) 100% group names); name one with --group-column"
@@ -484,7 +494,7 @@ def test_no_group_column_says_what_is_expected(tmp_path: Path, alignment: Questi
     header = ["Region", *ITEMS]
     path = write(tmp_path, table([["EMEA", *FULL.split()]], header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     message = str(excinfo.value)
     assert "no group column; expected a column headed group, groups, team, function" in message
     assert "Sales, Marketing or Leadership (or their aliases)" in message
@@ -494,7 +504,7 @@ def test_no_group_column_says_what_is_expected(tmp_path: Path, alignment: Questi
 def test_group_found_by_values_and_by_header(tmp_path: Path, alignment: Questionnaire) -> None:
     header = ["What is your role?", "FUNCTION ", *ITEMS]
     rows = [["Vertrieb", "x", *FULL.split()]]
-    t = read_responses(write(tmp_path, table(rows, header)), alignment, drop_invalid=True)
+    t = read(write(tmp_path, table(rows, header)), alignment, drop_invalid=True)
     # A column headed "function" is the group column, even over one holding group names.
     assert t.group_column == "FUNCTION"
     assert [e.reason for e in t.excluded] == [
@@ -503,7 +513,7 @@ def test_group_found_by_values_and_by_header(tmp_path: Path, alignment: Question
     ]
     header = ["What is your role?", "Region", *ITEMS]
     rows = [["Vertrieb", "EMEA", *FULL.split()], ["CRO", "EMEA", *FULL.split()]]
-    t = read_responses(write(tmp_path, table(rows, header)), alignment)
+    t = read(write(tmp_path, table(rows, header)), alignment)
     assert t.group.tolist() == ["sales", "leadership"]
 
 
@@ -511,13 +521,13 @@ def test_respondent_column_by_name_or_option(tmp_path: Path, alignment: Question
     header = ["Code", "team", *ITEMS, "Badge"]
     rows = [["c1", "sales", *FULL.split(), "b1"], ["c2", "marketing", *FULL.split(), "b2"]]
     path = write(tmp_path, table(rows, header))
-    t = read_responses(path, alignment)
+    t = read(path, alignment)
     assert t.respondent is not None and t.respondent.tolist() == ["c1", "c2"]
-    t = read_responses(path, alignment, respondent_column="badge")
+    t = read(path, alignment, respondent_column="badge")
     assert t.respondent is not None and t.respondent.tolist() == ["b1", "b2"]
     assert t.segments["Code"].tolist() == ["c1", "c2"]
     with pytest.raises(ResponseDataError, match="no column headed 'Nope' for the respondent id"):
-        read_responses(path, alignment, respondent_column="Nope")
+        read(path, alignment, respondent_column="Nope")
 
 
 # -- missing answers, empty rows, straight-lining --------------------------------------------
@@ -536,7 +546,7 @@ def test_max_missing_boundary(tmp_path: Path, alignment: Questionnaire) -> None:
         person("sales", _with_missing(5), "five"),  # 25%: excluded
         person("marketing", _with_missing(20), "none"),  # nothing answered: excluded
     ]
-    t = read_responses(write(tmp_path, table(rows)), alignment)
+    t = read(write(tmp_path, table(rows)), alignment)
     assert t.respondent is not None and t.respondent.tolist() == ["four"]
     assert t.answers.iloc[0].count() == 16
     assert [(e.row, e.respondent, e.group, e.reason) for e in t.excluded] == [
@@ -544,11 +554,11 @@ def test_max_missing_boundary(tmp_path: Path, alignment: Questionnaire) -> None:
         (4, "none", "marketing", "20 of 20 answers missing (100%); at most 4 (20%) may be missing"),
     ]
     assert t.rows_read == 3
-    strict = read_responses(tmp_path / "responses.csv", alignment, max_missing=0.0)
+    strict = read(tmp_path / "responses.csv", alignment, max_missing=0.0)
     assert strict.answers.empty
     assert [e.respondent for e in strict.excluded] == ["four", "five", "none"]
     with pytest.raises(UsageError):
-        read_responses(tmp_path / "responses.csv", alignment, max_missing=1.5)
+        read(tmp_path / "responses.csv", alignment, max_missing=1.5)
 
 
 def test_unanswered_row_with_blank_group_is_excluded_not_a_gate_failure(
@@ -556,14 +566,14 @@ def test_unanswered_row_with_blank_group_is_excluded_not_a_gate_failure(
 ) -> None:
     # Qualtrics exports started-but-abandoned responses this way: metadata only.
     rows = [person("sales", FULL, "r1"), person("", [""] * 20, "r2")]
-    t = read_responses(write(tmp_path, table(rows)), alignment)
+    t = read(write(tmp_path, table(rows)), alignment)
     assert [(e.row, e.respondent, e.group) for e in t.excluded] == [(3, "r2", None)]
 
 
 def test_empty_rows_are_skipped_with_a_warning(tmp_path: Path, alignment: Questionnaire) -> None:
     text = table([person("sales", FULL, "r1"), [""] * 22, person("marketing", FULL, "r2")])
     text += "\n" + ",,,\n"
-    t = read_responses(write(tmp_path, text), alignment)
+    t = read(write(tmp_path, text), alignment)
     assert t.rows.tolist() == [2, 4]
     assert t.rows_read == 2 and t.excluded == []
     (warning,) = [w for w in t.warnings if w.code == "empty-rows"]
@@ -572,7 +582,7 @@ def test_empty_rows_are_skipped_with_a_warning(tmp_path: Path, alignment: Questi
 
 def test_header_without_data_is_an_error(tmp_path: Path, alignment: Questionnaire) -> None:
     with pytest.raises(ResponseDataError, match="has a header but no data rows"):
-        read_responses(write(tmp_path, table([])), alignment)
+        read(write(tmp_path, table([])), alignment)
 
 
 def test_straight_lining_is_a_warning_not_an_exclusion(
@@ -582,7 +592,7 @@ def test_straight_lining_is_a_warning_not_an_exclusion(
     five = ["5"] * 5 + [""] * 15  # 5 answered: enough to call it straight-lining
     four = ["2"] * 4 + [""] * 16  # 4 answered: too few
     rows = [person("sales", same, "s1"), person("sales", five, "s2"), person("sales", four, "s3")]
-    t = read_responses(write(tmp_path, table(rows)), alignment, max_missing=1.0)
+    t = read(write(tmp_path, table(rows)), alignment, max_missing=1.0)
     assert t.respondent is not None and t.respondent.tolist() == ["s1", "s2", "s3"]
     flagged = [(w.code, w.row, w.respondent) for w in t.warnings]
     assert flagged == [("straight-lining", 2, "s1"), ("straight-lining", 3, "s2")]
@@ -599,15 +609,15 @@ def test_mapping_file_names_the_columns(tmp_path: Path, alignment: Questionnaire
     header = ["team", *[f"Statement {i}" for i in range(1, 21)]]
     path = write(tmp_path, table([["sales", *FULL.split()]], header))
     with pytest.raises(ResponseDataError):
-        read_responses(path, alignment)
+        read(path, alignment)
     mapping = tmp_path / "map.yaml"
     mapping.write_text("".join(f"q{i:02d}: Statement {i}\n" for i in range(1, 21)))
-    t = read_responses(path, alignment, mapping=mapping)
+    t = read(path, alignment, mapping=mapping)
     assert t.answers.iloc[0].tolist() == FULL_VALUES
     assert t.columns["q07"] == "Statement 7"
     # A column letter works too when no header has that name.
     mapping.write_text("".join(f"q{i:02d}: Statement {i}\n" for i in range(2, 21)) + "q01: b\n")
-    assert read_responses(path, alignment, mapping=mapping).answers.iloc[0, 0] == 4.0
+    assert read(path, alignment, mapping=mapping).answers.iloc[0, 0] == 4.0
 
 
 def test_mapping_overrides_and_reports_its_own_mistakes(
@@ -618,18 +628,18 @@ def test_mapping_overrides_and_reports_its_own_mistakes(
     path = write(tmp_path, table([["sales", *FULL.split(), "1"]], header))
     mapping = tmp_path / "map.yaml"
     mapping.write_text("q05: q05 (old wording)\n")
-    t = read_responses(path, alignment, mapping=mapping)
+    t = read(path, alignment, mapping=mapping)
     assert t.answers.iloc[0, 4] == 1.0
     assert t.segments.columns.tolist() == ["q05"]  # the other one is left as a segment
     mapping.write_text("q99: x\nq02: Nowhere\n")
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment, mapping=mapping)
+        read(path, alignment, mapping=mapping)
     assert problems_of(excinfo)[0] == (
         f"{mapping}:1:1: 'q99' is not an item of questionnaire 'alignment'; items are q01…q20"
     )
     mapping.write_text("q02: Nowhere\n")
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment, mapping=mapping)
+        read(path, alignment, mapping=mapping)
     assert problems_of(excinfo)[0].startswith(f"{mapping}:1:1: no column 'Nowhere' for q02;")
 
 
@@ -646,14 +656,14 @@ def test_quoted_newlines_and_commas_count_as_one_spreadsheet_row(
     ]
     path = write(tmp_path, table(rows, header))
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert problems_of(excinfo)[0].startswith(f"{path}:3:U (q20): '9' is outside")
 
 
 def test_stray_quotes_fall_back_to_the_csv_module(tmp_path: Path, alignment: Questionnaire) -> None:
     header = ["group", *ITEMS, "comment"]
     rows = [["sales", *FULL.split(), 'a 15" screen'], ["marketing", *FULL.split(), "fine"]]
-    t = read_responses(write(tmp_path, table(rows, header)), alignment)
+    t = read(write(tmp_path, table(rows, header)), alignment)
     assert t.comments["comment"].tolist() == ['a 15" screen', "fine"]
     assert t.answers.iloc[1].tolist() == FULL_VALUES
 
@@ -663,17 +673,17 @@ def test_other_delimiters(
     tmp_path: Path, alignment: Questionnaire, delimiter: str, name: str
 ) -> None:
     text = table([person("sales", FULL, "r1")]).replace(",", delimiter)
-    t = read_responses(write(tmp_path, text, name=name), alignment)
+    t = read(write(tmp_path, text, name=name), alignment)
     assert t.delimiter == delimiter
     assert t.answers.iloc[0].tolist() == FULL_VALUES
 
 
 def test_utf16_big_endian_and_mac_line_ends(tmp_path: Path, alignment: Questionnaire) -> None:
     text = table([person("Vertrieb", FULL, "Jürgen")])
-    t = read_responses(write(tmp_path, "\ufeff" + text, encoding="utf-16-be"), alignment)
+    t = read(write(tmp_path, "\ufeff" + text, encoding="utf-16-be"), alignment)
     assert t.encoding == "utf-16-be"
     assert t.respondent is not None and t.respondent.tolist() == ["Jürgen"]
-    t = read_responses(write(tmp_path, text.replace("\n", "\r")), alignment)
+    t = read(write(tmp_path, text.replace("\n", "\r")), alignment)
     assert t.answers.iloc[0].tolist() == FULL_VALUES
 
 
@@ -691,24 +701,24 @@ def test_xlsx_rows_are_sheet_rows(tmp_path: Path, alignment: Questionnaire) -> N
     path = tmp_path / "book.xlsx"
     book.save(path)
     with pytest.raises(ResponseDataError) as excinfo:
-        read_responses(path, alignment)
+        read(path, alignment)
     assert problems_of(excinfo) == [
         f"{path}:4:C (q02): 'Strongly agreee' is not an answer on the 1–5 scale; {EXPECTED_TAIL}"
     ]
-    t = read_responses(path, alignment, drop_invalid=True)
+    t = read(path, alignment, drop_invalid=True)
     assert t.rows.tolist() == [3]
     assert [w.code for w in t.warnings] == ["sheets"]
 
 
 def test_unreadable_inputs(tmp_path: Path, alignment: Questionnaire) -> None:
     with pytest.raises(NotFoundError):
-        read_responses(tmp_path / "absent.csv", alignment)
+        read(tmp_path / "absent.csv", alignment)
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     with pytest.raises(ResponseDataError, match=r"legacy Excel workbook \(\.xls\)"):
-        read_responses(legacy, alignment)
+        read(legacy, alignment)
     with pytest.raises(ResponseDataError, match="the file is empty"):
-        read_responses(write(tmp_path, "\n\n"), alignment)
+        read(write(tmp_path, "\n\n"), alignment)
 
 
 cell_text = st.text(alphabet=st.sampled_from(list('ab ,;"\n\r\t|ü')), max_size=6)
@@ -818,7 +828,7 @@ def test_shuffling_rows_keeps_the_parsed_respondents(
     random.Random(shuffle_seed).shuffle(shuffled)
 
     def parsed(name: str, body: list[list[str]]) -> set[tuple[str, tuple[float, ...]]]:
-        t = read_responses(write(folder, table(body), name=name), alignment)
+        t = read(write(folder, table(body), name=name), alignment)
         assert t.respondent is not None
         return {
             (rid, tuple(-1.0 if math.isnan(v) else v for v in answers))

@@ -16,6 +16,7 @@ from salesmkt.analysis.scoring import (
 )
 from salesmkt.definitions.questionnaire import load
 from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
+from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
 
 # Raw answers to t1..t4 (t3 is reverse-scored: recoded = 6 − answer).
@@ -470,7 +471,7 @@ def test_json_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(a.model_dump_json(indent=2))
     assert load_assessment_json(path) == a
-    again = load_assessment_or_responses(path, settings=Settings())
+    again = load_assessment_or_responses(ResponseSource(path), Settings())
     assert again == a
 
 

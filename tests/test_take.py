@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from salesmkt.cli import app
 from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import OutputError, ResponseDataError, UsageError
+from salesmkt.intake.source import ResponseSource
 from salesmkt.workshop import take
 from tests.workshop_helpers import write_mini
 
@@ -445,7 +446,7 @@ def test_append_to_an_export_with_other_column_names(tmp_path: Path) -> None:
     assert data.startswith(original)
     # Respondent, Team, Region, q01..q20, Comments
     assert data[len(original) :] == b"M-99,marketing,," + b"3," * 20 + b"\n"
-    result = assess_file(out, settings=Settings())
+    result = assess_file(ResponseSource(out), Settings())
     marketing = result.assessment.group("marketing")
     assert marketing is not None and marketing.n == 6
     assert "M-99" in set(result.respondents["respondent"])

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from salesmkt.cli import app
 from salesmkt.definitions.questionnaire import load
+from salesmkt.intake.source import ResponseSource
 from salesmkt.workshop import template as tmod
 from tests.workshop_helpers import MINI_HEADER, write_mini
 
@@ -238,7 +239,7 @@ def _check_scored(path: Path, mini: Path) -> None:
     from salesmkt.analysis.scoring import assess_file
     from salesmkt.model.assessment import Settings
 
-    result = assess_file(path, questionnaire=str(mini), settings=Settings(max_missing=0.25))
+    result = assess_file(ResponseSource(path, questionnaire=str(mini)), Settings(max_missing=0.25))
     a = result.assessment
     assert a.respondents.scored == 6 and a.respondents.excluded == []
     assert a.respondents.prorated == 1

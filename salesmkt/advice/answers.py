@@ -299,10 +299,11 @@ def _from_survey_reader(path: Path, q: Questionnaire) -> Answers:
     import math
 
     from salesmkt.intake.responses import read_responses
+    from salesmkt.intake.source import ResponseSource
 
     # Instruments are answered selectively (only the current stage's statements), so no
     # row is dropped for unanswered items.
-    table = read_responses(path, q, max_missing=1.0)
+    table = read_responses(ResponseSource(path), q, max_missing=1.0)
     options = [o.id for o in q.scale.options]
     names = None
     if table.respondent is not None:

@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from numpy.typing import NDArray
 
+    from salesmkt.intake.source import ResponseSource
+
     FloatArray = NDArray[np.float64]
 
 SCHEMA_VERSION = 1
@@ -181,31 +183,14 @@ class Wave:
     source: str | None = None
 
 
-def load_wave(
-    path: Path,
-    *,
-    questionnaire: str = "alignment",
-    mapping: Path | None = None,
-    group_column: str | None = None,
-    respondent_column: str | None = None,
-    drop_invalid: bool = False,
-    settings: Settings,
-) -> Wave:
+def load_wave(source: ResponseSource, settings: Settings) -> Wave:
     """Read a wave: a saved assessment JSON as it is, a responses file scored now."""
     from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 
-    if looks_like_assessment(path):
-        return Wave(load_assessment_json(path), None, str(path))
-    result = assess_file(
-        path,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-        settings=settings,
-    )
-    return Wave(result.assessment, result.respondents, str(path))
+    if looks_like_assessment(source.path):
+        return Wave(load_assessment_json(source.path), None, str(source.path))
+    result = assess_file(source, settings)
+    return Wave(result.assessment, result.respondents, str(source.path))
 
 
 def saved_questionnaire(path: Path) -> str | None:

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from salesmkt.intake.responses import ResponseTable
+    from salesmkt.intake.source import ResponseSource
 
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
@@ -832,30 +833,14 @@ def _respondents_frame(table: ResponseTable, prep: _Prepared, hidden: BoolArray)
 # -- files in, assessment out ------------------------------------------------------------
 
 
-def assess_file(
-    path: Path,
-    *,
-    questionnaire: str = "alignment",
-    mapping: Path | None = None,
-    group_column: str | None = None,
-    respondent_column: str | None = None,
-    drop_invalid: bool = False,
-    settings: Settings,
-) -> ScoreResult:
+def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     """Load the questionnaire, read and check the responses file, and score it."""
+    # The reader brings pandas; a saved assessment JSON is read without it.
     from salesmkt.definitions import questionnaire as qmod
     from salesmkt.intake.responses import read_responses
 
-    q = qmod.load(questionnaire)
-    table = read_responses(
-        path,
-        q,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-        max_missing=settings.max_missing,
-    )
+    q = qmod.load(source.questionnaire)
+    table = read_responses(source, q, max_missing=settings.max_missing)
     return score_table(table, settings)
 
 
@@ -915,29 +900,12 @@ def looks_like_assessment(path: Path) -> bool:
     return text.startswith(b"{")
 
 
-def load_assessment_or_responses(
-    path: Path,
-    *,
-    questionnaire: str = "alignment",
-    mapping: Path | None = None,
-    group_column: str | None = None,
-    respondent_column: str | None = None,
-    drop_invalid: bool = False,
-    settings: Settings,
-) -> Assessment:
+def load_assessment_or_responses(source: ResponseSource, settings: Settings) -> Assessment:
     """An assessment from either a saved ``score`` JSON or a responses file.
 
     Decided by content: a file that starts with a JSON object is read as an assessment
     (and must be one); anything else is a responses file, scored with ``settings``.
     """
-    if looks_like_assessment(path):
-        return load_assessment_json(path)
-    return assess_file(
-        path,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-        settings=settings,
-    ).assessment
+    if looks_like_assessment(source.path):
+        return load_assessment_json(source.path)
+    return assess_file(source, settings).assessment

@@ -52,6 +52,7 @@ import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
+from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import DataWarning, Excluded
 
 __all__ = [
@@ -1309,14 +1310,7 @@ def _duplicate_ids(cells: _Cells, col: _Column, rownum: npt.NDArray[np.int64]) -
 
 
 def read_responses(
-    path: Path,
-    questionnaire: Questionnaire,
-    *,
-    mapping: Path | None = None,
-    group_column: str | None = None,
-    respondent_column: str | None = None,
-    drop_invalid: bool = False,
-    max_missing: float = 0.2,
+    source: ResponseSource, questionnaire: Questionnaire, *, max_missing: float = 0.2
 ) -> ResponseTable:
     """Read a responses file, match its columns, and run the data-quality gate.
 
@@ -1327,7 +1321,9 @@ def read_responses(
     ``max_missing`` (a fraction of the items) are always excluded; completely empty rows
     are skipped with a warning and not counted in ``rows_read``.
     """
-    source = str(path)
+    path, mapping, drop_invalid = source.path, source.mapping, source.drop_invalid
+    group_column, respondent_column = source.group_column, source.respondent_column
+    name = str(path)
     if not 0 <= max_missing <= 1:
         raise UsageError(f"max_missing must be a fraction between 0 and 1, got {max_missing}")
     has_groups = bool(questionnaire.groups)
@@ -1340,11 +1336,11 @@ def read_responses(
     group_names = questionnaire.group_lookup()
     item_map = _load_mapping(mapping, questionnaire) if mapping is not None else {}
 
-    opened = _open(path, source)
+    opened = _open(path, name)
     head = opened.head()
-    layout, warnings = _find_layout(head, source, matcher, scale, group_names)
+    layout, warnings = _find_layout(head, name, matcher, scale, group_names)
     warnings = opened.warnings + warnings
-    items = _match_items(layout, questionnaire, matcher, item_map, source)
+    items = _match_items(layout, questionnaire, matcher, item_map, name)
     # Try the numeric fast path only when the first rows give no reason to expect text.
     first_cells = [
         str(cell) for c in items.values() for cell in head.cells[c.index][layout.data_start :]
@@ -1358,19 +1354,19 @@ def read_responses(
     n = len(rownum)
 
     used = {c.index for c in items.values()}
-    resp_col = _find_respondent(layout, used, respondent_column, source)
+    resp_col = _find_respondent(layout, used, respondent_column, name)
     if resp_col is not None:
         used.add(resp_col.index)
     grp_col: _Column | None = None
     if has_groups:
-        grp_col = _find_group(layout, data, used, group_column, group_names, questionnaire, source)
+        grp_col = _find_group(layout, data, used, group_column, group_names, questionnaire, name)
         used.add(grp_col.index)
 
     cells = _parse_cells(data, layout, items, questionnaire, scale)
     for col in items.values():  # parsed: let the item cells go (half the memory at 1M rows)
         data[col.index] = data[col.index][:0]
     if not cells.content.any():
-        raise ResponseDataError(f"{source}: the file has a header but no data rows")
+        raise ResponseDataError(f"{name}: the file has a header but no data rows")
     empty = np.flatnonzero(~cells.content)
     if len(empty):
         shown = ", ".join(str(rownum[i]) for i in empty[:20])
@@ -1378,7 +1374,7 @@ def read_responses(
         warnings.append(
             DataWarning(
                 code="empty-rows",
-                message=f"{source}: skipped {len(empty)} empty row(s): {shown}{more}",
+                message=f"{name}: skipped {len(empty)} empty row(s): {shown}{more}",
                 row=int(rownum[empty[0]]),
             )
         )
@@ -1397,9 +1393,9 @@ def read_responses(
     if problems and not drop_invalid:
         rows_hit = len({r for r, _, _ in problems})
         raise ResponseDataError(
-            f"{source}: {len(problems)} problem(s) in {rows_hit} row(s) failed the data-quality "
+            f"{name}: {len(problems)} problem(s) in {rows_hit} row(s) failed the data-quality "
             "gate; fix them, or rerun with --drop-invalid to exclude those respondents",
-            [f"{source}:{rownum[r]}:{text}" for r, _, text in problems],
+            [f"{name}:{rownum[r]}:{text}" for r, _, text in problems],
         )
 
     # -- exclusions ------------------------------------------------------------------
@@ -1474,7 +1470,7 @@ def read_responses(
         return pd.DataFrame(body, index=index, columns=names, dtype=object)
 
     return ResponseTable(
-        source=source,
+        source=name,
         questionnaire=questionnaire,
         answers=answers,
         group=group,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from salesmkt.analysis.compare import Change, Comparison, GapChange
     from salesmkt.definitions.questionnaire import Questionnaire
     from salesmkt.intake.responses import ResponseTable
+    from salesmkt.intake.source import ResponseSource
     from salesmkt.render.charts import Chart
 
 DEFAULT_MIN_COMMENT_GROUP = 5
@@ -1079,16 +1080,7 @@ class ReportInputs:
     respondents: pd.DataFrame | None = None  # per-respondent totals, for --baseline
 
 
-def load_inputs(
-    path: Path,
-    *,
-    settings: Settings,
-    questionnaire: str | None = None,
-    mapping: Path | None = None,
-    group_column: str | None = None,
-    respondent_column: str | None = None,
-    drop_invalid: bool = False,
-) -> ReportInputs:
+def load_inputs(source: ResponseSource, settings: Settings) -> ReportInputs:
     """Score a responses file (keeping its comments) or read a saved assessment JSON.
 
     ``questionnaire`` (an id or path) defaults to ``alignment`` for a responses file. An
@@ -1100,6 +1092,7 @@ def load_inputs(
     from salesmkt.definitions import questionnaire as qmod
     from salesmkt.errors import SalesmktError
 
+    path, questionnaire = source.path, source.questionnaire
     if scoring.looks_like_assessment(path):
         assessment = scoring.load_assessment_json(path)
         q: Questionnaire | None = None
@@ -1114,15 +1107,7 @@ def load_inputs(
                 break
         return ReportInputs(assessment, q, [], from_json=True)
 
-    result = scoring.assess_file(
-        path,
-        questionnaire=questionnaire or "alignment",
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-        settings=settings,
-    )
+    result = scoring.assess_file(source, settings)
     return ReportInputs(
         result.assessment,
         result.table.questionnaire,
@@ -1167,28 +1152,11 @@ def add_advice(
 
 
 def compare_baseline(
-    current: ReportInputs,
-    baseline: Path,
-    *,
-    source: Path,
-    settings: Settings,
-    questionnaire: str | None = None,
-    mapping: Path | None = None,
-    group_column: str | None = None,
-    respondent_column: str | None = None,
-    drop_invalid: bool = False,
+    current: ReportInputs, baseline: ResponseSource, *, source: Path, settings: Settings
 ) -> Comparison:
     """The comparison of a baseline wave (before) with the reported one (after)."""
     from salesmkt.analysis.compare import Wave, compare_waves, load_wave
 
-    before = load_wave(
-        baseline,
-        questionnaire=questionnaire or current.assessment.questionnaire.id,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-        settings=settings,
-    )
+    before = load_wave(baseline, settings)
     after = Wave(current.assessment, current.respondents, str(source))
     return compare_waves(before, after, seed=settings.seed, n_boot=settings.n_boot)
