@@ -1,9 +1,19 @@
-"""Number formatting shared by the score renderers.
+"""Wording of numbers and labels: the one place that says how a figure reads.
 
-Vocabulary: a *score* is shown with one decimal, unless rounding would carry it across a
-stage *edge* (39.96 would read "40.0" next to "Undefined"); then it gets as many
-decimals as it takes to stay on the right side. A *gap* carries its sign. ``None``
-(a withheld or missing figure) shows as an en dash.
+Every renderer (terminal, Markdown, CSV, HTML, charts) and the few core messages that
+quote a figure word it through this module, so two formats can never disagree.
+
+Vocabulary:
+- *score*: a total, shown with one decimal unless rounding would carry it across a
+  stage *edge* (39.96 would read "40.0" next to "Undefined"); then it gets as many
+  decimals as it takes to stay on the right side.
+- *mean*: an item or group mean; *gap*: a difference, always with its sign.
+- *interval*: a confidence interval, always ``[low, high]`` with signed bounds (a bound
+  that rounds to zero is unsigned: "-0.0" would read as a real negative).
+- *p*: a p-value with three decimals, or ``<0.001``.
+- *quadrant*: where an item falls on the two groups' means (shared strength, shared
+  pain, split view, mixed); *effect*: an effect-size band in words.
+- ``None`` (a withheld or missing figure) shows as an en dash.
 """
 
 from __future__ import annotations
@@ -13,6 +23,19 @@ from collections.abc import Sequence
 DASH = "–"
 # Matches scoring.STAGE_DECIMALS: the stage is decided on the score rounded to 9 places.
 _STAGE_DECIMALS = 9
+P_FLOOR = 0.001
+
+QUADRANT_WORDS = {
+    "shared_strength": "shared strength",
+    "shared_pain": "shared pain",
+    "split": "split view",
+    "mixed": "mixed",
+}
+
+
+def tidy(value: float, decimals: int) -> float:
+    """``value`` rounded, with a rounded -0.0 turned into 0.0."""
+    return round(value, decimals) + 0.0
 
 
 def fmt_score(value: float | None, edges: Sequence[float] = (), decimals: int = 1) -> str:
@@ -29,11 +52,42 @@ def fmt_score(value: float | None, edges: Sequence[float] = (), decimals: int = 
 
 
 def fmt_mean(value: float | None, decimals: int = 2) -> str:
-    return DASH if value is None else f"{value:.{decimals}f}"
+    """A mean (or any unsigned figure) with ``decimals`` places."""
+    return DASH if value is None else f"{tidy(value, decimals):.{decimals}f}"
 
 
 def fmt_gap(value: float | None, decimals: int = 2) -> str:
+    """A difference, always signed."""
     return DASH if value is None else f"{value:+.{decimals}f}"
+
+
+def _bound(value: float, decimals: int) -> str:
+    text = f"{value:+.{decimals}f}"
+    return text[1:] if float(text) == 0 else text
+
+
+def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2) -> str:
+    """A confidence interval as ``[low, high]`` with signed bounds."""
+    if ci is None:
+        return DASH
+    return f"[{_bound(ci[0], decimals)}, {_bound(ci[1], decimals)}]"
+
+
+def fmt_p(p: float | None) -> str:
+    """A p-value: three decimals, or ``<0.001``."""
+    if p is None:
+        return DASH
+    return f"<{P_FLOOR}" if p < P_FLOOR else f"{p:.3f}"
+
+
+def quadrant_words(quadrant: str | None) -> str:
+    """The quadrant in words, lower case (capitalise at the start of a line)."""
+    return DASH if quadrant is None else QUADRANT_WORDS.get(quadrant, quadrant)
+
+
+def effect_words(effect_size: str | None) -> str:
+    """An effect-size band in words ("small effect")."""
+    return DASH if effect_size is None else f"{effect_size} effect"
 
 
 def stage_edges(stages: Sequence[dict[str, object]]) -> list[float]:

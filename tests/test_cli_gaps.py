@@ -134,8 +134,8 @@ def test_markdown_output(responses: Path) -> None:
     assert out.startswith("# Four-item gap instrument: perception gaps")
     assert "## Items (largest gap first)" in out and "## Dimensions" in out
     assert "| 1 | **q3** Plan |" in out
-    assert "split \\(Sales higher\\)" in out
-    assert "split \\(Marketing higher\\)" in out
+    assert "split view \\(Sales higher\\)" in out
+    assert "split view \\(Marketing higher\\)" in out
 
 
 def test_user_text_is_escaped_and_neutralised(tmp_path: Path) -> None:

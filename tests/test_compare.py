@@ -392,10 +392,10 @@ def test_example_waves_show_progress() -> None:
 
 
 def test_ci_bounds_that_round_to_zero_carry_no_sign() -> None:
-    from salesmkt.render.compare import fmt_ci
+    from salesmkt.wording import fmt_ci
 
-    assert fmt_ci((-0.04, 14.26)) == "0.0 to +14.3"
-    assert fmt_ci((-1.25, -0.2)) == "-1.2 to -0.2"
+    assert fmt_ci((-0.04, 14.26), 1) == "[0.0, +14.3]"
+    assert fmt_ci((-1.25, -0.2), 1) == "[-1.2, -0.2]"
     assert fmt_ci(None) == "–"
 
 

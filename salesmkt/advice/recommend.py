@@ -56,17 +56,12 @@ from salesmkt.model.assessment import (
     StageRef,
     StayOrMove,
 )
+from salesmkt.wording import quadrant_words
 
 Truth = bool | None
 DECIMALS = 9  # means are rounded this far before a threshold test (float noise)
 NOBODY = "nobody"
 SHARED = "shared"
-QUADRANT_WORDS = {
-    "shared_strength": "shared strength",
-    "shared_pain": "shared pain",
-    "split": "split view",
-    "mixed": "mixed",
-}
 
 
 @dataclass
@@ -234,7 +229,7 @@ def _quadrant(inp: _Inputs, body: QuadrantCond) -> _Result:
     if result is None or result.quadrant is None:
         return _Result(None)
     others = _group_means(inp, result)
-    text = f"{name}: {QUADRANT_WORDS[result.quadrant]}" + (f" ({others})" if others else "")
+    text = f"{name}: {quadrant_words(result.quadrant)}" + (f" ({others})" if others else "")
     return _Result(result.quadrant in wanted, [Evidence(kind="quadrant", text=text)])
 
 
@@ -713,7 +708,7 @@ def describe(book: RuleBook, pred: Predicate) -> str:
         if kind == "gap":
             way = "" if body.direction == ANY else f", {_label(book, body.direction)} higher"
             return f"a flagged Sales–Marketing gap on {name}{way}"
-        return f"{name} is " + " or ".join(QUADRANT_WORDS[x] for x in body.is_)
+        return f"{name} is " + " or ".join(quadrant_words(x) for x in body.is_)
     if kind == "stage":
         who = "overall" if body.of == OVERALL else _label(book, body.of)
         return f"{who} stage is " + " or ".join(book.stage_label(s) for s in body.is_)

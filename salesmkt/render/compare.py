@@ -21,34 +21,12 @@ from rich.text import Text
 from salesmkt.analysis.compare import Change, Comparison, GapChange, PairedChange, StageChange
 from salesmkt.model.assessment import StageRef
 from salesmkt.render.text import md_escape
-from salesmkt.wording import DASH, fmt_gap, fmt_mean
+from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
 TITLE = "Progress between two survey waves"
 
 
 # -- shared wording ----------------------------------------------------------------------
-
-
-def fmt_num(value: float | None, decimals: int = 1) -> str:
-    return DASH if value is None else f"{value:.{decimals}f}"
-
-
-def _signed(value: float, decimals: int) -> str:
-    text = f"{value:+.{decimals}f}"
-    # A bound that rounds to zero gets no sign: "-0.0" would read as a real negative.
-    return text[1:] if float(text) == 0 else text
-
-
-def fmt_ci(ci: tuple[float, float] | None, decimals: int = 1) -> str:
-    if ci is None:
-        return DASH
-    return f"{_signed(ci[0], decimals)} to {_signed(ci[1], decimals)}"
-
-
-def fmt_p(p: float | None) -> str:
-    if p is None:
-        return DASH
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _stage(ref: StageRef | None) -> str:
@@ -100,7 +78,7 @@ def headline(c: Comparison) -> str:
             parts.append(f"Stage unchanged ({stage.after.label})")
     if total and total.change is not None:
         parts.append(
-            f"overall score {fmt_num(total.before)} → {fmt_num(total.after)} "
+            f"overall score {fmt_mean(total.before, 1)} → {fmt_mean(total.after, 1)} "
             f"({fmt_gap(total.change, 1)})"
         )
     gap = c.gap("total")
@@ -114,10 +92,10 @@ def _total_row(t: Change) -> list[str]:
     note = t.note or ""
     return [
         t.label,
-        fmt_num(t.before),
-        fmt_num(t.after),
+        fmt_mean(t.before, 1),
+        fmt_mean(t.after, 1),
         fmt_gap(t.change, 1),
-        fmt_ci(t.ci),
+        fmt_ci(t.ci, 1),
         test,
         note,
     ]
@@ -138,12 +116,12 @@ def _paired_row(p: PairedChange) -> list[str]:
     return [
         p.label,
         str(p.n),
-        fmt_num(p.mean_before),
-        fmt_num(p.mean_after),
+        fmt_mean(p.mean_before, 1),
+        fmt_mean(p.mean_after, 1),
         fmt_gap(p.mean_difference, 1),
-        fmt_ci(p.ci),
+        fmt_ci(p.ci, 1),
         _paired_counts(p),
-        fmt_num(p.wilcoxon_statistic),
+        fmt_mean(p.wilcoxon_statistic, 1),
         fmt_p(p.p_value),
         p.note or "",
     ]

@@ -28,18 +28,20 @@ from rich.text import Text
 
 from salesmkt.model.assessment import Assessment, DimensionResult, GapFields, ItemResult
 from salesmkt.render.text import md_escape, neutralise_cell
-from salesmkt.wording import DASH, fmt_gap, fmt_mean
+from salesmkt.wording import (
+    DASH,
+    effect_words,
+    fmt_ci,
+    fmt_gap,
+    fmt_mean,
+    fmt_p,
+    quadrant_words,
+)
 
 BAR_HALF = 8
 # Below this many respondents in a compared group, significance is hard to reach and
 # the output says so.
 SMALL_GROUP = 20
-QUADRANT_WORDS = {
-    "shared_strength": "shared strength",
-    "shared_pain": "shared pain",
-    "split": "split",
-    "mixed": "mixed",
-}
 _FIRST_STYLE = "cyan"
 _SECOND_STYLE = "magenta"
 
@@ -85,33 +87,14 @@ def diverging_bar(gap: float | None, span: float, half: int = BAR_HALF) -> tuple
     return " " * half, " " * half
 
 
-def fmt_p(p: float | None) -> str:
-    if p is None:
-        return DASH
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
-
-
-def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2) -> str:
-    return DASH if ci is None else f"[{ci[0]:+.{decimals}f}, {ci[1]:+.{decimals}f}]"
-
-
-def effect_words(t: GapFields) -> str:
-    return DASH if t.effect_size is None else f"{t.effect_size} effect"
-
-
 def backed_words(t: GapFields) -> str:
     if t.ci_excludes_zero is None:
         return DASH
     return "yes" if t.ci_excludes_zero else "no"
 
 
-def quadrant_words(t: GapFields) -> str:
-    """The quadrant in words; the bar and the gap's sign show who rates higher."""
-    return DASH if t.quadrant is None else QUADRANT_WORDS[t.quadrant]
-
-
 def _split_words(t: GapFields, labels: dict[str, str]) -> str:
-    words = quadrant_words(t)
+    words = quadrant_words(t.quadrant)
     if t.quadrant == "split" and t.direction:
         words += f" ({labels.get(t.direction, t.direction)} higher)"
     return words
@@ -164,7 +147,7 @@ def _total_line(a: Assessment) -> str | None:
     if t.hedges_g is not None:
         parts.append(f"Hedges' g = {t.hedges_g:.2f}")
     if t.cliffs_delta is not None:
-        parts.append(f"Cliff's delta = {t.cliffs_delta:.2f} ({effect_words(t)})")
+        parts.append(f"Cliff's delta = {t.cliffs_delta:.2f} ({effect_words(t.effect_size)})")
     parts.append(f"backed by the data: {backed_words(t)}")
     if t.flagged:
         parts.append(f"flagged (≥ {a.settings.gap_threshold * len(a.items):g} points)")
@@ -301,7 +284,7 @@ def _gap_table(
             mean_a,
             mean_b,
             gap,
-            Text(quadrant_words(t), style="bold" if t.quadrant == "split" else ""),
+            Text(quadrant_words(t.quadrant), style="bold" if t.quadrant == "split" else ""),
             t.effect_size or DASH,
         ]
         if hedges:
@@ -389,7 +372,7 @@ def _md_rows(
                 *_means(t, first, second),
                 f"**{gap}**" if t.flagged else gap,
                 md_escape(_split_words(t, labels)),
-                effect_words(t),
+                effect_words(t.effect_size),
                 *([DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}"] if hedges else []),
                 fmt_p(p_shown(a, t)),
                 backed_words(t),
