@@ -13,14 +13,31 @@ goes into a ``Text`` object (never parsed as markup) or through :func:`md_escape
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
 from rich.text import Text
 
-from salesmkt.model.assessment import Action, Advice
+from salesmkt.model.assessment import Action, Advice, Assessment
+from salesmkt.render.assessment_json import render_json
 from salesmkt.render.text import md_escape
+
+
+@dataclass(frozen=True)
+class AdviceView:
+    """What ``recommend`` shows: the advice, with the assessment it was drawn from.
+
+    ``assessment`` is None for a stage's *playbook* (no survey behind it); its JSON is
+    then the advice alone. ``labels`` maps stage ids to their names.
+    """
+
+    advice: Advice
+    assessment: Assessment | None = None
+    labels: Mapping[str, str] = field(default_factory=dict)
+    playbook: bool = False
+
 
 OWNER_WORDS = {
     "sales": "Sales",
@@ -223,3 +240,21 @@ def render_markdown(
             "",
         ]
     return "\n".join(lines)
+
+
+# -- the registry's entry points -----------------------------------------------------------
+
+
+def render_view_terminal(view: AdviceView) -> RenderableType:
+    return render_terminal(view.advice, labels=view.labels, playbook=view.playbook)
+
+
+def render_view_markdown(view: AdviceView) -> str:
+    return render_markdown(view.advice, labels=view.labels, playbook=view.playbook)
+
+
+def render_view_json(view: AdviceView) -> str:
+    """The assessment with its advice filled in, or the playbook's advice alone."""
+    if view.assessment is None:
+        return view.advice.model_dump_json(indent=2) + "\n"
+    return render_json(view.assessment.model_copy(update={"advice": view.advice}))

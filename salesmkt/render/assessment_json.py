@@ -10,8 +10,12 @@ the output rather than slipping through as ``null``.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from salesmkt.model.assessment import Assessment
+
+if TYPE_CHECKING:
+    from salesmkt.analysis.scoring import ScoreResult
 
 
 def _non_finite(value: object, where: str) -> str | None:
@@ -36,3 +40,8 @@ def render_json(assessment: Assessment) -> str:
     if where is not None:
         raise ValueError(f"non-finite number in {where}")
     return assessment.model_dump_json(indent=2) + "\n"
+
+
+def render_score(result: ScoreResult) -> str:
+    """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`)."""
+    return render_json(result.assessment)

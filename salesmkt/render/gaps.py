@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -27,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from salesmkt.model.assessment import Assessment, DimensionResult, GapFields, ItemResult
+from salesmkt.render.assessment_json import render_json
 from salesmkt.render.text import md_escape, neutralise_cell
 from salesmkt.wording import (
     DASH,
@@ -44,6 +46,17 @@ BAR_HALF = 8
 SMALL_GROUP = 20
 _FIRST_STYLE = "cyan"
 _SECOND_STYLE = "magenta"
+
+
+@dataclass(frozen=True)
+class GapsView:
+    """What ``gaps`` shows: the assessment, and the answer scale's (min, max) when known.
+
+    The scale sizes the diverging bars; a saved assessment JSON shows without it.
+    """
+
+    assessment: Assessment
+    scale: tuple[float, float] | None = None
 
 
 # -- shared pieces -----------------------------------------------------------------------
@@ -532,3 +545,22 @@ def render_gaps_csv(a: Assessment) -> str:
             )
         )
     return buffer.getvalue()
+
+
+# -- the registry's entry points -----------------------------------------------------------
+
+
+def render_view_terminal(view: GapsView) -> RenderableType:
+    return render_gaps_terminal(view.assessment, view.scale)
+
+
+def render_view_markdown(view: GapsView) -> str:
+    return render_gaps_markdown(view.assessment, view.scale)
+
+
+def render_view_csv(view: GapsView) -> str:
+    return render_gaps_csv(view.assessment)
+
+
+def render_view_json(view: GapsView) -> str:
+    return render_json(view.assessment)

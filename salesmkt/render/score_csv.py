@@ -18,6 +18,8 @@ from salesmkt.render.text import neutralise_cell
 if TYPE_CHECKING:
     import pandas as pd
 
+    from salesmkt.analysis.scoring import ScoreResult
+
 DECIMALS = 4
 
 
@@ -49,3 +51,8 @@ def render_csv(respondents: pd.DataFrame) -> str:
     frame.columns = [str(neutralise_cell(str(c))) for c in frame.columns]
     text: str = frame.to_csv(index=False, lineterminator="\n")
     return text
+
+
+def render_score(result: ScoreResult) -> str:
+    """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`)."""
+    return render_csv(result.respondents)

@@ -10,10 +10,14 @@ formatted by :mod:`salesmkt.wording`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.text import md_escape
 from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+
+if TYPE_CHECKING:
+    from salesmkt.analysis.scoring import ScoreResult
 
 TOP_GAPS = 5
 POOLED_FOOTNOTE = (
@@ -179,3 +183,8 @@ def render_markdown(a: Assessment) -> str:
     lines += [f"- {q}" for q in quality] if quality else ["No problems found."]
     lines.append("")
     return "\n".join(lines)
+
+
+def render_score(result: ScoreResult) -> str:
+    """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`)."""
+    return render_markdown(result.assessment)

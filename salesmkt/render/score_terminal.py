@@ -13,6 +13,7 @@ markup), so a code like ``[bold]x[/]`` prints as typed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -22,6 +23,9 @@ from rich.text import Text
 from salesmkt.model.assessment import Assessment, GroupResult
 from salesmkt.render.score_markdown import POOLED_FOOTNOTE, strongest_gaps
 from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+
+if TYPE_CHECKING:
+    from salesmkt.analysis.scoring import ScoreResult
 
 BAR_WIDTH = 32
 MAX_LISTED = 20
@@ -266,3 +270,8 @@ def render_terminal(a: Assessment) -> RenderableType:
         parts += [Text(""), seg]
     parts += [Text(""), _quality(a)]
     return Group(*parts)
+
+
+def render_score(result: ScoreResult) -> RenderableType:
+    """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`)."""
+    return render_terminal(result.assessment)
