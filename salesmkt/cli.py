@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from salesmkt import __version__
-from salesmkt.errors import SalesmktError
+from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
+from salesmkt.render.registry import TERMINAL, Subject, formats, renderer
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -370,20 +371,18 @@ class ScoreFormat(StrEnum):
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
 
 
-def _pick_format(fmt: StrEnum | None, output: Path | None, allowed: Sequence[str]) -> str:
+def _pick_format(fmt: StrEnum | None, output: Path | None, subject: Subject) -> str:
     """The output format: --format, else the --output suffix, else the terminal.
 
-    ``allowed`` lists the file formats the command can write (the terminal view cannot be
-    written to a file).
+    The terminal view cannot be written to a file; the registry says which formats can.
     """
-    from salesmkt.errors import UsageError
-
+    allowed = formats(subject, files_only=True)
     if output is None:
-        return fmt.value if fmt is not None else "terminal"
+        return fmt.value if fmt is not None else TERMINAL
     if fmt is not None:
         if fmt.value not in allowed:
             raise UsageError(
-                f"--format {fmt.value} cannot be written to a file; use {_or(list(allowed))}"
+                f"--format {fmt.value} cannot be written to a file; use {_or(allowed)}"
             )
         return fmt.value
     chosen = _SUFFIX_FORMATS.get(output.suffix.lower())
@@ -394,6 +393,49 @@ def _pick_format(fmt: StrEnum | None, output: Path | None, allowed: Sequence[str
             f"use {_or(suffixes)}, or give --format"
         )
     return chosen
+
+
+def _source(
+    path: Path,
+    questionnaire: str,
+    mapping: Path | None,
+    group_column: str | None,
+    respondent_column: str | None,
+    drop_invalid: bool,
+) -> ResponseSource:
+    """The one input object, from the shared input options."""
+    return ResponseSource(
+        path,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+
+
+def _check_output(output: Path | None, inputs: list[Path]) -> None:
+    """Refuse an --output that is one of the inputs, before any work is done."""
+    if output is not None:
+        from salesmkt.render.outputs import check_output
+
+        check_output(output, inputs=inputs)
+
+
+def _show(
+    subject: Subject, chosen: str, view: Any, output: Path | None, inputs: list[Path]
+) -> None:
+    """Render ``view`` with the registry's renderer: on the console, or as text."""
+    shown = renderer(subject, chosen)(view)
+    if chosen == TERMINAL:
+        _console().print(shown)
+    else:
+        _write_or_echo(shown, output, inputs)
+
+
+def _notes(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(note, err=True)
 
 
 def _or(words: list[str]) -> str:
@@ -429,43 +471,15 @@ def score(
     Exit 0 when scored (warnings included), 1 when the data-quality gate fails (every
     problem is listed as file:row:column: message), 2 on a usage error.
     """
-    chosen = _pick_format(fmt, output, ("json", "csv", "markdown"))
-    source = ResponseSource(
-        file,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
-    if output is not None:
-        from salesmkt.render.outputs import check_output
+    from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-        check_output(output, inputs=source.inputs())
+    chosen = _pick_format(fmt, output, "score")
+    source = _source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    _check_output(output, source.inputs())
     settings = _settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
-    from salesmkt.analysis.scoring import assess_file
-
-    result = assess_file(source, settings)
-    if chosen == "terminal":
-        from salesmkt.render.score_terminal import render_terminal
-
-        _console().print(render_terminal(result.assessment))
-        return
-    if chosen == "json":
-        from salesmkt.render.assessment_json import render_json
-
-        text = render_json(result.assessment)
-    elif chosen == "csv":
-        from salesmkt.render.score_csv import render_csv
-
-        text = render_csv(result.respondents)
-    else:
-        from salesmkt.render.score_markdown import render_markdown
-
-        text = render_markdown(result.assessment)
-    _write_or_echo(text, output, source.inputs())
+    _show("score", chosen, runs.score(source, settings), output, source.inputs())
 
 
 class AdjustMethod(StrEnum):
@@ -518,19 +532,11 @@ def gaps(
     agreement. Exit 0 when computed, 1 when the data-quality gate fails, 2 on a usage
     error.
     """
-    chosen = _pick_format(fmt, output, ("json", "csv", "markdown"))
-    source = ResponseSource(
-        file,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
-    if output is not None:
-        from salesmkt.render.outputs import check_output
+    from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-        check_output(output, inputs=source.inputs())
+    chosen = _pick_format(fmt, output, "gaps")
+    source = _source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    _check_output(output, source.inputs())
     settings = _settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -539,39 +545,9 @@ def gaps(
         midpoint=midpoint,
         seed=seed,
     )
-    from salesmkt.analysis.scoring import (
-        assess_file,
-        load_assessment_or_responses,
-        looks_like_assessment,
-    )
-    from salesmkt.definitions import questionnaire as qmod
-    from salesmkt.render import gaps as gaps_out
-
-    span: tuple[float, float] | None = None
-    if looks_like_assessment(file):
-        a = load_assessment_or_responses(source, settings)
-        typer.echo(
-            f"salesmkt: {file} is a saved assessment: its gaps are shown as they were "
-            "computed (see its settings); the statistics options do not apply",
-            err=True,
-        )
-    else:
-        a = assess_file(source, settings).assessment
-        scale = qmod.load(questionnaire).scale
-        if scale.min is not None and scale.max is not None:
-            span = (scale.min, scale.max)
-    if chosen == "terminal":
-        _console().print(gaps_out.render_gaps_terminal(a, span))
-        return
-    if chosen == "json":
-        from salesmkt.render.assessment_json import render_json
-
-        text = render_json(a)
-    elif chosen == "csv":
-        text = gaps_out.render_gaps_csv(a)
-    else:
-        text = gaps_out.render_gaps_markdown(a, span)
-    _write_or_echo(text, output, source.inputs())
+    run = runs.gaps(source, settings)
+    _notes(run.notes)
+    _show("gaps", chosen, run.view, output, source.inputs())
 
 
 # -- recommend (rules) ---------------------------------------------------------------
@@ -693,113 +669,28 @@ def recommend(
     'advice' filled in, for 'report'. Exit 0 on success, 1 on invalid input, 2 on a
     usage error.
     """
-    from salesmkt.advice import recommend as rec
-    from salesmkt.definitions import rules as rules_mod
-    from salesmkt.errors import UsageError
+    from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-    chosen = _pick_format(fmt, output, ("json", "markdown"))
-    if file is None and stage is None:
-        raise UsageError(
-            "give a responses file or assessment JSON, or --stage STAGE for the playbook"
-        )
-    book = rules_mod.load(rules)
-    labels = {s.id: s.label for s in book.questionnaire.stages}
-    rules_path = rules_mod.resolve_rules(rules)
-    inputs = [rules_path] + [p for p in (situation, checklist, funnel) if p is not None]
-
+    chosen = _pick_format(fmt, output, "advice")
+    request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top)
     if file is None:
-        assert stage is not None
-        for flag, given in (("--situation", situation), ("--checklist", checklist)):
-            if given is not None:
-                raise UsageError(f"{flag} needs a responses file or assessment JSON too")
-        advice = rec.playbook_advice(book, stage)
-        _emit_advice(advice, None, chosen, output, inputs, labels, playbook=True)
-        return
-
-    source = ResponseSource(
-        file,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
-    inputs = source.inputs() + inputs
-    if output is not None:
-        from salesmkt.render.outputs import check_output
-
-        check_output(output, inputs=inputs)
-    answers = rec.load_answer_files(book, situation=situation, checklist=checklist, funnel=funnel)
-    settings = _settings(
-        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
-    )
-    from salesmkt.analysis.scoring import load_assessment_or_responses
-
-    assessment = load_assessment_or_responses(source, settings)
-    if stage is not None and stage not in labels:
-        raise UsageError(f"--stage {stage!r}: expected one of {', '.join(book.stage_ids())}")
-    current = stage or (assessment.overall.stage.id if assessment.overall.stage else None)
-    if (
-        "situation" not in answers
-        and book.situation is not None
-        and current is not None
-        and book.next_stage(current) is not None
-    ):
-        if _stdin_is_tty():
-            asked = _ask_situation(book, current)
-            if asked is not None:
-                answers["situation"] = asked
-        else:
-            typer.echo(
-                "salesmkt: no --situation given and stdin is not a terminal: "
-                "the stay-or-move-up advice is missing",
-                err=True,
+        if stage is None:
+            raise UsageError(
+                "give a responses file or assessment JSON, or --stage STAGE for the playbook"
             )
-    advice = rec.evaluate(
-        book,
-        assessment,
-        situation=answers.get("situation"),
-        checklist=answers.get("checklist"),
-        funnel=answers.get("funnel"),
-        stage=stage,
-    )
-    advice = rec.shorten(advice, top)
-    _emit_advice(
-        advice,
-        assessment.model_copy(update={"advice": advice}),
-        chosen,
-        output,
-        inputs,
-        labels,
-        playbook=False,
-    )
-
-
-def _emit_advice(
-    advice: Any,
-    assessment: Any,
-    chosen: str,
-    output: Path | None,
-    inputs: list[Path],
-    labels: dict[str, str],
-    *,
-    playbook: bool,
-) -> None:
-    from salesmkt.render import advice as render_advice
-
-    if chosen == "terminal":
-        _console().print(render_advice.render_terminal(advice, labels=labels, playbook=playbook))
-        return
-    if chosen == "json":
-        if assessment is None:
-            text = advice.model_dump_json(indent=2) + "\n"
-        else:
-            from salesmkt.render.assessment_json import render_json
-
-            text = render_json(assessment)
+        run = runs.playbook(request)
     else:
-        text = render_advice.render_markdown(advice, labels=labels, playbook=playbook)
-    _write_or_echo(text, output, inputs)
+        source = _source(
+            file, questionnaire, mapping, group_column, respondent_column, drop_invalid
+        )
+        _check_output(output, runs.advice_inputs(request, source))
+        settings = _settings(
+            min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
+        )
+        asker = _ask_situation if _stdin_is_tty() else None
+        run = runs.recommend(source, settings, request, asker)
+    _notes(run.notes)
+    _show("advice", chosen, run.view, output, run.inputs)
 
 
 # -- report (HTML / Markdown workshop report) -----------------------------------------
@@ -1120,26 +1011,13 @@ def compare(
     compared, 1 when the files cannot be compared (another questionnaire, version or
     items), 2 on a usage error.
     """
-    from salesmkt.analysis.compare import compare_waves, load_wave, saved_questionnaire
+    from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-    chosen = _pick_format(fmt, output, ("json", "markdown"))
-    for path in (before, after):
-        if not path.is_file():
-            raise SalesmktError(f"{path}: no such file")
-    ref = questionnaire or saved_questionnaire(before) or saved_questionnaire(after) or "alignment"
-    source = ResponseSource(
-        before,
-        questionnaire=ref,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
+    chosen = _pick_format(fmt, output, "compare")
+    ref = runs.compare_questionnaire(before, after, questionnaire)
+    source = _source(before, ref, mapping, group_column, respondent_column, drop_invalid)
     inputs = [*source.inputs(), after]
-    if output is not None:
-        from salesmkt.render.outputs import check_output
-
-        check_output(output, inputs=inputs)
+    _check_output(output, inputs)
     settings = _settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -1147,22 +1025,7 @@ def compare(
         seed=seed,
         n_boot=n_boot,
     )
-    waves = [load_wave(source.at(path), settings) for path in (before, after)]
-    result = compare_waves(waves[0], waves[1], seed=seed, n_boot=n_boot)
-    if chosen == "terminal":
-        from salesmkt.render.compare import comparison_terminal
-
-        _console().print(comparison_terminal(result))
-        return
-    if chosen == "json":
-        from salesmkt.render.compare import comparison_json
-
-        text = comparison_json(result)
-    else:
-        from salesmkt.render.compare import comparison_markdown
-
-        text = comparison_markdown(result)
-    _write_or_echo(text, output, inputs)
+    _show("compare", chosen, runs.compare(source, after, settings), output, inputs)
 
 
 def _console() -> Any:

@@ -1,0 +1,177 @@
+"""The runs behind ``score``, ``gaps``, ``recommend`` and ``compare``.
+
+Vocabulary:
+- *run*: one function from a :class:`~salesmkt.intake.source.ResponseSource` and a
+  :class:`~salesmkt.model.assessment.Settings` (plus, for advice, an
+  :class:`AdviceRequest`) to a *view* that the renderer registry shows, and *notes*:
+  one-line remarks for the person at the keyboard (never part of the output itself).
+- *inputs*: every file a run reads; outputs are checked against them before the work.
+- *asker*: a front end's way to ask the need-to-align statements interactively; None
+  where nobody can answer (no terminal), and the advice then says the verdict is missing.
+
+Heavy modules (pandas, scipy) are imported by the analysis stage when a run needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from salesmkt.advice import recommend as rec
+from salesmkt.advice.answers import Answers
+from salesmkt.analysis import scoring
+from salesmkt.analysis.compare import Comparison, compare_waves, load_wave, saved_questionnaire
+from salesmkt.definitions import questionnaire as qmod
+from salesmkt.definitions import rules as rules_mod
+from salesmkt.errors import SalesmktError, UsageError
+from salesmkt.intake.source import ResponseSource
+from salesmkt.model.assessment import Assessment, Settings
+from salesmkt.render.advice import AdviceView
+from salesmkt.render.gaps import GapsView
+
+Asker = Callable[[rules_mod.RuleBook, str], Answers | None]
+
+
+def score(source: ResponseSource, settings: Settings) -> scoring.ScoreResult:
+    """Read, check and score a responses file."""
+    return scoring.assess_file(source, settings)
+
+
+@dataclass
+class GapsRun:
+    view: GapsView
+    notes: list[str] = field(default_factory=list)
+
+
+def gaps(source: ResponseSource, settings: Settings) -> GapsRun:
+    """The perception gaps of a responses file, or of a saved assessment as it was saved."""
+    if scoring.looks_like_assessment(source.path):
+        saved = scoring.load_assessment_json(source.path)
+        note = (
+            f"salesmkt: {source.path} is a saved assessment: its gaps are shown as they were "
+            "computed (see its settings); the statistics options do not apply"
+        )
+        return GapsRun(GapsView(saved), [note])
+    assessment = scoring.assess_file(source, settings).assessment
+    scale = qmod.load(source.questionnaire).scale
+    span = (scale.min, scale.max) if scale.min is not None and scale.max is not None else None
+    return GapsRun(GapsView(assessment, span))
+
+
+# -- recommend ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AdviceRequest:
+    """What ``recommend`` is asked: the rules, the instrument answers, the stage, the top N."""
+
+    rules: str | None = None
+    situation: Path | None = None
+    checklist: Path | None = None
+    funnel: Path | None = None
+    stage: str | None = None
+    top: int = 10
+
+    def answer_files(self) -> list[Path]:
+        return [p for p in (self.situation, self.checklist, self.funnel) if p is not None]
+
+
+@dataclass
+class AdviceRun:
+    view: AdviceView
+    inputs: list[Path]
+    notes: list[str] = field(default_factory=list)
+
+
+def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list[Path]:
+    """Every file ``recommend`` reads (checked against ``--output`` before any work)."""
+    files = source.inputs() if source is not None else []
+    return [*files, rules_mod.resolve_rules(request.rules), *request.answer_files()]
+
+
+def playbook(request: AdviceRequest) -> AdviceRun:
+    """A stage's playbook: every action that serves the move up from it, no data needed."""
+    assert request.stage is not None
+    book = rules_mod.load(request.rules)
+    for flag, given in (("--situation", request.situation), ("--checklist", request.checklist)):
+        if given is not None:
+            raise UsageError(f"{flag} needs a responses file or assessment JSON too")
+    advice = rec.playbook_advice(book, request.stage)
+    view = AdviceView(advice, None, _stage_labels(book), playbook=True)
+    return AdviceRun(view, advice_inputs(request, None))
+
+
+def recommend(
+    source: ResponseSource, settings: Settings, request: AdviceRequest, ask: Asker | None
+) -> AdviceRun:
+    """Stay or move up, and the actions the assessment calls for, with their evidence."""
+    book = rules_mod.load(request.rules)
+    answers = rec.load_answer_files(
+        book, situation=request.situation, checklist=request.checklist, funnel=request.funnel
+    )
+    assessment = scoring.load_assessment_or_responses(source, settings)
+    labels = _stage_labels(book)
+    if request.stage is not None and request.stage not in labels:
+        raise UsageError(
+            f"--stage {request.stage!r}: expected one of {', '.join(book.stage_ids())}"
+        )
+    notes = _ask_situation(book, assessment, request.stage, answers, ask)
+    advice = rec.evaluate(
+        book,
+        assessment,
+        situation=answers.get("situation"),
+        checklist=answers.get("checklist"),
+        funnel=answers.get("funnel"),
+        stage=request.stage,
+    )
+    view = AdviceView(rec.shorten(advice, request.top), assessment, labels)
+    return AdviceRun(view, advice_inputs(request, source), notes)
+
+
+def _stage_labels(book: rules_mod.RuleBook) -> dict[str, str]:
+    return {s.id: s.label for s in book.questionnaire.stages}
+
+
+def _ask_situation(
+    book: rules_mod.RuleBook,
+    assessment: Assessment,
+    stage: str | None,
+    answers: dict[str, Answers],
+    ask: Asker | None,
+) -> list[str]:
+    """Ask the need-to-align statements when they were not given and there is a move."""
+    current = stage or (assessment.overall.stage.id if assessment.overall.stage else None)
+    if (
+        "situation" in answers
+        or book.situation is None
+        or current is None
+        or book.next_stage(current) is None
+    ):
+        return []
+    if ask is None:
+        return [
+            "salesmkt: no --situation given and stdin is not a terminal: "
+            "the stay-or-move-up advice is missing"
+        ]
+    asked = ask(book, current)
+    if asked is not None:
+        answers["situation"] = asked
+    return []
+
+
+# -- compare --------------------------------------------------------------------------------
+
+
+def compare_questionnaire(before: Path, after: Path, given: str | None) -> str:
+    """The questionnaire of two waves: the one given, else the one a saved JSON names."""
+    for path in (before, after):
+        if not path.is_file():
+            raise SalesmktError(f"{path}: no such file")
+    return given or saved_questionnaire(before) or saved_questionnaire(after) or "alignment"
+
+
+def compare(before: ResponseSource, after: Path, settings: Settings) -> Comparison:
+    """Two waves of the same questionnaire: what changed, and is it real?"""
+    waves = [load_wave(before.at(path), settings) for path in (before.path, after)]
+    return compare_waves(waves[0], waves[1], seed=settings.seed, n_boot=settings.n_boot)
