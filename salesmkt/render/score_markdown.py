@@ -54,9 +54,20 @@ def _group_row(g: GroupResult, edges: list[float]) -> list[str]:
 
 
 def render_markdown(a: Assessment) -> str:
+    """The score summary: headline, groups, gaps, dimensions, segments, data quality."""
     edges = stage_edges(a.stages)
+    lines = _headline(a, edges) + _groups(a, edges) + _gaps(a)
+    lines += _dimensions(a) + _segments(a, edges) + _quality(a)
+    return "\n".join(lines)
+
+
+def _group_names(a: Assessment) -> dict[str, str]:
+    return {g.id: g.label for g in a.groups}
+
+
+def _headline(a: Assessment, edges: list[float]) -> list[str]:
     lo, hi = (edges[0], a.stages[-1].get("max")) if edges and a.stages else (None, None)
-    labels = {g.id: g.label for g in a.groups}
+    labels = _group_names(a)
     lines = [f"# {md_escape(a.questionnaire.title or a.questionnaire.id)}: score summary", ""]
     o = a.overall
     if o.stage is not None:
@@ -86,69 +97,66 @@ def render_markdown(a: Assessment) -> str:
     ]
     if a.stage_disagreement and a.stage_disagreement.headline:
         lines += [f"> **{md_escape(a.stage_disagreement.headline)}**", ""]
+    return lines
 
-    lines += ["## Groups", ""]
-    lines += _table(
-        ["Group", "n", "Mean", "Median", "SD", "Min–max", "Stage"],
-        [_group_row(g, edges) for g in a.groups],
-        right={1, 2, 3, 4},
-    )
 
-    lines += ["## Strongest perception gaps", ""]
+def _groups(a: Assessment, edges: list[float]) -> list[str]:
+    header = ["Group", "n", "Mean", "Median", "SD", "Min–max", "Stage"]
+    rows = [_group_row(g, edges) for g in a.groups]
+    return ["## Groups", "", *_table(header, rows, right={1, 2, 3, 4})]
+
+
+def _gaps(a: Assessment) -> list[str]:
+    lines = ["## Strongest perception gaps", ""]
     gaps = strongest_gaps(a)
-    first, second = [*a.compare, "", ""][:2]
-    if gaps:
-        rows = [
-            [
-                md_escape(i.id),
-                md_escape(i.short or i.text),
-                fmt_mean(i.means_by_group.get(first)),
-                fmt_mean(i.means_by_group.get(second)),
-                fmt_gap(i.gap),
-                md_escape(labels.get(i.direction or "", i.direction or DASH)),
-            ]
-            for i in gaps
-        ]
-        lines += _table(
-            [
-                "Item",
-                "Statement",
-                md_escape(labels.get(first, first)),
-                md_escape(labels.get(second, second)),
-                "Gap",
-                "Rates higher",
-            ],
-            rows,
-            right={2, 3, 4},
-        )
-    else:
+    if not gaps:
         reason = next((i.not_estimable for i in a.items if i.not_estimable), None)
-        lines += [
+        return [
+            *lines,
             md_escape(f"No gaps: {reason}.")
             if reason
             else f"No item differs by {a.settings.gap_threshold:g} point(s) or more.",
             "",
         ]
-
-    if a.dimensions:
-        lines += ["## Dimensions", ""]
-        shown = [g for g in a.groups if not g.suppressed]
-        header = ["Dimension", *(md_escape(g.label) for g in shown), "All", "Gap"]
-        rows = [
-            [
-                md_escape(d.label),
-                *(fmt_mean(d.means_by_group.get(g.id)) for g in shown),
-                fmt_mean(d.mean),
-                fmt_gap(d.gap),
-            ]
-            for d in a.dimensions
+    labels = _group_names(a)
+    first, second = [*a.compare, "", ""][:2]
+    rows = [
+        [
+            md_escape(i.id),
+            md_escape(i.short or i.text),
+            fmt_mean(i.means_by_group.get(first)),
+            fmt_mean(i.means_by_group.get(second)),
+            fmt_gap(i.gap),
+            md_escape(labels.get(i.direction or "", i.direction or DASH)),
         ]
-        lines += _table(header, rows, right=set(range(1, len(header))))
+        for i in gaps
+    ]
+    first_label, second_label = labels.get(first, first), labels.get(second, second)
+    header = ["Item", "Statement", md_escape(first_label), md_escape(second_label), "Gap"]
+    return lines + _table([*header, "Rates higher"], rows, right={2, 3, 4})
 
-    by_columns = list(dict.fromkeys(s.by for s in a.segments))
+
+def _dimensions(a: Assessment) -> list[str]:
+    if not a.dimensions:
+        return []
+    shown = [g for g in a.groups if not g.suppressed]
+    header = ["Dimension", *(md_escape(g.label) for g in shown), "All", "Gap"]
+    rows = [
+        [
+            md_escape(d.label),
+            *(fmt_mean(d.means_by_group.get(g.id)) for g in shown),
+            fmt_mean(d.mean),
+            fmt_gap(d.gap),
+        ]
+        for d in a.dimensions
+    ]
+    return ["## Dimensions", "", *_table(header, rows, right=set(range(1, len(header))))]
+
+
+def _segments(a: Assessment, edges: list[float]) -> list[str]:
+    lines: list[str] = []
     footnote = False
-    for by in by_columns:
-        lines += [f"## By {md_escape(by)}", ""]
+    for by in dict.fromkeys(s.by for s in a.segments):
         rows = []
         for s in (s for s in a.segments if s.by == by):
             overall = "withheld" if s.suppressed else fmt_score(s.overall.score, edges)
@@ -162,11 +170,13 @@ def render_markdown(a: Assessment) -> str:
                 for g in s.groups
             )
             rows.append([md_escape(s.value), str(s.n), overall, stage, cells])
-        lines += _table([md_escape(by), "n", "Score", "Stage", "Groups"], rows, right={1, 2})
-    if footnote:
-        lines += [f"\\* {POOLED_FOOTNOTE}", ""]
+        header = [md_escape(by), "n", "Score", "Stage", "Groups"]
+        lines += [f"## By {md_escape(by)}", "", *_table(header, rows, right={1, 2})]
+    return lines + ([f"\\* {POOLED_FOOTNOTE}", ""] if footnote else [])
 
-    lines += ["## Data quality", ""]
+
+def _quality(a: Assessment) -> list[str]:
+    r = a.respondents
     quality: list[str] = []
     for e in r.excluded[:MAX_LISTED]:
         who = ", ".join(md_escape(x) for x in (e.respondent, e.group) if x)
@@ -180,9 +190,8 @@ def render_markdown(a: Assessment) -> str:
     if len(a.warnings) > MAX_LISTED:
         quality.append(f"… and {len(a.warnings) - MAX_LISTED} more warnings")
     quality += [f"Withheld: {md_escape(note)}" for note in a.suppressed]
-    lines += [f"- {q}" for q in quality] if quality else ["No problems found."]
-    lines.append("")
-    return "\n".join(lines)
+    body = [f"- {q}" for q in quality] if quality else ["No problems found."]
+    return ["## Data quality", "", *body, ""]
 
 
 def render_score(result: ScoreResult) -> str:
