@@ -567,51 +567,6 @@ def _stdin_is_tty() -> bool:
         return False
 
 
-def _ask_situation(book: Any, stage: str) -> Any:
-    """Ask the need-to-align statements for ``stage`` at the terminal; Enter skips one."""
-    from rich.console import Console
-    from rich.prompt import Prompt
-    from rich.text import Text
-
-    from salesmkt.advice.answers import from_mapping, parse_value
-
-    q = book.situation
-    items = [i for i in q.items if i.stage == stage]
-    if not items:
-        return None
-    console = Console(stderr=True)  # stdout may carry JSON or Markdown
-    console.print(
-        Text(
-            f"Do you need to be more aligned? You are {book.stage_label(stage)}. "
-            "Answer yes or no for your company today; press Enter to skip a statement.",
-            style="bold",
-        )
-    )
-    replies: dict[str, str] = {}
-    for n, item in enumerate(items, start=1):
-        while True:
-            try:
-                reply = Prompt.ask(
-                    Text(f"{n}/{len(items)} {item.text}"),
-                    console=console,
-                    default="",
-                    show_default=False,
-                )
-            except EOFError:
-                return from_mapping(q, replies, source="interactive answers") if replies else None
-            reply = reply.strip()
-            word = {"y": "yes", "n": "no"}.get(reply.lower(), reply)
-            ok, _ = parse_value(q, word)
-            if ok:
-                if word:
-                    replies[item.id] = word
-                break
-            console.print(Text("Please answer yes or no, or press Enter to skip.", style="yellow"))
-    if not replies:
-        return None
-    return from_mapping(q, replies, source="interactive answers")
-
-
 @app.command()
 @_boundary
 def recommend(
@@ -687,8 +642,9 @@ def recommend(
         settings = _settings(
             min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
         )
-        asker = _ask_situation if _stdin_is_tty() else None
-        run = runs.recommend(source, settings, request, asker)
+        from salesmkt.workshop.ask import ask_situation
+
+        run = runs.recommend(source, settings, request, ask_situation if _stdin_is_tty() else None)
     _notes(run.notes)
     _show("advice", chosen, run.view, output, run.inputs)
 
