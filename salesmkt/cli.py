@@ -331,6 +331,105 @@ FunnelOpt = Annotated[
 ]
 
 
+# The output formats each subject offers (the renderer registry has the same lists; a test
+# keeps them equal).
+class ScoreFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class TextFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+class AdjustMethod(StrEnum):
+    holm = "holm"
+    bh = "bh"
+    none = "none"
+
+
+ScoreFormatOpt = Annotated[
+    ScoreFormat | None,
+    typer.Option(
+        "--format", "-f", help="terminal (default), json, csv (per respondent) or markdown."
+    ),
+]
+GapsFormatOpt = Annotated[
+    ScoreFormat | None,
+    typer.Option("--format", "-f", help="terminal (default), json, csv or markdown."),
+]
+TextFormatOpt = Annotated[
+    TextFormat | None,
+    typer.Option("--format", "-f", help="terminal (default), json or markdown."),
+]
+TableOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (.json, .csv or .md); atomic."),
+]
+TextOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
+]
+AdjustOpt = Annotated[
+    AdjustMethod,
+    typer.Option("--adjust", help="p-value adjustment across items: holm, bh or none."),
+]
+MidpointOpt = Annotated[
+    float | None,
+    typer.Option("--midpoint", help="Quadrant midpoint on the answer scale [default: its middle]."),
+]
+GapsSeedOpt = Annotated[
+    int, typer.Option("--seed", help="Seed of the bootstrap intervals (same seed, same CI).")
+]
+CompareSeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap intervals.")]
+NBootOpt = Annotated[
+    int, typer.Option("--n-boot", min=100, help="Bootstrap resamples per interval.")
+]
+AdviceFileArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Responses file (scored on the fly) or an assessment JSON from "
+        "'score --format json'. Leave out with --stage to print the playbook.",
+        show_default=False,
+    ),
+]
+StageOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--stage",
+        help="The stage to move up from (undefined, defined, aligned). Without FILE: "
+        "print that stage's playbook; with FILE: plan from this stage instead of the "
+        "scored one.",
+    ),
+]
+TopOpt = Annotated[
+    int,
+    typer.Option(
+        "--top", min=0, help="Show the N highest-priority actions (0: all); the rest are counted."
+    ),
+]
+BeforeArg = Annotated[
+    Path,
+    typer.Argument(help="The earlier wave: a responses file or a score JSON.", show_default=False),
+]
+AfterArg = Annotated[
+    Path,
+    typer.Argument(help="The later wave: a responses file or a score JSON.", show_default=False),
+]
+WaveQuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="Built-in id or YAML file (default: the one a JSON wave names, else alignment).",
+    ),
+]
+
+
 def _settings(
     *,
     min_group_size: int = 3,
@@ -359,13 +458,6 @@ def _write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
 
     write_atomic(output, text, inputs=inputs)
     typer.echo(f"salesmkt: wrote {output}", err=True)
-
-
-class ScoreFormat(StrEnum):
-    terminal = "terminal"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
 
 
 _SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
@@ -455,16 +547,8 @@ def score(
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
-    fmt: Annotated[
-        ScoreFormat | None,
-        typer.Option(
-            "--format", "-f", help="terminal (default), json, csv (per respondent) or markdown."
-        ),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (.json, .csv or .md); atomic."),
-    ] = None,
+    fmt: ScoreFormatOpt = None,
+    output: TableOutputOpt = None,
 ) -> None:
     """Score a responses file: data-quality gate, group figures, overall stage, gaps.
 
@@ -482,12 +566,6 @@ def score(
     _show("score", chosen, runs.score(source, settings), output, source.inputs())
 
 
-class AdjustMethod(StrEnum):
-    holm = "holm"
-    bh = "bh"
-    none = "none"
-
-
 @app.command()
 @_boundary
 def gaps(
@@ -500,27 +578,11 @@ def gaps(
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
-    adjust: Annotated[
-        AdjustMethod,
-        typer.Option("--adjust", help="p-value adjustment across items: holm, bh or none."),
-    ] = AdjustMethod.holm,
-    midpoint: Annotated[
-        float | None,
-        typer.Option(
-            "--midpoint", help="Quadrant midpoint on the answer scale [default: its middle]."
-        ),
-    ] = None,
-    seed: Annotated[
-        int, typer.Option("--seed", help="Seed of the bootstrap intervals (same seed, same CI).")
-    ] = 2006,
-    fmt: Annotated[
-        ScoreFormat | None,
-        typer.Option("--format", "-f", help="terminal (default), json, csv or markdown."),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (.json, .csv or .md); atomic."),
-    ] = None,
+    adjust: AdjustOpt = AdjustMethod.holm,
+    midpoint: MidpointOpt = None,
+    seed: GapsSeedOpt = 2006,
+    fmt: GapsFormatOpt = None,
+    output: TableOutputOpt = None,
 ) -> None:
     """Perception gaps between the compared groups, item by item, largest first.
 
@@ -554,12 +616,6 @@ def gaps(
 # (recommend command goes here)
 
 
-class RecommendFormat(StrEnum):
-    terminal = "terminal"
-    json = "json"
-    markdown = "markdown"
-
-
 def _stdin_is_tty() -> bool:
     try:
         return sys.stdin.isatty()
@@ -570,35 +626,13 @@ def _stdin_is_tty() -> bool:
 @app.command()
 @_boundary
 def recommend(
-    file: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Responses file (scored on the fly) or an assessment JSON from "
-            "'score --format json'. Leave out with --stage to print the playbook.",
-            show_default=False,
-        ),
-    ] = None,
-    stage: Annotated[
-        str | None,
-        typer.Option(
-            "--stage",
-            help="The stage to move up from (undefined, defined, aligned). Without FILE: "
-            "print that stage's playbook; with FILE: plan from this stage instead of the "
-            "scored one.",
-        ),
-    ] = None,
+    file: AdviceFileArg = None,
+    stage: StageOpt = None,
     rules: RulesOpt = None,
     situation: SituationOpt = None,
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
-    top: Annotated[
-        int,
-        typer.Option(
-            "--top",
-            min=0,
-            help="Show the N highest-priority actions (0: all); the rest are counted.",
-        ),
-    ] = 10,
+    top: TopOpt = 10,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
@@ -607,14 +641,8 @@ def recommend(
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
-    fmt: Annotated[
-        RecommendFormat | None,
-        typer.Option("--format", "-f", help="terminal (default), json or markdown."),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
-    ] = None,
+    fmt: TextFormatOpt = None,
+    output: TextOutputOpt = None,
 ) -> None:
     """Say whether to move up a stage, then the actions that the results call for.
 
@@ -910,35 +938,12 @@ def take(
     )
 
 
-class CompareFormat(StrEnum):
-    terminal = "terminal"
-    json = "json"
-    markdown = "markdown"
-
-
 @app.command()
 @_boundary
 def compare(
-    before: Annotated[
-        Path,
-        typer.Argument(
-            help="The earlier wave: a responses file or a score JSON.", show_default=False
-        ),
-    ],
-    after: Annotated[
-        Path,
-        typer.Argument(
-            help="The later wave: a responses file or a score JSON.", show_default=False
-        ),
-    ],
-    questionnaire: Annotated[
-        str | None,
-        typer.Option(
-            "--questionnaire",
-            "-q",
-            help="Built-in id or YAML file (default: the one a JSON wave names, else alignment).",
-        ),
-    ] = None,
+    before: BeforeArg,
+    after: AfterArg,
+    questionnaire: WaveQuestionnaireOpt = None,
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
     respondent_column: RespondentColumnOpt = None,
@@ -946,18 +951,10 @@ def compare(
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the bootstrap intervals.")] = 2006,
-    n_boot: Annotated[
-        int, typer.Option("--n-boot", min=100, help="Bootstrap resamples per interval.")
-    ] = 2000,
-    fmt: Annotated[
-        CompareFormat | None,
-        typer.Option("--format", "-f", help="terminal (default), json or markdown."),
-    ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
-    ] = None,
+    seed: CompareSeedOpt = 2006,
+    n_boot: NBootOpt = 2000,
+    fmt: TextFormatOpt = None,
+    output: TextOutputOpt = None,
 ) -> None:
     """Compare two survey waves of the same questionnaire: stages, scores, gaps, items.
 
