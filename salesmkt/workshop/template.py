@@ -23,8 +23,18 @@ import io
 from pathlib import Path
 from typing import Literal
 
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import UsageError
+from salesmkt.render.forms import questionnaire_markdown
+from salesmkt.render.outputs import write_atomic
+from salesmkt.render.text import neutralise_cell
 
 TemplateFormat = Literal["csv", "xlsx", "md", "html"]
 
@@ -37,6 +47,7 @@ XLSX_ROWS = 500
 DATA_SHEET = "Responses"
 STATEMENTS_SHEET = "Statements"
 LISTS_SHEET = "Lists"
+BOLD = Font(bold=True)
 
 _SUFFIXES: dict[str, TemplateFormat] = {
     ".csv": "csv",
@@ -126,43 +137,46 @@ def xlsx_bytes(q: Questionnaire, *, rows: int = XLSX_ROWS) -> bytes:
     list: Excel caps inline lists at 255 characters and splits them at commas, which a
     label may contain.
     """
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from salesmkt.render.text import neutralise_cell
-
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = DATA_SHEET
-    header = columns(q)
+    groups, answers = group_choices(q), answer_choices(q)
+    _header_row(ws, columns(q))
+    _lists_sheet(wb, groups, answers)
+    _validations(ws, len(groups), len(answers), len(columns(q)), rows + 1)
+    _column_notes_and_widths(ws, q, groups, answers)
+    _statements_sheet(wb.create_sheet(STATEMENTS_SHEET, 1), q)
+    wb.active = 0
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _header_row(ws: Worksheet, header: list[str]) -> None:
     ws.append(header)
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDE6F0")
     for cell in ws[1]:
-        cell.font = bold
-        cell.fill = fill
+        cell.font = BOLD
+        cell.fill = PatternFill("solid", fgColor="DDE6F0")
     ws.freeze_panes = "A2"
 
-    # Lists sheet: column A = groups, column B = answers (text cells, neutralised).
+
+def _lists_sheet(wb: Workbook, groups: list[str], answers: list[int | str]) -> None:
+    """Column A: the groups; column B: the answers (text cells, neutralised)."""
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
-    groups = group_choices(q)
-    answers = answer_choices(q)
     for r, value in enumerate(groups, start=1):
         lists.cell(row=r, column=1, value=neutralise_cell(value))
     for r, answer in enumerate(answers, start=1):
         lists.cell(row=r, column=2, value=neutralise_cell(answer))
-    sheet = quote_sheetname(LISTS_SHEET)
-    last = rows + 1
 
-    if groups:
+
+def _validations(ws: Worksheet, n_groups: int, n_answers: int, n_columns: int, last: int) -> None:
+    sheet = quote_sheetname(LISTS_SHEET)
+    if n_groups:
         dv_group = DataValidation(
             type="list",
-            formula1=f"{sheet}!$A$1:$A${len(groups)}",
+            formula1=f"{sheet}!$A$1:$A${n_groups}",
             allow_blank=True,
             showErrorMessage=True,
             showInputMessage=True,
@@ -174,12 +188,9 @@ def xlsx_bytes(q: Questionnaire, *, rows: int = XLSX_ROWS) -> bytes:
         )
         ws.add_data_validation(dv_group)
         dv_group.add(f"A2:A{last}")
-
-    first_item = len(ID_COLUMNS) + 1
-    last_item = len(header)
     dv_answer = DataValidation(
         type="list",
-        formula1=f"{sheet}!$B$1:$B${len(answers)}",
+        formula1=f"{sheet}!$B$1:$B${n_answers}",
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
@@ -187,69 +198,56 @@ def xlsx_bytes(q: Questionnaire, *, rows: int = XLSX_ROWS) -> bytes:
         error="Choose a value from the list, or leave the cell empty.",
     )
     ws.add_data_validation(dv_answer)
-    dv_answer.add(f"{get_column_letter(first_item)}2:{get_column_letter(last_item)}{last}")
+    first = get_column_letter(len(ID_COLUMNS) + 1)
+    dv_answer.add(f"{first}2:{get_column_letter(n_columns)}{last}")
 
+
+def _column_notes_and_widths(
+    ws: Worksheet, q: Questionnaire, groups: list[str], answers: list[int | str]
+) -> None:
+    """Each item's statement as a comment on its header; widths that fit the choices."""
     ws.column_dimensions["A"].width = _width(["group", *groups], floor=10)
     ws.column_dimensions["B"].width = _width(["respondent", "R-XXXXXX"])
     ws.column_dimensions["C"].width = _width(["segment"], floor=14)
     typed = answers if q.scale.type == "choice" else [str(v) for v in q.scale.points]
-    for col, item in enumerate(q.items, start=first_item):
+    for col, item in enumerate(q.items, start=len(ID_COLUMNS) + 1):
         cell = ws.cell(row=1, column=col)
         note = item.text + (f"\n\n{item.help}" if item.help else "")
         cell.comment = Comment(str(neutralise_cell(note)), "salesmkt", width=320, height=160)
         ws.column_dimensions[get_column_letter(col)].width = _width([item.id, *typed])
 
-    _statements_sheet(wb.create_sheet(STATEMENTS_SHEET, 1), q, bold, Alignment)
-    wb.active = 0
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
-
-def _statements_sheet(ws: object, q: Questionnaire, bold: object, alignment: type) -> None:
-    from openpyxl.worksheet.worksheet import Worksheet
-
-    from salesmkt.render.text import neutralise_cell
-
-    assert isinstance(ws, Worksheet)
-    dims = {d.id: d.label for d in q.dimensions}
+def _statements_sheet(ws: Worksheet, q: Questionnaire) -> None:
+    """The statements, the answer scale and the groups, for the person filling it in."""
     ws.append([q.title])
-    ws["A1"].font = bold
+    ws["A1"].font = BOLD
     ws.append([f"{q.id} version {q.version}"])
     if q.instructions:
         ws.append([neutralise_cell(q.instructions)])
-        ws.cell(row=ws.max_row, column=1).alignment = alignment(wrap_text=True)
-    ws.append([])
-    ws.append(["id", "statement", "short", "dimension"])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
+        ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True)
+    dims = {d.id: d.label for d in q.dimensions}
+    _bold_row(ws, ["id", "statement", "short", "dimension"], gap=True)
     for item in q.items:
-        ws.append(
-            [
-                item.id,
-                neutralise_cell(item.text),
-                neutralise_cell(item.short),
-                neutralise_cell(dims.get(item.dimension or "", item.dimension or "")),
-            ]
-        )
-        ws.cell(row=ws.max_row, column=2).alignment = alignment(wrap_text=True, vertical="top")
-    ws.append([])
-    ws.append(["answer", "meaning"])
-    for cell in ws[ws.max_row]:
-        cell.font = bold
+        dimension = dims.get(item.dimension or "", item.dimension or "")
+        ws.append([item.id, *(neutralise_cell(t) for t in (item.text, item.short, dimension))])
+        ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    _bold_row(ws, ["answer", "meaning"], gap=True)
     for value, meaning in scale_lines(q):
         ws.append([neutralise_cell(value), neutralise_cell(meaning)])
     if q.groups:
-        ws.append([])
-        ws.append(["group", "also accepted"])
-        for cell in ws[ws.max_row]:
-            cell.font = bold
+        _bold_row(ws, ["group", "also accepted"], gap=True)
         for g in q.groups:
             ws.append([neutralise_cell(g.label), neutralise_cell(", ".join(g.aliases))])
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 90
-    ws.column_dimensions["C"].width = 30
-    ws.column_dimensions["D"].width = 26
+    for letter, width in zip("ABCD", (14, 90, 30, 26), strict=True):
+        ws.column_dimensions[letter].width = width
+
+
+def _bold_row(ws: Worksheet, values: list[str], *, gap: bool) -> None:
+    if gap:
+        ws.append([])
+    ws.append(values)
+    for cell in ws[ws.max_row]:
+        cell.font = BOLD
 
 
 # -- paper forms --------------------------------------------------------------------
@@ -257,8 +255,6 @@ def _statements_sheet(ws: object, q: Questionnaire, bold: object, alignment: typ
 
 def markdown_text(q: Questionnaire) -> str:
     """The printable Markdown form: the questionnaire with tick boxes, plus ID lines."""
-    from salesmkt.render.forms import questionnaire_markdown
-
     body = questionnaire_markdown(q).rstrip("\n")
     footer = [
         "",
@@ -378,8 +374,6 @@ def write_template(
 
     Refuses to replace an existing file unless ``force``: a filled-in sheet is precious.
     """
-    from salesmkt.render.outputs import write_atomic
-
     fmt = template_format(path)
     write_atomic(path, render(q, fmt), inputs=inputs, force=force)
     return fmt
