@@ -28,11 +28,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.definitions.rules import answer_choices, scale_value
-from salesmkt.errors import ResponseDataError, YamlError
+from salesmkt.definitions.yamlload import PathT, load_yaml
+from salesmkt.errors import NotFoundError, ResponseDataError, YamlError
 
 Value = float | str | None
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -159,8 +160,6 @@ def load_answers(path: Path, q: Questionnaire, *, many: bool = False) -> Answers
     """
     path = Path(path)
     if not path.is_file():
-        from salesmkt.errors import NotFoundError
-
         raise NotFoundError(f"{path}: no such file")
     table = path.suffix.lower() in TABLE_SUFFIXES
     answers = _from_table(path, q) if table else _from_yaml(path, q)
@@ -174,9 +173,16 @@ def load_answers(path: Path, q: Questionnaire, *, many: bool = False) -> Answers
     return answers
 
 
-def _from_yaml(path: Path, q: Questionnaire) -> Answers:
-    from salesmkt.definitions.yamlload import load_yaml
+class At(Protocol):
+    """Where a value (or, with ``key``, its key) stands in the YAML file: ``line:col``."""
 
+    def __call__(self, loc: PathT, key: bool = False) -> str: ...
+
+
+Block = tuple[str, PathT, Any]  # (answer-set label, where its answers are, the answers)
+
+
+def _from_yaml(path: Path, q: Questionnaire) -> Answers:
     try:
         located = load_yaml(path)
     except YamlError as exc:
@@ -184,7 +190,7 @@ def _from_yaml(path: Path, q: Questionnaire) -> Answers:
     source = str(path)
     col = _Collector(source, q)
 
-    def at(loc: tuple[str | int, ...], key: bool = False) -> str:
+    def at(loc: PathT, key: bool = False) -> str:
         line, column = located.position(loc, key=key)
         return f"{line}:{column}"
 
@@ -200,56 +206,63 @@ def _from_yaml(path: Path, q: Questionnaire) -> Answers:
             at(("questionnaire",)),
             f"these answers are for {declared!r}, but {q.id!r} answers are needed here",
         )
-    blocks: list[tuple[str, tuple[str | int, ...], Any]] = []
+    sets = [_answer_set(q, block, col, at) for block in _blocks(doc, source, col, at)]
+    col.raise_if_any()
+    return Answers(q, source, tuple(s for s in sets if s is not None))
+
+
+def _blocks(doc: dict[str, Any], source: str, col: _Collector, at: At) -> list[Block]:
+    """The answer sets of a file: several ``respondents``, one ``answers`` or a flat map."""
     if "respondents" in doc:
-        others = [k for k in doc if k not in ("questionnaire", "respondents")]
-        for k in others:
-            col.add(at((k,), key=True), f"unexpected key {k!r} next to 'respondents'")
-        people = doc["respondents"]
-        if not isinstance(people, list):
-            col.add(at(("respondents",)), "'respondents' must be a list")
-            people = []
-        for i, person in enumerate(people):
-            where = ("respondents", i)
-            if not isinstance(person, dict) or "answers" not in person:
-                col.add(at(where), "each respondent needs 'answers' (and optionally 'name')")
-                continue
-            for k in person:
-                if k not in ("name", "answers"):
-                    col.add(at((*where, k), key=True), f"unexpected key {k!r}")
-            name = str(person.get("name") or f"respondent {i + 1}")
-            blocks.append((name, (*where, "answers"), person["answers"]))
-    elif "answers" in doc:
+        return _respondent_blocks(doc, col, at)
+    if "answers" in doc:
         for k in doc:
             if k not in ("questionnaire", "answers"):
                 col.add(at((k,), key=True), f"unexpected key {k!r} next to 'answers'")
-        blocks.append((source, ("answers",), doc["answers"]))
-    else:
-        flat = {k: v for k, v in doc.items() if k != "questionnaire"}
-        blocks.append((source, (), flat))
+        return [(source, ("answers",), doc["answers"])]
+    return [(source, (), {k: v for k, v in doc.items() if k != "questionnaire"})]
 
-    lookup = _item_lookup(q)
-    sets: list[AnswerSet] = []
-    for label, base, block in blocks:
-        if not isinstance(block, dict):
-            col.add(at(base), "answers must be a mapping of item ids to answers")
+
+def _respondent_blocks(doc: dict[str, Any], col: _Collector, at: At) -> list[Block]:
+    for k in doc:
+        if k not in ("questionnaire", "respondents"):
+            col.add(at((k,), key=True), f"unexpected key {k!r} next to 'respondents'")
+    people = doc["respondents"]
+    if not isinstance(people, list):
+        col.add(at(("respondents",)), "'respondents' must be a list")
+        people = []
+    blocks: list[Block] = []
+    for i, person in enumerate(people):
+        where: PathT = ("respondents", i)
+        if not isinstance(person, dict) or "answers" not in person:
+            col.add(at(where), "each respondent needs 'answers' (and optionally 'name')")
             continue
-        values: dict[str, Value] = {}
-        for key, raw in block.items():
-            item = lookup.get(normalise(str(key)))
-            if item is None:
-                col.add(at((*base, key), key=True), f"unknown item {key!r} for {q.id} ({_ids(q)})")
-                continue
-            ok, value = parse_value(q, raw)
-            if not ok:
-                col.add(
-                    at((*base, key)),
-                    f"{item}: {raw!r} is not an answer (expected {_expected(q)})",
-                )
-            values[item] = value
-        sets.append(AnswerSet(label, values))
-    col.raise_if_any()
-    return Answers(q, source, tuple(sets))
+        for k in person:
+            if k not in ("name", "answers"):
+                col.add(at((*where, k), key=True), f"unexpected key {k!r}")
+        name = str(person.get("name") or f"respondent {i + 1}")
+        blocks.append((name, (*where, "answers"), person["answers"]))
+    return blocks
+
+
+def _answer_set(q: Questionnaire, block: Block, col: _Collector, at: At) -> AnswerSet | None:
+    """One block's answers, each item matched and each value read on the scale."""
+    label, base, answers = block
+    if not isinstance(answers, dict):
+        col.add(at(base), "answers must be a mapping of item ids to answers")
+        return None
+    lookup = _item_lookup(q)
+    values: dict[str, Value] = {}
+    for key, raw in answers.items():
+        item = lookup.get(normalise(str(key)))
+        if item is None:
+            col.add(at((*base, key), key=True), f"unknown item {key!r} for {q.id} ({_ids(q)})")
+            continue
+        ok, value = parse_value(q, raw)
+        if not ok:
+            col.add(at((*base, key)), f"{item}: {raw!r} is not an answer (expected {_expected(q)})")
+        values[item] = value
+    return AnswerSet(label, values)
 
 
 def _example(q: Questionnaire) -> str:
@@ -298,6 +311,7 @@ def _header_items(q: Questionnaire, header: list[Any]) -> dict[int, str]:
 def _from_survey_reader(path: Path, q: Questionnaire) -> Answers:
     import math
 
+    # The survey reader brings pandas: only answers given as CSV or XLSX need it.
     from salesmkt.intake.responses import read_responses
     from salesmkt.intake.source import ResponseSource
 
