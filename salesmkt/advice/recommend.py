@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from salesmkt.advice.answers import Answers
 from salesmkt.definitions.questionnaire import Questionnaire
@@ -471,46 +471,49 @@ def stay_or_move(book: RuleBook, current: str | None, situation: Answers | None)
     move = _reasons(situation, current, "move_up")
     out.stay_reasons, out.move_reasons = stay, move
     asked = [i for i in situation.questionnaire.items if i.stage == current]
-    answered = [i for i in asked if situation.value(i.id) is not None]
+    answered = any(situation.value(i.id) is not None for i in asked)
+    out.verdict, out.message = _verdict(here, there, stay, move, answered=answered)
+    return out
+
+
+def _verdict(
+    here: str, there: str, stay: list[str], move: list[str], *, answered: bool
+) -> tuple[Literal["stay", "move_up", "mixed", "unknown"], str]:
+    """The verdict and its message from the reasons for staying and for moving up."""
 
     def words(reasons: list[str]) -> str:
         return ", ".join(_lower_first(r) for r in reasons)
 
     if stay and not move:
-        out.verdict = "stay"
-        out.message = (
+        return "stay", (
             f"You are {here}. Your situation argues for staying: {words(stay)}. "
             "The actions below are optional."
         )
-    elif move and not stay:
-        out.verdict = "move_up"
-        out.message = (
+    if move and not stay:
+        return "move_up", (
             f"You are {here}. Your situation argues for moving up to {there}: "
             f"{words(move)}. The actions below are the way there."
         )
-    elif stay and move:
-        out.verdict = "mixed"
+    if stay and move:
         lean = ""
         if len(move) != len(stay):
             way = "moving up" if len(move) > len(stay) else "staying"
             lean = f" On balance it leans towards {way} ({len(move)} for, {len(stay)} against)."
-        out.message = (
+        return "mixed", (
             f"You are {here}. Your situation points both ways: for staying, {words(stay)}; "
             f"for moving up to {there}, {words(move)}.{lean} Decide in the room before "
             "committing to the actions below."
         )
-    elif not answered:
-        out.message = (
+    if not answered:
+        return "unknown", (
             f"You are {here}. None of the need-to-align questions for the {here} stage "
             "was answered, so whether to move up is open. Treat the actions below as options."
         )
-    else:
-        out.message = (
-            f"You are {here}. None of the situations listed for the {here} stage applies "
-            f"to you, so nothing argues for or against moving up to {there}. Treat the "
-            "actions below as options."
-        )
-    return out
+    return "unknown", (
+        f"You are {here}. None of the situations listed for the {here} stage applies "
+        f"to you, so nothing argues for or against moving up to {there}. Treat the "
+        "actions below as options."
+    )
 
 
 # -- the public entry points ------------------------------------------------------------
