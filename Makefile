@@ -35,8 +35,8 @@ demo: $(DEMO_VENV)/.stamp
 test: $(TEST_VENV)/.stamp lint typecheck pytest
 
 lint: $(TEST_VENV)/.stamp
-	$(TEST_VENV)/bin/ruff check salesmkt tests benchmarks
-	$(TEST_VENV)/bin/ruff format --check salesmkt tests benchmarks
+	$(TEST_VENV)/bin/ruff check salesmkt tests benchmarks tools
+	$(TEST_VENV)/bin/ruff format --check salesmkt tests benchmarks tools
 
 typecheck: $(TEST_VENV)/.stamp
 	$(TEST_VENV)/bin/mypy
