@@ -51,7 +51,7 @@ import json, sys, time
 t0 = time.perf_counter()
 import salesmkt.analysis.gaps as gaps
 from pathlib import Path
-from salesmkt.definitions import questionnaire
+from salesmkt.definitions import questionnaire_load
 from salesmkt.model.assessment import Settings
 from salesmkt.intake.responses import read_responses
 from salesmkt.analysis.scoring import score_table
@@ -64,7 +64,7 @@ def timed(*args, **kwargs):
     spent["statistics (gaps.fill_assessment)"] = time.perf_counter() - start
 gaps.fill_assessment = timed
 start = time.perf_counter()
-table = read_responses(Path(sys.argv[1]), questionnaire.load("alignment"))
+table = read_responses(Path(sys.argv[1]), questionnaire_load.load("alignment"))
 spent["read_responses"] = time.perf_counter() - start
 start = time.perf_counter()
 result = score_table(table, Settings())

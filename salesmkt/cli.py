@@ -138,14 +138,14 @@ def validate(
     Prints every problem as file:line:col: [level] code: message. Exit 0 when all files
     are valid, 1 when any is not.
     """
-    from salesmkt.definitions.checks import check_file
+    from salesmkt.definitions.builtin import builtin_paths
     from salesmkt.definitions.diagnostics import render, resolve_format
-    from salesmkt.definitions.questionnaire import builtin_paths
+    from salesmkt.definitions.kinds import check_any_file
 
     files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
     if not files:
         raise SalesmktError("no YAML files to validate")
-    reports = [check_file(f) for f in files]
+    reports = [check_any_file(f) for f in files]
     diags = [d for r in reports for d in r.diagnostics]
     chosen = resolve_format(fmt.value)
     if chosen == "json" or diags:
@@ -180,7 +180,7 @@ def schema(
 
     from pydantic import BaseModel
 
-    from salesmkt.definitions.checks import KINDS, _ensure_kinds
+    from salesmkt.definitions.kinds import KINDS
 
     model: type[BaseModel]
     if kind is SchemaKind.assessment:
@@ -188,7 +188,6 @@ def schema(
 
         model = Assessment
     else:
-        _ensure_kinds()
         model = KINDS[kind.value].model
     schema_doc = model.model_json_schema()
     schema_doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -203,10 +202,11 @@ def questionnaires_list(ctx: typer.Context) -> None:
         return
     from rich.table import Table
 
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
+    from salesmkt.definitions.builtin import builtin_paths
 
     table = Table("id", "version", "title", "items", "scale")
-    for path in qmod.builtin_paths():
+    for path in builtin_paths():
         q = qmod.load(path)
         s = q.scale
         scale = (
@@ -230,7 +230,7 @@ def questionnaires_show(
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
 ) -> None:
     """Print one questionnaire as a readable, printable form."""
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.render.forms import questionnaire_markdown
 
     q = qmod.load(ref)
@@ -352,7 +352,7 @@ class ResponseInput:
 
     def inputs(self) -> list[Path]:
         """Every file read, so that no output can overwrite one of them."""
-        from salesmkt.definitions.questionnaire import looks_like_path
+        from salesmkt.definitions.builtin import looks_like_path
 
         files = [self.path]
         if self.mapping is not None:
@@ -597,7 +597,7 @@ def gaps(
         seed=seed,
     )
     from salesmkt.analysis.scoring import looks_like_assessment
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.render import gaps as gaps_out
 
     span: tuple[float, float] | None = None
@@ -747,7 +747,7 @@ def recommend(
     usage error.
     """
     from salesmkt.advice import recommend as rec
-    from salesmkt.definitions import rules as rules_mod
+    from salesmkt.definitions import rules_load as rules_mod
     from salesmkt.errors import UsageError
 
     chosen = _pick_format(fmt, output, ("json", "markdown"))
@@ -935,7 +935,7 @@ def report(
 
     Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
-    from salesmkt.definitions import rules as rules_mod
+    from salesmkt.definitions import rules_load as rules_mod
     from salesmkt.errors import UsageError
     from salesmkt.render import outputs
     from salesmkt.render.report import view as rep
@@ -1063,7 +1063,7 @@ def template(
     item); the .xlsx adds drop-down lists and the statements. .md and .html: a printable
     paper form with tick boxes.
     """
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.workshop import template as tmod
 
     fmt = tmod.template_format(output)
@@ -1102,7 +1102,7 @@ def take(
     The row is appended under a lock and an atomic replace: other rows are never touched,
     and an interruption (Ctrl-C) leaves the file as it was.
     """
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.workshop import take as tmod
 
     q = qmod.load(questionnaire)

@@ -843,7 +843,7 @@ def assess_file(
     settings: Settings,
 ) -> ScoreResult:
     """Load the questionnaire, read and check the responses file, and score it."""
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.intake.responses import read_responses
 
     q = qmod.load(questionnaire)

@@ -13,15 +13,15 @@ Vocabulary:
 - *built-in*: a questionnaire shipped with the package, addressed by its ``id``.
 
 The pydantic model checks shapes and types only; the meaning (unique ids, bands that
-tile the range…) is checked by :mod:`salesmkt.definitions.checks`, which can report every problem
-with its line instead of stopping at the first.
+tile the range…) is checked by :mod:`salesmkt.definitions.questionnaire_checks`, which
+reports every problem with its line instead of stopping at the first. Loading a file
+(by id or path) is :func:`salesmkt.definitions.questionnaire_load.load`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -175,60 +175,3 @@ def normalise(text: str) -> str:
     """Fold case, Unicode forms and every kind of space, so 'Sales\u00a0 ' == 'sales'."""
     folded = unicodedata.normalize("NFKC", str(text)).casefold()
     return re.sub(r"\s+", " ", folded).strip()
-
-
-# -- finding questionnaires ---------------------------------------------------------
-
-BUILTIN_KIND = Literal["questionnaires", "rules"]
-
-
-def builtin_dir(kind: BUILTIN_KIND = "questionnaires") -> Path:
-    """Where the shipped definition files are.
-
-    An installed wheel carries them in ``salesmkt/_builtin/``; a source checkout (or an
-    editable install) has them at the repository's top level.
-    """
-    here = Path(__file__).resolve().parents[1]  # the salesmkt package
-    packaged = here / "_builtin" / kind
-    if packaged.is_dir():
-        return packaged
-    return here.parent / kind
-
-
-def builtin_paths(kind: BUILTIN_KIND = "questionnaires") -> list[Path]:
-    base = builtin_dir(kind)
-    return sorted(base.glob("*.yaml")) if base.is_dir() else []
-
-
-def looks_like_path(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
-
-
-def resolve(ref: str, kind: BUILTIN_KIND = "questionnaires") -> Path:
-    """Turn an id or a path into a file path (raising NotFoundError with the choices)."""
-    from salesmkt.errors import NotFoundError
-
-    if looks_like_path(ref) or Path(ref).is_file():
-        path = Path(ref)
-        if not path.is_file():
-            raise NotFoundError(f"{ref}: no such file")
-        return path
-    for path in builtin_paths(kind):
-        if path.stem == ref:
-            return path
-    known = ", ".join(p.stem for p in builtin_paths(kind)) or "none"
-    raise NotFoundError(f"unknown {kind[:-1]} {ref!r}; built-in ones are: {known}")
-
-
-def load(ref: str | Path) -> Questionnaire:
-    """Load and fully check a questionnaire by id or path; raise on any error."""
-    from salesmkt.definitions.checks import check_file
-    from salesmkt.errors import InvalidFileError
-
-    path = resolve(str(ref)) if not isinstance(ref, Path) else ref
-    report = check_file(path, kind="questionnaire")
-    errors = [d for d in report.diagnostics if d.level == "error"]
-    if errors or report.model is None:
-        raise InvalidFileError(str(path), list(errors))
-    assert isinstance(report.model, Questionnaire)
-    return report.model

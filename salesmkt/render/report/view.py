@@ -1097,7 +1097,7 @@ def load_inputs(
     version match.
     """
     from salesmkt.analysis import scoring
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.errors import SalesmktError
 
     if scoring.looks_like_assessment(path):
@@ -1147,7 +1147,7 @@ def add_advice(
     given explicitly must work, or the error says why.
     """
     from salesmkt.advice import recommend
-    from salesmkt.definitions import rules as rules_mod
+    from salesmkt.definitions import rules_load as rules_mod
 
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
     book = rules_mod.load(rules)
