@@ -176,22 +176,9 @@ def schema(
     ] = SchemaKind.questionnaire,
 ) -> None:
     """Print the JSON Schema of a file format, for editors and other tools."""
-    import json
+    from salesmkt.definitions.schemas import schema_text
 
-    from pydantic import BaseModel
-
-    from salesmkt.definitions.kinds import KINDS
-
-    model: type[BaseModel]
-    if kind is SchemaKind.assessment:
-        from salesmkt.model.assessment import Assessment
-
-        model = Assessment
-    else:
-        model = KINDS[kind.value].model
-    schema_doc = model.model_json_schema()
-    schema_doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    typer.echo(json.dumps(schema_doc, indent=2, ensure_ascii=False))
+    typer.echo(schema_text(kind.value))
 
 
 @questionnaires_app.callback()

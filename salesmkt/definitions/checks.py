@@ -67,6 +67,21 @@ def _dotted(loc: PathT) -> str:
     return out or "(top level)"
 
 
+def _hint(error_type: str, value: Any) -> str:
+    """How to fix a value of the wrong type, when the usual cause is plain."""
+    if error_type == "string_type" and isinstance(value, int | float | bool):
+        return "; put the value in quotes to keep it as text"
+    if error_type in ("int_type", "float_type") and isinstance(value, str):
+        try:
+            float(value)
+        except ValueError:
+            return ""
+        return "; a number in quotes is text: write it without quotes"
+    if error_type == "bool_type" and isinstance(value, str):
+        return "; write true or false (yes, no, on and off are text in YAML 1.2)"
+    return ""
+
+
 def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for err in exc.errors():
@@ -81,9 +96,7 @@ def _pydantic_diagnostics(exc: ValidationError, located: Located) -> list[Diagno
         else:
             value = err.get("input")
             shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-            msg = f"{where}: {err['msg']} (got {shown})"
-            if err["type"] == "string_type" and isinstance(value, int | float | bool):
-                msg += "; put the value in quotes to keep it as text"
+            msg = f"{where}: {err['msg']} (got {shown}){_hint(kind, value)}"
             code, key = "schema-invalid", False
         line, col = located.position(loc, key=key)
         out.append(Diagnostic(file=located.path, line=line, column=col, code=code, message=msg))
@@ -117,7 +130,8 @@ def check_located(located: Located, kind: Kind) -> FileReport:
         return refused
     report = FileReport(path=located.path, kind=kind.name)
     try:
-        model = kind.model.model_validate(located.data)
+        # Strict: a file's values are taken as written (see modelbase), as in the schema.
+        model = kind.model.model_validate(located.data, strict=True)
     except ValidationError as exc:
         report.diagnostics.extend(_pydantic_diagnostics(exc, located))
         return report

@@ -12,10 +12,12 @@ Vocabulary:
 - *stage*: a band of the total score; each runs from its ``min`` to the next one's.
 - *built-in*: a questionnaire shipped with the package, addressed by its ``id``.
 
-The pydantic model checks shapes and types only; the meaning (unique ids, bands that
-tile the range…) is checked by :mod:`salesmkt.definitions.questionnaire_checks`, which
-reports every problem with its line instead of stopping at the first. Loading a file
-(by id or path) is :func:`salesmkt.definitions.questionnaire_load.load`.
+The pydantic model checks shapes and types only, strictly (a quoted number is text,
+``yes`` is not a boolean: see :mod:`salesmkt.definitions.modelbase`); the meaning
+(unique ids, bands that tile the range…) is checked by
+:mod:`salesmkt.definitions.questionnaire_checks`, which reports every problem with its
+line instead of stopping at the first. Loading a file (by id or path) is
+:func:`salesmkt.definitions.questionnaire_load.load`.
 """
 
 from __future__ import annotations
@@ -24,27 +26,24 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+from salesmkt.definitions.modelbase import INTEGER_KEYS, DefinitionModel, Int, Slug
+
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ChoiceOption(_Strict):
+class ChoiceOption(DefinitionModel):
     id: Slug
     label: Text
     aliases: list[str] = Field(default_factory=list)
 
 
-class Scale(_Strict):
+class Scale(DefinitionModel):
     type: Literal["numeric", "choice"] = "numeric"
-    min: int | None = None
-    max: int | None = None
-    labels: dict[int, Text] = Field(default_factory=dict)
+    min: Int | None = None
+    max: Int | None = None
+    labels: dict[int, Text] = Field(default_factory=dict, json_schema_extra=INTEGER_KEYS)
     options: list[ChoiceOption] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
 
@@ -63,19 +62,19 @@ class Scale(_Strict):
         return self.labels.get(value, str(value))
 
 
-class Group(_Strict):
+class Group(DefinitionModel):
     id: Slug
     label: Text
     aliases: list[str] = Field(default_factory=list)
 
 
-class Dimension(_Strict):
+class Dimension(DefinitionModel):
     id: Slug
     label: Text
     description: str = ""
 
 
-class Item(_Strict):
+class Item(DefinitionModel):
     id: Slug
     text: Text
     short: str = ""
@@ -91,7 +90,7 @@ class Item(_Strict):
         return self.short or self.text
 
 
-class Stage(_Strict):
+class Stage(DefinitionModel):
     id: Slug
     label: Text
     min: float
@@ -99,7 +98,7 @@ class Stage(_Strict):
     description: str = ""
 
 
-class Questionnaire(_Strict):
+class Questionnaire(DefinitionModel):
     """One instrument, exactly as its YAML file describes it."""
 
     id: Slug

@@ -31,13 +31,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from salesmkt.definitions.modelbase import (
+    DefinitionModel,
+    Int,
+    Slug,
+    TextOrInt,
+    as_list,
+    at_least_one_of,
+    exactly_one_of,
+    one_or_many,
+    single_key_mapping,
+)
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.definitions.yamlload import PathT
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
 Owner = Literal["sales", "marketing", "both", "leadership"]
@@ -67,31 +77,30 @@ PREDICATE_KINDS = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-def _as_list(value: Any) -> Any:
-    """Let ``is: defined`` stand for ``is: [defined]``."""
-    return [value] if isinstance(value, str) else value
-
-
 def _one_target(item: str | None, dimension: str | None) -> None:
     if (item is None) == (dimension is None):
         raise ValueError("name exactly one of 'item' or 'dimension'")
 
 
-class StageCond(_Strict):
+class StageCond(DefinitionModel):
     """The stage of the organisation (``of: overall``) or of one group is one of ``is``."""
 
     of: str = Field(OVERALL, description="'overall' or a group id.")
-    is_: list[Slug] = Field(alias="is", min_length=1, description="Stage ids.")
+    is_: list[Slug] = Field(
+        alias="is", min_length=1, description="Stage ids.", json_schema_extra=one_or_many
+    )
 
-    _list = field_validator("is_", mode="before")(_as_list)
+    _list = field_validator("is_", mode="before")(as_list)
 
 
-class MeanCond(_Strict):
+class MeanCond(DefinitionModel):
     """An item or dimension mean is strictly below and/or strictly above a value."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [exactly_one_of("item", "dimension"), at_least_one_of("below", "above")]
+        }
+    )
 
     item: str | None = None
     dimension: str | None = None
@@ -110,8 +119,10 @@ class MeanCond(_Strict):
         return self
 
 
-class GapCond(_Strict):
+class GapCond(DefinitionModel):
     """The perception gap on an item or dimension is flagged (optionally in a direction)."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("item", "dimension"))
 
     item: str | None = None
     dimension: str | None = None
@@ -123,14 +134,16 @@ class GapCond(_Strict):
         return self
 
 
-class QuadrantCond(_Strict):
+class QuadrantCond(DefinitionModel):
     """An item or dimension falls in one of the listed quadrants."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("item", "dimension"))
 
     item: str | None = None
     dimension: str | None = None
-    is_: list[QuadrantName] = Field(alias="is", min_length=1)
+    is_: list[QuadrantName] = Field(alias="is", min_length=1, json_schema_extra=one_or_many)
 
-    _list = field_validator("is_", mode="before")(_as_list)
+    _list = field_validator("is_", mode="before")(as_list)
 
     @model_validator(mode="after")
     def _shape(self) -> QuadrantCond:
@@ -138,26 +151,28 @@ class QuadrantCond(_Strict):
         return self
 
 
-class LowAgreementCond(_Strict):
+class LowAgreementCond(DefinitionModel):
     """The members of a group disagree among themselves (the assessment's flag)."""
 
     group: str
 
 
-class SituationCond(_Strict):
+class SituationCond(DefinitionModel):
     """A need-to-align statement was answered with ``answer`` (a label or a value)."""
 
     item: str
-    answer: str | int
+    answer: TextOrInt
 
 
-class ChecklistCond(_Strict):
+class ChecklistCond(DefinitionModel):
     """A checklist item's answer equals, is at most, or is at least a scale point."""
 
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("answer", "at_most", "at_least"))
+
     item: str
-    answer: str | int | None = None
-    at_most: str | int | None = None
-    at_least: str | int | None = None
+    answer: TextOrInt | None = None
+    at_most: TextOrInt | None = None
+    at_least: TextOrInt | None = None
 
     @model_validator(mode="after")
     def _shape(self) -> ChecklistCond:
@@ -167,8 +182,10 @@ class ChecklistCond(_Strict):
         return self
 
 
-class FunnelCond(_Strict):
+class FunnelCond(DefinitionModel):
     """A buying-funnel step (or ``any`` step) shows a finding or has a given owner."""
+
+    model_config = ConfigDict(json_schema_extra=exactly_one_of("finding", "owner_is"))
 
     step: str = Field(ANY, description="A funnel step id, or 'any'.")
     finding: FunnelFinding | None = None
@@ -181,15 +198,10 @@ class FunnelCond(_Strict):
         return self
 
 
-class Predicate(_Strict):
+class Predicate(DefinitionModel):
     """A condition: a mapping with exactly one key, which names its kind."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        populate_by_name=True,
-        json_schema_extra={"minProperties": 1, "maxProperties": 1},
-    )
+    model_config = ConfigDict(json_schema_extra=single_key_mapping)
 
     stage: StageCond | None = None
     mean: MeanCond | None = None
@@ -229,6 +241,14 @@ class Predicate(_Strict):
                 "a condition takes exactly one key, got {n}: {keys}; combine several with all/any",
                 {"n": len(data), "keys": ", ".join(str(k) for k in data)},
             )
+        ((key, value),) = data.items()
+        if value is None:
+            raise PydanticCustomError(
+                "rule_predicate",
+                "condition '{key}' has no value; write its settings after it "
+                "(for a condition that always holds: always: true)",
+                {"key": key},
+            )
         return data
 
     @property
@@ -243,7 +263,7 @@ class Predicate(_Strict):
         return getattr(self, "not_" if self.kind == "not" else self.kind)
 
 
-class Rule(_Strict):
+class Rule(DefinitionModel):
     id: Slug
     title: Text
     action: Text
@@ -253,7 +273,7 @@ class Rule(_Strict):
     ] = Field(description="'any', or '<from stage>-><next stage>', e.g. 'defined->aligned'.")
     owner: Owner
     horizon: Horizon
-    priority: int = Field(
+    priority: Int = Field(
         description="1 = highest.",
         json_schema_extra={"minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
     )
@@ -267,7 +287,7 @@ class Rule(_Strict):
         return None if self.transition == ANY else self.transition.split("->")[0]
 
 
-class RulesFile(_Strict):
+class RulesFile(DefinitionModel):
     """A rules file, exactly as its YAML describes it."""
 
     id: Slug

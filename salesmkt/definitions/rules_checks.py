@@ -208,7 +208,7 @@ def _check_reachable(ctx: _Ctx, rule: Rule, base: PathT) -> None:
         return
     if contradiction(rule.when, ctx.found):
         return  # already reported as a contradiction
-    at_stage = Predicate(stage=StageCond(of=OVERALL, is_=[frm]))
+    at_stage = Predicate.model_validate({"stage": {"of": OVERALL, "is": [frm]}})
     if contradiction(rule.when, ctx.found, extra=[at_stage]):
         ctx.add(
             (*base, "when"),
