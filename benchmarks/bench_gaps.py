@@ -26,7 +26,8 @@ import numpy as np
 
 from salesmkt.analysis import statistics
 from salesmkt.analysis.gaps import GapData, fill_assessment
-from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.model.assessment import (
     Assessment,
     DimensionResult,

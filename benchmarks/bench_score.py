@@ -51,7 +51,7 @@ import json, sys, time
 t0 = time.perf_counter()
 import salesmkt.analysis.gaps as gaps
 from pathlib import Path
-from salesmkt.definitions import questionnaire
+from salesmkt.definitions import questionnaire_load
 from salesmkt.model.assessment import Settings
 from salesmkt.intake.responses import read_responses
 from salesmkt.intake.source import ResponseSource

@@ -140,14 +140,14 @@ def validate(
     Prints every problem as file:line:col: [level] code: message. Exit 0 when all files
     are valid, 1 when any is not.
     """
-    from salesmkt.definitions.checks import check_file
+    from salesmkt.definitions.builtin import builtin_paths
     from salesmkt.definitions.diagnostics import render, resolve_format
-    from salesmkt.definitions.questionnaire import builtin_paths
+    from salesmkt.definitions.kinds import check_any_file
 
     files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
     if not files:
         raise SalesmktError("no YAML files to validate")
-    reports = [check_file(f) for f in files]
+    reports = [check_any_file(f) for f in files]
     diags = [d for r in reports for d in r.diagnostics]
     chosen = resolve_format(fmt.value)
     if chosen == "json" or diags:
@@ -178,23 +178,9 @@ def schema(
     ] = SchemaKind.questionnaire,
 ) -> None:
     """Print the JSON Schema of a file format, for editors and other tools."""
-    import json
+    from salesmkt.definitions.schemas import schema_text
 
-    from pydantic import BaseModel
-
-    from salesmkt.definitions.checks import KINDS, _ensure_kinds
-
-    model: type[BaseModel]
-    if kind is SchemaKind.assessment:
-        from salesmkt.model.assessment import Assessment
-
-        model = Assessment
-    else:
-        _ensure_kinds()
-        model = KINDS[kind.value].model
-    schema_doc = model.model_json_schema()
-    schema_doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    typer.echo(json.dumps(schema_doc, indent=2, ensure_ascii=False))
+    typer.echo(schema_text(kind.value))
 
 
 @questionnaires_app.callback()
@@ -205,10 +191,11 @@ def questionnaires_list(ctx: typer.Context) -> None:
         return
     from rich.table import Table
 
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
+    from salesmkt.definitions.builtin import builtin_paths
 
     table = Table("id", "version", "title", "items", "scale")
-    for path in qmod.builtin_paths():
+    for path in builtin_paths():
         q = qmod.load(path)
         s = q.scale
         scale = (
@@ -232,7 +219,7 @@ def questionnaires_show(
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
 ) -> None:
     """Print one questionnaire as a readable, printable form."""
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.render.forms import questionnaire_markdown
 
     q = qmod.load(ref)
@@ -759,7 +746,7 @@ def report(
 
     Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
-    from salesmkt.definitions import rules as rules_mod
+    from salesmkt.definitions import rules_load as rules_mod
     from salesmkt.errors import UsageError
     from salesmkt.render import outputs
     from salesmkt.render.report import view as rep
@@ -871,7 +858,7 @@ def template(
     item); the .xlsx adds drop-down lists and the statements. .md and .html: a printable
     paper form with tick boxes.
     """
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.workshop import template as tmod
 
     fmt = tmod.template_format(output)
@@ -910,7 +897,7 @@ def take(
     The row is appended under a lock and an atomic replace: other rows are never touched,
     and an interruption (Ctrl-C) leaves the file as it was.
     """
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.workshop import take as tmod
 
     q = qmod.load(questionnaire)

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from salesmkt.definitions import rules as rules_mod
-from salesmkt.definitions.questionnaire import load
+from salesmkt.definitions import rules_load
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.model.assessment import (
     AgreementResult,
     Assessment,
@@ -142,4 +143,4 @@ def rules_yaml(*rules: tuple[str, str], transition: str = "any", priority: int =
 
 
 def book(*rules: tuple[str, str], **kwargs: Any) -> rules_mod.RuleBook:
-    return rules_mod.from_text(rules_yaml(*rules, **kwargs), name="test-rules.yaml")
+    return rules_load.from_text(rules_yaml(*rules, **kwargs), name="test-rules.yaml")

@@ -12,7 +12,8 @@ numbers that no code produced.
 
 from __future__ import annotations
 
-from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.model.assessment import (
     Action,
     Advice,

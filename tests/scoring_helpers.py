@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.intake.responses import ResponseTable
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scoring"

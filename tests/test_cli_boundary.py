@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from salesmkt.definitions import checks
+from salesmkt.definitions import kinds
 from salesmkt.errors import UsageError
 
 runner = CliRunner()
@@ -34,7 +34,7 @@ def test_unexpected_exception_becomes_internal_error(monkeypatch: pytest.MonkeyP
     def boom(*args: object, **kwargs: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(checks, "check_file", boom)
+    monkeypatch.setattr(kinds, "check_any_file", boom)
     result = runner.invoke(app, ["validate", ALIGNMENT])
     assert result.exit_code == 1
     assert result.stderr.strip() == (
@@ -51,7 +51,7 @@ def test_usage_errors_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> object:
         raise UsageError("--stage 'sideways': expected one of undefined, defined, aligned")
 
-    monkeypatch.setattr(checks, "check_file", refuse)
+    monkeypatch.setattr(kinds, "check_any_file", refuse)
     result = runner.invoke(app, ["validate", ALIGNMENT])
     assert result.exit_code == 2
     assert "expected one of undefined, defined, aligned" in result.stderr

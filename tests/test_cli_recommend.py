@@ -11,8 +11,8 @@ from typer.testing import CliRunner, Result
 
 from salesmkt import cli
 from salesmkt.cli import app
-from salesmkt.definitions import rules as rules_mod
-from salesmkt.definitions.questionnaire import load
+from salesmkt.definitions import rules_load as rules_mod
+from salesmkt.definitions.questionnaire_load import load
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 SHIPPED = rules_mod.load()

@@ -17,7 +17,8 @@ from scipy import stats
 from salesmkt.analysis import gaps
 from salesmkt.analysis import statistics as sstats
 from salesmkt.analysis.gaps import GapData, fill_assessment, fill_gap, quadrant
-from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import UsageError
 from salesmkt.model.assessment import (
     Assessment,

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from salesmkt.cli import app
 from salesmkt.definitions import questionnaire as qmod
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import InvalidFileError, NotFoundError
 
 runner = CliRunner()
@@ -16,7 +17,7 @@ FIX = Path(__file__).parent / "fixtures" / "questionnaires"
 
 
 def test_alignment_matches_the_published_key() -> None:
-    q = qmod.load("alignment")
+    q = load("alignment")
     assert q.item_ids == [f"q{i:02d}" for i in range(1, 21)]
     assert (q.scale.min, q.scale.max) == (1, 5)
     assert q.total_range == (20, 100)
@@ -48,12 +49,12 @@ def test_alignment_matches_the_published_key() -> None:
     ],
 )
 def test_stage_for_uses_half_open_bands(total: float, stage: str) -> None:
-    found = qmod.load("alignment").stage_for(total)
+    found = load("alignment").stage_for(total)
     assert found is not None and found.id == stage
 
 
 def test_need_to_align_covers_stay_and_move_for_each_stage() -> None:
-    q = qmod.load("need-to-align")
+    q = load("need-to-align")
     assert (q.scale.min, q.scale.max) == (0, 1)
     pairs = {(i.stage, i.argues) for i in q.items}
     for stage in ("undefined", "defined", "aligned"):
@@ -63,29 +64,29 @@ def test_need_to_align_covers_stay_and_move_for_each_stage() -> None:
 
 
 def test_checklist_and_funnel_shapes() -> None:
-    checklist = qmod.load("integration-checklist")
+    checklist = load("integration-checklist")
     assert [checklist.scale.labels[v] for v in (0, 1, 2)] == ["No", "Partly", "Yes"]
-    funnel = qmod.load("buying-funnel")
+    funnel = load("buying-funnel")
     assert funnel.scale.type == "choice"
     assert [o.id for o in funnel.scale.options] == ["marketing", "sales", "shared", "nobody"]
     assert [i.owner for i in funnel.items] == ["marketing"] * 4 + ["sales"] * 4
 
 
 def test_group_lookup_is_case_and_space_insensitive() -> None:
-    q = qmod.load("alignment")
+    q = load("alignment")
     lookup = q.group_lookup()
     assert lookup[qmod.normalise("  SALES\u00a0")] == "sales"
     assert lookup[qmod.normalise("Marketing")] == "marketing"
 
 
 def test_load_by_path_and_unknown_id() -> None:
-    q = qmod.load(str(FIX / "minimal.yaml"))
+    q = load(str(FIX / "minimal.yaml"))
     assert q.id == "mini"
     with pytest.raises(NotFoundError) as info:
-        qmod.load("no-such-instrument")
+        load("no-such-instrument")
     assert "alignment" in str(info.value)
     with pytest.raises(InvalidFileError) as bad:
-        qmod.load(str(FIX / "stage-gap.yaml"))
+        load(str(FIX / "stage-gap.yaml"))
     assert "stage-gap" in str(bad.value)
 
 
@@ -98,7 +99,7 @@ def test_questionnaires_command_lists_builtins() -> None:
 
 
 def test_show_prints_every_statement_as_a_form() -> None:
-    q = qmod.load("alignment")
+    q = load("alignment")
     result = runner.invoke(app, ["questionnaires", "show", "alignment", "--format", "markdown"])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("☐ 1") == 20

@@ -14,7 +14,8 @@ from recommend_helpers import book, make_assessment
 from salesmkt.advice import answers as answers_mod
 from salesmkt.advice import recommend as rec
 from salesmkt.definitions import rules as rules_mod
-from salesmkt.definitions.questionnaire import load
+from salesmkt.definitions import rules_load
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import AnalysisError, ResponseDataError, UsageError
 from salesmkt.model.assessment import Advice
 
@@ -327,7 +328,7 @@ def _staged_book() -> rules_mod.RuleBook:
             ("ai-c", "aligned->integrated", 1),
         ]
     )
-    return rules_mod.from_text(text, name="staged.yaml")
+    return rules_load.from_text(text, name="staged.yaml")
 
 
 def test_only_the_move_out_of_the_current_stage_fires_ordered_by_priority_move_id() -> None:
@@ -365,7 +366,7 @@ def test_assessment_of_another_questionnaire_is_refused() -> None:
 
 # -- stay or move up -----------------------------------------------------------------------
 
-SHIPPED = rules_mod.load()
+SHIPPED = rules_load.load()
 
 
 def test_stay_path() -> None:

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake.responses import ResponseTable, column_letter, parse_answers, read_responses
 from salesmkt.intake.source import ResponseSource

@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 
 from salesmkt.cli import app
 from salesmkt.definitions import rules as rules_mod
-from salesmkt.definitions.checks import check_file
-from salesmkt.definitions.questionnaire import load
+from salesmkt.definitions import rules_load
+from salesmkt.definitions.kinds import check_any_file
+from salesmkt.definitions.questionnaire_load import load
+from salesmkt.definitions.rules_contradictions import contradiction as find_contradiction
 from salesmkt.errors import InvalidFileError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,14 +68,14 @@ SEED_IDEAS = {
 
 
 def codes(path: Path) -> list[tuple[int, str]]:
-    return [(d.line, d.code) for d in check_file(path).diagnostics]
+    return [(d.line, d.code) for d in check_any_file(path).diagnostics]
 
 
 # -- the shipped rules -------------------------------------------------------------------
 
 
 def test_shipped_rules_validate_clean() -> None:
-    report = check_file(SHIPPED)
+    report = check_any_file(SHIPPED)
     assert report.kind == "rules"
     assert report.diagnostics == []
     result = CliRunner().invoke(app, ["validate", str(SHIPPED), "--strict"])
@@ -81,7 +83,7 @@ def test_shipped_rules_validate_clean() -> None:
 
 
 def test_every_published_action_is_covered_by_a_rule_for_its_move() -> None:
-    spec = rules_mod.load().spec
+    spec = rules_load.load().spec
     for transition, keys in REQUIRED_ACTIONS.items():
         covered = {k for r in spec.rules if r.transition == transition for k in r.covers}
         assert keys <= covered, (transition, sorted(keys - covered))
@@ -89,7 +91,7 @@ def test_every_published_action_is_covered_by_a_rule_for_its_move() -> None:
 
 
 def test_every_move_and_every_owner_horizon_has_rules() -> None:
-    spec = rules_mod.load().spec
+    spec = rules_load.load().spec
     transitions = {r.transition for r in spec.rules}
     assert transitions == {"undefined->defined", "defined->aligned", "aligned->integrated", "any"}
     for rule in spec.rules:
@@ -98,7 +100,7 @@ def test_every_move_and_every_owner_horizon_has_rules() -> None:
 
 
 def test_shipped_gap_rules_named_in_the_brief() -> None:
-    spec = rules_mod.load().spec
+    spec = rules_load.load().spec
     by_id = {r.id: r for r in spec.rules}
     assert by_id["split-on-sales-feedback"].when.model_dump(exclude_none=True, by_alias=True) == {
         "any": [
@@ -134,12 +136,12 @@ def test_bad_rules_files_fail_with_code_and_line(
 
 
 def test_messages_say_what_was_expected() -> None:
-    diags = check_file(FIXTURES / "bad-predicate.yaml").diagnostics
+    diags = check_any_file(FIXTURES / "bad-predicate.yaml").diagnostics
     assert "unknown condition 'median'; expected one of stage, mean, gap" in diags[0].message
-    diags = check_file(FIXTURES / "unknown-item.yaml").diagnostics
+    diags = check_any_file(FIXTURES / "unknown-item.yaml").diagnostics
     assert diags[0].message == ("mean names item 'q21', which 'alignment' does not have (q01–q20)")
     assert diags[0].column == 24
-    diags = check_file(FIXTURES / "contradiction.yaml").diagnostics
+    diags = check_any_file(FIXTURES / "contradiction.yaml").diagnostics
     assert diags[0].message.endswith("it requires a 'stage' condition and its negation")
 
 
@@ -166,7 +168,7 @@ def test_one_of_every_other_problem_code() -> None:
 
 def test_load_raises_with_every_problem() -> None:
     with pytest.raises(InvalidFileError) as err:
-        rules_mod.load(FIXTURES / "many-problems.yaml")
+        rules_load.load(FIXTURES / "many-problems.yaml")
     assert len(err.value.diagnostics) == 16
     assert "rule-unknown-questionnaire" in str(err.value)
 
@@ -192,7 +194,7 @@ def test_bad_conditions_are_schema_errors(snippet: str, message: str) -> None:
         f"horizon: now, priority: 1, when: {snippet}}}\n"
     )
     with pytest.raises(InvalidFileError) as err:
-        rules_mod.from_text(text, name="t.yaml")
+        rules_load.from_text(text, name="t.yaml")
     diags = err.value.diagnostics
     assert {d.code for d in diags} == {"schema-invalid"}  # type: ignore[attr-defined]
     assert any(message in d.message for d in diags), [d.message for d in diags]  # type: ignore[attr-defined]
@@ -210,7 +212,7 @@ INSTRUMENTS = {
 
 def contradiction(text: str) -> str | None:
     pred = rules_mod.Predicate.model_validate(yaml.safe_load(text))
-    return rules_mod.contradiction(pred, INSTRUMENTS)
+    return find_contradiction(pred, INSTRUMENTS)
 
 
 @pytest.mark.parametrize(
@@ -271,7 +273,7 @@ def test_contradiction_reported_once_at_the_innermost_condition() -> None:
         "        - always: true\n"
     )
     with pytest.raises(InvalidFileError) as err:
-        rules_mod.from_text(text, name="t.yaml")
+        rules_load.from_text(text, name="t.yaml")
     found = [(d.line, d.code) for d in err.value.diagnostics]  # type: ignore[attr-defined]
     assert found == [(16, "rule-contradiction")]
 
@@ -287,7 +289,10 @@ def test_schema_command_prints_the_rules_schema() -> None:
     predicate = doc["$defs"]["Predicate"]
     assert predicate["maxProperties"] == 1
     assert set(predicate["properties"]) == set(rules_mod.PREDICATE_KINDS)
-    assert doc["$defs"]["StageCond"]["properties"]["is"]["minItems"] == 1
+    # 'is' takes one stage id or a list of them, as the loader does.
+    one, many = doc["$defs"]["StageCond"]["properties"]["is"]["anyOf"]
+    assert one["type"] == "string"
+    assert many["type"] == "array" and many["minItems"] == 1
 
 
 def test_validate_with_no_arguments_covers_the_shipped_rules() -> None:
@@ -297,7 +302,7 @@ def test_validate_with_no_arguments_covers_the_shipped_rules() -> None:
 
 
 def test_minimal_file_loads_and_stage_as_a_single_string(tmp_path: Path) -> None:
-    book = rules_mod.load(FIXTURES / "minimal.yaml")
+    book = rules_load.load(FIXTURES / "minimal.yaml")
     assert [r.id for r in book.rules] == ["feedback"]
     assert book.questionnaire.id == "alignment"
     assert book.situation is not None and book.situation.id == "need-to-align"
@@ -318,7 +323,7 @@ def test_relative_instrument_paths_start_at_the_rules_file(tmp_path: Path) -> No
         "  - {id: r, title: R, action: A, why: W, transition: any, owner: both, "
         "horizon: now, priority: 1, when: {situation: {item: n05, answer: 'yes'}}}\n"
     )
-    book = rules_mod.load(rules_file)
+    book = rules_load.load(rules_file)
     assert book.situation is not None and book.situation.id == "need-to-align"
 
 
@@ -328,10 +333,10 @@ def test_instruments_can_be_switched_off_but_then_not_read() -> None:
         "  - {id: r, title: R, action: A, why: W, transition: any, owner: both, "
         "horizon: now, priority: 1, when: {always: true}}\n"
     )
-    assert rules_mod.from_text(text, name="t.yaml").checklist is None
+    assert rules_load.from_text(text, name="t.yaml").checklist is None
     reading = text.replace("{always: true}", "{checklist: {item: c01, answer: 'yes'}}")
     with pytest.raises(InvalidFileError) as err:
-        rules_mod.from_text(reading, name="t.yaml")
+        rules_load.from_text(reading, name="t.yaml")
     diags = err.value.diagnostics
     assert [(d.line, d.code) for d in diags] == [(6, "rule-unknown-questionnaire")]  # type: ignore[attr-defined]
     assert "'checklist: null'" in str(err.value)
@@ -341,4 +346,4 @@ def test_unknown_rules_reference() -> None:
     from salesmkt.errors import NotFoundError
 
     with pytest.raises(NotFoundError, match="built-in ones are: moving-up"):
-        rules_mod.load("no-such-rules")
+        rules_load.load("no-such-rules")

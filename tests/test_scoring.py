@@ -14,7 +14,7 @@ from salesmkt.analysis.scoring import (
     load_assessment_or_responses,
     score_table,
 )
-from salesmkt.definitions.questionnaire import load
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings

@@ -13,7 +13,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from salesmkt.definitions.questionnaire import Questionnaire, load
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import OutputError, ResponseDataError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.workshop import take

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from salesmkt.definitions.questionnaire import load
+from salesmkt.definitions.questionnaire_load import load
 from salesmkt.intake.source import ResponseSource
 from salesmkt.workshop import template as tmod
 from tests.workshop_helpers import MINI_HEADER, write_mini

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from salesmkt.definitions.checks import check_file
-from salesmkt.definitions.questionnaire import builtin_paths
+from salesmkt.definitions.builtin import builtin_paths
+from salesmkt.definitions.kinds import check_any_file
 
 FIX = Path(__file__).parent / "fixtures" / "questionnaires"
 runner = CliRunner()
@@ -39,7 +39,7 @@ runner = CliRunner()
 def test_each_problem_has_its_code_and_line(
     fixture: str, code: str, line: int, column: int
 ) -> None:
-    report = check_file(FIX / fixture)
+    report = check_any_file(FIX / fixture)
     assert not report.ok
     found = [(d.code, d.line, d.column) for d in report.diagnostics]
     assert (code, line, column) in found, found
@@ -68,7 +68,7 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
         "  - {id: a, label: A, min: 3}\n",
         encoding="utf-8",
     )
-    codes = sorted(d.code for d in check_file(bad).diagnostics)
+    codes = sorted(d.code for d in check_any_file(bad).diagnostics)
     assert codes == ["compare-unknown-group", "duplicate-id", "stage-gap", "unknown-dimension"]
 
 
@@ -81,7 +81,7 @@ def test_shipped_questionnaires_validate_clean_dogfooding() -> None:
         "buying-funnel",
     }
     for path in paths:
-        report = check_file(path)
+        report = check_any_file(path)
         assert report.diagnostics == [], (path, report.diagnostics)
     result = runner.invoke(app, ["validate", "--strict"])
     assert result.exit_code == 0, result.output
@@ -155,10 +155,10 @@ def test_folder_is_expanded_and_missing_file_reported(tmp_path: Path) -> None:
 def test_unknown_kind_and_non_mapping(tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text("name: something else\n", encoding="utf-8")
-    assert [d.code for d in check_file(other).diagnostics] == ["unknown-kind"]
+    assert [d.code for d in check_any_file(other).diagnostics] == ["unknown-kind"]
     listy = tmp_path / "list.yaml"
     listy.write_text("- 1\n- 2\n", encoding="utf-8")
-    assert [d.code for d in check_file(listy).diagnostics] == ["yaml-not-mapping"]
+    assert [d.code for d in check_any_file(listy).diagnostics] == ["yaml-not-mapping"]
 
 
 def test_usage_error_exits_2() -> None:

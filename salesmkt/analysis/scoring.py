@@ -836,7 +836,7 @@ def _respondents_frame(table: ResponseTable, prep: _Prepared, hidden: BoolArray)
 def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     """Load the questionnaire, read and check the responses file, and score it."""
     # The reader brings pandas; a saved assessment JSON is read without it.
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.intake.responses import read_responses
 
     q = qmod.load(source.questionnaire)

@@ -12,39 +12,38 @@ Vocabulary:
 - *stage*: a band of the total score; each runs from its ``min`` to the next one's.
 - *built-in*: a questionnaire shipped with the package, addressed by its ``id``.
 
-The pydantic model checks shapes and types only; the meaning (unique ids, bands that
-tile the range…) is checked by :mod:`salesmkt.definitions.checks`, which can report every problem
-with its line instead of stopping at the first.
+The pydantic model checks shapes and types only, strictly (a quoted number is text,
+``yes`` is not a boolean: see :mod:`salesmkt.definitions.modelbase`); the meaning
+(unique ids, bands that tile the range…) is checked by
+:mod:`salesmkt.definitions.questionnaire_checks`, which reports every problem with its
+line instead of stopping at the first. Loading a file (by id or path) is
+:func:`salesmkt.definitions.questionnaire_load.load`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+from salesmkt.definitions.modelbase import INTEGER_KEYS, DefinitionModel, Int, Slug
+
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ChoiceOption(_Strict):
+class ChoiceOption(DefinitionModel):
     id: Slug
     label: Text
     aliases: list[str] = Field(default_factory=list)
 
 
-class Scale(_Strict):
+class Scale(DefinitionModel):
     type: Literal["numeric", "choice"] = "numeric"
-    min: int | None = None
-    max: int | None = None
-    labels: dict[int, Text] = Field(default_factory=dict)
+    min: Int | None = None
+    max: Int | None = None
+    labels: dict[int, Text] = Field(default_factory=dict, json_schema_extra=INTEGER_KEYS)
     options: list[ChoiceOption] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
 
@@ -63,19 +62,19 @@ class Scale(_Strict):
         return self.labels.get(value, str(value))
 
 
-class Group(_Strict):
+class Group(DefinitionModel):
     id: Slug
     label: Text
     aliases: list[str] = Field(default_factory=list)
 
 
-class Dimension(_Strict):
+class Dimension(DefinitionModel):
     id: Slug
     label: Text
     description: str = ""
 
 
-class Item(_Strict):
+class Item(DefinitionModel):
     id: Slug
     text: Text
     short: str = ""
@@ -91,7 +90,7 @@ class Item(_Strict):
         return self.short or self.text
 
 
-class Stage(_Strict):
+class Stage(DefinitionModel):
     id: Slug
     label: Text
     min: float
@@ -99,7 +98,7 @@ class Stage(_Strict):
     description: str = ""
 
 
-class Questionnaire(_Strict):
+class Questionnaire(DefinitionModel):
     """One instrument, exactly as its YAML file describes it."""
 
     id: Slug
@@ -175,60 +174,3 @@ def normalise(text: str) -> str:
     """Fold case, Unicode forms and every kind of space, so 'Sales\u00a0 ' == 'sales'."""
     folded = unicodedata.normalize("NFKC", str(text)).casefold()
     return re.sub(r"\s+", " ", folded).strip()
-
-
-# -- finding questionnaires ---------------------------------------------------------
-
-BUILTIN_KIND = Literal["questionnaires", "rules"]
-
-
-def builtin_dir(kind: BUILTIN_KIND = "questionnaires") -> Path:
-    """Where the shipped definition files are.
-
-    An installed wheel carries them in ``salesmkt/_builtin/``; a source checkout (or an
-    editable install) has them at the repository's top level.
-    """
-    here = Path(__file__).resolve().parents[1]  # the salesmkt package
-    packaged = here / "_builtin" / kind
-    if packaged.is_dir():
-        return packaged
-    return here.parent / kind
-
-
-def builtin_paths(kind: BUILTIN_KIND = "questionnaires") -> list[Path]:
-    base = builtin_dir(kind)
-    return sorted(base.glob("*.yaml")) if base.is_dir() else []
-
-
-def looks_like_path(ref: str) -> bool:
-    return ref.endswith((".yaml", ".yml")) or "/" in ref or "\\" in ref
-
-
-def resolve(ref: str, kind: BUILTIN_KIND = "questionnaires") -> Path:
-    """Turn an id or a path into a file path (raising NotFoundError with the choices)."""
-    from salesmkt.errors import NotFoundError
-
-    if looks_like_path(ref) or Path(ref).is_file():
-        path = Path(ref)
-        if not path.is_file():
-            raise NotFoundError(f"{ref}: no such file")
-        return path
-    for path in builtin_paths(kind):
-        if path.stem == ref:
-            return path
-    known = ", ".join(p.stem for p in builtin_paths(kind)) or "none"
-    raise NotFoundError(f"unknown {kind[:-1]} {ref!r}; built-in ones are: {known}")
-
-
-def load(ref: str | Path) -> Questionnaire:
-    """Load and fully check a questionnaire by id or path; raise on any error."""
-    from salesmkt.definitions.checks import check_file
-    from salesmkt.errors import InvalidFileError
-
-    path = resolve(str(ref)) if not isinstance(ref, Path) else ref
-    report = check_file(path, kind="questionnaire")
-    errors = [d for d in report.diagnostics if d.level == "error"]
-    if errors or report.model is None:
-        raise InvalidFileError(str(path), list(errors))
-    assert isinstance(report.model, Questionnaire)
-    return report.model

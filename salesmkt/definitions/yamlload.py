@@ -120,6 +120,36 @@ def _scalar(node: ScalarNode) -> Any:
     return value
 
 
+def _read_text(path: Path, name: str) -> str:
+    """The file's text: small enough, and UTF-8 (a byte-order mark is dropped).
+
+    ``name`` is the path as the caller wrote it, for the messages.
+    """
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise YamlError("file not found", path=name, code="file-not-found") from None
+    except OSError as exc:
+        raise YamlError(f"cannot read: {exc.strerror}", path=name, code="file-unreadable") from None
+    if size > MAX_BYTES:
+        raise YamlError(
+            f"file is {size:,} bytes; definition files are limited to {MAX_BYTES:,}",
+            path=name,
+            code="yaml-too-large",
+        )
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlError(
+            f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
+            path=name,
+            line=line,
+            code="yaml-encoding",
+        ) from None
+
+
 def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
     """Load one YAML document safely, keeping the position of every value.
 
@@ -128,32 +158,7 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
     """
     name = str(path)
     if text is None:
-        p = Path(path)
-        try:
-            size = p.stat().st_size
-        except FileNotFoundError:
-            raise YamlError("file not found", path=name, code="file-not-found") from None
-        except OSError as exc:
-            raise YamlError(
-                f"cannot read: {exc.strerror}", path=name, code="file-unreadable"
-            ) from None
-        if size > MAX_BYTES:
-            raise YamlError(
-                f"file is {size:,} bytes; definition files are limited to {MAX_BYTES:,}",
-                path=name,
-                code="yaml-too-large",
-            )
-        raw = p.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise YamlError(
-                f"not valid UTF-8 (byte {exc.start}); save the file as UTF-8",
-                path=name,
-                line=line,
-                code="yaml-encoding",
-            ) from None
+        text = _read_text(Path(path), name)
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlError("document too large", path=name, code="yaml-too-large")
 

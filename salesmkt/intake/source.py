@@ -18,6 +18,8 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from salesmkt.definitions.builtin import looks_like_path
+
 
 @dataclass(frozen=True)
 class ResponseSource:
@@ -35,9 +37,6 @@ class ResponseSource:
         files = [self.path]
         if self.mapping is not None:
             files.append(self.mapping)
-        # Imported here: the definitions models bring pydantic, which --help does not need.
-        from salesmkt.definitions.questionnaire import looks_like_path
-
         if looks_like_path(self.questionnaire) or Path(self.questionnaire).is_file():
             files.append(Path(self.questionnaire))
         return files

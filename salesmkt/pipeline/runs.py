@@ -22,8 +22,9 @@ from salesmkt.advice import recommend as rec
 from salesmkt.advice.answers import Answers
 from salesmkt.analysis import scoring
 from salesmkt.analysis.compare import Comparison, compare_waves, load_wave, saved_questionnaire
-from salesmkt.definitions import questionnaire as qmod
+from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules as rules_mod
+from salesmkt.definitions import rules_load
 from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
@@ -87,13 +88,13 @@ class AdviceRun:
 def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list[Path]:
     """Every file ``recommend`` reads (checked against ``--output`` before any work)."""
     files = source.inputs() if source is not None else []
-    return [*files, rules_mod.resolve_rules(request.rules), *request.answer_files()]
+    return [*files, rules_load.resolve_rules(request.rules), *request.answer_files()]
 
 
 def playbook(request: AdviceRequest) -> AdviceRun:
     """A stage's playbook: every action that serves the move up from it, no data needed."""
     assert request.stage is not None
-    book = rules_mod.load(request.rules)
+    book = rules_load.load(request.rules)
     for flag, given in (("--situation", request.situation), ("--checklist", request.checklist)):
         if given is not None:
             raise UsageError(f"{flag} needs a responses file or assessment JSON too")
@@ -106,7 +107,7 @@ def recommend(
     source: ResponseSource, settings: Settings, request: AdviceRequest, ask: Asker | None
 ) -> AdviceRun:
     """Stay or move up, and the actions the assessment calls for, with their evidence."""
-    book = rules_mod.load(request.rules)
+    book = rules_load.load(request.rules)
     answers = rec.load_answer_files(
         book, situation=request.situation, checklist=request.checklist, funnel=request.funnel
     )

@@ -1089,7 +1089,7 @@ def load_inputs(source: ResponseSource, settings: Settings) -> ReportInputs:
     version match.
     """
     from salesmkt.analysis import scoring
-    from salesmkt.definitions import questionnaire as qmod
+    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.errors import SalesmktError
 
     path, questionnaire = source.path, source.questionnaire
@@ -1132,7 +1132,7 @@ def add_advice(
     given explicitly must work, or the error says why.
     """
     from salesmkt.advice import recommend
-    from salesmkt.definitions import rules as rules_mod
+    from salesmkt.definitions import rules_load as rules_mod
 
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
     book = rules_mod.load(rules)

@@ -1,0 +1,70 @@
+"""The registry of definition-file kinds, and checking a file of any kind.
+
+Vocabulary: a *kind* pairs a pydantic model (the file's shape) with a semantic check
+(its meaning); see :class:`~salesmkt.definitions.checks.Kind`. Each kind's record sits
+beside its check, so that loading a questionnaire needs nothing from the rules:
+
+============== ========================================= =======================
+kind           model                                     semantic check
+============== ========================================= =======================
+questionnaire  :class:`~.questionnaire.Questionnaire`    :mod:`.questionnaire_checks`
+rules          :class:`~.rules.RulesFile`                :mod:`.rules_checks`
+============== ========================================= =======================
+
+:data:`KINDS` is the one list of them: ``salesmkt validate`` and ``salesmkt schema``
+read it, and a new kind is added here. :func:`check_any_file` tells a file's kind from
+its top-level keys, then checks it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from salesmkt.definitions.checks import (
+    FileReport,
+    Kind,
+    check_located,
+    not_a_mapping,
+    yaml_error_report,
+)
+from salesmkt.definitions.diagnostics import Diagnostic
+from salesmkt.definitions.questionnaire_checks import QUESTIONNAIRE
+from salesmkt.definitions.rules_checks import RULES
+from salesmkt.definitions.yamlload import load_yaml
+from salesmkt.errors import YamlError
+
+KINDS: dict[str, Kind] = {
+    "questionnaire": QUESTIONNAIRE,
+    "rules": RULES,
+}
+
+
+def detect_kind(data: dict[str, Any]) -> Kind | None:
+    """A rules file has ``rules``; a questionnaire has ``items`` (and no ``rules``)."""
+    if "rules" in data:
+        return RULES
+    if "items" in data:
+        return QUESTIONNAIRE
+    return None
+
+
+def check_any_file(path: str | Path) -> FileReport:
+    """Load one file, tell its kind, and check it; every problem is collected, not raised."""
+    try:
+        located = load_yaml(path)
+    except YamlError as exc:
+        return yaml_error_report(path, exc)
+    refused = not_a_mapping(located)
+    if refused is not None:
+        return refused
+    kind = detect_kind(located.data)
+    if kind is None:
+        diag = Diagnostic(
+            file=located.path,
+            code="unknown-kind",
+            message="cannot tell what this file is: a questionnaire has 'items', "
+            "a rules file has 'rules'",
+        )
+        return FileReport(path=located.path, diagnostics=[diag])
+    return check_located(located, kind)
