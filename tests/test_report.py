@@ -345,6 +345,15 @@ def test_dollar_signs_in_labels_are_text_not_mathtext() -> None:
     assert charts_mod.mpl_text("a $5 b $6") == r"a \$5 b \$6"
 
 
+def test_gap_chart_legend_words_the_quadrants_as_everywhere_else() -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    charts_mod._quadrant_legend(fig, make_assessment().items)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["Shared strength", "Shared pain", "Split view", "Mixed"]
+
+
 def test_charts_are_deterministic() -> None:
     a = make_assessment()
     one = charts_mod.band_chart(a)
