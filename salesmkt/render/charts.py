@@ -35,6 +35,8 @@ from salesmkt.wording import fmt_gap, fmt_mean, quadrant_words
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from salesmkt.definitions.questionnaire import Questionnaire
+
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 QUADRANT_COLOURS: dict[str, str] = {
     "shared_strength": "#009E73",
@@ -490,3 +492,17 @@ def all_charts(
         dimension_profile(assessment, png=png, scale=scale),
     ]
     return [c for c in made if c is not None]
+
+
+def make_charts(
+    assessment: Assessment, *, questionnaire: Questionnaire | None = None, png: bool = False
+) -> list[Chart]:
+    """The report's charts; the questionnaire's answer scale bounds the dimension profile."""
+    scale: tuple[float, float] | None = None
+    if (
+        questionnaire is not None
+        and questionnaire.scale.min is not None
+        and questionnaire.scale.max is not None
+    ):
+        scale = (float(questionnaire.scale.min), float(questionnaire.scale.max))
+    return all_charts(assessment, png=png, scale=scale)
