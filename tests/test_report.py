@@ -21,9 +21,9 @@ from salesmkt.pipeline import report as pipeline
 from salesmkt.render import charts as charts_mod
 from salesmkt.render.report import view
 from salesmkt.render.report.formats import REPORT_RENDERERS, REPORT_SUFFIXES
-from salesmkt.render.report.words import fmt_ci, fmt_range, signed
+from salesmkt.render.report.words import fmt_range, signed
 from salesmkt.render.text import md_escape
-from salesmkt.wording import fmt_mean
+from salesmkt.wording import fmt_ci, fmt_mean
 
 
 class _Tags(HTMLParser):
@@ -96,7 +96,7 @@ def test_group_scores_formatted_to_one_decimal_and_suppressed_group_withheld() -
     assert '<td class="num">61.4</td>' in by_group["Sales"]
     assert "61.44" not in scores
     assert '<td class="num">52.8</td>' in by_group["Marketing"]
-    assert '<td class="num">56.2 to 66.3</td>' in by_group["Sales"]
+    assert '<td class="num">[+56.2, +66.3]</td>' in by_group["Sales"]
     leadership = by_group["Leadership"]
     assert "withheld" in leadership
     assert re.search(r"\d+\.\d", leadership) is None  # n only, no figure
@@ -120,7 +120,20 @@ def test_flagged_gaps_are_listed_largest_first_and_others_are_not() -> None:
     assert "not backed by the data yet (95% CI includes 0)" in flagged  # q13's CI
     assert "the data back it (95% CI excludes 0)" in flagged
     assert "Sales scores 8.6 points higher than Marketing" in gaps
-    assert "(95% CI 1.9 to 15.2; Welch&#39;s t = 2.37, p = 0.034;" in gaps
+    assert "(95% CI [+1.9, +15.2]; Welch&#39;s t = 2.37, p = 0.034;" in gaps
+
+
+def test_figures_are_worded_as_in_every_other_output() -> None:
+    a = make_assessment()
+    a.items[1].p_adjusted = 0.0004
+    a.items[5].ci = (-0.04, 2.26)
+    items = section(render(a), "items")
+    rows = dict(re.findall(r"<strong>(q\d\d)</strong>(.*?)</tr>", items, re.DOTALL))
+    assert '<td class="num">&lt;0.001</td>' in rows["q02"]  # not "< 0.001"
+    assert '<td class="num">[0.0, +2.3]</td>' in rows["q06"]  # not "0.0 to 2.3"
+    assert "<td>split view</td>" in rows["q06"]
+    md = render_page("md", a)
+    assert f"| {md_escape('<0.001')} |" in md
 
 
 def test_advice_actions_and_evidence_appear() -> None:
@@ -587,7 +600,7 @@ def test_cli_usage_errors(workshop: tuple[Path, dict[str, list[int]]], tmp_path:
 def test_numbers_never_show_negative_zero() -> None:
     assert fmt_mean(-0.04, 1) == "0.0"
     assert signed(-0.04) == "+0.0"
-    assert fmt_ci((-0.04, 2.26), 1) == "0.0 to 2.3"
+    assert fmt_ci((-0.04, 2.26), 1) == "[0.0, +2.3]"
     assert fmt_range(53.0, 61.0526) == "53–61.1"
 
 

@@ -40,13 +40,11 @@ from salesmkt.render.report.words import (
     RELIABILITY_FLOOR,
     Names,
     and_list,
-    fmt_ci,
-    fmt_p,
     fmt_range,
     sentence,
     signed,
 )
-from salesmkt.wording import DASH, fmt_gap, fmt_mean, quadrant_words
+from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p, quadrant_words
 
 if TYPE_CHECKING:
     from salesmkt.analysis.compare import Comparison

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesmkt.render.report.view import ProgressView
-from salesmkt.render.report.words import fmt_ci, fmt_p, signed
-from salesmkt.wording import DASH, fmt_mean
+from salesmkt.render.report.words import signed
+from salesmkt.wording import DASH, fmt_ci, fmt_mean, fmt_p
 
 if TYPE_CHECKING:
     from salesmkt.analysis.compare import Change, Comparison, GapChange

@@ -22,8 +22,6 @@ __all__ = [
     "RELIABILITY_FLOOR",
     "Names",
     "and_list",
-    "fmt_ci",
-    "fmt_p",
     "fmt_range",
     "sentence",
     "signed",
@@ -49,20 +47,6 @@ class Names:
 def signed(value: float | None, decimals: int = 1) -> str:
     """A difference, always signed; one that rounds to zero reads ``+0.0``."""
     return fmt_gap(None if value is None else tidy(value, decimals), decimals)
-
-
-def fmt_ci(ci: tuple[float, float] | None, decimals: int = 1) -> str:
-    """An interval as ``low to high`` (to be worded by salesmkt.wording.fmt_ci)."""
-    if ci is None:
-        return DASH
-    return f"{tidy(ci[0], decimals):.{decimals}f} to {tidy(ci[1], decimals):.{decimals}f}"
-
-
-def fmt_p(p: float | None) -> str:
-    """A p-value, ``< 0.001`` (to be worded by salesmkt.wording.fmt_p)."""
-    if p is None:
-        return DASH
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _whole_or_1dp(value: float) -> str:
