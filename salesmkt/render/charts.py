@@ -17,7 +17,8 @@ driven through :class:`matplotlib.figure.Figure` only, never ``pyplot``, so no G
 backend and no global figure state are involved. Text is drawn as paths
 (``svg.fonttype = 'path'``): the SVG then looks the same on every machine and needs no
 font, which is what a self-contained report needs. Every label comes from the model;
-``$`` is escaped so matplotlib never reads a label as mathtext.
+``$`` is escaped so matplotlib never reads a label as mathtext. Figures and quadrant
+names are worded through :mod:`salesmkt.wording`, as in every other output.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
+from salesmkt.model.assessment import Assessment, DimensionResult, GroupResult, ItemResult
 from salesmkt.wording import fmt_gap, fmt_mean, quadrant_words
 
 if TYPE_CHECKING:
@@ -414,6 +415,35 @@ def _band_row(group: GroupResult, colour: str) -> BandRow:
 # -- the dimension profile -----------------------------------------------------------
 
 
+def _profile_dots(
+    ax: Any, shown: Sequence[GroupResult], ordered: Sequence[DimensionResult]
+) -> None:
+    """A grey line between the two groups' means per dimension, then each group's dots."""
+    ys = list(range(len(ordered)))
+    for y, dim in zip(ys, ordered, strict=True):
+        points = [g.dimension_means.get(dim.id) for g in shown]
+        present = [p for p in points if p is not None]
+        if len(present) == 2:
+            ax.plot(present, [y, y], color="#CCCCCC", linewidth=3, zorder=1)
+    for index, group in enumerate(shown):
+        xs: list[float] = []
+        yv: list[int] = []
+        for y, dim in zip(ys, ordered, strict=True):
+            value = group.dimension_means.get(dim.id)
+            if value is not None:
+                xs.append(value)
+                yv.append(y)
+        ax.scatter(
+            xs,
+            yv,
+            s=55,
+            color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+            label=mpl_text(f"{group.label} (n = {group.n})"),
+            zorder=3,
+            marker="o" if index == 0 else "s",
+        )
+
+
 def dimension_profile(
     assessment: Assessment, *, png: bool = False, scale: Sequence[float] | None = None
 ) -> Chart | None:
@@ -435,28 +465,7 @@ def dimension_profile(
         ax = fig.add_subplot()
         ordered = list(reversed(dims))
         ys = list(range(len(ordered)))
-        for y, dim in zip(ys, ordered, strict=True):
-            points = [g.dimension_means.get(dim.id) for g in shown]
-            present = [p for p in points if p is not None]
-            if len(present) == 2:
-                ax.plot(present, [y, y], color="#CCCCCC", linewidth=3, zorder=1)
-        for index, group in enumerate(shown):
-            xs: list[float] = []
-            yv: list[int] = []
-            for y, dim in zip(ys, ordered, strict=True):
-                value = group.dimension_means.get(dim.id)
-                if value is not None:
-                    xs.append(value)
-                    yv.append(y)
-            ax.scatter(
-                xs,
-                yv,
-                s=55,
-                color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
-                label=mpl_text(f"{group.label} (n = {group.n})"),
-                zorder=3,
-                marker="o" if index == 0 else "s",
-            )
+        _profile_dots(ax, shown, ordered)
         midpoint = assessment.settings.midpoint
         mid = midpoint if midpoint is not None else (lo + hi) / 2
         ax.axvline(mid, color="#777777", linestyle=(0, (4, 3)), linewidth=1.0, zorder=2)
