@@ -4,8 +4,9 @@ It writes a responses file of N respondents (default 10,000) × 20 items of the 
 ``alignment`` questionnaire, with a group, a region and a free-text comment column
 (about a third of the respondents comment), then times:
 
-- *in process*: the report pipeline called as functions, each step timed on its own
-  (load and score, advice, charts, wording, HTML), after the libraries are imported, and
+- *in process*: the steps of the report run (:mod:`salesmkt.pipeline.report`) called
+  one by one, each timed on its own (load and score, advice, charts, wording, HTML),
+  after the libraries are imported, and
   the import of the report's own libraries (jinja2, matplotlib) separately;
 - *subprocess*: ``salesmkt report FILE -o report.html`` from process start to exit, the
   figure a user waits for (best of ``--repeat``), the same with ``--charts DIR``, the
@@ -98,7 +99,10 @@ def in_process(data: Path, out: Path) -> dict[str, float]:
 
     from salesmkt.intake.source import ResponseSource
     from salesmkt.model.assessment import Settings
-    from salesmkt.render.report import view as report
+    from salesmkt.pipeline import report as pipeline
+    from salesmkt.render.charts import make_charts
+    from salesmkt.render.report.build import build_report
+    from salesmkt.render.report.formats import REPORT_RENDERERS
 
     steps["imports (pandas, jinja2, matplotlib)"] = time.perf_counter() - start
 
@@ -108,17 +112,17 @@ def in_process(data: Path, out: Path) -> dict[str, float]:
         return now
 
     t = time.perf_counter()
-    loaded = report.load_inputs(ResponseSource(data), Settings())
+    loaded = pipeline.load_inputs(ResponseSource(data), Settings())
     t = step("read and score (incl. any statistics imports)", t)
-    report.add_advice(loaded.assessment)
+    pipeline.add_advice(loaded.assessment)
     t = step("advice (shipped rules)", t)
-    charts = report.make_charts(loaded.assessment, questionnaire=loaded.questionnaire)
+    charts = make_charts(loaded.assessment, questionnaire=loaded.questionnaire)
     t = step("charts (3 SVG)", t)
-    built = report.build_report(
+    built = build_report(
         loaded.assessment, questionnaire=loaded.questionnaire, comments=loaded.comments
     )
     t = step("report view (incl. comments)", t)
-    html = report.render_html(built, charts)
+    html = REPORT_RENDERERS["html"](built, charts, {})
     t = step("HTML template", t)
     out.write_text(html, encoding="utf-8")
     step("write", t)

@@ -667,8 +667,6 @@ def recommend(
 # -- report (HTML / Markdown workshop report) -----------------------------------------
 # (report command goes here)
 
-_REPORT_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
-
 
 def _report_date() -> str:
     """Today, or the date in SOURCE_DATE_EPOCH so a rebuilt report is byte-identical."""
@@ -746,14 +744,8 @@ def report(
 
     Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
-    from salesmkt.definitions import rules_load as rules_mod
-    from salesmkt.errors import UsageError
-    from salesmkt.render import outputs
-    from salesmkt.render.report import view as rep
+    from salesmkt.pipeline.report import ReportRequest, run_report
 
-    fmt = _REPORT_FORMATS.get(output.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"--output {output}: a report ends in .html or .md")
     source = ResponseSource(
         file,
         questionnaire=questionnaire,
@@ -762,74 +754,26 @@ def report(
         respondent_column=respondent_column,
         drop_invalid=drop_invalid,
     )
-    inputs = source.inputs() + [
-        p for p in (situation, checklist, funnel, baseline) if p is not None
-    ]
-    if rules is not None:
-        inputs.append(rules_mod.resolve_rules(rules))
-    outputs.check_output(output, inputs=inputs, force=force)  # fail before the work
     settings = _settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
-    loaded = rep.load_inputs(source, settings)
-    assessment = loaded.assessment
-    if assessment.advice is None or any(
-        p is not None for p in (rules, situation, checklist, funnel)
-    ):
-        rep.add_advice(
-            assessment, rules=rules, situation=situation, checklist=checklist, funnel=funnel
-        )
-    options = rep.ReportOptions(
+    request = ReportRequest(
+        output=output,
+        rules=rules,
+        situation=situation,
+        checklist=checklist,
+        funnel=funnel,
+        charts_dir=charts_dir,
         min_comment_group=min_comment_group,
         show_comments=not no_comments,
+        title=title,
+        baseline=baseline,
+        force=force,
         generated=_report_date(),
-        **({"title": title} if title else {}),
     )
-    made = rep.make_charts(
-        assessment, questionnaire=loaded.questionnaire, png=charts_dir is not None
-    )
-    links: dict[str, str] = {}
-    if charts_dir is not None:
-        for chart in made:
-            for suffix in (".svg", ".png"):
-                outputs.check_output(
-                    charts_dir / f"{chart.name}{suffix}", inputs=inputs, force=force
-                )
-        written = rep.write_chart_files(made, charts_dir, inputs=inputs)
-        import os
-
-        base = output.parent.resolve()
-        links = {
-            name: Path(os.path.relpath(path.resolve(), base)).as_posix()
-            for name, path in written.items()
-        }
-    comparison = None
-    if baseline is not None:
-        comparison = rep.compare_baseline(
-            loaded, source.at(baseline), source=file, settings=settings
-        )
-    built = rep.build_report(
-        assessment,
-        questionnaire=loaded.questionnaire,
-        comments=loaded.comments,
-        options=options,
-        comparison=comparison,
-    )
-    if fmt == "html":
-        text = rep.render_html(built, made)
-    else:
-        from salesmkt.render.report.markdown import render_markdown
-
-        text = render_markdown(built, chart_links=links or None)
-    outputs.write_atomic(output, text, inputs=inputs, force=force)
-    notes = []
-    if loaded.from_json and not no_comments:
-        notes.append("no comments (an assessment JSON carries none; give the responses file)")
-    if charts_dir is not None:
-        notes.append(f"{len(made)} chart(s) in {charts_dir}")
-    extra = f"; {'; '.join(notes)}" if notes else ""
-    size = len(text.encode("utf-8"))
-    typer.echo(f"salesmkt: wrote {output} ({fmt}, {size:,} bytes){extra}", err=True)
+    run = run_report(source, settings, request)
+    extra = "".join(f"; {note}" for note in run.notes)
+    typer.echo(f"salesmkt: wrote {output} ({run.format}, {run.size:,} bytes){extra}", err=True)
 
 
 # -- workshop workflow: template / take / compare -------------------------------------

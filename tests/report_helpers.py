@@ -12,6 +12,8 @@ numbers that no code produced.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.model.assessment import (
@@ -38,6 +40,10 @@ from salesmkt.model.assessment import (
     StayOrMove,
     TotalGap,
 )
+from salesmkt.render.charts import Chart
+from salesmkt.render.report.build import build_report
+from salesmkt.render.report.formats import REPORT_RENDERERS
+from salesmkt.render.report.view import Comment, ReportOptions
 
 STAGES: list[dict[str, object]] = [
     {"id": "undefined", "label": "Undefined", "min": 20, "max": 39},
@@ -383,3 +389,22 @@ COMMENTS: list[tuple[str, str]] = [
     ("marketing", "Joint pipeline reviews would help a lot."),
     ("leadership", "A leadership comment that must never be shown."),
 ]
+
+
+COMMENT_OBJS = [Comment(g, t) for g, t in COMMENTS]
+
+
+def render_page(
+    fmt: str,
+    assessment: Assessment,
+    *,
+    comments: Sequence[Comment] = (),
+    options: ReportOptions | None = None,
+    charts: Sequence[Chart] = (),
+    chart_links: Mapping[str, str] | None = None,
+) -> str:
+    """The report page in ``fmt`` (html, md), worded and rendered as the report run does."""
+    report = build_report(
+        assessment, questionnaire=questionnaire(), comments=comments, options=options
+    )
+    return REPORT_RENDERERS[fmt](report, charts, chart_links or {})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -9,16 +10,20 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
-from report_helpers import COMMENTS, make_assessment, questionnaire
+from report_helpers import COMMENT_OBJS, COMMENTS, make_assessment, questionnaire, render_page
 from typer.testing import CliRunner, Result
 
 from salesmkt.cli import app
-from salesmkt.model.assessment import Assessment, ReliabilityResult
+from salesmkt.errors import OutputError, UsageError
+from salesmkt.intake.source import ResponseSource
+from salesmkt.model.assessment import Assessment, ReliabilityResult, Settings
+from salesmkt.pipeline import report as pipeline
 from salesmkt.render import charts as charts_mod
-from salesmkt.render.report import view as report
+from salesmkt.render.report import view
+from salesmkt.render.report.formats import REPORT_RENDERERS, REPORT_SUFFIXES
+from salesmkt.render.report.words import fmt_range, signed
 from salesmkt.render.text import md_escape
-
-COMMENT_OBJS = [report.Comment(g, t) for g, t in COMMENTS]
+from salesmkt.wording import fmt_ci, fmt_mean
 
 
 class _Tags(HTMLParser):
@@ -47,23 +52,22 @@ def section(html: str, section_id: str) -> str:
 
 @pytest.fixture(scope="module")
 def charts() -> list[charts_mod.Chart]:
-    return report.make_charts(make_assessment(), questionnaire=questionnaire())
+    return charts_mod.make_charts(make_assessment(), questionnaire=questionnaire())
 
 
 def render(
     assessment: Assessment | None = None,
     *,
     charts: list[charts_mod.Chart] | None = None,
-    comments: list[report.Comment] | None = None,
+    comments: list[view.Comment] | None = None,
     **options: object,
 ) -> str:
-    a = assessment or make_assessment()
-    return report.html_report(
-        a,
-        questionnaire=questionnaire(),
+    return render_page(
+        "html",
+        assessment or make_assessment(),
         comments=COMMENT_OBJS if comments is None else comments,
-        options=report.ReportOptions(**options),  # type: ignore[arg-type]
-        charts=charts if charts is not None else [],
+        options=view.ReportOptions(**options),  # type: ignore[arg-type]
+        charts=charts or [],
     )
 
 
@@ -92,7 +96,7 @@ def test_group_scores_formatted_to_one_decimal_and_suppressed_group_withheld() -
     assert '<td class="num">61.4</td>' in by_group["Sales"]
     assert "61.44" not in scores
     assert '<td class="num">52.8</td>' in by_group["Marketing"]
-    assert '<td class="num">56.2 to 66.3</td>' in by_group["Sales"]
+    assert '<td class="num">[+56.2, +66.3]</td>' in by_group["Sales"]
     leadership = by_group["Leadership"]
     assert "withheld" in leadership
     assert re.search(r"\d+\.\d", leadership) is None  # n only, no figure
@@ -116,6 +120,20 @@ def test_flagged_gaps_are_listed_largest_first_and_others_are_not() -> None:
     assert "not backed by the data yet (95% CI includes 0)" in flagged  # q13's CI
     assert "the data back it (95% CI excludes 0)" in flagged
     assert "Sales scores 8.6 points higher than Marketing" in gaps
+    assert "(95% CI [+1.9, +15.2]; Welch&#39;s t = 2.37, p = 0.034;" in gaps
+
+
+def test_figures_are_worded_as_in_every_other_output() -> None:
+    a = make_assessment()
+    a.items[1].p_adjusted = 0.0004
+    a.items[5].ci = (-0.04, 2.26)
+    items = section(render(a), "items")
+    rows = dict(re.findall(r"<strong>(q\d\d)</strong>(.*?)</tr>", items, re.DOTALL))
+    assert '<td class="num">&lt;0.001</td>' in rows["q02"]  # not "< 0.001"
+    assert '<td class="num">[0.0, +2.3]</td>' in rows["q06"]  # not "0.0 to 2.3"
+    assert "<td>split view</td>" in rows["q06"]
+    md = render_page("md", a)
+    assert f"| {md_escape('<0.001')} |" in md
 
 
 def test_advice_actions_and_evidence_appear() -> None:
@@ -231,7 +249,7 @@ def test_no_external_urls_and_a_strict_csp(charts: list[charts_mod.Chart]) -> No
 
 def test_markdown_escapes_every_user_string() -> None:
     a = make_assessment(sales_label="Sales | *Ops* <b>")
-    md = report.markdown_report(a, questionnaire=questionnaire(), comments=COMMENT_OBJS)
+    md = render_page("md", a, comments=COMMENT_OBJS)
     assert "<script>" not in md and "<img" not in md and "<b>" not in md
     assert md_escape("<script>alert(1)</script>") in md
     assert md_escape("Sales | *Ops* <b>") in md
@@ -244,11 +262,11 @@ def test_markdown_escapes_every_user_string() -> None:
 
 def test_markdown_links_charts_only_when_given() -> None:
     a = make_assessment()
-    plain = report.markdown_report(a, questionnaire=questionnaire())
+    plain = render_page("md", a)
     assert "![" not in plain
-    linked = report.markdown_report(
+    linked = render_page(
+        "md",
         a,
-        questionnaire=questionnaire(),
         chart_links={"gap-chart": "my charts/gap-chart.svg", "band-chart": "c/band-chart.svg"},
     )
     assert "](my%20charts/gap-chart.svg)" in linked
@@ -340,9 +358,18 @@ def test_no_gap_chart_without_any_gap() -> None:
 def test_dollar_signs_in_labels_are_text_not_mathtext() -> None:
     # Unescaped, "$\notacommand$" is mathtext and matplotlib raises on it.
     a = make_assessment(sales_label=r"Sales $\notacommand$")
-    made = report.make_charts(a, questionnaire=questionnaire())
+    made = charts_mod.make_charts(a, questionnaire=questionnaire())
     assert len(made) == 3
     assert charts_mod.mpl_text("a $5 b $6") == r"a \$5 b \$6"
+
+
+def test_gap_chart_legend_words_the_quadrants_as_everywhere_else() -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    charts_mod._quadrant_legend(fig, make_assessment().items)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert labels == ["Shared strength", "Shared pain", "Split view", "Mixed"]
 
 
 def test_charts_are_deterministic() -> None:
@@ -353,8 +380,8 @@ def test_charts_are_deterministic() -> None:
 
 
 def test_write_chart_files_writes_svg_and_png(tmp_path: Path) -> None:
-    made = report.make_charts(make_assessment(), questionnaire=questionnaire(), png=True)
-    written = report.write_chart_files(made, tmp_path / "charts")
+    made = charts_mod.make_charts(make_assessment(), questionnaire=questionnaire(), png=True)
+    written = pipeline.write_chart_files(made, tmp_path / "charts")
     assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == sorted(
         f"{n}.{ext}"
         for n in ("band-chart", "gap-chart", "dimension-profile")
@@ -571,10 +598,10 @@ def test_cli_usage_errors(workshop: tuple[Path, dict[str, list[int]]], tmp_path:
 
 
 def test_numbers_never_show_negative_zero() -> None:
-    assert report.fmt(-0.04) == "0.0"
-    assert report.fmt_signed(-0.04) == "+0.0"
-    assert report.fmt_ci((-0.04, 2.26)) == "0.0 to 2.3"
-    assert report.fmt_range(53.0, 61.0526) == "53–61.1"
+    assert fmt_mean(-0.04, 1) == "0.0"
+    assert signed(-0.04) == "+0.0"
+    assert fmt_ci((-0.04, 2.26), 1) == "[0.0, +2.3]"
+    assert fmt_range(53.0, 61.0526) == "53–61.1"
 
 
 def test_cli_baseline_adds_the_progress_since_then(
@@ -617,8 +644,8 @@ def test_charting_and_templating_load_only_when_a_report_is_made() -> None:
     import sys
 
     code = (
-        "import sys, salesmkt.cli, salesmkt.render.report.view, salesmkt.render.charts,"
-        " salesmkt.render.report.markdown;"
+        "import sys, salesmkt.cli, salesmkt.render.charts, salesmkt.render.report.formats,"
+        " salesmkt.render.report.build, salesmkt.pipeline.report;"
         "print(sorted(m for m in ('matplotlib', 'jinja2', 'pandas') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -631,6 +658,121 @@ def test_group_interval_column_only_when_some_group_has_one() -> None:
     for g in a.groups:
         g.ci = None
     assert "95% CI" not in section(render(a), "scores").split("</table>")[0]
-    md = report.markdown_report(a, questionnaire=questionnaire())
+    md = render_page("md", a)
     header = next(line for line in md.splitlines() if line.startswith("| Group |"))
     assert header == "| Group | n | Score | Stage | Median | SD | Range |"
+
+
+# -- the report run (typer-free) ------------------------------------------------------------
+
+
+def test_run_report_writes_the_page_and_says_what_it_wrote(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, _ = workshop
+    out = tmp_path / "r.html"
+    request = pipeline.ReportRequest(output=out, generated="2026-05-01", title="ACME")
+    run = pipeline.run_report(ResponseSource(csv_path), Settings(), request)
+    assert (run.output, run.format, run.notes) == (out, "html", [])
+    html = out.read_text(encoding="utf-8")
+    assert run.size == len(html.encode("utf-8"))
+    assert "<title>ACME</title>" in html and "2026-05-01" in html
+    assert html.count("<svg") == 3
+
+
+def test_run_report_markdown_links_the_chart_files_it_wrote(
+    workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
+) -> None:
+    csv_path, _ = workshop
+    (tmp_path / "out").mkdir()
+    request = pipeline.ReportRequest(
+        output=tmp_path / "out" / "r.md", charts_dir=tmp_path / "charts", show_comments=False
+    )
+    run = pipeline.run_report(ResponseSource(csv_path), Settings(), request)
+    assert run.format == "md"
+    assert run.notes == [f"3 chart(s) in {tmp_path / 'charts'}"]
+    md = request.output.read_text(encoding="utf-8")
+    assert "](../charts/gap-chart.svg)" in md
+    assert len(list((tmp_path / "charts").iterdir())) == 6
+
+
+def test_run_report_checks_every_output_before_any_work(
+    workshop: tuple[Path, dict[str, list[int]]],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    csv_path, _ = workshop
+
+    def no_work(*args: object, **kwargs: object) -> None:
+        raise AssertionError("loaded the inputs before checking the outputs")
+
+    monkeypatch.setattr(pipeline, "load_inputs", no_work)
+    source = ResponseSource(csv_path)
+    answers = tmp_path / "situation.md"  # an input, whatever its name says
+    answers.write_text("n08: Yes\n", encoding="utf-8")
+    over_input = pipeline.ReportRequest(output=answers, situation=answers, force=True)
+    with pytest.raises(OutputError, match="refusing to overwrite the input file"):
+        pipeline.run_report(source, Settings(), over_input)
+    assert answers.read_text(encoding="utf-8") == "n08: Yes\n"
+    with pytest.raises(UsageError, match=r"a report ends in \.html or \.md"):
+        pipeline.run_report(source, Settings(), pipeline.ReportRequest(output=tmp_path / "r.pdf"))
+    taken = tmp_path / "taken.html"
+    taken.write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputError, match="already exists"):
+        pipeline.run_report(source, Settings(), pipeline.ReportRequest(output=taken))
+    assert taken.read_text(encoding="utf-8") == "keep"
+
+
+def test_renderers_are_picked_by_format_from_one_table() -> None:
+    assert set(REPORT_RENDERERS) == {"html", "md"}
+    assert set(REPORT_SUFFIXES.values()) == set(REPORT_RENDERERS)
+    a = make_assessment()
+    assert render_page("html", a).startswith("<!DOCTYPE html>")
+    assert render_page("md", a).startswith("# Sales &")
+
+
+# -- module structure --------------------------------------------------------------------------
+
+PACKAGE = Path(__file__).resolve().parent.parent / "salesmkt"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every salesmkt module ``path`` imports, at the top or inside a function."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{a.name}" for a in node.names)
+    return {name for name in found if name.startswith("salesmkt")}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_render_never_imports_the_pipeline_or_the_cli() -> None:
+    for path in (PACKAGE / "render").rglob("*.py"):
+        for name in _imports(path):
+            assert not name.startswith(("salesmkt.pipeline", "salesmkt.cli")), (path, name)
+
+
+def test_report_modules_import_no_circle_and_stay_short() -> None:
+    paths = sorted((PACKAGE / "render" / "report").glob("*.py"))
+    modules = {_module_name(p): p for p in paths}
+    graph = {m: {n for n in _imports(p) if n in modules and n != m} for m, p in modules.items()}
+    done: set[str] = set()
+
+    def visit(module: str, trail: tuple[str, ...]) -> None:
+        assert module not in trail, " -> ".join((*trail, module))
+        if module not in done:
+            for nxt in graph[module]:
+                visit(nxt, (*trail, module))
+            done.add(module)
+
+    for module in graph:
+        visit(module, ())
+    for path in [*paths, PACKAGE / "render" / "charts.py", PACKAGE / "pipeline" / "report.py"]:
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path

@@ -16,9 +16,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_helpers import COMMENTS, make_assessment, questionnaire
+from report_helpers import COMMENT_OBJS, make_assessment, questionnaire, render_page
 
-from salesmkt.render.report import view as report
+from salesmkt.render.charts import make_charts
+from salesmkt.render.report.html import CSP
+from salesmkt.render.report.view import ReportOptions
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -83,11 +85,12 @@ def margins_blank(image_path: Path, margin_mm: float) -> bool:
 def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     folder = tmp_path_factory.mktemp("browser")
     a = make_assessment(sales_label="Sales <b>EMEA</b>")
-    html = report.html_report(
+    html = render_page(
+        "html",
         a,
-        questionnaire=questionnaire(),
-        comments=[report.Comment(g, t) for g, t in COMMENTS],
-        options=report.ReportOptions(generated="2026-05-01"),
+        comments=COMMENT_OBJS,
+        options=ReportOptions(generated="2026-05-01"),
+        charts=make_charts(a, questionnaire=questionnaire()),
     )
     path = folder / "report.html"
     path.write_text(html, encoding="utf-8")
@@ -98,7 +101,7 @@ def test_control_page_shows_that_console_errors_are_seen(tmp_path: Path) -> None
     control = tmp_path / "control.html"
     control.write_text(
         "<!DOCTYPE html><html><head><meta http-equiv='Content-Security-Policy' "
-        f'content="{report.CSP}"></head><body><p>control</p>'
+        f'content="{CSP}"></head><body><p>control</p>'
         "<img src='http://127.0.0.1:9/x.png'><script>console.error('boom')</script>"
         "</body></html>",
         encoding="utf-8",

@@ -17,7 +17,8 @@ driven through :class:`matplotlib.figure.Figure` only, never ``pyplot``, so no G
 backend and no global figure state are involved. Text is drawn as paths
 (``svg.fonttype = 'path'``): the SVG then looks the same on every machine and needs no
 font, which is what a self-contained report needs. Every label comes from the model;
-``$`` is escaped so matplotlib never reads a label as mathtext.
+``$`` is escaped so matplotlib never reads a label as mathtext. Figures and quadrant
+names are worded through :mod:`salesmkt.wording`, as in every other output.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from salesmkt.model.assessment import Assessment, GroupResult
+from salesmkt.model.assessment import Assessment, DimensionResult, GroupResult, ItemResult
+from salesmkt.wording import fmt_gap, fmt_mean, quadrant_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+    from salesmkt.definitions.questionnaire import Questionnaire
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 QUADRANT_COLOURS: dict[str, str] = {
@@ -40,12 +44,6 @@ QUADRANT_COLOURS: dict[str, str] = {
     "shared_pain": "#D55E00",
     "split": "#0072B2",
     "mixed": "#999999",
-}
-QUADRANT_LABELS: dict[str, str] = {
-    "shared_strength": "Shared strength",
-    "shared_pain": "Shared pain",
-    "split": "Split view",
-    "mixed": "Mixed",
 }
 _NO_QUADRANT = "#BBBBBB"
 GROUP_COLOURS = ["#0072B2", "#E69F00", "#CC79A7", "#56B4E9", "#009E73", "#F0E442"]
@@ -180,6 +178,99 @@ def _stage_bands(assessment: Assessment) -> list[tuple[float, float, str]]:
 # -- the perception-gap chart --------------------------------------------------------
 
 
+def _gap_ends(items: Sequence[ItemResult]) -> list[float]:
+    """Where each bar's drawing ends: the gap, or its interval's outer bound."""
+    ends = []
+    for item in items:
+        lo, hi = item.ci if item.ci is not None else (item.gap or 0.0, item.gap or 0.0)
+        gap = item.gap or 0.0
+        ends.append(max(gap, hi) if gap >= 0 else min(gap, lo))
+    return ends
+
+
+def _gap_bars(ax: Any, items: Sequence[ItemResult], span: float) -> None:
+    """One bar per item (light unless flagged), its interval and its gap as a label."""
+    ys = list(range(len(items)))
+    for y, item in zip(ys, items, strict=True):
+        colour = QUADRANT_COLOURS.get(item.quadrant or "", _NO_QUADRANT)
+        alpha = 1.0 if item.flagged else 0.55
+        ax.barh(y, float(item.gap or 0.0), color=colour, alpha=alpha, height=0.7, zorder=2)
+    for y, item in zip(ys, items, strict=True):
+        if item.ci is not None:
+            ax.plot(list(item.ci), [y, y], color=INK, linewidth=0.8, zorder=3)
+    for y, item, end in zip(ys, items, _gap_ends(items), strict=True):
+        gap = float(item.gap or 0.0)
+        ax.text(
+            end + (0.025 * span if gap >= 0 else -0.025 * span),
+            y,
+            fmt_gap(gap, 1).replace("-", "\u2212"),
+            ha="left" if gap >= 0 else "right",
+            va="center",
+            fontsize=7.5,
+            color=MUTED,
+            zorder=4,
+        )
+    labels = [
+        mpl_text(f"{i.id}  {i.short or i.text[:40]}") + ("  \u25cf" if i.flagged else "")
+        for i in items
+    ]
+    ax.set_yticks(ys, labels)
+
+
+def _gap_axes(ax: Any, n: int, span: float, threshold: float, first: str, second: str) -> None:
+    """Threshold lines, zero line, limits, grid and the two 'rates higher' captions."""
+    for x in (-threshold, threshold):
+        ax.axvline(x, color="#777777", linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
+    ax.text(
+        threshold,
+        -0.65,
+        f" flag at ±{threshold:g}",
+        ha="left",
+        va="bottom",
+        fontsize=7,
+        color=MUTED,
+    )
+    ax.axvline(0, color=INK, linewidth=0.9, zorder=3)
+    ax.set_xlim(-span, span)
+    ax.set_ylim(-0.7, n - 0.3)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="x", color="#EEEEEE", zorder=0)
+    ax.set_xlabel(mpl_text(f"Gap in scale points: {first} mean − {second} mean"), labelpad=6)
+    for x, ha, text in (
+        (0.0, "left", f"\u2190 {second} rates higher"),
+        (1.0, "right", f"{first} rates higher \u2192"),
+    ):
+        ax.text(
+            x,
+            1.0,
+            mpl_text(text),
+            transform=ax.transAxes,
+            ha=ha,
+            va="bottom",
+            fontsize=8,
+            color=MUTED,
+        )
+
+
+def _quadrant_legend(fig: Figure, items: Sequence[ItemResult]) -> None:
+    """A legend of the quadrants present, worded as everywhere else ("Split view")."""
+    from matplotlib.patches import Patch
+
+    present = [q for q in QUADRANT_COLOURS if any(i.quadrant == q for i in items)]
+    # Split views are flagged (drawn solid), the others never are (drawn light):
+    # the legend swatches match the bars.
+    handles = [
+        Patch(
+            color=QUADRANT_COLOURS[q],
+            alpha=1.0 if q == "split" else 0.55,
+            label=quadrant_words(q).capitalize(),
+        )
+        for q in present
+    ]
+    if handles:
+        fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False)
+
+
 def gap_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
     """Diverging bars of the item gaps; ``None`` when no item gap could be computed."""
     if len(assessment.compare) < 2:
@@ -191,99 +282,15 @@ def gap_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
     first = _group_label(assessment, assessment.compare[0])
     second = _group_label(assessment, assessment.compare[1])
     threshold = assessment.settings.gap_threshold
+    span = max([abs(e) for e in _gap_ends(items)] + [threshold * 1.25]) * 1.22
     with _style():
         from matplotlib.figure import Figure
-        from matplotlib.patches import Patch
 
-        height = 1.6 + 0.3 * len(items)
-        fig = Figure(figsize=(7.6, height), layout="constrained")
+        fig = Figure(figsize=(7.6, 1.6 + 0.3 * len(items)), layout="constrained")
         ax = fig.add_subplot()
-        ys = list(range(len(items)))
-        gaps = [float(i.gap or 0.0) for i in items]
-        colours = [QUADRANT_COLOURS.get(i.quadrant or "", _NO_QUADRANT) for i in items]
-        alphas = [1.0 if i.flagged else 0.55 for i in items]
-        for y, gap, colour, alpha in zip(ys, gaps, colours, alphas, strict=True):
-            ax.barh(y, gap, color=colour, alpha=alpha, height=0.7, zorder=2)
-        for y, item in zip(ys, items, strict=True):
-            if item.ci is not None:
-                ax.plot(list(item.ci), [y, y], color=INK, linewidth=0.8, zorder=3)
-        ends = []
-        for item in items:
-            lo, hi = item.ci if item.ci is not None else (item.gap or 0.0, item.gap or 0.0)
-            gap = item.gap or 0.0
-            ends.append(max(gap, hi) if gap >= 0 else min(gap, lo))
-        span = max([abs(e) for e in ends] + [threshold * 1.25]) * 1.22
-        for y, gap, end in zip(ys, gaps, ends, strict=True):
-            ax.text(
-                end + (0.025 * span if gap >= 0 else -0.025 * span),
-                y,
-                f"{gap:+.1f}".replace("-", "\u2212"),
-                ha="left" if gap >= 0 else "right",
-                va="center",
-                fontsize=7.5,
-                color=MUTED,
-                zorder=4,
-            )
-        for x in (-threshold, threshold):
-            ax.axvline(x, color="#777777", linestyle=(0, (4, 3)), linewidth=1.0, zorder=1)
-        ax.text(
-            threshold,
-            -0.65,
-            f" flag at ±{threshold:g}",
-            ha="left",
-            va="bottom",
-            fontsize=7,
-            color=MUTED,
-        )
-        ax.axvline(0, color=INK, linewidth=0.9, zorder=3)
-        ax.set_xlim(-span, span)
-        ax.set_ylim(-0.7, len(items) - 0.3)
-        labels = [
-            mpl_text(f"{i.id}  {i.short or i.text[:40]}") + ("  \u25cf" if i.flagged else "")
-            for i in items
-        ]
-        ax.set_yticks(ys, labels)
-        ax.tick_params(axis="y", length=0)
-        ax.grid(axis="x", color="#EEEEEE", zorder=0)
-        ax.set_xlabel(
-            mpl_text(f"Gap in scale points: {first} mean − {second} mean"),
-            labelpad=6,
-        )
-        ax.text(
-            0.0,
-            1.0,
-            mpl_text(f"\u2190 {second} rates higher"),
-            transform=ax.transAxes,
-            ha="left",
-            va="bottom",
-            fontsize=8,
-            color=MUTED,
-        )
-        ax.text(
-            1.0,
-            1.0,
-            mpl_text(f"{first} rates higher \u2192"),
-            transform=ax.transAxes,
-            ha="right",
-            va="bottom",
-            fontsize=8,
-            color=MUTED,
-        )
-        present = [q for q in QUADRANT_COLOURS if any(i.quadrant == q for i in items)]
-        # Split views are flagged (drawn solid), the others never are (drawn light):
-        # the legend swatches match the bars.
-        handles = [
-            Patch(
-                color=QUADRANT_COLOURS[q],
-                alpha=1.0 if q == "split" else 0.55,
-                label=QUADRANT_LABELS[q],
-            )
-            for q in present
-        ]
-        if handles:
-            fig.legend(
-                handles=handles, loc="outside lower center", ncol=len(handles), frameon=False
-            )
+        _gap_bars(ax, items, span)
+        _gap_axes(ax, len(items), span, threshold, first, second)
+        _quadrant_legend(fig, items)
         svg, png_bytes = _render(fig, png=png)
     missing = [i.id for i in assessment.items if i.gap is None]
     notes = [f"Not estimable, so not shown: {', '.join(missing)}."] if missing else []
@@ -303,6 +310,61 @@ def gap_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
 
 # -- the band chart ------------------------------------------------------------------
 
+BandRow = tuple[str, float | None, tuple[float, float] | None, str]
+
+
+def _band_rows(assessment: Assessment) -> list[BandRow]:
+    """Overall first on top, then each group, bottom-up as matplotlib counts rows."""
+    rows: list[BandRow] = [("Overall", assessment.overall.score, assessment.overall.ci, INK)]
+    for index, group in enumerate(assessment.groups):
+        rows.append(_band_row(group, GROUP_COLOURS[index % len(GROUP_COLOURS)]))
+    rows.reverse()  # overall at the top
+    return rows
+
+
+def _shade_bands(ax: Any, bands: Sequence[tuple[float, float, str]], top: float) -> None:
+    for index, (low, high, label) in enumerate(bands):
+        ax.axvspan(low, high, color=BAND_COLOURS[index % len(BAND_COLOURS)], zorder=0)
+        ax.text(
+            (low + high) / 2,
+            top,
+            mpl_text(label),
+            ha="center",
+            va="bottom",
+            fontsize=8.5,
+            color=INK,
+            fontweight="bold",
+        )
+
+
+def _band_points(ax: Any, rows: Sequence[BandRow], lo: float, hi: float) -> None:
+    for y, (label, score, ci, colour) in enumerate(rows):
+        if score is None:
+            ax.text(
+                lo + (hi - lo) * 0.01,
+                y,
+                "figures withheld (group too small)",
+                va="center",
+                fontsize=8,
+                color=MUTED,
+                style="italic",
+            )
+            continue
+        if ci is not None:
+            ax.plot(list(ci), [y, y], color=colour, linewidth=2.0, alpha=0.6, zorder=2)
+        marker = "D" if label == "Overall" else "o"
+        ax.plot([score], [y], marker=marker, color=colour, markersize=8, zorder=3)
+        ax.text(
+            score,
+            y + 0.22,
+            fmt_mean(score, 1),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            color=INK,
+            zorder=4,
+        )
+
 
 def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
     """Each group's score and the overall score against the shaded stage bands."""
@@ -310,57 +372,14 @@ def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
     if not bands:
         return None
     lo, hi = bands[0][0], bands[-1][1]
-    rows: list[tuple[str, float | None, tuple[float, float] | None, str]] = []
-    rows.append(
-        ("Overall", assessment.overall.score, assessment.overall.ci, INK),
-    )
-    for index, group in enumerate(assessment.groups):
-        rows.append(_band_row(group, GROUP_COLOURS[index % len(GROUP_COLOURS)]))
-    rows.reverse()  # overall at the top
+    rows = _band_rows(assessment)
     with _style():
         from matplotlib.figure import Figure
 
-        height = 1.3 + 0.42 * len(rows)
-        fig = Figure(figsize=(7.6, height), layout="constrained")
+        fig = Figure(figsize=(7.6, 1.3 + 0.42 * len(rows)), layout="constrained")
         ax = fig.add_subplot()
-        for index, (low, high, label) in enumerate(bands):
-            ax.axvspan(low, high, color=BAND_COLOURS[index % len(BAND_COLOURS)], zorder=0)
-            ax.text(
-                (low + high) / 2,
-                len(rows) - 0.35,
-                mpl_text(label),
-                ha="center",
-                va="bottom",
-                fontsize=8.5,
-                color=INK,
-                fontweight="bold",
-            )
-        for y, (label, score, ci, colour) in enumerate(rows):
-            if score is None:
-                ax.text(
-                    lo + (hi - lo) * 0.01,
-                    y,
-                    "figures withheld (group too small)",
-                    va="center",
-                    fontsize=8,
-                    color=MUTED,
-                    style="italic",
-                )
-                continue
-            if ci is not None:
-                ax.plot(list(ci), [y, y], color=colour, linewidth=2.0, alpha=0.6, zorder=2)
-            marker = "D" if label == "Overall" else "o"
-            ax.plot([score], [y], marker=marker, color=colour, markersize=8, zorder=3)
-            ax.text(
-                score,
-                y + 0.22,
-                f"{score:.1f}",
-                ha="center",
-                va="bottom",
-                fontsize=8,
-                color=INK,
-                zorder=4,
-            )
+        _shade_bands(ax, bands, len(rows) - 0.35)
+        _band_points(ax, rows, lo, hi)
         ax.set_yticks(list(range(len(rows))), [mpl_text(r[0]) for r in rows])
         ax.tick_params(axis="y", length=0)
         ax.set_xlim(lo, hi)
@@ -386,9 +405,7 @@ def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
     )
 
 
-def _band_row(
-    group: GroupResult, colour: str
-) -> tuple[str, float | None, tuple[float, float] | None, str]:
+def _band_row(group: GroupResult, colour: str) -> BandRow:
     label = f"{group.label} (n = {group.n})"
     if group.suppressed:
         return (label, None, None, colour)
@@ -396,6 +413,35 @@ def _band_row(
 
 
 # -- the dimension profile -----------------------------------------------------------
+
+
+def _profile_dots(
+    ax: Any, shown: Sequence[GroupResult], ordered: Sequence[DimensionResult]
+) -> None:
+    """A grey line between the two groups' means per dimension, then each group's dots."""
+    ys = list(range(len(ordered)))
+    for y, dim in zip(ys, ordered, strict=True):
+        points = [g.dimension_means.get(dim.id) for g in shown]
+        present = [p for p in points if p is not None]
+        if len(present) == 2:
+            ax.plot(present, [y, y], color="#CCCCCC", linewidth=3, zorder=1)
+    for index, group in enumerate(shown):
+        xs: list[float] = []
+        yv: list[int] = []
+        for y, dim in zip(ys, ordered, strict=True):
+            value = group.dimension_means.get(dim.id)
+            if value is not None:
+                xs.append(value)
+                yv.append(y)
+        ax.scatter(
+            xs,
+            yv,
+            s=55,
+            color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+            label=mpl_text(f"{group.label} (n = {group.n})"),
+            zorder=3,
+            marker="o" if index == 0 else "s",
+        )
 
 
 def dimension_profile(
@@ -419,28 +465,7 @@ def dimension_profile(
         ax = fig.add_subplot()
         ordered = list(reversed(dims))
         ys = list(range(len(ordered)))
-        for y, dim in zip(ys, ordered, strict=True):
-            points = [g.dimension_means.get(dim.id) for g in shown]
-            present = [p for p in points if p is not None]
-            if len(present) == 2:
-                ax.plot(present, [y, y], color="#CCCCCC", linewidth=3, zorder=1)
-        for index, group in enumerate(shown):
-            xs: list[float] = []
-            yv: list[int] = []
-            for y, dim in zip(ys, ordered, strict=True):
-                value = group.dimension_means.get(dim.id)
-                if value is not None:
-                    xs.append(value)
-                    yv.append(y)
-            ax.scatter(
-                xs,
-                yv,
-                s=55,
-                color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
-                label=mpl_text(f"{group.label} (n = {group.n})"),
-                zorder=3,
-                marker="o" if index == 0 else "s",
-            )
+        _profile_dots(ax, shown, ordered)
         midpoint = assessment.settings.midpoint
         mid = midpoint if midpoint is not None else (lo + hi) / 2
         ax.axvline(mid, color="#777777", linestyle=(0, (4, 3)), linewidth=1.0, zorder=2)
@@ -476,3 +501,17 @@ def all_charts(
         dimension_profile(assessment, png=png, scale=scale),
     ]
     return [c for c in made if c is not None]
+
+
+def make_charts(
+    assessment: Assessment, *, questionnaire: Questionnaire | None = None, png: bool = False
+) -> list[Chart]:
+    """The report's charts; the questionnaire's answer scale bounds the dimension profile."""
+    scale: tuple[float, float] | None = None
+    if (
+        questionnaire is not None
+        and questionnaire.scale.min is not None
+        and questionnaire.scale.max is not None
+    ):
+        scale = (float(questionnaire.scale.min), float(questionnaire.scale.max))
+    return all_charts(assessment, png=png, scale=scale)

@@ -1,20 +1,25 @@
 """The workshop report as Markdown: the same sections as the HTML page, from the same view.
 
 Vocabulary: the *view* is :class:`salesmkt.render.report.view.Report` (worded, formatted);
-this module only lays it out. Every string that did not come from this file goes
-through :func:`salesmkt.render.text.md_escape`, so respondent text, group and segment
-names and labels cannot inject Markdown or HTML. Charts appear only as image links to
-the files written by ``--charts DIR`` (``chart_links``); without them the Markdown
-report has tables only.
+this module only lays it out, one function per *section*, in :data:`SECTIONS` order.
+Every string that did not come from this file goes through
+:func:`salesmkt.render.text.md_escape`, so respondent text, group and segment names and
+labels cannot inject Markdown or HTML. Charts appear only as image links to the files
+written by ``--charts DIR`` (``chart_links``); without them the Markdown report has
+tables only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from salesmkt.render.report.view import Report
+from salesmkt.render.report.view import ActionView, Report
 from salesmkt.render.text import md_escape
+
+if TYPE_CHECKING:
+    from salesmkt.render.charts import Chart
 
 _E = md_escape
 
@@ -73,19 +78,20 @@ def _progress(r: Report) -> list[str]:
     return lines
 
 
-def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = None) -> str:
-    r = report
-    first, second = r.first_label, r.second_label
-    lines: list[str] = [f"# {_E(r.title)}", ""]
+Section = Callable[[Report, Mapping[str, str] | None], list[str]]
+
+
+def _title(r: Report, links: Mapping[str, str] | None) -> list[str]:
     sub = [f"{r.questionnaire} · version {r.questionnaire_version}"]
     if r.source_file:
         sub.append(f"data: {r.source_file}")
     if r.generated:
         sub.append(r.generated)
-    lines += [_E(" · ".join(sub)), ""]
+    return [f"# {_E(r.title)}", "", _E(" · ".join(sub)), ""]
 
-    # headline
-    lines += [
+
+def _headline(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = [
         f"**Stage of the relationship: {_E(r.headline_stage)}** (score {_E(r.headline_score)}"
         + (f", band {_E(r.headline_range)})" if r.headline_range else ")"),
         "",
@@ -98,10 +104,12 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
         lines += [f"Overall score: {_E(r.overall_method)}.", ""]
     if r.key_findings:
         lines += ["## Key findings", "", *_bullets(r.key_findings)]
+    return lines
 
-    # scores
-    lines += ["## Scores by group", ""]
-    lines += _chart("band-chart", "Scores on the stage scale", chart_links)
+
+def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Scores by group", ""]
+    lines += _chart("band-chart", "Scores on the stage scale", links)
     header = ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range"]
     rows: list[list[object]] = [
         [
@@ -130,29 +138,25 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
         ]
     for b in r.borderline:
         lines += [f"> **Borderline.** {_E(b)}", ""]
+    return lines
 
-    if r.progress is not None:
-        lines += _progress(r)
 
-    # gaps
-    lines += [f"## Perception gaps: where {_E(first)} and {_E(second)} see it differently", ""]
+def _progress_section(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    return _progress(r) if r.progress is not None else []
+
+
+def _gaps(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    first, second = r.first_label, r.second_label
+    lines = [f"## Perception gaps: where {_E(first)} and {_E(second)} see it differently", ""]
     if r.total_gap:
         lines += [_E(r.total_gap), ""]
-    lines += _chart("gap-chart", f"Perception gaps: {first} minus {second}", chart_links)
+    lines += _chart("gap-chart", f"Perception gaps: {first} minus {second}", links)
     if r.flagged_items:
         lines += ["### Flagged gaps", ""]
         lines += _table(
             ["Statement", first, second, "Gap", "95% CI", "Effect", "Backed by the data?"],
             [
-                [
-                    f"{i.id} {i.short}",
-                    i.first,
-                    i.second,
-                    i.gap,
-                    i.ci,
-                    i.effect,
-                    i.support,
-                ]
+                [f"{i.id} {i.short}", i.first, i.second, i.gap, i.ci, i.effect, i.support]
                 for i in r.flagged_items
             ],
             right={1, 2, 3, 4},
@@ -161,80 +165,77 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
         lines += ["No statement reaches the flag threshold.", ""]
     if r.not_estimable_items:
         lines += [_E("Not estimable: " + "; ".join(r.not_estimable_items) + "."), ""]
+    return lines
 
-    # dimensions
-    lines += ["## Dimension profile", ""]
-    lines += _chart("dimension-profile", "Dimension profile", chart_links)
-    if r.dimensions:
-        lines += _table(
-            ["Dimension", first, second, "Gap", "Quadrant"],
-            [
-                [
-                    d.label + (" (flagged)" if d.flagged else ""),
-                    d.first,
-                    d.second,
-                    d.gap,
-                    d.quadrant,
-                ]
-                for d in r.dimensions
-            ],
-            right={1, 2, 3},
-        )
-    else:
-        lines += ["This questionnaire has no dimensions.", ""]
 
-    # advice
-    lines += ["## Stay or move up, and what to do", ""]
+def _dimensions(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Dimension profile", ""]
+    lines += _chart("dimension-profile", "Dimension profile", links)
+    if not r.dimensions:
+        return [*lines, "This questionnaire has no dimensions.", ""]
+    return lines + _table(
+        ["Dimension", r.first_label, r.second_label, "Gap", "Quadrant"],
+        [
+            [d.label + (" (flagged)" if d.flagged else ""), d.first, d.second, d.gap, d.quadrant]
+            for d in r.dimensions
+        ],
+        right={1, 2, 3},
+    )
+
+
+def _action(n: int, act: ActionView) -> list[str]:
+    lines = [f"#### {n}. {_E(act.title)}", ""]
+    tags = [
+        t for t in (f"owner: {act.owner}" if act.owner else "", act.horizon, act.transition) if t
+    ]
+    if tags:
+        lines += [_E(" · ".join(tags)), ""]
+    lines += [_E(act.action), ""]
+    if act.why:
+        lines += [f"*Why:* {_E(act.why)}", ""]
+    if act.evidence:
+        lines += ["Evidence:", "", *_bullets(act.evidence)]
+    return lines
+
+
+def _advice(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Stay or move up, and what to do", ""]
     a = r.advice
     if a is None:
-        lines += [
+        return [
+            *lines,
             "No recommendations in this report: it was made from a score without the rules "
             "step. Run `salesmkt report` with `--situation` (and optionally `--checklist`, "
             "`--funnel`) to add the stay-or-move-up advice and the action list.",
             "",
         ]
+    verdict = a.verdict_label
+    if a.verdict == "move_up" and a.next_stage:
+        verdict += f": from {a.current_stage} to {a.next_stage}"
+    lines += [f"**{_E(verdict)}**", ""]
+    if a.message:
+        lines += [_E(a.message), ""]
+    if a.move_reasons:
+        lines += ["Arguments for moving up:", "", *_bullets(a.move_reasons)]
+    if a.stay_reasons:
+        lines += ["Arguments for staying:", "", *_bullets(a.stay_reasons)]
+    if a.next_stage and a.next_description:
+        lines += [f"*{_E(a.next_stage)} would look like this:* {_E(a.next_description)}", ""]
+    if a.actions:
+        lines += ["### Recommended actions", ""]
+        for n, act in enumerate(a.actions, 1):
+            lines += _action(n, act)
     else:
-        verdict = a.verdict_label
-        if a.verdict == "move_up" and a.next_stage:
-            verdict += f": from {a.current_stage} to {a.next_stage}"
-        lines += [f"**{_E(verdict)}**", ""]
-        if a.message:
-            lines += [_E(a.message), ""]
-        if a.move_reasons:
-            lines += ["Arguments for moving up:", "", *_bullets(a.move_reasons)]
-        if a.stay_reasons:
-            lines += ["Arguments for staying:", "", *_bullets(a.stay_reasons)]
-        if a.next_stage and a.next_description:
-            lines += [f"*{_E(a.next_stage)} would look like this:* {_E(a.next_description)}", ""]
-        if a.actions:
-            lines += ["### Recommended actions", ""]
-            for n, act in enumerate(a.actions, 1):
-                lines += [f"#### {n}. {_E(act.title)}", ""]
-                tags = [
-                    t
-                    for t in (
-                        f"owner: {act.owner}" if act.owner else "",
-                        act.horizon,
-                        act.transition,
-                    )
-                    if t
-                ]
-                if tags:
-                    lines += [_E(" · ".join(tags)), ""]
-                lines += [_E(act.action), ""]
-                if act.why:
-                    lines += [f"*Why:* {_E(act.why)}", ""]
-                if act.evidence:
-                    lines += ["Evidence:", "", *_bullets(act.evidence)]
-        else:
-            lines += ["No action rule fired for this assessment.", ""]
-        if a.missing_inputs:
-            lines += [_E("Not considered (input not given): " + ", ".join(a.missing_inputs)), ""]
-        if a.rules:
-            lines += [_E(f"Rules: {a.rules}."), ""]
+        lines += ["No action rule fired for this assessment.", ""]
+    if a.missing_inputs:
+        lines += [_E("Not considered (input not given): " + ", ".join(a.missing_inputs)), ""]
+    if a.rules:
+        lines += [_E(f"Rules: {a.rules}."), ""]
+    return lines
 
-    # comments
-    lines += ["## Comments", ""]
+
+def _comments(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Comments", ""]
     for g in r.comments:
         extra = ""
         if g.total > len(g.texts):
@@ -242,16 +243,19 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
         lines += [f"### {_E(g.label)} ({g.n} respondents{_E(extra)})", ""]
         for t in g.texts:
             lines += [f"> {_E(t)}", ""]
-    lines += [f"*{_E(r.comments_note)}*", ""]
+    return [*lines, f"*{_E(r.comments_note)}*", ""]
 
-    # quality
-    lines += ["## How far the figures can be trusted", "", "### Reliability of the total", ""]
+
+def _quality(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## How far the figures can be trusted", "", "### Reliability of the total", ""]
     lines += _bullets(r.reliability) if r.reliability else ["Not computed.", ""]
     lines += ["### Agreement within each group", ""]
     lines += _bullets(r.agreement) if r.agreement else ["Not computed.", ""]
+    return lines
 
-    # data quality
-    lines += ["## Data quality", "", _E(r.respondents), ""]
+
+def _data(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Data quality", "", _E(r.respondents), ""]
     if r.excluded:
         more = [f"… and {r.excluded_more} more"] if r.excluded_more else []
         lines += ["### Excluded respondents", "", *_bullets(r.excluded + more)]
@@ -272,9 +276,11 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
             [[f"{s.by}: {s.value}", s.n, s.overall, s.stage, s.groups] for s in r.segments],
             right={1, 2},
         )
+    return lines
 
-    # appendix
-    lines += ["## Appendix A: Methods", "", "### Scoring key", ""]
+
+def _methods(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Appendix A: Methods", "", "### Scoring key", ""]
     lines += _table(
         ["Stage", "Total", "What it looks like"],
         [
@@ -287,20 +293,54 @@ def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = N
     for name, text in r.methods:
         lines += [f"**{_E(name)}.** {_E(text)}", ""]
     lines += ["### Settings", ""]
-    lines += _table(["Setting", "Value"], r.settings, right=set())
-    lines += ["## Appendix B: Every statement", ""]
+    return lines + _table(["Setting", "Value"], r.settings, right=set())
+
+
+def _statements(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Appendix B: Every statement", ""]
     lines += _table(
-        ["Statement", first, second, "Gap", "95% CI", "δ", "p (adj.)", "Quadrant"],
+        ["Statement", r.first_label, r.second_label, "Gap", "95% CI", "δ", "p (adj.)", "Quadrant"],
         [
             [f"{i.id} {i.short}", i.first, i.second, i.gap, i.ci, i.delta, i.p, i.quadrant]
             for i in r.items
         ],
         right={1, 2, 3, 4, 5, 6},
     )
-    lines += [
+    return [
+        *lines,
         _E(
             f"Made with salesmkt {r.tool_version} from the {r.questionnaire} "
             f"(id {r.questionnaire_id}, version {r.questionnaire_version})."
         ),
     ]
+
+
+# The report's sections in page order (the same order as the HTML template).
+SECTIONS: tuple[Section, ...] = (
+    _title,
+    _headline,
+    _scores,
+    _progress_section,
+    _gaps,
+    _dimensions,
+    _advice,
+    _comments,
+    _quality,
+    _data,
+    _methods,
+    _statements,
+)
+
+
+def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = None) -> str:
+    """The report as Markdown; ``chart_links`` maps chart names to relative file paths."""
+    lines = [line for section in SECTIONS for line in section(report, chart_links)]
     return "\n".join(lines) + "\n"
+
+
+def render_page(report: Report, charts: Sequence[Chart], chart_links: Mapping[str, str]) -> str:
+    """The Markdown renderer of :data:`salesmkt.render.report.formats.REPORT_RENDERERS`.
+
+    Markdown cannot inline the drawings: it links to the chart files, if any were written.
+    """
+    return render_markdown(report, chart_links=chart_links or None)

@@ -1,0 +1,297 @@
+"""The report run: from a responses file (or a saved assessment) to the written report.
+
+Vocabulary:
+- *request*: a :class:`ReportRequest`, everything the report command was asked for
+  beside the response source and the settings: the output file (its suffix picks the
+  format), the advice inputs (rules, situation, checklist, funnel), the charts folder,
+  the comment options, the title, the baseline wave, ``force`` and the generated date.
+- *inputs*: a :class:`ReportInputs`, the assessment to report on with what the report
+  needs beside it (its questionnaire, the comments, the per-respondent totals).
+- *run*: :func:`run_report` conducts every step (check the outputs, load, advise, draw,
+  write the chart files, compare with the baseline, word, render, write) and returns a
+  :class:`ReportRun`, what a front end tells the person at the keyboard.
+
+Every file is written atomically through :mod:`salesmkt.render.outputs` and never over an
+input; the outputs are checked before any work is done. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from salesmkt.advice import recommend
+from salesmkt.analysis import scoring
+from salesmkt.analysis.compare import Wave, compare_waves, load_wave
+from salesmkt.definitions import questionnaire_load as qmod
+from salesmkt.definitions import rules_load
+from salesmkt.errors import OutputError, SalesmktError
+from salesmkt.model.assessment import Assessment, Settings
+from salesmkt.render import outputs
+from salesmkt.render.charts import make_charts
+from salesmkt.render.report.build import build_report
+from salesmkt.render.report.formats import REPORT_RENDERERS, report_format
+from salesmkt.render.report.view import DEFAULT_MIN_COMMENT_GROUP, Comment, ReportOptions
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from salesmkt.analysis.compare import Comparison
+    from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.intake.responses import ResponseTable
+    from salesmkt.intake.source import ResponseSource
+    from salesmkt.render.charts import Chart
+
+CHART_SUFFIXES = (".svg", ".png")
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to report and where, beside the response source and the settings."""
+
+    output: Path
+    rules: str | Path | None = None
+    situation: Path | None = None
+    checklist: Path | None = None
+    funnel: Path | None = None
+    charts_dir: Path | None = None
+    min_comment_group: int = DEFAULT_MIN_COMMENT_GROUP
+    show_comments: bool = True
+    title: str | None = None
+    baseline: Path | None = None
+    force: bool = False
+    generated: str | None = None
+
+    @property
+    def advice_files(self) -> list[Path]:
+        return [p for p in (self.situation, self.checklist, self.funnel) if p is not None]
+
+    @property
+    def advice_asked(self) -> bool:
+        """Whether any advice input was given explicitly."""
+        return self.rules is not None or bool(self.advice_files)
+
+    def options(self) -> ReportOptions:
+        return ReportOptions(
+            min_comment_group=self.min_comment_group,
+            show_comments=self.show_comments,
+            generated=self.generated,
+            **({"title": self.title} if self.title else {}),
+        )
+
+
+@dataclass(frozen=True)
+class ReportRun:
+    """What was written: the format, its size in bytes, and notes for the reader."""
+
+    output: Path
+    format: str
+    size: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportInputs:
+    """The assessment to report on, with what the report needs beside it."""
+
+    assessment: Assessment
+    questionnaire: Questionnaire | None
+    comments: list[Comment]
+    from_json: bool
+    respondents: pd.DataFrame | None = None  # per-respondent totals, for --baseline
+
+
+# -- the run -----------------------------------------------------------------------------
+
+
+def run_report(source: ResponseSource, settings: Settings, request: ReportRequest) -> ReportRun:
+    """Make the report ``request`` asks for from ``source``, and write it (and its charts)."""
+    fmt = report_format(request.output)
+    inputs = _input_files(source, request)
+    outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
+    loaded = load_inputs(source, settings)
+    if loaded.assessment.advice is None or request.advice_asked:
+        add_advice(
+            loaded.assessment,
+            rules=request.rules,
+            situation=request.situation,
+            checklist=request.checklist,
+            funnel=request.funnel,
+        )
+    charts = make_charts(
+        loaded.assessment, questionnaire=loaded.questionnaire, png=request.charts_dir is not None
+    )
+    links = _write_charts(charts, request, inputs)
+    comparison = None
+    if request.baseline is not None:
+        comparison = compare_baseline(
+            loaded, source.at(request.baseline), source=source.path, settings=settings
+        )
+    report = build_report(
+        loaded.assessment,
+        questionnaire=loaded.questionnaire,
+        comments=loaded.comments,
+        options=request.options(),
+        comparison=comparison,
+    )
+    text = REPORT_RENDERERS[fmt](report, charts, links)
+    outputs.write_atomic(request.output, text, inputs=inputs, force=request.force)
+    return ReportRun(
+        request.output, fmt, len(text.encode("utf-8")), _notes(loaded, request, charts)
+    )
+
+
+def _input_files(source: ResponseSource, request: ReportRequest) -> list[Path]:
+    """Every file the run reads: no output may be one of them."""
+    found = source.inputs() + request.advice_files
+    if request.baseline is not None:
+        found.append(request.baseline)
+    if request.rules is not None:
+        found.append(rules_load.resolve_rules(request.rules))
+    return found
+
+
+def _write_charts(
+    charts: Sequence[Chart], request: ReportRequest, inputs: Sequence[Path]
+) -> dict[str, str]:
+    """Write the chart files if a folder was asked for; their paths relative to the report."""
+    directory = request.charts_dir
+    if directory is None:
+        return {}
+    for chart in charts:  # all checked before the first is written
+        for suffix in CHART_SUFFIXES:
+            path = directory / f"{chart.name}{suffix}"
+            outputs.check_output(path, inputs=inputs, force=request.force)
+    written = write_chart_files(charts, directory, inputs=inputs)
+    base = request.output.parent.resolve()
+    return {
+        name: Path(os.path.relpath(path.resolve(), base)).as_posix()
+        for name, path in written.items()
+    }
+
+
+def _notes(loaded: ReportInputs, request: ReportRequest, charts: Sequence[Chart]) -> list[str]:
+    notes = []
+    if loaded.from_json and request.show_comments:
+        notes.append("no comments (an assessment JSON carries none; give the responses file)")
+    if request.charts_dir is not None:
+        notes.append(f"{len(charts)} chart(s) in {request.charts_dir}")
+    return notes
+
+
+# -- the steps ---------------------------------------------------------------------------
+
+
+def comments_from_table(table: ResponseTable) -> list[Comment]:
+    """Every non-empty free-text cell of a responses table, with its respondent's group.
+
+    Only respondents that passed the data-quality gate are in the table, so an excluded
+    respondent's comment is never shown. Cells without a letter or digit ("-", "…")
+    are not comments.
+    """
+    found: list[Comment] = []
+    groups = [str(g) for g in table.group.tolist()]
+    for column in table.comments.columns:
+        for group, value in zip(groups, table.comments[column].tolist(), strict=True):
+            if not isinstance(value, str):
+                continue
+            text = value.strip()
+            if any(ch.isalnum() for ch in text):
+                found.append(Comment(group, text))
+    return found
+
+
+def load_inputs(source: ResponseSource, settings: Settings) -> ReportInputs:
+    """Score a responses file (keeping its comments) or read a saved assessment JSON.
+
+    ``questionnaire`` (an id or path) defaults to ``alignment`` for a responses file. An
+    assessment JSON carries no comments (it is figures only); its questionnaire (the one
+    given, or else the built-in one of that id) is used for the stage texts when id and
+    version match.
+    """
+    if scoring.looks_like_assessment(source.path):
+        assessment = scoring.load_assessment_json(source.path)
+        q = _matching_questionnaire(assessment, source.questionnaire)
+        return ReportInputs(assessment, q, [], from_json=True)
+    result = scoring.assess_file(source, settings)
+    return ReportInputs(
+        result.assessment,
+        result.table.questionnaire,
+        comments_from_table(result.table),
+        from_json=False,
+        respondents=result.respondents,
+    )
+
+
+def _matching_questionnaire(assessment: Assessment, given: str | None) -> Questionnaire | None:
+    """The questionnaire given, or else the built-in one, when id and version match."""
+    ref = assessment.questionnaire
+    for name in dict.fromkeys(n for n in (given, ref.id) if n):
+        try:
+            candidate = qmod.load(name)
+        except SalesmktError:
+            continue
+        if (candidate.id, candidate.version) == (ref.id, ref.version):
+            return candidate
+    return None
+
+
+def add_advice(
+    assessment: Assessment,
+    *,
+    rules: str | Path | None = None,
+    situation: Path | None = None,
+    checklist: Path | None = None,
+    funnel: Path | None = None,
+) -> bool:
+    """Fill ``assessment.advice`` from a rules file and the optional instrument answers.
+
+    With nothing given, the shipped rules are used when they are written for this
+    questionnaire; otherwise the report simply has no advice (returns False). Anything
+    given explicitly must work, or the error says why.
+    """
+    explicit = any(p is not None for p in (rules, situation, checklist, funnel))
+    book = rules_load.load(rules)
+    if book.questionnaire.id != assessment.questionnaire.id and not explicit:
+        return False
+    answers = recommend.load_answer_files(
+        book, situation=situation, checklist=checklist, funnel=funnel
+    )
+    assessment.advice = recommend.evaluate(
+        book,
+        assessment,
+        situation=answers.get("situation"),
+        checklist=answers.get("checklist"),
+        funnel=answers.get("funnel"),
+    )
+    return True
+
+
+def compare_baseline(
+    current: ReportInputs, baseline: ResponseSource, *, source: Path, settings: Settings
+) -> Comparison:
+    """The comparison of a baseline wave (before) with the reported one (after)."""
+    before = load_wave(baseline, settings)
+    after = Wave(current.assessment, current.respondents, str(source))
+    return compare_waves(before, after, seed=settings.seed, n_boot=settings.n_boot)
+
+
+def write_chart_files(
+    charts: Sequence[Chart], directory: Path, *, inputs: Sequence[Path] = ()
+) -> dict[str, Path]:
+    """Write each chart as ``NAME.svg`` (and ``NAME.png`` if drawn) into ``directory``."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{directory}: cannot create the folder: {exc.strerror}") from None
+    written: dict[str, Path] = {}
+    for chart in charts:
+        svg_path = directory / f"{chart.name}.svg"
+        outputs.write_atomic(svg_path, chart.svg, inputs=inputs)
+        written[chart.name] = svg_path
+        if chart.png is not None:
+            outputs.write_atomic(directory / f"{chart.name}.png", chart.png, inputs=inputs)
+    return written

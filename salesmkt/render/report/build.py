@@ -1,0 +1,473 @@
+"""Building the worded view of the report: one short builder per section.
+
+Vocabulary: the *view* is :class:`salesmkt.render.report.view.Report`; a *section
+builder* turns one part of the assessment into the strings of one section (headline,
+scores, gaps, dimensions, advice, comments, measurement quality, data quality,
+appendix) and returns that section's :class:`~salesmkt.render.report.view.Report`
+fields as a typed dict, so :func:`build_report` only puts them together; the *context*
+(:class:`_Context`) is what they all share: the group names, the compared pair and the
+suppressed groups. Every figure is worded through :mod:`salesmkt.wording`; the methods
+text comes from :mod:`salesmkt.render.report.methods`, the comments from
+:mod:`salesmkt.render.report.comments`, the quality sections from
+:mod:`salesmkt.render.report.quality` and the progress since a baseline from
+:mod:`salesmkt.render.report.progress`. No I/O, no charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
+
+from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
+from salesmkt.render.report.comments import comment_fields, comment_threshold
+from salesmkt.render.report.methods import methods_text, settings_rows, stage_range, stage_rows
+from salesmkt.render.report.progress import progress_view
+from salesmkt.render.report.quality import data_quality_fields, shown_reliability, trust_fields
+from salesmkt.render.report.view import (
+    ActionView,
+    AdviceView,
+    Comment,
+    DimensionRow,
+    GroupRow,
+    ItemRow,
+    Report,
+    ReportOptions,
+    StageRow,
+)
+from salesmkt.render.report.words import (
+    RELIABILITY_FLOOR,
+    Names,
+    and_list,
+    fmt_range,
+    sentence,
+    signed,
+)
+from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p, quadrant_words
+
+if TYPE_CHECKING:
+    from salesmkt.analysis.compare import Comparison
+    from salesmkt.definitions.questionnaire import Questionnaire
+
+VERDICT_WORDS = {
+    "stay": "Stay at this stage",
+    "move_up": "Move up a stage",
+    "mixed": "The situation points both ways",
+    "unknown": "Stay or move up: not yet decided",
+    "top": "Already at the top stage",
+}
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every section builder shares."""
+
+    assessment: Assessment
+    names: Names
+    descriptions: Mapping[str, str]
+    compare: list[str]
+    first_id: str
+    second_id: str
+    hidden: set[str]  # suppressed groups: none of their figures is shown
+
+    @classmethod
+    def of(cls, assessment: Assessment, questionnaire: Questionnaire | None) -> _Context:
+        compare = list(assessment.compare[:2])
+        return cls(
+            assessment=assessment,
+            names=Names(assessment),
+            descriptions=stage_descriptions(assessment, questionnaire),
+            compare=compare,
+            first_id=compare[0] if compare else "",
+            second_id=compare[1] if len(compare) > 1 else "",
+            hidden={g.id for g in assessment.groups if g.suppressed},
+        )
+
+    @property
+    def first(self) -> str:
+        return self.names(self.first_id)
+
+    @property
+    def second(self) -> str:
+        return self.names(self.second_id)
+
+
+def stage_descriptions(
+    assessment: Assessment, questionnaire: Questionnaire | None = None
+) -> dict[str, str]:
+    """Stage id → description, from the scoring key or else the matching questionnaire."""
+    found: dict[str, str] = {}
+    for stage in assessment.stages:
+        text = stage.get("description")
+        if isinstance(text, str) and text.strip():
+            found[str(stage.get("id"))] = text.strip()
+    if questionnaire is not None and questionnaire.id == assessment.questionnaire.id:
+        for qs in questionnaire.stages:
+            if qs.description and qs.id not in found:
+                found[qs.id] = qs.description.strip()
+    return found
+
+
+# -- the whole view ----------------------------------------------------------------------
+
+
+def build_report(
+    assessment: Assessment,
+    *,
+    questionnaire: Questionnaire | None = None,
+    comments: Sequence[Comment] = (),
+    options: ReportOptions | None = None,
+    comparison: Comparison | None = None,
+) -> Report:
+    """Word an assessment for the report (no I/O, no charts).
+
+    ``comparison`` (from :func:`salesmkt.analysis.compare.compare_waves`, this assessment being
+    the *after* wave) adds the progress since a baseline. Each section builder returns
+    the :class:`Report` fields of its section, in page order.
+    """
+    options = options or ReportOptions()
+    ctx = _Context.of(assessment, questionnaire)
+    gaps = _gaps(ctx)
+    advice = _advice_view(ctx)
+    return Report(
+        **_front_matter(ctx, options),
+        **_headline(ctx),
+        key_findings=_key_findings(ctx, gaps["flagged_items"], advice),
+        **_scores(ctx),
+        **gaps,
+        dimensions=_dimension_rows(ctx),
+        advice=advice,
+        **comment_fields(assessment, comments, options),
+        **trust_fields(assessment, ctx.names, ctx.hidden),
+        **data_quality_fields(assessment, ctx.names),
+        **_appendix(ctx, options),
+        progress=progress_view(comparison) if comparison is not None else None,
+    )
+
+
+class _FrontMatter(TypedDict):
+    title: str
+    generated: str | None
+    questionnaire: str
+    questionnaire_id: str
+    questionnaire_version: str
+    tool_version: str
+    source_file: str | None
+    first_label: str
+    second_label: str
+
+
+def _front_matter(ctx: _Context, options: ReportOptions) -> _FrontMatter:
+    a, q = ctx.assessment, ctx.assessment.questionnaire
+    return _FrontMatter(
+        title=options.title,
+        generated=options.generated,
+        questionnaire=q.title or q.id,
+        questionnaire_id=q.id,
+        questionnaire_version=q.version,
+        tool_version=a.tool_version,
+        source_file=Path(a.source_file).name if a.source_file else None,
+        first_label=ctx.first,
+        second_label=ctx.second,
+    )
+
+
+# -- headline and key findings -----------------------------------------------------------
+
+
+class _Headline(TypedDict):
+    headline_stage: str
+    headline_score: str
+    headline_range: str
+    headline_description: str
+    headline_note: str
+    overall_method: str
+
+
+def _headline(ctx: _Context) -> _Headline:
+    overall = ctx.assessment.overall
+    stage = overall.stage
+    band = ""
+    for row in ctx.assessment.stages:
+        if stage is not None and row.get("id") == stage.id:
+            band = stage_range(row)
+    note = overall.note or ""
+    if overall.score is None and not note:
+        note = "The overall score needs both compared groups' figures, and one is missing."
+    method = (
+        f"{ctx.first} and {ctx.second} weigh equally; pooled mean of all respondents "
+        f"{fmt_mean(overall.pooled_mean, 1)}"
+        if overall.method == "equal-weight" and overall.pooled_mean is not None
+        else ("every respondent weighs equally" if overall.method == "pooled" else "")
+    )
+    return _Headline(
+        headline_stage=stage.label if stage else "Not determined",
+        headline_score=fmt_mean(overall.score, 1),
+        headline_range=band,
+        headline_description=ctx.descriptions.get(stage.id, "") if stage else "",
+        headline_note=note,
+        overall_method=method,
+    )
+
+
+def _key_findings(
+    ctx: _Context, flagged: Sequence[ItemRow], advice: AdviceView | None
+) -> list[str]:
+    a, first, second = ctx.assessment, ctx.first, ctx.second
+    findings: list[str] = []
+    overall, stage = a.overall, a.overall.stage
+    if overall.score is not None and stage is not None:
+        highest = max(
+            (float(v) for row in a.stages if isinstance(v := row.get("max"), int | float)),
+            default=None,
+        )
+        out_of = f" out of {highest:g}" if highest is not None else ""
+        findings.append(
+            f"The organisation scores {fmt_mean(overall.score, 1)}{out_of}: {stage.label}."
+        )
+    disagreement = _disagreement(ctx)
+    if disagreement:
+        findings.append(f"The two functions disagree on the stage: {disagreement}.")
+    if flagged:
+        largest = ", ".join(f"{r.short} ({r.gap})" for r in flagged[:3])
+        findings.append(
+            f"{len(flagged)} statement(s) show a large perception gap between {first} and "
+            f"{second}: {largest}."
+        )
+    elif a.items and any(i.gap is not None for i in a.items):
+        findings.append(f"No statement shows a large perception gap between {first} and {second}.")
+    if advice is not None and advice.message:
+        findings.append(advice.message)
+    low = [
+        r
+        for r in shown_reliability(a, ctx.hidden)
+        if r.alpha is not None and r.alpha < RELIABILITY_FLOOR
+    ]
+    if low:
+        who = and_list(
+            ["all respondents together" if r.scope == "pooled" else ctx.names(r.scope) for r in low]
+        )
+        findings.append(
+            f"Read the scores with care: Cronbach's alpha is below {RELIABILITY_FLOOR:.2f} for "
+            f"{who}, so the total is not a reliable measure for them."
+        )
+    if a.suppressed:
+        findings.append("Some figures are withheld to protect anonymity (see data quality).")
+    return findings
+
+
+# -- scores by group ---------------------------------------------------------------------
+
+
+def _group_row(group: GroupResult, compared: bool) -> GroupRow:
+    if group.suppressed:
+        return GroupRow(
+            id=group.id,
+            label=group.label,
+            n=group.n,
+            suppressed=True,
+            score="withheld",
+            stage="withheld",
+            ci=DASH,
+            median=DASH,
+            sd=DASH,
+            range=DASH,
+            compared=compared,
+        )
+    return GroupRow(
+        id=group.id,
+        label=group.label,
+        n=group.n,
+        suppressed=False,
+        score=fmt_mean(group.mean, 1),
+        stage=group.stage.label if group.stage else DASH,
+        ci=fmt_ci(group.ci, 1),
+        median=fmt_mean(group.median, 1),
+        sd=fmt_mean(group.sd, 1),
+        range=fmt_range(group.min, group.max),
+        compared=compared,
+    )
+
+
+class _Scores(TypedDict):
+    groups: list[GroupRow]
+    group_ci: bool
+    stage_disagreement: str | None
+    borderline: list[str]
+
+
+def _scores(ctx: _Context) -> _Scores:
+    a = ctx.assessment
+    return _Scores(
+        groups=[_group_row(g, g.id in ctx.compare) for g in a.groups],
+        group_ci=any(g.ci is not None and not g.suppressed for g in a.groups),
+        stage_disagreement=_disagreement(ctx),
+        borderline=[sentence(b.message) for b in a.borderline if b.who not in ctx.hidden],
+    )
+
+
+def _disagreement(ctx: _Context) -> str | None:
+    sd = ctx.assessment.stage_disagreement
+    if sd is None or not sd.differs:
+        return None
+    return sd.headline or ", ".join(
+        f"{ctx.names(k)} sees {v.label}" for k, v in sd.stages.items() if v is not None
+    )
+
+
+# -- perception gaps and dimensions ------------------------------------------------------
+
+
+class _Gaps(TypedDict):
+    total_gap: str | None
+    flagged_items: list[ItemRow]
+    items: list[ItemRow]
+    not_estimable_items: list[str]
+
+
+def _gaps(ctx: _Context) -> _Gaps:
+    a = ctx.assessment
+    items = [_item_row(i, ctx) for i in a.items]
+    return _Gaps(
+        total_gap=_total_gap(ctx),
+        flagged_items=_flagged(items, a.items),
+        items=items,
+        not_estimable_items=[
+            f"{i.id}: {i.not_estimable}" for i in a.items if i.gap is None and i.not_estimable
+        ],
+    )
+
+
+def _total_gap(ctx: _Context) -> str | None:
+    tg = ctx.assessment.total_gap
+    if tg is None or tg.gap is None:
+        return None
+    direction = "higher" if tg.gap >= 0 else "lower"
+    bits = [f"95% CI {fmt_ci(tg.ci, 1)}"]
+    if tg.welch_t is not None:
+        bits.append(f"Welch's t = {fmt_mean(tg.welch_t, 2)}, p = {fmt_p(tg.welch_p)}")
+    if tg.cliffs_delta is not None:
+        bits.append(f"Cliff's δ = {fmt_gap(tg.cliffs_delta, 2)}, {tg.effect_size or DASH} effect")
+    if tg.hedges_g is not None:
+        bits.append(f"Hedges' g = {fmt_gap(tg.hedges_g, 2)}")
+    return (
+        f"On the total, {ctx.first} scores {fmt_mean(abs(tg.gap), 1)} points {direction} than "
+        f"{ctx.second} ({'; '.join(bits)})."
+    )
+
+
+def _support(item: ItemResult) -> str:
+    """Whether the data back the gap, in words."""
+    if item.gap is None:
+        return item.not_estimable or "not estimable"
+    if item.ci_excludes_zero is None:
+        return "not tested"
+    if item.ci_excludes_zero:
+        return "the data back it (95% CI excludes 0)"
+    return "not backed by the data yet (95% CI includes 0)"
+
+
+def _item_row(item: ItemResult, ctx: _Context) -> ItemRow:
+    return ItemRow(
+        id=item.id,
+        short=item.short or item.text,
+        text=item.text,
+        dimension=item.dimension or "",
+        first=fmt_mean(item.means_by_group.get(ctx.first_id), 1),
+        second=fmt_mean(item.means_by_group.get(ctx.second_id), 1),
+        gap=signed(item.gap, 1),
+        ci=fmt_ci(item.ci, 1),
+        delta=signed(item.cliffs_delta, 2),
+        effect=(
+            f"{item.effect_size} (δ = {signed(item.cliffs_delta, 2)})" if item.effect_size else DASH
+        ),
+        p=fmt_p(item.p_adjusted if item.p_adjusted is not None else item.p_value),
+        quadrant=quadrant_words(item.quadrant),
+        flagged=item.flagged,
+        direction=f"{ctx.names(item.direction)} rates higher" if item.direction else "",
+        support=_support(item),
+    )
+
+
+def _flagged(rows: Sequence[ItemRow], items: Sequence[ItemResult]) -> list[ItemRow]:
+    """The flagged statements, largest gap first."""
+    return sorted(
+        (r for r, i in zip(rows, items, strict=True) if i.flagged),
+        key=lambda r: -abs(float(r.gap)) if r.gap != DASH else 0.0,
+    )
+
+
+def _dimension_rows(ctx: _Context) -> list[DimensionRow]:
+    return [
+        DimensionRow(
+            id=d.id,
+            label=d.label,
+            first=fmt_mean(d.means_by_group.get(ctx.first_id), 2),
+            second=fmt_mean(d.means_by_group.get(ctx.second_id), 2),
+            gap=signed(d.gap, 2),
+            quadrant=quadrant_words(d.quadrant),
+            flagged=d.flagged,
+        )
+        for d in ctx.assessment.dimensions
+    ]
+
+
+# -- stay or move up ---------------------------------------------------------------------
+
+
+def _advice_view(ctx: _Context) -> AdviceView | None:
+    advice = ctx.assessment.advice
+    if advice is None:
+        return None
+    som = advice.stay_or_move
+    actions = [
+        ActionView(
+            title=a.title,
+            action=a.action,
+            why=a.why,
+            owner=ctx.names(a.owner) if a.owner else "",
+            horizon=a.horizon or "",
+            transition=(a.transition or "").replace("->", " → "),
+            priority=a.priority,
+            evidence=[e.text for e in a.evidence],
+        )
+        for a in advice.actions  # recommend has put them in order (priority 1 first)
+    ]
+    rules = ""
+    if advice.rules is not None:
+        rules = f"{advice.rules.title or advice.rules.id} (version {advice.rules.version})"
+    nxt = som.next_stage
+    return AdviceView(
+        verdict=som.verdict,
+        verdict_label=VERDICT_WORDS.get(som.verdict, som.verdict),
+        message=som.message,
+        current_stage=som.current_stage.label if som.current_stage else "",
+        next_stage=nxt.label if nxt else "",
+        next_description=ctx.descriptions.get(nxt.id, "") if nxt else "",
+        stay_reasons=list(som.stay_reasons),
+        move_reasons=list(som.move_reasons),
+        actions=actions,
+        missing_inputs=list(advice.missing_inputs),
+        rules=rules,
+    )
+
+
+# -- appendix A --------------------------------------------------------------------------
+
+
+class _Appendix(TypedDict):
+    stages: list[StageRow]
+    methods: list[tuple[str, str]]
+    settings: list[tuple[str, str]]
+
+
+def _appendix(ctx: _Context, options: ReportOptions) -> _Appendix:
+    a = ctx.assessment
+    current = a.overall.stage.id if a.overall.stage else None
+    threshold = comment_threshold(a, options)
+    return _Appendix(
+        stages=stage_rows(a, ctx.descriptions, current),
+        methods=methods_text(a, ctx.first, ctx.second),
+        settings=settings_rows(a, options, threshold, ctx.names),
+    )

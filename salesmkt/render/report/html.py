@@ -1,0 +1,72 @@
+"""The workshop report as one self-contained HTML page.
+
+Vocabulary:
+- *self-contained*: the page needs nothing beyond itself: styles are inline, charts are
+  inline SVG, there is no script, and a Content-Security-Policy (:data:`CSP`) forbids
+  every remote load, so opening it offline (or from an e-mail) shows everything and
+  fetches nothing.
+- *template*: ``templates/report.html.j2``, rendered by jinja2 with autoescaping on, so
+  every string from the view (respondent text, labels) is escaped. The one piece of
+  markup that is not escaped is each chart's SVG, which :meth:`Chart.inline_svg` has
+  checked for active content.
+
+jinja2 is imported inside :func:`render_html`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from salesmkt.render.report.view import Report
+
+if TYPE_CHECKING:
+    from salesmkt.render.charts import Chart
+
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+    "base-uri 'none'; form-action 'none'"
+)
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _chart_context(charts: Sequence[Chart]) -> dict[str, dict[str, object]]:
+    """Chart name → what the template shows of it: title, caption, notes and the SVG."""
+    from markupsafe import Markup
+
+    return {
+        c.name: {
+            "title": c.title,
+            "description": c.description,
+            "notes": c.notes,
+            # Our own matplotlib output, stripped of comments and metadata and checked
+            # for active content by charts.inline_svg: the only unescaped markup.
+            "svg": Markup(c.inline_svg()),  # noqa: S704
+        }
+        for c in charts
+    }
+
+
+def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
+    """The report as one self-contained HTML page (autoescaped jinja2 template)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("report.html.j2")
+    return template.render(r=report, charts=_chart_context(charts), csp=CSP)
+
+
+def render_page(report: Report, charts: Sequence[Chart], chart_links: Mapping[str, str]) -> str:
+    """The HTML renderer of :data:`salesmkt.render.report.formats.REPORT_RENDERERS`.
+
+    The charts are inlined, so the links to chart files are not needed.
+    """
+    return render_html(report, charts)

@@ -1,0 +1,190 @@
+"""Appendix A of the report: the scoring key, the methods text and the settings used.
+
+Vocabulary: the *scoring key* is the assessment's stage table (each stage's range of
+totals and what it looks like); the *methods* are (name, text) pairs that say how every
+figure in the report was made, worded from the assessment's own settings so the text
+never disagrees with the run; the *settings* are (name, value) rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from salesmkt.model.assessment import Assessment
+from salesmkt.render.report.view import ReportOptions, StageRow
+from salesmkt.render.report.words import RELIABILITY_FLOOR
+from salesmkt.wording import DASH
+
+Method = tuple[str, str]
+
+
+# -- the scoring key ---------------------------------------------------------------------
+
+
+def _num_text(value: object) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def stage_range(stage: Mapping[str, object]) -> str:
+    """A stage's band of totals: ``40–59``, or ``80 and above`` when it has no maximum."""
+    low, high = stage.get("min"), stage.get("max")
+    if high is None:
+        return f"{_num_text(low)} and above"
+    return f"{_num_text(low)}–{_num_text(high)}"
+
+
+def stage_rows(
+    assessment: Assessment, descriptions: Mapping[str, str], current: str | None
+) -> list[StageRow]:
+    """The scoring key, lowest stage first; ``current`` marks the organisation's stage."""
+    rows = []
+    for stage in sorted(assessment.stages, key=lambda s: float(str(s.get("min", 0)))):
+        sid = str(stage.get("id", ""))
+        rows.append(
+            StageRow(
+                label=str(stage.get("label", sid)),
+                range=stage_range(stage),
+                description=descriptions.get(sid, ""),
+                current=sid == current,
+            )
+        )
+    return rows
+
+
+# -- formulas and thresholds -------------------------------------------------------------
+
+
+def _scores(a: Assessment, first: str, second: str) -> list[Method]:
+    s = a.settings
+    overall = (
+        f"the mean of the {first} and {second} group means, so each function counts "
+        "equally whatever its head count; the pooled mean, which weighs every respondent "
+        "equally, is shown beside it"
+        if a.overall.method == "equal-weight"
+        else "the mean of every scored respondent's total (pooled)"
+    )
+    return [
+        (
+            "Total score",
+            "Each answer is an item score; reverse-worded items are recoded as "
+            "(scale minimum + scale maximum − answer). A respondent's total is the sum of "
+            "the item scores. A respondent who skipped at most "
+            f"{s.max_missing:.0%} of the items is prorated: mean of the answered items × "
+            "number of items. Anyone missing more is excluded and listed.",
+        ),
+        (
+            "Group and overall score",
+            "A group's score is the mean of its members' totals; its stage is the band "
+            f"that mean falls in. The overall score is {overall}.",
+        ),
+    ]
+
+
+def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
+    s = a.settings
+    midpoint = f"{s.midpoint:g}" if s.midpoint is not None else "the scale's midpoint"
+    return [
+        (
+            "Perception gap",
+            f"gap = mean({first}) − mean({second}); a positive gap means {first} rates "
+            f"the statement higher. The 95% confidence interval is a percentile bootstrap "
+            f"({s.n_boot} resamples within each group, seed {s.seed}).",
+        ),
+        (
+            "Significance",
+            "Mann–Whitney U test (a permutation p-value for small groups); on the total "
+            f"also Welch's t-test. Item p-values are adjusted for multiple comparisons "
+            f"({s.adjust}).",
+        ),
+        (
+            "Effect size",
+            f"Cliff's delta δ = P(X > Y) − P(X < Y) for a random {first} answer X and "
+            f"{second} answer Y, read with Romano et al.'s bands: negligible |δ| < 0.147, "
+            "small < 0.33, medium < 0.474, large otherwise. Hedges' g on the total and "
+            "the dimensions.",
+        ),
+        (
+            "Flagged gap",
+            f"|gap| ≥ {s.gap_threshold:g} scale point(s) per item (the same per-item "
+            "threshold for dimension means, and scaled by the number of items for the "
+            "total). Practical size decides the flag; the confidence interval says "
+            "whether the data are strong enough to back it.",
+        ),
+        (
+            "Quadrant",
+            f"Midpoint: {midpoint}. Split view: a flagged gap. Otherwise shared strength: "
+            "both groups' means at or above the midpoint; shared pain: both below it; "
+            "mixed: one on each side.",
+        ),
+    ]
+
+
+def _quality(a: Assessment, first: str, second: str) -> list[Method]:
+    return [
+        (
+            "Reliability",
+            "Cronbach's alpha = k/(k − 1) · (1 − Σ item variances / variance of the "
+            f"total), k items. Below {RELIABILITY_FLOOR:.2f} the total is not a reliable "
+            "measure for those respondents.",
+        ),
+        (
+            "Agreement within a group",
+            "r_wg(J) = J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ), with s̄² the mean item "
+            "variance, J the number of items and σ²ₑ = (A² − 1)/12 for an A-point scale "
+            "(truncated to 0 when s̄² > σ²ₑ). AD_M is the mean absolute deviation from the "
+            "item mean; above c/6 (c = number of scale points) agreement is low.",
+        ),
+        (
+            "Anonymity",
+            f"A group or segment with fewer than {a.settings.min_group_size} respondents "
+            "shows its size only; no withheld figure can be worked out from the figures shown.",
+        ),
+    ]
+
+
+_METHOD_PARTS: tuple[Callable[[Assessment, str, str], list[Method]], ...] = (
+    _scores,
+    _gaps,
+    _quality,
+)
+
+
+def methods_text(assessment: Assessment, first: str, second: str) -> list[Method]:
+    """How every figure was made, as (name, text) pairs in report order."""
+    return [m for part in _METHOD_PARTS for m in part(assessment, first, second)]
+
+
+# -- settings ------------------------------------------------------------------------------
+
+
+def settings_rows(
+    assessment: Assessment,
+    options: ReportOptions,
+    threshold: int,
+    names: Callable[[str], str],
+) -> list[tuple[str, str]]:
+    """The settings of the run, as (name, value) rows."""
+    s = assessment.settings
+    q = assessment.questionnaire
+    rows = [
+        ("Questionnaire", f"{q.title or q.id} (id {q.id}, version {q.version})"),
+        ("Tool", f"salesmkt {assessment.tool_version}".strip()),
+        ("Compared groups", " − ".join(names(g) for g in assessment.compare) or DASH),
+        ("Minimum group size", str(s.min_group_size)),
+        ("Maximum missing answers", f"{s.max_missing:.0%}"),
+        ("Gap threshold", f"{s.gap_threshold:g} scale point(s) per item"),
+        ("p-value adjustment", s.adjust),
+        ("Bootstrap", f"{s.n_boot} resamples, seed {s.seed}"),
+        ("Quadrant midpoint", f"{s.midpoint:g}" if s.midpoint is not None else "scale midpoint"),
+        ("Breakdown (--by)", ", ".join(s.by) or "none"),
+        (
+            "Comments",
+            f"groups of at least {threshold}" if options.show_comments else "left out",
+        ),
+    ]
+    if assessment.source_file:
+        rows.insert(1, ("Source file", Path(assessment.source_file).name))
+    if options.generated:
+        rows.append(("Generated", options.generated))
+    return rows

@@ -1,0 +1,88 @@
+"""The report's progress section: what changed since a baseline wave, worded.
+
+Vocabulary: the *comparison* is :class:`salesmkt.analysis.compare.Comparison` (the
+baseline *before*, the reported wave *after*); a *movement* is a stage moving up, down
+or not at all; a gap *narrowed* when its size shrank. Figures are worded through
+:mod:`salesmkt.wording`, like the rest of the report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from salesmkt.render.report.view import ProgressView
+from salesmkt.render.report.words import signed
+from salesmkt.wording import DASH, fmt_ci, fmt_mean, fmt_p
+
+if TYPE_CHECKING:
+    from salesmkt.analysis.compare import Change, Comparison, GapChange
+    from salesmkt.model.assessment import StageRef
+
+_MOVES = {"up": "up", "down": "down", "same": "unchanged", "unknown": DASH}
+
+
+def _stage(ref: StageRef | None) -> str:
+    return ref.label if ref is not None else DASH
+
+
+def _movement(direction: str, steps: int | None) -> str:
+    word = _MOVES.get(direction, direction)
+    if steps and direction in {"up", "down"}:
+        word += f" {abs(steps)} stage" + ("s" if abs(steps) > 1 else "")
+    return word
+
+
+def _p_text(change: Change) -> str:
+    if change.p_value is None:
+        return change.note or DASH
+    p = fmt_p(change.p_value)
+    return f"{p} ({change.test})" if change.test else p
+
+
+def _gap_words(g: GapChange) -> str:
+    if g.reversed:
+        return "reversed"
+    if g.narrowed is None:
+        return g.note or DASH
+    return "narrowed" if g.narrowed else "widened or unchanged"
+
+
+def progress_view(c: Comparison) -> ProgressView:
+    """The comparison of a baseline (before) with this wave (after), as table rows."""
+    baseline = c.before.source or "the baseline"
+    return ProgressView(
+        baseline=Path(baseline).name,
+        design_note=c.design_note,
+        stages=[
+            (s.label, _stage(s.before), _stage(s.after), _movement(s.direction, s.steps))
+            for s in c.stages
+        ],
+        totals=[
+            (
+                t.label,
+                fmt_mean(t.before, 1),
+                fmt_mean(t.after, 1),
+                signed(t.change, 1),
+                fmt_ci(t.ci, 1),
+                _p_text(t),
+            )
+            for t in c.totals
+        ],
+        dimensions=[
+            (
+                d.label,
+                fmt_mean(d.before, 2),
+                fmt_mean(d.after, 2),
+                signed(d.change, 2),
+                fmt_ci(d.ci, 2),
+            )
+            for d in c.dimensions
+        ],
+        gaps=[(g.label, signed(g.before, 1), signed(g.after, 1), _gap_words(g)) for g in c.gaps],
+        movers=[
+            (f"{m.id} {m.label}", fmt_mean(m.before, 2), fmt_mean(m.after, 2), signed(m.change, 2))
+            for m in c.movers
+        ],
+        notes=list(c.notes),
+    )

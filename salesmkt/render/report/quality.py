@@ -1,0 +1,165 @@
+"""The report's quality sections: how far the figures can be trusted, and the data quality.
+
+Vocabulary:
+- *trust*: the measurement quality, one sentence per scope: the reliability of the total
+  (Cronbach's alpha, worded with George & Mallery's bands and judged against the
+  reliability floor) and the agreement within each group (r_wg(J) worded with
+  LeBreton & Senter's bands, and AD_M).
+- *data quality*: how many responses were read, scored and excluded (and why), what was
+  withheld for anonymity, the warnings, and the ``--by`` breakdown.
+- *shown*: a suppressed group's figures are never shown, its sentences included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Set
+from typing import TypedDict
+
+from salesmkt.model.assessment import (
+    AgreementResult,
+    Assessment,
+    ReliabilityResult,
+    SegmentResult,
+)
+from salesmkt.render.report.view import MAX_LISTED, SegmentRow
+from salesmkt.render.report.words import RELIABILITY_FLOOR, Names
+from salesmkt.wording import DASH, fmt_mean
+
+# George & Mallery's bands for Cronbach's alpha; "acceptable" starts at the floor.
+_ALPHA_BANDS = (
+    (0.9, "excellent"),
+    (0.8, "good"),
+    (RELIABILITY_FLOOR, "acceptable"),
+    (0.6, "questionable"),
+)
+# LeBreton & Senter (2008)'s bands for r_wg: (upper bound, words).
+_RWG_BANDS = (
+    (0.30, "no real agreement"),
+    (0.50, "weak agreement"),
+    (0.70, "moderate agreement"),
+    (0.90, "strong agreement"),
+)
+
+
+def alpha_words(alpha: float) -> str:
+    return next((words for low, words in _ALPHA_BANDS if alpha >= low), "poor")
+
+
+def rwg_words(rwg: float) -> str:
+    return next((words for high, words in _RWG_BANDS if rwg <= high), "very strong agreement")
+
+
+# -- how far the figures can be trusted --------------------------------------------------
+
+
+class TrustFields(TypedDict):
+    reliability: list[str]
+    agreement: list[str]
+
+
+def shown_reliability(assessment: Assessment, hidden: Set[str]) -> list[ReliabilityResult]:
+    """The reliability results whose scope is not a suppressed group."""
+    return [r for r in assessment.reliability if r.scope not in hidden]
+
+
+def trust_fields(assessment: Assessment, names: Names, hidden: Set[str]) -> TrustFields:
+    return TrustFields(
+        reliability=[
+            _reliability_sentence(r, names) for r in shown_reliability(assessment, hidden)
+        ],
+        agreement=[
+            _agreement_sentence(a, names) for a in assessment.agreement if a.group not in hidden
+        ],
+    )
+
+
+def _reliability_sentence(rel: ReliabilityResult, names: Names) -> str:
+    who = names(rel.scope)
+    if rel.alpha is None:
+        reason = rel.not_estimable or "not enough data"
+        return f"{who} (n = {rel.n}): reliability could not be estimated ({reason})."
+    words = alpha_words(rel.alpha)
+    if rel.warning:  # the statistics' own wording names the figure and the likely cause
+        return f"{who} (n = {rel.n}): {words}. {rel.warning}"
+    text = f"{who} (n = {rel.n}): Cronbach's alpha is {fmt_mean(rel.alpha, 2)}, {words}: "
+    if rel.alpha >= RELIABILITY_FLOOR:
+        return text + "the statements hang together well enough to add them up into one score."
+    return text + (
+        "the total is not a reliable measure for these respondents. Read the stage as a "
+        "rough indication."
+    )
+
+
+def _agreement_sentence(agr: AgreementResult, names: Names) -> str:
+    who = names(agr.group)
+    if agr.rwg_j is None and agr.ad_m is None:
+        reason = agr.not_estimable or "not enough data"
+        return f"{who} (n = {agr.n}): agreement could not be estimated ({reason})."
+    parts = []
+    if agr.rwg_j is not None:
+        parts.append(f"r_wg(J) = {fmt_mean(agr.rwg_j, 2)}")
+    if agr.ad_m is not None:
+        parts.append(f"AD_M = {fmt_mean(agr.ad_m, 2)}")
+    words = rwg_words(agr.rwg_j) if agr.rwg_j is not None else "agreement measured by AD_M"
+    text = f"{who} (n = {agr.n}): {words} within the group ({', '.join(parts)})."
+    if agr.note:
+        text += f" {agr.note}"
+    elif agr.low_agreement:
+        text += " Its members answer very differently, so its mean may hide a split team."
+    return text
+
+
+# -- data quality ------------------------------------------------------------------------
+
+
+class DataQualityFields(TypedDict):
+    respondents: str
+    excluded: list[str]
+    excluded_more: int
+    suppressed: list[str]
+    warnings: list[str]
+    warnings_more: int
+    segments: list[SegmentRow]
+
+
+def data_quality_fields(assessment: Assessment, names: Names) -> DataQualityFields:
+    a = assessment
+    resp = a.respondents
+    respondents = (
+        f"{resp.total} response(s) read, {resp.scored} scored"
+        + (f" ({resp.prorated} with some answers missing, prorated)" if resp.prorated else "")
+        + f", {len(resp.excluded)} excluded."
+    )
+    excluded = [
+        f"Row {e.row}" + (f" ({names(e.group)})" if e.group else "") + f": {e.reason}"
+        for e in resp.excluded[:MAX_LISTED]
+    ]
+    return DataQualityFields(
+        respondents=respondents,
+        excluded=excluded,
+        excluded_more=max(0, len(resp.excluded) - MAX_LISTED),
+        suppressed=list(a.suppressed),
+        warnings=[w.message for w in a.warnings[:MAX_LISTED]],
+        warnings_more=max(0, len(a.warnings) - MAX_LISTED),
+        segments=[_segment_row(s) for s in a.segments],
+    )
+
+
+def _segment_row(seg: SegmentResult) -> SegmentRow:
+    if seg.suppressed:
+        return SegmentRow(seg.by, seg.value, seg.n, True, "withheld", "withheld", "")
+    parts = [
+        f"{g.label} {fmt_mean(g.mean, 1)} (n = {g.n})"
+        if not g.suppressed
+        else f"{g.label} (n = {g.n})"
+        for g in seg.groups
+    ]
+    return SegmentRow(
+        by=seg.by,
+        value=seg.value,
+        n=seg.n,
+        suppressed=False,
+        overall=fmt_mean(seg.overall.score, 1),
+        stage=seg.overall.stage.label if seg.overall.stage else DASH,
+        groups="; ".join(parts),
+    )
