@@ -8,8 +8,9 @@ Vocabulary:
   stage *edge* (39.96 would read "40.0" next to "Undefined"); then it gets as many
   decimals as it takes to stay on the right side.
 - *mean*: an item or group mean; *gap*: a difference, always with its sign.
-- *interval*: a confidence interval, always ``[low, high]`` with signed bounds (a bound
-  that rounds to zero is unsigned: "-0.0" would read as a real negative).
+- *interval*: a confidence interval, always ``[low, high]``; the bounds of a gap or a
+  change carry their sign (a bound that rounds to zero is unsigned: "-0.0" would read as
+  a real negative), those of a level such as a mean score do not.
 - *p*: a p-value with three decimals, or ``<0.001``.
 - *quadrant*: where an item falls on the two groups' means (shared strength, shared
   pain, split view, mixed); *effect*: an effect-size band in words.
@@ -57,20 +58,23 @@ def fmt_mean(value: float | None, decimals: int = 2) -> str:
 
 
 def fmt_gap(value: float | None, decimals: int = 2) -> str:
-    """A difference, always signed."""
-    return DASH if value is None else f"{value:+.{decimals}f}"
+    """A difference, always signed; one that rounds to zero reads ``+0.00``, never ``-0.00``."""
+    return DASH if value is None else f"{tidy(value, decimals):+.{decimals}f}"
 
 
-def _bound(value: float, decimals: int) -> str:
+def _bound(value: float, decimals: int, signed: bool) -> str:
+    if not signed:
+        return f"{tidy(value, decimals):.{decimals}f}"
     text = f"{value:+.{decimals}f}"
     return text[1:] if float(text) == 0 else text
 
 
-def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2) -> str:
-    """A confidence interval as ``[low, high]`` with signed bounds."""
+def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2, *, signed: bool = True) -> str:
+    """A confidence interval as ``[low, high]``: signed bounds for a gap or a change,
+    plain ones (``signed=False``) for a level such as a group's mean score."""
     if ci is None:
         return DASH
-    return f"[{_bound(ci[0], decimals)}, {_bound(ci[1], decimals)}]"
+    return f"[{_bound(ci[0], decimals, signed)}, {_bound(ci[1], decimals, signed)}]"
 
 
 def fmt_p(p: float | None) -> str:

@@ -21,9 +21,9 @@ from salesmkt.pipeline import report as pipeline
 from salesmkt.render import charts as charts_mod
 from salesmkt.render.report import view
 from salesmkt.render.report.formats import REPORT_RENDERERS, REPORT_SUFFIXES
-from salesmkt.render.report.words import fmt_range, signed
+from salesmkt.render.report.words import fmt_range
 from salesmkt.render.text import md_escape
-from salesmkt.wording import fmt_ci, fmt_mean
+from salesmkt.wording import fmt_ci, fmt_gap, fmt_mean
 
 
 class _Tags(HTMLParser):
@@ -96,7 +96,7 @@ def test_group_scores_formatted_to_one_decimal_and_suppressed_group_withheld() -
     assert '<td class="num">61.4</td>' in by_group["Sales"]
     assert "61.44" not in scores
     assert '<td class="num">52.8</td>' in by_group["Marketing"]
-    assert '<td class="num">[+56.2, +66.3]</td>' in by_group["Sales"]
+    assert '<td class="num">[56.2, 66.3]</td>' in by_group["Sales"]
     leadership = by_group["Leadership"]
     assert "withheld" in leadership
     assert re.search(r"\d+\.\d", leadership) is None  # n only, no figure
@@ -599,7 +599,7 @@ def test_cli_usage_errors(workshop: tuple[Path, dict[str, list[int]]], tmp_path:
 
 def test_numbers_never_show_negative_zero() -> None:
     assert fmt_mean(-0.04, 1) == "0.0"
-    assert signed(-0.04) == "+0.0"
+    assert fmt_gap(-0.04, 1) == "+0.0"
     assert fmt_ci((-0.04, 2.26), 1) == "[0.0, +2.3]"
     assert fmt_range(53.0, 61.0526) == "53–61.1"
 

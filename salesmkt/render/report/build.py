@@ -42,7 +42,6 @@ from salesmkt.render.report.words import (
     and_list,
     fmt_range,
     sentence,
-    signed,
 )
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p, quadrant_words
 
@@ -282,7 +281,7 @@ def _group_row(group: GroupResult, compared: bool) -> GroupRow:
         suppressed=False,
         score=fmt_mean(group.mean, 1),
         stage=group.stage.label if group.stage else DASH,
-        ci=fmt_ci(group.ci, 1),
+        ci=fmt_ci(group.ci, 1, signed=False),
         median=fmt_mean(group.median, 1),
         sd=fmt_mean(group.sd, 1),
         range=fmt_range(group.min, group.max),
@@ -376,11 +375,13 @@ def _item_row(item: ItemResult, ctx: _Context) -> ItemRow:
         dimension=item.dimension or "",
         first=fmt_mean(item.means_by_group.get(ctx.first_id), 1),
         second=fmt_mean(item.means_by_group.get(ctx.second_id), 1),
-        gap=signed(item.gap, 1),
+        gap=fmt_gap(item.gap, 1),
         ci=fmt_ci(item.ci, 1),
-        delta=signed(item.cliffs_delta, 2),
+        delta=fmt_gap(item.cliffs_delta, 2),
         effect=(
-            f"{item.effect_size} (δ = {signed(item.cliffs_delta, 2)})" if item.effect_size else DASH
+            f"{item.effect_size} (δ = {fmt_gap(item.cliffs_delta, 2)})"
+            if item.effect_size
+            else DASH
         ),
         p=fmt_p(item.p_adjusted if item.p_adjusted is not None else item.p_value),
         quadrant=quadrant_words(item.quadrant),
@@ -405,7 +406,7 @@ def _dimension_rows(ctx: _Context) -> list[DimensionRow]:
             label=d.label,
             first=fmt_mean(d.means_by_group.get(ctx.first_id), 2),
             second=fmt_mean(d.means_by_group.get(ctx.second_id), 2),
-            gap=signed(d.gap, 2),
+            gap=fmt_gap(d.gap, 2),
             quadrant=quadrant_words(d.quadrant),
             flagged=d.flagged,
         )

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesmkt.render.report.view import ProgressView
-from salesmkt.render.report.words import signed
-from salesmkt.wording import DASH, fmt_ci, fmt_mean, fmt_p
+from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
 if TYPE_CHECKING:
     from salesmkt.analysis.compare import Change, Comparison, GapChange
@@ -63,7 +62,7 @@ def progress_view(c: Comparison) -> ProgressView:
                 t.label,
                 fmt_mean(t.before, 1),
                 fmt_mean(t.after, 1),
-                signed(t.change, 1),
+                fmt_gap(t.change, 1),
                 fmt_ci(t.ci, 1),
                 _p_text(t),
             )
@@ -74,14 +73,14 @@ def progress_view(c: Comparison) -> ProgressView:
                 d.label,
                 fmt_mean(d.before, 2),
                 fmt_mean(d.after, 2),
-                signed(d.change, 2),
+                fmt_gap(d.change, 2),
                 fmt_ci(d.ci, 2),
             )
             for d in c.dimensions
         ],
-        gaps=[(g.label, signed(g.before, 1), signed(g.after, 1), _gap_words(g)) for g in c.gaps],
+        gaps=[(g.label, fmt_gap(g.before, 1), fmt_gap(g.after, 1), _gap_words(g)) for g in c.gaps],
         movers=[
-            (f"{m.id} {m.label}", fmt_mean(m.before, 2), fmt_mean(m.after, 2), signed(m.change, 2))
+            (f"{m.id} {m.label}", fmt_mean(m.before, 2), fmt_mean(m.after, 2), fmt_gap(m.change, 2))
             for m in c.movers
         ],
         notes=list(c.notes),

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 # TODO(floor): switch to salesmkt.model.assessment.RELIABILITY_FLOOR at merge.
 from salesmkt.analysis.gaps import RELIABILITY_WARNING as RELIABILITY_FLOOR
 from salesmkt.model.assessment import Assessment
-from salesmkt.wording import DASH, fmt_gap, tidy
+from salesmkt.wording import DASH
 
 __all__ = [
     "RELIABILITY_FLOOR",
@@ -24,7 +24,6 @@ __all__ = [
     "and_list",
     "fmt_range",
     "sentence",
-    "signed",
 ]
 
 
@@ -42,11 +41,6 @@ class Names:
         if group_id == "overall":
             return "The organisation"
         return self.labels.get(group_id, group_id)
-
-
-def signed(value: float | None, decimals: int = 1) -> str:
-    """A difference, always signed; one that rounds to zero reads ``+0.0``."""
-    return fmt_gap(None if value is None else tidy(value, decimals), decimals)
 
 
 def _whole_or_1dp(value: float) -> str:
