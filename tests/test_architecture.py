@@ -15,7 +15,7 @@ from types import ModuleType
 
 import pytest
 
-from salesmkt import cli
+from salesmkt.cli import options as cli
 from salesmkt.render import registry
 
 ROOT = Path(__file__).resolve().parent.parent

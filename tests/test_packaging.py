@@ -68,4 +68,4 @@ def test_wheel_packages_builtin_questionnaires_and_rules(tmp_path: Path) -> None
         assert f"salesmkt/_builtin/questionnaires/{src.name}" in names
     for src in sorted((ROOT / "rules").glob("*.yaml")):
         assert f"salesmkt/_builtin/rules/{src.name}" in names
-    assert "salesmkt/cli.py" in names
+    assert "salesmkt/cli/commands.py" in names

@@ -1,32 +1,68 @@
-"""The command line: the only module that touches typer.
-
-Each command parses its options, calls the core, renders the result and exits with a
-documented code: 0 ok, 1 findings or invalid input, 2 usage error. Every command runs
-inside :func:`_boundary`, the one place where the package's errors become one-line
-messages (``--debug`` shows the traceback instead).
+"""The commands: each builds one input object and one settings object, calls a pipeline
+run, shows the view with the registry's renderer and exits with a documented code: 0 ok,
+1 findings or invalid input, 2 usage error. Every command runs inside
+:func:`~salesmkt.cli.boundary.boundary`.
 
 Heavy libraries (pandas, scipy, matplotlib) are imported inside the commands that need
-them, so ``salesmkt --help`` and ``salesmkt validate`` start fast.
+them (through the pipeline), so ``salesmkt --help`` and ``salesmkt validate`` start fast.
 """
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
 
 from salesmkt import __version__
+from salesmkt.cli import console as out
+from salesmkt.cli.boundary import STATE, boundary, error
+from salesmkt.cli.options import (
+    AdjustMethod,
+    AdjustOpt,
+    AdviceFileArg,
+    AfterArg,
+    BaselineOpt,
+    BeforeArg,
+    ByOpt,
+    ChartsOpt,
+    ChecklistOpt,
+    CompareSeedOpt,
+    DiagFormat,
+    DropInvalidOpt,
+    ForceReportOpt,
+    FunnelOpt,
+    GapsFormatOpt,
+    GapsSeedOpt,
+    GapThresholdOpt,
+    GroupColumnOpt,
+    MapOpt,
+    MaxMissingOpt,
+    MidpointOpt,
+    MinCommentGroupOpt,
+    MinGroupSizeOpt,
+    NBootOpt,
+    NoCommentsOpt,
+    QuestionnaireOpt,
+    ReportFileArg,
+    ReportOutputOpt,
+    RespondentColumnOpt,
+    ResponsesArg,
+    RulesOpt,
+    SchemaKind,
+    ScoreFormatOpt,
+    ShowFormat,
+    SituationOpt,
+    StageOpt,
+    TableOutputOpt,
+    TextFormatOpt,
+    TextOutputOpt,
+    TitleOpt,
+    TopOpt,
+    WaveQuestionnaireOpt,
+)
 from salesmkt.errors import SalesmktError, UsageError
-from salesmkt.intake.source import ResponseSource
-from salesmkt.render.registry import TERMINAL, Subject, formats, renderer
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(
     name="salesmkt",
@@ -40,40 +76,6 @@ questionnaires_app = typer.Typer(
     invoke_without_command=True,
 )
 app.add_typer(questionnaires_app, name="questionnaires")
-
-_state = {"debug": False}
-
-
-def _err(message: str) -> None:
-    typer.echo(f"salesmkt: error: {message}", err=True)
-
-
-def _boundary(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn the package's errors into one-line messages and exit codes."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except SalesmktError as exc:
-            if _state["debug"]:
-                raise
-            _err(str(exc))
-            for line in getattr(exc, "problems", [])[:200]:
-                typer.echo(line, err=True)
-            extra = len(getattr(exc, "problems", [])) - 200
-            if extra > 0:
-                typer.echo(f"… and {extra} more", err=True)
-            raise typer.Exit(exc.exit_code) from None
-        except Exception as exc:  # the last line of defence: never show a traceback
-            if _state["debug"]:
-                raise
-            _err(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)")
-            raise typer.Exit(1) from None
-
-    return wrapper
 
 
 def _version(value: bool) -> None:
@@ -98,17 +100,10 @@ def _root(
 
     Exit codes: 0 ok, 1 findings or invalid input, 2 usage error.
     """
-    _state["debug"] = debug
+    STATE["debug"] = debug
 
 
 # -- validate / schema / questionnaires ----------------------------------------------
-
-
-class DiagFormat(StrEnum):
-    auto = "auto"
-    text = "text"
-    json = "json"
-    github = "github"
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -122,7 +117,7 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 @app.command()
-@_boundary
+@boundary
 def validate(
     paths: Annotated[
         list[Path] | None,
@@ -164,14 +159,8 @@ def validate(
         raise typer.Exit(1)
 
 
-class SchemaKind(StrEnum):
-    questionnaire = "questionnaire"
-    rules = "rules"
-    assessment = "assessment"
-
-
 @app.command()
-@_boundary
+@boundary
 def schema(
     kind: Annotated[
         SchemaKind, typer.Argument(help="questionnaire, rules, or assessment (score's JSON).")
@@ -184,7 +173,7 @@ def schema(
 
 
 @questionnaires_app.callback()
-@_boundary
+@boundary
 def questionnaires_list(ctx: typer.Context) -> None:
     """List the built-in questionnaires: id, version, title, item count."""
     if ctx.invoked_subcommand is not None:
@@ -204,16 +193,11 @@ def questionnaires_list(ctx: typer.Context) -> None:
             else "choice: " + "/".join(o.id for o in s.options)
         )
         table.add_row(q.id, q.version, q.title, str(len(q.items)), scale)
-    _console().print(table)
-
-
-class ShowFormat(StrEnum):
-    text = "text"
-    markdown = "markdown"
+    out.console().print(table)
 
 
 @questionnaires_app.command("show")
-@_boundary
+@boundary
 def questionnaires_show(
     ref: Annotated[str, typer.Argument(help="A built-in id or a path to a YAML file.")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
@@ -229,300 +213,17 @@ def questionnaires_show(
     else:
         from rich.markdown import Markdown
 
-        _console().print(Markdown(text))
+        out.console().print(Markdown(text))
 
 
 # -- score / gaps (responses in, assessment out) ------------------------------------
 # (score and gaps commands go here)
 
-if TYPE_CHECKING:
-    from salesmkt.model.assessment import Settings
 
 # Input options shared by every command that reads a responses file (score, gaps,
 # recommend, report): declare them with these aliases and build a ResponseInput.
-ResponsesArg = Annotated[
-    Path,
-    typer.Argument(
-        help="Responses file: CSV, TSV, text (any encoding) or .xlsx.", show_default=False
-    ),
-]
-QuestionnaireOpt = Annotated[
-    str,
-    typer.Option("--questionnaire", "-q", help="Built-in questionnaire id or a YAML file."),
-]
-MapOpt = Annotated[
-    Path | None,
-    typer.Option("--map", help="YAML mapping of item ids (and 'group') to column headers."),
-]
-GroupColumnOpt = Annotated[
-    str | None,
-    typer.Option("--group-column", help="The column that holds each respondent's group."),
-]
-RespondentColumnOpt = Annotated[
-    str | None, typer.Option("--respondent-column", help="The column that holds respondent codes.")
-]
-DropInvalidOpt = Annotated[
-    bool,
-    typer.Option(
-        "--drop-invalid",
-        help="Exclude respondents with invalid data (each named, with why) instead of failing.",
-    ),
-]
-MaxMissingOpt = Annotated[
-    float,
-    typer.Option(
-        "--max-missing",
-        min=0.0,
-        max=1.0,
-        help="Largest share of items a respondent may leave unanswered and still be scored.",
-    ),
-]
-MinGroupSizeOpt = Annotated[
-    int,
-    typer.Option(
-        "--min-group-size",
-        min=1,
-        help="Anonymity threshold: groups and segments smaller than this show only their n.",
-    ),
-]
-ByOpt = Annotated[
-    list[str] | None,
-    typer.Option("--by", help="Break every figure down by this column (repeatable)."),
-]
-GapThresholdOpt = Annotated[
-    float,
-    typer.Option(
-        "--gap-threshold", min=0.0, help="Flag items whose group means differ by this much."
-    ),
-]
-
-
-# The advice inputs, shared by recommend and report.
-RulesOpt = Annotated[
-    str | None,
-    typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
-]
-SituationOpt = Annotated[
-    Path | None,
-    typer.Option("--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"),
-]
-ChecklistOpt = Annotated[
-    Path | None,
-    typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
-]
-FunnelOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--funnel", help="buying-funnel answers (YAML, CSV or XLSX; several respondents ok)."
-    ),
-]
-
-
-# The output formats each subject offers (the renderer registry has the same lists; a test
-# keeps them equal).
-class ScoreFormat(StrEnum):
-    terminal = "terminal"
-    json = "json"
-    csv = "csv"
-    markdown = "markdown"
-
-
-class TextFormat(StrEnum):
-    terminal = "terminal"
-    json = "json"
-    markdown = "markdown"
-
-
-class AdjustMethod(StrEnum):
-    holm = "holm"
-    bh = "bh"
-    none = "none"
-
-
-ScoreFormatOpt = Annotated[
-    ScoreFormat | None,
-    typer.Option(
-        "--format", "-f", help="terminal (default), json, csv (per respondent) or markdown."
-    ),
-]
-GapsFormatOpt = Annotated[
-    ScoreFormat | None,
-    typer.Option("--format", "-f", help="terminal (default), json, csv or markdown."),
-]
-TextFormatOpt = Annotated[
-    TextFormat | None,
-    typer.Option("--format", "-f", help="terminal (default), json or markdown."),
-]
-TableOutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to this file (.json, .csv or .md); atomic."),
-]
-TextOutputOpt = Annotated[
-    Path | None,
-    typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
-]
-AdjustOpt = Annotated[
-    AdjustMethod,
-    typer.Option("--adjust", help="p-value adjustment across items: holm, bh or none."),
-]
-MidpointOpt = Annotated[
-    float | None,
-    typer.Option("--midpoint", help="Quadrant midpoint on the answer scale [default: its middle]."),
-]
-GapsSeedOpt = Annotated[
-    int, typer.Option("--seed", help="Seed of the bootstrap intervals (same seed, same CI).")
-]
-CompareSeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap intervals.")]
-NBootOpt = Annotated[
-    int, typer.Option("--n-boot", min=100, help="Bootstrap resamples per interval.")
-]
-AdviceFileArg = Annotated[
-    Path | None,
-    typer.Argument(
-        help="Responses file (scored on the fly) or an assessment JSON from "
-        "'score --format json'. Leave out with --stage to print the playbook.",
-        show_default=False,
-    ),
-]
-StageOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--stage",
-        help="The stage to move up from (undefined, defined, aligned). Without FILE: "
-        "print that stage's playbook; with FILE: plan from this stage instead of the "
-        "scored one.",
-    ),
-]
-TopOpt = Annotated[
-    int,
-    typer.Option(
-        "--top", min=0, help="Show the N highest-priority actions (0: all); the rest are counted."
-    ),
-]
-BeforeArg = Annotated[
-    Path,
-    typer.Argument(help="The earlier wave: a responses file or a score JSON.", show_default=False),
-]
-AfterArg = Annotated[
-    Path,
-    typer.Argument(help="The later wave: a responses file or a score JSON.", show_default=False),
-]
-WaveQuestionnaireOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--questionnaire",
-        "-q",
-        help="Built-in id or YAML file (default: the one a JSON wave names, else alignment).",
-    ),
-]
-
-
-def _settings(
-    *,
-    min_group_size: int = 3,
-    max_missing: float = 0.2,
-    gap_threshold: float = 1.0,
-    by: list[str] | None = None,
-    **extra: Any,
-) -> Settings:
-    from salesmkt.model.assessment import Settings
-
-    return Settings(
-        min_group_size=min_group_size,
-        max_missing=max_missing,
-        gap_threshold=gap_threshold,
-        by=list(by or []),
-        **extra,
-    )
-
-
-def _write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
-    """Print ``text``, or write it atomically to ``output`` (never over an input)."""
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-        return
-    from salesmkt.render.outputs import write_atomic
-
-    write_atomic(output, text, inputs=inputs)
-    typer.echo(f"salesmkt: wrote {output}", err=True)
-
-
-_SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
-
-
-def _pick_format(fmt: StrEnum | None, output: Path | None, subject: Subject) -> str:
-    """The output format: --format, else the --output suffix, else the terminal.
-
-    The terminal view cannot be written to a file; the registry says which formats can.
-    """
-    allowed = formats(subject, files_only=True)
-    if output is None:
-        return fmt.value if fmt is not None else TERMINAL
-    if fmt is not None:
-        if fmt.value not in allowed:
-            raise UsageError(
-                f"--format {fmt.value} cannot be written to a file; use {_or(allowed)}"
-            )
-        return fmt.value
-    chosen = _SUFFIX_FORMATS.get(output.suffix.lower())
-    if chosen is None or chosen not in allowed:
-        suffixes = [".md" if a == "markdown" else f".{a}" for a in allowed]
-        raise UsageError(
-            f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
-            f"use {_or(suffixes)}, or give --format"
-        )
-    return chosen
-
-
-def _source(
-    path: Path,
-    questionnaire: str,
-    mapping: Path | None,
-    group_column: str | None,
-    respondent_column: str | None,
-    drop_invalid: bool,
-) -> ResponseSource:
-    """The one input object, from the shared input options."""
-    return ResponseSource(
-        path,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
-
-
-def _check_output(output: Path | None, inputs: list[Path]) -> None:
-    """Refuse an --output that is one of the inputs, before any work is done."""
-    if output is not None:
-        from salesmkt.render.outputs import check_output
-
-        check_output(output, inputs=inputs)
-
-
-def _show(
-    subject: Subject, chosen: str, view: Any, output: Path | None, inputs: list[Path]
-) -> None:
-    """Render ``view`` with the registry's renderer: on the console, or as text."""
-    shown = renderer(subject, chosen)(view)
-    if chosen == TERMINAL:
-        _console().print(shown)
-    else:
-        _write_or_echo(shown, output, inputs)
-
-
-def _notes(notes: list[str]) -> None:
-    for note in notes:
-        typer.echo(note, err=True)
-
-
-def _or(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
-
-
 @app.command()
-@_boundary
+@boundary
 def score(
     file: ResponsesArg,
     questionnaire: QuestionnaireOpt = "alignment",
@@ -544,17 +245,17 @@ def score(
     """
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-    chosen = _pick_format(fmt, output, "score")
-    source = _source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
-    _check_output(output, source.inputs())
-    settings = _settings(
+    chosen = out.pick_format(fmt, output, "score")
+    source = out.source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    out.check_output(output, source.inputs())
+    settings = out.settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
-    _show("score", chosen, runs.score(source, settings), output, source.inputs())
+    out.show("score", chosen, runs.score(source, settings), output, source.inputs())
 
 
 @app.command()
-@_boundary
+@boundary
 def gaps(
     file: ResponsesArg,
     questionnaire: QuestionnaireOpt = "alignment",
@@ -583,10 +284,10 @@ def gaps(
     """
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-    chosen = _pick_format(fmt, output, "gaps")
-    source = _source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
-    _check_output(output, source.inputs())
-    settings = _settings(
+    chosen = out.pick_format(fmt, output, "gaps")
+    source = out.source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    out.check_output(output, source.inputs())
+    settings = out.settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
         gap_threshold=gap_threshold,
@@ -595,8 +296,8 @@ def gaps(
         seed=seed,
     )
     run = runs.gaps(source, settings)
-    _notes(run.notes)
-    _show("gaps", chosen, run.view, output, source.inputs())
+    out.notes(run.notes)
+    out.show("gaps", chosen, run.view, output, source.inputs())
 
 
 # -- recommend (rules) ---------------------------------------------------------------
@@ -611,7 +312,7 @@ def _stdin_is_tty() -> bool:
 
 
 @app.command()
-@_boundary
+@boundary
 def recommend(
     file: AdviceFileArg = None,
     stage: StageOpt = None,
@@ -641,7 +342,7 @@ def recommend(
     """
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-    chosen = _pick_format(fmt, output, "advice")
+    chosen = out.pick_format(fmt, output, "advice")
     request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top)
     if file is None:
         if stage is None:
@@ -650,52 +351,29 @@ def recommend(
             )
         run = runs.playbook(request)
     else:
-        source = _source(
+        source = out.source(
             file, questionnaire, mapping, group_column, respondent_column, drop_invalid
         )
-        _check_output(output, runs.advice_inputs(request, source))
-        settings = _settings(
+        out.check_output(output, runs.advice_inputs(request, source))
+        settings = out.settings(
             min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
         )
         from salesmkt.workshop.ask import ask_situation
 
         run = runs.recommend(source, settings, request, ask_situation if _stdin_is_tty() else None)
-    _notes(run.notes)
-    _show("advice", chosen, run.view, output, run.inputs)
+    out.notes(run.notes)
+    out.show("advice", chosen, run.view, output, run.inputs)
 
 
 # -- report (HTML / Markdown workshop report) -----------------------------------------
 # (report command goes here)
 
 
-def _report_date() -> str:
-    """Today, or the date in SOURCE_DATE_EPOCH so a rebuilt report is byte-identical."""
-    import datetime as dt
-    import os
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
-    return dt.date.today().isoformat()
-
-
 @app.command()
-@_boundary
+@boundary
 def report(
-    file: Annotated[
-        Path,
-        typer.Argument(
-            help="Responses file (CSV, TSV, text or .xlsx) or an assessment JSON from "
-            "'score --format json' or 'recommend --format json'.",
-            show_default=False,
-        ),
-    ],
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output", "-o", help="The report: .html (one self-contained page) or .md; atomic."
-        ),
-    ],
+    file: ReportFileArg,
+    output: ReportOutputOpt,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
@@ -709,32 +387,12 @@ def report(
     situation: SituationOpt = None,
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
-    charts_dir: Annotated[
-        Path | None,
-        typer.Option("--charts", help="Also write each chart as PNG and SVG into this folder."),
-    ] = None,
-    min_comment_group: Annotated[
-        int,
-        typer.Option(
-            "--min-comment-group", min=1, help="Show comments only for groups at least this big."
-        ),
-    ] = 5,
-    no_comments: Annotated[
-        bool, typer.Option("--no-comments", help="Leave the free-text comments out.")
-    ] = False,
-    title: Annotated[
-        str | None, typer.Option("--title", help="The report's title (e.g. the client's name).")
-    ] = None,
-    baseline: Annotated[
-        Path | None,
-        typer.Option(
-            "--baseline",
-            help="An earlier wave (responses or assessment JSON): adds the progress since it.",
-        ),
-    ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing report (and chart files).")
-    ] = False,
+    charts_dir: ChartsOpt = None,
+    min_comment_group: MinCommentGroupOpt = 5,
+    no_comments: NoCommentsOpt = False,
+    title: TitleOpt = None,
+    baseline: BaselineOpt = None,
+    force: ForceReportOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, or Markdown.
 
@@ -746,15 +404,8 @@ def report(
     """
     from salesmkt.pipeline.report import ReportRequest, run_report
 
-    source = ResponseSource(
-        file,
-        questionnaire=questionnaire,
-        mapping=mapping,
-        group_column=group_column,
-        respondent_column=respondent_column,
-        drop_invalid=drop_invalid,
-    )
-    settings = _settings(
+    source = out.source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    settings = out.settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
     request = ReportRequest(
@@ -769,7 +420,7 @@ def report(
         title=title,
         baseline=baseline,
         force=force,
-        generated=_report_date(),
+        generated=out.report_date(),
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)
@@ -781,7 +432,7 @@ def report(
 
 
 @app.command()
-@_boundary
+@boundary
 def template(
     output: Annotated[
         Path,
@@ -812,7 +463,7 @@ def template(
 
 
 @app.command()
-@_boundary
+@boundary
 def take(
     group: Annotated[
         str, typer.Option("--group", "-g", help="The respondent's group (id, label or alias).")
@@ -845,7 +496,7 @@ def take(
     from salesmkt.workshop import take as tmod
 
     q = qmod.load(questionnaire)
-    console = _console()
+    console = out.console()
     try:
         saved = tmod.run(
             output,
@@ -870,7 +521,7 @@ def take(
 
 
 @app.command()
-@_boundary
+@boundary
 def compare(
     before: BeforeArg,
     after: AfterArg,
@@ -897,25 +548,19 @@ def compare(
     """
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
-    chosen = _pick_format(fmt, output, "compare")
+    chosen = out.pick_format(fmt, output, "compare")
     ref = runs.compare_questionnaire(before, after, questionnaire)
-    source = _source(before, ref, mapping, group_column, respondent_column, drop_invalid)
+    source = out.source(before, ref, mapping, group_column, respondent_column, drop_invalid)
     inputs = [*source.inputs(), after]
-    _check_output(output, inputs)
-    settings = _settings(
+    out.check_output(output, inputs)
+    settings = out.settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
         gap_threshold=gap_threshold,
         seed=seed,
         n_boot=n_boot,
     )
-    _show("compare", chosen, runs.compare(source, after, settings), output, inputs)
-
-
-def _console() -> Any:
-    from rich.console import Console
-
-    return Console(soft_wrap=False)
+    out.show("compare", chosen, runs.compare(source, after, settings), output, inputs)
 
 
 def main() -> None:
@@ -923,5 +568,5 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:  # pragma: no cover - interactive only
-        _err("interrupted")
+        error("interrupted")
         sys.exit(130)

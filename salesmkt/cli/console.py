@@ -1,0 +1,141 @@
+"""What the commands share: the input and settings objects, the format, and printing.
+
+Vocabulary: the *source* is the one input object (:class:`ResponseSource`), *settings*
+the one settings object; a *format* is picked from ``--format``, else the ``--output``
+suffix, else the terminal; :func:`show` renders a view with the registry's renderer and
+prints it or writes it atomically (never over an input). *Notes* go to stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+from rich.console import Console
+
+from salesmkt.errors import UsageError
+from salesmkt.intake.source import ResponseSource
+from salesmkt.render.registry import TERMINAL, Subject, formats, renderer
+
+if TYPE_CHECKING:
+    from salesmkt.model.assessment import Settings
+
+
+def settings(
+    *,
+    min_group_size: int = 3,
+    max_missing: float = 0.2,
+    gap_threshold: float = 1.0,
+    by: list[str] | None = None,
+    **extra: Any,
+) -> Settings:
+    from salesmkt.model.assessment import Settings
+
+    return Settings(
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=list(by or []),
+        **extra,
+    )
+
+
+def write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
+    """Print ``text``, or write it atomically to ``output`` (never over an input)."""
+    if output is None:
+        typer.echo(text, nl=not text.endswith("\n"))
+        return
+    from salesmkt.render.outputs import write_atomic
+
+    write_atomic(output, text, inputs=inputs)
+    typer.echo(f"salesmkt: wrote {output}", err=True)
+
+
+SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}
+
+
+def pick_format(fmt: StrEnum | None, output: Path | None, subject: Subject) -> str:
+    """The output format: --format, else the --output suffix, else the terminal.
+
+    The terminal view cannot be written to a file; the registry says which formats can.
+    """
+    allowed = formats(subject, files_only=True)
+    if output is None:
+        return fmt.value if fmt is not None else TERMINAL
+    if fmt is not None:
+        if fmt.value not in allowed:
+            raise UsageError(
+                f"--format {fmt.value} cannot be written to a file; use {or_list(allowed)}"
+            )
+        return fmt.value
+    chosen = SUFFIX_FORMATS.get(output.suffix.lower())
+    if chosen is None or chosen not in allowed:
+        suffixes = [".md" if a == "markdown" else f".{a}" for a in allowed]
+        raise UsageError(
+            f"--output {output}: cannot tell the format from {output.suffix or 'no suffix'!r}; "
+            f"use {or_list(suffixes)}, or give --format"
+        )
+    return chosen
+
+
+def source(
+    path: Path,
+    questionnaire: str,
+    mapping: Path | None,
+    group_column: str | None,
+    respondent_column: str | None,
+    drop_invalid: bool,
+) -> ResponseSource:
+    """The one input object, from the shared input options."""
+    return ResponseSource(
+        path,
+        questionnaire=questionnaire,
+        mapping=mapping,
+        group_column=group_column,
+        respondent_column=respondent_column,
+        drop_invalid=drop_invalid,
+    )
+
+
+def check_output(output: Path | None, inputs: list[Path]) -> None:
+    """Refuse an --output that is one of the inputs, before any work is done."""
+    if output is not None:
+        from salesmkt.render.outputs import check_output
+
+        check_output(output, inputs=inputs)
+
+
+def show(subject: Subject, chosen: str, view: Any, output: Path | None, inputs: list[Path]) -> None:
+    """Render ``view`` with the registry's renderer: on the console, or as text."""
+    shown = renderer(subject, chosen)(view)
+    if chosen == TERMINAL:
+        console().print(shown)
+    else:
+        write_or_echo(shown, output, inputs)
+
+
+def notes(notes: list[str]) -> None:
+    for note in notes:
+        typer.echo(note, err=True)
+
+
+def or_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def report_date() -> str:
+    """Today, or the date in SOURCE_DATE_EPOCH so a rebuilt report is byte-identical."""
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
+    return dt.date.today().isoformat()
+
+
+def console() -> Any:
+
+    return Console(soft_wrap=False)

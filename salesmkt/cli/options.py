@@ -1,0 +1,251 @@
+"""The command line's options: each declared once, as a typed alias the commands share.
+
+Vocabulary: an *Arg* is a positional argument, an *Opt* an option; the *format* enums
+list what each subject can be shown as (a test keeps them equal to the renderer
+registry's lists). Help texts here are what ``salesmkt COMMAND --help`` prints.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class DiagFormat(StrEnum):
+    auto = "auto"
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class SchemaKind(StrEnum):
+    questionnaire = "questionnaire"
+    rules = "rules"
+    assessment = "assessment"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+ResponsesArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Responses file: CSV, TSV, text (any encoding) or .xlsx.", show_default=False
+    ),
+]
+QuestionnaireOpt = Annotated[
+    str,
+    typer.Option("--questionnaire", "-q", help="Built-in questionnaire id or a YAML file."),
+]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option("--map", help="YAML mapping of item ids (and 'group') to column headers."),
+]
+GroupColumnOpt = Annotated[
+    str | None,
+    typer.Option("--group-column", help="The column that holds each respondent's group."),
+]
+RespondentColumnOpt = Annotated[
+    str | None, typer.Option("--respondent-column", help="The column that holds respondent codes.")
+]
+DropInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--drop-invalid",
+        help="Exclude respondents with invalid data (each named, with why) instead of failing.",
+    ),
+]
+MaxMissingOpt = Annotated[
+    float,
+    typer.Option(
+        "--max-missing",
+        min=0.0,
+        max=1.0,
+        help="Largest share of items a respondent may leave unanswered and still be scored.",
+    ),
+]
+MinGroupSizeOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-group-size",
+        min=1,
+        help="Anonymity threshold: groups and segments smaller than this show only their n.",
+    ),
+]
+ByOpt = Annotated[
+    list[str] | None,
+    typer.Option("--by", help="Break every figure down by this column (repeatable)."),
+]
+GapThresholdOpt = Annotated[
+    float,
+    typer.Option(
+        "--gap-threshold", min=0.0, help="Flag items whose group means differ by this much."
+    ),
+]
+
+
+# The advice inputs, shared by recommend and report.
+RulesOpt = Annotated[
+    str | None,
+    typer.Option("--rules", help="Rules file: a path or a shipped id (default: moving-up)."),
+]
+SituationOpt = Annotated[
+    Path | None,
+    typer.Option("--situation", help="need-to-align answers (YAML, CSV or XLSX): stay or move up?"),
+]
+ChecklistOpt = Annotated[
+    Path | None,
+    typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
+]
+FunnelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--funnel", help="buying-funnel answers (YAML, CSV or XLSX; several respondents ok)."
+    ),
+]
+
+
+# The output formats each subject offers (the renderer registry has the same lists; a test
+# keeps them equal).
+class ScoreFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class TextFormat(StrEnum):
+    terminal = "terminal"
+    json = "json"
+    markdown = "markdown"
+
+
+class AdjustMethod(StrEnum):
+    holm = "holm"
+    bh = "bh"
+    none = "none"
+
+
+ScoreFormatOpt = Annotated[
+    ScoreFormat | None,
+    typer.Option(
+        "--format", "-f", help="terminal (default), json, csv (per respondent) or markdown."
+    ),
+]
+GapsFormatOpt = Annotated[
+    ScoreFormat | None,
+    typer.Option("--format", "-f", help="terminal (default), json, csv or markdown."),
+]
+TextFormatOpt = Annotated[
+    TextFormat | None,
+    typer.Option("--format", "-f", help="terminal (default), json or markdown."),
+]
+TableOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (.json, .csv or .md); atomic."),
+]
+TextOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
+]
+AdjustOpt = Annotated[
+    AdjustMethod,
+    typer.Option("--adjust", help="p-value adjustment across items: holm, bh or none."),
+]
+MidpointOpt = Annotated[
+    float | None,
+    typer.Option("--midpoint", help="Quadrant midpoint on the answer scale [default: its middle]."),
+]
+GapsSeedOpt = Annotated[
+    int, typer.Option("--seed", help="Seed of the bootstrap intervals (same seed, same CI).")
+]
+CompareSeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap intervals.")]
+NBootOpt = Annotated[
+    int, typer.Option("--n-boot", min=100, help="Bootstrap resamples per interval.")
+]
+AdviceFileArg = Annotated[
+    Path | None,
+    typer.Argument(
+        help="Responses file (scored on the fly) or an assessment JSON from "
+        "'score --format json'. Leave out with --stage to print the playbook.",
+        show_default=False,
+    ),
+]
+StageOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--stage",
+        help="The stage to move up from (undefined, defined, aligned). Without FILE: "
+        "print that stage's playbook; with FILE: plan from this stage instead of the "
+        "scored one.",
+    ),
+]
+TopOpt = Annotated[
+    int,
+    typer.Option(
+        "--top", min=0, help="Show the N highest-priority actions (0: all); the rest are counted."
+    ),
+]
+BeforeArg = Annotated[
+    Path,
+    typer.Argument(help="The earlier wave: a responses file or a score JSON.", show_default=False),
+]
+AfterArg = Annotated[
+    Path,
+    typer.Argument(help="The later wave: a responses file or a score JSON.", show_default=False),
+]
+WaveQuestionnaireOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        help="Built-in id or YAML file (default: the one a JSON wave names, else alignment).",
+    ),
+]
+
+# The report's own options.
+ReportFileArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Responses file (CSV, TSV, text or .xlsx) or an assessment JSON from "
+        "'score --format json' or 'recommend --format json'.",
+        show_default=False,
+    ),
+]
+ReportOutputOpt = Annotated[
+    Path,
+    typer.Option(
+        "--output", "-o", help="The report: .html (one self-contained page) or .md; atomic."
+    ),
+]
+ChartsOpt = Annotated[
+    Path | None,
+    typer.Option("--charts", help="Also write each chart as PNG and SVG into this folder."),
+]
+MinCommentGroupOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-comment-group", min=1, help="Show comments only for groups at least this big."
+    ),
+]
+NoCommentsOpt = Annotated[
+    bool, typer.Option("--no-comments", help="Leave the free-text comments out.")
+]
+TitleOpt = Annotated[
+    str | None, typer.Option("--title", help="The report's title (e.g. the client's name).")
+]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--baseline",
+        help="An earlier wave (responses or assessment JSON): adds the progress since it.",
+    ),
+]
+ForceReportOpt = Annotated[
+    bool, typer.Option("--force", help="Replace an existing report (and chart files).")
+]
