@@ -154,21 +154,43 @@ GAP_HEAD = ["gap", "before", "after", "verdict"]
 ITEM_HEAD = ["item", "statement", "before", "after", "change"]
 
 
-def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]], str | None]]:
+Section = tuple[str, list[str], list[list[str]], str | None]  # title, header, rows, caption
+
+
+def _sections(c: Comparison) -> list[Section]:
     """(title, header, rows, caption) for every table, shared by the renderers."""
-    out: list[tuple[str, list[str], list[list[str]], str | None]] = []
-    out.append(
-        (
-            "Stages",
-            ["", "before", "after", "change", "note"],
-            [
-                [s.label, _stage(s.before), _stage(s.after), stage_move(s), s.note or ""]
-                for s in c.stages
-            ],
-            None,
+    stages = [
+        [s.label, _stage(s.before), _stage(s.after), stage_move(s), s.note or ""] for s in c.stages
+    ]
+    out: list[Section] = [("Stages", ["", "before", "after", "change", "note"], stages, None)]
+    out.append(_totals_section(c))
+    if c.paired:
+        caption = (
+            "before, after: the matched people's mean totals; change: the mean of each "
+            "person's own change; p: Wilcoxon signed-rank test."
         )
-    )
-    p_caption = (
+        rows = [_paired_row(p) for p in c.paired]
+        out.append(
+            (f"Paired changes ({c.matched} matched respondents)", PAIRED_HEAD, rows, caption)
+        )
+    gap_caption = "Narrowed: the gap is smaller in size after than before."
+    gap_rows = [_gap_row(g) for g in c.gaps]
+    out.append((f"Perception gap ({_compared_names(c)})", GAP_HEAD, gap_rows, gap_caption))
+    if c.dimensions:
+        dims = [_dimension_row(d) for d in c.dimensions]
+        out.append(("Dimensions (mean per respondent)", DIM_HEAD, dims, None))
+    if c.movers:
+        movers = [
+            [m.id, m.label, fmt_mean(m.before), fmt_mean(m.after), fmt_gap(m.change)]
+            for m in c.movers
+        ]
+        out.append(("Items that moved most", ITEM_HEAD, movers, None))
+    return out
+
+
+def _totals_section(c: Comparison) -> Section:
+    """The total scores; the p column only when some change was tested."""
+    caption = (
         "p: Mann–Whitney U, waves as independent samples." if c.design == "independent" else None
     )
     rows = [_total_row(t) for t in c.totals]
@@ -176,47 +198,7 @@ def _sections(c: Comparison) -> list[tuple[str, list[str], list[list[str]], str 
     if not any(t.p_value is not None for t in c.totals):
         rows = [r[:5] + r[6:] for r in rows]
         head = TOTAL_HEAD[:5] + TOTAL_HEAD[6:]
-    out.append(("Scores (total)", head, rows, p_caption))
-    if c.paired:
-        out.append(
-            (
-                f"Paired changes ({c.matched} matched respondents)",
-                PAIRED_HEAD,
-                [_paired_row(p) for p in c.paired],
-                "before, after: the matched people's mean totals; change: the mean of each "
-                "person's own change; p: Wilcoxon signed-rank test.",
-            )
-        )
-    out.append(
-        (
-            f"Perception gap ({_compared_names(c)})",
-            GAP_HEAD,
-            [_gap_row(g) for g in c.gaps],
-            "Narrowed: the gap is smaller in size after than before.",
-        )
-    )
-    if c.dimensions:
-        out.append(
-            (
-                "Dimensions (mean per respondent)",
-                DIM_HEAD,
-                [_dimension_row(d) for d in c.dimensions],
-                None,
-            )
-        )
-    if c.movers:
-        out.append(
-            (
-                "Items that moved most",
-                ITEM_HEAD,
-                [
-                    [m.id, m.label, fmt_mean(m.before), fmt_mean(m.after), fmt_gap(m.change)]
-                    for m in c.movers
-                ],
-                None,
-            )
-        )
-    return out
+    return ("Scores (total)", head, rows, caption)
 
 
 def _drop_empty_notes(head: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
