@@ -28,6 +28,7 @@ from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import NotFoundError, ResponseDataError
 from salesmkt.intake.headers import (
     GROUP_COLUMN_NAMES,
+    NO_MATCH,
     ItemMatcher,
     is_group_name,
     names_comments,
@@ -73,11 +74,15 @@ def load_mapping(path: Path, questionnaire: Questionnaire) -> dict[str, tuple[st
 
 
 def find_by_header(columns: list[Column], wanted: str) -> list[Column]:
+    """The columns with ``wanted`` as a header, else the column with that letter."""
     wanted_key = key(wanted)
     hits = [c for c in columns if any(key(x) == wanted_key for x in c.candidates)]
     if not hits and re.fullmatch(r"[A-Za-z]{1,3}", wanted.strip()):
         hits = [c for c in columns if column_letter(c.index) == wanted.strip().upper()]
     return hits
+
+
+# -- items ------------------------------------------------------------------------------
 
 
 def match_items(
@@ -87,65 +92,20 @@ def match_items(
     mapping: dict[str, tuple[str, str]],
     source: str,
 ) -> dict[str, Column]:
-    problems: list[str] = []
-    chosen: dict[str, list[Column]] = {i: [] for i in questionnaire.item_ids}
-    taken: set[int] = set()
-    for item_id, (wanted, where) in mapping.items():
-        hits = find_by_header(layout.columns, wanted)
-        if len(hits) == 1:
-            chosen[item_id] = hits
-            taken.add(hits[0].index)
-        elif not hits:
-            problems.append(
-                f"{where}: no column {wanted!r} for {item_id}; columns found: "
-                f"{columns_found(layout.columns)}"
-            )
-        else:
-            problems.append(
-                f"{where}: {len(hits)} columns are headed {wanted!r} "
-                f"({', '.join(column_letter(c.index) for c in hits)}); rename one of them"
-            )
-    best: dict[str, int] = {}
-    per_column: dict[int, tuple[int, list[str]]] = {}
-    for col in layout.columns:
-        if col.index in taken:
-            continue
-        level, items = min(
-            (matcher.match(x) for x in col.candidates), key=lambda m: m[0], default=(9, [])
-        )
-        items = [i for i in items if i not in mapping]
-        if not items:
-            continue
-        if len(items) > 1:
-            problems.append(
-                f"{source}:1:{column_label(col)}: the header matches several items "
-                f"({', '.join(items)}); name the column by item id or use --map"
-            )
-            continue
-        per_column[col.index] = (level, items)
-        best[items[0]] = min(best.get(items[0], 9), level)
-    for col in layout.columns:
-        if col.index not in per_column:
-            continue
-        level, (item,) = per_column[col.index]
-        if level == best[item]:
-            chosen[item].append(col)
-    for item_id, cols in chosen.items():
-        if len(cols) > 1:
-            first = cols[0]
-            for dup in cols[1:]:
-                problems.append(
-                    f"{source}:{1}:{column_label(dup, item_id)}: duplicate column for {item_id}; "
-                    f"column {column_letter(first.index)} ({short(first.header)}) is {item_id} "
-                    "too; delete one, or say which one is meant with --map"
-                )
-    missing = [i for i, cols in chosen.items() if not cols]
-    for item_id in missing:
-        text = questionnaire.item(item_id).text
-        problems.append(
-            f"{source}:1: no column for {item_id} ({short(text, 60)!r}); expected a header "
-            f"{item_id!r}, the item's text, or an entry in a --map file"
-        )
+    """The column of every item, in questionnaire order.
+
+    Raises :class:`ResponseDataError` listing every mismatch at once (mapping entries,
+    headers naming several items, duplicate and missing items), then the columns found,
+    so that one run shows everything to fix.
+    """
+    chosen, problems = _mapped_columns(layout.columns, questionnaire, mapping)
+    taken = {cols[0].index for cols in chosen.values() if cols}
+    found, unclear = _columns_by_header(layout.columns, taken, matcher, mapping, source)
+    problems += unclear
+    for item_id, cols in found.items():
+        chosen[item_id] += cols
+    problems += _duplicate_problems(chosen, source)
+    problems += _missing_problems(chosen, questionnaire, source)
     if problems:
         problems.append(f"{source}:1: columns found: {columns_found(layout.columns)}")
         raise ResponseDataError(
@@ -157,19 +117,113 @@ def match_items(
     return {item_id: cols[0] for item_id, cols in chosen.items()}
 
 
+def _mapped_columns(
+    columns: list[Column], questionnaire: Questionnaire, mapping: dict[str, tuple[str, str]]
+) -> tuple[dict[str, list[Column]], list[str]]:
+    """Every item with the column the mapping file gives it (or none yet), and a problem
+    per mapping entry that finds no column or several."""
+    chosen: dict[str, list[Column]] = {i: [] for i in questionnaire.item_ids}
+    problems: list[str] = []
+    for item_id, (wanted, where) in mapping.items():
+        hits = find_by_header(columns, wanted)
+        if len(hits) == 1:
+            chosen[item_id] = hits
+        elif not hits:
+            problems.append(
+                f"{where}: no column {wanted!r} for {item_id}; columns found: "
+                f"{columns_found(columns)}"
+            )
+        else:
+            problems.append(
+                f"{where}: {len(hits)} columns are headed {wanted!r} "
+                f"({', '.join(column_letter(c.index) for c in hits)}); rename one of them"
+            )
+    return chosen, problems
+
+
+def _columns_by_header(
+    columns: list[Column],
+    taken: set[int],
+    matcher: ItemMatcher,
+    mapping: dict[str, tuple[str, str]],
+    source: str,
+) -> tuple[dict[str, list[Column]], list[str]]:
+    """Item → the columns (in file order) that name it at the best level any column does,
+    and a problem per header that names several items."""
+    problems: list[str] = []
+    matched: list[tuple[Column, int, str]] = []
+    best: dict[str, int] = {}
+    for col in columns:
+        if col.index in taken:
+            continue
+        level, items = min(
+            (matcher.match(x) for x in col.candidates), key=lambda m: m[0], default=(NO_MATCH, [])
+        )
+        items = [i for i in items if i not in mapping]
+        if not items:
+            continue
+        if len(items) > 1:
+            problems.append(
+                f"{source}:1:{column_label(col)}: the header matches several items "
+                f"({', '.join(items)}); name the column by item id or use --map"
+            )
+            continue
+        matched.append((col, level, items[0]))
+        best[items[0]] = min(best.get(items[0], NO_MATCH), level)
+    found: dict[str, list[Column]] = {}
+    for col, level, item in matched:
+        if level == best[item]:
+            found.setdefault(item, []).append(col)
+    return found, problems
+
+
+def _duplicate_problems(chosen: dict[str, list[Column]], source: str) -> list[str]:
+    """A problem per column beyond the first that an item was matched to."""
+    problems: list[str] = []
+    for item_id, cols in chosen.items():
+        for dup in cols[1:]:
+            first = cols[0]
+            problems.append(
+                f"{source}:1:{column_label(dup, item_id)}: duplicate column for {item_id}; "
+                f"column {column_letter(first.index)} ({short(first.header)}) is {item_id} "
+                "too; delete one, or say which one is meant with --map"
+            )
+    return problems
+
+
+def _missing_problems(
+    chosen: dict[str, list[Column]], questionnaire: Questionnaire, source: str
+) -> list[str]:
+    """A problem per item that no column was matched to."""
+    return [
+        f"{source}:1: no column for {item_id} ({short(questionnaire.item(item_id).text, 60)!r}); "
+        f"expected a header {item_id!r}, the item's text, or an entry in a --map file"
+        for item_id, cols in chosen.items()
+        if not cols
+    ]
+
+
+# -- respondent and group ---------------------------------------------------------------
+
+
+def _named_column(free: list[Column], wanted: str, purpose: str, source: str) -> Column:
+    """The one free column headed ``wanted`` (a --…-column option), for ``purpose``."""
+    hits = find_by_header(free, wanted)
+    if len(hits) != 1:
+        what = "no column" if not hits else f"{len(hits)} columns"
+        raise ResponseDataError(
+            f"{source}: {what} headed {wanted!r} for {purpose}; "
+            f"columns found: {columns_found(free)}"
+        )
+    return hits[0]
+
+
 def find_respondent(
     layout: Layout, used: set[int], wanted: str | None, source: str
 ) -> Column | None:
     free = [c for c in layout.columns if c.index not in used]
     if wanted is not None:
-        hits = find_by_header(free, wanted)
-        if len(hits) != 1:
-            what = "no column" if not hits else f"{len(hits)} columns"
-            raise ResponseDataError(
-                f"{source}: {what} headed {wanted!r} for the respondent id; "
-                f"columns found: {columns_found(free)}"
-            )
-        return hits[0]
+        return _named_column(free, wanted, "the respondent id", source)
     ranked = [(rank, c) for c in free if (rank := respondent_rank(c.header)) is not None]
     if not ranked:
         return None
@@ -193,36 +247,40 @@ def find_group(
     source: str,
 ) -> Column:
     free = [c for c in layout.columns if c.index not in used]
-    names = join([g.label for g in questionnaire.groups])
     if wanted is not None:
-        hits = find_by_header(free, wanted)
-        if len(hits) != 1:
-            what = "no column" if not hits else f"{len(hits)} columns"
-            raise ResponseDataError(
-                f"{source}: {what} headed {wanted!r} for the group; "
-                f"columns found: {columns_found(free)}"
-            )
-        return hits[0]
-
-    def share(col: Column) -> float:
-        sample = [s for s in data[col.index][:5000].tolist() if s.strip()]
-        if not sample:
-            return 0.0
-        return sum(key(s) in groups for s in sample) / len(sample)
-
+        return _named_column(free, wanted, "the group", source)
     named = [c for c in free if is_group_name(c.header)]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        scored = [(share(c), c) for c in named]
-        good = [c for s, c in scored if s >= 0.5]
+        # Several headers say "team" or "department": the one holding group names wins.
+        good = [c for c in named if _group_share(data[c.index], groups) >= 0.5]
         if len(good) == 1:
             return good[0]
         raise ResponseDataError(
             f"{source}: {len(named)} columns could be the group column "
             f"({', '.join(column_label(c) for c in named)}); name one with --group-column",
         )
-    by_values = [(s, c) for c in free if (s := share(c)) >= 0.5]
+    return _group_by_values(free, data, groups, questionnaire, source)
+
+
+def _group_share(cells: npt.NDArray[Any], groups: dict[str, str]) -> float:
+    """The share of a column's first 5,000 non-blank cells that spell a group."""
+    sample = [s for s in cells[:5000].tolist() if s.strip()]
+    if not sample:
+        return 0.0
+    return sum(key(s) in groups for s in sample) / len(sample)
+
+
+def _group_by_values(
+    free: list[Column],
+    data: list[npt.NDArray[Any]],
+    groups: dict[str, str],
+    questionnaire: Questionnaire,
+    source: str,
+) -> Column:
+    """No header names the group column: the one column mostly holding group names."""
+    by_values = [(s, c) for c in free if (s := _group_share(data[c.index], groups)) >= 0.5]
     if len(by_values) == 1:
         return by_values[0][1]
     if len(by_values) > 1:
@@ -230,6 +288,7 @@ def find_group(
         raise ResponseDataError(
             f"{source}: several columns hold group names ({found}); name one with --group-column"
         )
+    names = join([g.label for g in questionnaire.groups])
     expected = ", ".join(GROUP_COLUMN_NAMES[:4])
     raise ResponseDataError(
         f"{source}: no group column; expected a column headed {expected} (any case) or one "

@@ -128,6 +128,12 @@ def decode(data: bytes, source: str) -> tuple[bytes, str, list[DataWarning]]:
         return data, "utf-8", warnings
     except UnicodeDecodeError as exc:
         where = exc.start
+    return _from_legacy(data, where, source)
+
+
+def _from_legacy(data: bytes, where: int, source: str) -> tuple[bytes, str, list[DataWarning]]:
+    """Text that is not UTF-8 (first bad byte at ``where``): Excel's legacy encoding, with
+    a warning, since a guessed encoding can still garble accented names."""
     try:
         text = data.decode("cp1252")
         encoding, label = "cp1252", "Windows-1252 (Excel's legacy 'CSV' format)"
@@ -135,16 +141,14 @@ def decode(data: bytes, source: str) -> tuple[bytes, str, list[DataWarning]]:
         text = data.decode("latin-1")
         encoding, label = "latin-1", "Latin-1"
     line = data.count(b"\n", 0, where) + 1
-    warnings.append(
-        DataWarning(
-            code="encoding",
-            message=(
-                f"{source} is not UTF-8 (first at line {line}); read it as {label}. "
-                "Check accented names; save as 'CSV UTF-8' to be sure."
-            ),
-        )
+    warning = DataWarning(
+        code="encoding",
+        message=(
+            f"{source} is not UTF-8 (first at line {line}); read it as {label}. "
+            "Check accented names; save as 'CSV UTF-8' to be sure."
+        ),
     )
-    return text.encode("utf-8"), encoding, warnings
+    return text.encode("utf-8"), encoding, [warning]
 
 
 def _from_utf16(data: bytes, encoding: str, source: str) -> bytes:
@@ -343,26 +347,10 @@ class TextFile(ResponsesFile):
             empty = [np.zeros(0, dtype=object) for _ in range(self.width)]
             return RawRows(empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         offset = int(self.starts[start])
-        text_types: dict[int, Any] = dict.fromkeys(range(self.width), object)
-        frame = None
-        if numeric:
-            try:
-                frame = self._read(
-                    offset,
-                    {**text_types, **dict.fromkeys(numeric, np.float64)},
-                    {c: [""] for c in numeric},
-                )
-                for c in numeric:
-                    v = frame[c].to_numpy(dtype=np.float64)
-                    ok = np.isnan(v) | ((v >= lo) & (v <= hi) & (v == np.floor(v)))
-                    if not ok.all():
-                        frame = None
-                        break
-            except (pd.errors.ParserError, ValueError):
-                frame = None
+        frame = self._read_numbers(offset, numeric, lo, hi) if numeric else None
         if frame is None:
             try:
-                frame = self._read(offset, text_types, {})
+                frame = self._read(offset, dict.fromkeys(range(self.width), object), {})
             except (pd.errors.ParserError, ValueError):
                 return self._slow(start, total)
         if len(frame) != total - start:
@@ -373,6 +361,25 @@ class TextFile(ResponsesFile):
         ]
         rownum = np.arange(start + 1, total + 1, dtype=np.int64)
         return RawRows(cells, rownum, self.counts[start:])
+
+    def _read_numbers(self, offset: int, numeric: Sequence[int], lo: float, hi: float) -> Any:
+        """The fast path: the body with the ``numeric`` columns as floats, or ``None`` as
+        soon as one of their cells is not blank or a whole number from ``lo`` to ``hi``."""
+        text_types: dict[int, Any] = dict.fromkeys(range(self.width), object)
+        try:
+            frame = self._read(
+                offset,
+                {**text_types, **dict.fromkeys(numeric, np.float64)},
+                {c: [""] for c in numeric},
+            )
+            for c in numeric:
+                v = frame[c].to_numpy(dtype=np.float64)
+                ok = np.isnan(v) | ((v >= lo) & (v <= hi) & (v == np.floor(v)))
+                if not ok.all():
+                    return None
+        except (pd.errors.ParserError, ValueError):
+            return None
+        return frame
 
 
 # -- workbooks ------------------------------------------------------------------------
@@ -397,13 +404,25 @@ class Workbook(ResponsesFile):
     """The first sheet of an .xlsx workbook, every cell turned into text."""
 
     def __init__(self, path: Path, source: str) -> None:
+        self.encoding = "xlsx"
+        self.delimiter = None
+        self.warnings = []
+        rows = self._first_sheet(path, source)
+        width = max((len(r) for r in rows), default=0)
+        if not any(any(r) for r in rows):
+            raise ResponseDataError(f"{source}: the first sheet is empty")
+        self.cells = [
+            np.array([r[c] if c < len(r) else "" for r in rows], dtype=object) for c in range(width)
+        ]
+        self.rownum = np.arange(1, len(rows) + 1, dtype=np.int64)
+
+    def _first_sheet(self, path: Path, source: str) -> list[list[str]]:
+        """The first sheet's rows as text; a warning names any other sheets left unread."""
+        # Imported here: only workbooks need them, and openpyxl is slow to import.
         import zipfile
 
         import openpyxl
 
-        self.encoding = "xlsx"
-        self.delimiter = None
-        self.warnings = []
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -425,13 +444,7 @@ class Workbook(ResponsesFile):
                 )
         finally:
             book.close()
-        width = max((len(r) for r in rows), default=0)
-        if not any(any(r) for r in rows):
-            raise ResponseDataError(f"{source}: the first sheet is empty")
-        self.cells = [
-            np.array([r[c] if c < len(r) else "" for r in rows], dtype=object) for c in range(width)
-        ]
-        self.rownum = np.arange(1, len(rows) + 1, dtype=np.int64)
+        return rows
 
     def head(self) -> RawRows:
         return RawRows(self.cells, self.rownum, None)

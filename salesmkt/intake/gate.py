@@ -63,8 +63,32 @@ def parse_cells(
     questionnaire: Questionnaire,
     scale: AnswerScale,
 ) -> ParsedCells:
-    item_ids = questionnaire.item_ids
+    """Every item cell read on the scale, every other column tidied, and which rows
+    hold anything (``data`` is the body's cells, one array per column)."""
     n = len(data[0]) if data else 0
+    values, states, problems = _parse_items(data, items, questionnaire.item_ids, scale, n)
+    answered = (states == ANSWERED).sum(axis=0, dtype=np.int64)
+    invalid = (states == INVALID).any(axis=0) if problems else np.zeros(n, dtype=bool)
+    if all(data[c.index].dtype.kind == "f" for c in items.values()):
+        touched = answered > 0  # the fast path has only answered and blank cells
+    else:
+        touched = (states != BLANK).any(axis=0)
+    text, content = _text_columns(data, layout, items, touched)
+    extra = np.zeros(n, dtype=bool)
+    for c in range(layout.width, len(data)):
+        extra |= data[c] != ""
+    content |= extra
+    return ParsedCells(values, states, text, content, extra, problems, answered, touched, invalid)
+
+
+def _parse_items(
+    data: list[npt.NDArray[Any]],
+    items: dict[str, Column],
+    item_ids: list[str],
+    scale: AnswerScale,
+    n: int,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], list[Problem]]:
+    """Values and cell states (items × rows), and a problem per invalid answer."""
     # Items along the first axis, so each column's values are contiguous and the
     # answers DataFrame can be built without a transposing copy.
     values = np.empty((len(item_ids), n), dtype=np.float64)
@@ -80,12 +104,17 @@ def parse_cells(
         values[j], states[j], found = scale.parse_column(column)
         label = column_label(col, item_id)
         problems += [(r, col.index, f"{label}: {m}") for r, m in found.items()]
-    answered = (states == ANSWERED).sum(axis=0, dtype=np.int64)
-    invalid = (states == INVALID).any(axis=0) if problems else np.zeros(n, dtype=bool)
-    if all(data[c.index].dtype.kind == "f" for c in items.values()):
-        touched = answered > 0  # the fast path has only answered and blank cells
-    else:
-        touched = (states != BLANK).any(axis=0)
+    return values, states, problems
+
+
+def _text_columns(
+    data: list[npt.NDArray[Any]],
+    layout: Layout,
+    items: dict[str, Column],
+    touched: npt.NDArray[np.bool_],
+) -> tuple[dict[int, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
+    """The tidied text of every column that is not an item, and which rows hold anything
+    in an item or in one of these columns."""
     content = touched.copy()
     item_columns = {c.index for c in items.values()}
     text: dict[int, npt.NDArray[Any]] = {}
@@ -97,11 +126,7 @@ def parse_cells(
             if not content.all():
                 rest = np.flatnonzero(~content)
                 content[rest] = text[col.index][rest] != ""
-    extra = np.zeros(n, dtype=bool)
-    for c in range(layout.width, len(data)):
-        extra |= data[c] != ""
-    content |= extra
-    return ParsedCells(values, states, text, content, extra, problems, answered, touched, invalid)
+    return text, content
 
 
 def ragged_problems(

@@ -71,6 +71,9 @@ _ITEM_PREFIX = re.compile(
 _BRACKET_TAIL = re.compile(r"\[([^\[\]]+)\]\s*$")
 _DASH_TAIL = re.compile(r"\s[-\u2013\u2014:]\s(.+)$")
 
+NO_MATCH = 9
+"""The match level of a header that names no item."""
+
 
 class ItemMatcher:
     """How well a header names an item: 0 id, 1 text, 2 short label, 3 contains text."""
@@ -100,7 +103,7 @@ class ItemMatcher:
         """Best level and the items matched at it (level 9 = none)."""
         header_key = key(header)
         if not header_key:
-            return 9, []
+            return NO_MATCH, []
         if header_key in self.ids:
             return 0, [self.ids[header_key]]
         variants = self.variants(header)
@@ -108,15 +111,19 @@ class ItemMatcher:
             found = {table[v] for v in variants if v in table}
             if found:
                 return level, sorted(found)
-        header_text = variants[0]
+        return self._contained(variants[0])
+
+    def _contained(self, header_key: str) -> tuple[int, list[str]]:
+        """Level 3: items whose text (12 characters or more) the header contains; when one
+        such text contains all the others, the longest wins."""
         contained = [
-            item for item, text in self.text_of.items() if len(text) >= 12 and text in header_text
+            item for item, text in self.text_of.items() if len(text) >= 12 and text in header_key
         ]
         if len(contained) > 1:
             longest = max(contained, key=lambda i: len(self.text_of[i]))
             if all(self.text_of[i] in self.text_of[longest] for i in contained):
                 contained = [longest]
-        return (3, contained) if contained else (9, [])
+        return (3, contained) if contained else (NO_MATCH, [])
 
 
 def is_group_name(header: str) -> bool:

@@ -79,50 +79,58 @@ def columns_found(columns: list[Column]) -> str:
 def find_layout(
     raw: RawRows, source: str, matcher: ItemMatcher, scale: AnswerScale, groups: dict[str, str]
 ) -> tuple[Layout, list[DataWarning]]:
-    nrows = len(raw.rownum)
+    """The header rows and columns of the file's head; a warning when sub-headers were found.
 
-    def row_cells(r: int, width: int) -> list[str]:
-        return [re.sub(r"\s+", " ", str(raw.cells[c][r]).replace("\ufeff", "")).strip()
-                for c in range(width)]  # fmt: skip
+    ``groups`` are the keys of every group spelling: a row holding one is data.
+    """
+    header_row = _header_row(raw, source)
+    width = int(raw.fields[header_row]) if raw.fields is not None else len(raw.cells)
+    headers = _row_text(raw, header_row, width)
+    subrows = _subheader_rows(raw, header_row, width, matcher, scale, groups)
+    warnings: list[DataWarning] = []
+    if subrows:
+        warnings.append(_subheader_warning(raw, header_row, len(subrows), source))
+    data_start = header_row + 1 + len(subrows)
+    layout = Layout(header_row, 1 + len(subrows), width, _columns(headers, subrows), data_start)
+    return layout, warnings
 
+
+def _row_text(raw: RawRows, r: int, width: int) -> list[str]:
+    """The first ``width`` cells of row ``r``, spaces tidied and byte order marks dropped."""
+    return [re.sub(r"\s+", " ", str(raw.cells[c][r]).replace("\ufeff", "")).strip()
+            for c in range(width)]  # fmt: skip
+
+
+def _header_row(raw: RawRows, source: str) -> int:
+    """The first row with any text (blank rows above the header are common)."""
     total_width = len(raw.cells)
-    header_row = next((r for r in range(min(nrows, 1000)) if any(row_cells(r, total_width))), None)
+    nrows = len(raw.rownum)
+    header_row = next(
+        (r for r in range(min(nrows, 1000)) if any(_row_text(raw, r, total_width))), None
+    )
     if header_row is None:
         raise ResponseDataError(f"{source}: the file is empty (no header row)")
-    width = int(raw.fields[header_row]) if raw.fields is not None else total_width
-    headers = row_cells(header_row, width)
+    return header_row
+
+
+def _subheader_rows(
+    raw: RawRows,
+    header_row: int,
+    width: int,
+    matcher: ItemMatcher,
+    scale: AnswerScale,
+    groups: dict[str, str],
+) -> list[list[str]]:
+    """The sub-header rows right under the header (at most :data:`MAX_SUBHEADER_ROWS`)."""
     subrows: list[list[str]] = []
     r = header_row + 1
-    while r < nrows and len(subrows) < MAX_SUBHEADER_ROWS:
-        cells = row_cells(r, width)
+    while r < len(raw.rownum) and len(subrows) < MAX_SUBHEADER_ROWS:
+        cells = _row_text(raw, r, width)
         if not _is_subheader(cells, matcher, scale, groups):
             break
         subrows.append(cells)
         r += 1
-    columns: list[Column] = []
-    last_header = ""
-    for c in range(width):
-        candidates = [headers[c]] + [s[c] for s in subrows]
-        if headers[c]:
-            last_header = headers[c]
-        elif subrows and last_header:
-            candidates.append(last_header)  # a matrix question spans the cells to its right
-        shown = headers[c] or next((x for x in candidates[1:] if x), "")
-        columns.append(Column(c, shown, [x for x in candidates if x]))
-    warnings: list[DataWarning] = []
-    if subrows:
-        first, last = raw.rownum[header_row + 1], raw.rownum[header_row + len(subrows)]
-        span = f"row {first}" if first == last else f"rows {first}–{last}"
-        warnings.append(
-            DataWarning(
-                code="header-rows",
-                message=f"{source}: {span} under the header hold(s) sub-headers, not answers "
-                "(SurveyMonkey/Qualtrics export); read as part of the header",
-                row=int(first),
-            )
-        )
-    layout = Layout(header_row, 1 + len(subrows), width, columns, r)
-    return layout, warnings
+    return subrows
 
 
 def _is_subheader(
@@ -141,3 +149,28 @@ def _is_subheader(
         if scale.parse(c)[0] in (ANSWERED, MISSING_CODE):
             return False
     return True  # only words that are no answers: "Response", "Open-Ended Response"
+
+
+def _columns(headers: list[str], subrows: list[list[str]]) -> list[Column]:
+    columns: list[Column] = []
+    last_header = ""
+    for c in range(len(headers)):
+        candidates = [headers[c]] + [s[c] for s in subrows]
+        if headers[c]:
+            last_header = headers[c]
+        elif subrows and last_header:
+            candidates.append(last_header)  # a matrix question spans the cells to its right
+        shown = headers[c] or next((x for x in candidates[1:] if x), "")
+        columns.append(Column(c, shown, [x for x in candidates if x]))
+    return columns
+
+
+def _subheader_warning(raw: RawRows, header_row: int, count: int, source: str) -> DataWarning:
+    first, last = raw.rownum[header_row + 1], raw.rownum[header_row + count]
+    span = f"row {first}" if first == last else f"rows {first}–{last}"
+    return DataWarning(
+        code="header-rows",
+        message=f"{source}: {span} under the header hold(s) sub-headers, not answers "
+        "(SurveyMonkey/Qualtrics export); read as part of the header",
+        row=int(first),
+    )

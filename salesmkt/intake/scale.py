@@ -113,22 +113,39 @@ class AnswerScale:
             return INVALID, math.nan, f"{quote(cell)} is not one of the options; {self._expected}"
         assert self.lo is not None and self.hi is not None
         if _NUMBER.match(spelling):
-            # The same numbers the C parser's fast path takes (4, 4.0, +4, 1e0), plus a
-            # decimal comma (4,0) from European spreadsheets.
-            number = float(spelling.replace(",", "."))
-            if not number.is_integer():
-                return (
-                    INVALID,
-                    math.nan,
-                    (f"{quote(cell)} is not a whole number on {self.scale_name}; {self._expected}"),
-                )
-            if self.lo <= number <= self.hi:
-                return ANSWERED, number, None
+            return self._number(cell, spelling, self.lo, self.hi)
+        labelled = self._numbered_label(cell, spelling)
+        if labelled is not None:
+            return labelled
+        return (
+            INVALID,
+            math.nan,
+            (f"{quote(cell)} is not an answer on {self.scale_name}; {self._expected}"),
+        )
+
+    def _number(self, cell: str, spelling: str, lo: int, hi: int) -> Parsed:
+        """A cell written as a number: a whole number on the scale, or a problem."""
+        # The same numbers the C parser's fast path takes (4, 4.0, +4, 1e0), plus a
+        # decimal comma (4,0) from European spreadsheets.
+        number = float(spelling.replace(",", "."))
+        if not number.is_integer():
             return (
                 INVALID,
                 math.nan,
-                (f"{quote(cell)} is outside {self.scale_name}; {self._expected}"),
+                (f"{quote(cell)} is not a whole number on {self.scale_name}; {self._expected}"),
             )
+        if lo <= number <= hi:
+            return ANSWERED, number, None
+        return (
+            INVALID,
+            math.nan,
+            (f"{quote(cell)} is outside {self.scale_name}; {self._expected}"),
+        )
+
+    def _numbered_label(self, cell: str, spelling: str) -> Parsed | None:
+        """A number with a label, as in "4 - Agree" or "Agree (4)": answered when the two
+        agree, a problem when they do not, ``None`` when the text holds no label of the
+        scale."""
         for pattern, num_first in ((_NUM_THEN_LABEL, True), (_LABEL_THEN_NUM, False)):
             m = pattern.match(spelling)
             if not m:
@@ -147,11 +164,7 @@ class AnswerScale:
                     f"{labelled}, not {digits}; {self._expected}"
                 ),
             )
-        return (
-            INVALID,
-            math.nan,
-            (f"{quote(cell)} is not an answer on {self.scale_name}; {self._expected}"),
-        )
+        return None
 
     def parse_column(
         self, cells: npt.NDArray[Any]
