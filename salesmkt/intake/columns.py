@@ -12,13 +12,15 @@ Vocabulary:
   values are mostly group names. Only questionnaires with groups have one.
 - *respondent column*: an optional respondent id, named with ``--respondent-column`` or
   headed by a respondent column name (the most specific name wins).
-- Every other column is a *segment* (region, business unit, timestamp…), kept as text
-  for ``--by``, or *comments* (free text), by a word in its header or by its long cells.
+- *roles*: which column plays which part (:class:`Roles`). Every other column is a
+  *segment* (region, business unit, timestamp…), kept as text for ``--by``, or
+  *comments* (free text), by a word in its header or by its long cells.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,22 @@ from salesmkt.intake.spelling import join, key, short
 
 LONG_TEXT = 40
 """Median length (characters) from which an unnamed text column counts as comments."""
+
+
+@dataclass
+class Roles:
+    """The columns that play a part: one per item, the respondent id, the group."""
+
+    items: dict[str, Column]
+    respondent: Column | None
+    group: Column | None
+
+    @property
+    def used(self) -> set[int]:
+        """Indexes of these columns: the rest are segments or comments."""
+        used = {c.index for c in self.items.values()}
+        used |= {c.index for c in (self.respondent, self.group) if c is not None}
+        return used
 
 
 def load_mapping(path: Path, questionnaire: Questionnaire) -> dict[str, tuple[str, str]]:
@@ -206,6 +224,29 @@ def _missing_problems(
 # -- respondent and group ---------------------------------------------------------------
 
 
+def find_roles(
+    layout: Layout,
+    data: list[npt.NDArray[Any]],
+    items: dict[str, Column],
+    questionnaire: Questionnaire,
+    groups: dict[str, str],
+    *,
+    respondent_column: str | None,
+    group_column: str | None,
+    source: str,
+) -> Roles:
+    """The item columns with the respondent id column (if any) and the group column (if
+    the questionnaire has groups); ``data`` is the body's cells, for groups by value."""
+    used = {c.index for c in items.values()}
+    respondent = _find_respondent(layout, used, respondent_column, source)
+    if respondent is not None:
+        used.add(respondent.index)
+    group = None
+    if questionnaire.groups:
+        group = _find_group(layout, data, used, group_column, groups, questionnaire, source)
+    return Roles(items, respondent, group)
+
+
 def _named_column(free: list[Column], wanted: str, purpose: str, source: str) -> Column:
     """The one free column headed ``wanted`` (a --…-column option), for ``purpose``."""
     hits = find_by_header(free, wanted)
@@ -218,7 +259,7 @@ def _named_column(free: list[Column], wanted: str, purpose: str, source: str) ->
     return hits[0]
 
 
-def find_respondent(
+def _find_respondent(
     layout: Layout, used: set[int], wanted: str | None, source: str
 ) -> Column | None:
     free = [c for c in layout.columns if c.index not in used]
@@ -237,7 +278,7 @@ def find_respondent(
     return best[0]
 
 
-def find_group(
+def _find_group(
     layout: Layout,
     data: list[npt.NDArray[Any]],
     used: set[int],
@@ -297,7 +338,26 @@ def _group_by_values(
     )
 
 
-def is_comment(col: Column, cells: npt.NDArray[Any]) -> bool:
+# -- segments and comments --------------------------------------------------------------
+
+
+def segments_and_comments(
+    layout: Layout, roles: Roles, text: dict[int, npt.NDArray[Any]]
+) -> tuple[list[Column], list[Column]]:
+    """The other columns with a header or some text, split into segments and comments;
+    ``text`` is the tidied cells of every column that is not an item."""
+    used = roles.used
+    rest = [
+        c
+        for c in layout.columns
+        if c.index not in used and c.index in text and (c.header or (text[c.index] != "").any())
+    ]
+    comments = [c for c in rest if _is_comment(c, text[c.index])]
+    segments = [c for c in rest if c not in comments]
+    return segments, comments
+
+
+def _is_comment(col: Column, cells: npt.NDArray[Any]) -> bool:
     if names_comments(col.candidates):
         return True
     sample = [s for s in cells[:2000].tolist() if s.strip()]

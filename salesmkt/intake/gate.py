@@ -24,6 +24,7 @@ everything else is numpy over whole columns.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,13 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.errors import ResponseDataError
+from salesmkt.intake.columns import Roles
+from salesmkt.intake.files import RawRows
 from salesmkt.intake.layout import Column, Layout, column_label, column_letter
 from salesmkt.intake.scale import ANSWERED, BLANK, INVALID, AnswerScale
 from salesmkt.intake.spelling import join, key, quote, tidy
-from salesmkt.model.assessment import DataWarning
+from salesmkt.model.assessment import DataWarning, Excluded
 
 Problem = tuple[int, int, str]
 """(data row index, column index, ``column: message``), sorted into file order."""
@@ -54,6 +58,9 @@ class ParsedCells:
     answered: npt.NDArray[np.int64]  # items answered per row
     touched: npt.NDArray[np.bool_]  # some item cell is not blank (answered, coded or invalid)
     invalid: npt.NDArray[np.bool_]  # some item cell is invalid
+
+
+# -- parsing the data rows --------------------------------------------------------------
 
 
 def parse_cells(
@@ -129,7 +136,63 @@ def _text_columns(
     return text, content
 
 
-def ragged_problems(
+def empty_rows(cells: ParsedCells, rownum: npt.NDArray[np.int64], source: str) -> list[DataWarning]:
+    """A warning naming the empty rows skipped (none when there are none); a file with
+    no row holding anything fails."""
+    if not cells.content.any():
+        raise ResponseDataError(f"{source}: the file has a header but no data rows")
+    empty = np.flatnonzero(~cells.content)
+    if not len(empty):
+        return []
+    shown = ", ".join(str(rownum[i]) for i in empty[:20])
+    more = f" and {len(empty) - 20} more" if len(empty) > 20 else ""
+    return [
+        DataWarning(
+            code="empty-rows",
+            message=f"{source}: skipped {len(empty)} empty row(s): {shown}{more}",
+            row=int(rownum[empty[0]]),
+        )
+    ]
+
+
+# -- the problems -----------------------------------------------------------------------
+
+
+def find_problems(
+    cells: ParsedCells,
+    body: RawRows,
+    layout: Layout,
+    roles: Roles,
+    questionnaire: Questionnaire,
+) -> tuple[list[Problem], npt.NDArray[Any] | None]:
+    """Every problem in file order, and the group id of every row ("" when the group is
+    unknown or blank; ``None`` when the questionnaire has no groups)."""
+    problems = list(cells.problems)
+    if body.fields is not None:
+        problems += _ragged_problems(cells, body.fields, body.cells, layout)
+    group_ids: npt.NDArray[Any] | None = None
+    if roles.group is not None:
+        group_ids, found = _resolve_groups(cells, roles.group, questionnaire)
+        problems += found
+    if roles.respondent is not None:
+        problems += _duplicate_ids(cells, roles.respondent, body.rownum)
+    problems.sort(key=lambda p: (p[0], p[1]))
+    return problems, group_ids
+
+
+def gate_failure(
+    problems: list[Problem], rownum: npt.NDArray[np.int64], source: str
+) -> ResponseDataError:
+    """The error that fails the read, listing every problem."""
+    rows_hit = len({r for r, _, _ in problems})
+    return ResponseDataError(
+        f"{source}: {len(problems)} problem(s) in {rows_hit} row(s) failed the data-quality "
+        "gate; fix them, or rerun with --drop-invalid to exclude those respondents",
+        [f"{source}:{rownum[r]}:{text}" for r, _, text in problems],
+    )
+
+
+def _ragged_problems(
     cells: ParsedCells,
     fields: npt.NDArray[np.int64],
     data: list[npt.NDArray[Any]],
@@ -154,7 +217,7 @@ def ragged_problems(
     return out
 
 
-def resolve_groups(
+def _resolve_groups(
     cells: ParsedCells, col: Column, questionnaire: Questionnaire
 ) -> tuple[npt.NDArray[Any], list[Problem]]:
     """Group id per row ("" when unknown or blank) and a problem per unusable group."""
@@ -185,7 +248,7 @@ def resolve_groups(
     return ids, out
 
 
-def duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64]) -> list[Problem]:
+def _duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64]) -> list[Problem]:
     ids = cells.text[col.index]
     # The common case, no id used twice, is settled by sorting the ids' hashes: about
     # 100 ms for a million ids where a hash table of the strings takes 150. Equal hashes
@@ -208,6 +271,59 @@ def duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64]
         out += [(r, col.index, message) for r in where]
     return out
 
+
+# -- exclusions -------------------------------------------------------------------------
+
+
+def exclusion_reasons(
+    cells: ParsedCells, problems: list[Problem], items: int, max_missing: float
+) -> dict[int, list[str]]:
+    """Row index → why that respondent is left out: its problems (there are only any
+    left when invalid respondents are dropped) or too many missing answers."""
+    reasons: dict[int, list[str]] = {}
+    for r, _, text in problems:
+        reasons.setdefault(r, []).append(text)
+    missing = items - cells.answered
+    # The epsilon stops float error (0.58 × 50 = 28.999…) from allowing one answer fewer.
+    allowed = math.floor(max_missing * items + 1e-9)
+    # A row with an invalid answer is excluded for it already, and its invalid cells
+    # would wrongly count as missing here.
+    for r in np.flatnonzero(cells.content & (missing > allowed) & ~cells.invalid).tolist():
+        m = int(missing[r])
+        reasons.setdefault(r, []).append(
+            f"{m} of {items} answers missing ({m / items:.0%}); at most {allowed} "
+            f"({max_missing:.0%}) may be missing"
+        )
+    return reasons
+
+
+def excluded_respondents(
+    reasons: dict[int, list[str]],
+    cells: ParsedCells,
+    roles: Roles,
+    group_ids: npt.NDArray[Any] | None,
+    rownum: npt.NDArray[np.int64],
+) -> list[Excluded]:
+    """The excluded respondents in file order, each named by row, id and group."""
+    resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
+    group_raw = cells.text[roles.group.index] if roles.group is not None else None
+    excluded: list[Excluded] = []
+    for r in sorted(reasons):
+        excluded.append(
+            Excluded(
+                row=int(rownum[r]),
+                respondent=(str(resp_ids[r]) or None) if resp_ids is not None else None,
+                # The group's id when known, else the group as written.
+                group=(str(group_ids[r]) or str(group_raw[r]) or None)
+                if group_raw is not None and group_ids is not None
+                else None,
+                reason="; ".join(reasons[r]),
+            )
+        )
+    return excluded
+
+
+# -- straight-lining --------------------------------------------------------------------
 
 STRAIGHT_LINE_MIN_ANSWERS = 5
 STRAIGHT_LINE_MIN_POINTS = 4

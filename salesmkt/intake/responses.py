@@ -31,7 +31,6 @@ Only the cells and rows that are wrong are visited one by one, to word their mes
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,25 +40,27 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire
-from salesmkt.errors import ResponseDataError, UsageError
+from salesmkt.errors import UsageError
 from salesmkt.intake.columns import (
-    find_group,
-    find_respondent,
-    is_comment,
+    Roles,
+    find_roles,
     load_mapping,
     match_items,
+    segments_and_comments,
 )
-from salesmkt.intake.files import open_responses
+from salesmkt.intake.files import RawRows, ResponsesFile, open_responses
 from salesmkt.intake.gate import (
     STRAIGHT_LINE_MIN_POINTS,
-    duplicate_ids,
+    empty_rows,
+    excluded_respondents,
+    exclusion_reasons,
+    find_problems,
+    gate_failure,
     parse_cells,
-    ragged_problems,
-    resolve_groups,
     straight_lining,
 )
 from salesmkt.intake.headers import GROUP_COLUMN_NAMES, RESPONDENT_COLUMN_NAMES, ItemMatcher
-from salesmkt.intake.layout import Column, column_letter, find_layout
+from salesmkt.intake.layout import Column, Layout, column_letter, find_layout
 from salesmkt.intake.scale import AnswerScale, parse_answers
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import DataWarning, Excluded
@@ -111,165 +112,40 @@ def read_responses(
     ``max_missing`` (a fraction of the items) are always excluded; completely empty rows
     are skipped with a warning and not counted in ``rows_read``.
     """
-    path, mapping, drop_invalid = source.path, source.mapping, source.drop_invalid
-    group_column, respondent_column = source.group_column, source.respondent_column
-    name = str(path)
-    if not 0 <= max_missing <= 1:
-        raise UsageError(f"max_missing must be a fraction between 0 and 1, got {max_missing}")
-    has_groups = bool(questionnaire.groups)
-    if group_column is not None and not has_groups:
-        raise UsageError(
-            f"questionnaire {questionnaire.id!r} has no groups, so a group column does not apply"
-        )
+    name = str(source.path)
+    _check_options(source, questionnaire, max_missing)
     scale = AnswerScale(questionnaire)
-    matcher = ItemMatcher(questionnaire)
-    group_names = questionnaire.group_lookup()
-    item_map = load_mapping(mapping, questionnaire) if mapping is not None else {}
+    opened, layout, roles, body, warnings = _open_and_match(source, questionnaire, scale)
 
-    opened = open_responses(path, name)
-    head = opened.head()
-    layout, warnings = find_layout(head, name, matcher, scale, group_names)
-    warnings = opened.warnings + warnings
-    items = match_items(layout, questionnaire, matcher, item_map, name)
-    # Try the numeric fast path only when the first rows give no reason to expect text.
-    first_cells = [
-        str(cell) for c in items.values() for cell in head.cells[c.index][layout.data_start :]
-    ]
-    plain = all(_PLAIN_NUMBER.match(cell) for cell in first_cells)
-    numeric = [c.index for c in items.values()] if plain and not scale.choice else []
-    lo, hi = questionnaire.scale.min or 0, questionnaire.scale.max or 0
-    body = opened.body(layout.data_start, numeric, lo, hi)
-    data = body.cells
-    rownum = body.rownum
-    n = len(rownum)
+    cells = parse_cells(body.cells, layout, roles.items, questionnaire, scale)
+    for col in roles.items.values():  # parsed: let the item cells go (half the memory at 1M rows)
+        body.cells[col.index] = body.cells[col.index][:0]
+    warnings += empty_rows(cells, body.rownum, name)
+    problems, group_ids = find_problems(cells, body, layout, roles, questionnaire)
+    if problems and not source.drop_invalid:
+        raise gate_failure(problems, body.rownum, name)
+    reasons = exclusion_reasons(cells, problems, len(questionnaire.items), max_missing)
+    excluded = excluded_respondents(reasons, cells, roles, group_ids, body.rownum)
 
-    used = {c.index for c in items.values()}
-    resp_col = find_respondent(layout, used, respondent_column, name)
-    if resp_col is not None:
-        used.add(resp_col.index)
-    grp_col: Column | None = None
-    if has_groups:
-        grp_col = find_group(layout, data, used, group_column, group_names, questionnaire, name)
-        used.add(grp_col.index)
-
-    cells = parse_cells(data, layout, items, questionnaire, scale)
-    for col in items.values():  # parsed: let the item cells go (half the memory at 1M rows)
-        data[col.index] = data[col.index][:0]
-    if not cells.content.any():
-        raise ResponseDataError(f"{name}: the file has a header but no data rows")
-    empty = np.flatnonzero(~cells.content)
-    if len(empty):
-        shown = ", ".join(str(rownum[i]) for i in empty[:20])
-        more = f" and {len(empty) - 20} more" if len(empty) > 20 else ""
-        warnings.append(
-            DataWarning(
-                code="empty-rows",
-                message=f"{name}: skipped {len(empty)} empty row(s): {shown}{more}",
-                row=int(rownum[empty[0]]),
-            )
-        )
-
-    problems = list(cells.problems)
-    if body.fields is not None:
-        problems += ragged_problems(cells, body.fields, data, layout)
-    group_ids: npt.NDArray[Any] | None = None
-    if grp_col is not None:
-        group_ids, found = resolve_groups(cells, grp_col, questionnaire)
-        problems += found
-    if resp_col is not None:
-        problems += duplicate_ids(cells, resp_col, rownum)
-    problems.sort(key=lambda p: (p[0], p[1]))
-
-    if problems and not drop_invalid:
-        rows_hit = len({r for r, _, _ in problems})
-        raise ResponseDataError(
-            f"{name}: {len(problems)} problem(s) in {rows_hit} row(s) failed the data-quality "
-            "gate; fix them, or rerun with --drop-invalid to exclude those respondents",
-            [f"{name}:{rownum[r]}:{text}" for r, _, text in problems],
-        )
-
-    # -- exclusions ------------------------------------------------------------------
-    k = len(questionnaire.items)
-    reasons: dict[int, list[str]] = {}
-    for r, _, text in problems:
-        reasons.setdefault(r, []).append(text)
-    invalid = cells.invalid
-    missing = k - cells.answered
-    allowed = math.floor(max_missing * k + 1e-9)
-    for r in np.flatnonzero(cells.content & (missing > allowed) & ~invalid).tolist():
-        m = int(missing[r])
-        reasons.setdefault(r, []).append(
-            f"{m} of {k} answers missing ({m / k:.0%}); at most {allowed} "
-            f"({max_missing:.0%}) may be missing"
-        )
-    resp_ids = cells.text[resp_col.index] if resp_col is not None else None
-    group_raw = cells.text[grp_col.index] if grp_col is not None else None
-    excluded: list[Excluded] = []
-    for r in sorted(reasons):
-        excluded.append(
-            Excluded(
-                row=int(rownum[r]),
-                respondent=(str(resp_ids[r]) or None) if resp_ids is not None else None,
-                group=(str(group_ids[r]) or str(group_raw[r]) or None)
-                if group_raw is not None and group_ids is not None
-                else None,
-                reason="; ".join(reasons[r]),
-            )
-        )
-    keep = cells.content.copy()
-    keep[list(reasons)] = False
-    kept = np.flatnonzero(keep)
-    every = len(kept) == n
-
-    values = cells.values
-    if not every:  # compact in place, one item at a time: no second copy of the grid
-        for j in range(len(values)):
-            values[j, : len(kept)] = values[j, kept]
-        values = values[:, : len(kept)]
-    answers = pd.DataFrame(values.T, columns=questionnaire.item_ids, copy=False)
-    index = answers.index
-
-    def take(column: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return column if every else column[kept]
-
-    group_of = take(group_ids) if group_ids is not None else np.full(len(kept), "all", dtype=object)
-    # copy=False: these arrays are the table's own from here on (pandas 3 copies by default).
-    group = pd.Series(group_of, index=index, dtype=object, name="group", copy=False)
-    respondent = (
-        pd.Series(take(resp_ids), index=index, dtype=object, name="respondent", copy=False)
-        if resp_ids is not None
-        else None
-    )
-    rows = pd.Series(take(rownum), index=index, dtype=np.int64, name="row", copy=False)
+    kept = _KeptRows.of(cells.content, reasons)
+    answers, values = _answers(cells.values, kept, questionnaire)
+    resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
+    group, respondent, rows = _row_labels(kept, answers.index, group_ids, resp_ids, body.rownum)
     if len(questionnaire.scale.points) >= STRAIGHT_LINE_MIN_POINTS:
-        counts = take(cells.answered)
+        counts = kept.take(cells.answered)
         warnings += straight_lining(values, counts, rows, respondent, questionnaire)
-
-    rest = [
-        c
-        for c in layout.columns
-        if c.index not in used and c.index in cells.text
-        and (c.header or (cells.text[c.index] != "").any())
-    ]  # fmt: skip
-    comment_cols = [c for c in rest if is_comment(c, cells.text[c.index])]
-    segment_cols = [c for c in rest if c not in comment_cols]
-
-    def frame(cols: list[Column]) -> pd.DataFrame:
-        names = _unique_names(cols)
-        body = {name: take(cells.text[c.index]) for name, c in zip(names, cols, strict=True)}
-        return pd.DataFrame(body, index=index, columns=names, dtype=object)
-
+    segments, comments = segments_and_comments(layout, roles, cells.text)
     return ResponseTable(
         source=name,
         questionnaire=questionnaire,
         answers=answers,
         group=group,
         respondent=respondent,
-        segments=frame(segment_cols),
-        comments=frame(comment_cols),
+        segments=_text_frame(segments, cells.text, kept, answers.index),
+        comments=_text_frame(comments, cells.text, kept, answers.index),
         rows=rows,
-        columns={item_id: items[item_id].header for item_id in questionnaire.item_ids},
-        group_column=grp_col.header if grp_col is not None else "",
+        columns={item_id: roles.items[item_id].header for item_id in questionnaire.item_ids},
+        group_column=roles.group.header if roles.group is not None else "",
         rows_read=int(cells.content.sum()),
         excluded=excluded,
         warnings=warnings,
@@ -279,7 +155,129 @@ def read_responses(
     )
 
 
+def _check_options(
+    source: ResponseSource, questionnaire: Questionnaire, max_missing: float
+) -> None:
+    if not 0 <= max_missing <= 1:
+        raise UsageError(f"max_missing must be a fraction between 0 and 1, got {max_missing}")
+    if source.group_column is not None and not questionnaire.groups:
+        raise UsageError(
+            f"questionnaire {questionnaire.id!r} has no groups, so a group column does not apply"
+        )
+
+
+def _open_and_match(
+    source: ResponseSource, questionnaire: Questionnaire, scale: AnswerScale
+) -> tuple[ResponsesFile, Layout, Roles, RawRows, list[DataWarning]]:
+    """The file opened, its header rows found, its columns matched and its body read,
+    with the warnings so far (the file's encoding or sheets, sub-header rows)."""
+    name = str(source.path)
+    matcher = ItemMatcher(questionnaire)
+    group_names = questionnaire.group_lookup()
+    mapping = load_mapping(source.mapping, questionnaire) if source.mapping is not None else {}
+
+    opened = open_responses(source.path, name)
+    head = opened.head()
+    layout, found = find_layout(head, name, matcher, scale, group_names)
+    warnings = opened.warnings + found
+    items = match_items(layout, questionnaire, matcher, mapping, name)
+    numeric = _numeric_columns(head, layout, items, scale)
+    lo, hi = questionnaire.scale.min or 0, questionnaire.scale.max or 0
+    body = opened.body(layout.data_start, numeric, lo, hi)
+    roles = find_roles(
+        layout,
+        body.cells,
+        items,
+        questionnaire,
+        group_names,
+        respondent_column=source.respondent_column,
+        group_column=source.group_column,
+        source=name,
+    )
+    return opened, layout, roles, body, warnings
+
+
+def _numeric_columns(
+    head: RawRows, layout: Layout, items: dict[str, Column], scale: AnswerScale
+) -> list[int]:
+    """The item columns to read as plain numbers: all of them, or none."""
+    # Try the numeric fast path only when the first rows give no reason to expect text.
+    first_cells = [
+        str(cell) for c in items.values() for cell in head.cells[c.index][layout.data_start :]
+    ]
+    plain = all(_PLAIN_NUMBER.match(cell) for cell in first_cells)
+    return [c.index for c in items.values()] if plain and not scale.choice else []
+
+
+# -- the table of the respondents kept ------------------------------------------------
+
+
+@dataclass
+class _KeptRows:
+    """The data rows that go into the table, as indexes into the data rows."""
+
+    index: npt.NDArray[np.intp]
+    every: bool  # every data row is kept: columns go into the table as they are
+
+    @classmethod
+    def of(cls, content: npt.NDArray[np.bool_], reasons: dict[int, list[str]]) -> _KeptRows:
+        """The rows holding anything, less the excluded ones."""
+        keep = content.copy()
+        keep[list(reasons)] = False
+        kept = np.flatnonzero(keep)
+        return cls(kept, len(kept) == len(content))
+
+    def take(self, column: npt.NDArray[Any]) -> npt.NDArray[Any]:
+        return column if self.every else column[self.index]
+
+
+def _answers(
+    values: npt.NDArray[np.float64], kept: _KeptRows, questionnaire: Questionnaire
+) -> tuple[pd.DataFrame, npt.NDArray[np.float64]]:
+    """The answers of the kept rows, and the items × rows grid the frame is a view of."""
+    if not kept.every:  # compact in place, one item at a time: no second copy of the grid
+        for j in range(len(values)):
+            values[j, : len(kept.index)] = values[j, kept.index]
+        values = values[:, : len(kept.index)]
+    answers = pd.DataFrame(values.T, columns=questionnaire.item_ids, copy=False)
+    return answers, values
+
+
+def _row_labels(
+    kept: _KeptRows,
+    index: pd.Index,
+    group_ids: npt.NDArray[Any] | None,
+    resp_ids: npt.NDArray[Any] | None,
+    rownum: npt.NDArray[np.int64],
+) -> tuple[pd.Series, pd.Series | None, pd.Series]:
+    """Group (``all`` without groups), respondent id and spreadsheet row of each kept row."""
+    group_of = (
+        kept.take(group_ids)
+        if group_ids is not None
+        else np.full(len(kept.index), "all", dtype=object)
+    )
+    # copy=False: these arrays are the table's own from here on (pandas 3 copies by default).
+    group = pd.Series(group_of, index=index, dtype=object, name="group", copy=False)
+    respondent = (
+        pd.Series(kept.take(resp_ids), index=index, dtype=object, name="respondent", copy=False)
+        if resp_ids is not None
+        else None
+    )
+    rows = pd.Series(kept.take(rownum), index=index, dtype=np.int64, name="row", copy=False)
+    return group, respondent, rows
+
+
+def _text_frame(
+    cols: list[Column], text: dict[int, npt.NDArray[Any]], kept: _KeptRows, index: pd.Index
+) -> pd.DataFrame:
+    """Segment or comment columns of the kept rows, as text, under unique names."""
+    names = _unique_names(cols)
+    body = {name: kept.take(text[c.index]) for name, c in zip(names, cols, strict=True)}
+    return pd.DataFrame(body, index=index, columns=names, dtype=object)
+
+
 def _unique_names(columns: list[Column]) -> list[str]:
+    """Headers made unique (``region``, ``region (2)``); no header becomes ``column F``."""
     seen: dict[str, int] = {}
     names: list[str] = []
     for col in columns:
