@@ -739,7 +739,7 @@ def test_record_count_without_parsing_agrees_with_the_csv_module(
     import csv
     import io
 
-    from salesmkt.intake.responses import _records
+    from salesmkt.intake.files import find_records
 
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
@@ -747,7 +747,7 @@ def test_record_count_without_parsing_agrees_with_the_csv_module(
     if not final_newline:
         text = text[:-2]
     data = text.encode("utf-8")
-    starts, counts = _records(data, delimiter)
+    starts, counts = find_records(data, delimiter)
     parsed = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     assert counts.tolist() == [len(r) for r in parsed]
     # Each record starts where the previous one's line end stops.
@@ -768,13 +768,13 @@ def test_record_count_of_very_wide_rows(
     import csv
     import io
 
-    from salesmkt.intake import responses
-    from salesmkt.intake.responses import _records
+    from salesmkt.intake import files
+    from salesmkt.intake.files import find_records
 
-    monkeypatch.setattr(responses, "_RECORD_BLOCK", block)
+    monkeypatch.setattr(files, "_RECORD_BLOCK", block)
     lines = ["a,b,c", ",".join(["1"] * fields), "", "x,y"]
     for text in ("\n".join(lines), "\n".join(lines) + "\n"):
-        starts, counts = _records(text.encode("utf-8"), ",")
+        starts, counts = find_records(text.encode("utf-8"), ",")
         parsed = list(csv.reader(io.StringIO(text, newline="")))
         assert counts.tolist() == [max(1, len(r)) for r in parsed] == [3, fields, 1, 2]
         assert starts.tolist() == [0, 6, 6 + 2 * fields, 7 + 2 * fields]

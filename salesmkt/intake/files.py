@@ -1,0 +1,453 @@
+"""Opening a responses file and reading its cells as text.
+
+Vocabulary:
+- *responses file*: CSV, TSV or other delimited text in any common encoding (UTF-8
+  with or without a BOM, UTF-16, Windows-1252, Latin-1), or the first sheet of an
+  ``.xlsx`` workbook. Legacy ``.xls``, ``.ods`` and ``.numbers`` are refused by name.
+- *record*: one line of a text file as the CSV rules see it (a quoted cell may hold line
+  breaks); its *fields* are its cells, counted before any parsing so that *ragged*
+  records (more or fewer fields than the header) can be reported.
+- *head* and *body*: a file is read in two goes. The head (its first
+  :data:`HEAD_RECORDS` records) is read as text to find the header rows and the item
+  columns; the body (every record from the first data row on) is read once they are
+  known.
+- *raw rows*: what either read returns (:class:`RawRows`): one array per column, the
+  spreadsheet row number of every row and, for text files, the fields per record.
+- *numeric columns*: item columns the body may read as plain numbers (the *fast path*);
+  they come back as floats only when every cell is blank or a whole number on the scale,
+  otherwise as text like every other column.
+
+Why the reading is hand-rolled rather than ``pandas.read_csv`` defaults: pandas guesses
+types and turns "NA", "null" or "None" into missing values; here every cell is read as
+text (or, on the fast path, as a number already checked to be on the scale) and the
+rest of intake decides what it means. Ragged records are found by counting delimiters
+outside quotes with numpy (:func:`find_records`), not by parsing twice.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from salesmkt.errors import NotFoundError, ResponseDataError
+from salesmkt.model.assessment import DataWarning
+
+HEAD_RECORDS = 64
+"""Records read first to find the header, sub-header rows and the item columns."""
+
+_DELIMITERS = ",;\t|"
+
+
+@dataclass
+class RawRows:
+    """Rows of a file: one array per column (text, or float for fast-path item columns)."""
+
+    cells: list[npt.NDArray[Any]]
+    rownum: npt.NDArray[np.int64]  # spreadsheet row number per row
+    fields: npt.NDArray[np.int64] | None  # fields per record (text files only)
+
+
+class ResponsesFile:
+    """An opened responses file: its head first, then its body once the items are known."""
+
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    warnings: list[DataWarning]
+
+    def head(self) -> RawRows:
+        raise NotImplementedError
+
+    def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
+        """Rows from record ``start`` on; ``numeric`` columns may come back as floats."""
+        raise NotImplementedError
+
+
+def open_responses(path: Path, source: str) -> ResponsesFile:
+    """The file at ``path`` opened as a workbook or as text (``source`` names it)."""
+    if path.is_dir():
+        raise ResponseDataError(f"{source}: is a folder, not a responses file")
+    if not path.is_file():
+        raise NotFoundError(f"{source}: no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ResponseDataError(f"{source}: cannot read the file: {exc.strerror}") from None
+    # The content decides, not the name: exports are often renamed by hand.
+    if data.startswith(b"PK\x03\x04"):
+        return Workbook(path, source)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ResponseDataError(
+            f"{source}: a legacy Excel workbook (.xls) cannot be read; "
+            "save it as .xlsx or CSV UTF-8"
+        )
+    if path.suffix.lower() in {".xls", ".ods", ".numbers"}:
+        raise ResponseDataError(
+            f"{source}: {path.suffix} files are not supported; save it as .xlsx or CSV UTF-8"
+        )
+    return TextFile(data, source, tab_first=path.suffix.lower() in {".tsv", ".tab"})
+
+
+# -- text files -------------------------------------------------------------------------
+
+
+def decode(data: bytes, source: str) -> tuple[bytes, str, list[DataWarning]]:
+    """Clean UTF-8 bytes (no BOM) and the encoding the file was in."""
+    warnings: list[DataWarning] = []
+    if data.startswith(codecs.BOM_UTF8):
+        body = data[len(codecs.BOM_UTF8) :]
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ResponseDataError(
+                f"{source}: starts with a UTF-8 mark but byte {exc.start + 3} is not UTF-8"
+            ) from None
+        return body, "utf-8-sig", warnings
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return _from_utf16(data[2:], name, source), name, warnings
+    head = data[:4000]
+    if len(head) >= 4:  # UTF-16 without a BOM: every other byte is NUL
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return _from_utf16(data, "utf-16-le", source), "utf-16-le", warnings
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return _from_utf16(data, "utf-16-be", source), "utf-16-be", warnings
+    if data.isascii():
+        return data, "utf-8", warnings
+    try:
+        data.decode("utf-8")
+        return data, "utf-8", warnings
+    except UnicodeDecodeError as exc:
+        where = exc.start
+    return _from_legacy(data, where, source)
+
+
+def _from_legacy(data: bytes, where: int, source: str) -> tuple[bytes, str, list[DataWarning]]:
+    """Text that is not UTF-8 (first bad byte at ``where``): Excel's legacy encoding, with
+    a warning, since a guessed encoding can still garble accented names."""
+    try:
+        text = data.decode("cp1252")
+        encoding, label = "cp1252", "Windows-1252 (Excel's legacy 'CSV' format)"
+    except UnicodeDecodeError:  # bytes cp1252 leaves undefined: Latin-1 takes anything
+        text = data.decode("latin-1")
+        encoding, label = "latin-1", "Latin-1"
+    line = data.count(b"\n", 0, where) + 1
+    warning = DataWarning(
+        code="encoding",
+        message=(
+            f"{source} is not UTF-8 (first at line {line}); read it as {label}. "
+            "Check accented names; save as 'CSV UTF-8' to be sure."
+        ),
+    )
+    return text.encode("utf-8"), encoding, [warning]
+
+
+def _from_utf16(data: bytes, encoding: str, source: str) -> bytes:
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ResponseDataError(
+            f"{source}: looks like UTF-16 text but byte {exc.start} is not valid UTF-16"
+        ) from None
+
+
+def sniff_delimiter(sample: str, tab_first: bool) -> str:
+    """The delimiter that splits the header and the first rows most consistently.
+
+    ``csv.Sniffer`` (restricted to , ; tab |) proposes; its choice is kept when it gives
+    at least two columns and the rows mostly agree with the header's width, otherwise
+    the most consistent candidate wins (ties: the wider header).
+    """
+    cut = sample.rfind("\n")
+    sample = sample[: cut + 1] if cut > 0 else sample
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = None
+    scores: dict[str, tuple[float, int]] = {}
+    for delim in _DELIMITERS:
+        reader = csv.reader(io.StringIO(sample), delimiter=delim)
+        rows = [r for r in reader if any(c.strip() for c in r)][:50]
+        if not rows or len(rows[0]) < 2:
+            scores[delim] = (0.0, len(rows[0]) if rows else 0)
+            continue
+        width = len(rows[0])
+        scores[delim] = (sum(len(r) == width for r in rows) / len(rows), width)
+    plausible = [d for d, (agree, width) in scores.items() if width >= 2 and agree >= 0.9]
+    if sniffed in plausible:
+        return sniffed
+    if plausible:
+        return max(plausible, key=lambda d: (scores[d], d == "\t" and tab_first))
+    if sniffed:
+        return sniffed
+    best = max(_DELIMITERS, key=lambda d: scores[d][1])
+    return best if scores[best][1] >= 2 else ("\t" if tab_first else ",")
+
+
+def find_records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Start offset and number of fields of every record, found without parsing.
+
+    Records end at an unquoted LF (a CR before it belongs to the last field and does not
+    change the count); a quote toggles quoted mode, so an escaped quote ("") toggles
+    twice and leaves it unchanged. Any disagreement with the real parser is caught by
+    comparing record counts (see :class:`TextFile`).
+    """
+    if not data:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    a = np.frombuffer(data, dtype=np.uint8)
+    quoted = b'"' in data
+    if not quoted:
+        return _find_plain_records(a, delim)
+    # Work on the positions of the few special bytes only, not on every byte.
+    special = (a == 10) | (a == ord(delim))
+    if quoted:
+        special |= a == 34
+    pos = np.flatnonzero(special)
+    del special
+    chars = a[pos]
+    if quoted:
+        is_quote = chars == 34
+        inside = np.bitwise_xor.accumulate(is_quote.view(np.uint8)).view(bool)
+        keep = ~inside & ~is_quote
+        pos, chars = pos[keep], chars[keep]
+    newline_at = np.flatnonzero(chars == 10)  # indexes into pos
+    counts = np.diff(newline_at, prepend=-1) - 1  # delimiters between two newlines
+    starts = np.concatenate((np.zeros(1, dtype=np.int64), pos[newline_at] + 1))
+    if starts[-1] < len(a):  # a last record without a line end
+        after = len(pos) - (int(newline_at[-1]) + 1 if len(newline_at) else 0)
+        counts = np.append(counts, after)
+    else:
+        starts = starts[:-1]
+    return starts, counts.astype(np.int64) + 1
+
+
+_RECORD_BLOCK = 65_536
+
+
+def _find_plain_records(
+    a: npt.NDArray[np.uint8], delim: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """:func:`find_records` for text without quotes: every LF ends a record and every
+    delimiter separates two fields, so the delimiters are counted per record directly
+    (half the time of listing all their positions, and none of that list's memory)."""
+    newline_at = np.flatnonzero(a == 10)
+    starts = np.zeros(newline_at.size + 1, dtype=np.int64)
+    starts[1:] = newline_at + 1
+    if starts[-1] >= a.size:  # the text ends with a line end
+        starts = starts[:-1]
+    is_delim = (a == ord(delim)).view(np.uint8)
+    counts = np.empty(starts.size, dtype=np.int64)
+    # reduceat first casts its whole input to the sum's type, so records are summed a
+    # block at a time (a few MB cast, not 8 bytes per byte of the file), into uint16
+    # (several times faster than int64). A record with 65,536 delimiters or more would
+    # wrap around; then the grand total disagrees and the slow exact sum is used.
+    for first in range(0, starts.size, _RECORD_BLOCK):
+        block = starts[first : first + _RECORD_BLOCK]
+        end = int(starts[first + _RECORD_BLOCK]) if first + _RECORD_BLOCK < starts.size else a.size
+        part = is_delim[int(block[0]) : end]
+        counts[first : first + block.size] = np.add.reduceat(
+            part, block - block[0], dtype=np.uint16
+        )
+    if int(counts.sum()) != np.count_nonzero(is_delim):
+        counts = np.add.reduceat(is_delim, starts, dtype=np.int64)
+    return starts, counts + 1
+
+
+class TextFile(ResponsesFile):
+    """CSV, TSV or text: decoded to UTF-8, delimiter sniffed, records counted up front.
+
+    Cells are read by pandas' C parser as text (no type guessing, no NA strings). The
+    body is first read with the item columns as numbers, which is much faster than
+    text; the moment a cell is not a plain in-range whole number (a label, a missing
+    code, a typo) it is read again as text and every cell is judged by
+    :class:`.scale.AnswerScale`. If the record count ever disagrees with the parser
+    (stray quotes), the csv module reads the file instead (the *slow path*).
+    """
+
+    def __init__(self, data: bytes, source: str, *, tab_first: bool) -> None:
+        clean, self.encoding, self.warnings = decode(data, source)
+        if b"\n" not in clean and b"\r" in clean:
+            clean = clean.replace(b"\r", b"\n")  # classic Mac line ends
+        if not clean or clean.isspace():
+            raise ResponseDataError(f"{source}: the file is empty")
+        self.data = clean
+        self.source = source
+        sample = clean[:65536].decode("utf-8", errors="ignore")
+        self.sep = sniff_delimiter(sample, tab_first)
+        self.delimiter = self.sep
+        self.starts, self.counts = find_records(clean, self.sep)
+        self.width = int(self.counts.max())
+        self._records: list[list[str]] | None = None
+
+    def _read(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
+        return pd.read_csv(
+            io.BytesIO(self.data[offset:]),
+            sep=self.sep,
+            header=None,
+            names=list(range(self.width)),
+            dtype=dtype,
+            keep_default_na=False,
+            na_values=na,
+            na_filter=bool(na),
+            skip_blank_lines=False,
+            index_col=False,
+            engine="c",
+            quotechar='"',
+            doublequote=True,
+            encoding="utf-8",
+        )
+
+    def _slow(self, first: int, last: int) -> RawRows:
+        if self._records is None:
+            text = self.data.decode("utf-8")
+            self._records = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.sep))
+            self.counts = np.array([len(r) for r in self._records], dtype=np.int64)
+            self.width = max(int(self.counts.max(initial=0)), self.width)
+        rows = self._records[first:last]
+        cells = [
+            np.array([r[c] if c < len(r) else "" for r in rows], dtype=object)
+            for c in range(self.width)
+        ]
+        rownum = np.arange(first + 1, first + len(rows) + 1, dtype=np.int64)
+        return RawRows(cells, rownum, self.counts[first : first + len(rows)])
+
+    def head(self) -> RawRows:
+        total = len(self.counts)
+        n = min(HEAD_RECORDS, total)
+        if self._records is None:
+            chunk = self.data if n == total else self.data[: self.starts[n]]
+            try:
+                frame = pd.read_csv(
+                    io.BytesIO(chunk), sep=self.sep, header=None,
+                    names=list(range(self.width)), dtype=object, na_filter=False,
+                    skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8",
+                )  # fmt: skip
+            except (pd.errors.ParserError, ValueError):
+                frame = None
+            if frame is not None and len(frame) == n:
+                cells = [frame[c].to_numpy(dtype=object) for c in range(self.width)]
+                rownum = np.arange(1, n + 1, dtype=np.int64)
+                return RawRows(cells, rownum, self.counts[:n])
+        return self._slow(0, HEAD_RECORDS)
+
+    def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
+        total = len(self.counts)
+        if self._records is not None:
+            return self._slow(start, total)
+        if start >= total:
+            empty = [np.zeros(0, dtype=object) for _ in range(self.width)]
+            return RawRows(empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        offset = int(self.starts[start])
+        frame = self._read_numbers(offset, numeric, lo, hi) if numeric else None
+        if frame is None:
+            try:
+                frame = self._read(offset, dict.fromkeys(range(self.width), object), {})
+            except (pd.errors.ParserError, ValueError):
+                return self._slow(start, total)
+        if len(frame) != total - start:
+            return self._slow(start, total)
+        cells = [
+            frame[c].to_numpy(dtype=np.float64 if frame[c].dtype.kind == "f" else object)
+            for c in range(self.width)
+        ]
+        rownum = np.arange(start + 1, total + 1, dtype=np.int64)
+        return RawRows(cells, rownum, self.counts[start:])
+
+    def _read_numbers(self, offset: int, numeric: Sequence[int], lo: float, hi: float) -> Any:
+        """The fast path: the body with the ``numeric`` columns as floats, or ``None`` as
+        soon as one of their cells is not blank or a whole number from ``lo`` to ``hi``."""
+        text_types: dict[int, Any] = dict.fromkeys(range(self.width), object)
+        try:
+            frame = self._read(
+                offset,
+                {**text_types, **dict.fromkeys(numeric, np.float64)},
+                {c: [""] for c in numeric},
+            )
+            for c in numeric:
+                v = frame[c].to_numpy(dtype=np.float64)
+                ok = np.isnan(v) | ((v >= lo) & (v <= hi) & (v == np.floor(v)))
+                if not ok.all():
+                    return None
+        except (pd.errors.ParserError, ValueError):
+            return None
+        return frame
+
+
+# -- workbooks ------------------------------------------------------------------------
+
+
+def _xlsx_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        text = str(value)
+        return text[:-9] if text.endswith(" 00:00:00") else text
+    return str(value)
+
+
+class Workbook(ResponsesFile):
+    """The first sheet of an .xlsx workbook, every cell turned into text."""
+
+    def __init__(self, path: Path, source: str) -> None:
+        self.encoding = "xlsx"
+        self.delimiter = None
+        self.warnings = []
+        rows = self._first_sheet(path, source)
+        width = max((len(r) for r in rows), default=0)
+        if not any(any(r) for r in rows):
+            raise ResponseDataError(f"{source}: the first sheet is empty")
+        self.cells = [
+            np.array([r[c] if c < len(r) else "" for r in rows], dtype=object) for c in range(width)
+        ]
+        self.rownum = np.arange(1, len(rows) + 1, dtype=np.int64)
+
+    def _first_sheet(self, path: Path, source: str) -> list[list[str]]:
+        """The first sheet's rows as text; a warning names any other sheets left unread."""
+        # Imported here: only workbooks need them, and openpyxl is slow to import.
+        import zipfile
+
+        import openpyxl
+
+        try:
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise ResponseDataError(f"{source}: not a readable .xlsx workbook ({exc})") from None
+        try:
+            sheets = book.worksheets
+            if not sheets:
+                raise ResponseDataError(f"{source}: the workbook has no sheets")
+            sheet = sheets[0]
+            rows = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            if len(sheets) > 1:
+                others = ", ".join(repr(s.title) for s in sheets[1:])
+                self.warnings.append(
+                    DataWarning(
+                        code="sheets",
+                        message=f"{source}: read the first sheet {sheet.title!r} only; "
+                        f"ignored {others}",
+                    )
+                )
+        finally:
+            book.close()
+        return rows
+
+    def head(self) -> RawRows:
+        return RawRows(self.cells, self.rownum, None)
+
+    def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
+        return RawRows([c[start:] for c in self.cells], self.rownum[start:], None)
