@@ -9,8 +9,8 @@ import pytest
 from recommend_helpers import make_assessment
 from typer.testing import CliRunner, Result
 
-from salesmkt.cli import commands as cli
 from salesmkt.cli import app
+from salesmkt.cli import commands as cli
 from salesmkt.definitions import rules_load as rules_mod
 from salesmkt.definitions.questionnaire_load import load
 
