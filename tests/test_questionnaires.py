@@ -127,3 +127,23 @@ def test_show_unknown_questionnaire_is_a_one_line_error() -> None:
     assert result.exit_code == 1
     assert result.stderr.strip().startswith("salesmkt: error: unknown questionnaire 'nope'")
     assert "Traceback" not in result.output
+
+
+def test_scale_spellings_and_read_are_the_one_reading_of_an_answer() -> None:
+    # Worked out by hand from the shipped files: alignment rates 1-5 with labels and
+    # missing codes; buying-funnel chooses an owner.
+    alignment = load("alignment").scale
+    words = alignment.spellings()
+    assert words[0] == ("Strongly disagree", "label", 1)
+    assert [w.text for w in words if w.kind == "point"] == ["1", "2", "3", "4", "5"]
+    assert [w.value for w in words if w.kind == "missing"] == [None] * len(alignment.missing)
+    assert alignment.read("  AGREE ") == 4.0
+    assert alignment.read("4") == alignment.read(4) == alignment.read("4.0") == 4.0
+    assert alignment.read(6) is None and alignment.read("4.5") is None
+    assert alignment.read(True) is None
+    assert alignment.read(alignment.missing[0]) is None  # a missing code is not an answer
+    funnel = load("buying-funnel").scale
+    first = funnel.options[0]
+    assert funnel.read(first.label.upper()) == first.id
+    assert all(funnel.read(alias) == first.id for alias in first.aliases)
+    assert funnel.read("1") is None  # option numbers are the interview's convenience only

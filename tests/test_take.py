@@ -55,6 +55,8 @@ def quiet() -> Console:
         ("4", "answer", "4"),
         (" 1 ", "answer", "1"),
         ("4.0", "answer", "4"),
+        ("4,0", "answer", "4"),  # a decimal comma, as typed on a German keyboard
+        ("3,5", "invalid", ""),
         ("Agree", "answer", "4"),
         ("  strongly   AGREE ", "answer", "5"),
         ("neither agree nor disagree", "answer", "3"),

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
-from salesmkt.definitions.rules import answer_choices, scale_value
+from salesmkt.definitions.rules import answer_choices
 from salesmkt.definitions.yamlload import PathT, load_yaml
 from salesmkt.errors import NotFoundError, ResponseDataError, YamlError
 
@@ -96,7 +96,7 @@ def parse_value(q: Questionnaire, raw: Any) -> tuple[bool, Value]:
         raw = int(raw)
     if not isinstance(raw, str | int | float):
         return False, None
-    value = scale_value(q, raw)
+    value = q.scale.read(raw)
     return (value is not None), value
 
 

@@ -42,7 +42,6 @@ from salesmkt.definitions.rules import (
     RuleBook,
     SituationCond,
     StageCond,
-    scale_value,
 )
 from salesmkt.errors import AnalysisError, UsageError
 from salesmkt.model.assessment import (
@@ -259,7 +258,7 @@ def _answer_leaf(
     value = answers.value(item_id)
     if value is None or isinstance(value, str):
         return _Result(None)
-    bound = scale_value(answers.questionnaire, raw)
+    bound = answers.questionnaire.scale.read(raw)
     if not isinstance(bound, float):
         return _Result(None)
     truth = {"answer": value == bound, "at_most": value <= bound, "at_least": value >= bound}[test]
@@ -299,7 +298,7 @@ def _funnel_step(inp: _Inputs, step: str, finding: str | None, owner: str | None
         conventional = {i.owner for i in f.questionnaire.items if i.owner}
         truth = len({v for v in values if v in conventional}) > 1
     else:
-        wanted = scale_value(f.questionnaire, owner or "")
+        wanted = f.questionnaire.scale.read(owner or "")
         truth = all(v == wanted for v in values)
     item = f.questionnaire.item(step)
     if len(f.sets) == 1:
@@ -742,7 +741,7 @@ def _answer_label(q: Questionnaire | None, raw: str | int | None) -> str:
     """The scale's own word for an answer written in a rules file ("yes" → "Yes")."""
     if q is None or raw is None:
         return str(raw)
-    value = scale_value(q, raw)
+    value = q.scale.read(raw)
     if isinstance(value, str):
         return next((o.label for o in q.scale.options if o.id == value), value)
     if value is None:

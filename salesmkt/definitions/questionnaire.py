@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NamedTuple
 
 from pydantic import Field
 
@@ -37,6 +37,15 @@ class ChoiceOption(DefinitionModel):
     id: Slug
     label: Text
     aliases: list[str] = Field(default_factory=list)
+
+
+class Spelling(NamedTuple):
+    """One word that names an answer: its *kind* (option, label, point or missing) and
+    its *value* (the option's index, the point, or None for a missing code)."""
+
+    text: str
+    kind: Literal["option", "label", "point", "missing"]
+    value: int | None
 
 
 class Scale(DefinitionModel):
@@ -60,6 +69,46 @@ class Scale(DefinitionModel):
 
     def label(self, value: int) -> str:
         return self.labels.get(value, str(value))
+
+    def spellings(self) -> list[Spelling]:
+        """Every word that names an answer, first ones winning where two coincide.
+
+        A choice scale: each option's id, label and aliases (value: the option's index).
+        A rating scale: each point's label, then each point as a number (value: the
+        point). Then the missing codes (value: None). Every reader of answers (survey
+        files, answers files, rules, the terminal interview) starts from this list.
+        """
+        found: list[Spelling] = []
+        if self.type == "choice":
+            for index, o in enumerate(self.options):
+                found += [Spelling(s, "option", index) for s in (o.id, o.label, *o.aliases)]
+        else:
+            found += [Spelling(label, "label", point) for point, label in self.labels.items()]
+            found += [Spelling(str(point), "point", point) for point in self.points]
+        return found + [Spelling(code, "missing", None) for code in self.missing]
+
+    def read(self, answer: str | int | float) -> float | str | None:
+        """The value one answer stands for: a point, an option id, or None (not on the scale).
+
+        Words match case- and space-insensitively; numbers must be points of a rating
+        scale. Missing codes are not answers here: their readers decide what they mean.
+        """
+        if isinstance(answer, bool):
+            return None
+        if isinstance(answer, int | float) and self.type != "choice":
+            return float(answer) if answer in self.points else None
+        word = normalise(str(answer))
+        for s in self.spellings():
+            if s.kind != "missing" and normalise(s.text) == word:
+                assert s.value is not None
+                return self.options[s.value].id if self.type == "choice" else float(s.value)
+        if self.type == "choice":
+            return None
+        try:
+            number = float(word)
+        except ValueError:
+            return None
+        return number if number in self.points else None
 
 
 class Group(DefinitionModel):

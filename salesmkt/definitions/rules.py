@@ -45,7 +45,7 @@ from salesmkt.definitions.modelbase import (
     one_or_many,
     single_key_mapping,
 )
-from salesmkt.definitions.questionnaire import Questionnaire, normalise
+from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.yamlload import PathT
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
@@ -364,34 +364,6 @@ def walk(pred: Predicate, path: PathT) -> Iterator[tuple[Predicate, PathT]]:
 
 
 # -- answers a condition may name ------------------------------------------------------
-
-
-def scale_value(q: Questionnaire, answer: str | int | float) -> float | str | None:
-    """The value an answer stands for on ``q``'s scale: a number, an option id, or None.
-
-    Labels, option ids, option labels and aliases match case- and space-insensitively;
-    numbers must be points on a numeric scale.
-    """
-    s = q.scale
-    if isinstance(answer, bool):
-        return None
-    if s.type == "choice":
-        key = normalise(str(answer))
-        for o in s.options:
-            if key in {normalise(x) for x in (o.id, o.label, *o.aliases)}:
-                return o.id
-        return None
-    if isinstance(answer, int | float):
-        return float(answer) if answer in s.points else None
-    key = normalise(answer)
-    for value, label in s.labels.items():
-        if normalise(label) == key:
-            return float(value)
-    try:
-        number = float(key)
-    except ValueError:
-        return None
-    return number if number in s.points else None
 
 
 def answer_choices(q: Questionnaire) -> str:

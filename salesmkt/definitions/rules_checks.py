@@ -28,7 +28,6 @@ from salesmkt.definitions.rules import (
     RulesFile,
     StageCond,
     answer_choices,
-    scale_value,
     walk,
 )
 from salesmkt.definitions.rules_contradictions import contradiction
@@ -168,7 +167,7 @@ def _check_instrument_leaf(ctx: _Ctx, kind: str, body: Any, here: PathT) -> None
     fields = ("owner_is",) if kind == "funnel" else ("answer", "at_most", "at_least")
     for name in fields:
         value = getattr(body, name, None)
-        if value is not None and scale_value(q, value) is None:
+        if value is not None and q.scale.read(value) is None:
             ctx.add(
                 (*here, name),
                 "rule-unknown-answer",

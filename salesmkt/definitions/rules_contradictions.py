@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from salesmkt.definitions.questionnaire import Questionnaire
-from salesmkt.definitions.rules import QUADRANTS, MeanCond, Predicate, scale_value
+from salesmkt.definitions.rules import QUADRANTS, MeanCond, Predicate
 
 
 @dataclass
@@ -65,10 +65,10 @@ def _finite_var(
     iq = found[kind]
     points = frozenset(float(p) for p in iq.scale.points)
     if kind == "situation" or body.answer is not None:
-        v = scale_value(iq, body.answer)
+        v = iq.scale.read(body.answer)
         return ((kind, body.item), frozenset({v}), points) if isinstance(v, float) else None
     at_most = body.at_most is not None
-    bound = scale_value(iq, body.at_most if at_most else body.at_least)
+    bound = iq.scale.read(body.at_most if at_most else body.at_least)
     if not isinstance(bound, float):
         return None
     allowed = frozenset(p for p in points if (p <= bound if at_most else p >= bound))

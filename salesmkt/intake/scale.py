@@ -59,18 +59,13 @@ class AnswerScale:
         self.labels: dict[str, int] = {}
         self.label_of = dict(scale.labels)
         self.lookup: dict[str, tuple[int, float]] = {"": (BLANK, math.nan)}
-        if self.choice:
-            for index, option in enumerate(scale.options):
-                for spelling in (option.id, option.label, *option.aliases):
-                    self.lookup.setdefault(key(spelling), (ANSWERED, float(index)))
-        else:
-            for point, label in scale.labels.items():
-                self.labels.setdefault(key(label), point)
-                self.lookup.setdefault(key(label), (ANSWERED, float(point)))
-            for point in scale.points:
-                self.lookup.setdefault(str(point), (ANSWERED, float(point)))
-        for code in scale.missing:
-            self.lookup.setdefault(key(code), (MISSING_CODE, math.nan))
+        for s in scale.spellings():
+            if s.value is None:
+                self.lookup.setdefault(key(s.text), (MISSING_CODE, math.nan))
+                continue
+            if s.kind == "label":
+                self.labels.setdefault(key(s.text), s.value)
+            self.lookup.setdefault(key(s.text), (ANSWERED, float(s.value)))
         self._expected = self._describe(questionnaire)
         self._cache: dict[str, Parsed] = {}
 

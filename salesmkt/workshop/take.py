@@ -101,29 +101,21 @@ def parse_reply(q: Questionnaire, text: str) -> Reply:
     if key in _HELP:
         return Reply("help")
     s = q.scale
-    for code in s.missing:
+    for code in (w.text for w in s.spellings() if w.kind == "missing"):
         if normalise(code) == key:
             return Reply("missing", cell=code, shown=code)
+    # At the keyboard an option may also be typed by its number, a point with a comma.
+    read = s.read(raw)
     if s.type == "choice":
-        for n, option in enumerate(s.options, start=1):
-            names = {normalise(option.id), normalise(option.label), str(n)}
-            names |= {normalise(a) for a in option.aliases}
-            if key in names:
-                return Reply("answer", cell=option.id, shown=option.label)
+        numbered = {str(n): o.id for n, o in enumerate(s.options, start=1)}
+        chosen = read if isinstance(read, str) else numbered.get(key)
+        name = next((o.label for o in s.options if o.id == chosen), "")
+        return Reply("answer", cell=chosen, shown=name) if chosen else Reply("invalid")
+    if read is None and "," in key:
+        read = s.read(key.replace(",", "."))
+    if not isinstance(read, float) or not read.is_integer():
         return Reply("invalid")
-    value: int | None = None
-    try:
-        number = float(key.replace(",", "."))
-    except ValueError:
-        number = None
-    if number is not None and number.is_integer() and int(number) in s.points:
-        value = int(number)
-    else:
-        for point, point_label in s.labels.items():
-            if normalise(point_label) == key:
-                value = point
-    if value is None:
-        return Reply("invalid")
+    value = int(read)
     label = s.labels.get(value)
     return Reply("answer", cell=str(value), shown=f"{value} {label}" if label else str(value))
 
