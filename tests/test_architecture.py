@@ -14,11 +14,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from support.paths import ROOT
 
 from salesmkt.cli import options as cli
 from salesmkt.render import registry
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _import_graph() -> ModuleType:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from recommend_helpers import make_assessment
+from support.recommend import make_assessment
 from typer.testing import CliRunner, Result
 
 from salesmkt.cli import app

@@ -9,6 +9,7 @@ import statistics
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 from typer.testing import CliRunner
 
 from salesmkt.analysis.scoring import assess_file, load_assessment_json
@@ -17,7 +18,6 @@ from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parent.parent
 WORKSHOP = ROOT / "examples" / "workshop.csv"
 ITEMS = [f"q{i:02d}" for i in range(1, 21)]
 SALES_TEAMS = {"sales", "field sales", "inside sales", "key account management"}

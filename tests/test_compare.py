@@ -31,10 +31,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import wilcoxon
+from support.workshop import MINI_HEADER, write_csv, write_mini
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from tests.workshop_helpers import MINI_HEADER, write_csv, write_mini
 
 runner = CliRunner()
 

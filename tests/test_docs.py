@@ -18,7 +18,6 @@ import ast
 import importlib
 import re
 import shlex
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +25,11 @@ from typing import Any
 
 import pytest
 import typer
+from support.paths import ROOT
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 DOCS = ROOT / "docs"
 COMMAND_DOCS = DOCS / "commands"
@@ -510,10 +509,9 @@ def _squash(text: str) -> str:
 
 
 @pytest.fixture
-def in_copy_of_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(ROOT / "examples", tmp_path / "examples")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def in_copy_of_examples(examples_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(examples_copy.parent)
+    return examples_copy.parent
 
 
 @pytest.mark.parametrize(

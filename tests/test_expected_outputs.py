@@ -19,11 +19,11 @@ import re
 from pathlib import Path
 
 import pytest
+from support.paths import ROOT
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = Path(__file__).resolve().parent / "expected"
 WORKSHOP = "examples/workshop.csv"
 ADVICE = ["--situation", "examples/situation.yaml", "--funnel", "examples/funnel.yaml"]
@@ -45,17 +45,19 @@ CASES: dict[str, list[str]] = {
 }
 
 
-def _run(args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
+def _run(runner: CliRunner, args: list[str], monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(app, args, env={"COLUMNS": "100", "NO_COLOR": "1"})
+    result = runner.invoke(app, args, env={"COLUMNS": "100", "NO_COLOR": "1"})
     assert result.exit_code == 0, result.output
     # The tool's version is the only figure that changes between releases.
     return re.sub(r'"tool_version": "[^"]*"', '"tool_version": "X"', result.stdout)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_output_matches_the_reviewed_file(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    got = _run(CASES[name], monkeypatch)
+def test_output_matches_the_reviewed_file(
+    name: str, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    got = _run(runner, CASES[name], monkeypatch)
     path = EXPECTED / name
     if os.environ.get("SALESMKT_UPDATE_EXPECTED") == "1":
         path.write_text(got, encoding="utf-8")

@@ -1,6 +1,6 @@
 """recommend's core: each condition kind and combinator, the verdict, the playbook.
 
-Assessments are built by hand (recommend_helpers), so every expected evidence line is
+Assessments are built by hand (tests/support/recommend.py), so every expected evidence line is
 worked out here from the numbers typed into the test.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from recommend_helpers import book, make_assessment
+from support.recommend import book, make_assessment
 
 from salesmkt.advice import answers as answers_mod
 from salesmkt.advice import recommend as rec

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from markupsafe import escape
-from report_helpers import COMMENT_OBJS, COMMENTS, make_assessment, questionnaire, render_page
+from support.report import COMMENT_OBJS, COMMENTS, make_assessment, questionnaire, render_page
 from typer.testing import CliRunner, Result
 
 from salesmkt.cli import app

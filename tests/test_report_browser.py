@@ -16,7 +16,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from report_helpers import COMMENT_OBJS, make_assessment, questionnaire, render_page
+from support.report import COMMENT_OBJS, make_assessment, questionnaire, render_page
 
 from salesmkt.render.charts import make_charts
 from salesmkt.render.report.html import CSP

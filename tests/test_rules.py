@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from support.paths import ROOT
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
@@ -17,7 +18,6 @@ from salesmkt.definitions.questionnaire_load import load
 from salesmkt.definitions.rules_contradictions import contradiction as find_contradiction
 from salesmkt.errors import InvalidFileError
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 SHIPPED = ROOT / "rules" / "moving-up.yaml"
 

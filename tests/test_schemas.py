@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from support.paths import ROOT
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
@@ -24,7 +25,6 @@ from salesmkt.definitions.kinds import KINDS, check_any_file, detect_kind
 from salesmkt.definitions.schemas import SCHEMA_NAMES, json_schema
 from salesmkt.definitions.yamlload import Located, load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 runner = CliRunner()
 

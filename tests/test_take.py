@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from support.workshop import write_mini
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
@@ -18,7 +19,6 @@ from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import OutputError, ResponseDataError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.workshop import take
-from tests.workshop_helpers import write_mini
 
 runner = CliRunner()
 BOM = b"\xef\xbb\xbf"
@@ -466,7 +466,7 @@ def test_segment_without_a_segment_column_is_refused_up_front(tmp_path: Path) ->
 
 
 def test_labels_are_never_read_as_console_markup(tmp_path: Path) -> None:
-    from tests.workshop_helpers import MINI_YAML
+    from support.workshop import MINI_YAML
 
     path = tmp_path / "odd.yaml"
     path.write_text(MINI_YAML.replace("4: Agree", '4: "[/odd] Agree"'), encoding="utf-8")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from support.workshop import MINI_HEADER, write_mini
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.intake.source import ResponseSource
 from salesmkt.workshop import template as tmod
-from tests.workshop_helpers import MINI_HEADER, write_mini
 
 runner = CliRunner()
 ALIGNMENT_HEADER = ["group", "respondent", "segment"] + [f"q{n:02d}" for n in range(1, 21)]
