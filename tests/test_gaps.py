@@ -20,14 +20,19 @@ from salesmkt.analysis.gaps import GapData, fill_assessment, fill_gap, quadrant
 from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import UsageError
 from salesmkt.model.assessment import (
+    AGREEMENT_FLOOR,
+    RELIABILITY_FLOOR,
+    AgreementResult,
     Assessment,
     DimensionResult,
     GapFields,
     ItemResult,
     QuestionnaireRef,
+    ReliabilityResult,
     Respondents,
     Settings,
     TotalGap,
+    ad_m_limit,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
@@ -566,10 +571,27 @@ def test_reliability_against_hand_formulas() -> None:
 def test_low_alpha_warns_that_the_total_is_not_reliable() -> None:
     rows, groups = _spread_data()  # random answers: no common construct
     a = run(q_of("four"), rows, groups)
-    low = [r for r in a.reliability if r.alpha is not None and r.alpha < 0.70]
+    low = [r for r in a.reliability if r.below_floor]
     assert low
     for r in low:
+        assert r.alpha is not None and r.alpha < 0.70
         assert r.warning is not None and "not a reliable measure" in r.warning
+    for r in a.reliability:
+        assert (r.warning is not None) == r.below_floor
+
+
+def test_floors_are_plain_properties_outside_the_json() -> None:
+    assert RELIABILITY_FLOOR == 0.70 and AGREEMENT_FLOOR == 0.70
+    rel = [ReliabilityResult(scope="pooled", n=20, alpha=v) for v in (0.69, 0.70, None, -0.2)]
+    assert [r.below_floor for r in rel] == [True, False, False, True]
+    agr = [AgreementResult(group="sales", n=5, rwg_j=v) for v in (0.69, 0.70, None)]
+    assert [g.rwg_below_floor for g in agr] == [True, False, False]
+    flags = [AgreementResult(group="sales", n=5, low_agreement=v) for v in (True, False, None)]
+    assert [g.low for g in flags] == [True, False, False]
+    assert ad_m_limit(5) == 5 / 6
+    # Properties, not fields: the JSON an assessment writes does not change.
+    assert "below_floor" not in rel[0].model_dump_json()
+    assert set(agr[0].model_dump()) == set(AgreementResult.model_fields)
 
 
 def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from salesmkt.analysis import statistics as S
+from salesmkt.model.assessment import AGREEMENT_FLOOR, ad_m_limit
 
 # The hand-checked example from the specification: Sales (x) vs Marketing (y).
 HAND_X = [4.0, 5.0, 3.0, 4.0, 5.0, 4.0, 2.0]
@@ -1032,8 +1033,8 @@ def test_adm_threshold_alone_can_flag() -> None:
     assert S.ad_m(m) == pytest.approx(1.25)
     assert S.rwg_j(m, 7) == pytest.approx(14 / 31)
     assert S.agreement(m, 7).low_agreement is True
-    assert pytest.approx(5 / 6) == 5 / S.AD_M_DIVISOR
-    assert S.RWG_LOW_THRESHOLD == 0.70
+    assert pytest.approx(5 / 6) == ad_m_limit(5)
+    assert AGREEMENT_FLOOR == 0.70
 
 
 def test_agreement_uses_per_item_answers() -> None:

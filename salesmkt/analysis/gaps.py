@@ -42,6 +42,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from salesmkt.model.assessment import (
+    AGREEMENT_FLOOR,
+    RELIABILITY_FLOOR,
     AgreementResult,
     Assessment,
     Borderline,
@@ -51,6 +53,7 @@ from salesmkt.model.assessment import (
     ReliabilityResult,
     Settings,
     TotalGap,
+    ad_m_limit,
 )
 
 if TYPE_CHECKING:
@@ -68,7 +71,6 @@ __all__ = [
     "ADJUST_METHODS",
     "GAP_TOLERANCE",
     "RELIABILITY_MIN_N",
-    "RELIABILITY_WARNING",
     "GapData",
     "adjust_family",
     "fill_assessment",
@@ -83,9 +85,6 @@ ADJUST_METHODS = ("holm", "bh", "none")
 # Absolute slack when comparing a gap with its threshold: 3.3 − 2.3 is 0.9999999999999996
 # in floating point, and that is a 1-point gap.
 GAP_TOLERANCE = 1e-9
-# Nunnally's floor (statistics.ALPHA_WARNING_THRESHOLD), repeated so the model-only import
-# of this module stays cheap.
-RELIABILITY_WARNING = 0.70
 # Below this many complete answer sets Cronbach's alpha swings wildly (it can land far
 # below 0 by chance), so it is not reported.
 RELIABILITY_MIN_N = 10
@@ -756,14 +755,15 @@ def _reliability_result(scope: str, who: str, rel: Reliability) -> ReliabilityRe
         ],
         not_estimable=rel.reason,
     )
-    if rel.alpha is not None and rel.alpha < RELIABILITY_WARNING:
+    if out.below_floor:
+        assert rel.alpha is not None
         why = (
             "the items correlate negatively on average: check reverse-scored items and data entry"
             if rel.alpha < 0
             else "the items may not measure one common thing for them"
         )
         out.warning = (
-            f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_WARNING:.2f}: the total is "
+            f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_FLOOR:.2f}: the total is "
             f"not a reliable measure for {who}; {why}."
         )
     return out
@@ -872,9 +872,9 @@ def _agreement_results(
         notes: list[str] = []
         if agr.low_agreement:
             why: list[str] = []
-            if agr.rwg_j is not None and agr.rwg_j < st.RWG_LOW_THRESHOLD:
-                why.append(f"r_wg(J) {agr.rwg_j:.2f} is below {st.RWG_LOW_THRESHOLD:.2f}")
-            limit = n_options / st.AD_M_DIVISOR
+            if agr.rwg_j is not None and agr.rwg_j < AGREEMENT_FLOOR:
+                why.append(f"r_wg(J) {agr.rwg_j:.2f} is below {AGREEMENT_FLOOR:.2f}")
+            limit = ad_m_limit(n_options)
             if agr.ad_m is not None and agr.ad_m > limit:
                 why.append(f"AD_M {agr.ad_m:.2f} is above {limit:.2f}")
             notes.append(

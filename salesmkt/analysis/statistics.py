@@ -88,6 +88,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from salesmkt.model.assessment import AGREEMENT_FLOOR, RELIABILITY_FLOOR, ad_m_limit
+
 if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
@@ -96,13 +98,10 @@ if TYPE_CHECKING:
     IntArray = NDArray[np.int64]
 
 __all__ = [
-    "AD_M_DIVISOR",
-    "ALPHA_WARNING_THRESHOLD",
     "CONFIDENCE_LEVEL",
     "ROMANO_MEDIUM",
     "ROMANO_NEGLIGIBLE",
     "ROMANO_SMALL",
-    "RWG_LOW_THRESHOLD",
     "Agreement",
     "CliffsBand",
     "GapStats",
@@ -133,15 +132,6 @@ CONFIDENCE_LEVEL = 0.95
 ROMANO_NEGLIGIBLE = 0.147
 ROMANO_SMALL = 0.33
 ROMANO_MEDIUM = 0.474
-
-# Nunnally's conventional floor for an instrument used to compare groups.
-ALPHA_WARNING_THRESHOLD = 0.70
-
-# LeBreton & Senter (2008): r_wg(J) below .70 is the usual "agreement too weak to aggregate".
-RWG_LOW_THRESHOLD = 0.70
-# Burke & Dunlap (2002): AD_M above c/6 (c = number of answer options) signals low agreement;
-# 5/6 = 0.8333 on a 5-point scale.
-AD_M_DIVISOR = 6.0
 
 # Exact permutation p-values use a dynamic programme whose table has
 # (k + 1) x (max doubled-rank sum + 1) cells; above these sizes we fall back to Monte Carlo.
@@ -1111,7 +1101,7 @@ def cronbach_alpha(matrix: ArrayLike, item_ids: Sequence[str]) -> Reliability:
     alpha = k / (k - 1) * (1 - sum(var_i) / var_total), variances with ddof=1. Rows with any
     missing answer are dropped first (listwise deletion; ``n_excluded`` counts them). The
     corrected item-total correlation is the Pearson correlation of an item with the sum of
-    the *other* items. ``warning`` is set when alpha < ALPHA_WARNING_THRESHOLD.
+    the *other* items. ``warning`` is set when alpha < RELIABILITY_FLOOR (the model's).
     """
     import numpy as np
 
@@ -1144,8 +1134,8 @@ def cronbach_alpha(matrix: ArrayLike, item_ids: Sequence[str]) -> Reliability:
         base.reason = "not estimable: every complete respondent has the same total score"
         return base
     base.alpha = alpha
-    if alpha < ALPHA_WARNING_THRESHOLD:
-        msg = f"alpha {alpha:.2f} is below {ALPHA_WARNING_THRESHOLD:.2f}"
+    if alpha < RELIABILITY_FLOOR:
+        msg = f"alpha {alpha:.2f} is below {RELIABILITY_FLOOR:.2f}"
         if alpha < 0:
             msg += ": items correlate negatively on average; check coding and data entry"
         else:
@@ -1255,8 +1245,9 @@ def ad_m(matrix: ArrayLike) -> float | None:
 def agreement(matrix: ArrayLike, n_options: int) -> Agreement:
     """Within-group agreement: r_wg(J), AD_M and a low-agreement flag.
 
-    ``low_agreement`` is True when AD_M > n_options / AD_M_DIVISOR (0.8333 on 5 points) or
-    r_wg(J) < RWG_LOW_THRESHOLD, False when both are estimable and fine, None otherwise.
+    ``low_agreement`` is True when AD_M > ad_m_limit(n_options) (0.8333 on 5 points) or
+    r_wg(J) < AGREEMENT_FLOOR, False when both are estimable and fine, None otherwise
+    (the thresholds are the assessment model's).
     ``n`` counts respondents who answered at least one item.
     """
     items, n = _item_tallies(matrix)
@@ -1278,9 +1269,9 @@ def agreement_of_tallies(items: Sequence[Tally], n: int, n_options: int) -> Agre
         out.reason = "not estimable: no item was answered by at least 2 respondents"
     flags: list[bool] = []
     if adm is not None:
-        flags.append(adm > n_options / AD_M_DIVISOR)
+        flags.append(adm > ad_m_limit(n_options))
     if rwg is not None:
-        flags.append(rwg < RWG_LOW_THRESHOLD)
+        flags.append(rwg < AGREEMENT_FLOOR)
     if any(flags):
         out.low_agreement = True
     elif len(flags) == 2:
