@@ -1,4 +1,4 @@
-"""Tests for salesmkt.analysis.statistics.
+"""Tests for the statistics core, salesmkt.analysis.statistics.
 
 Every expected value comes from an independent oracle: scipy (mannwhitneyu, ttest_ind,
 permutation_test, bootstrap, false_discovery_control), brute-force enumeration, or a formula
@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from salesmkt.analysis import statistics as S
+from salesmkt.analysis.statistics import bootstrap, ranks
 from salesmkt.model.assessment import AGREEMENT_FLOOR, ad_m_limit
 
 # The hand-checked example from the specification: Sales (x) vs Marketing (y).
@@ -200,7 +201,7 @@ def test_permutation_threshold_is_inclusive() -> None:
 
 def test_monte_carlo_permutation_agrees_with_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     exact = brute_force_permutation_p(HAND_X, HAND_Y)
-    monkeypatch.setattr(S, "_EXACT_MAX_WORK", 0)
+    monkeypatch.setattr(ranks, "_EXACT_MAX_WORK", 0)
     r = S.compare_groups(HAND_X, HAND_Y, n_perm=9999)
     assert r.p_method == "permutation"
     # Monte Carlo p is (hits + 1) / (n_perm + 1): a multiple of 1 / 10000.
@@ -307,7 +308,7 @@ def test_bootstrap_ci_matches_normal_theory_for_large_likert_sample() -> None:
 
 def test_percentile_interval_equals_numpy_linear_percentile() -> None:
     draws = np.random.default_rng(1).normal(size=2000)
-    lo, hi = S._percentile_interval(draws)
+    lo, hi = bootstrap.percentile_interval(draws)
     assert lo == pytest.approx(np.percentile(draws, 2.5), abs=1e-12)
     assert hi == pytest.approx(np.percentile(draws, 97.5), abs=1e-12)
 
@@ -584,13 +585,13 @@ def test_kept_draws_give_the_figures_of_drawing_again(
         lambda: S.bootstrap_mean_with_shares(y, EDGES, LABELS, n_boot=300),
         lambda: S.bootstrap_equal_weight_with_shares(y, x, EDGES, LABELS, n_boot=300),
     ]
-    monkeypatch.setattr(S, "_KEPT_DRAWS", 0)
-    S._kept_draws.clear()
+    monkeypatch.setattr(bootstrap, "_KEPT_DRAWS", 0)
+    bootstrap._kept_draws.clear()
     fresh = [call() for call in calls]
-    assert not S._kept_draws
-    monkeypatch.setattr(S, "_KEPT_DRAWS", 12)
+    assert not bootstrap._kept_draws
+    monkeypatch.setattr(bootstrap, "_KEPT_DRAWS", 12)
     reused = {i: calls[i]() for i in order}
-    assert S._kept_draws
+    assert bootstrap._kept_draws
     assert [reused[i] for i in range(len(calls))] == fresh
     # Swapped arguments reuse the same draws and negate the interval.
     swapped = S.compare_groups(y, x, n_boot=300)
