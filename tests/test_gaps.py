@@ -17,6 +17,7 @@ from scipy import stats
 from salesmkt.analysis import gaps
 from salesmkt.analysis import statistics as sstats
 from salesmkt.analysis.gaps import GapData, fill_assessment, fill_gap, quadrant
+from salesmkt.analysis.statistics import reliability
 from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import UsageError
 from salesmkt.model.assessment import (
@@ -630,8 +631,8 @@ def test_moments_in_many_small_blocks_with_a_validity_mask(monkeypatch: pytest.M
     q = q_of("four")
     slow = run(q, rows.tolist(), groups)
     monkeypatch.setattr(gaps, "FAST_RELIABILITY_CELLS", 0)
-    monkeypatch.setattr(gaps, "_GATHER_ROWS", 7)
-    monkeypatch.setattr(gaps, "_PRODUCT_ROWS", 3)
+    monkeypatch.setattr(reliability, "_GATHER_ROWS", 7)
+    monkeypatch.setattr(reliability, "_PRODUCT_ROWS", 3)
     # Scoring's form: zeros in the blanks and a mask saying which cells were answered.
     ids = [g.id for g in q.groups]
     a = blank(q)

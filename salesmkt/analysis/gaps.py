@@ -36,11 +36,25 @@ fills the assessment it is given and never prints. numpy is imported inside func
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from salesmkt.analysis.statistics.adjust import adjust_p
+from salesmkt.analysis.statistics.agreement import agreement_of_tallies
+from salesmkt.analysis.statistics.bootstrap import (
+    bootstrap_equal_weight_with_shares,
+    bootstrap_mean_with_shares,
+)
+from salesmkt.analysis.statistics.reliability import (
+    Moments,
+    alpha_from_moments,
+    complete_rows,
+    cronbach_alpha,
+    gather_moments,
+)
+from salesmkt.analysis.statistics.sample import Tally
+from salesmkt.analysis.statistics.two_groups import compare_groups
 from salesmkt.model.assessment import (
     AGREEMENT_FLOOR,
     RELIABILITY_FLOOR,
@@ -48,7 +62,6 @@ from salesmkt.model.assessment import (
     Assessment,
     Borderline,
     GapFields,
-    ItemTotalStat,
     Quadrant,
     ReliabilityResult,
     Settings,
@@ -60,7 +73,6 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
 
-    from salesmkt.analysis.statistics import Reliability, Tally
     from salesmkt.definitions.questionnaire import Questionnaire
 
     FloatArray = NDArray[np.float64]
@@ -88,17 +100,10 @@ GAP_TOLERANCE = 1e-9
 # Below this many complete answer sets Cronbach's alpha swings wildly (it can land far
 # below 0 by chance), so it is not reported.
 RELIABILITY_MIN_N = 10
-# Above this many answers the reliability figures come from summed moments (see
-# _alpha_from_moments) instead of statistics.cronbach_alpha, whose per-item copies of
-# the matrix cost 6 s at 100,000 respondents. Both give the same numbers.
+# Above this many answers the reliability figures come from summed moments
+# (statistics.reliability.alpha_from_moments) instead of cronbach_alpha, whose per-item
+# copies of the matrix cost 6 s at 100,000 respondents. Both give the same numbers.
 FAST_RELIABILITY_CELLS = 100_000
-# Respondents gathered at a time for the reliability moments, and rows per cross-product.
-# Measured with numpy's OpenBLAS on a busy 2-core machine: (k × m)(m × k) products with
-# m ≤ 1024 rows run single-threaded at about 25 ms per million rows, while one product
-# over 100,000 rows took from 0.2 to 3.5 s. Small products keep it fast and predictable
-# without touching any thread setting.
-_GATHER_ROWS = 16_384
-_PRODUCT_ROWS = 512
 
 Kind = Literal["item", "dimension", "total"]
 
@@ -216,8 +221,6 @@ def fill_gap(
     :class:`TotalGap`); ``quadrant`` for items and dimensions. ``p_adjusted`` is left to
     :func:`adjust_family`.
     """
-    from salesmkt.analysis.statistics import compare_groups
-
     _reset(target)
     names = labels or compare
     stats = compare_groups(
@@ -230,37 +233,17 @@ def fill_gap(
         x_name=names[0],
         y_name=names[1],
     )
-    target.gap = stats.gap
-    if stats.ci_low is not None and stats.ci_high is not None:
-        target.ci = (stats.ci_low, stats.ci_high)
-        target.ci_excludes_zero = stats.ci_excludes_zero
-    target.p_value = stats.p_value
-    target.p_method = stats.p_method
-    target.mann_whitney_u = stats.mann_whitney_u
-    target.cliffs_delta = stats.cliffs_delta
-    target.effect_size = stats.cliffs_band
-    if kind != "item":
-        target.hedges_g = stats.hedges_g
-    if isinstance(target, TotalGap):
-        target.welch_t, target.welch_df, target.welch_p = (
-            stats.welch_t,
-            stats.welch_df,
-            stats.welch_p,
-        )
+    stats.fill(target)
     if stats.gap is not None:
         target.flagged = abs(stats.gap) >= threshold - GAP_TOLERANCE
         if target.flagged and stats.gap != 0:
             target.direction = compare[0] if stats.gap > 0 else compare[1]
     if kind != "total" and midpoint is not None:
         target.quadrant = quadrant(stats.mean_x, stats.mean_y, target.flagged, midpoint)
-    if stats.reason:
-        target.not_estimable = stats.reason
 
 
 def adjust_family(targets: Sequence[GapFields], method: str) -> None:
     """Set ``p_adjusted`` across one family of targets (holm, bh or none)."""
-    from salesmkt.analysis.statistics import adjust_p
-
     adjusted = adjust_p([t.p_value for t in targets], _check_adjust(method))
     for target, p in zip(targets, adjusted, strict=True):
         target.p_adjusted = p
@@ -363,8 +346,6 @@ def _group_values(
 
 def _tally_of(x: FloatArray) -> Tally:
     import numpy as np
-
-    from salesmkt.analysis.statistics import Tally
 
     # Hash-based np.unique: a million answers are counted without being sorted.
     values, counts = np.unique(x, return_counts=True)
@@ -587,8 +568,6 @@ def _borderline_results(
     score is the equal-weight mean of the compared groups (each resampled on its own), so
     it is judged only when both are shown.
     """
-    from salesmkt.analysis import statistics as st
-
     if len(q.stages) < 2 or len(q.compare) != 2:
         return []
     edges = q.stage_edges
@@ -602,7 +581,7 @@ def _borderline_results(
         if c is None or c not in totals:
             continue
         values[gid] = totals[c]
-        est, shares = st.bootstrap_mean_with_shares(totals[c], edges, ids, seed=seed, n_boot=n_boot)
+        est, shares = bootstrap_mean_with_shares(totals[c], edges, ids, seed=seed, n_boot=n_boot)
         if est.mean is None or est.ci_low is None or est.ci_high is None:
             continue
         ci = (est.ci_low, est.ci_high)
@@ -612,7 +591,7 @@ def _borderline_results(
                 out.append(entry)
     if groups.pair is not None and len(values) == 2:
         xa, xb = values[q.compare[0]], values[q.compare[1]]
-        est, shares = st.bootstrap_equal_weight_with_shares(
+        est, shares = bootstrap_equal_weight_with_shares(
             xa, xb, edges, ids, seed=seed, n_boot=n_boot
         )
         if est.mean is not None and est.ci_low is not None and est.ci_high is not None:
@@ -627,183 +606,41 @@ def _borderline_results(
 # -- reliability -------------------------------------------------------------------------
 
 
-@dataclass
-class _Moments:
-    """Sufficient statistics of complete answer sets: n, sums and cross-products.
-
-    Values are shifted by a common constant first (the scale midpoint), so moments of
-    different groups simply add up, and integer answers keep every sum exact.
-    """
-
-    n: int
-    rows: int
-    s1: FloatArray
-    s2: FloatArray
-
-    @property
-    def cov(self) -> FloatArray:
-        import numpy as np
-
-        out: FloatArray = (self.s2 - np.outer(self.s1, self.s1) / self.n) / (self.n - 1)
-        return out
-
-    def __add__(self, other: _Moments) -> _Moments:
-        return _Moments(
-            self.n + other.n, self.rows + other.rows, self.s1 + other.s1, self.s2 + other.s2
-        )
-
-
-def _complete(data: GapData) -> BoolArray:
-    """Which respondents answered every item (finite and, with ``valid``, marked valid)."""
-    import numpy as np
-
-    # Whole-matrix reductions along the item axis: one pass each, where the same test on
-    # gathered blocks of rows costs three times as much.
-    out: BoolArray = np.logical_and.reduce(np.isfinite(data.items), axis=1)
-    if data.valid is not None:
-        out &= np.logical_and.reduce(data.valid, axis=1)
-    return out
-
-
-def _moments(data: GapData, rows: IntArray, complete: BoolArray, shift: float) -> _Moments:
-    """Moments of the complete answer sets among ``rows`` (respondents of one group).
-
-    Rows are gathered _GATHER_ROWS at a time and multiplied _PRODUCT_ROWS at a time (see
-    there), so memory stays small and no big matrix product is ever handed to BLAS.
-    """
-    import numpy as np
-
-    k = data.items.shape[1]
-    s1 = np.zeros(k)
-    s2 = np.zeros((k, k))
-    keep = rows[complete[rows]]
-    for start in range(0, keep.size, _GATHER_ROWS):
-        dev = np.subtract(data.items[keep[start : start + _GATHER_ROWS]], shift, order="C")
-        s1 += dev.sum(axis=0)
-        for lo in range(0, dev.shape[0], _PRODUCT_ROWS):
-            part = dev[lo : lo + _PRODUCT_ROWS]
-            s2 += part.T @ part
-    return _Moments(int(keep.size), int(rows.size), s1, s2)
-
-
-def _alpha_from_moments(m: _Moments, item_ids: Sequence[str]) -> Reliability:
-    """statistics.cronbach_alpha's figures from the item covariance matrix C (ddof = 1).
-
-    The total's variance is sum(C); item i's covariance with the sum of the others is
-    rowsum_i − C_ii, and that rest-sum's variance is sum(C) − 2 rowsum_i + C_ii. One
-    k × k matrix replaces k copies of the data.
-    """
-    from salesmkt.analysis import statistics as st
-
-    k = len(item_ids)
-    out = st.Reliability(n=m.n, k=k, n_excluded=m.rows - m.n)
-    cov = m.cov
-    var = [float(cov[i, i]) for i in range(k)]
-    rowsum = [float(v) for v in cov.sum(axis=1)]
-    total_var = float(cov.sum())
-    var_sum = sum(var)
-    items: list[st.ItemTotal] = []
-    for i, item_id in enumerate(item_ids):
-        entry = st.ItemTotal(index=i, item_id=str(item_id))
-        reasons: list[str] = []
-        var_rest = total_var - 2.0 * rowsum[i] + var[i]
-        if var[i] > 0.0 and var_rest > 0.0:
-            r = (rowsum[i] - var[i]) / math.sqrt(var[i] * var_rest)
-            entry.corrected_item_total = max(-1.0, min(1.0, r)) if math.isfinite(r) else None
-        if entry.corrected_item_total is None:
-            reasons.append("item-total not estimable: no variance in the item or in the rest")
-        if k - 1 < 2:
-            reasons.append("alpha_if_dropped not estimable: one item would remain")
-        else:
-            if var_rest > 0.0:
-                value = (k - 1) / (k - 2) * (1.0 - (var_sum - var[i]) / var_rest)
-                entry.alpha_if_dropped = value if math.isfinite(value) else None
-            if entry.alpha_if_dropped is None:
-                reasons.append("alpha_if_dropped not estimable: no variance in the remaining total")
-        entry.reason = "; ".join(reasons) or None
-        items.append(entry)
-    out.items = items
-    if total_var <= 0.0:
-        out.reason = "not estimable: every complete respondent has the same total score"
-        return out
-    alpha = k / (k - 1) * (1.0 - var_sum / total_var)
-    out.alpha = alpha if math.isfinite(alpha) else None
-    return out
-
-
-def _reliability_result(scope: str, who: str, rel: Reliability) -> ReliabilityResult:
-    if rel.n < RELIABILITY_MIN_N and rel.reason is None:
+def _reliability_result(who: str, rel: ReliabilityResult) -> ReliabilityResult:
+    """What is published of one alpha: nothing from too few answer sets, and a warning
+    in words when it is below the floor."""
+    if rel.n < RELIABILITY_MIN_N and rel.not_estimable is None:
         return ReliabilityResult(
-            scope=scope,
+            scope=rel.scope,
             n=rel.n,
             not_estimable=(
                 f"not estimable: {rel.n} complete answer sets; Cronbach's alpha needs at "
                 f"least {RELIABILITY_MIN_N}"
             ),
         )
-    out = ReliabilityResult(
-        scope=scope,
-        n=rel.n,
-        alpha=rel.alpha,
-        items=[
-            ItemTotalStat(
-                item=it.item_id,
-                item_total_r=it.corrected_item_total,
-                alpha_if_dropped=it.alpha_if_dropped,
-            )
-            for it in rel.items
-        ],
-        not_estimable=rel.reason,
-    )
-    if out.below_floor:
+    if rel.below_floor:
         assert rel.alpha is not None
         why = (
             "the items correlate negatively on average: check reverse-scored items and data entry"
             if rel.alpha < 0
             else "the items may not measure one common thing for them"
         )
-        out.warning = (
+        rel.warning = (
             f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_FLOOR:.2f}: the total is "
             f"not a reliable measure for {who}; {why}."
         )
-    return out
+    return rel
 
 
 def _reliability_results(
     q: Questionnaire, data: GapData, groups: _Groups
 ) -> list[ReliabilityResult]:
-    """Cronbach's alpha pooled over the shown groups, and per compared group.
-
-    Large data (more than FAST_RELIABILITY_CELLS answers) go through moments that add up
-    across groups; smaller data through statistics.cronbach_alpha itself. Both paths
-    give the same figures.
-    """
-    import numpy as np
-
-    from salesmkt.analysis import statistics as st
-
+    """Cronbach's alpha pooled over the shown groups, and per compared group."""
     shown = groups.shown()
-    ids = q.item_ids
     if not shown:
         return []
-    large = int(sum(groups.n[c] for c in shown)) * len(ids) > FAST_RELIABILITY_CELLS
-    moments: dict[int, _Moments] = {}
-    pooled: _Moments | None = None
-    if large and len(ids) >= 2:
-        shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
-        complete = _complete(data)
-        moments = {c: _moments(data, groups.rows[c], complete, shift) for c in shown}
-        for c in shown:
-            pooled = moments[c] if pooled is None else pooled + moments[c]
-
-    def alpha(c: int | None) -> Reliability:
-        m = pooled if c is None else moments.get(c)
-        if m is not None and m.n >= 2:
-            return _alpha_from_moments(m, ids)
-        rows = groups.rows[c] if c is not None else np.concatenate([groups.rows[g] for g in shown])
-        return st.cronbach_alpha(_answers(data, rows), ids)
-
-    out = [_reliability_result("pooled", "these respondents", alpha(None))]
+    alpha = _alpha_of_groups(q, data, groups, shown)
+    out = [_reliability_result("these respondents", alpha("pooled", None))]
     for gid in q.compare:
         found = groups.index(gid)
         if found is None or groups.n[found] == 0:
@@ -819,8 +656,41 @@ def _reliability_results(
                 )
             )
             continue
-        out.append(_reliability_result(gid, f"{label} respondents", alpha(c)))
+        out.append(_reliability_result(f"{label} respondents", alpha(gid, c)))
     return out
+
+
+def _alpha_of_groups(
+    q: Questionnaire, data: GapData, groups: _Groups, shown: list[int]
+) -> Callable[[str, int | None], ReliabilityResult]:
+    """``alpha(scope, c)``: Cronbach's alpha of shown group ``c`` (None: of every shown
+    group together), published under ``scope``.
+
+    Large data (more than FAST_RELIABILITY_CELLS answers) go through moments that add up
+    across groups; smaller data through cronbach_alpha itself. Both paths give the same
+    figures.
+    """
+    import numpy as np
+
+    ids = q.item_ids
+    large = int(sum(groups.n[c] for c in shown)) * len(ids) > FAST_RELIABILITY_CELLS
+    moments: dict[int, Moments] = {}
+    pooled: Moments | None = None
+    if large and len(ids) >= 2:
+        shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
+        complete = complete_rows(data.items, data.valid)
+        moments = {c: gather_moments(data.items, groups.rows[c], complete, shift) for c in shown}
+        for c in shown:
+            pooled = moments[c] if pooled is None else pooled + moments[c]
+
+    def alpha(scope: str, c: int | None) -> ReliabilityResult:
+        m = pooled if c is None else moments.get(c)
+        if m is not None and m.n >= 2:
+            return alpha_from_moments(m, ids, scope=scope)
+        rows = groups.rows[c] if c is not None else np.concatenate([groups.rows[g] for g in shown])
+        return cronbach_alpha(_answers(data, rows), ids, scope=scope)
+
+    return alpha
 
 
 def _answers(data: GapData, rows: IntArray) -> FloatArray:
@@ -840,8 +710,6 @@ def _agreement_results(
     q: Questionnaire, groups: _Groups, items: _ItemTallies
 ) -> list[AgreementResult]:
     """r_wg(J) and AD_M for every group with respondents (suppressed ones: n only)."""
-    from salesmkt.analysis import statistics as st
-
     lo, hi = q.scale.min, q.scale.max
     if lo is None or hi is None:
         return []
@@ -867,12 +735,12 @@ def _agreement_results(
         # r_wg(J) and AD_M do not depend on where the scale starts; statistics expects 1..A.
         tallies = items.by_group[c]
         if lo != 1:
-            tallies = [st.Tally.trusted(t.values - (lo - 1), t.counts) for t in tallies]
-        agr = st.agreement_of_tallies(tallies, items.answered[c], n_options)
+            tallies = [Tally.trusted(t.values - (lo - 1), t.counts) for t in tallies]
+        agr = agreement_of_tallies(tallies, items.answered[c], n_options, group=gid)
         notes: list[str] = []
-        if agr.low_agreement:
+        if agr.low:
             why: list[str] = []
-            if agr.rwg_j is not None and agr.rwg_j < AGREEMENT_FLOOR:
+            if agr.rwg_below_floor:
                 why.append(f"r_wg(J) {agr.rwg_j:.2f} is below {AGREEMENT_FLOOR:.2f}")
             limit = ad_m_limit(n_options)
             if agr.ad_m is not None and agr.ad_m > limit:
@@ -883,15 +751,6 @@ def _agreement_results(
             )
         if agr.note:
             notes.append(agr.note)
-        out.append(
-            AgreementResult(
-                group=gid,
-                n=agr.n,
-                rwg_j=agr.rwg_j,
-                ad_m=agr.ad_m,
-                low_agreement=agr.low_agreement,
-                note="; ".join(notes) or None,
-                not_estimable=agr.reason,
-            )
-        )
+        agr.note = "; ".join(notes) or None
+        out.append(agr)
     return out

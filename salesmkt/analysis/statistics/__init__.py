@@ -2,7 +2,11 @@
 
 Nothing here prints, reads files or knows about the CLI. Every public function takes
 plain numbers (1-D score vectors, their tallies, or respondent x item matrices) and
-returns a pydantic model or a plain value. One module per job:
+returns a pydantic model or a plain value: the assessment's own model where the figure is
+published as it is computed (:class:`~salesmkt.model.assessment.ReliabilityResult`,
+:class:`~salesmkt.model.assessment.AgreementResult`), a model of its own where the
+result holds more than one published model takes (:class:`GapStats`, :class:`MeanCI`).
+One module per job:
 
 - :mod:`.sample`: clean vectors, answer matrices and :class:`Tally`, shared by all;
 - :mod:`.two_groups`: comparing two groups (gap, Mann-Whitney p, Cliff's delta, Hedges'
@@ -43,13 +47,7 @@ Design notes:
 from __future__ import annotations
 
 from salesmkt.analysis.statistics.adjust import AdjustMethod, adjust_p
-from salesmkt.analysis.statistics.agreement import (
-    Agreement,
-    ad_m,
-    agreement,
-    agreement_of_tallies,
-    rwg_j,
-)
+from salesmkt.analysis.statistics.agreement import ad_m, agreement, agreement_of_tallies, rwg_j
 from salesmkt.analysis.statistics.bootstrap import (
     CONFIDENCE_LEVEL,
     MeanCI,
@@ -60,7 +58,7 @@ from salesmkt.analysis.statistics.bootstrap import (
     bootstrap_mean,
     bootstrap_mean_with_shares,
 )
-from salesmkt.analysis.statistics.reliability import ItemTotal, Reliability, cronbach_alpha
+from salesmkt.analysis.statistics.reliability import cronbach_alpha
 from salesmkt.analysis.statistics.sample import Tally
 from salesmkt.analysis.statistics.two_groups import (
     ROMANO_MEDIUM,
@@ -78,12 +76,9 @@ __all__ = [
     "ROMANO_NEGLIGIBLE",
     "ROMANO_SMALL",
     "AdjustMethod",
-    "Agreement",
     "CliffsBand",
     "GapStats",
-    "ItemTotal",
     "MeanCI",
-    "Reliability",
     "Tally",
     "ad_m",
     "adjust_p",

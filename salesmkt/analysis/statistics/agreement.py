@@ -13,7 +13,8 @@ Vocabulary:
   dropping whole respondents would throw away most of a small team's answers.
 
 Answers are expected on 1..A; callers shift other scales first (the indices do not
-depend on where the scale starts).
+depend on where the scale starts). The result is the assessment's own
+:class:`~salesmkt.model.assessment.AgreementResult`: no second model to translate.
 """
 
 from __future__ import annotations
@@ -21,34 +22,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
-
-from salesmkt.analysis.statistics.sample import (
-    MODEL_CONFIG,
-    Tally,
-    as_matrix,
-    finite,
-    join_reasons,
-)
-from salesmkt.model.assessment import AGREEMENT_FLOOR, ad_m_limit
+from salesmkt.analysis.statistics.sample import Tally, as_matrix, finite, join_reasons
+from salesmkt.model.assessment import AgreementResult, ad_m_limit
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-__all__ = ["Agreement", "ad_m", "agreement", "agreement_of_tallies", "rwg_j"]
-
-
-class Agreement(BaseModel):
-    """Within-group agreement of one group's answers to a multi-item scale."""
-
-    model_config = MODEL_CONFIG
-
-    n: int
-    rwg_j: float | None = None
-    ad_m: float | None = None
-    low_agreement: bool | None = None
-    reason: str | None = None
-    note: str | None = None
+__all__ = ["ad_m", "agreement", "agreement_of_tallies", "rwg_j"]
 
 
 def _item_tallies(matrix: ArrayLike) -> tuple[list[Tally], int]:
@@ -121,19 +101,23 @@ def ad_m(matrix: ArrayLike) -> float | None:
     return _adm_from_tallies(items)
 
 
-def agreement(matrix: ArrayLike, n_options: int) -> Agreement:
-    """Within-group agreement: r_wg(J), AD_M and a low-agreement flag.
+def agreement(matrix: ArrayLike, n_options: int, *, group: str) -> AgreementResult:
+    """Within-group agreement of ``group``'s answers: r_wg(J), AD_M and the low-agreement
+    flag, as the assessment publishes them (:class:`AgreementResult`).
 
     ``low_agreement`` is True when AD_M > ad_m_limit(n_options) (0.8333 on 5 points) or
-    r_wg(J) < AGREEMENT_FLOOR, False when both are estimable and fine, None otherwise
-    (the thresholds are the assessment model's).
-    ``n`` counts respondents who answered at least one item.
+    r_wg(J) is below AGREEMENT_FLOOR, False when both are estimable and fine, None
+    otherwise. ``n`` counts respondents who answered at least one item; ``note`` holds the
+    statistical remarks (truncation, skipped items, answers off the scale) and
+    ``not_estimable`` why neither index exists.
     """
     items, n = _item_tallies(matrix)
-    return agreement_of_tallies(items, n, n_options)
+    return agreement_of_tallies(items, n, n_options, group=group)
 
 
-def agreement_of_tallies(items: Sequence[Tally], n: int, n_options: int) -> Agreement:
+def agreement_of_tallies(
+    items: Sequence[Tally], n: int, n_options: int, *, group: str
+) -> AgreementResult:
     """``agreement`` from each item's tally of answers (items in order, empty ones too) and
     ``n``, the number of respondents who answered at least one item: the same figures as
     ``agreement`` on the matrix those tallies count."""
@@ -142,15 +126,15 @@ def agreement_of_tallies(items: Sequence[Tally], n: int, n_options: int) -> Agre
     sigma2 = _null_variance(n_options)
     rwg, truncated = _rwg_from_tallies(items, n_options)
     adm = _adm_from_tallies(items)
-    out = Agreement(n=n, rwg_j=rwg, ad_m=adm)
+    out = AgreementResult(group=group, n=n, rwg_j=rwg, ad_m=adm)
 
     if rwg is None and adm is None:
-        out.reason = "not estimable: no item was answered by at least 2 respondents"
+        out.not_estimable = "not estimable: no item was answered by at least 2 respondents"
     flags: list[bool] = []
     if adm is not None:
         flags.append(adm > ad_m_limit(n_options))
     if rwg is not None:
-        flags.append(rwg < AGREEMENT_FLOOR)
+        flags.append(out.rwg_below_floor)
     if any(flags):
         out.low_agreement = True
     elif len(flags) == 2:

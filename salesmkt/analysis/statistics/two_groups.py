@@ -26,6 +26,11 @@ Vocabulary:
   standardised difference). A figure the data cannot support is None and ``reason``
   says why.
 
+:class:`GapStats` is the statistics' own result rather than the assessment's
+:class:`~salesmkt.model.assessment.GapFields`: it also carries the group sizes and means
+(the quadrant of an item needs the means), and it serves two published models, the gap
+fields of an assessment (:meth:`GapStats.fill`, the one mapping) and the change between
+two survey waves (:mod:`salesmkt.analysis.compare`).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from salesmkt.analysis.statistics.sample import (
     finite,
     join_reasons,
 )
+from salesmkt.model.assessment import GapFields, TotalGap
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -89,6 +95,33 @@ class GapStats(BaseModel):
     welch_df: float | None = None
     welch_p: float | None = None
     reason: str | None = None
+
+    def fill(self, target: GapFields) -> None:
+        """Copy these figures into an assessment target's gap fields: the one mapping from
+        the statistics' result to the published model.
+
+        ``ci`` is the (low, high) pair, ``effect_size`` the band, ``not_estimable`` the
+        reason; Welch's t goes to a :class:`TotalGap` only. The group sizes and means stay
+        behind, and so do the fields that are the caller's judgement rather than a
+        statistic (``flagged``, ``direction``, ``quadrant``, ``p_adjusted``).
+        """
+        target.gap = self.gap
+        if self.ci_low is not None and self.ci_high is not None:
+            target.ci = (self.ci_low, self.ci_high)
+            target.ci_excludes_zero = self.ci_excludes_zero
+        target.p_value = self.p_value
+        target.p_method = self.p_method
+        target.mann_whitney_u = self.mann_whitney_u
+        target.cliffs_delta = self.cliffs_delta
+        target.effect_size = self.cliffs_band
+        target.hedges_g = self.hedges_g
+        if isinstance(target, TotalGap):
+            target.welch_t, target.welch_df, target.welch_p = (
+                self.welch_t,
+                self.welch_df,
+                self.welch_p,
+            )
+        target.not_estimable = self.reason
 
 
 def romano_band(delta: float) -> CliffsBand:
