@@ -24,7 +24,8 @@ import tracemalloc
 
 import numpy as np
 
-from salesmkt.analysis.gaps import GapData, fill_assessment
+from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.statistics import bootstrap
 from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.model.assessment import (

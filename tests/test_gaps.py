@@ -14,9 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from salesmkt.analysis import gaps
+from salesmkt.analysis import quality
 from salesmkt.analysis import statistics as sstats
-from salesmkt.analysis.gaps import GapData, fill_assessment, fill_gap, quadrant
+from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gaps import fill_assessment, fill_gap, quadrant
 from salesmkt.analysis.statistics import reliability
 from salesmkt.definitions.questionnaire import Questionnaire, load
 from salesmkt.errors import UsageError
@@ -604,7 +605,7 @@ def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch
     rows[np.isnan(rows).all(axis=1), 0] = 3.0
     groups = rng.choice(["sales", "marketing", "leadership"], n).tolist()
     slow = run(q_of("four"), rows.tolist(), groups)
-    monkeypatch.setattr(gaps, "FAST_RELIABILITY_CELLS", 0)
+    monkeypatch.setattr(quality, "FAST_RELIABILITY_CELLS", 0)
     fast = run(q_of("four"), rows.tolist(), groups)
     assert [r.scope for r in fast.reliability] == ["pooled", "sales", "marketing"]
     for s, f in zip(slow.reliability, fast.reliability, strict=True):
@@ -630,7 +631,7 @@ def test_moments_in_many_small_blocks_with_a_validity_mask(monkeypatch: pytest.M
     groups = rng.choice(["sales", "marketing", "leadership"], n, p=[0.5, 0.4, 0.1]).tolist()
     q = q_of("four")
     slow = run(q, rows.tolist(), groups)
-    monkeypatch.setattr(gaps, "FAST_RELIABILITY_CELLS", 0)
+    monkeypatch.setattr(quality, "FAST_RELIABILITY_CELLS", 0)
     monkeypatch.setattr(reliability, "_GATHER_ROWS", 7)
     monkeypatch.setattr(reliability, "_PRODUCT_ROWS", 3)
     # Scoring's form: zeros in the blanks and a mask saying which cells were answered.

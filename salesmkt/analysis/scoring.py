@@ -430,7 +430,8 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         suppressed=notes,
         warnings=list(table.warnings),
     )
-    from salesmkt.analysis.gaps import GapData, fill_assessment
+    from salesmkt.analysis.gapdata import GapData
+    from salesmkt.analysis.gaps import fill_assessment
 
     fill_assessment(
         assessment,

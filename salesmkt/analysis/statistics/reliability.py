@@ -20,7 +20,7 @@ Both paths return the assessment's own
 :class:`~salesmkt.model.assessment.ReliabilityResult` (``scope`` names whose answers
 they are). Whether alpha is below the floor is its ``below_floor`` property; the
 sentence that warns a reader, and the minimum number of answer sets worth reporting,
-belong to the analysis that publishes it (:mod:`salesmkt.analysis.gaps`).
+belong to :mod:`salesmkt.analysis.quality`.
 """
 
 from __future__ import annotations
