@@ -41,7 +41,6 @@ __all__ = [
     "ItemTallies",
     "answer_rows",
     "derived_scores",
-    "group_label",
     "group_tallies",
     "possessive",
     "suppressed_reason",
@@ -81,7 +80,7 @@ def suppressed_reason(k_min: int, label: str) -> str:
     return f"suppressed: fewer than {k_min} respondents in {label}"
 
 
-def group_label(q: Questionnaire, group_id: str) -> str:
+def _label(q: Questionnaire, group_id: str) -> str:
     try:
         return q.group(group_id).label
     except KeyError:
@@ -138,7 +137,7 @@ class Groups:
         self.n = np.bincount(code[code >= 0], minlength=len(self.ids)).astype(np.int64)
         self.k_min = settings.min_group_size
         self.suppressed = (self.n > 0) & (self.n < self.k_min)
-        self.labels = {gid: group_label(q, gid) for gid in self.ids}
+        self.labels = {gid: _label(q, gid) for gid in self.ids}
         self.rows = {c: np.flatnonzero(code == c) for c in self.shown()}
         self.blocker: str | None = None
         self.pair: tuple[int, int] | None = None
@@ -147,7 +146,7 @@ class Groups:
             return
         pair: list[int] = []
         for gid in q.compare:
-            label = group_label(q, gid)
+            label = _label(q, gid)
             c = self.ids.index(gid) if gid in self.ids else -1
             if c < 0 or self.n[c] == 0:
                 self.blocker = f"there are no {label} respondents"
