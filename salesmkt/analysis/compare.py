@@ -218,6 +218,9 @@ def _direction(
 
 
 def _stage_order(a: Assessment, b: Assessment) -> list[str]:
+    # The saved scoring key is read leniently, as plain dicts, not through the strict
+    # Assessment.stage_bands: a hand-edited band without a numeric min sorts first
+    # instead of stopping the comparison, as it always has.
     key = b.stages or a.stages
 
     def low(stage: dict[str, object]) -> float:

@@ -62,6 +62,7 @@ from salesmkt.model.assessment import (
     Respondents,
     SegmentResult,
     Settings,
+    StageBand,
     StageDisagreement,
     StageRef,
     TotalGap,
@@ -225,7 +226,7 @@ def _scoring_key(q: Questionnaire) -> list[dict[str, object]]:
     key: list[dict[str, object]] = []
     for i, s in enumerate(q.stages):
         high = s.max if s.max is not None or i + 1 < len(q.stages) else top
-        key.append({"id": s.id, "label": s.label, "min": s.min, "max": high})
+        key.append(StageBand(id=s.id, label=s.label, min=s.min, max=high).model_dump())
     return key
 
 

@@ -124,6 +124,22 @@ class StageRef(_Model):
     label: str
 
 
+class StageBand(_Model):
+    """One band of the scoring key (an entry of ``Assessment.stages``): a stage and the
+    totals it covers.
+
+    ``max`` is None for a band the questionnaire leaves open below the next one. An open
+    last band ends at the highest possible total, a whole number: it stays an ``int`` so
+    the JSON keeps reading ``100`` where it always has (``min`` and a declared ``max``
+    are floats, ``20.0``).
+    """
+
+    id: str
+    label: str
+    min: float
+    max: float | int | None = None
+
+
 class GroupResult(_Model):
     id: str
     label: str
@@ -285,6 +301,9 @@ class Assessment(_Model):
     source_file: str | None = None
     questionnaire: QuestionnaireRef
     compare: list[str] = Field(default_factory=list)
+    # The scoring key: one StageBand.model_dump() per stage, in the questionnaire's order.
+    # Still typed as plain dicts because renderers (and wording.stage_edges) index them;
+    # once they read ``stage_bands``, annotating this list[StageBand] changes no JSON byte.
     stages: list[dict[str, object]] = Field(
         default_factory=list, description="The scoring key: id, label, min, max."
     )
@@ -305,6 +324,11 @@ class Assessment(_Model):
     )
     warnings: list[DataWarning] = Field(default_factory=list)
     advice: Advice | None = None
+
+    @property
+    def stage_bands(self) -> list[StageBand]:
+        """The scoring key, typed (validated from ``stages``)."""
+        return [StageBand.model_validate(band) for band in self.stages]
 
     def group(self, group_id: str) -> GroupResult | None:
         return next((g for g in self.groups if g.id == group_id), None)
