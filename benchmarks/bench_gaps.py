@@ -24,8 +24,9 @@ import tracemalloc
 
 import numpy as np
 
-from salesmkt.analysis import statistics
-from salesmkt.analysis.gaps import GapData, fill_assessment
+from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gaps import fill_assessment
+from salesmkt.analysis.statistics import bootstrap
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.model.assessment import (
@@ -65,7 +66,7 @@ def blank(q: Questionnaire, n: int) -> Assessment:
 def time_once(q: Questionnaire, data: GapData, n: int) -> float:
     a = blank(q, n)
     # statistics keeps its latest bootstrap draws; a repeat must not find this run's.
-    statistics._kept_draws.clear()
+    bootstrap._kept_draws.clear()
     start = time.perf_counter()
     fill_assessment(a, data, q, Settings())
     elapsed = time.perf_counter() - start

@@ -420,7 +420,7 @@ def test_json_wave_names_the_questionnaire_for_the_other_file(tmp_path: Path) ->
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.integers(min_value=-4, max_value=6), min_size=2, max_size=8))
 def test_exact_signed_rank_matches_scipy_with_ties_and_zeros(diffs: list[int]) -> None:
-    from salesmkt.analysis.compare import signed_rank_exact
+    from salesmkt.analysis.paired import signed_rank_exact
 
     if not any(diffs):
         return
@@ -431,7 +431,7 @@ def test_exact_signed_rank_matches_scipy_with_ties_and_zeros(diffs: list[int]) -
 
 
 def test_exact_signed_rank_by_hand() -> None:
-    from salesmkt.analysis.compare import signed_rank_exact
+    from salesmkt.analysis.paired import signed_rank_exact
 
     # d = 1, -2, 2, 0: the zero is dropped; |d| ranks 1, 2.5, 2.5 (doubled 2, 5, 5).
     # R+ = 1 + 2.5 = 3.5, R- = 2.5, W = 2.5. Sign patterns of 2R+ over {2, 5, 5}:

@@ -14,21 +14,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from salesmkt.analysis import gaps
+from salesmkt.analysis import quality
 from salesmkt.analysis import statistics as sstats
-from salesmkt.analysis.gaps import GapData, fill_assessment, fill_gap, quadrant
+from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gaps import fill_assessment, fill_gap, quadrant
+from salesmkt.analysis.statistics import reliability
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import UsageError
 from salesmkt.model.assessment import (
+    AGREEMENT_FLOOR,
+    RELIABILITY_FLOOR,
+    AgreementResult,
     Assessment,
     DimensionResult,
     GapFields,
     ItemResult,
     QuestionnaireRef,
+    ReliabilityResult,
     Respondents,
     Settings,
     TotalGap,
+    ad_m_limit,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "gaps"
@@ -567,10 +574,27 @@ def test_reliability_against_hand_formulas() -> None:
 def test_low_alpha_warns_that_the_total_is_not_reliable() -> None:
     rows, groups = _spread_data()  # random answers: no common construct
     a = run(q_of("four"), rows, groups)
-    low = [r for r in a.reliability if r.alpha is not None and r.alpha < 0.70]
+    low = [r for r in a.reliability if r.below_floor]
     assert low
     for r in low:
+        assert r.alpha is not None and r.alpha < 0.70
         assert r.warning is not None and "not a reliable measure" in r.warning
+    for r in a.reliability:
+        assert (r.warning is not None) == r.below_floor
+
+
+def test_floors_are_plain_properties_outside_the_json() -> None:
+    assert RELIABILITY_FLOOR == 0.70 and AGREEMENT_FLOOR == 0.70
+    rel = [ReliabilityResult(scope="pooled", n=20, alpha=v) for v in (0.69, 0.70, None, -0.2)]
+    assert [r.below_floor for r in rel] == [True, False, False, True]
+    agr = [AgreementResult(group="sales", n=5, rwg_j=v) for v in (0.69, 0.70, None)]
+    assert [g.rwg_below_floor for g in agr] == [True, False, False]
+    flags = [AgreementResult(group="sales", n=5, low_agreement=v) for v in (True, False, None)]
+    assert [g.low for g in flags] == [True, False, False]
+    assert ad_m_limit(5) == 5 / 6
+    # Properties, not fields: the JSON an assessment writes does not change.
+    assert "below_floor" not in rel[0].model_dump_json()
+    assert set(agr[0].model_dump()) == set(AgreementResult.model_fields)
 
 
 def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -582,7 +606,7 @@ def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch
     rows[np.isnan(rows).all(axis=1), 0] = 3.0
     groups = rng.choice(["sales", "marketing", "leadership"], n).tolist()
     slow = run(q_of("four"), rows.tolist(), groups)
-    monkeypatch.setattr(gaps, "FAST_RELIABILITY_CELLS", 0)
+    monkeypatch.setattr(quality, "FAST_RELIABILITY_CELLS", 0)
     fast = run(q_of("four"), rows.tolist(), groups)
     assert [r.scope for r in fast.reliability] == ["pooled", "sales", "marketing"]
     for s, f in zip(slow.reliability, fast.reliability, strict=True):
@@ -608,9 +632,9 @@ def test_moments_in_many_small_blocks_with_a_validity_mask(monkeypatch: pytest.M
     groups = rng.choice(["sales", "marketing", "leadership"], n, p=[0.5, 0.4, 0.1]).tolist()
     q = q_of("four")
     slow = run(q, rows.tolist(), groups)
-    monkeypatch.setattr(gaps, "FAST_RELIABILITY_CELLS", 0)
-    monkeypatch.setattr(gaps, "_GATHER_ROWS", 7)
-    monkeypatch.setattr(gaps, "_PRODUCT_ROWS", 3)
+    monkeypatch.setattr(quality, "FAST_RELIABILITY_CELLS", 0)
+    monkeypatch.setattr(reliability, "_GATHER_ROWS", 7)
+    monkeypatch.setattr(reliability, "_PRODUCT_ROWS", 3)
     # Scoring's form: zeros in the blanks and a mask saying which cells were answered.
     ids = [g.id for g in q.groups]
     a = blank(q)
@@ -740,7 +764,7 @@ def test_fill_gap_clears_old_figures() -> None:
 def test_score_table_swap_and_shuffle(
     sales: list[list[float]], marketing: list[list[float]]
 ) -> None:
-    from scoring_helpers import make_table
+    from support.scoring import make_table
 
     from salesmkt.analysis.scoring import score_table
 

@@ -1,4 +1,4 @@
-"""Tests for salesmkt.analysis.statistics.
+"""Tests for the statistics core, salesmkt.analysis.statistics.
 
 Every expected value comes from an independent oracle: scipy (mannwhitneyu, ttest_ind,
 permutation_test, bootstrap, false_discovery_control), brute-force enumeration, or a formula
@@ -22,6 +22,13 @@ from hypothesis import strategies as st
 from scipy import stats
 
 from salesmkt.analysis import statistics as S
+from salesmkt.analysis.statistics import bootstrap, ranks
+from salesmkt.model.assessment import (
+    AGREEMENT_FLOOR,
+    AgreementResult,
+    ReliabilityResult,
+    ad_m_limit,
+)
 
 # The hand-checked example from the specification: Sales (x) vs Marketing (y).
 HAND_X = [4.0, 5.0, 3.0, 4.0, 5.0, 4.0, 2.0]
@@ -199,7 +206,7 @@ def test_permutation_threshold_is_inclusive() -> None:
 
 def test_monte_carlo_permutation_agrees_with_exact(monkeypatch: pytest.MonkeyPatch) -> None:
     exact = brute_force_permutation_p(HAND_X, HAND_Y)
-    monkeypatch.setattr(S, "_EXACT_MAX_WORK", 0)
+    monkeypatch.setattr(ranks, "_EXACT_MAX_WORK", 0)
     r = S.compare_groups(HAND_X, HAND_Y, n_perm=9999)
     assert r.p_method == "permutation"
     # Monte Carlo p is (hits + 1) / (n_perm + 1): a multiple of 1 / 10000.
@@ -306,7 +313,7 @@ def test_bootstrap_ci_matches_normal_theory_for_large_likert_sample() -> None:
 
 def test_percentile_interval_equals_numpy_linear_percentile() -> None:
     draws = np.random.default_rng(1).normal(size=2000)
-    lo, hi = S._percentile_interval(draws)
+    lo, hi = bootstrap.percentile_interval(draws)
     assert lo == pytest.approx(np.percentile(draws, 2.5), abs=1e-12)
     assert hi == pytest.approx(np.percentile(draws, 97.5), abs=1e-12)
 
@@ -583,13 +590,13 @@ def test_kept_draws_give_the_figures_of_drawing_again(
         lambda: S.bootstrap_mean_with_shares(y, EDGES, LABELS, n_boot=300),
         lambda: S.bootstrap_equal_weight_with_shares(y, x, EDGES, LABELS, n_boot=300),
     ]
-    monkeypatch.setattr(S, "_KEPT_DRAWS", 0)
-    S._kept_draws.clear()
+    monkeypatch.setattr(bootstrap, "_KEPT_DRAWS", 0)
+    bootstrap._kept_draws.clear()
     fresh = [call() for call in calls]
-    assert not S._kept_draws
-    monkeypatch.setattr(S, "_KEPT_DRAWS", 12)
+    assert not bootstrap._kept_draws
+    monkeypatch.setattr(bootstrap, "_KEPT_DRAWS", 12)
     reused = {i: calls[i]() for i in order}
-    assert S._kept_draws
+    assert bootstrap._kept_draws
     assert [reused[i] for i in range(len(calls))] == fresh
     # Swapped arguments reuse the same draws and negate the interval.
     swapped = S.compare_groups(y, x, n_boot=300)
@@ -899,14 +906,12 @@ HAND_MATRIX = [[1.0, 2.0, 1.0], [2.0, 2.0, 3.0], [3.0, 4.0, 3.0], [4.0, 4.0, 5.0
 
 def test_alpha_hand_computed_dataset() -> None:
     r = S.cronbach_alpha(HAND_MATRIX, ["A", "B", "C"])
-    assert (r.n, r.k, r.n_excluded) == (4, 3, 0)
+    assert isinstance(r, ReliabilityResult)  # the assessment's own model, nothing to map
+    assert (r.scope, r.n, len(r.items)) == ("pooled", 4, 3)
     assert r.alpha == pytest.approx(14 / 15)
-    assert r.warning is None and r.reason is None
-    assert [i.item_id for i in r.items] == ["A", "B", "C"]
-    assert [i.index for i in r.items] == [0, 1, 2]
-    assert [i.corrected_item_total for i in r.items] == pytest.approx(
-        [1.0, 0.8, 10 / math.sqrt(136)]
-    )
+    assert r.warning is None and r.not_estimable is None and not r.below_floor
+    assert [i.item for i in r.items] == ["A", "B", "C"]
+    assert [i.item_total_r for i in r.items] == pytest.approx([1.0, 0.8, 10 / math.sqrt(136)])
     assert [i.alpha_if_dropped for i in r.items] == pytest.approx([0.8, 24 / 25, 16 / 17])
 
 
@@ -937,30 +942,40 @@ def test_alpha_matches_loop_oracle(data: list[list[float]]) -> None:
     if len(set(totals)) > 1:
         assert r.alpha == pytest.approx(loop_alpha(data), rel=1e-9, abs=1e-12)
     else:
-        assert r.alpha is None and r.reason is not None
+        assert r.alpha is None and r.not_estimable is not None
     for j, item in enumerate(r.items):
         col = [row[j] for row in data]
         rest = [sum(row) - row[j] for row in data]
         if len(set(col)) > 1 and len(set(rest)) > 1:
-            assert item.corrected_item_total == pytest.approx(loop_corr(col, rest), abs=1e-9)
+            assert item.item_total_r == pytest.approx(loop_corr(col, rest), abs=1e-9)
         else:
-            assert item.corrected_item_total is None and item.reason is not None
+            assert item.item_total_r is None
 
 
 def test_alpha_listwise_deletion() -> None:
     with_missing = [*HAND_MATRIX, [math.nan, 1.0, 2.0], [5.0, math.nan, math.nan]]
     r = S.cronbach_alpha(np.array(with_missing), ["A", "B", "C"])
-    assert r.n == 4 and r.n_excluded == 2
+    assert r.n == 4  # the two rows with a blank are left out
     assert r.alpha == pytest.approx(14 / 15)
 
 
-def test_alpha_warning_and_negative_alpha() -> None:
+def test_alpha_below_floor_and_negative_alpha() -> None:
     # Two items that move in opposite directions: alpha is negative.
-    r = S.cronbach_alpha([[1.0, 5.0], [2.0, 3.0], [5.0, 2.0], [4.0, 1.0]], ["a", "b"])
+    r = S.cronbach_alpha([[1.0, 5.0], [2.0, 3.0], [5.0, 2.0], [4.0, 1.0]], ["a", "b"], scope="x")
     assert r.alpha is not None and r.alpha < 0
-    assert r.warning is not None and "below 0.70" in r.warning
+    assert r.below_floor and r.scope == "x"
+    # The sentence for readers is the analysis' to write (it names the respondents).
+    assert r.warning is None
     # With two items alpha-if-dropped would leave one item: not estimable.
-    assert all(i.alpha_if_dropped is None and i.reason for i in r.items)
+    assert all(i.alpha_if_dropped is None for i in r.items)
+
+
+def test_alpha_not_estimable_says_how_many_rows_listwise_deletion_dropped() -> None:
+    r = S.cronbach_alpha([[1.0, math.nan], [2.0, 3.0], [math.nan, 1.0]], ["a", "b"])
+    assert r.alpha is None and r.n == 1
+    assert r.not_estimable == (
+        "not estimable: fewer than 2 complete respondents (listwise deletion dropped 2)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -977,7 +992,7 @@ def test_alpha_degenerate(matrix: Any) -> None:
     k = np.asarray(matrix).shape[1]
     r = S.cronbach_alpha(matrix, [f"q{i}" for i in range(k)])
     assert r.alpha is None
-    assert r.reason is not None and r.reason.startswith("not estimable")
+    assert r.not_estimable is not None and r.not_estimable.startswith("not estimable")
     assert_no_nan(r.model_dump())
 
 
@@ -1008,8 +1023,9 @@ def test_rwg_and_adm_hand_example() -> None:
     m = [[3.0, 4.0], [4.0, 4.0], [5.0, 4.0]]
     assert S.rwg_j(m, 5) == pytest.approx(6 / 7)
     assert S.ad_m(m) == pytest.approx(1 / 3)
-    a = S.agreement(m, 5)
-    assert (a.n, a.low_agreement, a.reason) == (3, False, None)
+    a = S.agreement(m, 5, group="sales")
+    assert isinstance(a, AgreementResult)  # the assessment's own model, nothing to map
+    assert (a.group, a.n, a.low_agreement, a.not_estimable) == ("sales", 3, False, None)
     assert a.rwg_j == pytest.approx(6 / 7) and a.ad_m == pytest.approx(1 / 3)
 
 
@@ -1019,7 +1035,7 @@ def test_rwg_truncates_to_zero_and_flags_low_agreement() -> None:
     assert S.rwg_j(m, 5) == 0.0
     # AD per item: mean 3, every answer 2 away -> 2 > 5/6.
     assert S.ad_m(m) == pytest.approx(2.0)
-    a = S.agreement(m, 5)
+    a = S.agreement(m, 5, group="team")
     assert a.low_agreement is True
     assert a.note is not None and "truncated" in a.note
 
@@ -1031,9 +1047,9 @@ def test_adm_threshold_alone_can_flag() -> None:
     m = [[1.0, 1.0], [3.0, 1.0], [3.0, 4.0], [5.0, 4.0]]
     assert S.ad_m(m) == pytest.approx(1.25)
     assert S.rwg_j(m, 7) == pytest.approx(14 / 31)
-    assert S.agreement(m, 7).low_agreement is True
-    assert pytest.approx(5 / 6) == 5 / S.AD_M_DIVISOR
-    assert S.RWG_LOW_THRESHOLD == 0.70
+    assert S.agreement(m, 7, group="team").low_agreement is True
+    assert pytest.approx(5 / 6) == ad_m_limit(5)
+    assert AGREEMENT_FLOOR == 0.70
 
 
 def test_agreement_uses_per_item_answers() -> None:
@@ -1043,7 +1059,7 @@ def test_agreement_uses_per_item_answers() -> None:
     m = [[2.0, 4.0, nan], [3.0, nan, 1.0], [4.0, 5.0, nan], [nan, nan, nan]]
     assert S.rwg_j(m, 5) == pytest.approx(10 / 13)
     assert S.ad_m(m) == pytest.approx((2 / 3 + 0.5) / 2)
-    a = S.agreement(m, 5)
+    a = S.agreement(m, 5, group="team")
     assert a.n == 3
     assert a.note is not None and "1 item(s)" in a.note
 
@@ -1064,7 +1080,7 @@ def test_rwg_matches_loop_oracle(data: list[list[float]]) -> None:
     got = S.rwg_j(data, 5)
     assert got == pytest.approx(loop_rwg_j(data, 5), abs=1e-12)
     assert got is not None and 0.0 <= got <= 1.0
-    a = S.agreement(data, 5)
+    a = S.agreement(data, 5, group="team")
     assert_no_nan(a.model_dump())
     assert a.low_agreement == (a.ad_m > 5 / 6 or a.rwg_j < 0.70)
 
@@ -1080,15 +1096,15 @@ def test_rwg_matches_loop_oracle(data: list[list[float]]) -> None:
 def test_agreement_degenerate(matrix: Any) -> None:
     assert S.rwg_j(matrix, 5) is None
     assert S.ad_m(matrix) is None
-    a = S.agreement(matrix, 5)
+    a = S.agreement(matrix, 5, group="team")
     assert a.rwg_j is None and a.ad_m is None and a.low_agreement is None
-    assert a.reason is not None and a.reason.startswith("not estimable")
+    assert a.not_estimable is not None and a.not_estimable.startswith("not estimable")
     assert_no_nan(a.model_dump())
 
 
 def test_agreement_bad_arguments() -> None:
     with pytest.raises(ValueError):
-        S.agreement([[1.0, 1.0]], 1)
+        S.agreement([[1.0, 1.0]], 1, group="team")
     with pytest.raises(ValueError):
         S.rwg_j([1.0, 2.0], 5)
 
@@ -1112,13 +1128,13 @@ def test_agreement_of_tallies_equals_agreement(data: list[list[float]]) -> None:
     m = np.array(data, dtype=float)
     items = [counted(m[:, j].tolist()) for j in range(m.shape[1])]
     answered = sum(1 for row in data if any(not math.isnan(v) for v in row))
-    assert S.agreement_of_tallies(items, answered, 5) == S.agreement(data, 5)
+    assert S.agreement_of_tallies(items, answered, 5, group="g") == S.agreement(data, 5, group="g")
     with pytest.raises(ValueError):
-        S.agreement_of_tallies(items, -1, 5)
+        S.agreement_of_tallies(items, -1, 5, group="g")
 
 
 def test_perfect_agreement() -> None:
-    a = S.agreement([[4.0, 2.0], [4.0, 2.0], [4.0, 2.0]], 5)
+    a = S.agreement([[4.0, 2.0], [4.0, 2.0], [4.0, 2.0]], 5, group="team")
     assert a.rwg_j == 1.0 and a.ad_m == 0.0 and a.low_agreement is False
 
 
@@ -1130,8 +1146,8 @@ def test_perfect_agreement() -> None:
 def test_models_import_without_numpy() -> None:
     code = (
         "import sys\n"
-        "from salesmkt.analysis.statistics import GapStats, Reliability, adjust_p, romano_band\n"
-        "GapStats(n_x=0, n_y=0); Reliability(n=0, k=0)\n"
+        "from salesmkt.analysis.statistics import GapStats, MeanCI, adjust_p, romano_band\n"
+        "GapStats(n_x=0, n_y=0); MeanCI(n=0)\n"
         "adjust_p([0.1, None], 'holm'); romano_band(0.2)\n"
         "loaded = sorted(m for m in ('numpy', 'scipy') if m in sys.modules)\n"
         "assert not loaded, loaded\n"
@@ -1152,7 +1168,7 @@ def test_group_comparison_does_not_import_scipy_stats() -> None:
         "assert r.p_method == 'asymptotic' and r.welch_p is not None, r\n"
         "S.compare_groups(x[:10], y[:12])\n"
         "S.bootstrap_mean_with_shares(x, [1, 3, 5], ['a', 'b'])\n"
-        "S.agreement(np.stack([x[:400], y]).T, 5)\n"
+        "S.agreement(np.stack([x[:400], y]).T, 5, group='g')\n"
         "assert 'scipy.stats' not in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

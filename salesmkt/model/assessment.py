@@ -12,6 +12,11 @@ Vocabulary:
 - *gap fields*: the perception-gap statistics carried by items, dimensions and the total.
 - *advice*: the stay-or-move-up verdict and the recommended actions, filled in by
   ``recommend``; absent after ``score``.
+- *floor*: the conventional threshold below which a quality figure is read as a warning:
+  :data:`RELIABILITY_FLOOR` for Cronbach's alpha, :data:`AGREEMENT_FLOOR` for r_wg(J).
+  Defined here, once, so the analysis that flags a figure and every renderer that words
+  it read the same number (``ReliabilityResult.below_floor``,
+  ``AgreementResult.rwg_below_floor``).
 
 Everything here is plain data (no numpy), so it round-trips through JSON: ``recommend``,
 ``report`` and ``compare`` read back what ``score --format json`` wrote.
@@ -24,6 +29,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = 1
+
+# Nunnally's conventional floor for Cronbach's alpha of a scale used to compare groups.
+RELIABILITY_FLOOR = 0.70
+# LeBreton & Senter (2008): r_wg(J) below .70 is the usual "agreement too weak to aggregate".
+AGREEMENT_FLOOR = 0.70
+# Burke & Dunlap (2002): AD_M above c/6 (c = number of answer options) signals low
+# agreement; 5/6 = 0.8333 on a 5-point scale.
+AD_M_DIVISOR = 6.0
 
 Quadrant = Literal["shared_strength", "shared_pain", "split", "mixed"]
 EffectBand = Literal["negligible", "small", "medium", "large"]
@@ -111,6 +124,22 @@ class StageRef(_Model):
     label: str
 
 
+class StageBand(_Model):
+    """One band of the scoring key (an entry of ``Assessment.stages``): a stage and the
+    totals it covers.
+
+    ``max`` is None for a band the questionnaire leaves open below the next one. An open
+    last band ends at the highest possible total, a whole number: it stays an ``int`` so
+    the JSON keeps reading ``100`` where it always has (``min`` and a declared ``max``
+    are floats, ``20.0``).
+    """
+
+    id: str
+    label: str
+    min: float
+    max: float | int | None = None
+
+
 class GroupResult(_Model):
     id: str
     label: str
@@ -158,6 +187,8 @@ class ItemTotalStat(_Model):
 
 
 class ReliabilityResult(_Model):
+    """Cronbach's alpha of the whole scale for one scope, with item diagnostics."""
+
     scope: str = Field(description="'pooled' or a group id.")
     n: int
     alpha: float | None = None
@@ -165,8 +196,24 @@ class ReliabilityResult(_Model):
     warning: str | None = None
     not_estimable: str | None = None
 
+    @property
+    def below_floor(self) -> bool:
+        """True when alpha exists and is below :data:`RELIABILITY_FLOOR` (0.70)."""
+        return self.alpha is not None and self.alpha < RELIABILITY_FLOOR
+
+
+def ad_m_limit(n_options: int) -> float:
+    """The AD_M above which a group's answers count as low agreement: c / 6."""
+    return n_options / AD_M_DIVISOR
+
 
 class AgreementResult(_Model):
+    """Within-group agreement of one group: r_wg(J), AD_M and the low-agreement flag.
+
+    ``low_agreement`` is True when r_wg(J) is below :data:`AGREEMENT_FLOOR` or AD_M is
+    above :func:`ad_m_limit`, False when both are estimable and fine, None otherwise.
+    """
+
     group: str
     n: int
     rwg_j: float | None = None
@@ -174,6 +221,16 @@ class AgreementResult(_Model):
     low_agreement: bool | None = None
     note: str | None = None
     not_estimable: str | None = None
+
+    @property
+    def rwg_below_floor(self) -> bool:
+        """True when r_wg(J) exists and is below :data:`AGREEMENT_FLOOR` (0.70)."""
+        return self.rwg_j is not None and self.rwg_j < AGREEMENT_FLOOR
+
+    @property
+    def low(self) -> bool:
+        """``low_agreement`` as a plain bool (None, not estimable, reads as False)."""
+        return self.low_agreement is True
 
 
 class SegmentResult(_Model):
@@ -244,6 +301,9 @@ class Assessment(_Model):
     source_file: str | None = None
     questionnaire: QuestionnaireRef
     compare: list[str] = Field(default_factory=list)
+    # The scoring key: one StageBand.model_dump() per stage, in the questionnaire's order.
+    # Still typed as plain dicts because renderers (and wording.stage_edges) index them;
+    # once they read ``stage_bands``, annotating this list[StageBand] changes no JSON byte.
     stages: list[dict[str, object]] = Field(
         default_factory=list, description="The scoring key: id, label, min, max."
     )
@@ -264,6 +324,11 @@ class Assessment(_Model):
     )
     warnings: list[DataWarning] = Field(default_factory=list)
     advice: Advice | None = None
+
+    @property
+    def stage_bands(self) -> list[StageBand]:
+        """The scoring key, typed (validated from ``stages``)."""
+        return [StageBand.model_validate(band) for band in self.stages]
 
     def group(self, group_id: str) -> GroupResult | None:
         return next((g for g in self.groups if g.id == group_id), None)

@@ -238,11 +238,7 @@ def _key_findings(
         findings.append(f"No statement shows a large perception gap between {first} and {second}.")
     if advice is not None and advice.message:
         findings.append(advice.message)
-    low = [
-        r
-        for r in shown_reliability(a, ctx.hidden)
-        if r.alpha is not None and r.alpha < RELIABILITY_FLOOR
-    ]
+    low = [r for r in shown_reliability(a, ctx.hidden) if r.below_floor]
     if low:
         who = and_list(
             ["all respondents together" if r.scope == "pooled" else ctx.names(r.scope) for r in low]

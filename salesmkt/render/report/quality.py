@@ -82,7 +82,7 @@ def _reliability_sentence(rel: ReliabilityResult, names: Names) -> str:
     if rel.warning:  # the statistics' own wording names the figure and the likely cause
         return f"{who} (n = {rel.n}): {words}. {rel.warning}"
     text = f"{who} (n = {rel.n}): Cronbach's alpha is {fmt_mean(rel.alpha, 2)}, {words}: "
-    if rel.alpha >= RELIABILITY_FLOOR:
+    if not rel.below_floor:
         return text + "the statements hang together well enough to add them up into one score."
     return text + (
         "the total is not a reliable measure for these respondents. Read the stage as a "

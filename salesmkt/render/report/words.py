@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-# TODO(floor): switch to salesmkt.model.assessment.RELIABILITY_FLOOR at merge.
-from salesmkt.analysis.gaps import RELIABILITY_WARNING as RELIABILITY_FLOOR
-from salesmkt.model.assessment import Assessment
+from salesmkt.model.assessment import RELIABILITY_FLOOR, Assessment
 from salesmkt.wording import DASH
 
 __all__ = [

@@ -20,7 +20,7 @@ from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.intake.responses import ResponseTable
 
-FIXTURES = Path(__file__).parent / "fixtures" / "scoring"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "scoring"
 NA = math.nan
 
 

@@ -1,0 +1,186 @@
+"""Cells: every per-group (or per-group-within-segment) figure at once.
+
+Vocabulary:
+- *cell*: the respondents of one group (or, with ``--by``, of one group within one
+  segment value); a cell *key* gives every respondent's cell index.
+- *cell figures* (:class:`Cells`): size, sum, mean, median, SD, min and max of the
+  totals, and sums and counts of the dimension means and of the recoded answers, one
+  row per cell; NaN where a figure does not exist (an empty cell, n < 2 for the SD).
+- *group mean* of a dimension or item: the mean over the cell's respondents who have
+  one (dimension means average the respondents' own dimension means).
+- *stage*: the band a score falls in; scores are rounded to :data:`STAGE_DECIMALS`
+  decimals first so float noise (39.99999999998) cannot move a score across a band edge.
+- *suppressed*: a cell whose figures are withheld: its :class:`GroupResult` shows ``n``
+  and nothing else.
+
+No per-respondent Python loops: one ``bincount`` per column, one stable (radix) sort
+for medians, minimum and maximum, then a loop over cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from salesmkt.model.assessment import GroupResult, StageRef
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from salesmkt.analysis.prepared import Prepared
+    from salesmkt.definitions.questionnaire import Questionnaire
+
+    FloatArray = NDArray[np.float64]
+    IntArray = NDArray[np.int64]
+    BoolArray = NDArray[np.bool_]
+
+__all__ = [
+    "STAGE_DECIMALS",
+    "Cells",
+    "cell_stats",
+    "group_label",
+    "group_result",
+    "num",
+    "plural",
+    "stage_ref",
+]
+
+# Decimals kept before a score is classified into a stage or compared with a threshold.
+STAGE_DECIMALS = 9
+
+
+# -- small helpers ---------------------------------------------------------------------
+
+
+def num(value: Any) -> float | None:
+    """A plain float, or None for NaN/inf/None (the assessment never holds NaN)."""
+    if value is None:
+        return None
+    out = float(value)
+    return out if np.isfinite(out) else None
+
+
+def _round_for_stage(value: float) -> float:
+    return round(value, STAGE_DECIMALS)
+
+
+def stage_ref(q: Questionnaire, value: float | None) -> StageRef | None:
+    if value is None or not q.stages:
+        return None
+    stage = q.stage_for(_round_for_stage(value))
+    return StageRef(id=stage.id, label=stage.label) if stage else None
+
+
+def group_label(q: Questionnaire, group_id: str) -> str:
+    if group_id == "all" and not q.groups:
+        return "All respondents"
+    try:
+        return q.group(group_id).label
+    except KeyError:
+        return group_id
+
+
+def plural(n: int, word: str = "respondent") -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+# -- per-cell statistics -----------------------------------------------------------------
+
+
+@dataclass
+class Cells:
+    """Figures for every cell at once; NaN where a figure does not exist."""
+
+    n: IntArray
+    total_sum: FloatArray
+    mean: FloatArray
+    median: FloatArray
+    sd: FloatArray
+    lo: FloatArray
+    hi: FloatArray
+    dim_sum: FloatArray  # cells × dimensions
+    dim_n: FloatArray
+    item_sum: FloatArray  # cells × items
+    item_n: FloatArray
+
+    @property
+    def dim_mean(self) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.dim_n > 0, self.dim_sum / self.dim_n, np.nan)
+
+    @property
+    def item_mean(self) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.item_n > 0, self.item_sum / self.item_n, np.nan)
+
+
+def _column_sums(
+    key: IntArray, ncells: int, n: IntArray, filled: FloatArray, valid: BoolArray
+) -> tuple[FloatArray, FloatArray]:
+    """Per cell and column: sum and count of the answered values.
+
+    One ``bincount`` per column (columns are contiguous: the matrices are Fortran-ordered),
+    a loop over the 20-odd columns, never over respondents. Counts subtract the (few)
+    missing answers from the cell sizes.
+    """
+    cols = filled.shape[1]
+    sums = np.zeros((ncells, cols))
+    counts = np.zeros((ncells, cols))
+    for j in range(cols):
+        sums[:, j] = np.bincount(key, weights=filled[:, j], minlength=ncells)
+        counts[:, j] = n - np.bincount(key[~valid[:, j]], minlength=ncells)
+    return sums, counts
+
+
+def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
+    """The key in the narrowest integer type, so a stable sort runs as a radix sort."""
+    if ncells <= np.iinfo(np.int16).max:
+        return key.astype(np.int16)
+    return key
+
+
+def cell_stats(key: IntArray, ncells: int, prep: Prepared) -> Cells:
+    total = prep.total
+    n = np.bincount(key, minlength=ncells).astype(np.int64)
+    total_sum = np.bincount(key, weights=total, minlength=ncells).astype(np.float64, copy=False)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n > 0, total_sum / n, np.nan)
+        dev = total - mean[key]
+        ss = np.bincount(key, weights=dev * dev, minlength=ncells)
+        sd = np.where(n >= 2, np.sqrt(ss / (n - 1)), np.nan)
+    # Group the totals by cell with one stable (radix) sort; then each cell's median,
+    # min and max come from its own slice (a loop over cells, not respondents).
+    by_cell = total[np.argsort(_small_ints(key, ncells), kind="stable")]
+    ends = np.cumsum(n)
+    lo = np.full(ncells, np.nan)
+    hi = np.full(ncells, np.nan)
+    median = np.full(ncells, np.nan)
+    for c in np.flatnonzero(n):
+        chunk = by_cell[ends[c] - n[c] : ends[c]]
+        lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
+    dim_sum, dim_n = _column_sums(key, ncells, n, prep.dims_filled, prep.dims_valid)
+    item_sum, item_n = _column_sums(key, ncells, n, prep.filled, prep.valid)
+    return Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n)
+
+
+def group_result(
+    q: Questionnaire, cells: Cells, c: int, group_id: str, suppressed: bool
+) -> GroupResult:
+    n = int(cells.n[c])
+    result = GroupResult(id=group_id, label=group_label(q, group_id), n=n, suppressed=suppressed)
+    if suppressed or n == 0:
+        return result
+    mean = num(cells.mean[c])
+    dim_mean = cells.dim_mean[c]
+    item_mean = cells.item_mean[c]
+    result.mean = mean
+    result.median = num(cells.median[c])
+    result.sd = num(cells.sd[c])
+    result.min = num(cells.lo[c])
+    result.max = num(cells.hi[c])
+    result.stage = stage_ref(q, mean)
+    result.dimension_means = {d.id: num(dim_mean[j]) for j, d in enumerate(q.dimensions)}
+    result.item_means = {it.id: num(item_mean[j]) for j, it in enumerate(q.items)}
+    return result

@@ -1,0 +1,230 @@
+"""The respondents behind the gap, quality and borderline figures, split by group.
+
+Vocabulary:
+- *gap data* (:class:`GapData`): the per-respondent arrays the figures are computed from
+  (answers, group codes, and optionally totals and dimension scores).
+- *shown group*: a group with respondents that is not suppressed; only shown groups'
+  answers are ever looked at. *Suppressed*: fewer than ``Settings.min_group_size``
+  respondents; such a group shows its ``n`` and nothing else, and
+  :func:`suppressed_reason` says why.
+- *compared pair*: the questionnaire's ``compare`` groups, when both are shown; otherwise
+  a *blocker* says, in words, why no gap can be computed.
+- *tally*: a group's answered values of one column, counted
+  (:class:`~salesmkt.analysis.statistics.sample.Tally`); an *answered* respondent gave
+  at least one answer.
+
+numpy is imported inside functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from salesmkt.analysis.statistics.sample import Tally
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.model.assessment import Settings
+
+    FloatArray = NDArray[np.float64]
+    IntArray = NDArray[np.int64]
+    BoolArray = NDArray[np.bool_]
+
+__all__ = [
+    "GapData",
+    "Groups",
+    "ItemTallies",
+    "answer_rows",
+    "derived_scores",
+    "group_tallies",
+    "possessive",
+    "suppressed_reason",
+]
+
+
+@dataclass(frozen=True)
+class GapData:
+    """The per-respondent arrays the gaps are computed from.
+
+    ``items``: respondents × items in questionnaire order, reverse items already recoded,
+    NaN = no answer. ``group_code[r]`` indexes ``group_ids``. ``totals`` and ``dims``
+    (respondents × dimensions in questionnaire order) are derived from ``items`` when
+    not given: the total is prorated (mean of the answered items × the item count), a
+    dimension score is the mean of the answered items of that dimension.
+
+    ``valid`` / ``dims_valid`` (same shapes, True = answered) may mark the missing cells
+    instead of NaN, for callers that keep 0 in unanswered cells; cells marked False are
+    treated as missing whatever they hold.
+    """
+
+    items: FloatArray
+    group_code: IntArray
+    group_ids: Sequence[str]
+    totals: FloatArray | None = None
+    dims: FloatArray | None = None
+    valid: BoolArray | None = None
+    dims_valid: BoolArray | None = None
+
+
+def possessive(name: str) -> str:
+    """'Marketing's', but 'Sales'' (a name ending in s takes the apostrophe alone)."""
+    return f"{name}'" if name.endswith(("s", "S")) else f"{name}'s"
+
+
+def suppressed_reason(k_min: int, label: str) -> str:
+    return f"suppressed: fewer than {k_min} respondents in {label}"
+
+
+def _label(q: Questionnaire, group_id: str) -> str:
+    try:
+        return q.group(group_id).label
+    except KeyError:
+        return group_id
+
+
+def derived_scores(
+    data: GapData, q: Questionnaire
+) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """Totals, dimension scores and which dimension scores exist (None: NaN marks them);
+    derived from the items when not given."""
+    import numpy as np
+
+    if data.totals is not None and data.dims is not None:
+        return (
+            np.asarray(data.totals, dtype=np.float64),
+            np.asarray(data.dims, dtype=np.float64),
+            data.dims_valid,
+        )
+    items = data.items if data.valid is None else np.where(data.valid, data.items, np.nan)
+    valid = ~np.isnan(items)
+    filled = np.where(valid, items, 0.0)
+    if data.totals is not None:
+        totals = np.asarray(data.totals, dtype=np.float64)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            # sum × k first, then ÷ answered: a whole-number total stays exact.
+            totals = filled.sum(axis=1) * items.shape[1] / valid.sum(axis=1)
+    if data.dims is not None:
+        return totals, np.asarray(data.dims, dtype=np.float64), data.dims_valid
+    dims = np.full((items.shape[0], len(q.dimensions)), np.nan)
+    for j, dim in enumerate(q.dimensions):
+        cols = [i for i, it in enumerate(q.items) if it.dimension == dim.id]
+        if cols:
+            count = valid[:, cols].sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                dims[:, j] = np.where(count > 0, filled[:, cols].sum(axis=1) / count, np.nan)
+    return totals, dims, None
+
+
+class Groups:
+    """Who is in which group, which groups are shown, and the compared pair.
+
+    ``rows[c]`` lists group c's respondents (ascending) for every shown group; suppressed
+    groups get no entry: nothing is computed from their answers.
+    """
+
+    def __init__(self, data: GapData, q: Questionnaire, settings: Settings) -> None:
+        import numpy as np
+
+        self.ids = list(data.group_ids)
+        code = np.asarray(data.group_code, dtype=np.int64)
+        self.code = code
+        self.n = np.bincount(code[code >= 0], minlength=len(self.ids)).astype(np.int64)
+        self.k_min = settings.min_group_size
+        self.suppressed = (self.n > 0) & (self.n < self.k_min)
+        self.labels = {gid: _label(q, gid) for gid in self.ids}
+        self.rows = {c: np.flatnonzero(code == c) for c in self.shown()}
+        self.blocker: str | None = None
+        self.pair: tuple[int, int] | None = None
+        if len(q.compare) != 2:
+            self.blocker = "this questionnaire compares no two groups"
+            return
+        pair: list[int] = []
+        for gid in q.compare:
+            label = _label(q, gid)
+            c = self.ids.index(gid) if gid in self.ids else -1
+            if c < 0 or self.n[c] == 0:
+                self.blocker = f"there are no {label} respondents"
+                return
+            if self.suppressed[c]:
+                self.blocker = suppressed_reason(self.k_min, label)
+                return
+            pair.append(c)
+        self.pair = (pair[0], pair[1])
+
+    def shown(self) -> list[int]:
+        """Groups with respondents whose figures may be shown."""
+        return [c for c in range(len(self.ids)) if self.n[c] > 0 and not self.suppressed[c]]
+
+    def index(self, gid: str) -> int | None:
+        return self.ids.index(gid) if gid in self.ids else None
+
+
+def _group_values(
+    column: FloatArray, valid: BoolArray | None, rows: IntArray
+) -> tuple[FloatArray, BoolArray | None]:
+    """The answered values of ``column`` on ``rows`` (finite and, with ``valid``, marked
+    valid), and which of the rows they are (None: all of them)."""
+    import numpy as np
+
+    x = column.take(rows)
+    ok = np.isfinite(x)
+    if valid is not None:
+        ok &= valid.take(rows)
+    if ok.all():
+        return x, None
+    return x[ok], ok
+
+
+def _tally_of(x: FloatArray) -> Tally:
+    import numpy as np
+
+    # Hash-based np.unique: a million answers are counted without being sorted.
+    values, counts = np.unique(x, return_counts=True)
+    return Tally.trusted(values, counts.astype(np.int64))
+
+
+def group_tallies(
+    column: FloatArray, valid: BoolArray | None, groups: Groups, which: Sequence[int]
+) -> dict[int, Tally]:
+    """Per group in ``which``: the tally of its answered values in ``column`` (exactly
+    ``Tally.of`` of those values)."""
+    return {c: _tally_of(_group_values(column, valid, groups.rows[c])[0]) for c in which}
+
+
+class ItemTallies:
+    """Every shown group's tally of every item, and how many of its respondents answered
+    at least one item; shared by the item gaps and the agreement indices."""
+
+    def __init__(self, data: GapData, groups: Groups) -> None:
+        import numpy as np
+
+        shown = groups.shown()
+        self.by_group: dict[int, list[Tally]] = {c: [] for c in shown}
+        anything = {c: np.zeros(groups.rows[c].size, dtype=bool) for c in shown}
+        for j in range(data.items.shape[1]):
+            column = data.items[:, j]
+            valid = None if data.valid is None else data.valid[:, j]
+            for c in shown:
+                x, ok = _group_values(column, valid, groups.rows[c])
+                self.by_group[c].append(_tally_of(x))
+                if ok is None:
+                    anything[c][:] = True
+                else:
+                    anything[c] |= ok
+        self.answered = {c: int(np.count_nonzero(anything[c])) for c in shown}
+
+
+def answer_rows(data: GapData, rows: IntArray) -> FloatArray:
+    """The rows' answers, respondents × items, NaN where not answered."""
+    import numpy as np
+
+    out: FloatArray = data.items[rows]
+    if data.valid is not None:
+        out[~data.valid[rows]] = np.nan
+    return out

@@ -1,0 +1,276 @@
+"""Paired waves: the same respondents before and after, matched by respondent code.
+
+Vocabulary:
+- *code*: a respondent code, normalised (case, spacing); a code used more than once in
+  a wave is *doubled* and never paired.
+- *pair*: a respondent whose code appears once in each wave: (total before, total
+  after, group before, group after).
+- *design*: ``paired`` when both waves are responses files and at least
+  :data:`MIN_PAIRS` codes appear in both; ``independent`` otherwise (Mann–Whitney U on
+  each group's totals, see :mod:`salesmkt.analysis.wave_changes`); ``summary`` when a
+  wave is a saved assessment JSON (no per-respondent data, so no intervals or tests).
+- *paired change*: the matched people's own changes in total, after − before: mean and
+  median difference, a bootstrap interval of the mean
+  (:func:`salesmkt.analysis.statistics.bootstrap_mean`) and the Wilcoxon signed-rank
+  test. A group row holds the respondents who stayed in that group; fewer matched people
+  than the anonymity threshold show the count only.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from salesmkt.analysis.comparison import Design, PairedChange, group_ids
+from salesmkt.analysis.statistics.bootstrap import bootstrap_mean
+from salesmkt.analysis.statistics.sample import finite
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    from numpy.typing import NDArray
+
+    from salesmkt.model.assessment import Assessment
+
+    FloatArray = NDArray[np.float64]
+
+__all__ = [
+    "MIN_PAIRS",
+    "SCIPY_PERMUTATION_MAX_N",
+    "PairRow",
+    "paired_changes",
+    "paired_statistics",
+    "respondent_codes",
+    "signed_rank_exact",
+    "wave_design",
+]
+
+#: Matched respondent codes needed before the waves are analysed as pairs.
+MIN_PAIRS = 2
+
+# A matched respondent: (total before, total after, group before, group after).
+PairRow = tuple[float, float, str, str]
+
+
+def respondent_codes(frame: pd.DataFrame) -> dict[str, int]:
+    """Normalised respondent code → frame position, codes used once only."""
+    from salesmkt.definitions.questionnaire import normalise
+
+    if "respondent" not in frame.columns:
+        return {}
+    seen: dict[str, int] = {}
+    doubled: set[str] = set()
+    for pos, value in enumerate(frame["respondent"].tolist()):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        code = normalise(str(value))
+        if not code or code in ("nan", "none"):
+            continue
+        if code in seen:
+            doubled.add(code)
+        seen.setdefault(code, pos)
+    return {c: p for c, p in seen.items() if c not in doubled}
+
+
+def _doubled(frame: pd.DataFrame) -> int:
+    from salesmkt.definitions.questionnaire import normalise
+
+    if "respondent" not in frame.columns:
+        return 0
+    codes = [normalise(str(v)) for v in frame["respondent"].tolist() if v is not None]
+    codes = [c for c in codes if c and c not in ("nan", "none")]
+    return len({c for c in codes if codes.count(c) > 1})
+
+
+def wave_design(
+    fb: pd.DataFrame | None, fa: pd.DataFrame | None
+) -> tuple[Design, str, list[PairRow] | None, list[str]]:
+    """The design of two waves' per-respondent tables (None: a saved assessment), in
+    words, with the matched pairs when paired and notes on doubled codes."""
+    if fb is None or fa is None:
+        which = " and ".join(name for name, f in (("before", fb), ("after", fa)) if f is None)
+        return (
+            "summary",
+            f"The {which} wave is a saved assessment (JSON), which holds no per-respondent "
+            "answers, so the changes are shown without confidence intervals or tests. "
+            "Compare the two responses files to get them.",
+            None,
+            [],
+        )
+    notes: list[str] = []
+    for name, frame in (("before", fb), ("after", fa)):
+        doubled = _doubled(frame)
+        if doubled:
+            notes.append(
+                f"{doubled} respondent code(s) appear more than once in the {name} wave; "
+                "those codes are not paired."
+            )
+    cb, ca = respondent_codes(fb), respondent_codes(fa)
+    common = sorted(set(cb) & set(ca))
+    if len(common) >= MIN_PAIRS:
+        return (
+            "paired",
+            f"Paired design: {len(common)} respondent code(s) appear in both waves "
+            f"({len(cb)} coded before, {len(ca)} after); their own changes are tested with "
+            "the Wilcoxon signed-rank test.",
+            _pair_rows([(cb[c], ca[c]) for c in common], fb, fa),
+            notes,
+        )
+    if not cb or not ca:
+        why = "the {} wave has no respondent codes".format("before" if not cb else "after")
+    else:
+        why = f"only {len(common)} respondent code(s) appear in both waves"
+    return (
+        "independent",
+        f"Independent samples: {why}, so the waves are compared as separate groups of "
+        "people (Mann–Whitney U test on each group's totals).",
+        None,
+        notes,
+    )
+
+
+def _pair_rows(pairs: list[tuple[int, int]], fb: pd.DataFrame, fa: pd.DataFrame) -> list[PairRow]:
+    rows: list[PairRow] = []
+    for pb, pa in pairs:
+        rows.append(
+            (
+                float(fb["total"].iloc[pb]),
+                float(fa["total"].iloc[pa]),
+                str(fb["group"].iloc[pb]),
+                str(fa["group"].iloc[pa]),
+            )
+        )
+    return rows
+
+
+def paired_changes(
+    rows: Sequence[PairRow],
+    a: Assessment,
+    b: Assessment,
+    k_min: int,
+    seed: int,
+    n_boot: int,
+) -> list[PairedChange]:
+    usable = [r for r in rows if math.isfinite(r[0]) and math.isfinite(r[1])]
+    out = [_paired_change("all", "Everyone", usable, k_min, seed, n_boot)]
+    notes: list[str] = []
+    hidden = len(rows) - len(usable)
+    if hidden:
+        notes.append(f"{hidden} matched respondent(s) left out (withheld group or not scored)")
+    moved = sum(1 for r in usable if r[2] != r[3])
+    if moved:
+        notes.append(f"{moved} changed group: counted here, not in the group rows")
+    if notes and out[0].note is None:
+        out[0].note = "; ".join(notes)
+    for gid, label in group_ids(a, b):
+        same = [r for r in usable if r[2] == gid and r[3] == gid]
+        if same:
+            out.append(_paired_change(gid, label, same, k_min, seed, n_boot))
+    return out
+
+
+def paired_statistics(
+    before_totals: Sequence[float], after_totals: Sequence[float], *, seed: int, n_boot: int
+) -> PairedChange:
+    """Mean/median paired difference, bootstrap CI and Wilcoxon signed-rank test."""
+    import numpy as np
+    from scipy.stats import wilcoxon
+
+    xb = np.asarray(before_totals, dtype=np.float64)
+    xa = np.asarray(after_totals, dtype=np.float64)
+    diff = xa - xb
+    result = PairedChange(
+        scope="all",
+        label="",
+        n=len(diff),
+        mean_before=finite(xb.mean()) if len(xb) else None,
+        mean_after=finite(xa.mean()) if len(xa) else None,
+        mean_difference=finite(diff.mean()) if len(diff) else None,
+        median_difference=finite(np.median(diff)) if len(diff) else None,
+        improved=int((diff > 0).sum()),
+        worsened=int((diff < 0).sum()),
+        unchanged=int((diff == 0).sum()),
+    )
+    boot = bootstrap_mean(diff, seed=seed, n_boot=n_boot)
+    if boot.ci_low is not None and boot.ci_high is not None:
+        result.ci = (boot.ci_low, boot.ci_high)
+    if not np.any(diff != 0):
+        result.note = "no matched respondent's total changed, so there is nothing to test"
+        return result
+    if len(diff) <= SCIPY_PERMUTATION_MAX_N and _has_ties_or_zeros(diff):
+        result.wilcoxon_statistic, result.p_value = signed_rank_exact(diff)
+        return result
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            test = wilcoxon(xa, xb)
+        except ValueError as exc:
+            result.note = f"Wilcoxon test not estimable: {exc}"
+            return result
+    result.wilcoxon_statistic = finite(test.statistic)
+    result.p_value = finite(test.pvalue)
+    return result
+
+
+#: Up to this many pairs, ``scipy.stats.wilcoxon`` answers samples with ties or zero
+#: differences by enumerating all 2**n sign flips through ``permutation_test``, which
+#: takes seconds at n = 13; :func:`signed_rank_exact` gives the same p-value at once.
+SCIPY_PERMUTATION_MAX_N = 13
+
+
+def _has_ties_or_zeros(diff: FloatArray) -> bool:
+    import numpy as np
+
+    nonzero = np.abs(diff[diff != 0])
+    return bool(len(nonzero) < len(diff) or len(np.unique(nonzero)) < len(nonzero))
+
+
+def signed_rank_exact(diff: Sequence[float] | FloatArray) -> tuple[float, float]:
+    """Wilcoxon signed-rank statistic and exact two-sided p, ties and zeros allowed.
+
+    The same test as ``scipy.stats.wilcoxon`` (zero differences dropped, average ranks
+    for ties, ``W = min(R+, R-)``, p = 2·min(P(R+ ≤ r+), P(R+ ≥ r+)) capped at 1) over
+    the exact sign-flip distribution. Ranks are doubled so every sum is an integer: the
+    distribution is a subset-sum count, built in O(n · Σ ranks).
+    """
+    import numpy as np
+    from scipy.stats import rankdata
+
+    d = np.asarray(diff, dtype=np.float64)
+    d = d[d != 0]
+    if len(d) == 0:
+        raise ValueError("no non-zero differences")
+    doubled = np.rint(2 * rankdata(np.abs(d))).astype(np.int64)
+    total = int(doubled.sum())
+    ways = np.zeros(total + 1, dtype=np.float64)  # ways[s]: sign patterns with 2·R+ = s
+    ways[0] = 1.0
+    for r in doubled:
+        shifted = np.zeros_like(ways)
+        shifted[r:] = ways[: total + 1 - r]
+        ways += shifted
+    observed = int(doubled[d > 0].sum())
+    n_patterns = 2.0 ** len(d)
+    p_less = ways[: observed + 1].sum() / n_patterns
+    p_greater = ways[observed:].sum() / n_patterns
+    p = min(1.0, 2 * min(p_less, p_greater))
+    statistic = min(observed, total - observed) / 2
+    return float(statistic), float(p)
+
+
+def _paired_change(
+    scope: str, label: str, rows: Sequence[PairRow], k_min: int, seed: int, n_boot: int
+) -> PairedChange:
+    if len(rows) < k_min:
+        return PairedChange(
+            scope=scope,
+            label=label,
+            n=len(rows),
+            note=f"withheld: fewer matched respondents than the anonymity threshold ({k_min})",
+        )
+    if len(rows) < MIN_PAIRS:
+        return PairedChange(scope=scope, label=label, n=len(rows), note="too few pairs")
+    result = paired_statistics([r[0] for r in rows], [r[1] for r in rows], seed=seed, n_boot=n_boot)
+    result.scope, result.label = scope, label
+    return result

@@ -1,0 +1,238 @@
+"""Segments: every group figure again for each value of a ``--by`` column.
+
+Vocabulary:
+- *segment*: the respondents with one value of a ``--by`` column (region, business unit,
+  wave); a blank value is its own segment, ``(blank)``. A column with more than
+  :data:`MAX_SEGMENT_VALUES` values is not a category and is refused.
+- *breakdown*: the cells of one ``--by`` column, segments × groups (:class:`_Breakdown`).
+- *withheld*: a cell below the anonymity threshold ``K`` (*primary*), every cell of a
+  segment below ``K``, and cells withheld so that another withheld cell cannot be worked
+  out by subtraction from a group's published total (*complementary suppression*).
+- *segment overall*: the segment's overall score, from its shown cells only: the
+  equal-weight mean of the compared groups when both are shown, else the pooled mean.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from salesmkt.analysis.cells import (
+    Cells,
+    cell_stats,
+    group_label,
+    group_result,
+    num,
+    plural,
+    stage_ref,
+)
+from salesmkt.definitions.questionnaire import normalise
+from salesmkt.errors import UsageError
+from salesmkt.model.assessment import GroupResult, Overall, SegmentResult
+
+if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
+    from salesmkt.analysis.prepared import Prepared
+    from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.intake.responses import ResponseTable
+
+    IntArray = NDArray[np.int64]
+    BoolArray = NDArray[np.bool_]
+
+__all__ = ["BLANK_SEGMENT", "MAX_SEGMENT_VALUES", "segment_column", "segments"]
+
+# A --by column with more distinct values than this is not a category (a timestamp…).
+MAX_SEGMENT_VALUES = 50
+BLANK_SEGMENT = "(blank)"
+
+
+def segment_column(table: ResponseTable, by: str) -> str:
+    columns = [str(c) for c in table.segments.columns]
+    if by in columns:
+        return by
+    matches = [c for c in columns if normalise(c) == normalise(by)]
+    if len(matches) == 1:
+        return matches[0]
+    if normalise(by) == normalise(table.group_column):
+        raise UsageError(
+            f"--by {by}: that is the group column; every figure is already shown per group"
+        )
+    known = ", ".join(repr(c) for c in columns) or "none"
+    raise UsageError(f"--by {by}: {table.source} has no such column; other columns are: {known}")
+
+
+def _complementary(n: IntArray, primary: BoolArray, k_min: int) -> BoolArray:
+    """Add cells to the withheld set until no column total gives a withheld cell away.
+
+    ``n`` and ``primary`` are segments × groups. A group's own total is published, so
+    in every column the withheld cells must together hold at least ``k_min``
+    respondents (two cells or more): while they do not, the smallest shown non-empty
+    cell of that column is withheld too. Rows need no such step because a segment's
+    own figures are computed from its shown cells only.
+    """
+    sup = primary.copy()
+    for g in range(n.shape[1]):  # loops over groups (a handful), never respondents
+        col_n, col_sup = n[:, g], sup[:, g]
+        while col_sup.any() and col_n[col_sup].sum() < k_min:
+            candidates = np.flatnonzero(~col_sup & (col_n > 0))
+            if len(candidates) == 0:
+                break
+            col_sup[candidates[np.argmin(col_n[candidates])]] = True
+        sup[:, g] = col_sup
+    return sup
+
+
+@dataclass
+class _Breakdown:
+    """The cells of one ``--by`` column: segment s, group g is cell ``s * ngroups + g``."""
+
+    column: str
+    values: list[object]  # the segment values, sorted
+    key: IntArray  # each respondent's cell
+    cells: Cells
+    n: IntArray  # segments × groups
+    small: BoolArray  # per segment: below the anonymity threshold
+    primary: BoolArray  # segments × groups: withheld for its own size
+    withheld: BoolArray  # primary plus complementary
+    k_min: int
+
+
+def _breakdown(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> _Breakdown:
+    import pandas as pd
+
+    column = segment_column(table, by)
+    raw = table.segments[column].astype(object)
+    values = raw.where(raw.notna(), "").astype(str).str.strip()
+    values = values.where(values != "", BLANK_SEGMENT).to_numpy()
+    if not prep.keep.all():
+        values = values[prep.keep]
+    codes, uniques = pd.factorize(values, sort=True)
+    nseg = len(uniques)
+    if nseg > MAX_SEGMENT_VALUES:
+        raise UsageError(
+            f"--by {by}: column {column!r} has {nseg} different values; --by expects a "
+            f"category with at most {MAX_SEGMENT_VALUES} (region, business unit, wave)"
+        )
+    ngroups = len(prep.group_ids)
+    key = codes.astype(np.int64) * ngroups + prep.group_code
+    cells = cell_stats(key, nseg * ngroups, prep)
+    n = cells.n.reshape(nseg, ngroups)
+    small = n.sum(axis=1) < k_min
+    primary = (n > 0) & ((n < k_min) | small[:, None])
+    withheld = _complementary(n, primary, k_min)
+    return _Breakdown(column, list(uniques), key, cells, n, small, primary, withheld, k_min)
+
+
+def segments(
+    table: ResponseTable, prep: Prepared, by: str, k_min: int
+) -> tuple[list[SegmentResult], BoolArray, list[str]]:
+    """The segments of ``--by`` column ``by``, which respondents' figures they withhold,
+    and notes in words on what was withheld and why."""
+    q = table.questionnaire
+    b = _breakdown(table, prep, by, k_min)
+    ngroups = len(prep.group_ids)
+    notes: list[str] = []
+    results: list[SegmentResult] = []
+    for s, value in enumerate(b.values):
+        groups, seg_notes = _segment_groups(q, prep.group_ids, b, s)
+        notes += seg_notes
+        shown_cells = np.zeros(b.n.size, dtype=bool)
+        shown_cells[s * ngroups : (s + 1) * ngroups] = (b.n[s] > 0) & ~b.withheld[s]
+        overall = Overall()
+        if not b.small[s]:
+            overall = _segment_overall(
+                q, b.cells, prep.group_ids, s, ngroups, shown_cells, b.withheld[s]
+            )
+        results.append(
+            SegmentResult(
+                by=b.column,
+                value=str(value),
+                n=int(b.n[s].sum()),
+                suppressed=bool(b.small[s]),
+                overall=overall,
+                groups=groups,
+            )
+        )
+    hidden = b.withheld.ravel()[b.key]
+    return results, hidden, notes
+
+
+def _segment_groups(
+    q: Questionnaire, group_ids: list[str], b: _Breakdown, s: int
+) -> tuple[list[GroupResult], list[str]]:
+    """Segment ``s``'s group results, and the notes on what it withholds."""
+    label = f"{b.column} = {b.values[s]}"
+    seg_n, k_min = int(b.n[s].sum()), b.k_min
+    notes: list[str] = []
+    if b.small[s]:
+        notes.append(
+            f"{label}: {plural(seg_n)}, below the anonymity threshold of "
+            f"{k_min}; its figures are withheld."
+        )
+    groups: list[GroupResult] = []
+    for g, gid in enumerate(group_ids):
+        n = int(b.n[s, g])
+        if n == 0:
+            continue
+        groups.append(group_result(q, b.cells, s * len(group_ids) + g, gid, bool(b.withheld[s, g])))
+        if b.small[s]:
+            continue
+        glabel = group_label(q, gid)
+        if b.primary[s, g]:
+            notes.append(
+                f"{label}, {glabel}: {plural(n)}, below the anonymity "
+                f"threshold of {k_min}; figures withheld."
+            )
+        elif b.withheld[s, g]:
+            notes.append(
+                f"{label}, {glabel} ({plural(n)}) is withheld as well, so "
+                f"that a withheld {glabel} figure cannot be worked out from the "
+                f"{glabel} total."
+            )
+    return groups, notes
+
+
+def _segment_overall(
+    q: Questionnaire,
+    cells: Cells,
+    group_ids: list[str],
+    s: int,
+    ngroups: int,
+    shown_cells: BoolArray,
+    sup_row: BoolArray,
+) -> Overall:
+    n_shown = int(cells.n[shown_cells].sum())
+    pooled = num(cells.total_sum[shown_cells].sum() / n_shown) if n_shown else None
+    result = Overall(pooled_mean=pooled)
+    reason: str | None = None
+    if len(q.compare) == 2:
+        means: list[float] = []
+        for gid in q.compare:
+            if gid not in group_ids:
+                reason = f"there are no {group_label(q, gid)} respondents"
+                break
+            g = group_ids.index(gid)
+            c = s * ngroups + g
+            if cells.n[c] == 0:
+                reason = f"there are no {group_label(q, gid)} respondents here"
+                break
+            if sup_row[g]:
+                reason = f"the {group_label(q, gid)} figures are withheld"
+                break
+            means.append(float(cells.mean[c]))
+        if reason is None:
+            result.score = num(sum(means) / 2)
+    else:
+        reason = "this questionnaire compares no two groups"
+    if reason is not None:
+        result.method = "pooled"
+        result.score = pooled
+        result.note = f"Pooled respondent mean because {reason}."
+    if sup_row.any():
+        extra = "Withheld groups are left out of this segment's figures."
+        result.note = f"{result.note} {extra}" if result.note else extra
+    result.stage = stage_ref(q, result.score)
+    return result

@@ -1,0 +1,227 @@
+"""Reliability: Cronbach's alpha of a scale, with corrected item-total correlations.
+
+Vocabulary:
+- *alpha*: k / (k - 1) * (1 - sum(var_i) / var_total), variances with ddof = 1, over the
+  respondents who answered every item (**listwise** deletion: alpha compares variances
+  that must come from the same people, so a row with any NaN is dropped).
+- *corrected item-total correlation* (``item_total_r``): the Pearson correlation of an
+  item with the sum of the *other* items; *alpha if dropped*: alpha of the scale
+  without that item. Either is None when the item or the rest has no variance, and
+  alpha if dropped also when only one item would remain.
+- *not estimable*: fewer than 2 items or 2 complete respondents, or every complete
+  respondent with the same total; alpha is None and ``not_estimable`` says why.
+- *moments*: the sufficient statistics of complete answer sets (count, sums and
+  cross-products, :class:`Moments`). Large data go through them instead of
+  :func:`cronbach_alpha`, whose per-item copies of the matrix cost 6 s at 100,000
+  respondents; both give the same figures. Moments of different groups add up, so the
+  pooled figure costs nothing extra.
+
+Both paths return the assessment's own
+:class:`~salesmkt.model.assessment.ReliabilityResult` (``scope`` names whose answers
+they are). Whether alpha is below the floor is its ``below_floor`` property; the
+sentence that warns a reader, and the minimum number of answer sets worth reporting,
+belong to :mod:`salesmkt.analysis.quality`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from salesmkt.analysis.statistics.sample import as_matrix, finite, join_reasons
+from salesmkt.model.assessment import ItemTotalStat, ReliabilityResult
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import ArrayLike, NDArray
+
+    FloatArray = NDArray[np.float64]
+    IntArray = NDArray[np.int64]
+    BoolArray = NDArray[np.bool_]
+
+__all__ = ["Moments", "alpha_from_moments", "complete_rows", "cronbach_alpha", "gather_moments"]
+
+# Respondents gathered at a time for the moments, and rows per cross-product. Measured
+# with numpy's OpenBLAS on a busy 2-core machine: (k × m)(m × k) products with m ≤ 1024
+# rows run single-threaded at about 25 ms per million rows, while one product over
+# 100,000 rows took from 0.2 to 3.5 s. Small products keep it fast and predictable
+# without touching any thread setting.
+_GATHER_ROWS = 16_384
+_PRODUCT_ROWS = 512
+
+
+# -- from the answer matrix ----------------------------------------------------------------
+
+
+def _alpha_of(cols: FloatArray) -> float | None:
+    """Cronbach's alpha of complete data (rows x k), None when k < 2 or no total variance."""
+    import numpy as np
+
+    k = cols.shape[1]
+    if k < 2 or cols.shape[0] < 2:
+        return None
+    item_vars = cols.var(axis=0, ddof=1)
+    total_var = float(cols.sum(axis=1).var(ddof=1))
+    if total_var <= 0.0:
+        return None
+    return finite(k / (k - 1) * (1.0 - float(np.sum(item_vars)) / total_var))
+
+
+def _pearson(a: FloatArray, b: FloatArray) -> float | None:
+    da = a - a.mean()
+    db = b - b.mean()
+    saa = float(da @ da)
+    sbb = float(db @ db)
+    if saa <= 0.0 or sbb <= 0.0:
+        return None
+    r = finite(float(da @ db) / math.sqrt(saa * sbb))
+    return None if r is None else max(-1.0, min(1.0, r))
+
+
+def cronbach_alpha(
+    matrix: ArrayLike, item_ids: Sequence[str], *, scope: str = "pooled"
+) -> ReliabilityResult:
+    """Cronbach's alpha with corrected item-total correlations and alpha-if-dropped.
+
+    Rows with any missing answer are dropped first (listwise deletion); ``n`` counts the
+    complete rows that remain. ``scope`` is copied into the result.
+    """
+    import numpy as np
+
+    data = as_matrix(matrix)
+    k = data.shape[1]
+    if len(item_ids) != k:
+        raise ValueError(f"{len(item_ids)} item ids for a matrix with {k} columns")
+    complete = data[~np.isnan(data).any(axis=1)]
+    n = int(complete.shape[0])
+    excluded = int(data.shape[0]) - n
+    items = [_item_total(complete, i, str(item_id)) for i, item_id in enumerate(item_ids)]
+    out = ReliabilityResult(scope=scope, n=n, items=items)
+
+    reasons: list[str] = []
+    if k < 2:
+        reasons.append("not estimable: fewer than 2 items")
+    if n < 2:
+        dropped = f" (listwise deletion dropped {excluded})" if excluded else ""
+        reasons.append(f"not estimable: fewer than 2 complete respondents{dropped}")
+    if reasons:
+        out.not_estimable = join_reasons(reasons)
+        return out
+
+    out.alpha = _alpha_of(complete)
+    if out.alpha is None:
+        out.not_estimable = "not estimable: every complete respondent has the same total score"
+    return out
+
+
+def _item_total(complete: FloatArray, i: int, item_id: str) -> ItemTotalStat:
+    import numpy as np
+
+    n, k = complete.shape
+    out = ItemTotalStat(item=item_id)
+    if n < 2 or k < 2:
+        return out
+    rest = np.delete(complete, i, axis=1)
+    out.item_total_r = _pearson(complete[:, i], rest.sum(axis=1))
+    if k - 1 >= 2:
+        out.alpha_if_dropped = _alpha_of(rest)
+    return out
+
+
+# -- from moments ----------------------------------------------------------------------------
+
+
+@dataclass
+class Moments:
+    """Sufficient statistics of complete answer sets: n, sums and cross-products.
+
+    Values are shifted by a common constant first (the scale midpoint), so moments of
+    different groups simply add up, and integer answers keep every sum exact. ``rows``
+    counts the respondents looked at, complete or not.
+    """
+
+    n: int
+    rows: int
+    s1: FloatArray
+    s2: FloatArray
+
+    @property
+    def cov(self) -> FloatArray:
+        import numpy as np
+
+        out: FloatArray = (self.s2 - np.outer(self.s1, self.s1) / self.n) / (self.n - 1)
+        return out
+
+    def __add__(self, other: Moments) -> Moments:
+        return Moments(
+            self.n + other.n, self.rows + other.rows, self.s1 + other.s1, self.s2 + other.s2
+        )
+
+
+def complete_rows(items: FloatArray, valid: BoolArray | None) -> BoolArray:
+    """Which respondents answered every item (finite and, with ``valid``, marked valid)."""
+    import numpy as np
+
+    # Whole-matrix reductions along the item axis: one pass each, where the same test on
+    # gathered blocks of rows costs three times as much.
+    out: BoolArray = np.logical_and.reduce(np.isfinite(items), axis=1)
+    if valid is not None:
+        out &= np.logical_and.reduce(valid, axis=1)
+    return out
+
+
+def gather_moments(items: FloatArray, rows: IntArray, complete: BoolArray, shift: float) -> Moments:
+    """Moments of the complete answer sets among ``rows`` (respondents of one group).
+
+    Rows are gathered _GATHER_ROWS at a time and multiplied _PRODUCT_ROWS at a time (see
+    there), so memory stays small and no big matrix product is ever handed to BLAS.
+    """
+    import numpy as np
+
+    k = items.shape[1]
+    s1 = np.zeros(k)
+    s2 = np.zeros((k, k))
+    keep = rows[complete[rows]]
+    for start in range(0, keep.size, _GATHER_ROWS):
+        dev = np.subtract(items[keep[start : start + _GATHER_ROWS]], shift, order="C")
+        s1 += dev.sum(axis=0)
+        for lo in range(0, dev.shape[0], _PRODUCT_ROWS):
+            part = dev[lo : lo + _PRODUCT_ROWS]
+            s2 += part.T @ part
+    return Moments(int(keep.size), int(rows.size), s1, s2)
+
+
+def alpha_from_moments(
+    m: Moments, item_ids: Sequence[str], *, scope: str = "pooled"
+) -> ReliabilityResult:
+    """:func:`cronbach_alpha`'s figures from the item covariance matrix C (ddof = 1).
+
+    The total's variance is sum(C); item i's covariance with the sum of the others is
+    rowsum_i − C_ii, and that rest-sum's variance is sum(C) − 2 rowsum_i + C_ii. One
+    k × k matrix replaces k copies of the data. Needs ``m.n >= 2`` and 2 items or more.
+    """
+    k = len(item_ids)
+    out = ReliabilityResult(scope=scope, n=m.n)
+    cov = m.cov
+    var = [float(cov[i, i]) for i in range(k)]
+    rowsum = [float(v) for v in cov.sum(axis=1)]
+    total_var = float(cov.sum())
+    var_sum = sum(var)
+    for i, item_id in enumerate(item_ids):
+        entry = ItemTotalStat(item=str(item_id))
+        var_rest = total_var - 2.0 * rowsum[i] + var[i]
+        if var[i] > 0.0 and var_rest > 0.0:
+            r = (rowsum[i] - var[i]) / math.sqrt(var[i] * var_rest)
+            entry.item_total_r = max(-1.0, min(1.0, r)) if math.isfinite(r) else None
+        if k - 1 >= 2 and var_rest > 0.0:
+            value = (k - 1) / (k - 2) * (1.0 - (var_sum - var[i]) / var_rest)
+            entry.alpha_if_dropped = value if math.isfinite(value) else None
+        out.items.append(entry)
+    if total_var <= 0.0:
+        out.not_estimable = "not estimable: every complete respondent has the same total score"
+        return out
+    alpha = k / (k - 1) * (1.0 - var_sum / total_var)
+    out.alpha = alpha if math.isfinite(alpha) else None
+    return out
