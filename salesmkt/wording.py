@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from salesmkt.model.assessment import StageBand
+
 DASH = "–"
 # Matches scoring.STAGE_DECIMALS: the stage is decided on the score rounded to 9 places.
 _STAGE_DECIMALS = 9
@@ -94,11 +96,6 @@ def effect_words(effect_size: str | None) -> str:
     return DASH if effect_size is None else f"{effect_size} effect"
 
 
-def stage_edges(stages: Sequence[dict[str, object]]) -> list[float]:
+def stage_edges(stages: Sequence[StageBand]) -> list[float]:
     """The stage minimums of an assessment's scoring key (the band edges)."""
-    edges: list[float] = []
-    for s in stages:
-        value = s.get("min")
-        if isinstance(value, int | float):
-            edges.append(float(value))
-    return sorted(edges)
+    return sorted(s.min for s in stages)

@@ -218,16 +218,7 @@ def _direction(
 
 
 def _stage_order(a: Assessment, b: Assessment) -> list[str]:
-    # The saved scoring key is read leniently, as plain dicts, not through the strict
-    # Assessment.stage_bands: a hand-edited band without a numeric min sorts first
-    # instead of stopping the comparison, as it always has.
-    key = b.stages or a.stages
-
-    def low(stage: dict[str, object]) -> float:
-        value = stage.get("min", 0)
-        return float(value) if isinstance(value, int | float) else 0.0
-
-    return [str(s["id"]) for s in sorted(key, key=low)]
+    return [s.id for s in sorted(b.stages or a.stages, key=lambda s: s.min)]
 
 
 def _stages(a: Assessment, b: Assessment) -> list[StageChange]:

@@ -220,13 +220,13 @@ def _assessment(
 # exist.
 
 
-def _scoring_key(q: Questionnaire) -> list[dict[str, object]]:
-    """The stages as plain data; an open-ended last band ends at the highest total."""
+def _scoring_key(q: Questionnaire) -> list[StageBand]:
+    """The stages' bands; an open-ended last band ends at the highest total."""
     top = q.total_range[1]
-    key: list[dict[str, object]] = []
+    key: list[StageBand] = []
     for i, s in enumerate(q.stages):
         high = s.max if s.max is not None or i + 1 < len(q.stages) else top
-        key.append(StageBand(id=s.id, label=s.label, min=s.min, max=high).model_dump())
+        key.append(StageBand(id=s.id, label=s.label, min=s.min, max=high))
     return key
 
 

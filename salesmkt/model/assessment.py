@@ -304,7 +304,7 @@ class Assessment(_Model):
     # The scoring key: one StageBand.model_dump() per stage, in the questionnaire's order.
     # Still typed as plain dicts because renderers (and wording.stage_edges) index them;
     # once they read ``stage_bands``, annotating this list[StageBand] changes no JSON byte.
-    stages: list[dict[str, object]] = Field(
+    stages: list[StageBand] = Field(
         default_factory=list, description="The scoring key: id, label, min, max."
     )
     settings: Settings = Field(default_factory=Settings)
@@ -324,11 +324,6 @@ class Assessment(_Model):
     )
     warnings: list[DataWarning] = Field(default_factory=list)
     advice: Advice | None = None
-
-    @property
-    def stage_bands(self) -> list[StageBand]:
-        """The scoring key, typed (validated from ``stages``)."""
-        return [StageBand.model_validate(band) for band in self.stages]
 
     def group(self, group_id: str) -> GroupResult | None:
         return next((g for g in self.groups if g.id == group_id), None)

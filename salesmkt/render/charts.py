@@ -155,17 +155,8 @@ def _stage_bands(assessment: Assessment) -> list[tuple[float, float, str]]:
     """(low, high, label) per stage; each band runs to the next stage's minimum."""
     rows: list[tuple[float, float | None, str]] = []
     for stage in assessment.stages:
-        low = stage.get("min")
-        high = stage.get("max")
-        if not isinstance(low, int | float):
-            continue
-        rows.append(
-            (
-                float(low),
-                float(high) if isinstance(high, int | float) else None,
-                str(stage.get("label", stage.get("id", ""))),
-            )
-        )
+        high = float(stage.max) if stage.max is not None else None
+        rows.append((stage.min, high, stage.label or stage.id))
     rows.sort(key=lambda r: r[0])
     bands: list[tuple[float, float, str]] = []
     for index, (low, high, label) in enumerate(rows):

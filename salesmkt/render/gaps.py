@@ -73,10 +73,8 @@ def item_span(a: Assessment, scale: tuple[float, float] | None = None) -> float:
     """The width of the answer scale (max − min), from ``scale`` or the scoring key."""
     if scale is not None and scale[1] > scale[0]:
         return float(scale[1] - scale[0])
-    lows = [s.get("min") for s in a.stages]
-    highs = [s.get("max") for s in a.stages]
-    lo = min((float(v) for v in lows if isinstance(v, int | float)), default=None)
-    hi = max((float(v) for v in highs if isinstance(v, int | float)), default=None)
+    lo = min((s.min for s in a.stages), default=None)
+    hi = max((float(s.max) for s in a.stages if s.max is not None), default=None)
     if lo is not None and hi is not None and hi > lo and a.items:
         return (hi - lo) / len(a.items)
     biggest = max((abs(i.gap) for i in a.items if i.gap is not None), default=0.0)

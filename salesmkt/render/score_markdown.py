@@ -66,7 +66,7 @@ def _group_names(a: Assessment) -> dict[str, str]:
 
 
 def _headline(a: Assessment, edges: list[float]) -> list[str]:
-    lo, hi = (edges[0], a.stages[-1].get("max")) if edges and a.stages else (None, None)
+    lo, hi = (edges[0], a.stages[-1].max) if edges and a.stages else (None, None)
     labels = _group_names(a)
     lines = [f"# {md_escape(a.questionnaire.title or a.questionnaire.id)}: score summary", ""]
     o = a.overall

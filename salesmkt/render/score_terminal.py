@@ -36,15 +36,13 @@ _COLOURS = ("red", "yellow", "green", "cyan", "magenta", "blue")
 def _bands(a: Assessment) -> list[tuple[float, float, str, str]]:
     """(low, high, label, id) per stage, in score order."""
     out: list[tuple[float, float, str, str]] = []
-    stages = sorted(a.stages, key=lambda s: float(s["min"]))  # type: ignore[arg-type]
+    stages = sorted(a.stages, key=lambda s: s.min)
     for i, s in enumerate(stages):
-        low = float(s["min"])  # type: ignore[arg-type]
         if i + 1 < len(stages):
-            high = float(stages[i + 1]["min"])  # type: ignore[arg-type]
+            high = stages[i + 1].min
         else:
-            top = s.get("max")
-            high = float(top) if isinstance(top, int | float) else low
-        out.append((low, high, str(s["label"]), str(s["id"])))
+            high = float(s.max) if s.max is not None else s.min
+        out.append((s.min, high, s.label, s.id))
     return out
 
 

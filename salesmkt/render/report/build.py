@@ -95,12 +95,8 @@ class _Context:
 def stage_descriptions(
     assessment: Assessment, questionnaire: Questionnaire | None = None
 ) -> dict[str, str]:
-    """Stage id → description, from the scoring key or else the matching questionnaire."""
+    """Stage id → description, from the questionnaire the assessment was scored with."""
     found: dict[str, str] = {}
-    for stage in assessment.stages:
-        text = stage.get("description")
-        if isinstance(text, str) and text.strip():
-            found[str(stage.get("id"))] = text.strip()
     if questionnaire is not None and questionnaire.id == assessment.questionnaire.id:
         for qs in questionnaire.stages:
             if qs.description and qs.id not in found:
@@ -189,7 +185,7 @@ def _headline(ctx: _Context) -> _Headline:
     stage = overall.stage
     band = ""
     for row in ctx.assessment.stages:
-        if stage is not None and row.get("id") == stage.id:
+        if stage is not None and row.id == stage.id:
             band = stage_range(row)
     note = overall.note or ""
     if overall.score is None and not note:
@@ -218,7 +214,7 @@ def _key_findings(
     overall, stage = a.overall, a.overall.stage
     if overall.score is not None and stage is not None:
         highest = max(
-            (float(v) for row in a.stages if isinstance(v := row.get("max"), int | float)),
+            (float(row.max) for row in a.stages if row.max is not None),
             default=None,
         )
         out_of = f" out of {highest:g}" if highest is not None else ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from salesmkt.model.assessment import Assessment
+from salesmkt.model.assessment import Assessment, StageBand
 from salesmkt.render.report.view import ReportOptions, StageRow
 from salesmkt.render.report.words import RELIABILITY_FLOOR
 from salesmkt.wording import DASH
@@ -26,9 +26,9 @@ def _num_text(value: object) -> str:
     return f"{value:g}" if isinstance(value, int | float) else str(value)
 
 
-def stage_range(stage: Mapping[str, object]) -> str:
+def stage_range(stage: StageBand) -> str:
     """A stage's band of totals: ``40–59``, or ``80 and above`` when it has no maximum."""
-    low, high = stage.get("min"), stage.get("max")
+    low, high = stage.min, stage.max
     if high is None:
         return f"{_num_text(low)} and above"
     return f"{_num_text(low)}–{_num_text(high)}"
@@ -39,14 +39,13 @@ def stage_rows(
 ) -> list[StageRow]:
     """The scoring key, lowest stage first; ``current`` marks the organisation's stage."""
     rows = []
-    for stage in sorted(assessment.stages, key=lambda s: float(str(s.get("min", 0)))):
-        sid = str(stage.get("id", ""))
+    for stage in sorted(assessment.stages, key=lambda s: s.min):
         rows.append(
             StageRow(
-                label=str(stage.get("label", sid)),
+                label=stage.label,
                 range=stage_range(stage),
-                description=descriptions.get(sid, ""),
-                current=sid == current,
+                description=descriptions.get(stage.id, ""),
+                current=stage.id == current,
             )
         )
     return rows
