@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from salesmkt.errors import UsageError
 from salesmkt.intake.source import ResponseSource
@@ -129,7 +128,6 @@ def or_list(words: list[str]) -> str:
 
 def report_date() -> str:
     """Today, or the date in SOURCE_DATE_EPOCH so a rebuilt report is byte-identical."""
-
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date().isoformat()
@@ -137,5 +135,8 @@ def report_date() -> str:
 
 
 def console() -> Any:
+    """A console for the terminal views (tables never wrapped mid-cell)."""
+    # rich's console is imported on use: validate and --help do not print through it.
+    from rich.console import Console
 
     return Console(soft_wrap=False)
