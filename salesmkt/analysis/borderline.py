@@ -22,6 +22,7 @@ from salesmkt.analysis.statistics.bootstrap import (
     bootstrap_mean_with_shares,
 )
 from salesmkt.model.assessment import Borderline
+from salesmkt.wording import fmt_score
 
 if TYPE_CHECKING:
     from salesmkt.analysis.statistics.sample import Tally
@@ -55,7 +56,6 @@ def _borderline(
     shares: dict[str, float],
 ) -> Borderline | None:
     """A Borderline entry when the interval holds an inner stage edge, else None."""
-    from salesmkt.wording import fmt_score
 
     ordered = sorted(q.stages, key=lambda s: s.min)
     edges = q.stage_edges

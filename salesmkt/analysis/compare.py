@@ -52,6 +52,7 @@ from salesmkt.analysis.comparison import (
     withheld,
 )
 from salesmkt.analysis.paired import MIN_PAIRS, paired_changes, respondent_codes, wave_design
+from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 from salesmkt.analysis.wave_changes import dimension_changes, total_changes
 from salesmkt.errors import AnalysisError
 from salesmkt.model.assessment import Assessment, Settings, StageRef
@@ -91,7 +92,6 @@ GAP_TOLERANCE = 1e-9
 
 def load_wave(source: ResponseSource, settings: Settings) -> Wave:
     """Read a wave: a saved assessment JSON as it is, a responses file scored now."""
-    from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 
     if looks_like_assessment(source.path):
         return Wave(load_assessment_json(source.path), None, str(source.path))
@@ -101,7 +101,6 @@ def load_wave(source: ResponseSource, settings: Settings) -> Wave:
 
 def saved_questionnaire(path: Path) -> str | None:
     """The questionnaire id a saved assessment JSON names (None for a responses file)."""
-    from salesmkt.analysis.scoring import load_assessment_json, looks_like_assessment
 
     if not looks_like_assessment(path):
         return None

@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from salesmkt.analysis.statistics.sample import Tally
 
 if TYPE_CHECKING:
@@ -92,7 +94,6 @@ def derived_scores(
 ) -> tuple[FloatArray, FloatArray, BoolArray | None]:
     """Totals, dimension scores and which dimension scores exist (None: NaN marks them);
     derived from the items when not given."""
-    import numpy as np
 
     if data.totals is not None and data.dims is not None:
         return (
@@ -129,7 +130,6 @@ class Groups:
     """
 
     def __init__(self, data: GapData, q: Questionnaire, settings: Settings) -> None:
-        import numpy as np
 
         self.ids = list(data.group_ids)
         code = np.asarray(data.group_code, dtype=np.int64)
@@ -170,7 +170,6 @@ def _group_values(
 ) -> tuple[FloatArray, BoolArray | None]:
     """The answered values of ``column`` on ``rows`` (finite and, with ``valid``, marked
     valid), and which of the rows they are (None: all of them)."""
-    import numpy as np
 
     x = column.take(rows)
     ok = np.isfinite(x)
@@ -182,7 +181,6 @@ def _group_values(
 
 
 def _tally_of(x: FloatArray) -> Tally:
-    import numpy as np
 
     # Hash-based np.unique: a million answers are counted without being sorted.
     values, counts = np.unique(x, return_counts=True)
@@ -202,7 +200,6 @@ class ItemTallies:
     at least one item; shared by the item gaps and the agreement indices."""
 
     def __init__(self, data: GapData, groups: Groups) -> None:
-        import numpy as np
 
         shown = groups.shown()
         self.by_group: dict[int, list[Tally]] = {c: [] for c in shown}
@@ -222,7 +219,6 @@ class ItemTallies:
 
 def answer_rows(data: GapData, rows: IntArray) -> FloatArray:
     """The rows' answers, respondents × items, NaN where not answered."""
-    import numpy as np
 
     out: FloatArray = data.items[rows]
     if data.valid is not None:

@@ -45,6 +45,7 @@ from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies, derived_scor
 from salesmkt.analysis.quality import agreement_results, reliability_results
 from salesmkt.analysis.statistics.adjust import adjust_p
 from salesmkt.analysis.statistics.two_groups import compare_groups
+from salesmkt.errors import UsageError
 from salesmkt.model.assessment import Assessment, GapFields, Quadrant, Settings, TotalGap
 
 if TYPE_CHECKING:
@@ -86,7 +87,6 @@ def midpoint_of(q: Questionnaire, settings: Settings) -> float:
 
 
 def _check_adjust(method: str) -> Literal["holm", "bh", "none"]:
-    from salesmkt.errors import UsageError
 
     if method == "holm":
         return "holm"

@@ -23,9 +23,12 @@ import warnings
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from salesmkt.analysis.comparison import Design, PairedChange, group_ids
 from salesmkt.analysis.statistics.bootstrap import bootstrap_mean
 from salesmkt.analysis.statistics.sample import finite
+from salesmkt.definitions.questionnaire import normalise
 
 if TYPE_CHECKING:
     import numpy as np
@@ -56,7 +59,6 @@ PairRow = tuple[float, float, str, str]
 
 def respondent_codes(frame: pd.DataFrame) -> dict[str, int]:
     """Normalised respondent code → frame position, codes used once only."""
-    from salesmkt.definitions.questionnaire import normalise
 
     if "respondent" not in frame.columns:
         return {}
@@ -75,7 +77,6 @@ def respondent_codes(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def _doubled(frame: pd.DataFrame) -> int:
-    from salesmkt.definitions.questionnaire import normalise
 
     if "respondent" not in frame.columns:
         return 0
@@ -175,7 +176,6 @@ def paired_statistics(
     before_totals: Sequence[float], after_totals: Sequence[float], *, seed: int, n_boot: int
 ) -> PairedChange:
     """Mean/median paired difference, bootstrap CI and Wilcoxon signed-rank test."""
-    import numpy as np
     from scipy.stats import wilcoxon
 
     xb = np.asarray(before_totals, dtype=np.float64)
@@ -221,7 +221,6 @@ SCIPY_PERMUTATION_MAX_N = 13
 
 
 def _has_ties_or_zeros(diff: FloatArray) -> bool:
-    import numpy as np
 
     nonzero = np.abs(diff[diff != 0])
     return bool(len(nonzero) < len(diff) or len(np.unique(nonzero)) < len(nonzero))
@@ -235,7 +234,6 @@ def signed_rank_exact(diff: Sequence[float] | FloatArray) -> tuple[float, float]
     the exact sign-flip distribution. Ranks are doubled so every sum is an integer: the
     distribution is a subset-sum count, built in O(n · Σ ranks).
     """
-    import numpy as np
     from scipy.stats import rankdata
 
     d = np.asarray(diff, dtype=np.float64)

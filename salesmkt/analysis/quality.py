@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from salesmkt.analysis.gapdata import (
     GapData,
     Groups,
@@ -129,7 +131,6 @@ def _alpha_of_groups(
     across groups; smaller data through cronbach_alpha itself. Both paths give the same
     figures.
     """
-    import numpy as np
 
     ids = q.item_ids
     large = int(sum(groups.n[c] for c in shown)) * len(ids) > FAST_RELIABILITY_CELLS

@@ -48,8 +48,11 @@ from salesmkt.analysis.cells import (
     plural,
     stage_ref,
 )
+from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.segments import segment_column, segments
+from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
 from salesmkt.model.assessment import (
     SCHEMA_VERSION,
@@ -110,8 +113,6 @@ class ScoreResult:
 
 def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
     """Score a checked responses table: every figure of the assessment, vectorised."""
-    from salesmkt.analysis.gapdata import GapData
-    from salesmkt.analysis.gaps import fill_assessment
 
     k_min = settings.min_group_size
     if k_min < 1:
@@ -447,7 +448,6 @@ def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) 
 def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     """Load the questionnaire, read and check the responses file, and score it."""
     # The reader brings pandas; a saved assessment JSON is read without it.
-    from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.intake.responses import read_responses
 
     q = qmod.load(source.questionnaire)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from salesmkt.analysis.comparison import Change, Design, Wave, group_ids, withheld
 from salesmkt.analysis.statistics.two_groups import compare_groups
 
@@ -52,7 +54,6 @@ def _sub(after: float | None, before: float | None) -> float | None:
 # bootstrap_mean).
 def _boot_means(values: FloatArray, n_boot: int, rng: np.random.Generator) -> FloatArray:
     """Bootstrap resample means (multinomial over the distinct values: cheap for surveys)."""
-    import numpy as np
 
     vals, counts = np.unique(values, return_counts=True)
     n = int(counts.sum())
@@ -62,14 +63,12 @@ def _boot_means(values: FloatArray, n_boot: int, rng: np.random.Generator) -> Fl
 
 
 def _interval(draws: FloatArray) -> tuple[float, float]:
-    import numpy as np
 
     lo, hi = np.percentile(draws, [2.5, 97.5])
     return float(lo), float(hi)
 
 
 def _column(frame: pd.DataFrame, name: str, mask: Any = None) -> FloatArray:
-    import numpy as np
 
     col = frame[name] if mask is None else frame.loc[mask, name]
     values = np.asarray(col, dtype=np.float64)
@@ -154,7 +153,6 @@ def total_changes(
 
 
 def _overall_change(before: Wave, after: Wave, seed: int, n_boot: int) -> Change:
-    import numpy as np
 
     a, b = before.assessment, after.assessment
     change = Change(
