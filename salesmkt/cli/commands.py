@@ -295,6 +295,7 @@ def gaps(
         midpoint=midpoint,
         seed=seed,
     )
+    out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
     out.notes(run.notes)
     out.show("gaps", chosen, run.view, output, source.inputs())

@@ -9,6 +9,7 @@ prints it or writes it atomically (never over an input). *Notes* go to stderr.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from enum import StrEnum
 from pathlib import Path
@@ -24,6 +25,24 @@ if TYPE_CHECKING:
     from salesmkt.model.assessment import Settings
 
 
+def number(
+    flag: str, value: float | None, *, low: float | None = None, high: float | None = None
+) -> None:
+    """Refuse a non-finite number (nan, inf) or one outside ``low``–``high`` (UsageError).
+
+    The parser's own range checks let ``nan`` through (every comparison with it is
+    false) and ``inf`` past a bare minimum; this is the one place that catches both.
+    """
+    if value is None:
+        return
+    if not math.isfinite(value):
+        raise UsageError(f"{flag} {value}: expected a finite number")
+    if low is not None and high is not None and not low <= value <= high:
+        raise UsageError(f"{flag} {value:g}: expected a number from {low:g} to {high:g}")
+    if low is not None and value < low:
+        raise UsageError(f"{flag} {value:g}: expected a number of at least {low:g}")
+
+
 def settings(
     *,
     min_group_size: int = 3,
@@ -32,8 +51,12 @@ def settings(
     by: list[str] | None = None,
     **extra: Any,
 ) -> Settings:
+    """The one settings object, after checking every number option (finite, in range)."""
     from salesmkt.model.assessment import Settings
 
+    number("--max-missing", max_missing, low=0.0, high=1.0)
+    number("--gap-threshold", gap_threshold, low=0.0)
+    number("--midpoint", extra.get("midpoint"))
     return Settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -41,6 +64,28 @@ def settings(
         by=list(by or []),
         **extra,
     )
+
+
+def midpoint_on_scale(midpoint: float | None, source: ResponseSource) -> None:
+    """Refuse a --midpoint off the questionnaire's numeric scale (UsageError), before work.
+
+    A saved assessment is shown as saved (the option does not apply), so it is not checked.
+    """
+    if midpoint is None:
+        return
+    from salesmkt.analysis.scoring import looks_like_assessment
+    from salesmkt.definitions import questionnaire_load as qmod
+
+    if looks_like_assessment(source.path):
+        return
+    scale = qmod.load(source.questionnaire).scale
+    if scale.min is None or scale.max is None:
+        return
+    if not scale.min <= midpoint <= scale.max:
+        raise UsageError(
+            f"--midpoint {midpoint:g}: expected a number on the questionnaire's scale, "
+            f"{scale.min} to {scale.max}"
+        )
 
 
 def write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
