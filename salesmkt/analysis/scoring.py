@@ -31,6 +31,7 @@ this module puts them together into the assessment and reads a saved one back.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -465,6 +466,35 @@ def _not_an_assessment(path: Path, why: str) -> InvalidFileError:
     )
 
 
+class _NonFinite:
+    """A NaN or infinite number met while parsing a saved assessment (refused later)."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+
+
+def _finite_float(text: str) -> float | _NonFinite:
+    value = float(text)
+    return value if math.isfinite(value) else _NonFinite(text)
+
+
+def _first_non_finite(doc: Any, where: str = "$") -> tuple[str, str] | None:
+    """The token and JSON path of the first NaN or infinite number, in document order."""
+    if isinstance(doc, _NonFinite):
+        return doc.token, where
+    if isinstance(doc, dict):
+        for key, value in doc.items():
+            found = _first_non_finite(value, f"{where}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(doc, list):
+        for index, value in enumerate(doc):
+            found = _first_non_finite(value, f"{where}[{index}]")
+            if found is not None:
+                return found
+    return None
+
+
 def load_assessment_json(path: Path) -> Assessment:
     """Read back what ``score --format json`` wrote, or explain why the file is not that."""
     from pydantic import ValidationError
@@ -477,13 +507,19 @@ def load_assessment_json(path: Path) -> Assessment:
     except OSError as exc:
         raise NotFoundError(f"{path}: cannot read: {exc.strerror or exc}") from None
     try:
-        doc = json.loads(raw.decode("utf-8-sig"))
+        doc = json.loads(
+            raw.decode("utf-8-sig"), parse_constant=_NonFinite, parse_float=_finite_float
+        )
     except UnicodeDecodeError:
         raise _not_an_assessment(path, "not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise _not_an_assessment(
             path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    bad = _first_non_finite(doc)
+    if bad is not None:
+        token, where = bad
+        raise _not_an_assessment(path, f"non-finite number {token} at {where}")
     if not isinstance(doc, dict) or "schema_version" not in doc:
         raise _not_an_assessment(path, "no schema_version field")
     version = doc.get("schema_version")
