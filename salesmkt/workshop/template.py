@@ -20,6 +20,7 @@ Excel shows accents correctly; CRLF line ends as spreadsheets write them), ``.xl
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -153,8 +154,13 @@ def xlsx_bytes(q: Questionnaire, *, rows: int = XLSX_ROWS) -> bytes:
     return buffer.getvalue()
 
 
+def _safe(values: Sequence[object]) -> list[object]:
+    """Every cell a template writes goes through this: text is never run as a formula."""
+    return [neutralise_cell(v) for v in values]
+
+
 def _header_row(ws: Worksheet, header: list[str]) -> None:
-    ws.append(header)
+    ws.append(_safe(header))
     for cell in ws[1]:
         cell.font = BOLD
         cell.fill = PatternFill("solid", fgColor="DDE6F0")
@@ -219,25 +225,25 @@ def _column_notes_and_widths(
 
 def _statements_sheet(ws: Worksheet, q: Questionnaire) -> None:
     """The statements, the answer scale and the groups, for the person filling it in."""
-    ws.append([q.title])
+    ws.append(_safe([q.title]))
     ws["A1"].font = BOLD
-    ws.append([f"{q.id} version {q.version}"])
+    ws.append(_safe([f"{q.id} version {q.version}"]))
     if q.instructions:
-        ws.append([neutralise_cell(q.instructions)])
+        ws.append(_safe([q.instructions]))
         ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True)
     dims = {d.id: d.label for d in q.dimensions}
     _bold_row(ws, ["id", "statement", "short", "dimension"], gap=True)
     for item in q.items:
         dimension = dims.get(item.dimension or "", item.dimension or "")
-        ws.append([item.id, *(neutralise_cell(t) for t in (item.text, item.short, dimension))])
+        ws.append(_safe([item.id, item.text, item.short, dimension]))
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     _bold_row(ws, ["answer", "meaning"], gap=True)
     for value, meaning in scale_lines(q):
-        ws.append([neutralise_cell(value), neutralise_cell(meaning)])
+        ws.append(_safe([value, meaning]))
     if q.groups:
         _bold_row(ws, ["group", "also accepted"], gap=True)
         for g in q.groups:
-            ws.append([neutralise_cell(g.label), neutralise_cell(", ".join(g.aliases))])
+            ws.append(_safe([g.label, ", ".join(g.aliases)]))
     for letter, width in zip("ABCD", (14, 90, 30, 26), strict=True):
         ws.column_dimensions[letter].width = width
 
@@ -245,7 +251,7 @@ def _statements_sheet(ws: Worksheet, q: Questionnaire) -> None:
 def _bold_row(ws: Worksheet, values: list[str], *, gap: bool) -> None:
     if gap:
         ws.append([])
-    ws.append(values)
+    ws.append(_safe(values))
     for cell in ws[ws.max_row]:
         cell.font = BOLD
 
