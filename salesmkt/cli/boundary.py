@@ -3,13 +3,19 @@
 Vocabulary: every command runs inside :func:`boundary`. A
 :class:`~salesmkt.errors.SalesmktError` prints ``salesmkt: error: MESSAGE`` (and its
 *problems*, one per line, at most 200) and exits with the error's code (1 bad input, 2
-usage); anything else is an *internal error*, still one line. ``--debug`` (``STATE``)
+usage); a closed stdout (``| head``) ends quietly and a full one (``> /dev/full``) with
+one line, both exit 1; anything else is an *internal error*, still one line. ``--debug`` (``STATE``)
 lets the traceback through instead.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import io
+import os
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -24,7 +30,24 @@ STATE = {"debug": False}
 
 
 def error(message: str) -> None:
-    typer.echo(f"salesmkt: error: {message}", err=True)
+    with contextlib.suppress(OSError):  # stderr itself gone: nothing more can be said
+        typer.echo(f"salesmkt: error: {message}", err=True)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the flush at exit cannot fail a second time."""
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _internal(exc: Exception) -> BaseException:
+    """The exception to raise for an unexpected error: itself under --debug, else exit 1."""
+    if STATE["debug"]:
+        return exc
+    error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)")
+    return typer.Exit(1)
 
 
 def boundary(func: Callable[P, R]) -> Callable[P, R]:
@@ -46,10 +69,18 @@ def boundary(func: Callable[P, R]) -> Callable[P, R]:
             if extra > 0:
                 typer.echo(f"… and {extra} more", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except Exception as exc:  # the last line of defence: never show a traceback
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
             if STATE["debug"]:
                 raise
-            error(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)")
+            _silence_stdout()
             raise typer.Exit(1) from None
+        except OSError as exc:
+            if STATE["debug"] or exc.errno not in (errno.ENOSPC, errno.EIO):
+                raise _internal(exc) from None
+            _silence_stdout()  # a full disk or a dead terminal: say so in one line
+            error(f"cannot write the output: {exc.strerror or exc}")
+            raise typer.Exit(1) from None
+        except Exception as exc:  # the last line of defence: never show a traceback
+            raise _internal(exc) from None
 
     return wrapper

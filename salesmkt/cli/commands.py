@@ -455,11 +455,12 @@ def template(
     paper form with tick boxes.
     """
     from salesmkt.definitions import questionnaire_load as qmod
+    from salesmkt.definitions.builtin import resolve
     from salesmkt.workshop import template as tmod
 
     fmt = tmod.template_format(output)
     q = qmod.load(questionnaire)
-    tmod.write_template(q, output, force=force)
+    tmod.write_template(q, output, force=force, inputs=(resolve(questionnaire),))
     typer.echo(f"salesmkt: wrote {output} ({fmt} template for {q.id} {q.version})", err=True)
 
 
@@ -494,9 +495,11 @@ def take(
     and an interruption (Ctrl-C) leaves the file as it was.
     """
     from salesmkt.definitions import questionnaire_load as qmod
+    from salesmkt.definitions.builtin import resolve
     from salesmkt.workshop import take as tmod
 
     q = qmod.load(questionnaire)
+    out.check_output(output, [resolve(questionnaire)])  # appended to, never the questionnaire
     console = out.console()
     try:
         saved = tmod.run(

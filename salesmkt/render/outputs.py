@@ -5,13 +5,17 @@ Vocabulary: an *output* is a file the tool creates (JSON, CSV, Markdown, HTML…
 written *atomically*: the data goes to a temporary file in the same directory, which
 then replaces the target in one ``os.replace`` step, so a reader (or a crash) never
 sees a half-written file. An output that resolves to one of the inputs is refused, so a
-typo like ``-o responses.csv`` can never destroy the survey data.
+typo like ``-o responses.csv`` can never destroy the survey data. An output that exists
+and is not a regular file (a directory, a named pipe, a device, a socket) is refused
+too, rather than replaced by a file; a symlink to a regular file is followed for that
+check and then replaced, as before.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,13 +32,37 @@ def _same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def _not_regular(path: Path) -> str | None:
+    """What ``path`` is when it exists and is not a regular file (symlinks followed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
 def check_output(path: Path, *, inputs: Sequence[Path] = (), force: bool = True) -> None:
     """Raise :class:`OutputError` if writing ``path`` would hit an input or is not allowed."""
     for source in inputs:
         if _same_file(Path(path), Path(source)):
             raise OutputError(f"{path}: refusing to overwrite the input file {source}")
-    if Path(path).is_dir():
+    kind = _not_regular(Path(path))
+    if kind == "a directory":
         raise OutputError(f"{path}: is a directory, expected a file name")
+    if kind is not None:
+        raise OutputError(f"{path}: is {kind}, not a regular file; refusing to replace it")
     if not force and Path(path).exists():
         raise OutputError(f"{path}: already exists (use --force to overwrite)")
 
@@ -69,6 +97,7 @@ def write_atomic(
         os.chmod(tmp, 0o666 & ~umask)
         if not force and path.exists():  # created meanwhile: still refuse
             raise OutputError(f"{path}: already exists (use --force to overwrite)")
+        check_output(path, inputs=inputs, force=force)  # still a regular file (or none)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
