@@ -148,6 +148,28 @@ def test_recommend_markdown_shows_control_sequences(runner: CliRunner, nasty_csv
     assert_inert(result.output)
 
 
+def _wave(source: Path, target: Path) -> Path:
+    with source.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[0] += CLEAR
+        row[2] += TITLE
+    with target.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return target
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_compare_shows_control_sequences_in_codes_and_file_names(
+    runner: CliRunner, tmp_path: Path, fmt: str
+) -> None:
+    before = _wave(EXAMPLES / "wave1.csv", tmp_path / f"w1{CLEAR}.csv")
+    after = _wave(EXAMPLES / "wave2.csv", tmp_path / f"w2{TITLE}.csv")
+    out = _run(runner, ["compare", str(before), str(after), "--format", fmt])
+    assert "w1␛" in out
+    assert_inert(out)
+
+
 @pytest.mark.xfail(reason="the gate's error message is printed raw by cli/boundary (not render)")
 def test_the_gate_error_message_shows_control_sequences(runner: CliRunner, nasty_csv: Path) -> None:
     result = runner.invoke(app, ["score", str(nasty_csv)])
