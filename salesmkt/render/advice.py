@@ -22,7 +22,7 @@ from rich.text import Text
 
 from salesmkt.model.assessment import Action, Advice, Assessment
 from salesmkt.render.assessment_json import render_json
-from salesmkt.render.text import md_escape
+from salesmkt.render.text import md_escape, plain, visible
 
 
 @dataclass(frozen=True)
@@ -132,21 +132,21 @@ def render_terminal(
     parts: list[RenderableType] = []
     head = Text()
     if not playbook:
-        head.append(f"{VERDICT_TITLES.get(som.verdict, som.verdict)}. ", style="bold")
-    head.append(som.message)
+        head.append(visible(f"{VERDICT_TITLES.get(som.verdict, som.verdict)}. "), style="bold")
+    head.append(visible(som.message))
     style = VERDICT_STYLES.get(som.verdict, "white") if not playbook else "cyan"
-    parts.append(Panel(head, title=Text(_title(advice)), border_style=style, expand=False))
+    parts.append(Panel(head, title=plain(_title(advice)), border_style=style, expand=False))
     if advice.missing_inputs:
-        parts.append(Text(_missing_line(advice), style="yellow"))
+        parts.append(plain(_missing_line(advice), style="yellow"))
     if not advice.actions:
-        parts.append(Text("\n" + _no_actions(playbook)))
+        parts.append(plain("\n" + _no_actions(playbook)))
     for n, a in enumerate(advice.actions, start=1):
         parts.append(_action_block(n, a, labels))
     if advice.more_actions:
-        parts.append(Text("\n" + _more_line(advice), style="yellow"))
+        parts.append(plain("\n" + _more_line(advice), style="yellow"))
     if advice.rules is not None:
         parts.append(
-            Text(
+            plain(
                 f"\nRules: {advice.rules.title or advice.rules.id} "
                 f"({advice.rules.id} version {advice.rules.version})",
                 style="dim",
@@ -158,17 +158,17 @@ def render_terminal(
 def _action_block(n: int, a: Action, labels: Mapping[str, str] | None) -> RenderableType:
     title = Text()
     title.append(f"\n{n}. ", style="bold")
-    title.append(a.title, style="bold")
-    body: list[RenderableType] = [Text(_meta(a, labels), style="dim"), Text(a.action)]
+    title.append(visible(a.title), style="bold")
+    body: list[RenderableType] = [plain(_meta(a, labels), style="dim"), plain(a.action)]
     if a.why:
-        why = Text("Why: ", style="italic")
-        why.append(a.why, style="italic")
+        why = plain("Why: ", style="italic")
+        why.append(visible(a.why), style="italic")
         body.append(why)
     if a.evidence:
-        body.append(Text("Fires when:" if _is_playbook(a) else "Evidence:"))
+        body.append(plain("Fires when:" if _is_playbook(a) else "Evidence:"))
         for e in a.evidence:
             text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
-            body.append(Padding(Text("• " + text), (0, 0, 0, 2)))
+            body.append(Padding(plain("• " + text), (0, 0, 0, 2)))
     return Group(title, Padding(Group(*body), (0, 0, 0, 3)))
 
 

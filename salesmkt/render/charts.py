@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from salesmkt.model.assessment import Assessment, DimensionResult, GroupResult, ItemResult
+from salesmkt.render.text import visible
 from salesmkt.wording import fmt_gap, fmt_mean, quadrant_words
 
 if TYPE_CHECKING:
@@ -83,8 +84,8 @@ class Chart:
 
 
 def mpl_text(text: object) -> str:
-    """A label as matplotlib must see it: ``$`` escaped so no mathtext is triggered."""
-    return str(text).replace("\\", "\\\\").replace("$", r"\$")
+    """A label as matplotlib must see it: controls visible, ``$`` escaped (no mathtext)."""
+    return visible(text).replace("\\", "\\\\").replace("$", r"\$")
 
 
 _PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*", re.IGNORECASE)
@@ -122,7 +123,7 @@ def inline_svg(svg: str, *, prefix: str, label: str = "") -> str:
         raise ValueError(f"chart {prefix!r}: unexpected active content in the SVG")
     from html import escape
 
-    attrs = f' role="img" aria-label="{escape(label, quote=True)}"' if label else ""
+    attrs = f' role="img" aria-label="{escape(visible(label), quote=True)}"' if label else ""
     out = out.replace("<svg", f'<svg class="chart-svg"{attrs}', 1)
     return out.strip()
 

@@ -16,11 +16,10 @@ from __future__ import annotations
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
-from rich.text import Text
 
 from salesmkt.analysis.compare import Change, Comparison, GapChange, PairedChange, StageChange
 from salesmkt.model.assessment import StageRef
-from salesmkt.render.text import md_escape
+from salesmkt.render.text import md_escape, plain
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
 TITLE = "Progress between two survey waves"
@@ -256,12 +255,12 @@ def comparison_json(c: Comparison) -> str:
 def comparison_terminal(c: Comparison) -> RenderableType:
     q = c.questionnaire
     parts: list[RenderableType] = [
-        Text(f"{TITLE}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
-        Text(f"Before: {_source(c, 'before')}"),
-        Text(f"After:  {_source(c, 'after')}"),
-        Text(""),
-        Text(headline(c), style="bold"),
-        Text(c.design_note, style="dim"),
+        plain(f"{TITLE}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
+        plain(f"Before: {_source(c, 'before')}"),
+        plain(f"After:  {_source(c, 'after')}"),
+        plain(""),
+        plain(headline(c), style="bold"),
+        plain(c.design_note, style="dim"),
     ]
     for title, head, rows, caption in _sections(c):
         # Notes go under the table, not in a column: a narrow terminal keeps the figures.
@@ -273,7 +272,7 @@ def comparison_terminal(c: Comparison) -> RenderableType:
             k = head.index("W")
             head, rows = head[:k] + head[k + 1 :], [r[:k] + r[k + 1 :] for r in rows]
         table = Table(
-            title=Text(title, style="bold"),
+            title=plain(title, style="bold"),
             title_justify="left",
             box=box.SIMPLE_HEAVY,
             pad_edge=False,
@@ -281,17 +280,17 @@ def comparison_terminal(c: Comparison) -> RenderableType:
         for k, name in enumerate(head):
             wraps = name == "statement"
             table.add_column(
-                Text(name), justify="left" if k == 0 or wraps else "right", no_wrap=not wraps
+                plain(name), justify="left" if k == 0 or wraps else "right", no_wrap=not wraps
             )
         for row in rows:
-            table.add_row(*(Text(v) for v in row))
-        parts += [Text(""), table]
-        parts += [Text(line, style="dim") for line in ([caption] if caption else []) + footnotes]
+            table.add_row(*(plain(v) for v in row))
+        parts += [plain(""), table]
+        parts += [plain(line, style="dim") for line in ([caption] if caption else []) + footnotes]
     if c.notes:
-        parts.append(Text(""))
-        parts += [Text(f"• {n}") for n in c.notes]
+        parts.append(plain(""))
+        parts += [plain(f"• {n}") for n in c.notes]
     parts.append(
-        Text(
+        plain(
             f"95% intervals: percentile bootstrap, {c.n_boot} resamples, seed {c.seed}.",
             style="dim",
         )

@@ -29,7 +29,7 @@ from rich.text import Text
 
 from salesmkt.model.assessment import Assessment, DimensionResult, GapFields, ItemResult
 from salesmkt.render.assessment_json import render_json
-from salesmkt.render.text import md_escape, neutralise_cell
+from salesmkt.render.text import md_escape, neutralise_cell, plain, visible
 from salesmkt.wording import (
     DASH,
     effect_words,
@@ -257,10 +257,10 @@ def _gap_table(
     hedges: bool,
 ) -> Table:
     first, second, first_label, second_label = _labels(a)
-    legend = Text(f"{title}   ", style="bold")
-    legend.append(f"◀ {second_label} rates higher", style=_SECOND_STYLE)
+    legend = plain(f"{title}   ", style="bold")
+    legend.append(visible(f"◀ {second_label} rates higher"), style=_SECOND_STYLE)
     legend.append(" │ ", style="dim")
-    legend.append(f"{first_label} rates higher ▶", style=_FIRST_STYLE)
+    legend.append(visible(f"{first_label} rates higher ▶"), style=_FIRST_STYLE)
     table = Table(
         title=legend,
         title_justify="left",
@@ -272,8 +272,8 @@ def _gap_table(
     )
     table.add_column("Item" if not hedges else "Dimension", min_width=14)
     table.add_column("Gap", no_wrap=True)
-    table.add_column(Text(first_label), justify="right", no_wrap=True)
-    table.add_column(Text(second_label), justify="right", no_wrap=True)
+    table.add_column(plain(first_label), justify="right", no_wrap=True)
+    table.add_column(plain(second_label), justify="right", no_wrap=True)
     table.add_column("Gap [95% CI]", justify="right", no_wrap=True)
     table.add_column("Quadrant", no_wrap=True)
     table.add_column("Effect", no_wrap=True)
@@ -285,17 +285,17 @@ def _gap_table(
     table.add_column("Backed", no_wrap=True)
     for t in rows:
         mean_a, mean_b = _means(t, first, second)
-        name = Text(t.id if isinstance(t, ItemResult) else t.label, style="bold")
+        name = plain(t.id if isinstance(t, ItemResult) else t.label, style="bold")
         if isinstance(t, ItemResult):
-            name.append(f" {t.short or t.text}", style="")
-        gap = Text(f"{fmt_gap(t.gap)} {fmt_ci(t.ci)}", style="bold" if t.flagged else "")
+            name.append(visible(f" {t.short or t.text}"), style="")
+        gap = plain(f"{fmt_gap(t.gap)} {fmt_ci(t.ci)}", style="bold" if t.flagged else "")
         cells: list[Text | str] = [
             name,
             _bar_text(t.gap, span, t.flagged),
             mean_a,
             mean_b,
             gap,
-            Text(quadrant_words(t.quadrant), style="bold" if t.quadrant == "split" else ""),
+            plain(quadrant_words(t.quadrant), style="bold" if t.quadrant == "split" else ""),
             t.effect_size or DASH,
         ]
         if hedges:
@@ -309,31 +309,31 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     """The full per-item gap table, dimensions, total and measurement notes."""
     span = item_span(a, scale)
     parts: list[RenderableType] = [
-        Text("Perception gaps", style="bold"),
-        Text(_header(a)),
-        Text(flag_summary(a), style="bold"),
+        plain("Perception gaps", style="bold"),
+        plain(_header(a)),
+        plain(flag_summary(a), style="bold"),
     ]
     note = small_sample_note(a)
     if note:
-        parts.append(Text(f"⚠ {note}", style="bold yellow"))
+        parts.append(plain(f"⚠ {note}", style="bold yellow"))
     if a.stage_disagreement and a.stage_disagreement.headline:
-        parts.append(Text(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
-    parts += [Text(""), _gap_table(a, by_gap_size(a.items), "Items", span, hedges=False)]
+        parts.append(plain(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
+    parts += [plain(""), _gap_table(a, by_gap_size(a.items), "Items", span, hedges=False)]
     if a.dimensions:
         dims = sorted(a.dimensions, key=lambda d: (d.gap is None, -abs(d.gap or 0.0)))
-        parts += [Text(""), _gap_table(a, dims, "Dimensions", span, hedges=True)]
+        parts += [plain(""), _gap_table(a, dims, "Dimensions", span, hedges=True)]
     total = _total_line(a)
     if total:
-        parts += [Text(""), Text(total)]
+        parts += [plain(""), plain(total)]
     notes: list[tuple[str, str]] = [("◆ ", b.message) for b in a.borderline]
     notes += [("· ", line) for line in _quality_lines(a)]
     notes += [("– ", line) for line in _reasons(a)]
     notes += [("◌ withheld ", s) for s in a.suppressed]
     if notes:
-        parts.append(Text(""))
+        parts.append(plain(""))
         for mark, line in notes:
-            text = Text(mark, style="bold")
-            text.append(line)
+            text = plain(mark, style="bold")
+            text.append(visible(line))
             parts.append(text)
     return Group(*parts)
 

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from salesmkt.model.assessment import Assessment, GroupResult
 from salesmkt.render.score_markdown import POOLED_FOOTNOTE, strongest_gaps
+from salesmkt.render.text import plain, visible
 from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def band_bar(a: Assessment, score: float | None, width: int = BAR_WIDTH) -> Text
     """One line: the stage bands across the score range, ``●`` at ``score``."""
     bands = _bands(a)
     if not bands:
-        return Text("")
+        return plain("")
     lo, hi = bands[0][0], bands[-1][1]
     span = hi - lo or 1.0
     marker = None
@@ -76,7 +77,7 @@ def band_axis(a: Assessment, width: int = BAR_WIDTH) -> Text:
     """The band edges as numbers under the bar (20, 40, 60, 80, 100)."""
     bands = _bands(a)
     if not bands:
-        return Text("")
+        return plain("")
     lo, hi = bands[0][0], bands[-1][1]
     span = hi - lo or 1.0
     cells = [" "] * (width + 4)
@@ -85,14 +86,14 @@ def band_axis(a: Assessment, width: int = BAR_WIDTH) -> Text:
         pos = min(int((edge - lo) / span * width), width + 4 - len(label))
         if all(c == " " for c in cells[max(0, pos - 1) : pos + len(label)]):
             cells[pos : pos + len(label)] = list(label)
-    return Text("".join(cells).rstrip(), style="dim")
+    return plain("".join(cells).rstrip(), style="dim")
 
 
 def _stage_text(a: Assessment, stage_id: str | None, label: str | None) -> Text:
     if not stage_id or not label:
-        return Text(DASH)
+        return plain(DASH)
     index = next((i for i, b in enumerate(_bands(a)) if b[3] == stage_id), 0)
-    return Text(label, style=f"bold {_style(index)}")
+    return plain(label, style=f"bold {_style(index)}")
 
 
 def _headline(a: Assessment) -> RenderableType:
@@ -109,19 +110,19 @@ def _headline(a: Assessment) -> RenderableType:
             else "pooled respondent mean"
         )
         title.append(f"\nscore {fmt_score(o.score, edges)}", style="bold")
-        title.append(f" ({how})")
+        title.append(visible(f" ({how})"))
         title.append(f"\npooled respondent mean {fmt_score(o.pooled_mean, edges)}")
     else:
         title.append("Overall stage: not available", style="bold")
     if o.note:
-        title.append(f"\n{o.note}", style="italic")
+        title.append(visible(f"\n{o.note}"), style="italic")
     r = a.respondents
     title.append(
         f"\n{r.scored} of {r.total} respondents scored "
         f"({r.prorated} prorated, {len(r.excluded)} excluded)",
         style="dim",
     )
-    heading = Text(a.questionnaire.title or a.questionnaire.id)
+    heading = plain(a.questionnaire.title or a.questionnaire.id)
     return Panel(title, title=heading, title_align="left", padding=(1, 2), expand=False)
 
 
@@ -136,11 +137,11 @@ def _groups_table(a: Assessment) -> Table:
 
     def row(label: str, g: GroupResult | None, score: float | None, n: int | None) -> None:
         if g is not None and g.suppressed:
-            table.add_row(Text(label), str(n), "withheld", Text(DASH), Text(""))
+            table.add_row(plain(label), str(n), "withheld", plain(DASH), plain(""))
             return
         stage = g.stage if g is not None else a.overall.stage
         table.add_row(
-            Text(label),
+            plain(label),
             "" if n is None else str(n),
             fmt_score(score, edges),
             _stage_text(a, stage.id if stage else None, stage.label if stage else None),
@@ -167,7 +168,7 @@ def _gaps(a: Assessment) -> RenderableType:
             "or more between "
             f"{labels.get(first, first)} and {labels.get(second, second)}."
         )
-        return Text(text)
+        return plain(text)
     table = Table(
         title=f"Strongest perception gaps (≥ {a.settings.gap_threshold:g} point)",
         title_justify="left",
@@ -175,16 +176,16 @@ def _gaps(a: Assessment) -> RenderableType:
     )
     table.add_column("Item")
     table.add_column("Statement")
-    table.add_column(Text(labels.get(first, first)), justify="right")
-    table.add_column(Text(labels.get(second, second)), justify="right")
+    table.add_column(plain(labels.get(first, first)), justify="right")
+    table.add_column(plain(labels.get(second, second)), justify="right")
     table.add_column("Gap", justify="right")
     for i in gaps:
         table.add_row(
-            Text(i.id),
-            Text(i.short or i.text),
+            plain(i.id),
+            plain(i.short or i.text),
             fmt_mean(i.means_by_group.get(first)),
             fmt_mean(i.means_by_group.get(second)),
-            Text(fmt_gap(i.gap), style="bold"),
+            plain(fmt_gap(i.gap), style="bold"),
         )
     return table
 
@@ -194,12 +195,12 @@ def _segments(a: Assessment) -> list[RenderableType]:
     out: list[RenderableType] = []
     for by in dict.fromkeys(s.by for s in a.segments):
         table = Table(
-            title=Text(f"By {by}"),
+            title=plain(f"By {by}"),
             title_justify="left",
             title_style="bold",
             caption_justify="left",
         )
-        table.add_column(Text(by))
+        table.add_column(plain(by))
         table.add_column("n", justify="right")
         table.add_column("Score", justify="right")
         table.add_column("Stage")
@@ -215,11 +216,11 @@ def _segments(a: Assessment) -> list[RenderableType]:
                 score += "*"
                 table.caption = f"* {POOLED_FOOTNOTE}"
             table.add_row(
-                Text(s.value),
+                plain(s.value),
                 str(s.n),
                 score,
                 _stage_text(a, stage.id if stage else None, stage.label if stage else None),
-                Text(groups),
+                plain(groups),
             )
         out.append(table)
     return out
@@ -245,13 +246,13 @@ def _quality(a: Assessment) -> RenderableType:
         out.append("No problems found: every respondent was scored.\n")
     for line in _listed(excluded, "excluded respondents"):
         out.append("✗ excluded ", style="bold red")
-        out.append(line + "\n")
+        out.append(visible(line + "\n"))
     for line in _listed(warnings, "warnings"):
         out.append("! warning ", style="bold yellow")
-        out.append(line + "\n")
+        out.append(visible(line + "\n"))
     for note in a.suppressed:
         out.append("◌ withheld ", style="bold")
-        out.append(note + "\n")
+        out.append(visible(note + "\n"))
     out.rstrip()
     return out
 
@@ -260,13 +261,13 @@ def render_terminal(a: Assessment) -> RenderableType:
     """The projector view of an assessment."""
     parts: list[RenderableType] = [_headline(a)]
     if a.stage_disagreement and a.stage_disagreement.headline:
-        parts.append(Text(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
+        parts.append(plain(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
     for b in a.borderline:
-        parts.append(Text(f"◆ {b.message}", style="yellow"))
-    parts += [Text(""), _groups_table(a), Text(""), _gaps(a)]
+        parts.append(plain(f"◆ {b.message}", style="yellow"))
+    parts += [plain(""), _groups_table(a), plain(""), _gaps(a)]
     for seg in _segments(a):
-        parts += [Text(""), seg]
-    parts += [Text(""), _quality(a)]
+        parts += [plain(""), seg]
+    parts += [plain(""), _quality(a)]
     return Group(*parts)
 
 

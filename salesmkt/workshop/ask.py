@@ -16,6 +16,7 @@ from rich.text import Text
 
 from salesmkt.advice.answers import Answers, from_mapping, parse_value
 from salesmkt.definitions.rules import RuleBook
+from salesmkt.render.text import plain
 
 SOURCE = "interactive answers"
 
@@ -28,7 +29,7 @@ def ask_situation(book: RuleBook, stage: str) -> Answers | None:
         return None
     console = Console(stderr=True)
     console.print(
-        Text(
+        plain(
             f"Do you need to be more aligned? You are {book.stage_label(stage)}. "
             "Answer yes or no for your company today; press Enter to skip a statement.",
             style="bold",
@@ -36,7 +37,7 @@ def ask_situation(book: RuleBook, stage: str) -> Answers | None:
     )
     replies: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
-        prompt = Text(f"{n}/{len(items)} {item.text}")
+        prompt = plain(f"{n}/{len(items)} {item.text}")
         try:
             word = _one_reply(console, prompt, lambda w: parse_value(q, w)[0])
         except EOFError:
@@ -53,4 +54,4 @@ def _one_reply(console: Console, prompt: Text, ok: Callable[[str], bool]) -> str
         word = {"y": "yes", "n": "no"}.get(reply.lower(), reply)
         if ok(word):
             return word
-        console.print(Text("Please answer yes or no, or press Enter to skip.", style="yellow"))
+        console.print(plain("Please answer yes or no, or press Enter to skip.", style="yellow"))

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.errors import ResponseDataError, UsageError
-from salesmkt.render.text import neutralise_cell
+from salesmkt.render.text import neutralise_cell, visible
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -183,6 +183,13 @@ def interview(
         raise
 
 
+def _safe(text: object) -> str:
+    """File or typed text inside a markup string: control characters shown, markup escaped."""
+    from rich.markup import escape
+
+    return escape(visible(text))
+
+
 class _Interview:
     def __init__(self, q: Questionnaire, ask: Ask, console: Console) -> None:
         self.q = q
@@ -191,13 +198,11 @@ class _Interview:
         self.replies: list[Reply | None] = [None] * len(q.items)
 
     def run(self, group: str, respondent: str, segment: str, generated: bool) -> Response | None:
-        from rich.markup import escape
-
         q, c = self.q, self.console
-        c.print(f"[bold]{escape(q.title)}[/bold]  ({escape(q.id)} {escape(q.version)})")
+        c.print(f"[bold]{_safe(q.title)}[/bold]  ({_safe(q.id)} {_safe(q.version)})")
         if q.instructions:
-            c.print(escape(q.instructions))
-        c.print(f"Answers: {escape(scale_hint(self.q))}")
+            c.print(_safe(q.instructions))
+        c.print(f"Answers: {_safe(scale_hint(self.q))}")
         c.print(_COMMANDS)
         i = 0
         while i < len(q.items):
@@ -224,24 +229,22 @@ class _Interview:
 
     def _item(self, i: int, *, editing: bool) -> str:
         """Ask statement ``i`` until it gets an answer, a skip or (not editing) back."""
-        from rich.markup import escape
-
         q, c = self.q, self.console
         item = q.items[i]
         c.rule(f"Statement {i + 1} of {len(q.items)}")
-        c.print(f"[bold]{escape(item.text)}[/bold]")
+        c.print(f"[bold]{_safe(item.text)}[/bold]")
         while True:
             current = self.replies[i]
-            keep = f" (Enter keeps {escape(current.shown or 'blank')})" if current else ""
+            keep = f" (Enter keeps {_safe(current.shown or 'blank')})" if current else ""
             reply = parse_reply(q, self.ask(f"Your answer{keep}: "))
             if reply.kind == "help":
                 if item.help:
-                    c.print(escape(item.help))
-                c.print(f"Answers: {escape(scale_hint(q))}")
+                    c.print(_safe(item.help))
+                c.print(f"Answers: {_safe(scale_hint(q))}")
                 c.print(_COMMANDS)
                 continue
             if reply.kind == "invalid":
-                c.print(f"Not an answer. Type one of: {escape(scale_hint(q))}; or s, b, ?.")
+                c.print(f"Not an answer. Type one of: {_safe(scale_hint(q))}; or s, b, ?.")
                 continue
             if reply.kind == "back":
                 if editing:
@@ -256,7 +259,6 @@ class _Interview:
             return "done"
 
     def _summary(self) -> None:
-        from rich.markup import escape
         from rich.table import Table
 
         table = Table("#", "statement", "your answer", title="Your answers")
@@ -265,9 +267,9 @@ class _Interview:
             if reply is None or reply.kind == "skip":
                 shown = "[dim](skipped)[/dim]"
             else:
-                shown = escape(reply.shown)
+                shown = _safe(reply.shown)
                 answered += reply.kind == "answer"
-            table.add_row(str(n), escape(item.label), shown)
+            table.add_row(str(n), _safe(item.label), shown)
         self.console.print(table)
         self.console.print(f"{answered} of {len(self.q.items)} statements answered.")
 

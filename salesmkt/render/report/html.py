@@ -9,6 +9,9 @@ Vocabulary:
   every string from the view (respondent text, labels) is escaped. The one piece of
   markup that is not escaped is each chart's SVG, which :meth:`Chart.inline_svg` has
   checked for active content.
+- *finalize*: every value the template prints passes :func:`_shown` first, so a control
+  character from a file (an ESC, a BEL, a C1 CSI) reaches the page as a visible stand-in,
+  never raw; autoescaping alone would keep it.
 
 jinja2 is imported inside :func:`render_html`.
 """
@@ -20,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesmkt.render.report.view import Report
+from salesmkt.render.text import visible
 
 if TYPE_CHECKING:
     from salesmkt.render.charts import Chart
@@ -48,6 +52,20 @@ def _chart_context(charts: Sequence[Chart]) -> dict[str, dict[str, object]]:
     }
 
 
+def _shown(value: object) -> object:
+    """A printed template value with its control characters made visible (tab, newline kept).
+
+    Safe markup (the charts' SVG) stays safe: the stand-ins contain no markup characters.
+    """
+    from markupsafe import Markup
+
+    if isinstance(value, Markup):
+        return Markup(visible(str(value)))  # noqa: S704
+    if isinstance(value, str):
+        return visible(value)
+    return value
+
+
 def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
     """The report as one self-contained HTML page (autoescaped jinja2 template)."""
     import jinja2
@@ -59,6 +77,7 @@ def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown,
     )
     template = env.get_template("report.html.j2")
     return template.render(r=report, charts=_chart_context(charts), csp=CSP)

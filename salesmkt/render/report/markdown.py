@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from salesmkt.render.report.view import ActionView, Report
-from salesmkt.render.text import md_escape
+from salesmkt.render.text import md_escape, visible
 
 if TYPE_CHECKING:
     from salesmkt.render.charts import Chart
@@ -335,7 +335,9 @@ SECTIONS: tuple[Section, ...] = (
 def render_markdown(report: Report, *, chart_links: Mapping[str, str] | None = None) -> str:
     """The report as Markdown; ``chart_links`` maps chart names to relative file paths."""
     lines = [line for section in SECTIONS for line in section(report, chart_links)]
-    return "\n".join(lines) + "\n"
+    # Every piece of file text is md_escaped; this last pass also covers the figures and
+    # the few worded fields that are not, so no control character leaves raw.
+    return visible("\n".join(lines) + "\n")
 
 
 def render_page(report: Report, charts: Sequence[Chart], chart_links: Mapping[str, str]) -> str:
