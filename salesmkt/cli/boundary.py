@@ -22,6 +22,7 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from salesmkt.errors import SalesmktError
+from salesmkt.render.text import visible
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,7 +32,7 @@ STATE = {"debug": False}
 
 def error(message: str) -> None:
     with contextlib.suppress(OSError):  # stderr itself gone: nothing more can be said
-        typer.echo(f"salesmkt: error: {message}", err=True)
+        typer.echo(f"salesmkt: error: {visible(message)}", err=True)
 
 
 def _silence_stdout() -> None:
@@ -64,7 +65,8 @@ def boundary(func: Callable[P, R]) -> Callable[P, R]:
                 raise
             error(str(exc))
             for line in getattr(exc, "problems", [])[:200]:
-                typer.echo(line, err=True)
+                # Problems quote cells and file text: control characters are shown, not sent.
+                typer.echo(visible(str(line)), err=True)
             extra = len(getattr(exc, "problems", [])) - 200
             if extra > 0:
                 typer.echo(f"… and {extra} more", err=True)

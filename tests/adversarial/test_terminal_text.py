@@ -170,7 +170,6 @@ def test_compare_shows_control_sequences_in_codes_and_file_names(
     assert_inert(out)
 
 
-@pytest.mark.xfail(reason="the gate's error message is printed raw by cli/boundary (not render)")
 def test_the_gate_error_message_shows_control_sequences(runner: CliRunner, nasty_csv: Path) -> None:
     result = runner.invoke(app, ["score", str(nasty_csv)])
     assert result.exit_code == 1
