@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from salesmkt.definitions.diagnostics import Diagnostic, Level
-from salesmkt.definitions.yamlload import Located, PathT, load_yaml
+from salesmkt.definitions.yamlload import Located, PathT, control_characters, load_yaml
 from salesmkt.errors import YamlError
 
 
@@ -123,12 +123,56 @@ def yaml_error_report(path: str | Path, exc: YamlError) -> FileReport:
     return FileReport(path=str(path), diagnostics=[diag])
 
 
+def control_diagnostics(located: Located) -> list[Diagnostic]:
+    """An error for every key or text value holding a control character (C0 other than
+    tab, newline and CR; DEL; C1; ESC starts terminal escape sequences), naming it U+XXXX.
+
+    Walks the document with a stack, not recursion (its depth is limited by the loader).
+    """
+    out: list[Diagnostic] = []
+
+    def report(loc: PathT, text: str, *, key: bool) -> None:
+        found = control_characters(text)
+        if not found:
+            return
+        line, col = located.position(loc, key=key)
+        what = "key" if key else "text"
+        out.append(
+            Diagnostic(
+                file=located.path,
+                line=line,
+                column=col,
+                level="error",
+                code="control-character",
+                message=f"{_dotted(loc)}: control character {', '.join(found)} in the {what}; "
+                "remove it (terminal escapes and invisible characters are not allowed)",
+            )
+        )
+
+    stack: list[tuple[PathT, Any]] = [((), located.data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            report(loc, value, key=False)
+        elif isinstance(value, dict):
+            for key, child in reversed(list(value.items())):
+                stack.append(((*loc, key), child))
+                if isinstance(key, str):
+                    report((*loc, key), key, key=True)
+        elif isinstance(value, list):
+            stack.extend(((*loc, i), child) for i, child in reversed(list(enumerate(value))))
+    out.sort(key=lambda d: (d.line, d.column))
+    return out
+
+
 def check_located(located: Located, kind: Kind) -> FileReport:
-    """Check an already-loaded document as ``kind`` (schema, then meaning)."""
+    """Check an already-loaded document as ``kind`` (control characters, schema, then
+    meaning)."""
     refused = not_a_mapping(located)
     if refused is not None:
         return refused
     report = FileReport(path=located.path, kind=kind.name)
+    report.diagnostics.extend(control_diagnostics(located))
     try:
         # Strict: a file's values are taken as written (see modelbase), as in the schema.
         model = kind.model.model_validate(located.data, strict=True)

@@ -9,10 +9,18 @@ Why not ``yaml.safe_load``: it expands aliases (the "billion laughs" bomb gets t
 silently keeps the last of two duplicate keys, and applies YAML 1.1 rules that turn an
 alias such as ``NO`` (Norway, or "No") into ``False``. Here anchors, aliases, explicit
 tags and duplicate keys are errors, and only ``true``/``false`` are booleans (YAML 1.2).
+
+Limits (each refused with a located, coded :class:`YamlError`): the file size
+(:data:`MAX_BYTES`), the nesting depth (:data:`MAX_DEPTH`, counted on the event stream
+as the composer reads it, so a deep file never recurses), the digits in a number
+(:data:`MAX_NUMBER_DIGITS`; Python's ``int()`` refuses more than 4,300) and floats that
+overflow to infinity. Control characters that PyYAML's reader refuses in the raw text
+are reported as ``control-character``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +34,12 @@ from salesmkt.errors import YamlError
 
 MAX_BYTES = 1024 * 1024
 """Definition files are hand-written: anything larger is a mistake or an attack."""
+
+MAX_DEPTH = 64
+"""Nested mappings and lists: the shipped files use 5 levels; deeper is an attack."""
+
+MAX_NUMBER_DIGITS = 30
+"""Digits in one plain (or ``!!int``/``!!float``) number; no definition needs more."""
 
 PathT = tuple[str | int, ...]
 
@@ -70,7 +84,10 @@ class Located:
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader whose composer refuses anchors, aliases and foreign tags."""
+    """A SafeLoader whose composer refuses anchors, aliases, foreign tags, nesting deeper
+    than :data:`MAX_DEPTH` and numbers too long or too large."""
+
+    _depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         event = self.peek_event()  # type: ignore[no-untyped-call]
@@ -82,7 +99,24 @@ class _StrictLoader(yaml.SafeLoader):
                 raise _Refused("yaml-anchor", "anchors (&name) are not allowed", mark)
             if event.tag not in _ALLOWED_TAGS:
                 raise _Refused("yaml-tag", f"tag {event.tag!r} is not allowed", mark)
-        return super().compose_node(parent, index)
+        if isinstance(event, CollectionStartEvent):
+            # Checked before the collection is composed: the recursion stops at the limit.
+            if self._depth >= MAX_DEPTH:
+                raise _Refused(
+                    "yaml-too-deep",
+                    f"nested more than {MAX_DEPTH} levels deep; definition files are limited "
+                    f"to {MAX_DEPTH}",
+                    mark,
+                )
+            self._depth += 1
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self._depth -= 1
+        node = super().compose_node(parent, index)
+        if isinstance(node, ScalarNode):
+            _check_number(node)
+        return node
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         # Plain (unquoted, untagged) scalars get our own marker so _scalar applies the
@@ -98,6 +132,70 @@ class _Refused(Exception):
         self.code = code
         self.message = message
         self.mark = mark
+
+
+def _check_number(node: ScalarNode) -> None:
+    """Refuse a number read from ``node`` (as :func:`_scalar` would) that is too long or
+    overflows to infinity."""
+    value: str = node.value
+    if node.tag == "tag:yaml.org,2002:str" or not (_INT.match(value) or _FLOAT.match(value)):
+        return
+    digits = sum(ch.isdigit() for ch in value)
+    if digits > MAX_NUMBER_DIGITS:
+        raise _Refused(
+            "yaml-number-too-long",
+            f"a number with {digits:,} digits; numbers are limited to {MAX_NUMBER_DIGITS} "
+            "digits (put it in quotes if it is text)",
+            node.start_mark,
+        )
+    if not _INT.match(value) and math.isinf(float(value)):
+        raise _Refused(
+            "yaml-number-out-of-range",
+            f"the number {value} is too large (it overflows to infinity)",
+            node.start_mark,
+        )
+
+
+def _control_error(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlError:
+    """The reader's refusal of a character in the raw text, located and named U+XXXX."""
+    before = text[: exc.position]
+    line = before.count("\n") + 1
+    column = exc.position - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else 0
+    if is_control(chr(char)):
+        return YamlError(
+            f"control character U+{char:04X} is not allowed; remove it",
+            path=name,
+            line=line,
+            column=column,
+            code="control-character",
+        )
+    return YamlError(
+        f"character U+{char:04X} is not allowed in YAML",
+        path=name,
+        line=line,
+        column=column,
+        code="yaml-syntax",
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def is_control(text: str) -> bool:
+    """Whether ``text`` holds a C0 control other than tab, newline and CR, DEL, or a C1
+    control (U+0080 to U+009F); ESC (U+001B) starts terminal escape sequences."""
+    return _CONTROL.search(text) is not None
+
+
+def control_characters(text: str) -> list[str]:
+    """The control characters in ``text`` (see :func:`is_control`), as U+XXXX, in order."""
+    seen: list[str] = []
+    for match in _CONTROL.finditer(text):
+        name = f"U+{ord(match.group()):04X}"
+        if name not in seen:
+            seen.append(name)
+    return seen
 
 
 def _pos(mark: Any) -> tuple[int, int]:
@@ -162,7 +260,10 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlError("document too large", path=name, code="yaml-too-large")
 
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        raise _control_error(name, text, exc) from None
     try:
         root = loader.get_single_node()
     except _Refused as exc:
