@@ -12,6 +12,12 @@ Vocabulary:
 - *candidates*: every header text of a column (header, sub-headers, the spanning
   header), each of which may name an item.
 - *data start*: the first row after the header rows; the body is read from there.
+- *stated header rows*: ``--header-rows N`` (:attr:`.ResponseSource.header_rows`) says
+  how many header rows there are (1 = just the header); nothing is then detected.
+- *item cells*: the cells of a row under headers that name an item (all cells when no
+  header does); a row whose item cells mostly hold answers on the scale (numbers in
+  range, scale labels, missing codes) is data, even when another cell (a respondent
+  code such as ``Q01``) looks like an item id.
 """
 
 from __future__ import annotations
@@ -19,9 +25,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from salesmkt.errors import ResponseDataError
+from salesmkt.errors import ResponseDataError, UsageError
 from salesmkt.intake.files import RawRows
-from salesmkt.intake.headers import ItemMatcher
+from salesmkt.intake.headers import NO_MATCH, ItemMatcher
 from salesmkt.intake.scale import ANSWERED, MISSING_CODE, AnswerScale
 from salesmkt.intake.spelling import key, short
 from salesmkt.model.assessment import DataWarning
@@ -77,18 +83,28 @@ def columns_found(columns: list[Column]) -> str:
 
 
 def find_layout(
-    raw: RawRows, source: str, matcher: ItemMatcher, scale: AnswerScale, groups: dict[str, str]
+    raw: RawRows,
+    source: str,
+    matcher: ItemMatcher,
+    scale: AnswerScale,
+    groups: dict[str, str],
+    header_rows: int | None = None,
 ) -> tuple[Layout, list[DataWarning]]:
     """The header rows and columns of the file's head; a warning when sub-headers were found.
 
     ``groups`` are the keys of every group spelling: a row holding one is data.
+    ``header_rows`` (1 or more) states how many header rows there are; ``None`` detects.
     """
     header_row = _header_row(raw, source)
     width = int(raw.fields[header_row]) if raw.fields is not None else len(raw.cells)
     headers = _row_text(raw, header_row, width)
-    subrows = _subheader_rows(raw, header_row, width, matcher, scale, groups)
+    if header_rows is not None:
+        subrows = _stated_subheader_rows(raw, header_row, width, header_rows, source)
+    else:
+        items = _item_columns(headers, matcher)
+        subrows = _subheader_rows(raw, header_row, width, matcher, scale, groups, items)
     warnings: list[DataWarning] = []
-    if subrows:
+    if subrows and header_rows is None:
         warnings.append(_subheader_warning(raw, header_row, len(subrows), source))
     data_start = header_row + 1 + len(subrows)
     layout = Layout(header_row, 1 + len(subrows), width, _columns(headers, subrows), data_start)
@@ -113,6 +129,26 @@ def _header_row(raw: RawRows, source: str) -> int:
     return header_row
 
 
+def _stated_subheader_rows(
+    raw: RawRows, header_row: int, width: int, header_rows: int, source: str
+) -> list[list[str]]:
+    """The ``header_rows - 1`` rows under the header, as the user stated (no detection)."""
+    if header_rows < 1:
+        raise UsageError(f"--header-rows {header_rows}: expected a number of at least 1")
+    available = len(raw.rownum) - header_row
+    if header_rows > available:
+        raise UsageError(
+            f"--header-rows {header_rows}: {source} has only {available} row(s) from its header on"
+        )
+    return [_row_text(raw, r, width) for r in range(header_row + 1, header_row + header_rows)]
+
+
+def _item_columns(headers: list[str], matcher: ItemMatcher) -> list[int]:
+    """The columns whose header names an item (all of them when none does)."""
+    named = [c for c, text in enumerate(headers) if matcher.match(text)[0] < NO_MATCH]
+    return named or list(range(len(headers)))
+
+
 def _subheader_rows(
     raw: RawRows,
     header_row: int,
@@ -120,28 +156,40 @@ def _subheader_rows(
     matcher: ItemMatcher,
     scale: AnswerScale,
     groups: dict[str, str],
+    items: list[int],
 ) -> list[list[str]]:
     """The sub-header rows right under the header (at most :data:`MAX_SUBHEADER_ROWS`)."""
     subrows: list[list[str]] = []
     r = header_row + 1
     while r < len(raw.rownum) and len(subrows) < MAX_SUBHEADER_ROWS:
         cells = _row_text(raw, r, width)
-        if not _is_subheader(cells, matcher, scale, groups):
+        if not _is_subheader(cells, matcher, scale, groups, items):
             break
         subrows.append(cells)
         r += 1
     return subrows
 
 
+def _holds_answers(cells: list[str], scale: AnswerScale, items: list[int]) -> bool:
+    """Most filled item cells of the row read as answers on the scale (or missing codes)."""
+    filled = [cells[c] for c in items if c < len(cells) and cells[c]]
+    answers = sum(scale.parse(c)[0] in (ANSWERED, MISSING_CODE) for c in filled)
+    return answers * 2 > len(filled)
+
+
 def _is_subheader(
-    cells: list[str], matcher: ItemMatcher, scale: AnswerScale, groups: dict[str, str]
+    cells: list[str],
+    matcher: ItemMatcher,
+    scale: AnswerScale,
+    groups: dict[str, str],
+    items: list[int],
 ) -> bool:
     filled = [c for c in cells if c]
     if not filled:
         return False
     if any(c.startswith("{") and "importid" in c.casefold() for c in filled):
         return True  # Qualtrics' third header row
-    if any(matcher.match(c)[0] <= 1 for c in filled):
+    if any(matcher.match(c)[0] <= 1 for c in filled) and not _holds_answers(cells, scale, items):
         return True  # a row of question texts (Qualtrics' second header row)
     for c in filled:
         if any(ch.isdigit() for ch in c) or key(c) in groups:

@@ -178,7 +178,7 @@ def _open_and_match(
 
     opened = open_responses(source.path, name)
     head = opened.head()
-    layout, found = find_layout(head, name, matcher, scale, group_names)
+    layout, found = find_layout(head, name, matcher, scale, group_names, source.header_rows)
     warnings = opened.warnings + found
     items = match_items(layout, questionnaire, matcher, mapping, name)
     numeric = _numeric_columns(head, layout, items, scale)

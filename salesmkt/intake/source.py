@@ -5,8 +5,9 @@ Vocabulary:
   input options and handed whole to the pipeline: the responses *path* (a survey export
   or a saved assessment JSON), the *questionnaire* reference (a built-in id or a YAML
   path), an optional column *mapping* file, the *group* and *respondent* columns when
-  they cannot be found by name, and whether invalid respondents are *dropped* (named,
-  with why) rather than failing the run.
+  they cannot be found by name, whether invalid respondents are *dropped* (named,
+  with why) rather than failing the run, and the number of *header rows* above the
+  data when the user states it (``None``: detected, see :mod:`.layout`).
 - *inputs*: every file the source reads, so that no output may overwrite one of them.
 
 This module stays free of pandas and numpy: the CLI imports it for every command.
@@ -31,6 +32,7 @@ class ResponseSource:
     group_column: str | None = None
     respondent_column: str | None = None
     drop_invalid: bool = False
+    header_rows: int | None = None  # rows above the data (1 = just the header); None: detect
 
     def inputs(self) -> list[Path]:
         """Every file read, so that no output can overwrite one of them."""
