@@ -37,6 +37,7 @@ from salesmkt.cli.options import (
     GapsSeedOpt,
     GapThresholdOpt,
     GroupColumnOpt,
+    HeaderRowsOpt,
     MapOpt,
     MaxMissingOpt,
     MidpointOpt,
@@ -231,6 +232,7 @@ def score(
     group_column: GroupColumnOpt = None,
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
@@ -246,7 +248,9 @@ def score(
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
     chosen = out.pick_format(fmt, output, "score")
-    source = out.source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    source = out.source(
+        file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+    )
     out.check_output(output, source.inputs())
     settings = out.settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
@@ -263,6 +267,7 @@ def gaps(
     group_column: GroupColumnOpt = None,
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
@@ -285,7 +290,9 @@ def gaps(
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
     chosen = out.pick_format(fmt, output, "gaps")
-    source = out.source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    source = out.source(
+        file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+    )
     out.check_output(output, source.inputs())
     settings = out.settings(
         min_group_size=min_group_size,
@@ -327,6 +334,7 @@ def recommend(
     group_column: GroupColumnOpt = None,
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
@@ -353,7 +361,7 @@ def recommend(
         run = runs.playbook(request)
     else:
         source = out.source(
-            file, questionnaire, mapping, group_column, respondent_column, drop_invalid
+            file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
         )
         out.check_output(output, runs.advice_inputs(request, source))
         settings = out.settings(
@@ -380,6 +388,7 @@ def report(
     group_column: GroupColumnOpt = None,
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
@@ -405,7 +414,9 @@ def report(
     """
     from salesmkt.pipeline.report import ReportRequest, run_report
 
-    source = out.source(file, questionnaire, mapping, group_column, respondent_column, drop_invalid)
+    source = out.source(
+        file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+    )
     settings = out.settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
@@ -534,6 +545,7 @@ def compare(
     group_column: GroupColumnOpt = None,
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
+    header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
@@ -554,7 +566,9 @@ def compare(
 
     chosen = out.pick_format(fmt, output, "compare")
     ref = runs.compare_questionnaire(before, after, questionnaire)
-    source = out.source(before, ref, mapping, group_column, respondent_column, drop_invalid)
+    source = out.source(
+        before, ref, mapping, group_column, respondent_column, drop_invalid, header_rows
+    )
     inputs = [*source.inputs(), after]
     out.check_output(output, inputs)
     settings = out.settings(

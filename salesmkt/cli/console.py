@@ -133,8 +133,11 @@ def source(
     group_column: str | None,
     respondent_column: str | None,
     drop_invalid: bool,
+    header_rows: int | None = None,
 ) -> ResponseSource:
     """The one input object, from the shared input options."""
+    if header_rows is not None and header_rows < 1:
+        raise UsageError(f"--header-rows {header_rows}: expected a number of at least 1")
     return ResponseSource(
         path,
         questionnaire=questionnaire,
@@ -142,6 +145,7 @@ def source(
         group_column=group_column,
         respondent_column=respondent_column,
         drop_invalid=drop_invalid,
+        header_rows=header_rows,
     )
 
 

@@ -60,6 +60,14 @@ DropInvalidOpt = Annotated[
         help="Exclude respondents with invalid data (each named, with why) instead of failing.",
     ),
 ]
+HeaderRowsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--header-rows",
+        min=1,
+        help="Header rows above the data (1: just the header) [default: detected].",
+    ),
+]
 MaxMissingOpt = Annotated[
     float,
     typer.Option(
