@@ -220,3 +220,29 @@ def test_console_source_refuses_header_rows_below_one(tmp_path: Path) -> None:
 
     with pytest.raises(UsageError, match="--header-rows 0"):
         out.source(tmp_path / "a.csv", "alignment", None, None, None, False, 0)
+
+
+def test_codes_equal_to_short_item_ids_are_data(tmp_path: Path) -> None:
+    # A questionnaire whose item ids are q1…q4, and respondents coded q1…q4.
+    from support.workshop import MINI_YAML
+
+    yaml_text = MINI_YAML
+    for i in range(1, 5):
+        yaml_text = yaml_text.replace(f"id: i{i}", f"id: q{i}")
+    questionnaire = tmp_path / "short-ids.yaml"
+    questionnaire.write_text(yaml_text, encoding="utf-8")
+    rows = [
+        ["q1", "Sales", "4", "4", "3", "3"],
+        ["q2", "Sales", "2", "4", "3", "5"],
+        ["q3", "Marketing", "1", "2", "3", "4"],
+        ["q4", "Marketing", "5", "5", "5", "4"],
+    ]
+    path = _csv(tmp_path, [["respondent", "group", "q1", "q2", "q3", "q4"], *rows])
+    table = read_responses(
+        ResponseSource(path, questionnaire=str(questionnaire)), load(str(questionnaire))
+    )
+    assert table.header_rows == 1
+    assert table.respondent is not None
+    assert list(table.respondent) == ["q1", "q2", "q3", "q4"]
+    assert table.answers["q1"].mean() == pytest.approx((4 + 2 + 1 + 5) / 4)  # 3.0
+    assert table.answers["q4"].mean() == pytest.approx((3 + 5 + 4 + 4) / 4)  # 4.0
