@@ -29,6 +29,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,14 @@ from salesmkt.model.assessment import DataWarning
 
 HEAD_RECORDS = 64
 """Records read first to find the header, sub-header rows and the item columns."""
+
+MAX_CELL_LINES = 20
+"""Physical lines one quoted cell may span. A cell running over more, or over a line
+that looks like a whole record (at least half the header's delimiters), is a quote left
+open that swallowed the rows after it: the file is refused, never read short."""
+
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
+"""The OLE2 stream an encrypted (password-protected) .xlsx keeps its key data in."""
 
 _DELIMITERS = ",;\t|"
 
@@ -85,6 +95,12 @@ def open_responses(path: Path, source: str) -> ResponsesFile:
     if data.startswith(b"PK\x03\x04"):
         return Workbook(path, source)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
+        if _ENCRYPTION_INFO in data:  # an encrypted .xlsx is an OLE2 file too
+            raise ResponseDataError(
+                f"{source}: the workbook is password-protected; save an unprotected copy "
+                "(File \N{RIGHTWARDS ARROW} Info \N{RIGHTWARDS ARROW} Protect Workbook) "
+                "and read that"
+            )
         raise ResponseDataError(
             f"{source}: a legacy Excel workbook (.xls) cannot be read; "
             "save it as .xlsx or CSV UTF-8"
@@ -201,12 +217,21 @@ def find_records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.ND
     twice and leaves it unchanged. Any disagreement with the real parser is caught by
     comparing record counts (see :class:`TextFile`).
     """
+    starts, counts, _ = _scan_records(data, delim)
+    return starts, counts
+
+
+def _scan_records(
+    data: bytes, delim: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], bool]:
+    """:func:`find_records`, and whether any LF lies inside quotes (a multi-line cell, or
+    a quote left open: see :meth:`TextFile._check_open_quotes`)."""
     if not data:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), False
     a = np.frombuffer(data, dtype=np.uint8)
     quoted = b'"' in data
     if not quoted:
-        return _find_plain_records(a, delim)
+        return (*_find_plain_records(a, delim), False)
     # Work on the positions of the few special bytes only, not on every byte.
     special = (a == 10) | (a == ord(delim))
     if quoted:
@@ -217,6 +242,7 @@ def find_records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.ND
     if quoted:
         is_quote = chars == 34
         inside = np.bitwise_xor.accumulate(is_quote.view(np.uint8)).view(bool)
+        breaks = bool(np.any(inside & (chars == 10)))
         keep = ~inside & ~is_quote
         pos, chars = pos[keep], chars[keep]
     newline_at = np.flatnonzero(chars == 10)  # indexes into pos
@@ -227,7 +253,7 @@ def find_records(data: bytes, delim: str) -> tuple[npt.NDArray[np.int64], npt.ND
         counts = np.append(counts, after)
     else:
         starts = starts[:-1]
-    return starts, counts.astype(np.int64) + 1
+    return starts, counts.astype(np.int64) + 1, breaks
 
 
 _RECORD_BLOCK = 65_536
@@ -275,8 +301,8 @@ class TextFile(ResponsesFile):
 
     def __init__(self, data: bytes, source: str, *, tab_first: bool) -> None:
         clean, self.encoding, self.warnings = decode(data, source)
-        if b"\n" not in clean and b"\r" in clean:
-            clean = clean.replace(b"\r", b"\n")  # classic Mac line ends
+        if b"\r" in clean:  # CRLF, classic Mac CR, or both mixed with LF: all become LF
+            clean = clean.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if not clean or clean.isspace():
             raise ResponseDataError(f"{source}: the file is empty")
         self.data = clean
@@ -284,11 +310,16 @@ class TextFile(ResponsesFile):
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
         self.delimiter = self.sep
-        self.starts, self.counts = find_records(clean, self.sep)
+        self.starts, self.counts, self._breaks = _scan_records(clean, self.sep)
         self.width = int(self.counts.max())
         self._records: list[list[str]] | None = None
 
     def _read(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
+        with warnings.catch_warnings():  # a bad read falls back to the csv module
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            return self._read_csv(offset, dtype, na)
+
+    def _read_csv(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
         return pd.read_csv(
             io.BytesIO(self.data[offset:]),
             sep=self.sep,
@@ -326,20 +357,25 @@ class TextFile(ResponsesFile):
         if self._records is None:
             chunk = self.data if n == total else self.data[: self.starts[n]]
             try:
-                frame = pd.read_csv(
-                    io.BytesIO(chunk), sep=self.sep, header=None,
-                    names=list(range(self.width)), dtype=object, na_filter=False,
-                    skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8",
-                )  # fmt: skip
+                with warnings.catch_warnings():  # a bad read falls back to the csv module
+                    warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                    frame = pd.read_csv(
+                        io.BytesIO(chunk), sep=self.sep, header=None,
+                        names=list(range(self.width)), dtype=object, na_filter=False,
+                        skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8",
+                    )  # fmt: skip
             except (pd.errors.ParserError, ValueError):
                 frame = None
             if frame is not None and len(frame) == n:
                 cells = [frame[c].to_numpy(dtype=object) for c in range(self.width)]
                 rownum = np.arange(1, n + 1, dtype=np.int64)
-                return RawRows(cells, rownum, self.counts[:n])
-        return self._slow(0, HEAD_RECORDS)
+                return self._check_open_quotes(RawRows(cells, rownum, self.counts[:n]))
+        return self._check_open_quotes(self._slow(0, HEAD_RECORDS))
 
     def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
+        return self._check_open_quotes(self._body(start, numeric, lo, hi))
+
+    def _body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
         total = len(self.counts)
         if self._records is not None:
             return self._slow(start, total)
@@ -362,6 +398,39 @@ class TextFile(ResponsesFile):
         rownum = np.arange(start + 1, total + 1, dtype=np.int64)
         return RawRows(cells, rownum, self.counts[start:])
 
+    def _check_open_quotes(self, rows: RawRows) -> RawRows:
+        """``rows``, unless a quoted cell never closes and swallowed the rows after it.
+
+        Only files with a line break inside quotes (or read by the csv module) are
+        checked, and only their text cells holding a line break are looked into: one
+        vectorised pass per text column, never a Python loop per row.
+        """
+        if not (self._breaks or self._records is not None):
+            return rows
+        record = f"(?:[^\n]*{re.escape(self.sep)}){{{max(2, (self.width - 1) // 2)}}}"
+        for c, col in enumerate(rows.cells):
+            if col.dtype != object or not len(col):
+                continue
+            text = pd.Series(col, dtype=object, copy=False)
+            multi = text.str.contains("\n", regex=False, na=False).to_numpy(dtype=bool)
+            if not multi.any():
+                continue
+            cells = text[multi]
+            lines = cells.str.count("\n").to_numpy() + 1
+            runaway = (lines > MAX_CELL_LINES) | cells.str.contains(
+                "\n" + record, regex=True, na=False
+            ).to_numpy(dtype=bool)
+            if runaway.any():
+                first = int(np.flatnonzero(runaway)[0])
+                row = int(rows.rownum[np.flatnonzero(multi)[first]])
+                raise ResponseDataError(
+                    f"{self.source}:{row}:{_column_letter(c)}: a quoted cell starts here and "
+                    f"never closes; it runs on over {int(lines[first])} lines and swallows "
+                    "the rows after it. Close the quote (a quote inside a quoted cell is "
+                    'written twice: "") and read the file again'
+                )
+        return rows
+
     def _read_numbers(self, offset: int, numeric: Sequence[int], lo: float, hi: float) -> Any:
         """The fast path: the body with the ``numeric`` columns as floats, or ``None`` as
         soon as one of their cells is not blank or a whole number from ``lo`` to ``hi``."""
@@ -380,6 +449,17 @@ class TextFile(ResponsesFile):
         except (pd.errors.ParserError, ValueError):
             return None
         return frame
+
+
+def _column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (as :func:`.layout.column_letter`,
+    which imports this module)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 # -- workbooks ------------------------------------------------------------------------
