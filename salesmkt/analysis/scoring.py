@@ -52,6 +52,7 @@ from salesmkt.analysis.cells import (
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.prepared import Prepared, prepare
+from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
 from salesmkt.analysis.segments import segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
@@ -135,6 +136,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         notes += seg_notes
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
+    _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
         GapData(
@@ -150,6 +152,28 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         settings,
     )
     return ScoreResult(assessment, lambda: _respondents_frame(table, prep, hidden_rows), table)
+
+
+def _withhold_details(
+    assessment: Assessment,
+    table: ResponseTable,
+    prep: Prepared,
+    cells: Cells,
+    hidden: BoolArray,
+    k_min: int,
+) -> None:
+    """Drop the warnings and exclusions that concern withheld respondents
+    (:mod:`salesmkt.analysis.privacy`)."""
+    rows = table.rows.to_numpy()[prep.keep]
+    hidden_rows = {int(r) for r in rows[hidden]}
+    assessment.warnings = withhold_warnings(
+        assessment.warnings, hidden_rows, len(hidden_rows), k_min
+    )
+    scored_n = {g.id: 0 for g in table.questionnaire.groups}
+    scored_n.update({gid: int(cells.n[c]) for c, gid in enumerate(prep.group_ids)})
+    r = assessment.respondents
+    r.excluded, dropped = withhold_exclusions(r.excluded, scored_n, k_min)
+    assessment.suppressed += exclusion_note(dropped)
 
 
 def _suppression_notes(
