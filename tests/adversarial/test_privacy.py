@@ -116,6 +116,9 @@ def test_report_shows_no_respondent_code(tmp_path: Path, name: str, by: list[str
     _run(["report", str(path), "-o", str(target), "--max-missing", "0.2", *by])
     text = target.read_text(encoding="utf-8")
     _assert_hidden(text, cell=bool(by))
+    # The APAC Sales respondent's comment is shown under Sales, except when APAC is a
+    # withheld --by cell.
+    assert ("apac remark" in text) is not bool(by)
     codes = [r["Respondent"] for r in csv.DictReader(path.open(encoding="utf-8"))]
     for code in codes:
         assert code not in text
