@@ -30,6 +30,7 @@ this module puts them together into the assessment and reads a saved one back.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable
@@ -52,7 +53,8 @@ from salesmkt.analysis.cells import (
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.prepared import Prepared, prepare
-from salesmkt.analysis.segments import segment_column, segments
+from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
+from salesmkt.analysis.segments import primary_rows, segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
 from salesmkt.model.assessment import (
@@ -135,6 +137,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         notes += seg_notes
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
+    _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
         GapData(
@@ -149,7 +152,54 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         table.questionnaire,
         settings,
     )
-    return ScoreResult(assessment, lambda: _respondents_frame(table, prep, hidden_rows), table)
+    return ScoreResult(
+        assessment,
+        lambda: _respondents_frame(table, prep, hidden_rows),
+        _without_withheld_comments(table, prep, suppressed, list(columns), k_min),
+    )
+
+
+def _without_withheld_comments(
+    table: ResponseTable, prep: Prepared, suppressed: BoolArray, by: list[str], k_min: int
+) -> ResponseTable:
+    """The table with the comments blanked of respondents in a withheld group, in a
+    segment or cell withheld for its own size (``--by``), or unscored, so that the report
+    cannot show them. A cell withheld only to protect another (complementary) keeps its
+    comments: they are shown by group, never by cell."""
+    if table.comments.empty:
+        return table
+    hidden = suppressed[prep.group_code].copy()
+    for column in by:
+        hidden |= primary_rows(table, prep, column, k_min)
+    drop = ~prep.keep
+    drop[prep.keep] = hidden
+    if not drop.any():
+        return table
+    comments = table.comments.copy()
+    comments.loc[drop] = None
+    return dataclasses.replace(table, comments=comments)
+
+
+def _withhold_details(
+    assessment: Assessment,
+    table: ResponseTable,
+    prep: Prepared,
+    cells: Cells,
+    hidden: BoolArray,
+    k_min: int,
+) -> None:
+    """Drop the warnings and exclusions that concern withheld respondents
+    (:mod:`salesmkt.analysis.privacy`)."""
+    rows = table.rows.to_numpy()[prep.keep]
+    hidden_rows = {int(r) for r in rows[hidden]}
+    assessment.warnings = withhold_warnings(
+        assessment.warnings, hidden_rows, len(hidden_rows), k_min
+    )
+    scored_n = {g.id: 0 for g in table.questionnaire.groups}
+    scored_n.update({gid: int(cells.n[c]) for c, gid in enumerate(prep.group_ids)})
+    r = assessment.respondents
+    r.excluded, dropped = withhold_exclusions(r.excluded, scored_n, k_min)
+    assessment.suppressed += exclusion_note(dropped)
 
 
 def _suppression_notes(

@@ -126,6 +126,14 @@ def _breakdown(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> _Br
     return _Breakdown(column, list(uniques), key, cells, n, small, primary, withheld, k_min)
 
 
+def primary_rows(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> BoolArray:
+    """Which scored respondents are in a segment or cell withheld for its own size (not
+    only to protect another cell)."""
+    b = _breakdown(table, prep, by, k_min)
+    rows: BoolArray = b.primary.reshape(-1)[b.key]
+    return rows
+
+
 def segments(
     table: ResponseTable, prep: Prepared, by: str, k_min: int
 ) -> tuple[list[SegmentResult], BoolArray, list[str]]:

@@ -12,7 +12,8 @@ Vocabulary:
 
 from __future__ import annotations
 
-from collections.abc import Set
+import re
+from collections.abc import Iterable, Set
 from typing import TypedDict
 
 from salesmkt.model.assessment import (
@@ -130,8 +131,11 @@ def data_quality_fields(assessment: Assessment, names: Names) -> DataQualityFiel
         + (f" ({resp.prorated} with some answers missing, prorated)" if resp.prorated else "")
         + f", {len(resp.excluded)} excluded."
     )
+    codes = {e.respondent for e in resp.excluded} | {w.respondent for w in a.warnings}
     excluded = [
-        f"Row {e.row}" + (f" ({names(e.group)})" if e.group else "") + f": {e.reason}"
+        f"Row {e.row}"
+        + (f" ({names(e.group)})" if e.group else "")
+        + f": {without_codes(e.reason, codes)}"
         for e in resp.excluded[:MAX_LISTED]
     ]
     return DataQualityFields(
@@ -139,10 +143,19 @@ def data_quality_fields(assessment: Assessment, names: Names) -> DataQualityFiel
         excluded=excluded,
         excluded_more=max(0, len(resp.excluded) - MAX_LISTED),
         suppressed=list(a.suppressed),
-        warnings=[w.message for w in a.warnings[:MAX_LISTED]],
+        warnings=[without_codes(w.message, codes) for w in a.warnings[:MAX_LISTED]],
         warnings_more=max(0, len(a.warnings) - MAX_LISTED),
         segments=[_segment_row(s) for s in a.segments],
     )
+
+
+def without_codes(text: str, codes: Iterable[str | None]) -> str:
+    """``text`` with every respondent code in ``codes`` taken out: the report never
+    shows a respondent code (rows are named by their number only)."""
+    for code in sorted((c.strip() for c in codes if c and c.strip()), key=len, reverse=True):
+        text = text.replace(f" (respondent {code})", "").replace(f"'{code}'", "'…'")
+        text = re.sub(rf"(?<![\w-]){re.escape(code)}(?![\w-])", "…", text)
+    return text
 
 
 def _segment_row(seg: SegmentResult) -> SegmentRow:
