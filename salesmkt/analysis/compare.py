@@ -26,9 +26,9 @@ here either, and paired results for fewer matched people than the threshold show
 count only.
 
 This module reads the waves and puts the comparison together; the result model is
-:mod:`~salesmkt.analysis.comparison` (re-exported here, as ``compare`` is what the CLI and
-the renderers import), the score changes :mod:`~salesmkt.analysis.wave_changes` and the
-matched respondents :mod:`~salesmkt.analysis.paired`.
+:mod:`~salesmkt.analysis.comparison`, the score changes
+:mod:`~salesmkt.analysis.wave_changes` and the matched respondents
+:mod:`~salesmkt.analysis.paired`.
 """
 
 from __future__ import annotations
@@ -37,21 +37,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from salesmkt.analysis.comparison import (
-    SCHEMA_VERSION,
-    Change,
     Comparison,
-    Design,
     Direction,
     GapChange,
     ItemMove,
-    PairedChange,
     StageChange,
     Wave,
     WaveSummary,
     group_ids,
     withheld,
 )
-from salesmkt.analysis.paired import MIN_PAIRS, paired_changes, respondent_codes, wave_design
+from salesmkt.analysis.paired import paired_changes, respondent_codes, wave_design
 from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 from salesmkt.analysis.wave_changes import dimension_changes, total_changes
 from salesmkt.errors import AnalysisError
@@ -60,26 +56,6 @@ from salesmkt.model.assessment import Assessment, Settings, StageRef
 if TYPE_CHECKING:
     from salesmkt.intake.source import ResponseSource
 
-__all__ = [
-    "GAP_TOLERANCE",
-    "MIN_PAIRS",
-    "SCHEMA_VERSION",
-    "TOP_MOVERS",
-    "Change",
-    "Comparison",
-    "Design",
-    "Direction",
-    "GapChange",
-    "ItemMove",
-    "PairedChange",
-    "StageChange",
-    "Wave",
-    "WaveSummary",
-    "check_comparable",
-    "compare_waves",
-    "load_wave",
-    "saved_questionnaire",
-]
 
 #: How many items the "moved most" list holds.
 TOP_MOVERS = 5

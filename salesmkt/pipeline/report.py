@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 from salesmkt.advice import recommend
 from salesmkt.analysis import scoring
-from salesmkt.analysis.compare import Wave, compare_waves, load_wave
+from salesmkt.analysis.compare import compare_waves, load_wave
+from salesmkt.analysis.comparison import Wave
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
@@ -39,7 +40,7 @@ from salesmkt.render.report.view import DEFAULT_MIN_COMMENT_GROUP, Comment, Repo
 if TYPE_CHECKING:
     import pandas as pd
 
-    from salesmkt.analysis.compare import Comparison
+    from salesmkt.analysis.comparison import Comparison
     from salesmkt.definitions.questionnaire import Questionnaire
     from salesmkt.intake.responses import ResponseTable
     from salesmkt.intake.source import ResponseSource

@@ -21,7 +21,8 @@ from pathlib import Path
 from salesmkt.advice import recommend as rec
 from salesmkt.advice.answers import Answers
 from salesmkt.analysis import scoring
-from salesmkt.analysis.compare import Comparison, compare_waves, load_wave, saved_questionnaire
+from salesmkt.analysis.compare import compare_waves, load_wave, saved_questionnaire
+from salesmkt.analysis.comparison import Comparison
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules as rules_mod
 from salesmkt.definitions import rules_load

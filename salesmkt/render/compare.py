@@ -17,7 +17,7 @@ from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 
-from salesmkt.analysis.compare import Change, Comparison, GapChange, PairedChange, StageChange
+from salesmkt.analysis.comparison import Change, Comparison, GapChange, PairedChange, StageChange
 from salesmkt.model.assessment import StageRef
 from salesmkt.render.text import md_escape, plain
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p

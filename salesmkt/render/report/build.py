@@ -46,7 +46,7 @@ from salesmkt.render.report.words import (
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p, quadrant_words
 
 if TYPE_CHECKING:
-    from salesmkt.analysis.compare import Comparison
+    from salesmkt.analysis.comparison import Comparison
     from salesmkt.definitions.questionnaire import Questionnaire
 
 VERDICT_WORDS = {

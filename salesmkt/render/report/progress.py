@@ -15,7 +15,7 @@ from salesmkt.render.report.view import ProgressView
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
 if TYPE_CHECKING:
-    from salesmkt.analysis.compare import Change, Comparison, GapChange
+    from salesmkt.analysis.comparison import Change, Comparison, GapChange
     from salesmkt.model.assessment import StageRef
 
 _MOVES = {"up": "up", "down": "down", "same": "unchanged", "unknown": DASH}
