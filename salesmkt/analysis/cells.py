@@ -19,12 +19,13 @@ for medians, minimum and maximum, then a loop over cells.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from salesmkt.model.assessment import GroupResult, StageRef
+from salesmkt.model.assessment import GroupResult, Overall, StageRef
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -183,4 +184,43 @@ def group_result(
     result.stage = stage_ref(q, mean)
     result.dimension_means = {d.id: num(dim_mean[j]) for j, d in enumerate(q.dimensions)}
     result.item_means = {it.id: num(item_mean[j]) for j, it in enumerate(q.items)}
+    return result
+
+
+def combine_overall(
+    q: Questionnaire,
+    pooled: float | None,
+    mean_or_reason: Callable[[str], float | str],
+    *,
+    pooled_note: str,
+    withheld_note: str | None,
+) -> Overall:
+    """The overall score: the compared groups weighted equally, else the pooled mean.
+
+    ``mean_or_reason`` gives a compared group's mean, or why it has none (the first
+    reason found makes the score the pooled mean, said in ``pooled_note``, which holds
+    ``{reason}``). ``withheld_note`` is added when withheld groups are left out.
+    """
+    result = Overall(pooled_mean=pooled)
+    reason: str | None = None
+    if len(q.compare) == 2:
+        means: list[float] = []
+        for gid in q.compare:
+            got = mean_or_reason(gid)
+            if isinstance(got, str):
+                reason = got
+                break
+            means.append(got)
+        if reason is None:
+            result.score = num(sum(means) / 2)
+            result.method = "equal-weight"
+    else:
+        reason = "this questionnaire compares no two groups"
+    if reason is not None:
+        result.method = "pooled"
+        result.score = pooled
+        result.note = pooled_note.format(reason=reason)
+    if withheld_note:
+        result.note = f"{result.note} {withheld_note}" if result.note else withheld_note
+    result.stage = stage_ref(q, result.score)
     return result

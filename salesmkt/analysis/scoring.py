@@ -44,11 +44,11 @@ from salesmkt.analysis.cells import (
     STAGE_DECIMALS,
     Cells,
     cell_stats,
+    combine_overall,
     group_label,
     group_result,
     num,
     plural,
-    stage_ref,
 )
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
@@ -292,35 +292,24 @@ def _overall(
 ) -> Overall:
     n_shown = int(cells.n[shown].sum())
     pooled = num(cells.total_sum[shown].sum() / n_shown) if n_shown else None
-    result = Overall(pooled_mean=pooled)
-    reason: str | None = None
-    if len(q.compare) == 2:
-        means: list[float] = []
-        for gid in q.compare:
-            c = group_ids.index(gid) if gid in group_ids else -1
-            label = group_label(q, gid)
-            if c < 0 or cells.n[c] == 0:
-                reason = f"there are no {label} respondents"
-            elif suppressed[c]:
-                reason = f"{label} is below the anonymity threshold of {k_min}"
-            else:
-                means.append(float(cells.mean[c]))
-            if reason:
-                break
-        if reason is None:
-            result.score = num(sum(means) / 2)
-            result.method = "equal-weight"
-    else:
-        reason = "this questionnaire compares no two groups"
-    if reason is not None:
-        result.method = "pooled"
-        result.score = pooled
-        result.note = f"The overall score is the pooled respondent mean because {reason}."
-    if suppressed.any():
-        extra = "The pooled mean leaves out groups whose figures are withheld."
-        result.note = f"{result.note} {extra}" if result.note else extra
-    result.stage = stage_ref(q, result.score)
-    return result
+
+    def mean_or_reason(gid: str) -> float | str:
+        c = group_ids.index(gid) if gid in group_ids else -1
+        label = group_label(q, gid)
+        if c < 0 or cells.n[c] == 0:
+            return f"there are no {label} respondents"
+        if suppressed[c]:
+            return f"{label} is below the anonymity threshold of {k_min}"
+        return float(cells.mean[c])
+
+    withheld = "The pooled mean leaves out groups whose figures are withheld."
+    return combine_overall(
+        q,
+        pooled,
+        mean_or_reason,
+        pooled_note="The overall score is the pooled respondent mean because {reason}.",
+        withheld_note=withheld if suppressed.any() else None,
+    )
 
 
 def _compared(q: Questionnaire, group_ids: list[str]) -> tuple[int, int] | None:

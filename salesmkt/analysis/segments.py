@@ -22,11 +22,11 @@ import numpy as np
 from salesmkt.analysis.cells import (
     Cells,
     cell_stats,
+    combine_overall,
     group_label,
     group_result,
     num,
     plural,
-    stage_ref,
 )
 from salesmkt.definitions.questionnaire import normalise
 from salesmkt.errors import UsageError
@@ -214,33 +214,23 @@ def _segment_overall(
 ) -> Overall:
     n_shown = int(cells.n[shown_cells].sum())
     pooled = num(cells.total_sum[shown_cells].sum() / n_shown) if n_shown else None
-    result = Overall(pooled_mean=pooled)
-    reason: str | None = None
-    if len(q.compare) == 2:
-        means: list[float] = []
-        for gid in q.compare:
-            if gid not in group_ids:
-                reason = f"there are no {group_label(q, gid)} respondents"
-                break
-            g = group_ids.index(gid)
-            c = s * ngroups + g
-            if cells.n[c] == 0:
-                reason = f"there are no {group_label(q, gid)} respondents here"
-                break
-            if sup_row[g]:
-                reason = f"the {group_label(q, gid)} figures are withheld"
-                break
-            means.append(float(cells.mean[c]))
-        if reason is None:
-            result.score = num(sum(means) / 2)
-    else:
-        reason = "this questionnaire compares no two groups"
-    if reason is not None:
-        result.method = "pooled"
-        result.score = pooled
-        result.note = f"Pooled respondent mean because {reason}."
-    if sup_row.any():
-        extra = "Withheld groups are left out of this segment's figures."
-        result.note = f"{result.note} {extra}" if result.note else extra
-    result.stage = stage_ref(q, result.score)
-    return result
+
+    def mean_or_reason(gid: str) -> float | str:
+        if gid not in group_ids:
+            return f"there are no {group_label(q, gid)} respondents"
+        g = group_ids.index(gid)
+        c = s * ngroups + g
+        if cells.n[c] == 0:
+            return f"there are no {group_label(q, gid)} respondents here"
+        if sup_row[g]:
+            return f"the {group_label(q, gid)} figures are withheld"
+        return float(cells.mean[c])
+
+    withheld = "Withheld groups are left out of this segment's figures."
+    return combine_overall(
+        q,
+        pooled,
+        mean_or_reason,
+        pooled_note="Pooled respondent mean because {reason}.",
+        withheld_note=withheld if sup_row.any() else None,
+    )
