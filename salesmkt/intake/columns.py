@@ -36,7 +36,8 @@ from salesmkt.intake.headers import (
     names_comments,
     respondent_rank,
 )
-from salesmkt.intake.layout import Column, Layout, column_label, column_letter, columns_found
+from salesmkt.intake.layout import Column, Layout, column_label, columns_found
+from salesmkt.intake.rawfile import column_letter
 from salesmkt.intake.spelling import join, key, short
 
 LONG_TEXT = 40

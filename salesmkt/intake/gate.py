@@ -35,8 +35,8 @@ import pandas as pd
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import ResponseDataError
 from salesmkt.intake.columns import Roles
-from salesmkt.intake.files import RawRows
-from salesmkt.intake.layout import Column, Layout, column_label, column_letter
+from salesmkt.intake.layout import Column, Layout, column_label
+from salesmkt.intake.rawfile import RawRows, column_letter
 from salesmkt.intake.scale import ANSWERED, BLANK, INVALID, AnswerScale
 from salesmkt.intake.spelling import join, key, quote, tidy
 from salesmkt.model.assessment import DataWarning, Excluded

@@ -26,24 +26,14 @@ import re
 from dataclasses import dataclass
 
 from salesmkt.errors import ResponseDataError, UsageError
-from salesmkt.intake.files import RawRows
 from salesmkt.intake.headers import NO_MATCH, ItemMatcher
+from salesmkt.intake.rawfile import RawRows, column_letter
 from salesmkt.intake.scale import ANSWERED, MISSING_CODE, AnswerScale
 from salesmkt.intake.spelling import key, short
 from salesmkt.model.assessment import DataWarning
 
 MAX_SUBHEADER_ROWS = 3
 """At most this many sub-header rows are looked for under the header."""
-
-
-def column_letter(index: int) -> str:
-    """Spreadsheet letter of a 0-based column index: 0 → A, 25 → Z, 26 → AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass

@@ -48,7 +48,7 @@ from salesmkt.intake.columns import (
     match_items,
     segments_and_comments,
 )
-from salesmkt.intake.files import RawRows, ResponsesFile, open_responses
+from salesmkt.intake.files import open_responses
 from salesmkt.intake.gate import (
     STRAIGHT_LINE_MIN_POINTS,
     empty_rows,
@@ -60,7 +60,8 @@ from salesmkt.intake.gate import (
     straight_lining,
 )
 from salesmkt.intake.headers import GROUP_COLUMN_NAMES, RESPONDENT_COLUMN_NAMES, ItemMatcher
-from salesmkt.intake.layout import Column, Layout, column_letter, find_layout
+from salesmkt.intake.layout import Column, Layout, find_layout
+from salesmkt.intake.rawfile import RawRows, ResponsesFile, column_letter
 from salesmkt.intake.scale import AnswerScale, parse_answers
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import DataWarning, Excluded

@@ -15,7 +15,7 @@ from support.paths import EXAMPLES
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from salesmkt.intake.files import FORMULA_PROBLEM, MAX_XLSX_MEMBERS
+from salesmkt.intake.workbook import FORMULA_PROBLEM, MAX_XLSX_MEMBERS
 
 runner = CliRunner()
 
