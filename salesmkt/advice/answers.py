@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from salesmkt.definitions.checks import refuse_controls
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.definitions.rules import answer_choices
 from salesmkt.definitions.yamlload import PathT, load_yaml
@@ -187,6 +188,7 @@ def _from_yaml(path: Path, q: Questionnaire) -> Answers:
         located = load_yaml(path)
     except YamlError as exc:
         raise ResponseDataError(str(exc)) from None
+    refuse_controls(located, "answers file")
     source = str(path)
     col = _Collector(source, q)
 

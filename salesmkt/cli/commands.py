@@ -53,6 +53,7 @@ from salesmkt.cli.options import (
     RulesOpt,
     SchemaKind,
     ScoreFormatOpt,
+    SheetOpt,
     ShowFormat,
     SituationOpt,
     StageOpt,
@@ -233,6 +234,7 @@ def score(
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
+    sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
@@ -249,7 +251,14 @@ def score(
 
     chosen = out.pick_format(fmt, output, "score")
     source = out.source(
-        file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+        file,
+        questionnaire,
+        mapping,
+        group_column,
+        respondent_column,
+        drop_invalid,
+        header_rows,
+        sheet,
     )
     out.check_output(output, source.inputs())
     settings = out.settings(
@@ -268,6 +277,7 @@ def gaps(
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
+    sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
@@ -291,7 +301,14 @@ def gaps(
 
     chosen = out.pick_format(fmt, output, "gaps")
     source = out.source(
-        file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+        file,
+        questionnaire,
+        mapping,
+        group_column,
+        respondent_column,
+        drop_invalid,
+        header_rows,
+        sheet,
     )
     out.check_output(output, source.inputs())
     settings = out.settings(
@@ -335,6 +352,7 @@ def recommend(
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
+    sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
@@ -361,7 +379,14 @@ def recommend(
         run = runs.playbook(request)
     else:
         source = out.source(
-            file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+            file,
+            questionnaire,
+            mapping,
+            group_column,
+            respondent_column,
+            drop_invalid,
+            header_rows,
+            sheet,
         )
         out.check_output(output, runs.advice_inputs(request, source))
         settings = out.settings(
@@ -389,6 +414,7 @@ def report(
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
+    sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
@@ -415,7 +441,14 @@ def report(
     from salesmkt.pipeline.report import ReportRequest, run_report
 
     source = out.source(
-        file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
+        file,
+        questionnaire,
+        mapping,
+        group_column,
+        respondent_column,
+        drop_invalid,
+        header_rows,
+        sheet,
     )
     settings = out.settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
@@ -546,6 +579,7 @@ def compare(
     respondent_column: RespondentColumnOpt = None,
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
+    sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 3,
     gap_threshold: GapThresholdOpt = 1.0,
@@ -567,7 +601,14 @@ def compare(
     chosen = out.pick_format(fmt, output, "compare")
     ref = runs.compare_questionnaire(before, after, questionnaire)
     source = out.source(
-        before, ref, mapping, group_column, respondent_column, drop_invalid, header_rows
+        before,
+        ref,
+        mapping,
+        group_column,
+        respondent_column,
+        drop_invalid,
+        header_rows,
+        sheet,
     )
     inputs = [*source.inputs(), after]
     out.check_output(output, inputs)

@@ -134,6 +134,7 @@ def source(
     respondent_column: str | None,
     drop_invalid: bool,
     header_rows: int | None = None,
+    sheet: str | None = None,
 ) -> ResponseSource:
     """The one input object, from the shared input options."""
     if header_rows is not None and header_rows < 1:
@@ -146,6 +147,7 @@ def source(
         respondent_column=respondent_column,
         drop_invalid=drop_invalid,
         header_rows=header_rows,
+        sheet=sheet,
     )
 
 

@@ -68,6 +68,14 @@ HeaderRowsOpt = Annotated[
         help="Header rows above the data (1: just the header) [default: detected].",
     ),
 ]
+SheetOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        metavar="NAME",
+        help="The workbook's sheet to read [default: the one whose header matches].",
+    ),
+]
 MaxMissingOpt = Annotated[
     float,
     typer.Option(

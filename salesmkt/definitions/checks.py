@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from salesmkt.definitions.diagnostics import Diagnostic, Level
 from salesmkt.definitions.yamlload import Located, PathT, control_characters, load_yaml
-from salesmkt.errors import YamlError
+from salesmkt.errors import ResponseDataError, YamlError
 
 
 @dataclass
@@ -163,6 +163,17 @@ def control_diagnostics(located: Located) -> list[Diagnostic]:
             stack.extend(((*loc, i), child) for i, child in reversed(list(enumerate(value))))
     out.sort(key=lambda d: (d.line, d.column))
     return out
+
+
+def refuse_controls(located: Located, what: str) -> None:
+    """Raise, listing every key or text value of ``what`` (a mapping or answers file)
+    that holds a control character, written raw or as an escape such as ``"\\e"``."""
+    found = control_diagnostics(located)
+    if found:
+        raise ResponseDataError(
+            f"{located.path}: {len(found)} control character(s) in the {what}",
+            [f"{d.file}:{d.line}:{d.column}: {d.message}" for d in found],
+        )
 
 
 def check_located(located: Located, kind: Kind) -> FileReport:

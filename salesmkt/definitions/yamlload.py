@@ -179,12 +179,19 @@ def _control_error(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlEr
     )
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    # Bidirectional controls (which reorder how text is shown, "Trojan Source") and
+    # invisible characters with no use in a definition file. The zero-width joiner and
+    # non-joiner (U+200C, U+200D) are left alone: some scripts and emoji need them.
+    r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 
 
 def is_control(text: str) -> bool:
-    """Whether ``text`` holds a C0 control other than tab, newline and CR, DEL, or a C1
-    control (U+0080 to U+009F); ESC (U+001B) starts terminal escape sequences."""
+    """Whether ``text`` holds a C0 control other than tab, newline and CR, DEL, a C1
+    control (U+0080 to U+009F), a bidirectional control or an invisible character (see
+    :data:`_CONTROL`); ESC (U+001B) starts terminal escape sequences."""
     return _CONTROL.search(text) is not None
 
 

@@ -62,11 +62,13 @@ class Roles:
 
 def load_mapping(path: Path, questionnaire: Questionnaire) -> dict[str, tuple[str, str]]:
     """item id → (header, location) from a ``--map`` YAML file."""
+    from salesmkt.definitions.checks import refuse_controls
     from salesmkt.definitions.yamlload import load_yaml
 
     if not path.is_file():
         raise NotFoundError(f"{path}: no such mapping file")
     doc = load_yaml(path)
+    refuse_controls(doc, "mapping file")
     if not isinstance(doc.data, dict):
         line, col = doc.position(())
         raise ResponseDataError(

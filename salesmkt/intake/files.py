@@ -2,8 +2,9 @@
 
 Vocabulary:
 - *responses file*: CSV, TSV or other delimited text in any common encoding (UTF-8
-  with or without a BOM, UTF-16, Windows-1252, Latin-1), or the first sheet of an
-  ``.xlsx`` workbook. Legacy ``.xls``, ``.ods`` and ``.numbers`` are refused by name.
+  with or without a BOM, UTF-16, Windows-1252, Latin-1), or an ``.xlsx`` workbook
+  (:mod:`.workbook`; the sheet is chosen by :mod:`.sheets`). Legacy ``.xls``, ``.ods``
+  and ``.numbers`` are refused by name.
 - *record*: one line of a text file as the CSV rules see it (a quoted cell may hold line
   breaks); its *fields* are its cells, counted before any parsing so that *ragged*
   records (more or fewer fields than the header) can be reported.
@@ -39,7 +40,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from salesmkt.errors import NotFoundError, ResponseDataError
+from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake.rawfile import RawRows, ResponsesFile, column_letter
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning
@@ -58,8 +59,9 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _DELIMITERS = ",;\t|"
 
 
-def open_responses(path: Path, source: str) -> ResponsesFile:
-    """The file at ``path`` opened as a workbook or as text (``source`` names it)."""
+def open_responses(path: Path, source: str, sheet: str | None = None) -> ResponsesFile:
+    """The file at ``path`` opened as a workbook or as text (``source`` names it);
+    ``sheet`` names the worksheet to read (workbooks only)."""
     if path.is_dir():
         raise ResponseDataError(f"{source}: is a folder, not a responses file")
     if not path.is_file():
@@ -70,7 +72,9 @@ def open_responses(path: Path, source: str) -> ResponsesFile:
         raise ResponseDataError(f"{source}: cannot read the file: {exc.strerror}") from None
     # The content decides, not the name: exports are often renamed by hand.
     if data.startswith(b"PK\x03\x04"):
-        return Workbook(path, source)
+        return Workbook(path, source, sheet)
+    if sheet is not None:
+        raise UsageError(f"--sheet {sheet!r}: {source} is a text file, not a workbook")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         if _ENCRYPTION_INFO in data:  # an encrypted .xlsx is an OLE2 file too
             raise ResponseDataError(

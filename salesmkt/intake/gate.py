@@ -168,6 +168,7 @@ def find_problems(
     """Every problem in file order, and the group id of every row ("" when the group is
     unknown or blank; ``None`` when the questionnaire has no groups)."""
     problems = list(cells.problems)
+    problems += [(r, c, f"{_label(layout, c)}: {why}") for r, c, why in body.flagged]
     if body.fields is not None:
         problems += _ragged_problems(cells, body.fields, body.cells, layout)
     group_ids: npt.NDArray[Any] | None = None
@@ -178,6 +179,13 @@ def find_problems(
         problems += _duplicate_ids(cells, roles.respondent, body.rownum)
     problems.sort(key=lambda p: (p[0], p[1]))
     return problems, group_ids
+
+
+def _label(layout: Layout, index: int) -> str:
+    """A column as messages name it, headed or beyond the header."""
+    if index < len(layout.columns):
+        return column_label(layout.columns[index])
+    return f"{column_letter(index)} (no header)"
 
 
 def gate_failure(

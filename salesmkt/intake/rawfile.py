@@ -11,13 +11,26 @@ Vocabulary:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from salesmkt.errors import ResponseDataError
 from salesmkt.model.assessment import DataWarning
+
+MAX_ROWS = 10_000_000
+"""Rows a text file may hold (a workbook holds at most Excel's 1,048,576 anyway)."""
+
+MAX_COLUMNS = 16_384
+"""Columns a file may hold: Excel's own limit (XFD)."""
+
+MAX_CELL_CHARS = 32_767
+"""Characters one cell may hold: Excel's own limit, so no spreadsheet writes more."""
+
+Flagged = tuple[int, int, str]
+"""A cell the reader could not read as written: (data row index, column index, why)."""
 
 
 def column_letter(index: int) -> str:
@@ -37,6 +50,7 @@ class RawRows:
     cells: list[npt.NDArray[Any]]
     rownum: npt.NDArray[np.int64]  # spreadsheet row number per row
     fields: npt.NDArray[np.int64] | None  # fields per record (text files only)
+    flagged: list[Flagged] = field(default_factory=list)  # problems for the gate
 
 
 class ResponsesFile:
@@ -52,3 +66,38 @@ class ResponsesFile:
     def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
         """Rows from record ``start`` on; ``numeric`` columns may come back as floats."""
         raise NotImplementedError
+
+
+def check_width(raw: RawRows, source: str) -> None:
+    """Refuse a file wider than :data:`MAX_COLUMNS` or a head cell longer than
+    :data:`MAX_CELL_CHARS` (the body's text columns are checked by :func:`check_cells`)."""
+    if len(raw.cells) > MAX_COLUMNS:
+        raise ResponseDataError(
+            f"{source}: the file has {len(raw.cells):,} columns, over the limit of {MAX_COLUMNS:,}"
+        )
+    check_cells(raw.cells, raw.rownum, source)
+
+
+def check_cells(
+    columns: Sequence[npt.NDArray[Any]], rownum: npt.NDArray[np.int64], source: str
+) -> None:
+    """Refuse the first text cell longer than :data:`MAX_CELL_CHARS`, at its cell."""
+    for c, column in enumerate(columns):
+        if column.dtype.kind != "O" or not len(column):
+            continue
+        lengths = np.fromiter(map(len, column.tolist()), dtype=np.int64, count=len(column))
+        if lengths.max() > MAX_CELL_CHARS:
+            r = int(np.argmax(lengths > MAX_CELL_CHARS))
+            raise ResponseDataError(
+                f"{source}:{rownum[r]}:{column_letter(c)}: the cell holds "
+                f"{int(lengths[r]):,} characters, over the limit of {MAX_CELL_CHARS:,} "
+                "(a quote left open, or not a survey export?)"
+            )
+
+
+def check_rows(raw: RawRows, source: str) -> None:
+    """Refuse a file longer than :data:`MAX_ROWS`."""
+    if len(raw.rownum) > MAX_ROWS:
+        raise ResponseDataError(
+            f"{source}: the file has {len(raw.rownum):,} rows, over the limit of {MAX_ROWS:,}"
+        )

@@ -61,9 +61,18 @@ from salesmkt.intake.gate import (
 )
 from salesmkt.intake.headers import GROUP_COLUMN_NAMES, RESPONDENT_COLUMN_NAMES, ItemMatcher
 from salesmkt.intake.layout import Column, Layout, find_layout
-from salesmkt.intake.rawfile import RawRows, ResponsesFile, column_letter
+from salesmkt.intake.rawfile import (
+    RawRows,
+    ResponsesFile,
+    check_cells,
+    check_rows,
+    check_width,
+    column_letter,
+)
 from salesmkt.intake.scale import AnswerScale, parse_answers
+from salesmkt.intake.sheets import choose_sheet
 from salesmkt.intake.source import ResponseSource
+from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning, Excluded
 
 __all__ = [
@@ -177,14 +186,29 @@ def _open_and_match(
     group_names = questionnaire.group_lookup()
     mapping = load_mapping(source.mapping, questionnaire) if source.mapping is not None else {}
 
-    opened = open_responses(source.path, name)
-    head = opened.head()
-    layout, found = find_layout(head, name, matcher, scale, group_names, source.header_rows)
-    warnings = opened.warnings + found
-    items = match_items(layout, questionnaire, matcher, mapping, name)
+    opened = open_responses(source.path, name, source.sheet)
+
+    def fit() -> tuple[RawRows, Layout, list[DataWarning], dict[str, Column]]:
+        head = opened.head()
+        check_width(head, name)
+        layout, found = find_layout(head, name, matcher, scale, group_names, source.header_rows)
+        return head, layout, found, match_items(layout, questionnaire, matcher, mapping, name)
+
+    if isinstance(opened, Workbook):
+        (head, layout, found, items), chosen = choose_sheet(opened, fit, source.sheet is not None)
+    else:
+        (head, layout, found, items), chosen = fit(), []
+    warnings = opened.warnings + chosen + found
     numeric = _numeric_columns(head, layout, items, scale)
     lo, hi = questionnaire.scale.min or 0, questionnaire.scale.max or 0
     body = opened.body(layout.data_start, numeric, lo, hi)
+    check_rows(body, name)
+    item_columns = {c.index for c in items.values()}
+    check_cells(
+        [c if i not in item_columns else c[:0] for i, c in enumerate(body.cells)],
+        body.rownum,
+        name,
+    )
     roles = find_roles(
         layout,
         body.cells,

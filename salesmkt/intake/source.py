@@ -7,7 +7,9 @@ Vocabulary:
   path), an optional column *mapping* file, the *group* and *respondent* columns when
   they cannot be found by name, whether invalid respondents are *dropped* (named,
   with why) rather than failing the run, and the number of *header rows* above the
-  data when the user states it (``None``: detected, see :mod:`.layout`).
+  data when the user states it (``None``: detected, see :mod:`.layout`), and the
+  *sheet* of a workbook when the user names it (``None``: chosen by content, see
+  :mod:`.sheets`).
 - *inputs*: every file the source reads, so that no output may overwrite one of them.
 
 This module stays free of pandas and numpy: the CLI imports it for every command.
@@ -33,6 +35,7 @@ class ResponseSource:
     respondent_column: str | None = None
     drop_invalid: bool = False
     header_rows: int | None = None  # rows above the data (1 = just the header); None: detect
+    sheet: str | None = None  # the workbook's sheet to read; None: the one that fits
 
     def inputs(self) -> list[Path]:
         """Every file read, so that no output can overwrite one of them."""

@@ -11,15 +11,16 @@ Vocabulary:
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from salesmkt.errors import ResponseDataError
-from salesmkt.intake.rawfile import RawRows, ResponsesFile, column_letter
-from salesmkt.model.assessment import DataWarning
+from salesmkt.errors import ResponseDataError, UsageError
+from salesmkt.intake.rawfile import MAX_COLUMNS, MAX_ROWS, RawRows, ResponsesFile
 
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 """Bytes an .xlsx workbook may unpack to, all its members together (as the zip declares
@@ -55,111 +56,182 @@ def _xlsx_text(value: object) -> str:
     return str(value)
 
 
-class Workbook(ResponsesFile):
-    """The first sheet of an .xlsx workbook, every cell turned into text."""
+@dataclass
+class Sheet:
+    """One worksheet of the workbook, its cells as text."""
 
-    def __init__(self, path: Path, source: str) -> None:
+    title: str
+    hidden: bool
+    rows: list[list[str]]
+
+    @property
+    def empty(self) -> bool:
+        return not any(any(r) for r in self.rows)
+
+    def described(self) -> str:
+        return f"{self.title!r}" + (" (hidden)" if self.hidden else "")
+
+
+class Workbook(ResponsesFile):
+    """An .xlsx workbook: every worksheet read as text, one of them *in use*.
+
+    Which sheet holds the responses is decided by :mod:`.sheets` from the sheets'
+    content (or named with ``--sheet``); until then the first non-empty sheet is in use.
+    """
+
+    def __init__(self, path: Path, source: str, sheet: str | None = None) -> None:
         self.encoding = "xlsx"
         self.delimiter = None
         self.warnings = []
         self.path = path
         self.source = source
-        self.formulas = False
-        rows = self._first_sheet(path, source)
+        self.formulas = check_zip(path, source)
+        refuse_dtd(path, source)
+        self.sheets = _read_sheets(path, source, sheet)
+        if all(s.empty for s in self.sheets):
+            where = f"the sheet {self.sheets[0].title!r} is" if sheet else "every sheet is"
+            raise ResponseDataError(f"{source}: {where} empty")
+        self.use(self.candidates()[0])
+
+    def candidates(self) -> list[int]:
+        """The sheets that hold anything, in workbook order."""
+        return [i for i, s in enumerate(self.sheets) if not s.empty]
+
+    def use(self, index: int) -> None:
+        """Read sheet ``index`` from now on."""
+        rows = self.sheets[index].rows
+        check_size(rows, self.source)
         width = max((len(r) for r in rows), default=0)
-        if not any(any(r) for r in rows):
-            raise ResponseDataError(f"{source}: the first sheet is empty")
+        self.index = index
         self.cells = [
             np.array([r[c] if c < len(r) else "" for r in rows], dtype=object) for c in range(width)
         ]
         self.rownum = np.arange(1, len(rows) + 1, dtype=np.int64)
 
-    def _first_sheet(self, path: Path, source: str) -> list[list[str]]:
-        """The first sheet's rows as text; a warning names any other sheets left unread."""
-        # Imported here: only workbooks need them, and openpyxl is slow to import.
-        import zipfile
-
-        import openpyxl
-        from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]
-
-        self.formulas = check_zip(path, source)
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except DefusedXmlException as exc:
-            raise _refused_xml(source, exc) from None
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            cause: BaseException | None = exc
-            while cause is not None:  # openpyxl rewraps what its XML parser raised
-                if isinstance(cause, DefusedXmlException):
-                    raise _refused_xml(source, cause) from None
-                cause = cause.__cause__ or cause.__context__
-            raise ResponseDataError(f"{source}: not a readable .xlsx workbook ({exc})") from None
-        try:
-            sheets = book.worksheets
-            if not sheets:
-                raise ResponseDataError(f"{source}: the workbook has no sheets")
-            sheet = sheets[0]
-            try:
-                rows = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            except DefusedXmlException as exc:
-                raise _refused_xml(source, exc) from None
-            if len(sheets) > 1:
-                others = ", ".join(repr(s.title) for s in sheets[1:])
-                self.warnings.append(
-                    DataWarning(
-                        code="sheets",
-                        message=f"{source}: read the first sheet {sheet.title!r} only; "
-                        f"ignored {others}",
-                    )
-                )
-        finally:
-            book.close()
-        return rows
+    @property
+    def title(self) -> str:
+        return self.sheets[self.index].title
 
     def head(self) -> RawRows:
         return RawRows(self.cells, self.rownum, None)
 
     def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
-        if self.formulas:
-            self._check_formulas(start)
-        return RawRows([c[start:] for c in self.cells], self.rownum[start:], None)
+        flagged = self._formula_cells(start) if self.formulas else []
+        return RawRows([c[start:] for c in self.cells], self.rownum[start:], None, flagged)
 
-    def _check_formulas(self, start: int) -> None:
-        """Refuse the data rows' cells that hold a formula with no saved result (read as
-        blank, they would silently count as unanswered): the workbook is opened once
-        more, keeping formulas, only when a worksheet holds one."""
-        import openpyxl
+    def _formula_cells(self, start: int) -> list[tuple[int, int, str]]:
+        """The data rows' cells that hold a formula with no saved result (read as blank,
+        they would silently count as unanswered), as problems for the gate: the workbook
+        is opened once more, keeping formulas, only when a worksheet holds one."""
+        found: list[tuple[int, int, str]] = []
+        for r, row in enumerate(_formula_rows(self.path, self.title)):
+            if r < start:
+                continue
+            for c, value in enumerate(row):
+                blank = c >= len(self.cells) or self.cells[c][r] == ""
+                if isinstance(value, str) and value.startswith("=") and blank:
+                    found.append((r - start, c, FORMULA_PROBLEM))
+        return found
 
-        book = openpyxl.load_workbook(self.path, read_only=True, data_only=False)
-        try:
-            found: list[str] = []
-            for r, row in enumerate(book.worksheets[0].iter_rows(values_only=True)):
-                if r < start:
-                    continue
-                for c, value in enumerate(row):
-                    if (
-                        isinstance(value, str)
-                        and value.startswith("=")
-                        and c < len(self.cells)
-                        and self.cells[c][r] == ""
-                    ):
-                        found.append(f"{self.source}:{r + 1}:{column_letter(c)}: {FORMULA_PROBLEM}")
-        finally:
-            book.close()
-        if found:
-            raise ResponseDataError(
-                f"{self.source}: {len(found)} problem(s) failed the data-quality gate: "
-                "cells hold a formula with no saved result",
-                found,
-            )
+
+def _read_sheets(path: Path, source: str, named: str | None) -> list[Sheet]:
+    """Every worksheet's rows as text (only ``named`` when given), read with calamine:
+    its reader is fast, and the zip and the XML prologs were checked before."""
+    import python_calamine as calamine
+
+    try:
+        book = calamine.CalamineWorkbook.from_path(str(path))
+        meta = [m for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
+        if not meta:
+            raise ResponseDataError(f"{source}: the workbook has no worksheets")
+        if named is not None:
+            meta = [m for m in meta if m.name == named] or _no_such_sheet(source, named, meta)
+        sheets = []
+        for m in meta:
+            values = book.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
+            check_size(values, source)
+            rows = [[_xlsx_text(v) for v in row] for row in values]
+            hidden = m.visible != calamine.SheetVisibleEnum.Visible
+            sheets.append(Sheet(m.name, hidden, rows))
+    except calamine.CalamineError as exc:
+        raise ResponseDataError(f"{source}: not a readable .xlsx workbook ({exc})") from None
+    return sheets
+
+
+def _no_such_sheet(source: str, named: str, meta: Sequence[Any]) -> list[Any]:
+    titles = ", ".join(repr(m.name) for m in meta)
+    raise UsageError(f"--sheet {named!r}: {source} has no such sheet; its sheets are {titles}")
+
+
+def _formula_rows(path: Path, title: str) -> list[tuple[object, ...]]:
+    """The rows of sheet ``title`` with formulas kept as their text (openpyxl, whose XML
+    goes through defusedxml)."""
+    import openpyxl
+
+    with warnings.catch_warnings():  # "no default style" and the like: nothing to act on
+        warnings.simplefilter("ignore")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        return list(book[title].iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
+def check_size(rows: Sequence[Sequence[object]], source: str) -> None:
+    """Refuse a sheet past the documented row and column limits (:mod:`.rawfile`)."""
+    if len(rows) > MAX_ROWS:
+        raise ResponseDataError(
+            f"{source}: the sheet has {len(rows):,} rows, over the limit of {MAX_ROWS:,}"
+        )
+    width = max((len(r) for r in rows), default=0)
+    if width > MAX_COLUMNS:
+        raise ResponseDataError(
+            f"{source}: the sheet has {width:,} columns, over the limit of {MAX_COLUMNS:,}"
+        )
 
 
 def _refused_xml(source: str, exc: BaseException) -> ResponseDataError:
     """The one-line refusal of a workbook whose XML declares entities or a DTD."""
     return ResponseDataError(
-        f"{source}: the workbook's XML declares a DTD or entities "
-        f"({type(exc).__name__}), which a spreadsheet never writes; refused as unsafe"
+        f"{source}: the workbook's XML declares a DTD or entities ({exc}), which a "
+        "spreadsheet never writes; refused as unsafe"
     )
+
+
+_PROLOG_SKIP = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
+
+
+def refuse_dtd(path: Path, source: str) -> None:
+    """Refuse a workbook any of whose XML members declares a DTD (where entities, and
+    so entity bombs and external entities, are declared): spreadsheets never write one.
+    A DTD can only stand in the prolog, before the first element, so only the prolog
+    of each member is read."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as zf:
+        for m in zf.infolist():
+            if m.filename.endswith((".xml", ".rels", ".vml")) and _declares_dtd(zf, m):
+                raise _refused_xml(source, ValueError(f"a DTD in {m.filename}"))
+
+
+def _declares_dtd(zf: Any, member: Any) -> bool:
+    """Whether the member's prolog (declaration, comments, processing instructions,
+    whitespace) is followed by ``<!DOCTYPE``, read a chunk at a time."""
+    buf = b""
+    with zf.open(member) as f:
+        while True:
+            chunk = f.read(1 << 16)
+            buf += chunk
+            if buf.startswith(b"\xef\xbb\xbf"):
+                buf = buf[3:]
+            while (skip := _PROLOG_SKIP.match(buf)) and skip.end() > 0:
+                buf = buf[skip.end() :]
+            if buf.startswith(b"<!DOCTYPE") or buf.startswith(b"<!doctype"):
+                return True
+            if (buf.startswith(b"<") and not buf.startswith((b"<?", b"<!"))) or not chunk:
+                return False
+            if len(buf) > 1 << 20:  # a prolog this long is no spreadsheet's
+                return True
 
 
 def check_zip(path: Path, source: str) -> bool:

@@ -23,18 +23,27 @@ if TYPE_CHECKING:
 # at the start of a line, which cannot happen because newlines are folded to spaces.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f"
+    # Bidirectional controls reorder how the text around them is shown ("Trojan
+    # Source"); zero-width and invisible characters hide text. Both are shown by code.
+    # The zero-width joiner and non-joiner (U+200C, U+200D) are kept: scripts need them.
+    r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 _KEEP_TEXT = "\t\n"
 
 
 def _stand_in(char: str) -> str:
-    """The visible form of one control character: its Unicode control picture, or \\xNN."""
+    """The visible form of one control character: its Unicode control picture, ``\\xNN``
+    (C1), or ``‹U+XXXX›`` (bidirectional and invisible characters)."""
     code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)  # ␀ … ␟ (ESC shows as ␛)
     if code == 0x7F:
         return "\u2421"  # ␡
-    return f"\\x{code:02x}"  # C1 controls have no picture
+    if code <= 0x9F:
+        return f"\\x{code:02x}"  # C1 controls have no picture
+    return f"\u2039U+{code:04X}\u203a"  # ‹U+202E›: no character any format treats as markup
 
 
 def visible(text: object, keep: str = _KEEP_TEXT) -> str:

@@ -274,3 +274,35 @@ def test_take_shows_questionnaire_text(tmp_path: Path) -> None:
     assert replies == []
     assert_inert(console.file.getvalue())  # type: ignore[attr-defined]
     assert_inert(out.read_text(encoding="utf-8-sig"), crlf=True)
+
+
+# -- bidirectional and invisible characters ------------------------------------------------
+
+BIDI = "\u202e\u2066\u200b\ufeff\u061c"
+
+
+def test_visible_shows_bidi_and_invisible_characters_by_code() -> None:
+    shown = visible(f"Nord{BIDI}süd")
+    assert shown == "Nord‹U+202E›‹U+2066›‹U+200B›‹U+FEFF›‹U+061C›süd"
+    # Joiners are part of scripts and emoji: kept.
+    assert visible("👩\u200d💼 \u0645\u200c\u06cc") == "👩\u200d💼 \u0645\u200c\u06cc"
+    assert md_escape(f"a{BIDI}") == visible(f"a{BIDI}")
+    assert neutralise_cell(f"x\u202ey") == "x‹U+202E›y"
+
+
+def test_bidi_controls_in_cells_reach_no_output(runner: CliRunner, tmp_path: Path) -> None:
+    with (EXAMPLES / "workshop.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    for row in rows[1:]:
+        row[2] = f"{row[2]}\u202e\u200b"
+    path = tmp_path / "bidi.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    for fmt in ("terminal", "markdown", "csv"):
+        output = _run(runner, ["score", str(path), "--by", rows[0][2], "--format", fmt])
+        assert "\u202e" not in output and "\u200b" not in output
+        assert "‹U+202E›" in output
+    report = tmp_path / "report.md"
+    _run(runner, ["report", str(path), "--by", rows[0][2], "-o", str(report)])
+    text = report.read_text(encoding="utf-8")
+    assert "\u202e" not in text and "‹U+202E›" in text

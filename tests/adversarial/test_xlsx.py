@@ -6,6 +6,7 @@ Every workbook is written into ``tmp_path`` at test time, from the bundled examp
 from __future__ import annotations
 
 import csv
+import json
 import time
 import zipfile
 from pathlib import Path
@@ -161,4 +162,25 @@ def test_a_formula_with_no_saved_result_fails_the_gate(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", str(path)])
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    assert f"{path}:3:D: {FORMULA_PROBLEM}" in result.output
+    assert f"{path}:3:D (q01): {FORMULA_PROBLEM}" in result.output
+
+
+def test_drop_invalid_leaves_out_the_respondent_with_a_formula(tmp_path: Path) -> None:
+    path = _workbook(tmp_path)
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    code = sheet["A3"].value
+    sheet["D3"] = "=1+3"
+    book.save(path)
+    result = runner.invoke(app, ["score", str(path), "--drop-invalid", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    excluded = data["respondents"]["excluded"]
+    assert [e["row"] for e in excluded] == [3]
+    assert FORMULA_PROBLEM in excluded[0]["reason"]
+    # The oracle: the same file without that respondent scores the same.
+    sheet.delete_rows(3)
+    book.save(tmp_path / "without.xlsx")
+    plain = runner.invoke(app, ["score", str(tmp_path / "without.xlsx"), "--format", "json"])
+    assert json.loads(plain.output)["overall"] == data["overall"], code

@@ -151,6 +151,12 @@ CONTROL: dict[str, tuple[str, str, int]] = {
     "raw-escape": ("title: Sales \x1b[31mred", "U+001B", 14),
     "raw-del": ("title: Sales\x7f", "U+007F", 13),
     "raw-c1": ("title: Sales\x9b", "U+009B", 13),
+    # Bidirectional controls reorder what a reader sees ("Trojan Source"); zero-width
+    # characters hide text. Raw or escaped, they are refused like controls.
+    "bidi-override": ('title: "Sales \u202eteg"', "U+202E", 8),
+    "bidi-isolate": ("title: Sales \u2067x\u2069", "U+2067", 8),
+    "zero-width-space": ('title: "Sa\u200bles"', "U+200B", 8),
+    "mid-file-bom": ("title: Sa\ufeffles", "U+FEFF", 8),
 }
 
 
@@ -192,9 +198,35 @@ def test_control_character_in_rules_file(tmp_path: Path) -> None:
     assert "U+0007" in result.output
 
 
-@pytest.mark.parametrize("title", ['"Sales\\tand\\nMarketing\\r"', "Sales & Marketing é ✓"])
+@pytest.mark.parametrize(
+    "title",
+    ['"Sales\\tand\\nMarketing\\r"', "Sales & Marketing é ✓", "\u0645\u200c\u06cc", "👩\u200d💼"],
+)
 def test_tab_newline_and_text_are_fine(tmp_path: Path, title: str) -> None:
     path = _questionnaire_with(tmp_path, f"title: {title}")
     result = CliRunner().invoke(app, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     assert "control-character" not in result.output
+
+
+# -- escaped controls in mapping and answers files --------------------------------------
+
+
+@pytest.mark.parametrize("value", ['"\\e]52;c;ZXZpbA==\\a"', '"q\\u202e01"', '"Q1\\x9b"'])
+def test_a_mapping_file_with_escaped_controls_is_refused(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text(f"q01: Q1\nq02: {value}\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["score", str(WORKSHOP), "--map", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}:2:6: q02: control character" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_an_answers_file_with_escaped_controls_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "situation.yaml"
+    path.write_text('s01: "yes\\e[2J"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["recommend", str(WORKSHOP), "--situation", str(path)], input=""
+    )
+    assert result.exit_code == 1, result.output
+    assert f"{path}:1:6: s01: control character U+001B" in result.output
