@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 from salesmkt.definitions.checks import Kind, Problem
 from salesmkt.definitions.questionnaire import Item, Questionnaire, Stage, normalise
@@ -43,8 +44,16 @@ def _known_stage_ids(q: Questionnaire) -> set[str]:
     return {"undefined", "defined", "aligned", "integrated"}
 
 
+MAX_ITEMS = 5_000
+"""Items a questionnaire may hold: far past any survey, and every command stays quick."""
+
+MAX_TEXT_CHARS = 2_000
+"""Characters one text of a questionnaire (title, statement, help, label) may hold."""
+
+
 def check_questionnaire(q: Questionnaire, located: Located) -> list[Problem]:
     p: list[Problem] = []
+    p += _check_size(q, located)
     p += _duplicates([i.id for i in q.items], ("items",), "item", "id")
     p += _duplicates([g.id for g in q.groups], ("groups",), "group", "id")
     p += _duplicates([d.id for d in q.dimensions], ("dimensions",), "dimension", "id")
@@ -54,6 +63,36 @@ def check_questionnaire(q: Questionnaire, located: Located) -> list[Problem]:
     p += _check_items(q)
     p += _check_groups(q)
     p += _check_stages(q)
+    return p
+
+
+def _check_size(q: Questionnaire, located: Located) -> list[Problem]:
+    """The item count and every text's length, within the documented limits."""
+    p: list[Problem] = []
+    if len(q.items) > MAX_ITEMS:
+        p.append(
+            Problem(
+                ("items",),
+                "too-many-items",
+                f"{len(q.items):,} items; a questionnaire may hold at most {MAX_ITEMS:,}",
+            )
+        )
+    stack: list[tuple[PathT, Any]] = [((), located.data)]
+    while stack:  # a stack, not recursion: the loader bounds the depth, not Python
+        loc, value = stack.pop()
+        if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+            p.append(
+                Problem(
+                    loc,
+                    "text-too-long",
+                    f"the text holds {len(value):,} characters; texts may hold at most "
+                    f"{MAX_TEXT_CHARS:,}",
+                )
+            )
+        elif isinstance(value, dict):
+            stack.extend(((*loc, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*loc, i), v) for i, v in enumerate(value))
     return p
 
 

@@ -63,6 +63,7 @@ def test_the_sheet_whose_header_matches_is_read(tmp_path: Path) -> None:
     path = _book(tmp_path, [("Cover", COVER, False), ("Answers", _rows(), False)])
     assert _overall(str(path)) == _overall(str(EXAMPLES / "workshop.csv"))
     code, output = _score(str(path), "--format", "json")
+    assert code == 0, output
     warnings = json.loads(output)["warnings"]
     sheets = [w["message"] for w in warnings if w["code"] == "sheets"]
     assert len(sheets) == 1 and "'Answers'" in sheets[0] and "'Cover'" in sheets[0]

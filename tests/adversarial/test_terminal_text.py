@@ -287,7 +287,7 @@ def test_visible_shows_bidi_and_invisible_characters_by_code() -> None:
     # Joiners are part of scripts and emoji: kept.
     assert visible("👩\u200d💼 \u0645\u200c\u06cc") == "👩\u200d💼 \u0645\u200c\u06cc"
     assert md_escape(f"a{BIDI}") == visible(f"a{BIDI}")
-    assert neutralise_cell(f"x\u202ey") == "x‹U+202E›y"
+    assert neutralise_cell("x\u202ey") == "x‹U+202E›y"
 
 
 def test_bidi_controls_in_cells_reach_no_output(runner: CliRunner, tmp_path: Path) -> None:

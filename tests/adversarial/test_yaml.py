@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 
 from salesmkt.cli import app
 
+QUESTIONNAIRE_SCHEMA = Path(__file__).parents[2] / "schemas" / "questionnaire.schema.json"
+
 RULES = QUESTIONNAIRES.parent / "rules" / "moving-up.yaml"
 
 # name -> (file text, expected code, expected "line:col")
@@ -230,3 +232,44 @@ def test_an_answers_file_with_escaped_controls_is_refused(tmp_path: Path) -> Non
     )
     assert result.exit_code == 1, result.output
     assert f"{path}:1:6: s01: control character U+001B" in result.output
+
+
+# -- questionnaire size --------------------------------------------------------------------
+
+
+def _items_yaml(n: int, help_len: int = 20) -> str:
+    lines = [
+        "id: big",
+        'version: "1"',
+        "title: Big",
+        "scale: {type: numeric, min: 1, max: 5}",
+        "items:",
+    ]
+    lines += [f"  - {{id: q{i}, text: 'Item {i}', help: '{'x' * help_len} {i}'}}" for i in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_questionnaire_of_5000_items_is_valid_and_5001_is_not(tmp_path: Path) -> None:
+    from salesmkt.definitions.questionnaire_checks import MAX_ITEMS
+
+    ok = _write(tmp_path, "ok", _items_yaml(MAX_ITEMS))
+    result = CliRunner().invoke(app, ["validate", str(ok)])
+    assert result.exit_code == 0, result.output
+    big = _write(tmp_path, "big", _items_yaml(MAX_ITEMS + 1))
+    result = CliRunner().invoke(app, ["validate", str(big)])
+    assert result.exit_code == 1
+    assert f"{big}:6:3: [error] too-many-items: 5,001 items" in result.output
+
+
+def test_an_over_long_text_is_refused_where_it_stands(tmp_path: Path) -> None:
+    from salesmkt.definitions.questionnaire_checks import MAX_TEXT_CHARS
+
+    path = _write(tmp_path, "long", _items_yaml(3, MAX_TEXT_CHARS))
+    result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "text-too-long: the text holds 2,002 characters" in result.output
+    assert result.output.count("text-too-long") == 3
+    assert f"{path}:6:" in result.output
+    # Statements and labels are capped by the schema itself, at the same length.
+    schema = QUESTIONNAIRE_SCHEMA.read_text(encoding="utf-8")
+    assert f'"maxLength": {MAX_TEXT_CHARS}' in schema
