@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from support.workshop import write_mini
+from support.workshop import append_in_process, write_mini
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
@@ -386,6 +386,27 @@ def test_concurrent_appends_lose_no_row(tmp_path: Path, mini: Questionnaire) -> 
     assert lines[0] == BOM + MINI_HEADER_LINE
     codes = sorted(line.split(b",")[1].decode() for line in lines[1:] if line)
     assert codes == sorted(f"T{k}-{j}" for k in range(4) for j in range(10))
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".lock")]
+
+
+def test_processes_appending_at_once_lose_no_row_and_leave_no_lock(tmp_path: Path) -> None:
+    import multiprocessing
+
+    out = tmp_path / "answers.csv"
+    context = multiprocessing.get_context("spawn")
+    mini_path = str(write_mini(tmp_path))
+    workers = [
+        context.Process(target=append_in_process, args=(str(out), mini_path, k)) for k in range(4)
+    ]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+    lines = out.read_bytes().split(b"\r\n")
+    codes = sorted(line.split(b",")[1].decode() for line in lines[1:] if line)
+    assert codes == sorted(f"P{k}-{j}" for k in range(4) for j in range(10))
+    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".lock")]
 
 
 # -- the command -------------------------------------------------------------------------

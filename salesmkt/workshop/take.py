@@ -10,10 +10,10 @@ Vocabulary:
 - *response*: what one person said: group id, respondent code, segment and one cell per
   item, ready to append.
 - *target*: the responses CSV the row is appended to. Appending takes an exclusive lock
-  (``fcntl.flock`` on ``.NAME.lock`` beside the file) and writes the old bytes plus the
-  new row to a temporary file that then replaces the target in one ``os.replace``, so
-  other rows are never touched and a crash leaves the file as it was. The file keeps its
-  encoding, byte-order mark, delimiter and line endings.
+  (filelock on ``.NAME.lock`` beside the file, removed again on release) and writes the
+  old bytes plus the new row to a temporary file that then replaces the target in one
+  ``os.replace``, so other rows are never touched and a crash leaves the file as it was.
+  The file keeps its encoding, byte-order mark, delimiter and line endings.
 - *wipe*: clearing the screen (and, on terminals that support it, the scrollback) at the
   start and at the end, so the next person at a shared laptop sees no earlier answers.
 """
@@ -26,7 +26,6 @@ import io
 import os
 import re
 import secrets
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -432,26 +431,25 @@ def check_target(
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """An exclusive lock on ``.NAME.lock`` beside ``path`` (other ``take`` runs wait)."""
+    """An exclusive lock on ``.NAME.lock`` beside ``path`` (other ``take`` runs wait),
+    taken with filelock and removed again before it is released, so a clean exit leaves
+    no lock file. Removing it while still held is safe: a run that was waiting on the
+    removed file finds it unlinked once it gets the lock, and filelock retries on the
+    new one (a stale file after a crash is harmless: the lock dies with the process)."""
+    from filelock import FileLock
+
     lock_path = path.with_name(f".{path.name}.lock")
+    lock = FileLock(lock_path)
     try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        lock.acquire()
     except OSError as exc:
-        raise ResponseDataError(
-            f"{lock_path}: cannot create the lock file: {exc.strerror}"
-        ) from None
+        raise ResponseDataError(f"{lock_path}: cannot take the lock: {exc.strerror}") from None
     try:
-        if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-            import msvcrt
-
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
-
-            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
+        with contextlib.suppress(OSError):
+            lock_path.unlink()
+        lock.release()
 
 
 def append_response(path: Path, q: Questionnaire, response: Response) -> int:

@@ -83,3 +83,14 @@ def write_csv(path: Path, rows: Sequence[Sequence[object]], header: Sequence[str
     lines = [",".join(header)] + [",".join("" if v is None else str(v) for v in r) for r in rows]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def append_in_process(out: str, questionnaire: str, k: int) -> None:
+    """Ten rows appended by ``take`` from a separate process (for the locking test)."""
+    from salesmkt.definitions.questionnaire_load import load
+    from salesmkt.workshop import take
+
+    q = load(Path(questionnaire))
+    for j in range(10):
+        response = take.Response("sales", f"P{k}-{j}", "", {i: "2" for i in q.item_ids})
+        take.append_response(Path(out), q, response)
