@@ -76,3 +76,41 @@ def test_version_and_help() -> None:
         help_result = runner.invoke(app, [command, "--help"])
         assert help_result.exit_code == 0, command
         assert "Usage:" in help_result.stdout, command
+
+
+def test_ctrl_c_says_so_and_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kinds, "check_any_file", interrupted)
+    result = runner.invoke(app, ["validate", ALIGNMENT])
+    assert result.exit_code == 130
+    assert result.stderr.strip() == "salesmkt: error: interrupted; nothing was written"
+
+
+def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
+    """SIGINT to a real ``take`` waiting at its first question: the message, 130, no file."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "answers.csv"
+    code = "from salesmkt.cli import main; main()"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, "take", "--group", "sales", "-o", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    assert proc.stdout is not None
+    seen = b""
+    while b"Your answer" not in seen and time.monotonic() < deadline:
+        seen += proc.stdout.read1(4096)  # type: ignore[attr-defined]
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert b"salesmkt: error: interrupted; nothing was written" in err
+    assert not out.exists()
+    assert not list(tmp_path.iterdir())

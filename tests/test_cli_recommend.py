@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support.paths import EXAMPLES
 from support.recommend import make_assessment
 from typer.testing import CliRunner, Result
 
@@ -73,6 +74,13 @@ def test_playbook_for_the_top_stage_is_empty() -> None:
     out = " ".join(result.stdout.replace("│", " ").split())
     assert "Integrated is the highest stage: there is no move up to plan." in out
     assert "No actions: the rules hold no step for moving up from this stage." in out
+
+
+@pytest.mark.parametrize("flag", ["--situation", "--checklist", "--funnel"])
+def test_playbook_refuses_answers_files_it_cannot_use(flag: str) -> None:
+    result = run("--stage", "defined", flag, str(EXAMPLES / "funnel.yaml"))
+    assert result.exit_code == 2
+    assert f"{flag} needs a responses file or assessment JSON too" in result.output
 
 
 def test_usage_errors_exit_2() -> None:

@@ -58,8 +58,13 @@ def boundary(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C: every output is atomic, so nothing half-written
+            if STATE["debug"]:
+                raise
+            error("interrupted; nothing was written")
+            raise typer.Exit(130) from None
         except SalesmktError as exc:
             if STATE["debug"]:
                 raise

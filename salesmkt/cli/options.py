@@ -44,7 +44,7 @@ QuestionnaireOpt = Annotated[
 ]
 MapOpt = Annotated[
     Path | None,
-    typer.Option("--map", help="YAML mapping of item ids (and 'group') to column headers."),
+    typer.Option("--map", help="YAML mapping of item ids to column headers (see --group-column)."),
 ]
 GroupColumnOpt = Annotated[
     str | None,

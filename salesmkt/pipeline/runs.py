@@ -96,7 +96,12 @@ def playbook(request: AdviceRequest) -> AdviceRun:
     """A stage's playbook: every action that serves the move up from it, no data needed."""
     assert request.stage is not None
     book = rules_load.load(request.rules)
-    for flag, given in (("--situation", request.situation), ("--checklist", request.checklist)):
+    given_files = (
+        ("--situation", request.situation),
+        ("--checklist", request.checklist),
+        ("--funnel", request.funnel),
+    )
+    for flag, given in given_files:
         if given is not None:
             raise UsageError(f"{flag} needs a responses file or assessment JSON too")
     advice = rec.playbook_advice(book, request.stage)
