@@ -392,10 +392,18 @@ def _column_name(j: int) -> str:
 def _read_table(path: Path) -> list[list[Any]]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        import warnings
+
         import openpyxl
 
+        from salesmkt.intake.workbook import check_zip, refuse_dtd
+
+        check_zip(path, str(path))  # the same bomb guards as a responses workbook
+        refuse_dtd(path, str(path))
         try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            with warnings.catch_warnings():  # "no default style": nothing to act on
+                warnings.simplefilter("ignore")
+                book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise ResponseDataError(f"{path}: cannot read the workbook: {exc}") from None
         try:

@@ -184,3 +184,15 @@ def test_drop_invalid_leaves_out_the_respondent_with_a_formula(tmp_path: Path) -
     book.save(tmp_path / "without.xlsx")
     plain = runner.invoke(app, ["score", str(tmp_path / "without.xlsx"), "--format", "json"])
     assert json.loads(plain.output)["overall"] == data["overall"], code
+
+
+def test_a_funnel_workbook_gets_the_same_guards(tmp_path: Path) -> None:
+    """An answers table given as .xlsx (--funnel) is checked like a responses workbook."""
+    packed = tmp_path / "funnel.xlsx"
+    _rewrite(_workbook(tmp_path), packed, {"xl/media/zeros.bin": b"\0" * (20 * 2**20)})
+    result = runner.invoke(
+        app, ["recommend", str(EXAMPLES / "workshop.csv"), "--funnel", str(packed)], input=""
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "xl/media/zeros.bin" in result.output and "over the limit of 100:1" in result.output
