@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.paths import QUESTIONNAIRES, ROOT
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
@@ -183,3 +186,81 @@ def test_schema_of_rules_and_assessment() -> None:
     doc = json.loads(assessment.stdout)
     assert {"questionnaire", "respondents", "overall", "groups", "items"} <= set(doc["properties"])
     assert runner.invoke(app, ["schema", "spreadsheet"]).exit_code == 2
+
+
+# -- schema and meaning errors in one run ------------------------------------------------
+
+
+def _alignment_with(tmp_path: Path, edit: Callable[[list[str], list[int]], None]) -> Path:
+    lines = (QUESTIONNAIRES / "alignment.yaml").read_text(encoding="utf-8").split("\n")
+    edit(lines, [i for i, line in enumerate(lines) if line.startswith("  - id: q")])
+    path = tmp_path / "survey.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_schema_and_meaning_errors_come_in_one_run(tmp_path: Path) -> None:
+    def edit(lines: list[str], items: list[int]) -> None:
+        lines[items[5]] = lines[items[5]].replace("q06", "q05")  # a meaning error
+        lines.insert(items[2] + 1, "    weight: 2")  # a schema error, earlier in the file
+
+    path = _alignment_with(tmp_path, edit)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    codes = re.findall(r"\[error\] ([a-z-]+):", result.stdout)
+    assert codes == ["schema-unknown-field", "duplicate-id"]
+    assert "item id 'q05' is already used by item #5" in result.stdout
+
+
+def test_a_missing_required_field_shows_only_the_schema_error(tmp_path: Path) -> None:
+    def edit(lines: list[str], items: list[int]) -> None:
+        lines[items[5]] = lines[items[5]].replace("q06", "q05")
+        del lines[items[2] + 1]  # q03's text: required
+
+    path = _alignment_with(tmp_path, edit)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert re.findall(r"\[error\] ([a-z-]+):", result.stdout) == ["schema-missing-field"]
+
+
+def test_problems_of_the_entry_that_lost_a_value_wait(tmp_path: Path) -> None:
+    def edit(lines: list[str], items: list[int]) -> None:
+        lines.insert(items[2] + 1, "    owner: 7")  # refused; left out, owner has a default
+
+    path = _alignment_with(tmp_path, edit)
+    result = runner.invoke(app, ["validate", str(path)])
+    assert re.findall(r"\[error\] ([a-z-]+):", result.stdout) == ["schema-invalid"]
+
+
+# -- the pre-commit hook --------------------------------------------------------------------
+
+
+def test_skip_foreign_lets_other_yaml_be(tmp_path: Path) -> None:
+    workflow = tmp_path / "ci.yml"
+    workflow.write_text("on: push\njobs:\n  test: &job\n    runs-on: x\n  again: *job\n")
+    config = tmp_path / ".pre-commit-config.yaml"
+    config.write_text("repos:\n  - repo: local\n")
+    broken = tmp_path / "survey.yaml"
+    broken.write_text("items: 3\n")
+    plain = runner.invoke(app, ["validate", str(workflow), str(config)])
+    assert plain.exit_code == 1  # without the flag: unknown-kind, yaml-alias
+    result = runner.invoke(
+        app, ["validate", "--strict", "--skip-foreign", str(workflow), str(config), str(broken)]
+    )
+    assert result.exit_code == 1  # the real definition still fails
+    assert f"{workflow}: skipped: not a questionnaire or rules file" in result.stderr
+    assert f"{config}: skipped: not a questionnaire or rules file" in result.stderr
+    assert "1 file(s) checked: 0 valid, 1 invalid" in result.stderr and "2 skipped" in result.stderr
+    only = runner.invoke(app, ["validate", "--skip-foreign", str(workflow)])
+    assert only.exit_code == 0
+
+
+def test_the_hook_defaults_to_definition_paths() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    pattern = re.compile(hooks[0]["files"])
+    assert "--skip-foreign" in hooks[0]["entry"]
+    for path in ("questionnaires/alignment.yaml", "rules/moving-up.yml", "x/a.rules.yaml"):
+        assert pattern.search(path), path
+    for path in (".pre-commit-config.yaml", ".github/workflows/ci.yml", "docker-compose.yml"):
+        assert not pattern.search(path), path

@@ -131,6 +131,14 @@ def validate(
         DiagFormat, typer.Option("--format", "-f", help="text, json, github annotations, or auto.")
     ] = DiagFormat.auto,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too.")] = False,
+    skip_foreign: Annotated[
+        bool,
+        typer.Option(
+            "--skip-foreign",
+            help="Skip, with a note, YAML files with no top-level 'items' or 'rules' key "
+            "(for the pre-commit hook).",
+        ),
+    ] = False,
 ) -> None:
     """Check questionnaire and rules files: YAML safety, schema and meaning.
 
@@ -144,7 +152,11 @@ def validate(
     files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
     if not files:
         raise SalesmktError("no YAML files to validate")
-    reports = [check_any_file(f) for f in files]
+    every = [check_any_file(f, skip_foreign=skip_foreign) for f in files]
+    for r in every:
+        if r.skipped:
+            typer.echo(f"{r.path}: skipped: not a questionnaire or rules file", err=True)
+    reports = [r for r in every if not r.skipped]
     diags = [d for r in reports for d in r.diagnostics]
     chosen = resolve_format(fmt.value)
     if chosen == "json" or diags:
@@ -152,9 +164,10 @@ def validate(
     errors = sum(d.level == "error" for d in diags)
     warnings = len(diags) - errors
     bad = sum(not r.ok for r in reports)
+    skipped = f", {len(every) - len(reports)} skipped" if len(every) > len(reports) else ""
     typer.echo(
         f"{len(reports)} file(s) checked: {len(reports) - bad} valid, {bad} invalid; "
-        f"{errors} error(s), {warnings} warning(s)",
+        f"{errors} error(s), {warnings} warning(s){skipped}",
         err=True,
     )
     if errors or (strict and warnings):

@@ -49,6 +49,7 @@ class FileReport:
     kind: str | None = None
     model: BaseModel | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    skipped: bool = False  # not a definition file, and asked to skip such files
 
     @property
     def ok(self) -> bool:
@@ -189,21 +190,80 @@ def check_located(located: Located, kind: Kind) -> FileReport:
         model = kind.model.model_validate(located.data, strict=True)
     except ValidationError as exc:
         report.diagnostics.extend(_pydantic_diagnostics(exc, located))
+        report.diagnostics.extend(_meaning_of_the_rest(located, kind, exc))
         return report
-    for problem in kind.check(model, located):
-        line, col = located.position(problem.path, key=problem.key)
-        report.diagnostics.append(
-            Diagnostic(
-                file=located.path,
-                line=line,
-                column=col,
-                level=problem.level,
-                code=problem.code,
-                message=problem.message,
-            )
-        )
+    report.diagnostics.extend(_diagnostic(located, p) for p in kind.check(model, located))
     report.model = model
     return report
+
+
+def _diagnostic(located: Located, problem: Problem) -> Diagnostic:
+    line, col = located.position(problem.path, key=problem.key)
+    return Diagnostic(
+        file=located.path,
+        line=line,
+        column=col,
+        level=problem.level,
+        code=problem.code,
+        message=problem.message,
+    )
+
+
+def _meaning_of_the_rest(located: Located, kind: Kind, exc: ValidationError) -> list[Diagnostic]:
+    """The meaning checks' errors on the file with its schema-invalid values left out,
+    so that one run shows schema and meaning errors together.
+
+    Each value the schema refused is taken out of its mapping (an optional field then
+    takes its default). When that cannot be done (a required field, an entry of a list)
+    or the rest still fails the schema, only the schema errors are shown. Problems about
+    an entry that lost a value, and all warnings, wait for the next run: they could be
+    the removal's doing rather than the file's."""
+    repaired = _without_refused(located.data, exc)
+    if repaired is None:
+        return []
+    data, touched = repaired
+    try:
+        model = kind.model.model_validate(data, strict=True)
+    except ValidationError:
+        return []
+    rest = Located(located.path, data, located.positions, located.key_positions)
+    return [
+        _diagnostic(located, p)
+        for p in kind.check(model, rest)
+        if p.level == "error" and not any(p.path[: len(t)] == t for t in touched)
+    ]
+
+
+def _without_refused(data: Any, exc: ValidationError) -> tuple[Any, list[PathT]] | None:
+    """A copy of ``data`` without the values the schema refused, and the paths whose
+    problems to leave out (the entry holding each removed value); None when a refused
+    value cannot simply be left out."""
+    import copy
+
+    data = copy.deepcopy(data)
+    touched: list[PathT] = []
+    for err in exc.errors():
+        if err["type"] == "missing":
+            return None
+        node: Any = data
+        parent: Any = None
+        path: PathT = ()
+        for part in err["loc"]:  # walk while the path exists: unions add type names
+            if not _has(node, part):
+                break
+            parent, node, path = node, node[part], (*path, part)
+        if not path or not isinstance(parent, dict):
+            return None
+        del parent[path[-1]]
+        touched.append(path[:-1] if len(path) > 1 else path)
+    return data, touched
+
+
+def _has(node: Any, part: Any) -> bool:
+    """Whether ``node`` is a mapping holding ``part`` or a list with that index."""
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def check_file(path: str | Path, kind: Kind) -> FileReport:

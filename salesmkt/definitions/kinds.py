@@ -18,6 +18,7 @@ its top-level keys, then checks it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from salesmkt.definitions.checks import (
 from salesmkt.definitions.diagnostics import Diagnostic
 from salesmkt.definitions.questionnaire_checks import QUESTIONNAIRE
 from salesmkt.definitions.rules_checks import RULES
-from salesmkt.definitions.yamlload import load_yaml
+from salesmkt.definitions.yamlload import MAX_BYTES, load_yaml
 from salesmkt.errors import YamlError
 
 KINDS: dict[str, Kind] = {
@@ -49,8 +50,28 @@ def detect_kind(data: dict[str, Any]) -> Kind | None:
     return None
 
 
-def check_any_file(path: str | Path) -> FileReport:
-    """Load one file, tell its kind, and check it; every problem is collected, not raised."""
+_KIND_KEY = re.compile(rb"^(?:items|rules)[ \t]*:", re.M)
+
+
+def looks_foreign(path: str | Path) -> bool:
+    """Whether a YAML file is clearly not a definition: no top-level ``items:`` or
+    ``rules:`` key in its text (a CI workflow, a pre-commit config…). Read as text, not
+    parsed, so files the strict loader refuses (anchors, several documents) can be told."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(MAX_BYTES)
+    except OSError:
+        return False
+    return _KIND_KEY.search(head) is None
+
+
+def check_any_file(path: str | Path, *, skip_foreign: bool = False) -> FileReport:
+    """Load one file, tell its kind, and check it; every problem is collected, not raised.
+
+    With ``skip_foreign`` (the pre-commit hook), a file that is clearly not a definition
+    (:func:`looks_foreign`) is reported as skipped instead of checked."""
+    if skip_foreign and looks_foreign(path):
+        return FileReport(path=str(path), skipped=True)
     try:
         located = load_yaml(path)
     except YamlError as exc:
