@@ -578,7 +578,16 @@ def test_empty_rows_are_skipped_with_a_warning(tmp_path: Path, alignment: Questi
     assert t.rows.tolist() == [2, 4]
     assert t.rows_read == 2 and t.excluded == []
     (warning,) = [w for w in t.warnings if w.code == "empty-rows"]
-    assert warning.message.endswith("skipped 3 empty row(s): 3, 5, 6")
+    # Rows 5 and 6 trail the data (as spreadsheet programs save them): not worth a word.
+    assert warning.message.endswith("skipped 1 empty row(s): 3")
+
+
+def test_only_trailing_empty_rows_give_no_warning(tmp_path: Path, alignment: Questionnaire) -> None:
+    text = table([person("sales", FULL, "r1"), person("marketing", FULL, "r2")])
+    text += "\n" + ",,,\n" * 300
+    t = read(write(tmp_path, text), alignment)
+    assert t.rows.tolist() == [2, 3] and t.rows_read == 2
+    assert [w.code for w in t.warnings] == []
 
 
 def test_header_without_data_is_an_error(tmp_path: Path, alignment: Questionnaire) -> None:

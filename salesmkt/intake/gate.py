@@ -137,11 +137,14 @@ def _text_columns(
 
 
 def empty_rows(cells: ParsedCells, rownum: npt.NDArray[np.int64], source: str) -> list[DataWarning]:
-    """A warning naming the empty rows skipped (none when there are none); a file with
-    no row holding anything fails."""
+    """A warning naming the empty rows skipped between data rows (none when there are
+    none); a file with no row holding anything fails."""
     if not cells.content.any():
         raise ResponseDataError(f"{source}: the file has a header but no data rows")
-    empty = np.flatnonzero(~cells.content)
+    # Empty rows after the last row holding anything are left alone, unnamed: spreadsheet
+    # programs save hundreds of formatted but empty rows there (a filled-in template).
+    last = int(np.flatnonzero(cells.content)[-1])
+    empty = np.flatnonzero(~cells.content[:last])
     if not len(empty):
         return []
     shown = ", ".join(str(rownum[i]) for i in empty[:20])

@@ -8,7 +8,8 @@ Vocabulary:
   matched to a column (what :func:`.columns.match_items` accepts).
 - The choice: ``--sheet`` names the sheet; otherwise exactly one candidate must fit. None
   fitting is the first candidate's own error; two or more fitting is refused, naming
-  them, since scoring either one could be silently wrong.
+  them, since scoring either one could be silently wrong. A warning names the sheet
+  read when it is not the first visible one (the sheet the workbook opens on).
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def choose_sheet(book: Workbook, fit: Callable[[], T], named: bool) -> tuple[T, 
         )
     index, result = fitting[0]
     book.use(index)
-    return result, [_read_one(book, index)]
+    first_seen = ([i for i in candidates if not book.sheets[i].hidden] or candidates)[0]
+    # Said only when the sheet read is not the one the workbook opens on: the sheets
+    # after the responses (a template's statements and lists) are no news.
+    return result, [] if index == first_seen else [_read_one(book, index)]
 
 
 def _read_one(book: Workbook, index: int) -> DataWarning:

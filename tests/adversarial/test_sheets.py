@@ -180,3 +180,37 @@ def test_an_over_long_comment_is_refused_at_its_cell(tmp_path: Path) -> None:
     letter = rawfile.column_letter(len(rows[0]) - 1)
     assert code == 1
     assert f"{path}:6:{letter}: the cell holds 32,768 characters, over the limit" in output
+
+
+def test_no_warning_when_the_responses_are_the_first_visible_sheet(tmp_path: Path) -> None:
+    path = _book(
+        tmp_path,
+        [
+            ("Lists", [["Sales"], ["Marketing"]], True),
+            ("Answers", _rows(), False),
+            ("Notes", COVER, False),
+        ],
+    )
+    code, output = _score(str(path), "--format", "json")
+    assert code == 0, output
+    assert [w for w in json.loads(output)["warnings"] if w["code"] == "sheets"] == []
+
+
+def test_scoring_the_tools_own_template_gives_no_sheet_warning(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.xlsx"
+    made = runner.invoke(app, ["template", "-o", str(sheet)])
+    assert made.exit_code == 0, made.output
+    book = openpyxl.load_workbook(sheet)
+    answers = book.worksheets[0]
+    header = [str(c.value) for c in answers[1]]
+    for n in range(8):  # four people per function, varied answers, filled in by hand
+        cells = {"group": "Sales" if n < 4 else "Marketing", "respondent": f"P{n}"}
+        row = [
+            cells.get(h, (n + k) % 5 + 1 if h.startswith("q") else "") for k, h in enumerate(header)
+        ]
+        answers.append(row)
+    book.save(sheet)  # as a spreadsheet program saves it: other sheets kept
+    assert len(openpyxl.load_workbook(sheet).sheetnames) > 1
+    code, output = _score(str(sheet), "--format", "json")
+    assert code == 0, output
+    assert json.loads(output)["warnings"] == []
