@@ -503,3 +503,85 @@ def test_labels_are_never_read_as_console_markup(tmp_path: Path) -> None:
     shown = console.file.getvalue()  # type: ignore[attr-defined]
     assert "(Enter keeps 4 [/odd] Agree)" in shown
     assert "4 [/odd] Agree" in shown.split("Your answers")[1]
+
+
+# -- near misses: "did you mean" -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "cell"),
+    [
+        ("agre", "4"),
+        ("agreee", "4"),
+        ("disagre", "2"),
+        ("Stronly disagree", "1"),
+        ("n/aa", "N/A"),
+        # Never guessed: numbers, nonsense, and a word about as close to two answers.
+        ("44", None),
+        ("7", None),
+        ("xyz", None),
+        ("stongly agre", None),  # Strongly agree / Strongly disagree
+    ],
+)
+def test_suggest_offers_only_one_clear_answer(typed: str, cell: str | None) -> None:
+    meant = take.suggest(load("alignment"), typed)
+    assert (meant.cell if meant else None) == cell
+
+
+def test_a_near_miss_is_confirmed_before_it_counts(tmp_path: Path, mini: Questionnaire) -> None:
+    ask = script(["agre", "y", "disagre", "n", "5", "s", "s", "y"])
+    response = take.interview(
+        mini, group="sales", respondent="R", segment="", ask=ask, console=quiet()
+    )
+    assert response is not None
+    assert [response.answers[i] for i in mini.item_ids] == ["4", "5", "", ""]
+
+
+# -- several people in one group ----------------------------------------------------------
+
+
+def test_several_people_in_one_group_each_get_a_code(tmp_path: Path) -> None:
+    out = tmp_path / "answers.csv"
+    person = ["4"] * 20 + ["y"]
+    replies = [*person, "", *person, "q"]
+    result = runner.invoke(
+        app,
+        ["take", "--group", "Marketing", "--several", "-o", str(out)],
+        input="\n".join(replies) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 person(s) saved" in result.output
+    rows = out.read_bytes().decode("utf-8-sig").split("\r\n")[1:3]
+    assert [r.split(",")[0] for r in rows] == ["marketing", "marketing"]
+    codes = [r.split(",")[1] for r in rows]
+    assert codes[0] != codes[1] and all(c.startswith("R-") for c in codes)
+    assert not [p for p in tmp_path.iterdir() if p.name != "answers.csv"]
+
+
+def test_several_ends_quietly_at_the_end_of_input_between_people(tmp_path: Path) -> None:
+    out = tmp_path / "answers.csv"
+    replies = ["3"] * 20 + ["y"]
+    result = runner.invoke(
+        app, ["take", "-g", "sales", "--several", "-o", str(out)], input="\n".join(replies) + "\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "1 person(s) saved" in result.output
+
+
+def test_several_says_what_was_kept_when_input_ends_mid_person(tmp_path: Path) -> None:
+    out = tmp_path / "answers.csv"
+    replies = [*(["3"] * 20), "y", "", "4", "4"]
+    result = runner.invoke(
+        app, ["take", "-g", "sales", "--several", "-o", str(out)], input="\n".join(replies) + "\n"
+    )
+    assert result.exit_code == 1
+    assert "this person's answers were not saved (1 saved before)" in result.output
+    assert len(out.read_bytes().decode("utf-8-sig").split("\r\n")) == 3  # header, row, ""
+
+
+def test_several_with_a_respondent_code_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["take", "-g", "sales", "--several", "-r", "A1", "-o", str(tmp_path / "a.csv")]
+    )
+    assert result.exit_code == 2
+    assert "--several gives each a new code" in result.output

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -543,6 +543,13 @@ def take(
     segment: Annotated[
         str, typer.Option("--segment", help="A segment value (region, unit…) for score --by.")
     ] = "",
+    several: Annotated[
+        bool,
+        typer.Option(
+            "--several",
+            help="One person after another in this group, each with a new code, until q.",
+        ),
+    ] = False,
 ) -> None:
     """One person answers the questionnaire at the terminal; the answers become one row.
 
@@ -558,6 +565,20 @@ def take(
     q = qmod.load(questionnaire)
     out.check_output(output, [resolve(questionnaire)])  # appended to, never the questionnaire
     console = out.console()
+    if several:
+        if respondent is not None:
+            raise UsageError("--respondent names one person; --several gives each a new code")
+        n = tmod.run_session(
+            output,
+            q,
+            group=group,
+            segment=segment,
+            ask=console.input,
+            console=console,
+            told=lambda saved: typer.echo(_saved_line(saved)),
+        )
+        typer.echo(f"{n} person(s) saved to {output}.")
+        return
     try:
         saved = tmod.run(
             output,
@@ -572,10 +593,14 @@ def take(
         raise SalesmktError(
             "the input ended before the questionnaire was finished; nothing was saved"
         ) from None
+    typer.echo(_saved_line(saved))
+
+
+def _saved_line(saved: Any) -> str:
+    """What ``take`` says after one person (a :class:`~salesmkt.workshop.take.Saved`)."""
     if saved is None:
-        typer.echo("Nothing was saved.")
-        return
-    typer.echo(
+        return "Nothing was saved."
+    return (
         f"Saved as row {saved.row} of {saved.path}. Your respondent code is {saved.respondent}:"
         " keep it for the next survey round. Thank you! Please hand over to the next person."
     )

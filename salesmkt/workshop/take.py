@@ -119,6 +119,33 @@ def parse_reply(q: Questionnaire, text: str) -> Reply:
     return Reply("answer", cell=str(value), shown=f"{value} {label}" if label else str(value))
 
 
+SUGGEST_FROM = 75
+"""Similarity (rapidfuzz's ratio, 0–100) from which a mistyped word gets a "did you mean"."""
+
+SUGGEST_MARGIN = 10
+"""How much closer the best spelling must be than the next one: never guess between two."""
+
+
+def suggest(q: Questionnaire, text: str) -> Reply | None:
+    """The answer a mistyped word most likely meant ("Stongly agre" → Strongly agree),
+    to be confirmed by the person; None when nothing is close, or two are about as close.
+    Numbers are never guessed: "44" is not a typo of 4 anyone can tell."""
+    from rapidfuzz import fuzz
+
+    key = normalise(text)
+    if not key or key.replace(".", "").replace(",", "").isdigit():
+        return None
+    words = [w for w in q.scale.spellings() if w.kind != "point"]
+    scored = sorted(((fuzz.ratio(key, normalise(w.text)), w.text) for w in words), reverse=True)
+    if not scored or scored[0][0] < SUGGEST_FROM:
+        return None
+    reply = parse_reply(q, scored[0][1])
+    close = [text for score, text in scored[1:] if score > scored[0][0] - SUGGEST_MARGIN]
+    if any(parse_reply(q, text) != reply for text in close):
+        return None  # two different answers about as close: ask again instead
+    return reply if reply.kind in ("answer", "missing") else None
+
+
 def scale_hint(q: Questionnaire) -> str:
     s = q.scale
     if s.type == "choice":
@@ -195,6 +222,7 @@ class _Interview:
         self.ask = ask
         self.console = console
         self.replies: list[Reply | None] = [None] * len(q.items)
+        self.last = ""  # the reply as typed, for a "did you mean"
 
     def run(self, group: str, respondent: str, segment: str, generated: bool) -> Response | None:
         q, c = self.q, self.console
@@ -235,7 +263,8 @@ class _Interview:
         while True:
             current = self.replies[i]
             keep = f" (Enter keeps {_safe(current.shown or 'blank')})" if current else ""
-            reply = parse_reply(q, self.ask(f"Your answer{keep}: "))
+            self.last = self.ask(f"Your answer{keep}: ")
+            reply = parse_reply(q, self.last)
             if reply.kind == "help":
                 if item.help:
                     c.print(_safe(item.help))
@@ -243,6 +272,10 @@ class _Interview:
                 c.print(_COMMANDS)
                 continue
             if reply.kind == "invalid":
+                meant = suggest(q, self.last)
+                if meant is not None and self._confirm(f"Did you mean {_safe(meant.shown)}?"):
+                    self.replies[i] = meant
+                    return "done"
                 c.print(f"Not an answer. Type one of: {_safe(scale_hint(q))}; or s, b, ?.")
                 continue
             if reply.kind == "back":
@@ -256,6 +289,10 @@ class _Interview:
                 return "done"
             self.replies[i] = reply if reply.kind in ("answer", "missing") else Reply("skip")
             return "done"
+
+    def _confirm(self, question: str) -> bool:
+        """A yes/no question; anything but yes is no (the statement is asked again)."""
+        return normalise(self.ask(f"{question} (y/n): ")) in _YES
 
     def _summary(self) -> None:
         from rich.table import Table
@@ -559,6 +596,40 @@ def run(
     return Saved(Path(path), row, response.respondent)
 
 
+NEXT_PROMPT = "Next person in this group? (Enter = start, q = stop): "
+
+
+def run_session(
+    path: Path,
+    q: Questionnaire,
+    *,
+    group: str,
+    segment: str = "",
+    ask: Ask,
+    console: Console,
+    told: Callable[[Saved | None], None],
+) -> int:
+    """One person after another in the same group (set once by the consultant), each
+    with a new respondent code, until ``q`` at the prompt between two people or the end
+    of the input there; ``told`` hears of each person. Returns how many were saved."""
+    saved = 0
+    while True:
+        try:
+            done = run(path, q, group=group, segment=segment, ask=ask, console=console)
+        except EOFError:
+            raise ResponseDataError(
+                "the input ended before the questionnaire was finished; this person's answers "
+                f"were not saved ({saved} saved before)"
+            ) from None
+        told(done)
+        saved += done is not None
+        try:
+            if normalise(ask(NEXT_PROMPT)) in {"q", "quit", "stop"}:
+                return saved
+        except EOFError:
+            return saved
+
+
 __all__ = [
     "CODE_ALPHABET",
     "Ask",
@@ -574,7 +645,9 @@ __all__ = [
     "parse_reply",
     "resolve_group",
     "run",
+    "run_session",
     "scale_hint",
     "sniff",
+    "suggest",
     "wipe",
 ]
