@@ -180,6 +180,46 @@ def test_interactive_situation_when_stdin_is_a_terminal(
     assert som["stay_reasons"] == ["Standard offerings", "Traditional roles work"]
 
 
+def test_typed_answers_are_saved_and_read_back_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    a = write_assessment(tmp_path)
+    saved = tmp_path / "situation.yaml"
+    typed = run(
+        str(a), "-f", "json", "--save-answers", str(saved), input="yes\nmaybe\ny\n\nn\n\n\n\n"
+    )
+    assert typed.exit_code == 0, typed.output
+    assert f"your answers were saved to {saved}" in typed.stderr
+    text = saved.read_text(encoding="utf-8")
+    assert 'questionnaire: "need-to-align"' in text
+    assert text.count(': "') == 4  # three answered of seven asked, plus the questionnaire
+    # The oracle: the same advice from the file as from the typing.
+    again = run(str(a), "-f", "json", "--situation", str(saved))
+    assert again.exit_code == 0, again.output
+    before, after = json.loads(typed.stdout)["advice"], json.loads(again.stdout)["advice"]
+    assert after["stay_or_move"] == before["stay_or_move"]
+    assert [x["rule"] for x in after["actions"]] == [x["rule"] for x in before["actions"]]
+
+
+def test_save_answers_needs_something_to_ask(tmp_path: Path) -> None:
+    a = write_assessment(tmp_path)
+    given = run(str(a), "--situation", str(EXAMPLES / "situation.yaml"), "--save-answers", "x.yaml")
+    assert given.exit_code == 2 and "nothing is asked" in given.output
+    playbook = run("--stage", "defined", "--save-answers", str(tmp_path / "x.yaml"))
+    assert playbook.exit_code == 2
+
+
+def test_save_answers_never_over_an_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    a = write_assessment(tmp_path)
+    before = a.read_bytes()
+    result = run(str(a), "--save-answers", str(a), input="y\n" * 7)
+    assert result.exit_code == 1 and "refusing to overwrite the input" in result.output
+    assert a.read_bytes() == before
+    assert "Do you need to be more aligned" not in result.output  # refused before asking
+
+
 def test_interactive_all_skipped_leaves_the_advice_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -150,6 +150,24 @@ def from_mapping(
     return Answers(q, source, (AnswerSet(label or source, values),))
 
 
+def to_yaml(answers: Answers) -> str:
+    """The first answer set as an answers file that ``--situation`` (or ``--checklist``,
+    ``--funnel``) reads back: the questionnaire's id, then ``item: "answer"`` lines in
+    questionnaire order. Values are JSON strings, which YAML reads as they are."""
+    import json
+
+    q = answers.questionnaire
+    lines = [
+        f"# {q.title}: answers typed at the terminal, saved by salesmkt",
+        f"questionnaire: {json.dumps(q.id)}",
+    ]
+    for item in q.items:
+        value = answers.value(item.id)
+        if value is not None:
+            lines.append(f"{item.id}: {json.dumps(answers.label_of(value))}")
+    return "\n".join(lines) + "\n"
+
+
 def _ids(q: Questionnaire) -> str:
     return f"{q.item_ids[0]}–{q.item_ids[-1]}" if len(q.items) > 1 else q.item_ids[0]
 

@@ -51,6 +51,7 @@ from salesmkt.cli.options import (
     RespondentColumnOpt,
     ResponsesArg,
     RulesOpt,
+    SaveAnswersOpt,
     SchemaKind,
     ScoreFormatOpt,
     SheetOpt,
@@ -358,6 +359,7 @@ def recommend(
     situation: SituationOpt = None,
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
+    save_answers: SaveAnswersOpt = None,
     top: TopOpt = 10,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
@@ -383,7 +385,12 @@ def recommend(
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
     chosen = out.pick_format(fmt, output, "advice")
-    request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top)
+    request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top, save_answers)
+    if save_answers is not None and (situation is not None or file is None):
+        raise UsageError(
+            "--save-answers keeps the answers typed at the terminal; with --situation or "
+            "without FILE nothing is asked"
+        )
     if file is None:
         if stage is None:
             raise UsageError(
@@ -402,6 +409,7 @@ def recommend(
             sheet,
         )
         out.check_output(output, runs.advice_inputs(request, source))
+        out.check_output(save_answers, runs.advice_inputs(request, source))  # before asking
         settings = out.settings(
             min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
         )

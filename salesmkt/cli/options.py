@@ -118,6 +118,14 @@ ChecklistOpt = Annotated[
     Path | None,
     typer.Option("--checklist", help="integration-checklist answers (YAML, CSV or XLSX)."),
 ]
+SaveAnswersOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--save-answers",
+        metavar="FILE",
+        help="Save the need-to-align answers typed at the terminal (YAML, for --situation).",
+    ),
+]
 FunnelOpt = Annotated[
     Path | None,
     typer.Option(

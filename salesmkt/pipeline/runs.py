@@ -74,6 +74,7 @@ class AdviceRequest:
     funnel: Path | None = None
     stage: str | None = None
     top: int = 10
+    save_answers: Path | None = None  # where to keep need-to-align answers typed in
 
     def answer_files(self) -> list[Path]:
         return [p for p in (self.situation, self.checklist, self.funnel) if p is not None]
@@ -124,6 +125,7 @@ def recommend(
             f"--stage {request.stage!r}: expected one of {', '.join(book.stage_ids())}"
         )
     notes = _ask_situation(book, assessment, request.stage, answers, ask)
+    notes += _save_answers(request, answers, advice_inputs(request, source))
     advice = rec.evaluate(
         book,
         assessment,
@@ -134,6 +136,23 @@ def recommend(
     )
     view = AdviceView(rec.shorten(advice, request.top), assessment, labels)
     return AdviceRun(view, advice_inputs(request, source), notes)
+
+
+def _save_answers(
+    request: AdviceRequest, answers: dict[str, Answers], inputs: list[Path]
+) -> list[str]:
+    """Write the need-to-align answers typed at the terminal to ``--save-answers``, in
+    the format ``--situation`` reads; a note when there was nothing to save."""
+    if request.save_answers is None:
+        return []
+    typed = answers.get("situation")
+    if typed is None or request.situation is not None:
+        return [f"salesmkt: nothing was asked, so nothing was saved to {request.save_answers}"]
+    from salesmkt.advice.answers import to_yaml
+    from salesmkt.render.outputs import write_atomic
+
+    write_atomic(request.save_answers, to_yaml(typed), inputs=inputs)
+    return [f"salesmkt: your answers were saved to {request.save_answers} (use --situation)"]
 
 
 def _stage_labels(book: rules_mod.RuleBook) -> dict[str, str]:
