@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -363,3 +364,35 @@ def test_top_keeps_the_highest_priority_actions_and_counts_the_rest() -> None:
     assert f"{len(fired) - 3} more lower-priority actions also fired" in terminal.stdout
     assert "\n4. " not in terminal.stdout
     assert run(example, "--top", "-1").exit_code == 2
+
+
+def test_first_screen_carries_the_verdict_and_every_action_at_80_columns() -> None:
+    from rich.console import Console
+
+    from salesmkt.render.advice import render_terminal
+
+    advice = json.loads(
+        run(
+            str(EXAMPLES / "workshop.csv"),
+            "-f",
+            "json",
+            "--situation",
+            str(EXAMPLES / "situation.yaml"),
+            "--funnel",
+            str(EXAMPLES / "funnel.yaml"),
+        ).stdout
+    )["advice"]
+    from salesmkt.model.assessment import Advice
+
+    model = Advice.model_validate(advice)
+    console = Console(width=80, record=True, file=io.StringIO())
+    console.print(render_terminal(model))
+    lines = console.export_text().splitlines()
+    first_screen = " ".join(" ".join(lines[:30]).split())
+    assert "Move up." in first_screen
+    for action in model.actions:  # each title whole, with its owner, on the first screen
+        assert " ".join(action.title.split()) in first_screen, action.title
+    tail = " ".join(" ".join(line for line in lines[-3:] if line.strip()).split())
+    assert tail.startswith("In short: Move up (Defined → Aligned).")
+    assert f"{model.more_actions} more with --top 0" in tail
+    assert all(len(line) <= 80 for line in lines)

@@ -140,6 +140,8 @@ def render_terminal(
         parts.append(plain(_missing_line(advice), style="yellow"))
     if not advice.actions:
         parts.append(plain("\n" + _no_actions(playbook)))
+    else:
+        parts.append(_overview(advice))
     for n, a in enumerate(advice.actions, start=1):
         parts.append(_action_block(n, a, labels))
     if advice.more_actions:
@@ -152,7 +154,39 @@ def render_terminal(
                 style="dim",
             )
         )
+    if advice.actions and not playbook:
+        parts.append(plain("\n" + summary_line(advice), style="bold"))
     return Group(*parts)
+
+
+def _overview(advice: Advice) -> RenderableType:
+    """The actions one line each, right under the verdict, so the first screen of a
+    projected terminal carries both; the details follow."""
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()  # wraps under itself, not under the number
+    for n, a in enumerate(advice.actions, start=1):
+        line = plain(a.title, style="bold")
+        owner = OWNER_WORDS.get(a.owner or "", a.owner or "?")
+        line.append(f" · {owner}, {HORIZON_WORDS.get(a.horizon or '', a.horizon or '?')}")
+        grid.add_row(f"{n}.", line)
+    return Group(plain("\nActions, most pressing first (details below):", style="bold"), grid)
+
+
+def summary_line(advice: Advice) -> str:
+    """One line to end on, pointing back to the verdict and the first action."""
+    som = advice.stay_or_move
+    verdict = VERDICT_TITLES.get(som.verdict, som.verdict)
+    move = f" ({_title(advice).rstrip('?')})" if som.next_stage else ""
+    first = visible(advice.actions[0].title) if advice.actions else ""
+    more = f"; {advice.more_actions} more with --top 0" if advice.more_actions else ""
+    shown = len(advice.actions)
+    return (
+        f"In short: {verdict}{move}. {shown} action{'s' if shown != 1 else ''} above, "
+        f"starting with “{first}”{more}."
+    )
 
 
 def _action_block(n: int, a: Action, labels: Mapping[str, str] | None) -> RenderableType:
