@@ -1,15 +1,22 @@
-"""Reading an ``.xlsx`` workbook safely: its zip checked before anything is inflated,
-its XML parsed by defusedxml, every cell turned into text.
+"""Reading an ``.xlsx`` workbook safely and fast: its zip checked before anything is
+inflated, its XML refused if it declares a DTD, then every sheet read by calamine.
 
 Vocabulary:
 - *zip bomb*: a small file whose members declare (or would inflate to) far more than a
   spreadsheet holds; refused from the zip's directory alone (:func:`check_zip`).
+- *DTD*: where XML declares entities (entity bombs, external entities); spreadsheets
+  never write one, so a workbook whose XML does is refused (:func:`refuse_dtd`).
 - *formula with no saved result*: a cell some writers leave holding only ``=…``; read
-  with ``data_only`` it would be blank, so it is reported at its cell instead.
+  as a value it would be blank, so it is a problem at its cell for the gate (found by a
+  second read through openpyxl, whose XML parser is defusedxml).
+- *raw values*: cells as calamine gives them (float, int, str, bool, dates, None); the
+  head and text columns turn them into the text a CSV export would hold, and the item
+  columns of the body become numbers directly when they all are (the *fast path*).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import warnings
 from collections.abc import Sequence
@@ -18,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from salesmkt.errors import ResponseDataError, UsageError
 from salesmkt.intake.rawfile import MAX_COLUMNS, MAX_ROWS, RawRows, ResponsesFile
@@ -35,6 +43,9 @@ RATIO_FROM = 10 * 1024 * 1024
 
 MAX_XLSX_MEMBERS = 10_000
 """Members (files inside the zip) an .xlsx workbook may hold."""
+
+HEAD_ROWS = 64
+"""Rows of a sheet read as text to find its header (as :data:`.files.HEAD_RECORDS`)."""
 
 FORMULA_PROBLEM = (
     "a formula with no saved result; open the file in Excel and save it, or paste values"
@@ -58,25 +69,32 @@ def _xlsx_text(value: object) -> str:
 
 @dataclass
 class Sheet:
-    """One worksheet of the workbook, its cells as text."""
+    """One worksheet of the workbook, its cells as the reader gave them (numbers,
+    text, dates, None), turned into text only where text is needed."""
 
     title: str
     hidden: bool
-    rows: list[list[str]]
+    rows: list[list[Any]]
 
     @property
     def empty(self) -> bool:
-        return not any(any(r) for r in self.rows)
+        return not any(v is not None and v != "" for r in self.rows for v in r)
 
     def described(self) -> str:
         return f"{self.title!r}" + (" (hidden)" if self.hidden else "")
 
 
+_as_text = np.frompyfunc(_xlsx_text, 1, 1)
+
+
 class Workbook(ResponsesFile):
-    """An .xlsx workbook: every worksheet read as text, one of them *in use*.
+    """An .xlsx workbook: every worksheet read, one of them *in use*.
 
     Which sheet holds the responses is decided by :mod:`.sheets` from the sheets'
     content (or named with ``--sheet``); until then the first non-empty sheet is in use.
+    The head is the first :data:`HEAD_ROWS` rows as text; the body's item columns come
+    back as numbers when every cell is a whole number on the scale or blank (as a text
+    file's fast path does), every other column as text.
     """
 
     def __init__(self, path: Path, source: str, sheet: str | None = None) -> None:
@@ -98,14 +116,11 @@ class Workbook(ResponsesFile):
         return [i for i, s in enumerate(self.sheets) if not s.empty]
 
     def use(self, index: int) -> None:
-        """Read sheet ``index`` from now on."""
+        """Read sheet ``index`` from now on: one array of raw values per column."""
         rows = self.sheets[index].rows
-        check_size(rows, self.source)
-        width = max((len(r) for r in rows), default=0)
         self.index = index
-        self.cells = [
-            np.array([r[c] if c < len(r) else "" for r in rows], dtype=object) for c in range(width)
-        ]
+        columns = itertools.zip_longest(*rows, fillvalue=None)
+        self.values = [np.array(c, dtype=object) for c in columns]
         self.rownum = np.arange(1, len(rows) + 1, dtype=np.int64)
 
     @property
@@ -113,11 +128,16 @@ class Workbook(ResponsesFile):
         return self.sheets[self.index].title
 
     def head(self) -> RawRows:
-        return RawRows(self.cells, self.rownum, None)
+        cells = [_text(c[:HEAD_ROWS]) for c in self.values]
+        return RawRows(cells, self.rownum[:HEAD_ROWS], None)
 
     def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
         flagged = self._formula_cells(start) if self.formulas else []
-        return RawRows([c[start:] for c in self.cells], self.rownum[start:], None, flagged)
+        cells: list[npt.NDArray[Any]] = []
+        for i, column in enumerate(self.values):
+            fast = _numbers(column[start:], lo, hi) if i in numeric else None
+            cells.append(fast if fast is not None else _text(column[start:]))
+        return RawRows(cells, self.rownum[start:], None, flagged)
 
     def _formula_cells(self, start: int) -> list[tuple[int, int, str]]:
         """The data rows' cells that hold a formula with no saved result (read as blank,
@@ -128,15 +148,39 @@ class Workbook(ResponsesFile):
             if r < start:
                 continue
             for c, value in enumerate(row):
-                blank = c >= len(self.cells) or self.cells[c][r] == ""
+                saved = self.values[c][r] if c < len(self.values) else None
+                blank = saved is None or saved == ""
                 if isinstance(value, str) and value.startswith("=") and blank:
                     found.append((r - start, c, FORMULA_PROBLEM))
         return found
 
 
+def _text(values: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """Raw cell values as the text a CSV export of the sheet would hold."""
+    return np.asarray(_as_text(values), dtype=object) if len(values) else values.astype(object)
+
+
+_NUMERIC_TYPES = {float, int, type(None)}  # not bool: TRUE in an item column is no answer
+
+
+def _numbers(values: npt.NDArray[Any], lo: float, hi: float) -> npt.NDArray[np.float64] | None:
+    """The column as floats (NaN for blank) when every cell is blank or a whole number
+    from ``lo`` to ``hi``; None otherwise (it is then read as text, answer by answer)."""
+    kinds = set(map(type, values))
+    if str in kinds:  # empty strings are blank too; any other text is read as text
+        values = values.copy()
+        values[values == ""] = None
+        kinds = set(map(type, values))
+    if not kinds <= _NUMERIC_TYPES:
+        return None
+    out = values.astype(np.float64)  # None becomes NaN
+    ok = np.isnan(out) | ((out >= lo) & (out <= hi) & (out == np.floor(out)))
+    return out if ok.all() else None
+
+
 def _read_sheets(path: Path, source: str, named: str | None) -> list[Sheet]:
-    """Every worksheet's rows as text (only ``named`` when given), read with calamine:
-    its reader is fast, and the zip and the XML prologs were checked before."""
+    """Every worksheet's rows (only ``named`` when given), read with calamine: its
+    reader is fast, and the zip and the XML prologs were checked before."""
     import python_calamine as calamine
 
     try:
@@ -148,9 +192,8 @@ def _read_sheets(path: Path, source: str, named: str | None) -> list[Sheet]:
             meta = [m for m in meta if m.name == named] or _no_such_sheet(source, named, meta)
         sheets = []
         for m in meta:
-            values = book.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
-            check_size(values, source)
-            rows = [[_xlsx_text(v) for v in row] for row in values]
+            rows = book.get_sheet_by_name(m.name).to_python(skip_empty_area=False)
+            check_size(rows, source)
             hidden = m.visible != calamine.SheetVisibleEnum.Visible
             sheets.append(Sheet(m.name, hidden, rows))
     except calamine.CalamineError as exc:

@@ -214,3 +214,34 @@ def test_scoring_the_tools_own_template_gives_no_sheet_warning(tmp_path: Path) -
     code, output = _score(str(sheet), "--format", "json")
     assert code == 0, output
     assert json.loads(output)["warnings"] == []
+
+
+# -- the workbook's numeric fast path reads as the CSV of the same cells --------------------
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [4, 4.0, "4", "", None, 3.5, True, "Agree", 0, 9, "=1+1"],
+)
+def test_a_cell_reads_as_in_the_same_csv(tmp_path: Path, cell: object) -> None:
+    """Every other answer is a plain number (the fast path's case); one cell varies."""
+    rows = _rows()
+    col = rows[0].index("q01")
+    rows[2][col] = cell
+    path = _book(tmp_path, [("Answers", rows, False)])
+    as_csv = tmp_path / "same.csv"
+    with as_csv.open("w", encoding="utf-8", newline="") as f:
+        text = {True: "TRUE", None: ""}
+        csv.writer(f).writerows(
+            [[text.get(v, v) if isinstance(v, bool | type(None)) else v for v in r] for r in rows]
+        )
+    if cell == "=1+1":  # a formula with no saved value: a problem at its cell in a workbook
+        code, output = _score(str(path))
+        assert code == 1 and "a formula with no saved result" in output
+        return
+    got = runner.invoke(app, ["score", str(path), "--format", "json", "--drop-invalid"])
+    want = runner.invoke(app, ["score", str(as_csv), "--format", "json", "--drop-invalid"])
+    assert got.exit_code == want.exit_code == 0, (got.output, want.output)
+    a, b = json.loads(got.stdout), json.loads(want.stdout)
+    for key in ("overall", "groups", "items", "respondents"):
+        assert a[key] == b[key], key
