@@ -75,9 +75,9 @@ def test_a_zip_bomb_is_refused_quickly(tmp_path: Path) -> None:
         for _ in range(300):
             f.write(chunk)
     assert bomb.stat().st_size < 2 * 2**20
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes' load does not count
     line = _refused(bomb)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert line.startswith(f"{bomb}: ") or str(bomb) in line
     assert "unpack to 300 MB" in line and "200 MB" in line
 
@@ -143,9 +143,9 @@ def test_an_entity_bomb_in_shared_strings_is_refused(tmp_path: Path) -> None:
             "[Content_Types].xml": types,
         },
     )
-    started = time.perf_counter()
+    started = time.process_time()
     line = _refused(bomb)
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
     assert "DTD or entities" in line
 
 

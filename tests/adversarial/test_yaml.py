@@ -67,9 +67,9 @@ def test_validate_refuses_hostile_yaml(tmp_path: Path, name: str) -> None:
     path = _write(tmp_path, name, text)
     # Warm up first: the first command of a session also pays for lazy imports.
     CliRunner().invoke(app, ["validate", str(QUESTIONNAIRES / "alignment.yaml")])
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: other processes' load does not count
     result = CliRunner().invoke(app, ["validate", str(path)])
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert result.exception is None or isinstance(result.exception, SystemExit)
     _assert_located(result.output, result.exit_code, path, code, where)
     assert f"[error] {code}:" in result.output
@@ -90,9 +90,9 @@ COMMANDS: dict[str, Command] = {
 def test_loading_commands_refuse_hostile_yaml(tmp_path: Path, command: str, name: str) -> None:
     text, code, where = HOSTILE[name]
     path = _write(tmp_path, name, text)
-    started = time.perf_counter()
+    started = time.process_time()
     result = CliRunner().invoke(app, COMMANDS[command](path))
-    assert time.perf_counter() - started < 5.0
+    assert time.process_time() - started < 5.0
     _assert_located(result.output, result.exit_code, path, WORDS[code], where)
 
 
