@@ -43,13 +43,15 @@ from salesmkt import __version__
 from salesmkt.analysis.cells import (
     STAGE_DECIMALS,
     Cells,
+    Withheld,
     cell_stats,
     combine_overall,
     group_label,
     group_result,
     num,
-    plural,
+    share,
 )
+from salesmkt.analysis.favourable import favourable_from, favourable_matrix
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.prepared import Prepared, prepare
@@ -60,6 +62,7 @@ from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
 from salesmkt.model.assessment import (
     SCHEMA_VERSION,
     Assessment,
+    DataWarning,
     DimensionResult,
     GroupResult,
     ItemResult,
@@ -118,12 +121,14 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
     """Score a checked responses table: every figure of the assessment, vectorised."""
 
     k_min = settings.min_group_size
-    if k_min < 1:
-        raise UsageError("--min-group-size must be at least 1")
+    check_thresholds(settings)
+    start = favourable_from(table.questionnaire)
+    settings = settings.model_copy(update={"favourable_from": start})
     prep = prepare(table)
-    cells = cell_stats(prep.group_code, len(prep.group_ids), prep)
+    fav = favourable_matrix(prep, start) if start is not None else None
+    cells = cell_stats(prep.group_code, len(prep.group_ids), prep, fav)
     suppressed = (cells.n > 0) & (cells.n < k_min)
-    notes = _suppression_notes(table.questionnaire, cells, prep.group_ids, suppressed, k_min)
+    notes = _suppression_notes(table.questionnaire, prep.group_ids, suppressed, k_min)
 
     hidden_rows = np.zeros(len(prep.total), dtype=bool)
     hidden_rows |= suppressed[prep.group_code]
@@ -131,12 +136,13 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
     # Two spellings of one column ("region", "Region") give one breakdown.
     columns = dict.fromkeys(segment_column(table, by) for by in settings.by)
     for column in columns:
-        seg_results, seg_hidden, seg_notes = segments(table, prep, column, k_min)
+        seg_results, seg_hidden, seg_notes = segments(table, prep, column, k_min, fav)
         breakdowns += seg_results
         hidden_rows |= seg_hidden
         notes += seg_notes
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
+    assessment.warnings += threshold_warnings(settings)
     _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
@@ -202,12 +208,49 @@ def _withhold_details(
     assessment.suppressed += exclusion_note(dropped)
 
 
+# The field's default anonymity threshold (Culture Amp, Qualtrics, Glint, Lattice) and the
+# lowest one accepted (with a warning); free text needs bigger groups.
+DEFAULT_MIN_GROUP_SIZE = 5
+LOWEST_MIN_GROUP_SIZE = 3
+DEFAULT_MIN_COMMENT_GROUP = 10
+
+
+def check_thresholds(settings: Settings) -> None:
+    """Refuse an anonymity threshold below :data:`LOWEST_MIN_GROUP_SIZE` (UsageError)."""
+    if settings.min_group_size < LOWEST_MIN_GROUP_SIZE:
+        raise UsageError(
+            f"--min-group-size {settings.min_group_size}: expected at least "
+            f"{LOWEST_MIN_GROUP_SIZE} (the field's default is {DEFAULT_MIN_GROUP_SIZE})"
+        )
+
+
+def threshold_warnings(settings: Settings) -> list[DataWarning]:
+    """A warning when the anonymity threshold is below the field's default of 5."""
+    k_min = settings.min_group_size
+    if k_min >= DEFAULT_MIN_GROUP_SIZE:
+        return []
+    return [
+        DataWarning(
+            code="low-anonymity-threshold",
+            message=(
+                f"the anonymity threshold is {k_min}, below the usual {DEFAULT_MIN_GROUP_SIZE}: "
+                "figures of very small groups are shown and may point at people"
+            ),
+        )
+    ]
+
+
+def fewer_than(k_min: int) -> str:
+    """How a withheld group's size reads: never its exact count."""
+    return f"fewer than {k_min} respondents"
+
+
 def _suppression_notes(
-    q: Questionnaire, cells: Cells, group_ids: list[str], suppressed: BoolArray, k_min: int
+    q: Questionnaire, group_ids: list[str], suppressed: BoolArray, k_min: int
 ) -> list[str]:
-    """What the suppressed groups withhold, in words."""
+    """What the suppressed groups withhold, in words (never their exact size)."""
     notes = [
-        f"{group_label(q, gid)}: {plural(int(cells.n[c]))}, below the anonymity "
+        f"{group_label(q, gid)}: {fewer_than(k_min)}, below the anonymity "
         f"threshold of {k_min}; its figures are withheld."
         for c, gid in enumerate(group_ids)
         if suppressed[c]
@@ -233,8 +276,9 @@ def _assessment(
     """The assessment's figures by group; the gaps are filled in afterwards."""
     q = table.questionnaire
     shown = ~suppressed & (cells.n > 0)
+    k_min = settings.min_group_size
     groups = [
-        group_result(q, cells, c, gid, bool(suppressed[c]))
+        group_result(q, cells, c, gid, bool(suppressed[c]), k_min)
         for c, gid in enumerate(prep.group_ids)
         if cells.n[c] > 0
     ]
@@ -253,7 +297,7 @@ def _assessment(
             prorated=int((prep.answered < len(q.items)).sum()),
             excluded=sorted(excluded, key=lambda e: e.row),
         ),
-        overall=_overall(q, cells, prep.group_ids, shown, suppressed, settings.min_group_size),
+        overall=_overall(q, cells, prep.group_ids, shown, suppressed, k_min),
         groups=groups,
         dimensions=_dimensions(q, cells, prep, shown, suppressed),
         items=_items(q, cells, prep, shown, suppressed),
@@ -293,23 +337,26 @@ def _overall(
     n_shown = int(cells.n[shown].sum())
     pooled = num(cells.total_sum[shown].sum() / n_shown) if n_shown else None
 
-    def mean_or_reason(gid: str) -> float | str:
+    def mean_or_reason(gid: str) -> float | str | Withheld:
         c = group_ids.index(gid) if gid in group_ids else -1
         label = group_label(q, gid)
         if c < 0 or cells.n[c] == 0:
             return f"there are no {label} respondents"
         if suppressed[c]:
-            return f"{label} is below the anonymity threshold of {k_min}"
+            return Withheld(f"{label} has {fewer_than(k_min)}, so its figures are withheld")
         return float(cells.mean[c])
 
     withheld = "The pooled mean leaves out groups whose figures are withheld."
-    return combine_overall(
+    result = combine_overall(
         q,
         pooled,
         mean_or_reason,
         pooled_note="The overall score is the pooled respondent mean because {reason}.",
         withheld_note=withheld if suppressed.any() else None,
     )
+    if cells.fav_sum is not None:
+        result.favourable = share(cells.fav_sum[shown], cells.item_n[shown])
+    return result
 
 
 def _compared(q: Questionnaire, group_ids: list[str]) -> tuple[int, int] | None:
@@ -356,10 +403,17 @@ def _items(
             reverse=it.reverse,
             mean=num(sums[j] / counts[j]) if counts[j] else None,
         )
+        fav = cells.fav_sum
+        if fav is not None:
+            res.favourable = share(fav[shown, j], cells.item_n[shown, j])
         for c, gid in enumerate(prep.group_ids):
             if cells.n[c] == 0:
                 continue
             res.means_by_group[gid] = None if suppressed[c] else num(item_mean[c, j])
+            if fav is not None:
+                res.favourable_by_group[gid] = (
+                    None if suppressed[c] else share(fav[c, j], cells.item_n[c, j])
+                )
             if not suppressed[c]:
                 res.n_by_group[gid] = int(cells.item_n[c, j])
         res.not_estimable = blocker
@@ -387,12 +441,34 @@ def _dimensions(
             items=[it.id for it in q.items_in(dim.id)],
             mean=num(sums[j] / counts[j]) if counts[j] else None,
         )
+        _dimension_favourable(res, q, cells, prep.group_ids, shown, suppressed)
         for c, gid in enumerate(prep.group_ids):
             if cells.n[c] > 0:
                 res.means_by_group[gid] = None if suppressed[c] else num(dim_mean[c, j])
         res.not_estimable = blocker
         out.append(res)
     return out
+
+
+def _dimension_favourable(
+    res: DimensionResult,
+    q: Questionnaire,
+    cells: Cells,
+    group_ids: list[str],
+    shown: BoolArray,
+    suppressed: BoolArray,
+) -> None:
+    """The dimension's % favourable: all its answers, of the shown groups and by group."""
+    fav = cells.fav_sum
+    if fav is None:
+        return
+    cols = [j for j, it in enumerate(q.items) if it.dimension == res.id]
+    res.favourable = share(fav[shown][:, cols], cells.item_n[shown][:, cols])
+    for c, gid in enumerate(group_ids):
+        if cells.n[c] > 0:
+            res.favourable_by_group[gid] = (
+                None if suppressed[c] else share(fav[c, cols], cells.item_n[c, cols])
+            )
 
 
 def _total_gap(

@@ -234,7 +234,7 @@ def score(
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
     fmt: ScoreFormatOpt = None,
@@ -269,7 +269,7 @@ def gaps(
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
     adjust: AdjustOpt = AdjustMethod.holm,
     midpoint: MidpointOpt = None,
@@ -336,7 +336,7 @@ def recommend(
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
@@ -390,7 +390,7 @@ def report(
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
     rules: RulesOpt = None,
@@ -398,7 +398,7 @@ def report(
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
     charts_dir: ChartsOpt = None,
-    min_comment_group: MinCommentGroupOpt = 5,
+    min_comment_group: MinCommentGroupOpt = 10,
     no_comments: NoCommentsOpt = False,
     title: TitleOpt = None,
     baseline: BaselineOpt = None,
@@ -418,7 +418,11 @@ def report(
         file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
     )
     settings = out.settings(
-        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=by,
+        min_comment_group=min_comment_group,
     )
     request = ReportRequest(
         output=output,
@@ -547,7 +551,7 @@ def compare(
     drop_invalid: DropInvalidOpt = False,
     header_rows: HeaderRowsOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
     seed: CompareSeedOpt = 2006,
     n_boot: NBootOpt = 2000,

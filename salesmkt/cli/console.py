@@ -45,7 +45,7 @@ def number(
 
 def settings(
     *,
-    min_group_size: int = 3,
+    min_group_size: int = 5,
     max_missing: float = 0.2,
     gap_threshold: float = 1.0,
     by: list[str] | None = None,

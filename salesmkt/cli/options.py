@@ -81,8 +81,9 @@ MinGroupSizeOpt = Annotated[
     int,
     typer.Option(
         "--min-group-size",
-        min=1,
-        help="Anonymity threshold: groups and segments smaller than this show only their n.",
+        min=3,
+        help="Anonymity threshold: groups and segments smaller than this are withheld "
+        "(their figures and exact size); 3 or 4 warn, below 3 is refused.",
     ),
 ]
 ByOpt = Annotated[
@@ -238,7 +239,10 @@ ChartsOpt = Annotated[
 MinCommentGroupOpt = Annotated[
     int,
     typer.Option(
-        "--min-comment-group", min=1, help="Show comments only for groups at least this big."
+        "--min-comment-group",
+        min=1,
+        help="Show free-text comments only for groups at least this big (and never below "
+        "--min-group-size).",
     ),
 ]
 NoCommentsOpt = Annotated[

@@ -123,7 +123,7 @@ def by_gap_size(items: Sequence[ItemResult]) -> list[ItemResult]:
 def small_sample_note(a: Assessment) -> str | None:
     """Plain words when the compared groups are too small for significance."""
     first, second, first_label, second_label = _labels(a)
-    sizes = {g.id: g.n for g in a.groups if not g.suppressed}
+    sizes = {g.id: g.n for g in a.groups if not g.suppressed and g.n is not None}
     if first not in sizes or second not in sizes:
         return None
     n1, n2 = sizes[first], sizes[second]

@@ -64,13 +64,15 @@ def comment_fields(
         texts = by_group.get(group.id)
         if not texts:
             continue
-        if group.suppressed or group.n < threshold:
+        if group.suppressed or group.n is None or group.n < threshold:
             hidden.append(group.label)
             continue
         shuffled = sorted(texts)  # start from a canonical order: input order must not leak
         rng.shuffle(shuffled)
         shown.append(
-            CommentGroup(group.label, group.n, shuffled[:MAX_COMMENTS_PER_GROUP], len(shuffled))
+            CommentGroup(
+                group.label, group.n, shuffled[:MAX_COMMENTS_PER_GROUP], len(shuffled)
+            )
         )
     notes = [
         f"Comments are shown only for groups of at least {threshold} respondents, "
