@@ -178,9 +178,7 @@ def cell_stats(
     fav_sum = None
     if favourable is not None:
         fav_sum, _ = _column_sums(key, ncells, n, favourable, prep.valid)
-    return Cells(
-        n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum
-    )
+    return Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum)
 
 
 def share(favourable: FloatArray, answered: FloatArray) -> float | None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ from salesmkt.analysis.cells import (
     share,
 )
 from salesmkt.analysis.favourable import favourable_from, favourable_matrix
+from salesmkt.analysis.participation import participation
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.prepared import Prepared, prepare
@@ -59,6 +60,7 @@ from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withh
 from salesmkt.analysis.segments import primary_rows, segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
+from salesmkt.intake.headcount import Headcount, read_headcount
 from salesmkt.model.assessment import (
     SCHEMA_VERSION,
     Assessment,
@@ -117,8 +119,12 @@ class ScoreResult:
 # -- the main entry point ----------------------------------------------------------------
 
 
-def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
-    """Score a checked responses table: every figure of the assessment, vectorised."""
+def score_table(
+    table: ResponseTable, settings: Settings, headcount: Sequence[Headcount] = ()
+) -> ScoreResult:
+    """Score a checked responses table: every figure of the assessment, vectorised.
+
+    ``headcount`` (the ``--headcount`` entries) adds the response rates."""
 
     k_min = settings.min_group_size
     check_thresholds(settings)
@@ -143,6 +149,10 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
     assessment.warnings += threshold_warnings(settings)
+    if headcount:
+        rates, low = participation(table, prep, headcount, k_min)
+        assessment.participation = rates
+        assessment.warnings += low
     _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
@@ -160,7 +170,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
     )
     return ScoreResult(
         assessment,
-        lambda: _respondents_frame(table, prep, hidden_rows),
+        lambda: _respondents_frame(table, prep, hidden_rows, start),
         _without_withheld_comments(table, prep, suppressed, list(columns), k_min),
     )
 
@@ -512,7 +522,9 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) -> pd.DataFrame:
+def _respondents_frame(
+    table: ResponseTable, prep: Prepared, hidden: BoolArray, start: float | None = None
+) -> pd.DataFrame:
     import pandas as pd
 
     q = table.questionnaire
@@ -533,7 +545,7 @@ def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) 
     )
     data[_unique_name("respondent", taken)] = respondent
     data[_unique_name("group", taken)] = kept(table.group).astype(str)
-    reserved = {"total", "stage", "answered", *(d.id for d in q.dimensions)}
+    reserved = {"total", "stage", "answered", "favourable", *(d.id for d in q.dimensions)}
     for col in table.segments.columns:
         name = str(col)
         data[_unique_name(name if name not in reserved else f"{name} (column)", taken)] = kept(
@@ -555,6 +567,10 @@ def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) 
     dims = prep.dims()
     for j, dim in enumerate(q.dimensions):
         data[_unique_name(dim.id, taken)] = np.where(hidden, np.nan, dims[:, j])
+    if start is not None:
+        # Each respondent's share of favourable answers (answers given; never zero here).
+        fav = favourable_matrix(prep, start).sum(axis=1) / np.maximum(prep.answered, 1)
+        data[_unique_name("favourable", taken)] = np.where(hidden, np.nan, fav)
     return pd.DataFrame(data)
 
 
@@ -567,8 +583,10 @@ def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     from salesmkt.intake.responses import read_responses
 
     q = qmod.load(source.questionnaire)
+    check_thresholds(settings)
+    entries = read_headcount(Path(settings.headcount), q) if settings.headcount else []
     table = read_responses(source, q, max_missing=settings.max_missing)
-    return score_table(table, settings)
+    return score_table(table, settings, entries)
 
 
 def _not_an_assessment(path: Path, why: str) -> InvalidFileError:

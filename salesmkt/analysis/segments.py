@@ -44,7 +44,13 @@ if TYPE_CHECKING:
     BoolArray = NDArray[np.bool_]
     FloatArray = NDArray[np.float64]
 
-__all__ = ["BLANK_SEGMENT", "MAX_SEGMENT_VALUES", "segment_column", "segments"]
+__all__ = [
+    "BLANK_SEGMENT",
+    "MAX_SEGMENT_VALUES",
+    "segment_cells",
+    "segment_column",
+    "segments",
+]
 
 # A --by column with more distinct values than this is not a category (a timestamp…).
 MAX_SEGMENT_VALUES = 50
@@ -132,6 +138,16 @@ def _breakdown(
     primary = (n > 0) & ((n < k_min) | small[:, None])
     withheld = _complementary(n, primary, k_min)
     return _Breakdown(column, list(uniques), key, cells, n, small, primary, withheld, k_min)
+
+
+def segment_cells(
+    table: ResponseTable, prep: Prepared, by: str, k_min: int
+) -> tuple[str, list[str], IntArray, BoolArray]:
+    """A ``--by`` column's name as found, its segment values, the respondents per segment
+    and group (segments × groups) and which of those cells are withheld (primary and
+    complementary), exactly as the breakdown withholds them."""
+    b = _breakdown(table, prep, by, k_min)
+    return b.column, [str(v) for v in b.values], b.n, b.withheld
 
 
 def primary_rows(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> BoolArray:

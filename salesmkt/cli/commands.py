@@ -37,6 +37,7 @@ from salesmkt.cli.options import (
     GapsSeedOpt,
     GapThresholdOpt,
     GroupColumnOpt,
+    HeadcountOpt,
     HeaderRowsOpt,
     MapOpt,
     MaxMissingOpt,
@@ -237,6 +238,7 @@ def score(
     min_group_size: MinGroupSizeOpt = 5,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
+    headcount: HeadcountOpt = None,
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -251,11 +253,16 @@ def score(
     source = out.source(
         file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
     )
-    out.check_output(output, source.inputs())
+    inputs = [*source.inputs(), *([headcount] if headcount else [])]
+    out.check_output(output, inputs)
     settings = out.settings(
-        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=by,
+        headcount=str(headcount) if headcount else None,
     )
-    out.show("score", chosen, runs.score(source, settings), output, source.inputs())
+    out.show("score", chosen, runs.score(source, settings), output, inputs)
 
 
 @app.command()
@@ -274,6 +281,7 @@ def gaps(
     adjust: AdjustOpt = AdjustMethod.holm,
     midpoint: MidpointOpt = None,
     seed: GapsSeedOpt = 2006,
+    headcount: HeadcountOpt = None,
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -293,7 +301,7 @@ def gaps(
     source = out.source(
         file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
     )
-    out.check_output(output, source.inputs())
+    out.check_output(output, [*source.inputs(), *([headcount] if headcount else [])])
     settings = out.settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -301,6 +309,7 @@ def gaps(
         adjust=adjust.value,
         midpoint=midpoint,
         seed=seed,
+        headcount=str(headcount) if headcount else None,
     )
     out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
@@ -402,6 +411,7 @@ def report(
     no_comments: NoCommentsOpt = False,
     title: TitleOpt = None,
     baseline: BaselineOpt = None,
+    headcount: HeadcountOpt = None,
     force: ForceReportOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, or Markdown.
@@ -423,6 +433,7 @@ def report(
         gap_threshold=gap_threshold,
         by=by,
         min_comment_group=min_comment_group,
+        headcount=str(headcount) if headcount else None,
     )
     request = ReportRequest(
         output=output,

@@ -90,6 +90,13 @@ ByOpt = Annotated[
     list[str] | None,
     typer.Option("--by", help="Break every figure down by this column (repeatable)."),
 ]
+HeadcountOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--headcount",
+        help="CSV or YAML of people invited per group (and segment): adds response rates.",
+    ),
+]
 GapThresholdOpt = Annotated[
     float,
     typer.Option(

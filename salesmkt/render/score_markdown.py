@@ -107,9 +107,7 @@ def _headline(a: Assessment, edges: list[float]) -> list[str]:
             f"{scale} ({how}); pooled respondent mean {fmt_score(o.pooled_mean, edges)}."
         )
     elif o.not_estimable:
-        lines.append(
-            f"**Organisation stage: cannot be estimated.** {md_escape(o.not_estimable)}"
-        )
+        lines.append(f"**Organisation stage: cannot be estimated.** {md_escape(o.not_estimable)}")
     else:
         lines.append("**Overall stage: not available** (no score could be shown).")
     lines.append("")

@@ -303,9 +303,7 @@ def _items(a: Assessment) -> RenderableType:
 
 def _dimensions(a: Assessment) -> RenderableType:
     shown = [g for g in a.groups if not g.suppressed]
-    table = Table(
-        title="Dimensions: mean (% favourable)", title_justify="left", title_style="bold"
-    )
+    table = Table(title="Dimensions: mean (% favourable)", title_justify="left", title_style="bold")
     table.add_column("Dimension")
     for g in shown:
         table.add_column(plain(g.label), justify="right")

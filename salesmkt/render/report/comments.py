@@ -70,9 +70,7 @@ def comment_fields(
         shuffled = sorted(texts)  # start from a canonical order: input order must not leak
         rng.shuffle(shuffled)
         shown.append(
-            CommentGroup(
-                group.label, group.n, shuffled[:MAX_COMMENTS_PER_GROUP], len(shuffled)
-            )
+            CommentGroup(group.label, group.n, shuffled[:MAX_COMMENTS_PER_GROUP], len(shuffled))
         )
     notes = [
         f"Comments are shown only for groups of at least {threshold} respondents, "

@@ -178,14 +178,24 @@ def _dimensions(r: Report, links: Mapping[str, str] | None) -> list[str]:
     lines += _chart("dimension-profile", "Dimension profile", links)
     if not r.dimensions:
         return [*lines, "This questionnaire has no dimensions.", ""]
-    return lines + _table(
-        ["Dimension", r.first_label, r.second_label, "Gap", "Quadrant"],
-        [
-            [d.label + (" (flagged)" if d.flagged else ""), d.first, d.second, d.gap, d.quadrant]
-            for d in r.dimensions
-        ],
-        right={1, 2, 3},
-    ) + ["Each group's cell: mean (% favourable).", ""]
+    return (
+        lines
+        + _table(
+            ["Dimension", r.first_label, r.second_label, "Gap", "Quadrant"],
+            [
+                [
+                    d.label + (" (flagged)" if d.flagged else ""),
+                    d.first,
+                    d.second,
+                    d.gap,
+                    d.quadrant,
+                ]
+                for d in r.dimensions
+            ],
+            right={1, 2, 3},
+        )
+        + ["Each group's cell: mean (% favourable).", ""]
+    )
 
 
 def _action(n: int, act: ActionView) -> list[str]:

@@ -137,8 +137,8 @@ def _quality(a: Assessment, first: str, second: str) -> list[Method]:
         (
             "Anonymity",
             f"A group or segment with fewer than {a.settings.min_group_size} respondents "
-            f"is withheld: no figure, and its size reads only \"fewer than "
-            f"{a.settings.min_group_size}\"; no withheld figure can be worked out from the "
+            f'is withheld: no figure, and its size reads only "fewer than '
+            f'{a.settings.min_group_size}"; no withheld figure can be worked out from the '
             "figures shown. When a compared group is withheld, the organisation stage cannot "
             "be estimated and is not shown.",
         ),
