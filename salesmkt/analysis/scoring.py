@@ -52,9 +52,9 @@ from salesmkt.analysis.cells import (
     share,
 )
 from salesmkt.analysis.favourable import favourable_from, favourable_matrix
-from salesmkt.analysis.participation import participation
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
+from salesmkt.analysis.participation import participation
 from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
 from salesmkt.analysis.segments import primary_rows, segment_column, segments
@@ -62,6 +62,7 @@ from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
 from salesmkt.intake.headcount import Headcount, read_headcount
 from salesmkt.model.assessment import (
+    DEFAULT_MIN_GROUP_SIZE,
     SCHEMA_VERSION,
     Assessment,
     DataWarning,
@@ -218,20 +219,12 @@ def _withhold_details(
     assessment.suppressed += exclusion_note(dropped)
 
 
-# The field's default anonymity threshold (Culture Amp, Qualtrics, Glint, Lattice) and the
-# lowest one accepted (with a warning); free text needs bigger groups.
-DEFAULT_MIN_GROUP_SIZE = 5
-LOWEST_MIN_GROUP_SIZE = 3
-DEFAULT_MIN_COMMENT_GROUP = 10
-
-
 def check_thresholds(settings: Settings) -> None:
-    """Refuse an anonymity threshold below :data:`LOWEST_MIN_GROUP_SIZE` (UsageError)."""
-    if settings.min_group_size < LOWEST_MIN_GROUP_SIZE:
-        raise UsageError(
-            f"--min-group-size {settings.min_group_size}: expected at least "
-            f"{LOWEST_MIN_GROUP_SIZE} (the field's default is {DEFAULT_MIN_GROUP_SIZE})"
-        )
+    """Refuse an anonymity threshold below 1 (UsageError). The command line refuses
+    anything below :data:`LOWEST_MIN_GROUP_SIZE`; a library caller may go lower (tests
+    do, to see every figure), and every output then carries the warning."""
+    if settings.min_group_size < 1:
+        raise UsageError("--min-group-size must be at least 1")
 
 
 def threshold_warnings(settings: Settings) -> list[DataWarning]:

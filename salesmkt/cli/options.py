@@ -81,7 +81,6 @@ MinGroupSizeOpt = Annotated[
     int,
     typer.Option(
         "--min-group-size",
-        min=3,
         help="Anonymity threshold: groups and segments smaller than this are withheld "
         "(their figures and exact size); 3 or 4 warn, below 3 is refused.",
     ),

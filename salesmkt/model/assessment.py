@@ -37,6 +37,12 @@ AGREEMENT_FLOOR = 0.70
 # Burke & Dunlap (2002): AD_M above c/6 (c = number of answer options) signals low
 # agreement; 5/6 = 0.8333 on a 5-point scale.
 AD_M_DIVISOR = 6.0
+# The field's default anonymity threshold (Culture Amp, Qualtrics, Glint, Lattice), the
+# lowest one the command line accepts (with a warning), and the smallest group whose
+# free-text comments are shown.
+DEFAULT_MIN_GROUP_SIZE = 5
+LOWEST_MIN_GROUP_SIZE = 3
+DEFAULT_MIN_COMMENT_GROUP = 10
 # Survey practice: a response rate below 60% limits what the figures say about a group.
 PARTICIPATION_FLOOR = 0.60
 
@@ -334,8 +340,8 @@ class Participation(_Model):
 class Settings(_Model):
     """The options that shaped the figures, so a reader can reproduce them."""
 
-    min_group_size: int = 5
-    min_comment_group: int = 10
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    min_comment_group: int = DEFAULT_MIN_COMMENT_GROUP
     favourable_from: float | None = Field(
         None, description="Recoded answers at or above this point count as favourable."
     )

@@ -3,8 +3,8 @@
 Vocabulary: the *headline* is the organisation's stage, or why it cannot be estimated
 (a compared group withheld); *groups*, *strongest gaps*, *dimensions*, *items* (means
 and % favourable), *participation* (``--headcount``), *segments* and *data quality*
-follow as sections. A withheld group's size reads "<K", never its exact count. Every string that came
-from a user or a respondent (file names, group and item labels, segment values,
+follow as sections. A withheld group's size reads "<K", never its exact count. Every
+string that came from a user or a respondent (file names, group and item labels, segment values,
 respondent codes, reasons, warnings) goes through :func:`md_escape`; the figures are
 formatted by :mod:`salesmkt.wording`.
 """
@@ -252,15 +252,21 @@ def _segments(a: Assessment, edges: list[float]) -> list[str]:
                 overall += "\\*"
                 footnote = True
             stage = md_escape(s.overall.stage.label) if s.overall.stage else DASH
-            cells = "; ".join(
-                f"{md_escape(g.label)} {'withheld' if g.suppressed else fmt_score(g.mean, edges)}"
-                f" (n={fmt_n(g.n, g.n_fewer_than)})"
-                for g in s.groups
-            )
+            cells = "; ".join(md_escape(segment_cell(g, edges)) for g in s.groups)
             rows.append([md_escape(s.value), fmt_n(s.n, s.n_fewer_than), overall, stage, cells])
         header = [md_escape(by), "n", "Score", "Stage", "Groups"]
         lines += [f"## By {md_escape(by)}", "", *_table(header, rows, right={1, 2})]
     return lines + ([f"\\* {POOLED_FOOTNOTE}", ""] if footnote else [])
+
+
+def segment_cell(g: GroupResult, edges: list[float]) -> str:
+    """A group within a segment: ``Sales 63.7 (n=5)``, ``Sales withheld (n<5)``, or
+    ``Sales withheld`` for a cell withheld to protect another (its size is not told)."""
+    if not g.suppressed:
+        return f"{g.label} {fmt_score(g.mean, edges)} (n={fmt_n(g.n)})"
+    if g.n_fewer_than is not None:
+        return f"{g.label} withheld (n<{g.n_fewer_than})"
+    return f"{g.label} withheld"
 
 
 def segment_score(

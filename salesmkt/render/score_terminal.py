@@ -23,6 +23,7 @@ from rich.text import Text
 from salesmkt.model.assessment import Assessment, GroupResult
 from salesmkt.render.score_markdown import (
     POOLED_FOOTNOTE,
+    segment_cell,
     segment_score,
     settings_line,
     strongest_gaps,
@@ -34,7 +35,7 @@ from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_n, fmt_pct, fmt_score,
 if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult
 
-BAR_WIDTH = 32
+BAR_WIDTH = 20
 MAX_LISTED = 20
 _SHADES = ("░", "▒", "▓", "█")
 _COLOURS = ("red", "yellow", "green", "cyan", "magenta", "blue")
@@ -141,11 +142,15 @@ def _headline(a: Assessment) -> RenderableType:
 def _groups_table(a: Assessment) -> Table:
     edges = stage_edges(a.stages)
     table = Table(title="Groups", title_justify="left", title_style="bold", expand=False)
-    table.add_column("Group")
-    table.add_column("n", justify="right")
-    table.add_column("Score", justify="right")
-    table.add_column("% fav", justify="right")
-    table.add_column("Stage")
+    # Labels, scores and stages keep their width; on a narrow screen the band bar is
+    # cropped instead.
+    label_w = max([len("Overall"), *(len(g.label) for g in a.groups)])
+    stage_w = max([len("Stage"), *(len(s.label) for s in a.stages)])
+    table.add_column("Group", no_wrap=True, min_width=min(label_w, 24))
+    table.add_column("n", justify="right", no_wrap=True, min_width=2)
+    table.add_column("Score", justify="right", no_wrap=True, min_width=len("withheld"))
+    table.add_column("% fav", justify="right", no_wrap=True, min_width=len("% fav"))
+    table.add_column("Stage", no_wrap=True, min_width=min(stage_w, 16))
     table.add_column(band_axis(a), no_wrap=True, overflow="crop")
 
     def row(label: str, g: GroupResult | None, score: float | None, fav: float | None) -> None:
@@ -225,11 +230,7 @@ def _segments(a: Assessment) -> list[RenderableType]:
         table.add_column("Groups")
         for s in (s for s in a.segments if s.by == by):
             stage = s.overall.stage
-            groups = "; ".join(
-                f"{g.label} {'withheld' if g.suppressed else fmt_score(g.mean, edges)} "
-                f"(n={fmt_n(g.n, g.n_fewer_than)})"
-                for g in s.groups
-            )
+            groups = "; ".join(segment_cell(g, edges) for g in s.groups)
             o = s.overall
             score = segment_score(s.suppressed, o.not_estimable, o.score, edges)
             if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:

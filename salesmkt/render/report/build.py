@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypedDict
 from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.report.comments import comment_fields, comment_threshold
 from salesmkt.render.report.methods import methods_text, settings_rows, stage_range, stage_rows
+from salesmkt.render.report.participation import participation_fields
 from salesmkt.render.report.progress import progress_view
 from salesmkt.render.report.quality import data_quality_fields, shown_reliability, trust_fields
 from salesmkt.render.report.view import (
@@ -43,7 +44,6 @@ from salesmkt.render.report.words import (
     fmt_range,
     sentence,
 )
-from salesmkt.render.report.participation import participation_fields
 from salesmkt.wording import (
     DASH,
     fmt_ci,

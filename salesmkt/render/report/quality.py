@@ -166,7 +166,7 @@ def _segment_row(seg: SegmentResult) -> SegmentRow:
     parts = [
         f"{g.label} {fmt_mean(g.mean, 1)} (n = {g.n})"
         if not g.suppressed
-        else f"{g.label} (withheld, n {fmt_n(g.n, g.n_fewer_than)})"
+        else f"{g.label} (withheld{', n < ' + str(g.n_fewer_than) if g.n_fewer_than else ''})"
         for g in seg.groups
     ]
     return SegmentRow(

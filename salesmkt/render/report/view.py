@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-DEFAULT_MIN_COMMENT_GROUP = 10
+DEFAULT_MIN_COMMENT_GROUP = 10  # = model.assessment.DEFAULT_MIN_COMMENT_GROUP (no import here)
 DEFAULT_TITLE = "Sales & Marketing alignment: workshop report"
 MAX_COMMENTS_PER_GROUP = 200
 MAX_LISTED = 50  # excluded respondents / warnings listed one by one before "… and N more"
