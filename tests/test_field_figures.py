@@ -317,3 +317,47 @@ def test_headcount_in_the_report(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "### Participation" in text and "50% \\(low\\)" in text and "75%" in text
+
+
+# -- leaders within their function (--leaders-function) ---------------------------------
+
+
+def _with_leads_column(tmp_path: Path, leads: dict[str, str]) -> Path:
+    with WORKSHOP.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    rows[0].insert(3, "Leads")
+    for row in rows[1:]:
+        row.insert(3, leads.get(row[0], ""))
+    path = tmp_path / "leaders.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+def test_leaders_reported_within_their_function(runner: CliRunner, tmp_path: Path) -> None:
+    # L01 (Leadership) leads Sales; S01's "Marketing" is ignored: S01 is no leader.
+    path = _with_leads_column(tmp_path, {"L01": "Vertrieb", "S01": "Marketing"})
+    doc = _json(runner, "score", str(path), "--leaders-function", "leads")
+    frame = _workshop_frame()
+    frame.loc[frame["Respondent"] == "L01", "group"] = "sales"
+    totals = frame[ITEMS].sum(axis=1) * 20 / frame[ITEMS].notna().sum(axis=1)  # prorated
+    groups = {g["id"]: g for g in doc["groups"]}
+    assert "leadership" not in groups
+    assert groups["sales"]["n"] == 10
+    assert groups["sales"]["mean"] == pytest.approx(totals[frame["group"] == "sales"].mean())
+    assert groups["marketing"]["n"] == 5
+    assert doc["settings"]["leaders_function"] == "leads"
+    assert any("--leaders-function" in note for note in doc["suppressed"])
+
+
+def test_leaders_without_a_function_stay_withheld(runner: CliRunner, tmp_path: Path) -> None:
+    path = _with_leads_column(tmp_path, {"L01": "Finance"})
+    doc = _json(runner, "score", str(path), "--leaders-function", "Leads")
+    lead = next(g for g in doc["groups"] if g["id"] == "leadership")
+    assert lead["suppressed"] and lead["n"] is None  # never below the threshold
+
+
+def test_leaders_function_column_must_exist(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["score", str(WORKSHOP), "--leaders-function", "Nope"])
+    assert result.exit_code == 2
+    assert "--leaders-function Nope" in result.stderr and "'Region'" in result.stderr

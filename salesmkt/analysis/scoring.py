@@ -54,6 +54,7 @@ from salesmkt.analysis.cells import (
 from salesmkt.analysis.favourable import favourable_from, favourable_matrix
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
+from salesmkt.analysis.leaders import pool_leaders
 from salesmkt.analysis.participation import participation
 from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
@@ -150,6 +151,12 @@ def score_table(
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
     assessment.warnings += threshold_warnings(settings)
+    if settings.leaders_function:
+        assessment.suppressed.insert(
+            0,
+            f"Leaders whose {settings.leaders_function!r} names Sales or Marketing (a compared "
+            "group) are reported within that function (--leaders-function).",
+        )
     if headcount:
         rates, low = participation(table, prep, headcount, k_min)
         assessment.participation = rates
@@ -579,6 +586,8 @@ def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     check_thresholds(settings)
     entries = read_headcount(Path(settings.headcount), q) if settings.headcount else []
     table = read_responses(source, q, max_missing=settings.max_missing)
+    if settings.leaders_function:
+        table = pool_leaders(table, settings.leaders_function)
     return score_table(table, settings, entries)
 
 

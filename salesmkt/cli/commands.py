@@ -39,6 +39,7 @@ from salesmkt.cli.options import (
     GroupColumnOpt,
     HeadcountOpt,
     HeaderRowsOpt,
+    LeadersFunctionOpt,
     MapOpt,
     MaxMissingOpt,
     MidpointOpt,
@@ -239,6 +240,7 @@ def score(
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
     headcount: HeadcountOpt = None,
+    leaders_function: LeadersFunctionOpt = None,
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -261,6 +263,7 @@ def score(
         gap_threshold=gap_threshold,
         by=by,
         headcount=str(headcount) if headcount else None,
+        leaders_function=leaders_function,
     )
     out.show("score", chosen, runs.score(source, settings), output, inputs)
 
@@ -282,6 +285,7 @@ def gaps(
     midpoint: MidpointOpt = None,
     seed: GapsSeedOpt = 2006,
     headcount: HeadcountOpt = None,
+    leaders_function: LeadersFunctionOpt = None,
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -310,6 +314,7 @@ def gaps(
         midpoint=midpoint,
         seed=seed,
         headcount=str(headcount) if headcount else None,
+        leaders_function=leaders_function,
     )
     out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
@@ -412,6 +417,7 @@ def report(
     title: TitleOpt = None,
     baseline: BaselineOpt = None,
     headcount: HeadcountOpt = None,
+    leaders_function: LeadersFunctionOpt = None,
     force: ForceReportOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, or Markdown.
@@ -434,6 +440,7 @@ def report(
         by=by,
         min_comment_group=min_comment_group,
         headcount=str(headcount) if headcount else None,
+        leaders_function=leaders_function,
     )
     request = ReportRequest(
         output=output,

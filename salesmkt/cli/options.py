@@ -96,6 +96,14 @@ HeadcountOpt = Annotated[
         help="CSV or YAML of people invited per group (and segment): adds response rates.",
     ),
 ]
+LeadersFunctionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--leaders-function",
+        help="Report each leader (a respondent outside the compared groups) within the "
+        "function this column names for them [default: leaders are a group of their own].",
+    ),
+]
 GapThresholdOpt = Annotated[
     float,
     typer.Option(

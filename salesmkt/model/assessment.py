@@ -346,7 +346,11 @@ class Settings(_Model):
         None, description="Recoded answers at or above this point count as favourable."
     )
     headcount: str | None = Field(None, description="The --headcount file, when given.")
-    leaders: str = "separate"
+    leaders_function: str | None = Field(
+        None,
+        description="--leaders-function: the column naming the function each leader is "
+        "reported within; null: leaders are a group of their own.",
+    )
     max_missing: float = 0.2
     gap_threshold: float = 1.0
     adjust: str = "holm"
