@@ -361,3 +361,33 @@ def test_leaders_function_column_must_exist(runner: CliRunner) -> None:
     result = runner.invoke(app, ["score", str(WORKSHOP), "--leaders-function", "Nope"])
     assert result.exit_code == 2
     assert "--leaders-function Nope" in result.stderr and "'Region'" in result.stderr
+
+
+def _ints_under(doc: Any, key: str = "n") -> list[tuple[str, int]]:
+    """Every integer ``n`` in the document, with the path that leads to it."""
+    found: list[tuple[str, int]] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == key and isinstance(v, int):
+                    found.append((path, v))
+                walk(v, f"{path}.{k}")
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, f"{path}[{i}]")
+
+    walk(doc, "$")
+    return found
+
+
+def test_json_holds_no_size_of_a_withheld_group(runner: CliRunner) -> None:
+    doc = _json(runner, "gaps", str(WORKSHOP))
+    text = json.dumps(doc)
+    # Leadership has one respondent: no n anywhere belongs to it.
+    for path, _ in _ints_under(doc):
+        node: Any = doc
+        for part in re.findall(r"\.(\w+)|\[(\d+)\]", path):
+            node = node[part[0]] if part[0] else node[int(part[1])]
+        assert "leadership" not in (node.get("id"), node.get("group"), node.get("scope")), path
+    assert '"leadership": 1' not in text

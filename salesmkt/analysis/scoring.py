@@ -176,11 +176,22 @@ def score_table(
         table.questionnaire,
         settings,
     )
+    _without_withheld_sizes(assessment)
     return ScoreResult(
         assessment,
         lambda: _respondents_frame(table, prep, hidden_rows, start),
         _without_withheld_comments(table, prep, suppressed, list(columns), k_min),
     )
+
+
+def _without_withheld_sizes(assessment: Assessment) -> None:
+    """Drop the agreement and reliability entries of withheld groups: they would carry
+    the group's exact size (``n``), which is never published (only "fewer than K")."""
+    hidden = {g.id for g in assessment.groups if g.suppressed}
+    if not hidden:
+        return
+    assessment.agreement = [a for a in assessment.agreement if a.group not in hidden]
+    assessment.reliability = [r for r in assessment.reliability if r.scope not in hidden]
 
 
 def _without_withheld_comments(
