@@ -212,8 +212,10 @@ def _headline(ctx: _Context) -> _Headline:
     )
     if overall.hides_split:
         note = f"{note} {overall.hides_split}".strip()
-    if overall.favourable is not None:
+    if overall.favourable is not None and method:
         method = f"{method}; {fmt_pct(overall.favourable)} of the answers shown are favourable"
+    if overall.not_estimable:
+        method = ""  # no organisation score: the pooled mean would be one function's view
     not_determined = "Cannot be estimated" if overall.not_estimable else "Not determined"
     return _Headline(
         headline_stage=stage.label if stage else not_determined,
