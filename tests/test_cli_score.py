@@ -108,7 +108,7 @@ def test_workshop_terminal_view() -> None:
     assert "score 59.4" in out and "pooled respondent mean 60.6" in out
     assert "Sales sees Aligned, Marketing sees Defined" in out
     assert "63.7" in out and "55.0" in out
-    assert "20      40      60      80      100" in out  # the band axis
+    assert "20   40   60   80   100" in out  # the band axis
     assert "●" in out
     assert "Sales shares feedback" in out and "+2.80" in out
     flat = " ".join(out.split())
