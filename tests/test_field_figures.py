@@ -391,3 +391,14 @@ def test_json_holds_no_size_of_a_withheld_group(runner: CliRunner) -> None:
             node = node[part[0]] if part[0] else node[int(part[1])]
         assert "leadership" not in (node.get("id"), node.get("group"), node.get("scope")), path
     assert '"leadership": 1' not in text
+
+
+def test_band_chart_labels_a_withheld_group_without_its_size() -> None:
+    from salesmkt.analysis.scoring import assess_file
+    from salesmkt.intake.source import ResponseSource
+    from salesmkt.model.assessment import Settings
+    from salesmkt.render.charts import _band_rows
+
+    a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
+    labels = [row[0] for row in _band_rows(a)]
+    assert "Leadership (n = <5)" in labels and "Sales (n = 9)" in labels
