@@ -402,3 +402,15 @@ def test_band_chart_labels_a_withheld_group_without_its_size() -> None:
     a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
     labels = [row[0] for row in _band_rows(a)]
     assert "Leadership (n = <5)" in labels and "Sales (n = 9)" in labels
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown"])
+def test_gaps_header_gives_no_size_of_a_withheld_compared_group(
+    runner: CliRunner, tmp_path: Path, fmt: str
+) -> None:
+    path = _write(tmp_path / "r.csv", {"Sales": [4] * 6, "Marketing": [2] * 3})
+    result = runner.invoke(app, ["gaps", str(path), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.stdout.split())
+    assert "Marketing n = <5" in flat.replace("&lt;", "<")
+    assert "n = 3" not in flat and "None" not in flat
