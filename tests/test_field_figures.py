@@ -414,3 +414,12 @@ def test_gaps_header_gives_no_size_of_a_withheld_compared_group(
     flat = " ".join(result.stdout.split())
     assert "Marketing n = <5" in flat.replace("&lt;", "<")
     assert "n = 3" not in flat and "None" not in flat
+
+
+def test_report_never_writes_over_the_headcount_file(runner: CliRunner, tmp_path: Path) -> None:
+    headcount = tmp_path / "invited.md"  # read as CSV whatever its name
+    headcount.write_text("group,invited\nSales,12\n", encoding="utf-8")
+    args = ["report", str(WORKSHOP), "--headcount", str(headcount), "-o", str(headcount)]
+    result = runner.invoke(app, [*args, "--force"])
+    assert result.exit_code == 1 and "refusing to overwrite the input" in result.stderr
+    assert headcount.read_text(encoding="utf-8") == "group,invited\nSales,12\n"
