@@ -14,6 +14,9 @@ Vocabulary:
 - *p*: a p-value with three decimals, or ``<0.001``.
 - *quadrant*: where an item falls on the two groups' means (shared strength, shared
   pain, split view, mixed); *effect*: an effect-size band in words.
+- *head count*: a group's ``n``; a withheld group's never shows its exact number, only
+  ``<K`` ("fewer than K") or a dash.
+- *favourable*: a share of favourable answers, as a whole percentage (``67%``).
 - ``None`` (a withheld or missing figure) shows as an en dash.
 """
 
@@ -77,6 +80,25 @@ def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2, *, signed: bool = 
     if ci is None:
         return DASH
     return f"[{_bound(ci[0], decimals, signed)}, {_bound(ci[1], decimals, signed)}]"
+
+
+def fmt_n(n: int | None, fewer_than: int | None = None) -> str:
+    """A head count; a withheld one reads ``<K`` (fewer than K), or a dash, never exact."""
+    if n is not None:
+        return str(n)
+    return f"<{fewer_than}" if fewer_than is not None else DASH
+
+
+def n_words(n: int | None, fewer_than: int | None = None) -> str:
+    """A head count in words: "9 respondents", "fewer than 5 respondents", "–"."""
+    if n is not None:
+        return f"{n} respondent" + ("" if n == 1 else "s")
+    return f"fewer than {fewer_than} respondents" if fewer_than is not None else DASH
+
+
+def fmt_pct(share: float | None) -> str:
+    """A share (0-1) as a whole percentage, ``67%``; None reads as a dash."""
+    return DASH if share is None else f"{tidy(share * 100, 0):.0f}%"
 
 
 def fmt_p(p: float | None) -> str:

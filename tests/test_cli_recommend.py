@@ -232,13 +232,14 @@ def test_interactive_all_skipped_leaves_the_advice_open(
 
 
 def test_responses_file_is_scored_on_the_fly(tmp_path: Path) -> None:
-    # Six respondents answer 2 everywhere except q01 = 4: total 42 each, so Defined
-    # (40-59) with every other item mean 2.0 for both groups.
+    # Ten respondents (5 per group, the anonymity threshold) answer 2 everywhere except
+    # q01 = 4: total 42 each, so Defined (40-59) with every other item mean 2.0 for both
+    # groups.
     header = "group,respondent," + ",".join(f"q{i:02d}" for i in range(1, 21))
     rows = [
         f"{g},{g[0]}{n}," + ",".join(["4"] + ["2"] * 19)
         for g in ("Sales", "Marketing")
-        for n in range(1, 4)
+        for n in range(1, 6)
     ]
     responses = write(tmp_path, "responses.csv", "\n".join([header, *rows]) + "\n")
     result = run(str(responses), "-f", "markdown", "--situation", str(write(

@@ -108,30 +108,57 @@ def test_workshop_terminal_view() -> None:
     assert "score 59.4" in out and "pooled respondent mean 60.6" in out
     assert "Sales sees Aligned, Marketing sees Defined" in out
     assert "63.7" in out and "55.0" in out
-    assert "20      40      60      80      100" in out  # the band axis
+    assert "20   40   60   80   100" in out  # the band axis
     assert "●" in out
     assert "Sales shares feedback" in out and "+2.80" in out
-    assert "Leadership: 1 respondent, below the anonymity threshold of 3" in out
+    flat = " ".join(out.split())
+    assert "Leadership: fewer than 5 respondents, below the anonymity threshold of 5" in flat
+    assert "Anonymity threshold 5" in flat
+    assert "│ Leadership │ <5 │" in out  # never its exact size (1)
+    assert "38%" in out and "20%" in out  # Sales and Marketing % favourable (checked below)
 
 
 def test_by_region_withholds_small_cells() -> None:
-    result = runner.invoke(app, ["score", str(WORKSHOP), "--by", "region", "-f", "json"])
+    result = runner.invoke(
+        app, ["score", str(WORKSHOP), "--by", "region", "-f", "json", "--min-group-size", "3"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     cells = {(s["value"], g["id"]): g for s in doc["segments"] for g in s["groups"]}
-    assert cells["Americas", "marketing"]["suppressed"] and cells["Americas", "marketing"]["n"] == 2
+    assert (
+        cells["Americas", "marketing"]["suppressed"] and cells["Americas", "marketing"]["n"] is None
+    )
+    assert cells["Americas", "marketing"]["n_fewer_than"] == 3
     assert cells["EMEA", "marketing"]["suppressed"]  # complementary
     assert cells["EMEA", "sales"]["mean"] is not None
     assert doc["settings"]["by"] == ["region"]
 
 
-def test_min_group_size_one_shows_leadership() -> None:
-    result = runner.invoke(app, ["score", str(WORKSHOP), "--min-group-size", "1", "-f", "json"])
-    assert result.exit_code == 0, result.output
-    doc = json.loads(result.stdout)
-    lead = next(g for g in doc["groups"] if g["id"] == "leadership")
-    assert not lead["suppressed"] and lead["mean"] == 62.0  # L01 answers sum to 62 (by hand)
-    assert doc["suppressed"] == []
+@pytest.mark.parametrize("k", ["1", "2"])
+def test_min_group_size_below_three_is_a_usage_error(k: str) -> None:
+    result = runner.invoke(app, ["score", str(WORKSHOP), "--min-group-size", k])
+    assert result.exit_code == 2
+    assert f"--min-group-size {k}: expected at least 3" in result.stderr
+
+
+def test_min_group_size_three_warns_in_every_format() -> None:
+    for fmt in ("json", "markdown", "terminal"):
+        result = runner.invoke(app, ["score", str(WORKSHOP), "--min-group-size", "3", "-f", fmt])
+        assert result.exit_code == 0, result.output
+        assert "below the usual 5" in result.stdout
+    doc = json.loads(
+        runner.invoke(app, ["score", str(WORKSHOP), "--min-group-size", "3", "-f", "json"]).stdout
+    )
+    assert doc["settings"]["min_group_size"] == 3
+    assert any(w["code"] == "low-anonymity-threshold" for w in doc["warnings"])
+
+
+def test_library_callers_may_show_every_group() -> None:
+    # Below 3 is refused on the command line only; a library caller (this test) may.
+    a = assess_file(ResponseSource(WORKSHOP), Settings(min_group_size=1)).assessment
+    lead = a.group("leadership")
+    assert lead is not None and not lead.suppressed and lead.mean == 62.0  # L01 by hand
+    assert a.suppressed == []
 
 
 # -- output files and formats ------------------------------------------------------------
@@ -193,7 +220,7 @@ def test_explicit_format_wins_over_suffix(tmp_path: Path) -> None:
 def test_csv_neutralises_formula_cells(tmp_path: Path) -> None:
     evil = "=cmd|' /C calc'!A0"
     source = _small(tmp_path, first_code=evil)
-    result = runner.invoke(app, ["score", str(source), "--format", "csv"])
+    result = runner.invoke(app, ["score", str(source), "--format", "csv", "--min-group-size", "3"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert rows[0]["respondent"] == "'" + evil
@@ -208,7 +235,9 @@ def test_markdown_escapes_respondent_text(tmp_path: Path) -> None:
     bad = _row("*x*<b>", "Sales", 4)
     bad[5] = "9"  # out of range: excluded with --drop-invalid, and named
     source = _write(tmp_path / "r.csv", [*rows, bad])
-    result = runner.invoke(app, ["score", str(source), "--drop-invalid", "-f", "markdown"])
+    result = runner.invoke(
+        app, ["score", str(source), "--drop-invalid", "-f", "markdown", "--min-group-size", "3"]
+    )
     assert result.exit_code == 0, result.output
     assert "Excluded row 8 (\\*x\\*&lt;b&gt;, sales)" in result.stdout
     assert "*x*<b>" not in result.stdout
@@ -220,7 +249,7 @@ def test_terminal_does_not_interpret_markup_in_respondent_text(tmp_path: Path) -
     bad = _row("[bold red]boom[/]", "Sales", 4)
     bad[4] = "banana"
     source = _write(tmp_path / "r.csv", [*rows, bad])
-    result = runner.invoke(app, ["score", str(source), "--drop-invalid"])
+    result = runner.invoke(app, ["score", str(source), "--drop-invalid", "--min-group-size", "3"])
     assert result.exit_code == 0, result.output
     assert "[bold red]boom[/]" in result.stdout
     assert "excluded row 8" in result.stdout
@@ -249,7 +278,9 @@ def test_drop_invalid_scores_the_rest_and_names_the_dropped(tmp_path: Path) -> N
     rows += [_row(f"M{i}", "Marketing", 3) for i in range(1, 4)]
     rows[1][3] = "7"
     source = _write(tmp_path / "bad.csv", rows)
-    result = runner.invoke(app, ["score", str(source), "--drop-invalid", "-f", "json"])
+    result = runner.invoke(
+        app, ["score", str(source), "--drop-invalid", "-f", "json", "--min-group-size", "3"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["respondents"]["scored"] == 6
@@ -295,11 +326,12 @@ def test_questionnaire_option_with_a_path(tmp_path: Path) -> None:
     tiny = ROOT / "tests" / "fixtures" / "scoring" / "tiny.yaml"
     source = _write(
         tmp_path / "t.csv",
-        [["a", "sales", "5", "5", "1", "5"], ["b", "marketing", "1", "1", "5", "1"]],
+        [[f"a{i}", "sales", "5", "5", "1", "5"] for i in range(3)]
+        + [[f"b{i}", "marketing", "1", "1", "5", "1"] for i in range(3)],
         header=["id", "group", "t1", "t2", "t3", "t4"],
     )
     result = runner.invoke(
-        app, ["score", str(source), "-q", str(tiny), "--min-group-size", "1", "-f", "json"]
+        app, ["score", str(source), "-q", str(tiny), "--min-group-size", "3", "-f", "json"]
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
@@ -330,7 +362,7 @@ def test_score_display_never_rounds_across_a_stage_edge() -> None:
 def test_band_bar_marks_the_score_in_its_band() -> None:
     from salesmkt.render.score_terminal import band_axis, band_bar
 
-    a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
+    a = assess_file(ResponseSource(WORKSHOP), Settings(min_group_size=3)).assessment
     for score, shade in ((21.0, "░"), (45.0, "▒"), (65.0, "▓"), (99.0, "█")):
         bar = band_bar(a, score, width=32).plain
         assert len(bar) == 32 and bar.count("●") == 1
@@ -344,7 +376,7 @@ def test_band_bar_marks_the_score_in_its_band() -> None:
 def test_json_renderer_refuses_non_finite_numbers() -> None:
     from salesmkt.render.assessment_json import render_json
 
-    a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
+    a = assess_file(ResponseSource(WORKSHOP), Settings(min_group_size=3)).assessment
     assert json.loads(render_json(a))["overall"]["stage"]["id"] == "defined"
     a.groups[0].mean = float("nan")
     with pytest.raises(ValueError, match=r"groups\[0\]\.mean"):
@@ -357,7 +389,7 @@ def test_csv_neutralises_segment_values_and_headers(tmp_path: Path) -> None:
     ]
     rows += [[f"M{i}", "Marketing", "-3", *(["3"] * 20)] for i in range(1, 4)]
     source = _write(tmp_path / "r.csv", rows, header=["Respondent", "Team", "=Region", *ITEMS])
-    result = runner.invoke(app, ["score", str(source), "-f", "csv"])
+    result = runner.invoke(app, ["score", str(source), "-f", "csv", "--min-group-size", "3"])
     assert result.exit_code == 0, result.output
     table = list(csv.reader(io.StringIO(result.stdout)))
     assert table[0][:4] == ["row", "respondent", "group", "'=Region"]

@@ -68,7 +68,7 @@ def _without_codes(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
 
 
 def run_json(*args: str) -> dict[str, object]:
-    result = runner.invoke(app, ["compare", *args, "--format", "json"])
+    result = runner.invoke(app, ["compare", "--min-group-size", "3", *args, "--format", "json"])
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert isinstance(doc, dict)
@@ -226,7 +226,9 @@ def test_one_shared_code_is_not_enough_to_pair(tmp_path: Path, mini: Path) -> No
 def test_terminal_and_markdown_say_what_happened(tmp_path: Path, mini: Path) -> None:
     before = write_csv(tmp_path / "w1.csv", BEFORE, MINI_HEADER)
     after = write_csv(tmp_path / "w2.csv", _without_codes(AFTER), MINI_HEADER)
-    result = runner.invoke(app, ["compare", str(before), str(after), "-q", str(mini)])
+    result = runner.invoke(
+        app, ["compare", str(before), str(after), "-q", str(mini), "--min-group-size", "3"]
+    )
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert "Stage Low → High; overall score 8.0 → 12.0 (+4.0); perception gap narrowed." in text
@@ -235,7 +237,18 @@ def test_terminal_and_markdown_say_what_happened(tmp_path: Path, mini: Path) -> 
 
     out = tmp_path / "progress.md"
     result = runner.invoke(
-        app, ["compare", str(before), str(after), "-q", str(mini), "-o", str(out)]
+        app,
+        [
+            "compare",
+            str(before),
+            str(after),
+            "-q",
+            str(mini),
+            "--min-group-size",
+            "3",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     md = out.read_text(encoding="utf-8")
@@ -252,7 +265,9 @@ def test_terminal_and_markdown_say_what_happened(tmp_path: Path, mini: Path) -> 
 def _score_json(tmp_path: Path, rows: list[tuple[object, ...]], q: Path, name: str) -> Path:
     csv_path = write_csv(tmp_path / f"{name}.csv", rows, MINI_HEADER)
     out = tmp_path / f"{name}.json"
-    result = runner.invoke(app, ["score", str(csv_path), "-q", str(q), "-o", str(out)])
+    result = runner.invoke(
+        app, ["score", str(csv_path), "-q", str(q), "--min-group-size", "3", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     return out
 

@@ -449,7 +449,7 @@ def test_bad_shapes_are_caller_errors() -> None:
             blank(q),
             GapData(np.zeros((2, 3)), np.zeros(2, dtype=np.int64), ["sales"]),
             q,
-            Settings(),
+            Settings(min_group_size=3),
         )
 
 
@@ -772,7 +772,7 @@ def test_score_table_swap_and_shuffle(
     rows = [r if any(not math.isnan(v) for v in r) else [3.0, *r[1:]] for r in sales + marketing]
     groups = ["sales"] * len(sales) + ["marketing"] * len(marketing)
     swapped = ["marketing" if g == "sales" else "sales" for g in groups]
-    opts = Settings(n_boot=200)
+    opts = Settings(min_group_size=3, n_boot=200)
     a = score_table(make_table(q, rows, groups), opts).assessment
     b = score_table(make_table(q, rows, swapped), opts).assessment
     for x, y in zip(_gap_fields(a), _gap_fields(b), strict=True):

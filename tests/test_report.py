@@ -66,7 +66,7 @@ def render(
         "html",
         assessment or make_assessment(),
         comments=COMMENT_OBJS if comments is None else comments,
-        options=view.ReportOptions(**options),  # type: ignore[arg-type]
+        options=view.ReportOptions(**{"min_comment_group": 5, **options}),  # type: ignore[arg-type]
         charts=charts or [],
     )
 
@@ -255,7 +255,7 @@ def test_markdown_escapes_every_user_string() -> None:
     assert md_escape("Sales | *Ops* <b>") in md
     # The label sits in table cells without adding a column.
     row = next(line for line in md.splitlines() if line.startswith("| Sales \\| \\*Ops"))
-    assert len(re.findall(r"(?<!\\)\|", row)) == 9  # 8 columns
+    assert len(re.findall(r"(?<!\\)\|", row)) == 10  # 9 columns
     assert "## Appendix A: Methods" in md
     assert "61.4" in md and "Defined" in md
 
@@ -463,7 +463,8 @@ def html_report(
 ) -> str:
     csv_path, _ = workshop
     out = tmp_path_factory.mktemp("out") / "report.html"
-    result = invoke("report", str(csv_path), "-o", str(out))
+    # Groups of 6 and 5: comments from groups of 5 (the default is 10).
+    result = invoke("report", str(csv_path), "-o", str(out), "--min-comment-group", "5")
     assert result.exit_code == 0, result.output
     return out.read_text(encoding="utf-8")
 
@@ -481,8 +482,8 @@ def test_cli_html_headline_and_group_scores_match_a_hand_count(
     scores = section(html_report, "scores")
     assert f'<td class="num">{sales:.1f}</td>' in scores
     assert f'<td class="num">{marketing:.1f}</td>' in scores
-    # Leadership (n = 2) is below the default anonymity threshold of 3.
-    assert "withheld" in scores
+    # Leadership (n = 2) is below the default anonymity threshold of 5; its size reads <5.
+    assert "withheld" in scores and '<td class="num">&lt;5</td>' in scores
     assert "A leadership remark." not in html_report
     assert "http://" not in html_report and "https://" not in html_report
     assert html_report.count("<svg") == 3
@@ -519,7 +520,16 @@ def test_cli_markdown_with_charts(
     csv_path, _ = workshop
     out = tmp_path / "out" / "report.md"
     out.parent.mkdir()
-    result = invoke("report", str(csv_path), "-o", str(out), "--charts", str(tmp_path / "charts"))
+    result = invoke(
+        "report",
+        str(csv_path),
+        "-o",
+        str(out),
+        "--charts",
+        str(tmp_path / "charts"),
+        "--min-comment-group",
+        "5",
+    )
     assert result.exit_code == 0, result.output
     md = out.read_text(encoding="utf-8")
     assert md_escape("<script>alert(1)</script>") in md and "<script>" not in md
@@ -660,7 +670,7 @@ def test_group_interval_column_only_when_some_group_has_one() -> None:
     assert "95% CI" not in section(render(a), "scores").split("</table>")[0]
     md = render_page("md", a)
     header = next(line for line in md.splitlines() if line.startswith("| Group |"))
-    assert header == "| Group | n | Score | Stage | Median | SD | Range |"
+    assert header == "| Group | n | Score | Stage | Median | SD | Range | % favourable |"
 
 
 # -- the report run (typer-free) ------------------------------------------------------------
@@ -672,7 +682,7 @@ def test_run_report_writes_the_page_and_says_what_it_wrote(
     csv_path, _ = workshop
     out = tmp_path / "r.html"
     request = pipeline.ReportRequest(output=out, generated="2026-05-01", title="ACME")
-    run = pipeline.run_report(ResponseSource(csv_path), Settings(), request)
+    run = pipeline.run_report(ResponseSource(csv_path), Settings(min_group_size=3), request)
     assert (run.output, run.format, run.notes) == (out, "html", [])
     html = out.read_text(encoding="utf-8")
     assert run.size == len(html.encode("utf-8"))
@@ -688,7 +698,7 @@ def test_run_report_markdown_links_the_chart_files_it_wrote(
     request = pipeline.ReportRequest(
         output=tmp_path / "out" / "r.md", charts_dir=tmp_path / "charts", show_comments=False
     )
-    run = pipeline.run_report(ResponseSource(csv_path), Settings(), request)
+    run = pipeline.run_report(ResponseSource(csv_path), Settings(min_group_size=3), request)
     assert run.format == "md"
     assert run.notes == [f"3 chart(s) in {tmp_path / 'charts'}"]
     md = request.output.read_text(encoding="utf-8")
@@ -712,14 +722,18 @@ def test_run_report_checks_every_output_before_any_work(
     answers.write_text("n08: Yes\n", encoding="utf-8")
     over_input = pipeline.ReportRequest(output=answers, situation=answers, force=True)
     with pytest.raises(OutputError, match="refusing to overwrite the input file"):
-        pipeline.run_report(source, Settings(), over_input)
+        pipeline.run_report(source, Settings(min_group_size=3), over_input)
     assert answers.read_text(encoding="utf-8") == "n08: Yes\n"
     with pytest.raises(UsageError, match=r"a report ends in \.html or \.md"):
-        pipeline.run_report(source, Settings(), pipeline.ReportRequest(output=tmp_path / "r.pdf"))
+        pipeline.run_report(
+            source, Settings(min_group_size=3), pipeline.ReportRequest(output=tmp_path / "r.pdf")
+        )
     taken = tmp_path / "taken.html"
     taken.write_text("keep", encoding="utf-8")
     with pytest.raises(OutputError, match="already exists"):
-        pipeline.run_report(source, Settings(), pipeline.ReportRequest(output=taken))
+        pipeline.run_report(
+            source, Settings(min_group_size=3), pipeline.ReportRequest(output=taken)
+        )
     assert taken.read_text(encoding="utf-8") == "keep"
 
 

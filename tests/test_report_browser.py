@@ -89,7 +89,7 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         "html",
         a,
         comments=COMMENT_OBJS,
-        options=ReportOptions(generated="2026-05-01"),
+        options=ReportOptions(generated="2026-05-01", min_comment_group=5),  # groups of 6
         charts=make_charts(a, questionnaire=questionnaire()),
     )
     path = folder / "report.html"

@@ -114,7 +114,9 @@ def test_single_respondent_has_no_sd() -> None:
 def test_equal_weight_differs_from_pooled() -> None:
     q = tiny()
     rows = [[5, 5, 1, 5]] * 6 + [[2, 2, 4, 2]] * 3  # six Sales at 20, three Marketing at 8
-    a = score_table(make_table(q, rows, ["sales"] * 6 + ["marketing"] * 3), Settings()).assessment
+    a = score_table(
+        make_table(q, rows, ["sales"] * 6 + ["marketing"] * 3), Settings(min_group_size=3)
+    ).assessment
     assert a.overall.score == pytest.approx(14.0)  # (20 + 8) / 2: each function counts once
     assert a.overall.stage is not None and a.overall.stage.id == "mid"
     assert a.overall.pooled_mean == pytest.approx(16.0)  # (6 × 20 + 3 × 8) / 9
@@ -167,7 +169,8 @@ def test_gap_threshold_survives_float_noise() -> None:
     sales = [[3, 3, 3, 3]] * 7 + [[4, 3, 3, 3]] * 3  # t1 mean 3.3
     marketing = [[2, 3, 3, 3]] * 7 + [[3, 3, 3, 3]] * 3  # t1 mean 2.3
     a = score_table(
-        make_table(q, sales + marketing, ["sales"] * 10 + ["marketing"] * 10), Settings()
+        make_table(q, sales + marketing, ["sales"] * 10 + ["marketing"] * 10),
+        Settings(min_group_size=3),
     ).assessment
     t1 = a.item("t1")
     assert t1 is not None and t1.flagged and t1.direction == "sales"
@@ -217,10 +220,12 @@ def test_scale_min_and_max_totals() -> None:
 # -- anonymity -----------------------------------------------------------------------
 
 
-def test_small_group_shows_n_only_and_is_left_out_of_overall() -> None:
+def test_small_group_shows_no_figure_nor_size_and_is_left_out_of_overall() -> None:
     a = _workshop(k=3).assessment
     lead = a.group("leadership")
-    assert lead is not None and lead.suppressed and lead.n == 1
+    assert lead is not None and lead.suppressed
+    assert lead.n is None and lead.n_fewer_than == 3  # "fewer than 3", never "1"
+    assert lead.favourable is None
     assert (lead.mean, lead.median, lead.sd, lead.min, lead.max, lead.stage) == (None,) * 6
     assert lead.item_means == {} and lead.dimension_means == {}
     assert a.overall.pooled_mean == pytest.approx((63 + 30) / 7)
@@ -228,7 +233,8 @@ def test_small_group_shows_n_only_and_is_left_out_of_overall() -> None:
     assert a.item("t1").means_by_group["leadership"] is None  # type: ignore[union-attr]
     assert "leadership" not in a.item("t1").n_by_group  # type: ignore[union-attr]
     assert a.dimension("talk").mean == pytest.approx((14.5 + 6) / 7)  # type: ignore[union-attr]
-    assert any("Leadership" in note and "below" in note for note in a.suppressed)
+    assert any("Leadership: fewer than 3 respondents" in note for note in a.suppressed)
+    assert not any("1 respondent" in note for note in a.suppressed)
     assert any("leave out Leadership" in note for note in a.suppressed)
     assert a.overall.note and "withheld" in a.overall.note
     frame = _workshop(k=3).respondents
@@ -241,8 +247,12 @@ def test_suppressed_group_cannot_be_recovered() -> None:
     q = tiny()
     base = SALES + MARKETING
     groups = ["sales"] * 4 + ["marketing"] * 3 + ["leadership"] * 2
-    one = score_table(make_table(q, [*base, [1, 1, 5, 1], [1, 1, 5, 1]], groups), Settings())
-    two = score_table(make_table(q, [*base, [5, 5, 1, 5], [4, 5, 2, 3]], groups), Settings())
+    one = score_table(
+        make_table(q, [*base, [1, 1, 5, 1], [1, 1, 5, 1]], groups), Settings(min_group_size=3)
+    )
+    two = score_table(
+        make_table(q, [*base, [5, 5, 1, 5], [4, 5, 2, 3]], groups), Settings(min_group_size=3)
+    )
     assert one.assessment.model_dump() == two.assessment.model_dump()
 
 
@@ -252,14 +262,18 @@ def test_min_group_size_one_suppresses_nothing() -> None:
     assert all(not g.suppressed for g in a.groups)
 
 
-def test_suppressed_compared_group_falls_back_to_pooled() -> None:
+def test_suppressed_compared_group_leaves_the_organisation_stage_unestimated() -> None:
     q = tiny()
     rows = SALES + MARKETING[:2]
-    a = score_table(make_table(q, rows, ["sales"] * 4 + ["marketing"] * 2), Settings()).assessment
-    assert a.overall.method == "pooled"
-    assert a.overall.score == pytest.approx(63 / 4)  # Sales only: Marketing is withheld
-    assert a.overall.pooled_mean == pytest.approx(63 / 4)
-    assert a.overall.note and "Marketing" in a.overall.note
+    table = make_table(q, rows, ["sales"] * 4 + ["marketing"] * 2)
+    a = score_table(table, Settings(min_group_size=3)).assessment
+    # Sales alone is not the organisation: no score, no stage, and the reason.
+    assert a.overall.score is None and a.overall.stage is None
+    assert a.overall.not_estimable and "cannot be estimated" in a.overall.not_estimable
+    assert "Marketing" in a.overall.not_estimable
+    assert a.overall.pooled_mean == pytest.approx(63 / 4)  # the shown group, Sales
+    sales = a.group("sales")
+    assert sales is not None and sales.mean == pytest.approx(63 / 4)
     assert all(i.gap is None and i.not_estimable for i in a.items)
     assert a.stage_disagreement is not None
     assert a.stage_disagreement.stages["marketing"] is None
@@ -268,7 +282,7 @@ def test_suppressed_compared_group_falls_back_to_pooled() -> None:
 
 def test_missing_compared_group_falls_back_to_pooled() -> None:
     q = tiny()
-    a = score_table(make_table(q, SALES, ["sales"] * 4), Settings()).assessment
+    a = score_table(make_table(q, SALES, ["sales"] * 4), Settings(min_group_size=3)).assessment
     assert a.overall.method == "pooled"
     assert a.overall.score == pytest.approx(63 / 4)
     assert a.overall.note and "no Marketing respondents" in a.overall.note
@@ -292,7 +306,7 @@ SEG_REGION = ["EMEA"] * 4 + ["Americas"] * 3 + ["EMEA"] * 3 + ["Americas"] * 2 +
 
 def _segmented(region: list[str], rows: list[list[float]] = SEG_ROWS):  # type: ignore[no-untyped-def]
     table = make_table(tiny(), rows, SEG_GROUPS, segments={"Region": region})
-    return score_table(table, Settings(by=["region"]))
+    return score_table(table, Settings(min_group_size=3, by=["region"]))
 
 
 def test_segments_figures_and_complementary_suppression() -> None:
@@ -312,13 +326,15 @@ def test_segments_figures_and_complementary_suppression() -> None:
     assert cells["Americas", "sales"].mean == pytest.approx(oracle_group(q, SEG_ROWS[4:7])["mean"])
     # Marketing Americas (n=2) is below K; Marketing EMEA (n=3) is withheld too, else
     # the Marketing total minus EMEA would give Americas away.
-    assert cells["Americas", "marketing"].suppressed and cells["Americas", "marketing"].n == 2
-    assert cells["EMEA", "marketing"].suppressed and cells["EMEA", "marketing"].n == 3
+    assert cells["Americas", "marketing"].suppressed and cells["Americas", "marketing"].n is None
+    assert cells["Americas", "marketing"].n_fewer_than == 3
+    assert cells["EMEA", "marketing"].suppressed and cells["EMEA", "marketing"].n is None
+    assert cells["EMEA", "marketing"].n_fewer_than is None  # withheld to protect Americas
     assert cells["EMEA", "marketing"].mean is None
     assert cells["EMEA", "leadership"].suppressed
     assert not cells["EMEA", "sales"].suppressed
     # A segment's own figures come from its shown cells only (here: Sales).
-    assert americas.overall.method == "pooled"
+    assert americas.overall.score is None and americas.overall.not_estimable
     assert americas.overall.pooled_mean == pytest.approx(cells["Americas", "sales"].mean)
     assert emea.overall.pooled_mean == pytest.approx(want["mean"])
     assert any("withheld as well" in note and "EMEA" in note for note in a.suppressed)
@@ -350,7 +366,7 @@ def test_complementary_suppression_takes_the_next_smallest_cell() -> None:
     groups = ["sales"] * 6 + ["marketing"] * 11
     region = ["A"] * 2 + ["B"] * 2 + ["C"] * 2 + ["A"] * 5 + ["B"] * 2 + ["C"] * 4
     a = score_table(
-        make_table(q, rows, groups, segments={"r": region}), Settings(by=["r"])
+        make_table(q, rows, groups, segments={"r": region}), Settings(min_group_size=3, by=["r"])
     ).assessment
     cells = {(s.value, g.id): g.suppressed for s in a.segments for g in s.groups}
     # Marketing: B (2) is below K, then C (4) – the smallest shown – goes too; A (5) stays.
@@ -365,13 +381,13 @@ def test_small_segment_is_withheld_whole() -> None:
     groups = ["sales"] * 5 + ["marketing"] * 5
     region = ["A"] * 4 + ["B"] + ["A"] * 4 + ["B"]
     a = score_table(
-        make_table(q, rows, groups, segments={"r": region}), Settings(by=["r"])
+        make_table(q, rows, groups, segments={"r": region}), Settings(min_group_size=3, by=["r"])
     ).assessment
     b = a.segments[1]
-    assert b.value == "B" and b.n == 2 and b.suppressed
+    assert b.value == "B" and b.n is None and b.n_fewer_than == 3 and b.suppressed
     assert b.overall.score is None and b.overall.pooled_mean is None
     assert all(g.suppressed and g.mean is None for g in b.groups)
-    assert any(note.startswith("r = B: 2 respondents") for note in a.suppressed)
+    assert any(note.startswith("r = B: fewer than 3 respondents") for note in a.suppressed)
 
 
 def test_blank_segment_values_are_named() -> None:
@@ -388,14 +404,16 @@ def test_blank_segment_values_are_named() -> None:
 
 def test_repeated_by_column_is_broken_down_once() -> None:
     table = make_table(tiny(), SEG_ROWS, SEG_GROUPS, segments={"Region": SEG_REGION})
-    a = score_table(table, Settings(by=["region", "Region", " REGION "])).assessment
+    a = score_table(
+        table, Settings(min_group_size=3, by=["region", "Region", " REGION "])
+    ).assessment
     assert [s.value for s in a.segments] == ["Americas", "EMEA"]
 
 
 def test_unknown_by_column_lists_the_columns() -> None:
     table = make_table(tiny(), SALES, ["sales"] * 4, segments={"Region": ["x"] * 4})
     with pytest.raises(UsageError, match=r"no such column.*'Region'"):
-        score_table(table, Settings(by=["unit"]))
+        score_table(table, Settings(min_group_size=3, by=["unit"]))
 
 
 def test_by_column_with_too_many_values_is_refused() -> None:
@@ -404,7 +422,7 @@ def test_by_column_with_too_many_values_is_refused() -> None:
         tiny(), [[3, 3, 3, 3]] * n, ["sales"] * n, segments={"ts": [str(i) for i in range(n)]}
     )
     with pytest.raises(UsageError, match="60 different values"):
-        score_table(table, Settings(by=["ts"]))
+        score_table(table, Settings(min_group_size=3, by=["ts"]))
 
 
 # -- other instruments and odd data ----------------------------------------------------
@@ -413,7 +431,7 @@ def test_by_column_with_too_many_values_is_refused() -> None:
 def test_questionnaire_without_groups_scores_everyone_as_all() -> None:
     q = load("need-to-align")
     rows = [[1] * 20, [0] * 20, [1] * 10 + [0] * 10]
-    a = score_table(make_table(q, rows, ["all"] * 3), Settings()).assessment
+    a = score_table(make_table(q, rows, ["all"] * 3), Settings(min_group_size=3)).assessment
     assert [(g.id, g.n, g.label) for g in a.groups] == [("all", 3, "All respondents")]
     assert a.groups[0].mean == pytest.approx(10.0)
     assert a.overall.method == "pooled" and a.overall.score == pytest.approx(10.0)
@@ -423,7 +441,7 @@ def test_questionnaire_without_groups_scores_everyone_as_all() -> None:
 def test_choice_scale_cannot_be_scored() -> None:
     q = load("buying-funnel")
     with pytest.raises(AnalysisError, match="choice scale"):
-        score_table(make_table(q, [[0] * 8], ["all"]), Settings())
+        score_table(make_table(q, [[0] * 8], ["all"]), Settings(min_group_size=3))
 
 
 def test_respondent_without_answers_is_excluded_and_named() -> None:
@@ -431,7 +449,8 @@ def test_respondent_without_answers_is_excluded_and_named() -> None:
     rows = [*SALES, [NA, NA, NA, NA], *MARKETING]
     groups = ["sales"] * 5 + ["marketing"] * 3
     result = score_table(
-        make_table(q, rows, groups, respondents=[f"r{i}" for i in range(8)]), Settings()
+        make_table(q, rows, groups, respondents=[f"r{i}" for i in range(8)]),
+        Settings(min_group_size=3),
     )
     a = result.assessment
     assert a.respondents.scored == 7
@@ -471,7 +490,7 @@ def test_json_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_text(a.model_dump_json(indent=2))
     assert load_assessment_json(path) == a
-    again = load_assessment_or_responses(ResponseSource(path), Settings())
+    again = load_assessment_or_responses(ResponseSource(path), Settings(min_group_size=3))
     assert again == a
 
 
@@ -514,7 +533,7 @@ def test_stage_bands_are_typed_and_keep_their_json() -> None:
     last = q.stages[-1].model_copy(update={"max": None})
     open_q = q.model_copy(update={"stages": [*q.stages[:-1], last]})
     table = make_table(open_q, SALES + MARKETING, ["sales"] * 4 + ["marketing"] * 3)
-    a = score_table(table, Settings()).assessment
+    a = score_table(table, Settings(min_group_size=3)).assessment
     assert a.stages[0] == StageBand(id="low", label="Low", min=4.0, max=9.0)
     assert a.stages[-1] == StageBand(id="high", label="High", min=15.0, max=20)
     text = a.model_dump_json()

@@ -470,7 +470,7 @@ def test_append_to_an_export_with_other_column_names(tmp_path: Path) -> None:
     assert data.startswith(original)
     # Respondent, Team, Region, q01..q20, Comments
     assert data[len(original) :] == b"M-99,marketing,," + b"3," * 20 + b"\n"
-    result = assess_file(ResponseSource(out), Settings())
+    result = assess_file(ResponseSource(out), Settings(min_group_size=3))
     marketing = result.assessment.group("marketing")
     assert marketing is not None and marketing.n == 6
     assert "M-99" in set(result.respondents["respondent"])

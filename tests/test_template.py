@@ -239,7 +239,9 @@ def _check_scored(path: Path, mini: Path) -> None:
     from salesmkt.analysis.scoring import assess_file
     from salesmkt.model.assessment import Settings
 
-    result = assess_file(ResponseSource(path, questionnaire=str(mini)), Settings(max_missing=0.25))
+    result = assess_file(
+        ResponseSource(path, questionnaire=str(mini)), Settings(min_group_size=3, max_missing=0.25)
+    )
     a = result.assessment
     assert a.respondents.scored == 6 and a.respondents.excluded == []
     assert a.respondents.prorated == 1

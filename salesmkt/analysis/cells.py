@@ -10,8 +10,11 @@ Vocabulary:
   one (dimension means average the respondents' own dimension means).
 - *stage*: the band a score falls in; scores are rounded to :data:`STAGE_DECIMALS`
   decimals first so float noise (39.99999999998) cannot move a score across a band edge.
-- *suppressed*: a cell whose figures are withheld: its :class:`GroupResult` shows ``n``
-  and nothing else.
+- *suppressed*: a cell whose figures are withheld: its :class:`GroupResult` shows no
+  figure and not even its exact ``n`` (``n_fewer_than`` says "fewer than K" for a cell
+  withheld for its own size).
+- *favourable*: an answer in the favourable points of the scale
+  (:mod:`salesmkt.analysis.favourable`); ``fav_sum`` counts them per cell and item.
 
 No per-respondent Python loops: one ``bincount`` per column, one stable (radix) sort
 for medians, minimum and maximum, then a loop over cells.
@@ -40,11 +43,15 @@ if TYPE_CHECKING:
 __all__ = [
     "STAGE_DECIMALS",
     "Cells",
+    "Withheld",
     "cell_stats",
+    "combine_overall",
     "group_label",
     "group_result",
+    "hides_split",
     "num",
     "plural",
+    "share",
     "stage_ref",
 ]
 
@@ -105,6 +112,7 @@ class Cells:
     dim_n: FloatArray
     item_sum: FloatArray  # cells × items
     item_n: FloatArray
+    fav_sum: FloatArray | None = None  # cells × items: favourable answers
 
     @property
     def dim_mean(self) -> FloatArray:
@@ -142,7 +150,11 @@ def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
     return key
 
 
-def cell_stats(key: IntArray, ncells: int, prep: Prepared) -> Cells:
+def cell_stats(
+    key: IntArray, ncells: int, prep: Prepared, favourable: FloatArray | None = None
+) -> Cells:
+    """Every cell's figures; ``favourable`` (respondents × items, 1 for a favourable
+    answer) adds the per-cell counts of favourable answers."""
     total = prep.total
     n = np.bincount(key, minlength=ncells).astype(np.int64)
     total_sum = np.bincount(key, weights=total, minlength=ncells).astype(np.float64, copy=False)
@@ -163,15 +175,36 @@ def cell_stats(key: IntArray, ncells: int, prep: Prepared) -> Cells:
         lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
     dim_sum, dim_n = _column_sums(key, ncells, n, prep.dims_filled, prep.dims_valid)
     item_sum, item_n = _column_sums(key, ncells, n, prep.filled, prep.valid)
-    return Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n)
+    fav_sum = None
+    if favourable is not None:
+        fav_sum, _ = _column_sums(key, ncells, n, favourable, prep.valid)
+    return Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum)
+
+
+def share(favourable: FloatArray, answered: FloatArray) -> float | None:
+    """Favourable answers over answers (None when nothing was answered)."""
+    total = float(answered.sum())
+    return num(float(favourable.sum()) / total) if total > 0 else None
 
 
 def group_result(
-    q: Questionnaire, cells: Cells, c: int, group_id: str, suppressed: bool
+    q: Questionnaire,
+    cells: Cells,
+    c: int,
+    group_id: str,
+    suppressed: bool,
+    fewer_than: int | None = None,
 ) -> GroupResult:
+    """One cell's figures; a suppressed cell shows none, not even its exact ``n``
+    (``fewer_than``: the threshold it is below, None for a cell withheld only to protect
+    another)."""
     n = int(cells.n[c])
-    result = GroupResult(id=group_id, label=group_label(q, group_id), n=n, suppressed=suppressed)
-    if suppressed or n == 0:
+    result = GroupResult(id=group_id, label=group_label(q, group_id), suppressed=suppressed)
+    if suppressed:
+        result.n_fewer_than = fewer_than
+        return result
+    result.n = n
+    if n == 0:
         return result
     mean = num(cells.mean[c])
     dim_mean = cells.dim_mean[c]
@@ -184,36 +217,75 @@ def group_result(
     result.stage = stage_ref(q, mean)
     result.dimension_means = {d.id: num(dim_mean[j]) for j, d in enumerate(q.dimensions)}
     result.item_means = {it.id: num(item_mean[j]) for j, it in enumerate(q.items)}
+    if cells.fav_sum is not None:
+        result.favourable = share(cells.fav_sum[c], cells.item_n[c])
     return result
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A compared group whose figures are withheld, and why (in words)."""
+
+    reason: str
+
+
+def _stage_index(q: Questionnaire, value: float) -> int | None:
+    ref = stage_ref(q, value)
+    ordered = [s.id for s in sorted(q.stages, key=lambda s: s.min)]
+    return ordered.index(ref.id) if ref is not None and ref.id in ordered else None
+
+
+def hides_split(q: Questionnaire, means: dict[str, float]) -> str | None:
+    """The sentence saying the average hides the split, when the compared groups' means
+    sit more than one stage apart (else None)."""
+    (a, ma), (b, mb) = means.items()
+    ia, ib = _stage_index(q, ma), _stage_index(q, mb)
+    if ia is None or ib is None or abs(ia - ib) < 2:
+        return None
+    sa, sb = stage_ref(q, ma), stage_ref(q, mb)
+    assert sa is not None and sb is not None
+    return (
+        f"{group_label(q, a)} sees {sa.label} and {group_label(q, b)} sees {sb.label}, "
+        f"{abs(ia - ib)} stages apart: the organisation average hides the split."
+    )
 
 
 def combine_overall(
     q: Questionnaire,
     pooled: float | None,
-    mean_or_reason: Callable[[str], float | str],
+    mean_or_reason: Callable[[str], float | str | Withheld],
     *,
     pooled_note: str,
     withheld_note: str | None,
 ) -> Overall:
     """The overall score: the compared groups weighted equally, else the pooled mean.
 
-    ``mean_or_reason`` gives a compared group's mean, or why it has none (the first
-    reason found makes the score the pooled mean, said in ``pooled_note``, which holds
-    ``{reason}``). ``withheld_note`` is added when withheld groups are left out.
+    ``mean_or_reason`` gives a compared group's mean, why it has none (the first reason
+    found makes the score the pooled mean, said in ``pooled_note``, which holds
+    ``{reason}``), or :class:`Withheld`: then the organisation stage cannot be estimated
+    (score and stage stay None, ``not_estimable`` says why). ``withheld_note`` is added
+    when withheld groups are left out.
     """
     result = Overall(pooled_mean=pooled)
     reason: str | None = None
     if len(q.compare) == 2:
-        means: list[float] = []
+        means: dict[str, float] = {}
         for gid in q.compare:
             got = mean_or_reason(gid)
+            if isinstance(got, Withheld):
+                result.not_estimable = (
+                    f"The organisation stage cannot be estimated: {got.reason}; only the "
+                    "groups shown are reported."
+                )
+                return result
             if isinstance(got, str):
                 reason = got
                 break
-            means.append(got)
+            means[gid] = got
         if reason is None:
-            result.score = num(sum(means) / 2)
+            result.score = num(sum(means.values()) / 2)
             result.method = "equal-weight"
+            result.hides_split = hides_split(q, means)
     else:
         reason = "this questionnaire compares no two groups"
     if reason is not None:

@@ -178,7 +178,7 @@ def _summary(role: Literal["before", "after"], wave: Wave) -> WaveSummary:
         source=wave.source or wave.assessment.source_file,
         kind="assessment" if frame is None else "responses",
         scored=wave.assessment.respondents.scored,
-        n_by_group={g.id: g.n for g in wave.assessment.groups},
+        n_by_group={g.id: g.n for g in wave.assessment.groups if g.n is not None},
         has_codes=frame is not None and bool(respondent_codes(frame)),
     )
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,23 +43,30 @@ from salesmkt import __version__
 from salesmkt.analysis.cells import (
     STAGE_DECIMALS,
     Cells,
+    Withheld,
     cell_stats,
     combine_overall,
     group_label,
     group_result,
     num,
-    plural,
+    share,
 )
+from salesmkt.analysis.favourable import favourable_from, favourable_matrix
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.gaps import fill_assessment
+from salesmkt.analysis.leaders import pool_leaders
+from salesmkt.analysis.participation import participation
 from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
 from salesmkt.analysis.segments import primary_rows, segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
+from salesmkt.intake.headcount import Headcount, read_headcount
 from salesmkt.model.assessment import (
+    DEFAULT_MIN_GROUP_SIZE,
     SCHEMA_VERSION,
     Assessment,
+    DataWarning,
     DimensionResult,
     GroupResult,
     ItemResult,
@@ -114,16 +121,22 @@ class ScoreResult:
 # -- the main entry point ----------------------------------------------------------------
 
 
-def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
-    """Score a checked responses table: every figure of the assessment, vectorised."""
+def score_table(
+    table: ResponseTable, settings: Settings, headcount: Sequence[Headcount] = ()
+) -> ScoreResult:
+    """Score a checked responses table: every figure of the assessment, vectorised.
+
+    ``headcount`` (the ``--headcount`` entries) adds the response rates."""
 
     k_min = settings.min_group_size
-    if k_min < 1:
-        raise UsageError("--min-group-size must be at least 1")
+    check_thresholds(settings)
+    start = favourable_from(table.questionnaire)
+    settings = settings.model_copy(update={"favourable_from": start})
     prep = prepare(table)
-    cells = cell_stats(prep.group_code, len(prep.group_ids), prep)
+    fav = favourable_matrix(prep, start) if start is not None else None
+    cells = cell_stats(prep.group_code, len(prep.group_ids), prep, fav)
     suppressed = (cells.n > 0) & (cells.n < k_min)
-    notes = _suppression_notes(table.questionnaire, cells, prep.group_ids, suppressed, k_min)
+    notes = _suppression_notes(table.questionnaire, prep.group_ids, suppressed, k_min)
 
     hidden_rows = np.zeros(len(prep.total), dtype=bool)
     hidden_rows |= suppressed[prep.group_code]
@@ -131,12 +144,23 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
     # Two spellings of one column ("region", "Region") give one breakdown.
     columns = dict.fromkeys(segment_column(table, by) for by in settings.by)
     for column in columns:
-        seg_results, seg_hidden, seg_notes = segments(table, prep, column, k_min)
+        seg_results, seg_hidden, seg_notes = segments(table, prep, column, k_min, fav)
         breakdowns += seg_results
         hidden_rows |= seg_hidden
         notes += seg_notes
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
+    assessment.warnings += threshold_warnings(settings)
+    if settings.leaders_function:
+        assessment.suppressed.insert(
+            0,
+            f"Leaders whose {settings.leaders_function!r} names Sales or Marketing (a compared "
+            "group) are reported within that function (--leaders-function).",
+        )
+    if headcount:
+        rates, low = participation(table, prep, headcount, k_min)
+        assessment.participation = rates
+        assessment.warnings += low
     _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
@@ -152,11 +176,22 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         table.questionnaire,
         settings,
     )
+    _without_withheld_sizes(assessment)
     return ScoreResult(
         assessment,
-        lambda: _respondents_frame(table, prep, hidden_rows),
+        lambda: _respondents_frame(table, prep, hidden_rows, start),
         _without_withheld_comments(table, prep, suppressed, list(columns), k_min),
     )
+
+
+def _without_withheld_sizes(assessment: Assessment) -> None:
+    """Drop the agreement and reliability entries of withheld groups: they would carry
+    the group's exact size (``n``), which is never published (only "fewer than K")."""
+    hidden = {g.id for g in assessment.groups if g.suppressed}
+    if not hidden:
+        return
+    assessment.agreement = [a for a in assessment.agreement if a.group not in hidden]
+    assessment.reliability = [r for r in assessment.reliability if r.scope not in hidden]
 
 
 def _without_withheld_comments(
@@ -202,12 +237,41 @@ def _withhold_details(
     assessment.suppressed += exclusion_note(dropped)
 
 
+def check_thresholds(settings: Settings) -> None:
+    """Refuse an anonymity threshold below 1 (UsageError). The command line refuses
+    anything below :data:`LOWEST_MIN_GROUP_SIZE`; a library caller may go lower (tests
+    do, to see every figure), and every output then carries the warning."""
+    if settings.min_group_size < 1:
+        raise UsageError("--min-group-size must be at least 1")
+
+
+def threshold_warnings(settings: Settings) -> list[DataWarning]:
+    """A warning when the anonymity threshold is below the field's default of 5."""
+    k_min = settings.min_group_size
+    if k_min >= DEFAULT_MIN_GROUP_SIZE:
+        return []
+    return [
+        DataWarning(
+            code="low-anonymity-threshold",
+            message=(
+                f"the anonymity threshold is {k_min}, below the usual {DEFAULT_MIN_GROUP_SIZE}: "
+                "figures of very small groups are shown and may point at people"
+            ),
+        )
+    ]
+
+
+def fewer_than(k_min: int) -> str:
+    """How a withheld group's size reads: never its exact count."""
+    return f"fewer than {k_min} respondents"
+
+
 def _suppression_notes(
-    q: Questionnaire, cells: Cells, group_ids: list[str], suppressed: BoolArray, k_min: int
+    q: Questionnaire, group_ids: list[str], suppressed: BoolArray, k_min: int
 ) -> list[str]:
-    """What the suppressed groups withhold, in words."""
+    """What the suppressed groups withhold, in words (never their exact size)."""
     notes = [
-        f"{group_label(q, gid)}: {plural(int(cells.n[c]))}, below the anonymity "
+        f"{group_label(q, gid)}: {fewer_than(k_min)}, below the anonymity "
         f"threshold of {k_min}; its figures are withheld."
         for c, gid in enumerate(group_ids)
         if suppressed[c]
@@ -233,8 +297,9 @@ def _assessment(
     """The assessment's figures by group; the gaps are filled in afterwards."""
     q = table.questionnaire
     shown = ~suppressed & (cells.n > 0)
+    k_min = settings.min_group_size
     groups = [
-        group_result(q, cells, c, gid, bool(suppressed[c]))
+        group_result(q, cells, c, gid, bool(suppressed[c]), k_min)
         for c, gid in enumerate(prep.group_ids)
         if cells.n[c] > 0
     ]
@@ -253,7 +318,7 @@ def _assessment(
             prorated=int((prep.answered < len(q.items)).sum()),
             excluded=sorted(excluded, key=lambda e: e.row),
         ),
-        overall=_overall(q, cells, prep.group_ids, shown, suppressed, settings.min_group_size),
+        overall=_overall(q, cells, prep.group_ids, shown, suppressed, k_min),
         groups=groups,
         dimensions=_dimensions(q, cells, prep, shown, suppressed),
         items=_items(q, cells, prep, shown, suppressed),
@@ -293,23 +358,26 @@ def _overall(
     n_shown = int(cells.n[shown].sum())
     pooled = num(cells.total_sum[shown].sum() / n_shown) if n_shown else None
 
-    def mean_or_reason(gid: str) -> float | str:
+    def mean_or_reason(gid: str) -> float | str | Withheld:
         c = group_ids.index(gid) if gid in group_ids else -1
         label = group_label(q, gid)
         if c < 0 or cells.n[c] == 0:
             return f"there are no {label} respondents"
         if suppressed[c]:
-            return f"{label} is below the anonymity threshold of {k_min}"
+            return Withheld(f"{label} has {fewer_than(k_min)}, so its figures are withheld")
         return float(cells.mean[c])
 
     withheld = "The pooled mean leaves out groups whose figures are withheld."
-    return combine_overall(
+    result = combine_overall(
         q,
         pooled,
         mean_or_reason,
         pooled_note="The overall score is the pooled respondent mean because {reason}.",
         withheld_note=withheld if suppressed.any() else None,
     )
+    if cells.fav_sum is not None:
+        result.favourable = share(cells.fav_sum[shown], cells.item_n[shown])
+    return result
 
 
 def _compared(q: Questionnaire, group_ids: list[str]) -> tuple[int, int] | None:
@@ -356,10 +424,17 @@ def _items(
             reverse=it.reverse,
             mean=num(sums[j] / counts[j]) if counts[j] else None,
         )
+        fav = cells.fav_sum
+        if fav is not None:
+            res.favourable = share(fav[shown, j], cells.item_n[shown, j])
         for c, gid in enumerate(prep.group_ids):
             if cells.n[c] == 0:
                 continue
             res.means_by_group[gid] = None if suppressed[c] else num(item_mean[c, j])
+            if fav is not None:
+                res.favourable_by_group[gid] = (
+                    None if suppressed[c] else share(fav[c, j], cells.item_n[c, j])
+                )
             if not suppressed[c]:
                 res.n_by_group[gid] = int(cells.item_n[c, j])
         res.not_estimable = blocker
@@ -387,12 +462,34 @@ def _dimensions(
             items=[it.id for it in q.items_in(dim.id)],
             mean=num(sums[j] / counts[j]) if counts[j] else None,
         )
+        _dimension_favourable(res, q, cells, prep.group_ids, shown, suppressed)
         for c, gid in enumerate(prep.group_ids):
             if cells.n[c] > 0:
                 res.means_by_group[gid] = None if suppressed[c] else num(dim_mean[c, j])
         res.not_estimable = blocker
         out.append(res)
     return out
+
+
+def _dimension_favourable(
+    res: DimensionResult,
+    q: Questionnaire,
+    cells: Cells,
+    group_ids: list[str],
+    shown: BoolArray,
+    suppressed: BoolArray,
+) -> None:
+    """The dimension's % favourable: all its answers, of the shown groups and by group."""
+    fav = cells.fav_sum
+    if fav is None:
+        return
+    cols = [j for j, it in enumerate(q.items) if it.dimension == res.id]
+    res.favourable = share(fav[shown][:, cols], cells.item_n[shown][:, cols])
+    for c, gid in enumerate(group_ids):
+        if cells.n[c] > 0:
+            res.favourable_by_group[gid] = (
+                None if suppressed[c] else share(fav[c, cols], cells.item_n[c, cols])
+            )
 
 
 def _total_gap(
@@ -436,7 +533,9 @@ def _unique_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) -> pd.DataFrame:
+def _respondents_frame(
+    table: ResponseTable, prep: Prepared, hidden: BoolArray, start: float | None = None
+) -> pd.DataFrame:
     import pandas as pd
 
     q = table.questionnaire
@@ -457,7 +556,7 @@ def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) 
     )
     data[_unique_name("respondent", taken)] = respondent
     data[_unique_name("group", taken)] = kept(table.group).astype(str)
-    reserved = {"total", "stage", "answered", *(d.id for d in q.dimensions)}
+    reserved = {"total", "stage", "answered", "favourable", *(d.id for d in q.dimensions)}
     for col in table.segments.columns:
         name = str(col)
         data[_unique_name(name if name not in reserved else f"{name} (column)", taken)] = kept(
@@ -479,6 +578,10 @@ def _respondents_frame(table: ResponseTable, prep: Prepared, hidden: BoolArray) 
     dims = prep.dims()
     for j, dim in enumerate(q.dimensions):
         data[_unique_name(dim.id, taken)] = np.where(hidden, np.nan, dims[:, j])
+    if start is not None:
+        # Each respondent's share of favourable answers (answers given; never zero here).
+        fav = favourable_matrix(prep, start).sum(axis=1) / np.maximum(prep.answered, 1)
+        data[_unique_name("favourable", taken)] = np.where(hidden, np.nan, fav)
     return pd.DataFrame(data)
 
 
@@ -491,8 +594,12 @@ def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     from salesmkt.intake.responses import read_responses
 
     q = qmod.load(source.questionnaire)
+    check_thresholds(settings)
+    entries = read_headcount(Path(settings.headcount), q) if settings.headcount else []
     table = read_responses(source, q, max_missing=settings.max_missing)
-    return score_table(table, settings)
+    if settings.leaders_function:
+        table = pool_leaders(table, settings.leaders_function)
+    return score_table(table, settings, entries)
 
 
 def _not_an_assessment(path: Path, why: str) -> InvalidFileError:

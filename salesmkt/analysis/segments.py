@@ -21,12 +21,13 @@ import numpy as np
 
 from salesmkt.analysis.cells import (
     Cells,
+    Withheld,
     cell_stats,
     combine_overall,
     group_label,
     group_result,
     num,
-    plural,
+    share,
 )
 from salesmkt.definitions.questionnaire import normalise
 from salesmkt.errors import UsageError
@@ -41,8 +42,15 @@ if TYPE_CHECKING:
 
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
+    FloatArray = NDArray[np.float64]
 
-__all__ = ["BLANK_SEGMENT", "MAX_SEGMENT_VALUES", "segment_column", "segments"]
+__all__ = [
+    "BLANK_SEGMENT",
+    "MAX_SEGMENT_VALUES",
+    "segment_cells",
+    "segment_column",
+    "segments",
+]
 
 # A --by column with more distinct values than this is not a category (a timestamp…).
 MAX_SEGMENT_VALUES = 50
@@ -100,7 +108,13 @@ class _Breakdown:
     k_min: int
 
 
-def _breakdown(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> _Breakdown:
+def _breakdown(
+    table: ResponseTable,
+    prep: Prepared,
+    by: str,
+    k_min: int,
+    favourable: FloatArray | None = None,
+) -> _Breakdown:
     import pandas as pd
 
     column = segment_column(table, by)
@@ -118,12 +132,22 @@ def _breakdown(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> _Br
         )
     ngroups = len(prep.group_ids)
     key = codes.astype(np.int64) * ngroups + prep.group_code
-    cells = cell_stats(key, nseg * ngroups, prep)
+    cells = cell_stats(key, nseg * ngroups, prep, favourable)
     n = cells.n.reshape(nseg, ngroups)
     small = n.sum(axis=1) < k_min
     primary = (n > 0) & ((n < k_min) | small[:, None])
     withheld = _complementary(n, primary, k_min)
     return _Breakdown(column, list(uniques), key, cells, n, small, primary, withheld, k_min)
+
+
+def segment_cells(
+    table: ResponseTable, prep: Prepared, by: str, k_min: int
+) -> tuple[str, list[str], IntArray, BoolArray]:
+    """A ``--by`` column's name as found, its segment values, the respondents per segment
+    and group (segments × groups) and which of those cells are withheld (primary and
+    complementary), exactly as the breakdown withholds them."""
+    b = _breakdown(table, prep, by, k_min)
+    return b.column, [str(v) for v in b.values], b.n, b.withheld
 
 
 def primary_rows(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> BoolArray:
@@ -135,12 +159,16 @@ def primary_rows(table: ResponseTable, prep: Prepared, by: str, k_min: int) -> B
 
 
 def segments(
-    table: ResponseTable, prep: Prepared, by: str, k_min: int
+    table: ResponseTable,
+    prep: Prepared,
+    by: str,
+    k_min: int,
+    favourable: FloatArray | None = None,
 ) -> tuple[list[SegmentResult], BoolArray, list[str]]:
     """The segments of ``--by`` column ``by``, which respondents' figures they withhold,
-    and notes in words on what was withheld and why."""
+    and notes in words on what was withheld and why (never a withheld cell's size)."""
     q = table.questionnaire
-    b = _breakdown(table, prep, by, k_min)
+    b = _breakdown(table, prep, by, k_min, favourable)
     ngroups = len(prep.group_ids)
     notes: list[str] = []
     results: list[SegmentResult] = []
@@ -158,7 +186,8 @@ def segments(
             SegmentResult(
                 by=b.column,
                 value=str(value),
-                n=int(b.n[s].sum()),
+                n=None if b.small[s] else int(b.n[s].sum()),
+                n_fewer_than=k_min if b.small[s] else None,
                 suppressed=bool(b.small[s]),
                 overall=overall,
                 groups=groups,
@@ -173,32 +202,40 @@ def _segment_groups(
 ) -> tuple[list[GroupResult], list[str]]:
     """Segment ``s``'s group results, and the notes on what it withholds."""
     label = f"{b.column} = {b.values[s]}"
-    seg_n, k_min = int(b.n[s].sum()), b.k_min
+    k_min = b.k_min
     notes: list[str] = []
     if b.small[s]:
         notes.append(
-            f"{label}: {plural(seg_n)}, below the anonymity threshold of "
+            f"{label}: fewer than {k_min} respondents, below the anonymity threshold of "
             f"{k_min}; its figures are withheld."
         )
     groups: list[GroupResult] = []
     for g, gid in enumerate(group_ids):
-        n = int(b.n[s, g])
-        if n == 0:
+        if b.n[s, g] == 0:
             continue
-        groups.append(group_result(q, b.cells, s * len(group_ids) + g, gid, bool(b.withheld[s, g])))
+        primary = bool(b.primary[s, g])
+        groups.append(
+            group_result(
+                q,
+                b.cells,
+                s * len(group_ids) + g,
+                gid,
+                bool(b.withheld[s, g]),
+                k_min if primary else None,
+            )
+        )
         if b.small[s]:
             continue
         glabel = group_label(q, gid)
-        if b.primary[s, g]:
+        if primary:
             notes.append(
-                f"{label}, {glabel}: {plural(n)}, below the anonymity "
+                f"{label}, {glabel}: fewer than {k_min} respondents, below the anonymity "
                 f"threshold of {k_min}; figures withheld."
             )
         elif b.withheld[s, g]:
             notes.append(
-                f"{label}, {glabel} ({plural(n)}) is withheld as well, so "
-                f"that a withheld {glabel} figure cannot be worked out from the "
-                f"{glabel} total."
+                f"{label}, {glabel} is withheld as well, so that a withheld {glabel} "
+                f"figure cannot be worked out from the {glabel} total."
             )
     return groups, notes
 
@@ -215,7 +252,7 @@ def _segment_overall(
     n_shown = int(cells.n[shown_cells].sum())
     pooled = num(cells.total_sum[shown_cells].sum() / n_shown) if n_shown else None
 
-    def mean_or_reason(gid: str) -> float | str:
+    def mean_or_reason(gid: str) -> float | str | Withheld:
         if gid not in group_ids:
             return f"there are no {group_label(q, gid)} respondents"
         g = group_ids.index(gid)
@@ -223,14 +260,17 @@ def _segment_overall(
         if cells.n[c] == 0:
             return f"there are no {group_label(q, gid)} respondents here"
         if sup_row[g]:
-            return f"the {group_label(q, gid)} figures are withheld"
+            return Withheld(f"the {group_label(q, gid)} figures are withheld here")
         return float(cells.mean[c])
 
     withheld = "Withheld groups are left out of this segment's figures."
-    return combine_overall(
+    result = combine_overall(
         q,
         pooled,
         mean_or_reason,
         pooled_note="Pooled respondent mean because {reason}.",
         withheld_note=withheld if sup_row.any() else None,
     )
+    if cells.fav_sum is not None:
+        result.favourable = share(cells.fav_sum[shown_cells], cells.item_n[shown_cells])
+    return result

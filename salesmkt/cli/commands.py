@@ -37,7 +37,9 @@ from salesmkt.cli.options import (
     GapsSeedOpt,
     GapThresholdOpt,
     GroupColumnOpt,
+    HeadcountOpt,
     HeaderRowsOpt,
+    LeadersFunctionOpt,
     MapOpt,
     MaxMissingOpt,
     MidpointOpt,
@@ -250,9 +252,11 @@ def score(
     header_rows: HeaderRowsOpt = None,
     sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
+    headcount: HeadcountOpt = None,
+    leaders_function: LeadersFunctionOpt = None,
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -274,11 +278,17 @@ def score(
         header_rows,
         sheet,
     )
-    out.check_output(output, source.inputs())
+    inputs = [*source.inputs(), *([headcount] if headcount else [])]
+    out.check_output(output, inputs)
     settings = out.settings(
-        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=by,
+        headcount=str(headcount) if headcount else None,
+        leaders_function=leaders_function,
     )
-    out.show("score", chosen, runs.score(source, settings), output, source.inputs())
+    out.show("score", chosen, runs.score(source, settings), output, inputs)
 
 
 @app.command()
@@ -293,11 +303,13 @@ def gaps(
     header_rows: HeaderRowsOpt = None,
     sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
     adjust: AdjustOpt = AdjustMethod.holm,
     midpoint: MidpointOpt = None,
     seed: GapsSeedOpt = 2006,
+    headcount: HeadcountOpt = None,
+    leaders_function: LeadersFunctionOpt = None,
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -324,7 +336,7 @@ def gaps(
         header_rows,
         sheet,
     )
-    out.check_output(output, source.inputs())
+    out.check_output(output, [*source.inputs(), *([headcount] if headcount else [])])
     settings = out.settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -332,6 +344,8 @@ def gaps(
         adjust=adjust.value,
         midpoint=midpoint,
         seed=seed,
+        headcount=str(headcount) if headcount else None,
+        leaders_function=leaders_function,
     )
     out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
@@ -369,7 +383,7 @@ def recommend(
     header_rows: HeaderRowsOpt = None,
     sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
@@ -437,7 +451,7 @@ def report(
     header_rows: HeaderRowsOpt = None,
     sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
     rules: RulesOpt = None,
@@ -445,10 +459,12 @@ def report(
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
     charts_dir: ChartsOpt = None,
-    min_comment_group: MinCommentGroupOpt = 5,
+    min_comment_group: MinCommentGroupOpt = 10,
     no_comments: NoCommentsOpt = False,
     title: TitleOpt = None,
     baseline: BaselineOpt = None,
+    headcount: HeadcountOpt = None,
+    leaders_function: LeadersFunctionOpt = None,
     force: ForceReportOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, or Markdown.
@@ -472,7 +488,13 @@ def report(
         sheet,
     )
     settings = out.settings(
-        min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=by,
+        min_comment_group=min_comment_group,
+        headcount=str(headcount) if headcount else None,
+        leaders_function=leaders_function,
     )
     request = ReportRequest(
         output=output,
@@ -627,7 +649,7 @@ def compare(
     header_rows: HeaderRowsOpt = None,
     sheet: SheetOpt = None,
     max_missing: MaxMissingOpt = 0.2,
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
     seed: CompareSeedOpt = 2006,
     n_boot: NBootOpt = 2000,

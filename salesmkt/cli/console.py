@@ -45,15 +45,21 @@ def number(
 
 def settings(
     *,
-    min_group_size: int = 3,
+    min_group_size: int = 5,
     max_missing: float = 0.2,
     gap_threshold: float = 1.0,
     by: list[str] | None = None,
     **extra: Any,
 ) -> Settings:
     """The one settings object, after checking every number option (finite, in range)."""
-    from salesmkt.model.assessment import Settings
+    from salesmkt.model.assessment import DEFAULT_MIN_GROUP_SIZE, LOWEST_MIN_GROUP_SIZE, Settings
 
+    if min_group_size < LOWEST_MIN_GROUP_SIZE:
+        raise UsageError(
+            f"--min-group-size {min_group_size}: expected at least {LOWEST_MIN_GROUP_SIZE} "
+            f"(the usual anonymity threshold is {DEFAULT_MIN_GROUP_SIZE}; 3 and 4 are "
+            "allowed with a warning)"
+        )
     number("--max-missing", max_missing, low=0.0, high=1.0)
     number("--gap-threshold", gap_threshold, low=0.0)
     number("--midpoint", extra.get("midpoint"))

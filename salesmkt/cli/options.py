@@ -89,13 +89,28 @@ MinGroupSizeOpt = Annotated[
     int,
     typer.Option(
         "--min-group-size",
-        min=1,
-        help="Anonymity threshold: groups and segments smaller than this show only their n.",
+        help="Anonymity threshold: groups and segments smaller than this are withheld "
+        "(their figures and exact size); 3 or 4 warn, below 3 is refused.",
     ),
 ]
 ByOpt = Annotated[
     list[str] | None,
     typer.Option("--by", help="Break every figure down by this column (repeatable)."),
+]
+HeadcountOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--headcount",
+        help="CSV or YAML of people invited per group (and segment): adds response rates.",
+    ),
+]
+LeadersFunctionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--leaders-function",
+        help="Report each leader (a respondent outside the compared groups) within the "
+        "function this column names for them [default: leaders are a group of their own].",
+    ),
 ]
 GapThresholdOpt = Annotated[
     float,
@@ -254,7 +269,10 @@ ChartsOpt = Annotated[
 MinCommentGroupOpt = Annotated[
     int,
     typer.Option(
-        "--min-comment-group", min=1, help="Show comments only for groups at least this big."
+        "--min-comment-group",
+        min=1,
+        help="Show free-text comments only for groups at least this big (and never below "
+        "--min-group-size).",
     ),
 ]
 NoCommentsOpt = Annotated[

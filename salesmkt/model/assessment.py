@@ -37,6 +37,14 @@ AGREEMENT_FLOOR = 0.70
 # Burke & Dunlap (2002): AD_M above c/6 (c = number of answer options) signals low
 # agreement; 5/6 = 0.8333 on a 5-point scale.
 AD_M_DIVISOR = 6.0
+# The field's default anonymity threshold (Culture Amp, Qualtrics, Glint, Lattice), the
+# lowest one the command line accepts (with a warning), and the smallest group whose
+# free-text comments are shown.
+DEFAULT_MIN_GROUP_SIZE = 5
+LOWEST_MIN_GROUP_SIZE = 3
+DEFAULT_MIN_COMMENT_GROUP = 10
+# Survey practice: a response rate below 60% limits what the figures say about a group.
+PARTICIPATION_FLOOR = 0.60
 
 Quadrant = Literal["shared_strength", "shared_pain", "split", "mixed"]
 EffectBand = Literal["negligible", "small", "medium", "large"]
@@ -103,6 +111,10 @@ class ItemResult(GapFields):
     mean: float | None = Field(None, description="Mean of all scored respondents.")
     means_by_group: dict[str, float | None] = Field(default_factory=dict)
     n_by_group: dict[str, int] = Field(default_factory=dict)
+    favourable: float | None = Field(
+        None, description="Share of answers in the favourable points (0-1), groups shown."
+    )
+    favourable_by_group: dict[str, float | None] = Field(default_factory=dict)
 
 
 class DimensionResult(GapFields):
@@ -111,6 +123,10 @@ class DimensionResult(GapFields):
     items: list[str] = Field(default_factory=list)
     mean: float | None = None
     means_by_group: dict[str, float | None] = Field(default_factory=dict)
+    favourable: float | None = Field(
+        None, description="Share of the dimension's answers in the favourable points (0-1)."
+    )
+    favourable_by_group: dict[str, float | None] = Field(default_factory=dict)
 
 
 class TotalGap(GapFields):
@@ -143,7 +159,10 @@ class StageBand(_Model):
 class GroupResult(_Model):
     id: str
     label: str
-    n: int
+    n: int | None = Field(None, description="Respondents; null when the group is withheld.")
+    n_fewer_than: int | None = Field(
+        None, description="A withheld group has fewer than this many respondents."
+    )
     suppressed: bool = False
     mean: float | None = None
     median: float | None = None
@@ -154,6 +173,9 @@ class GroupResult(_Model):
     stage: StageRef | None = None
     dimension_means: dict[str, float | None] = Field(default_factory=dict)
     item_means: dict[str, float | None] = Field(default_factory=dict)
+    favourable: float | None = Field(
+        None, description="Share of the group's answers in the favourable points (0-1)."
+    )
 
 
 class Overall(_Model):
@@ -163,6 +185,19 @@ class Overall(_Model):
     pooled_mean: float | None = None
     ci: tuple[float, float] | None = None
     note: str | None = None
+    not_estimable: str | None = Field(
+        None,
+        description="Why the organisation stage cannot be estimated (a compared group is "
+        "withheld); score and stage are then null.",
+    )
+    hides_split: str | None = Field(
+        None,
+        description="Set when the compared groups sit more than one stage apart: the "
+        "organisation average hides the split.",
+    )
+    favourable: float | None = Field(
+        None, description="Share of all shown answers in the favourable points (0-1)."
+    )
 
 
 class StageDisagreement(_Model):
@@ -238,7 +273,10 @@ class SegmentResult(_Model):
 
     by: str
     value: str
-    n: int
+    n: int | None = Field(None, description="Respondents; null when the segment is withheld.")
+    n_fewer_than: int | None = Field(
+        None, description="A withheld segment has fewer than this many respondents."
+    )
     suppressed: bool = False
     overall: Overall = Field(default_factory=Overall)
     groups: list[GroupResult] = Field(default_factory=list)
@@ -282,10 +320,37 @@ class Advice(_Model):
     missing_inputs: list[str] = Field(default_factory=list)
 
 
+class Participation(_Model):
+    """Response rate of one group, or of one group within one segment (``--headcount``).
+
+    ``responded`` and ``rate`` are null when the cell is withheld (below the anonymity
+    threshold): a rate times the invited count would give its head count away.
+    """
+
+    group: str
+    by: str | None = None
+    value: str | None = None
+    invited: int
+    responded: int | None = None
+    rate: float | None = None
+    low: bool = Field(False, description="Rate below PARTICIPATION_FLOOR (0.60).")
+    withheld: bool = False
+
+
 class Settings(_Model):
     """The options that shaped the figures, so a reader can reproduce them."""
 
-    min_group_size: int = 3
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    min_comment_group: int = DEFAULT_MIN_COMMENT_GROUP
+    favourable_from: float | None = Field(
+        None, description="Recoded answers at or above this point count as favourable."
+    )
+    headcount: str | None = Field(None, description="The --headcount file, when given.")
+    leaders_function: str | None = Field(
+        None,
+        description="--leaders-function: the column naming the function each leader is "
+        "reported within; null: leaders are a group of their own.",
+    )
     max_missing: float = 0.2
     gap_threshold: float = 1.0
     adjust: str = "holm"
@@ -319,6 +384,7 @@ class Assessment(_Model):
     reliability: list[ReliabilityResult] = Field(default_factory=list)
     agreement: list[AgreementResult] = Field(default_factory=list)
     segments: list[SegmentResult] = Field(default_factory=list)
+    participation: list[Participation] = Field(default_factory=list)
     suppressed: list[str] = Field(
         default_factory=list, description="Plain-language notes on what was withheld and why."
     )

@@ -112,6 +112,8 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     """Make the report ``request`` asks for from ``source``, and write it (and its charts)."""
     fmt = report_format(request.output)
     inputs = _input_files(source, request)
+    if settings.headcount:  # the headcount file is read too: never written over
+        inputs.append(Path(settings.headcount))
     outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
     loaded = load_inputs(source, settings)
     if loaded.assessment.advice is None or request.advice_asked:

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from salesmkt.model.assessment import Assessment, DimensionResult, GroupResult, ItemResult
 from salesmkt.render.text import visible
-from salesmkt.wording import fmt_gap, fmt_mean, quadrant_words
+from salesmkt.wording import fmt_gap, fmt_mean, fmt_n, quadrant_words
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -423,7 +423,8 @@ def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
 
 
 def _band_row(group: GroupResult, colour: str) -> BandRow:
-    label = f"{group.label} (n = {group.n})"
+    # A withheld group's size reads "<5", never its exact count (nor "None").
+    label = f"{group.label} (n = {fmt_n(group.n, group.n_fewer_than)})"
     if group.suppressed:
         return (label, None, None, colour)
     return (label, group.mean, group.ci, colour)

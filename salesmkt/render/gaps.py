@@ -36,6 +36,7 @@ from salesmkt.wording import (
     fmt_ci,
     fmt_gap,
     fmt_mean,
+    fmt_n,
     fmt_p,
     quadrant_words,
 )
@@ -123,7 +124,7 @@ def by_gap_size(items: Sequence[ItemResult]) -> list[ItemResult]:
 def small_sample_note(a: Assessment) -> str | None:
     """Plain words when the compared groups are too small for significance."""
     first, second, first_label, second_label = _labels(a)
-    sizes = {g.id: g.n for g in a.groups if not g.suppressed}
+    sizes = {g.id: g.n for g in a.groups if not g.suppressed and g.n is not None}
     if first not in sizes or second not in sizes:
         return None
     n1, n2 = sizes[first], sizes[second]
@@ -213,8 +214,9 @@ def _reasons(a: Assessment) -> list[str]:
 def _header(a: Assessment) -> str:
     first, second, first_label, second_label = _labels(a)
     sizes = {g.id: g for g in a.groups}
-    n1 = sizes[first].n if first in sizes else 0
-    n2 = sizes[second].n if second in sizes else 0
+    # A withheld group's size reads "<5", never its exact count.
+    n1 = fmt_n(sizes[first].n, sizes[first].n_fewer_than) if first in sizes else "0"
+    n2 = fmt_n(sizes[second].n, sizes[second].n_fewer_than) if second in sizes else "0"
     s = a.settings
     adjust = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(s.adjust, s.adjust)
     return (

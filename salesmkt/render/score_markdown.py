@@ -1,8 +1,10 @@
 """The score summary in Markdown (``score --format markdown``).
 
-Vocabulary: the *headline* is the organisation's stage; *groups*, *strongest gaps*,
-*dimensions*, *segments* and *data quality* follow as sections. Every string that came
-from a user or a respondent (file names, group and item labels, segment values,
+Vocabulary: the *headline* is the organisation's stage, or why it cannot be estimated
+(a compared group withheld); *groups*, *strongest gaps*, *dimensions*, *items* (means
+and % favourable), *participation* (``--headcount``), *segments* and *data quality*
+follow as sections. A withheld group's size reads "<K", never its exact count. Every
+string that came from a user or a respondent (file names, group and item labels, segment values,
 respondent codes, reasons, warnings) goes through :func:`md_escape`; the figures are
 formatted by :mod:`salesmkt.wording`.
 """
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.text import md_escape
-from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_n, fmt_pct, fmt_score, stage_edges
 
 if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult
@@ -45,20 +47,43 @@ def strongest_gaps(a: Assessment, limit: int = TOP_GAPS) -> list[ItemResult]:
 
 def _group_row(g: GroupResult, edges: list[float]) -> list[str]:
     label = md_escape(g.label)
+    n = fmt_n(g.n, g.n_fewer_than)
     if g.suppressed:
-        return [label, str(g.n), "withheld", DASH, DASH, DASH, DASH]
+        return [label, n, "withheld", DASH, DASH, DASH, DASH, DASH]
     span = DASH if g.min is None else f"{fmt_score(g.min)}–{fmt_score(g.max)}"
     sd = DASH if g.sd is None else f"{g.sd:.1f}"
     median = fmt_score(g.median, edges)
-    return [label, str(g.n), fmt_score(g.mean, edges), median, sd, span, _stage(g)]
+    mean = fmt_score(g.mean, edges)
+    return [label, n, mean, median, sd, span, fmt_pct(g.favourable), _stage(g)]
 
 
 def render_markdown(a: Assessment) -> str:
-    """The score summary: headline, groups, gaps, dimensions, segments, data quality."""
+    """The score summary: headline, groups, gaps, dimensions, items, participation,
+    segments, data quality."""
     edges = stage_edges(a.stages)
     lines = _headline(a, edges) + _groups(a, edges) + _gaps(a)
-    lines += _dimensions(a) + _segments(a, edges) + _quality(a)
-    return "\n".join(lines)
+    lines += _dimensions(a) + _items(a) + _participation(a) + _segments(a, edges)
+    return "\n".join(lines + _quality(a))
+
+
+def settings_line(a: Assessment) -> str:
+    """The thresholds the figures were made with, in one sentence."""
+    s = a.settings
+    fav = (
+        f"; favourable = answers of {s.favourable_from:g} or more"
+        if s.favourable_from is not None
+        else ""
+    )
+    return (
+        f"Anonymity threshold {s.min_group_size} (groups below it are withheld); comments "
+        f"shown for groups of {s.min_comment_group} or more{fav}."
+    )
+
+
+def headline_words(a: Assessment) -> tuple[str, str | None]:
+    """The organisation's stage line when it cannot be shown, and the split warning."""
+    o = a.overall
+    return (o.not_estimable or "no score could be shown", o.hides_split)
 
 
 def _group_names(a: Assessment) -> dict[str, str]:
@@ -81,18 +106,25 @@ def _headline(a: Assessment, edges: list[float]) -> list[str]:
             f"**Overall stage: {md_escape(o.stage.label)}**: score {fmt_score(o.score, edges)}"
             f"{scale} ({how}); pooled respondent mean {fmt_score(o.pooled_mean, edges)}."
         )
+    elif o.not_estimable:
+        lines.append(f"**Organisation stage: cannot be estimated.** {md_escape(o.not_estimable)}")
     else:
         lines.append("**Overall stage: not available** (no score could be shown).")
     lines.append("")
+    if o.hides_split:
+        lines += [f"> **{md_escape(o.hides_split)}**", ""]
     if o.note:
         lines += [f"*{md_escape(o.note)}*", ""]
     r = a.respondents
     source = f"`{md_escape(a.source_file)}`, " if a.source_file else ""
+    fav = f" {fmt_pct(o.favourable)} of the answers shown are favourable." if o.favourable else ""
     lines += [
         f"{source}questionnaire {md_escape(a.questionnaire.id)} "
         f"{md_escape(a.questionnaire.version)}: "
         f"{r.total} respondents read, {r.scored} scored ({r.prorated} prorated), "
-        f"{len(r.excluded)} excluded; anonymity threshold {a.settings.min_group_size}.",
+        f"{len(r.excluded)} excluded.{fav}",
+        "",
+        settings_line(a),
         "",
     ]
     if a.stage_disagreement and a.stage_disagreement.headline:
@@ -101,9 +133,9 @@ def _headline(a: Assessment, edges: list[float]) -> list[str]:
 
 
 def _groups(a: Assessment, edges: list[float]) -> list[str]:
-    header = ["Group", "n", "Mean", "Median", "SD", "Min–max", "Stage"]
+    header = ["Group", "n", "Mean", "Median", "SD", "Min–max", "% favourable", "Stage"]
     rows = [_group_row(g, edges) for g in a.groups]
-    return ["## Groups", "", *_table(header, rows, right={1, 2, 3, 4})]
+    return ["## Groups", "", *_table(header, rows, right={1, 2, 3, 4, 6})]
 
 
 def _gaps(a: Assessment) -> list[str]:
@@ -144,13 +176,69 @@ def _dimensions(a: Assessment) -> list[str]:
     rows = [
         [
             md_escape(d.label),
-            *(fmt_mean(d.means_by_group.get(g.id)) for g in shown),
-            fmt_mean(d.mean),
+            *(
+                with_favourable(d.means_by_group.get(g.id), d.favourable_by_group.get(g.id))
+                for g in shown
+            ),
+            with_favourable(d.mean, d.favourable),
             fmt_gap(d.gap),
         ]
         for d in a.dimensions
     ]
-    return ["## Dimensions", "", *_table(header, rows, right=set(range(1, len(header))))]
+    note = "Each cell: mean (% favourable)."
+    return [
+        "## Dimensions",
+        "",
+        note,
+        "",
+        *_table(header, rows, right=set(range(1, len(header)))),
+    ]
+
+
+def with_favourable(mean: float | None, favourable: float | None) -> str:
+    """A mean with its % favourable beside it: ``3.93 (80%)``."""
+    if favourable is None:
+        return fmt_mean(mean)
+    return f"{fmt_mean(mean)} ({fmt_pct(favourable)})"
+
+
+def _items(a: Assessment) -> list[str]:
+    if not a.items:
+        return []
+    shown = [g for g in a.groups if not g.suppressed]
+    header = ["Item", "Statement", *(md_escape(g.label) for g in shown), "All"]
+    rows = [
+        [
+            md_escape(i.id),
+            md_escape(i.short or i.text),
+            *(
+                with_favourable(i.means_by_group.get(g.id), i.favourable_by_group.get(g.id))
+                for g in shown
+            ),
+            with_favourable(i.mean, i.favourable),
+        ]
+        for i in a.items
+    ]
+    right = set(range(2, len(header)))
+    return ["## Items", "", "Each cell: mean (% favourable).", "", *_table(header, rows, right)]
+
+
+def _participation(a: Assessment) -> list[str]:
+    if not a.participation:
+        return []
+    labels = _group_names(a)
+    rows = [
+        [
+            md_escape(labels.get(p.group, p.group)),
+            md_escape(f"{p.by} = {p.value}") if p.by else "all",
+            str(p.invited),
+            "withheld" if p.withheld else fmt_n(p.responded),
+            "withheld" if p.withheld else fmt_pct(p.rate) + (" (low)" if p.low else ""),
+        ]
+        for p in a.participation
+    ]
+    header = ["Group", "Segment", "Invited", "Responded", "Response rate"]
+    return ["## Participation", "", *_table(header, rows, right={2, 3, 4})]
 
 
 def _segments(a: Assessment, edges: list[float]) -> list[str]:
@@ -159,20 +247,35 @@ def _segments(a: Assessment, edges: list[float]) -> list[str]:
     for by in dict.fromkeys(s.by for s in a.segments):
         rows = []
         for s in (s for s in a.segments if s.by == by):
-            overall = "withheld" if s.suppressed else fmt_score(s.overall.score, edges)
+            overall = segment_score(s.suppressed, s.overall.not_estimable, s.overall.score, edges)
             if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:
                 overall += "\\*"
                 footnote = True
             stage = md_escape(s.overall.stage.label) if s.overall.stage else DASH
-            cells = "; ".join(
-                f"{md_escape(g.label)} {'withheld' if g.suppressed else fmt_score(g.mean, edges)}"
-                f" (n={g.n})"
-                for g in s.groups
-            )
-            rows.append([md_escape(s.value), str(s.n), overall, stage, cells])
+            cells = "; ".join(md_escape(segment_cell(g, edges)) for g in s.groups)
+            rows.append([md_escape(s.value), fmt_n(s.n, s.n_fewer_than), overall, stage, cells])
         header = [md_escape(by), "n", "Score", "Stage", "Groups"]
         lines += [f"## By {md_escape(by)}", "", *_table(header, rows, right={1, 2})]
     return lines + ([f"\\* {POOLED_FOOTNOTE}", ""] if footnote else [])
+
+
+def segment_cell(g: GroupResult, edges: list[float]) -> str:
+    """A group within a segment: ``Sales 63.7 (n=5)``, ``Sales withheld (n<5)``, or
+    ``Sales withheld`` for a cell withheld to protect another (its size is not told)."""
+    if not g.suppressed:
+        return f"{g.label} {fmt_score(g.mean, edges)} (n={fmt_n(g.n)})"
+    if g.n_fewer_than is not None:
+        return f"{g.label} withheld (n<{g.n_fewer_than})"
+    return f"{g.label} withheld"
+
+
+def segment_score(
+    suppressed: bool, not_estimable: str | None, score: float | None, edges: list[float]
+) -> str:
+    """A segment's overall score: withheld, not estimable, or the score."""
+    if suppressed:
+        return "withheld"
+    return "not estimable" if not_estimable else fmt_score(score, edges)
 
 
 def _quality(a: Assessment) -> list[str]:

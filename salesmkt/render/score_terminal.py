@@ -21,14 +21,21 @@ from rich.table import Table
 from rich.text import Text
 
 from salesmkt.model.assessment import Assessment, GroupResult
-from salesmkt.render.score_markdown import POOLED_FOOTNOTE, strongest_gaps
+from salesmkt.render.score_markdown import (
+    POOLED_FOOTNOTE,
+    segment_cell,
+    segment_score,
+    settings_line,
+    strongest_gaps,
+    with_favourable,
+)
 from salesmkt.render.text import plain, visible
-from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_score, stage_edges
+from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_n, fmt_pct, fmt_score, stage_edges
 
 if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult
 
-BAR_WIDTH = 32
+BAR_WIDTH = 20
 MAX_LISTED = 20
 _SHADES = ("░", "▒", "▓", "█")
 _COLOURS = ("red", "yellow", "green", "cyan", "magenta", "blue")
@@ -112,8 +119,13 @@ def _headline(a: Assessment) -> RenderableType:
         title.append(f"\nscore {fmt_score(o.score, edges)}", style="bold")
         title.append(visible(f" ({how})"))
         title.append(f"\npooled respondent mean {fmt_score(o.pooled_mean, edges)}")
+    elif o.not_estimable:
+        title.append("Organisation stage: cannot be estimated", style="bold")
+        title.append(visible(f"\n{o.not_estimable}"))
     else:
         title.append("Overall stage: not available", style="bold")
+    if o.favourable is not None:
+        title.append(f"\n{fmt_pct(o.favourable)} of the answers shown are favourable")
     if o.note:
         title.append(visible(f"\n{o.note}"), style="italic")
     r = a.respondents
@@ -122,6 +134,7 @@ def _headline(a: Assessment) -> RenderableType:
         f"({r.prorated} prorated, {len(r.excluded)} excluded)",
         style="dim",
     )
+    title.append(visible(f"\n{settings_line(a)}"), style="dim")
     heading = plain(a.questionnaire.title or a.questionnaire.id)
     return Panel(title, title=heading, title_align="left", padding=(1, 2), expand=False)
 
@@ -129,29 +142,39 @@ def _headline(a: Assessment) -> RenderableType:
 def _groups_table(a: Assessment) -> Table:
     edges = stage_edges(a.stages)
     table = Table(title="Groups", title_justify="left", title_style="bold", expand=False)
-    table.add_column("Group")
-    table.add_column("n", justify="right")
-    table.add_column("Score", justify="right")
-    table.add_column("Stage")
+    # Labels, scores and stages keep their width; on a narrow screen the band bar is
+    # cropped instead.
+    label_w = max([len("Overall"), *(len(g.label) for g in a.groups)])
+    stage_w = max([len("Stage"), *(len(s.label) for s in a.stages)])
+    table.add_column("Group", no_wrap=True, min_width=min(label_w, 24))
+    table.add_column("n", justify="right", no_wrap=True, min_width=2)
+    table.add_column("Score", justify="right", no_wrap=True, min_width=len("withheld"))
+    table.add_column("% fav", justify="right", no_wrap=True, min_width=len("% fav"))
+    table.add_column("Stage", no_wrap=True, min_width=min(stage_w, 16))
     table.add_column(band_axis(a), no_wrap=True, overflow="crop")
 
-    def row(label: str, g: GroupResult | None, score: float | None, n: int | None) -> None:
+    def row(label: str, g: GroupResult | None, score: float | None, fav: float | None) -> None:
         if g is not None and g.suppressed:
-            table.add_row(plain(label), str(n), "withheld", plain(DASH), plain(""))
+            n = fmt_n(g.n, g.n_fewer_than)
+            table.add_row(plain(label), n, "withheld", DASH, plain(DASH), plain(""))
             return
         stage = g.stage if g is not None else a.overall.stage
         table.add_row(
             plain(label),
-            "" if n is None else str(n),
+            "" if g is None else fmt_n(g.n),
             fmt_score(score, edges),
+            fmt_pct(fav),
             _stage_text(a, stage.id if stage else None, stage.label if stage else None),
             band_bar(a, score),
         )
 
     for g in a.groups:
-        row(g.label, g, g.mean, g.n)
+        row(g.label, g, g.mean, g.favourable)
     table.add_section()
-    row("Overall", None, a.overall.score, None)
+    if a.overall.not_estimable:
+        table.add_row("Organisation", "", "cannot be estimated", "", plain(DASH), plain(""))
+    else:
+        row("Overall", None, a.overall.score, a.overall.favourable)
     return table
 
 
@@ -207,17 +230,15 @@ def _segments(a: Assessment) -> list[RenderableType]:
         table.add_column("Groups")
         for s in (s for s in a.segments if s.by == by):
             stage = s.overall.stage
-            groups = "; ".join(
-                f"{g.label} {'withheld' if g.suppressed else fmt_score(g.mean, edges)} (n={g.n})"
-                for g in s.groups
-            )
-            score = "withheld" if s.suppressed else fmt_score(s.overall.score, edges)
+            groups = "; ".join(segment_cell(g, edges) for g in s.groups)
+            o = s.overall
+            score = segment_score(s.suppressed, o.not_estimable, o.score, edges)
             if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:
                 score += "*"
                 table.caption = f"* {POOLED_FOOTNOTE}"
             table.add_row(
                 plain(s.value),
-                str(s.n),
+                fmt_n(s.n, s.n_fewer_than),
                 score,
                 _stage_text(a, stage.id if stage else None, stage.label if stage else None),
                 plain(groups),
@@ -257,14 +278,81 @@ def _quality(a: Assessment) -> RenderableType:
     return out
 
 
+def _items(a: Assessment) -> RenderableType:
+    """Every item's mean and % favourable, per shown group and for all of them."""
+    shown = [g for g in a.groups if not g.suppressed]
+    table = Table(
+        title="Items: mean (% favourable)",
+        title_justify="left",
+        title_style="bold",
+    )
+    table.add_column("Item")
+    table.add_column("Statement")
+    for g in shown:
+        table.add_column(plain(g.label), justify="right")
+    table.add_column("All", justify="right")
+    for i in a.items:
+        cells = [
+            with_favourable(i.means_by_group.get(g.id), i.favourable_by_group.get(g.id))
+            for g in shown
+        ]
+        table.add_row(
+            plain(i.id), plain(i.short or i.text), *cells, with_favourable(i.mean, i.favourable)
+        )
+    return table
+
+
+def _dimensions(a: Assessment) -> RenderableType:
+    shown = [g for g in a.groups if not g.suppressed]
+    table = Table(title="Dimensions: mean (% favourable)", title_justify="left", title_style="bold")
+    table.add_column("Dimension")
+    for g in shown:
+        table.add_column(plain(g.label), justify="right")
+    table.add_column("All", justify="right")
+    for d in a.dimensions:
+        cells = [
+            with_favourable(d.means_by_group.get(g.id), d.favourable_by_group.get(g.id))
+            for g in shown
+        ]
+        table.add_row(plain(d.label), *cells, with_favourable(d.mean, d.favourable))
+    return table
+
+
+def _participation(a: Assessment) -> RenderableType:
+    labels = {g.id: g.label for g in a.groups}
+    table = Table(title="Participation", title_justify="left", title_style="bold")
+    for name in ("Group", "Segment"):
+        table.add_column(name)
+    for name in ("Invited", "Responded", "Rate"):
+        table.add_column(name, justify="right")
+    for p in a.participation:
+        rate = plain(fmt_pct(p.rate), style="bold red") if p.low else plain(fmt_pct(p.rate))
+        table.add_row(
+            plain(labels.get(p.group, p.group)),
+            plain(f"{p.by} = {p.value}" if p.by else "all"),
+            str(p.invited),
+            "withheld" if p.withheld else fmt_n(p.responded),
+            plain("withheld") if p.withheld else rate,
+        )
+    return table
+
+
 def render_terminal(a: Assessment) -> RenderableType:
     """The projector view of an assessment."""
     parts: list[RenderableType] = [_headline(a)]
+    if a.overall.hides_split:
+        parts.append(plain(f"⚠ {a.overall.hides_split}", style="bold yellow"))
     if a.stage_disagreement and a.stage_disagreement.headline:
         parts.append(plain(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
     for b in a.borderline:
         parts.append(plain(f"◆ {b.message}", style="yellow"))
     parts += [plain(""), _groups_table(a), plain(""), _gaps(a)]
+    if a.dimensions:
+        parts += [plain(""), _dimensions(a)]
+    if a.items:
+        parts += [plain(""), _items(a)]
+    if a.participation:
+        parts += [plain(""), _participation(a)]
     for seg in _segments(a):
         parts += [plain(""), seg]
     parts += [plain(""), _quality(a)]

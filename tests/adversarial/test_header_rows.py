@@ -60,7 +60,8 @@ def _plain_file(tmp_path: Path, codes: list[str] | None = None) -> Path:
 
 
 def _score_json(args: list[str]) -> dict[str, Any]:
-    result = runner.invoke(app, ["score", *args, "--format", "json"])
+    # Groups of 3: the lowest threshold the command line allows.
+    result = runner.invoke(app, ["score", *args, "--min-group-size", "3", "--format", "json"])
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -157,7 +158,7 @@ def _fooling_file(tmp_path: Path) -> Path:
 def test_header_rows_one_reads_a_file_detection_gets_wrong(tmp_path: Path) -> None:
     path = _fooling_file(tmp_path)
     # Detected, the blank row is a sub-header naming column A as item q20 too.
-    fooled = runner.invoke(app, ["score", str(path), "--format", "json"])
+    fooled = runner.invoke(app, ["score", str(path), "--min-group-size", "3", "--format", "json"])
     assert fooled.exit_code == 1
     assert "duplicate column for q20" in fooled.output
 

@@ -134,7 +134,8 @@ def test_report_shows_control_sequences(
     runner: CliRunner, nasty_csv: Path, tmp_path: Path, suffix: str
 ) -> None:
     target = tmp_path / f"r.{suffix}"
-    _run(runner, ["report", str(nasty_csv), "--by", "Region", "--drop-invalid", "-o", str(target)])
+    args = ["report", str(nasty_csv), "--by", "Region", "--drop-invalid", "-o", str(target)]
+    _run(runner, [*args, "--min-group-size", "3", "--min-comment-group", "3"])  # small cells
     text = target.read_text(encoding="utf-8")
     assert_inert(text)
     assert "Fine␛" in text  # the comments are there, made visible

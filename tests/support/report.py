@@ -265,7 +265,7 @@ def make_assessment(*, sales_label: str = "Sales", with_advice: bool = True) -> 
         questionnaire=QuestionnaireRef(id=q.id, version=q.version, title=q.title),
         compare=["sales", "marketing"],
         stages=[dict(s) for s in STAGES],
-        settings=Settings(by=["region"]),
+        settings=Settings(min_group_size=3, by=["region"]),
         respondents=Respondents(
             total=18,
             scored=17,
@@ -403,7 +403,11 @@ def render_page(
     charts: Sequence[Chart] = (),
     chart_links: Mapping[str, str] | None = None,
 ) -> str:
-    """The report page in ``fmt`` (html, md), worded and rendered as the report run does."""
+    """The report page in ``fmt`` (html, md), worded and rendered as the report run does.
+
+    The fixture's groups have 6 respondents: comments are shown from groups of 5 unless
+    ``options`` says otherwise (the command's default is 10)."""
+    options = options or ReportOptions(min_comment_group=5)
     report = build_report(
         assessment, questionnaire=questionnaire(), comments=comments, options=options
     )

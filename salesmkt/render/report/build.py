@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypedDict
 from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.report.comments import comment_fields, comment_threshold
 from salesmkt.render.report.methods import methods_text, settings_rows, stage_range, stage_rows
+from salesmkt.render.report.participation import participation_fields
 from salesmkt.render.report.progress import progress_view
 from salesmkt.render.report.quality import data_quality_fields, shown_reliability, trust_fields
 from salesmkt.render.report.view import (
@@ -43,7 +44,16 @@ from salesmkt.render.report.words import (
     fmt_range,
     sentence,
 )
-from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p, quadrant_words
+from salesmkt.wording import (
+    DASH,
+    fmt_ci,
+    fmt_gap,
+    fmt_mean,
+    fmt_n,
+    fmt_p,
+    fmt_pct,
+    quadrant_words,
+)
 
 if TYPE_CHECKING:
     from salesmkt.analysis.comparison import Comparison
@@ -138,6 +148,8 @@ def build_report(
         **data_quality_fields(assessment, ctx.names),
         **_appendix(ctx, options),
         progress=progress_view(comparison) if comparison is not None else None,
+        **participation_fields(assessment, ctx.names),
+        hides_split=assessment.overall.hides_split,
     )
 
 
@@ -188,7 +200,9 @@ def _headline(ctx: _Context) -> _Headline:
         if stage is not None and row.id == stage.id:
             band = stage_range(row)
     note = overall.note or ""
-    if overall.score is None and not note:
+    if overall.not_estimable:
+        note = overall.not_estimable
+    elif overall.score is None and not note:
         note = "The overall score needs both compared groups' figures, and one is missing."
     method = (
         f"{ctx.first} and {ctx.second} weigh equally; pooled mean of all respondents "
@@ -196,8 +210,15 @@ def _headline(ctx: _Context) -> _Headline:
         if overall.method == "equal-weight" and overall.pooled_mean is not None
         else ("every respondent weighs equally" if overall.method == "pooled" else "")
     )
+    if overall.hides_split:
+        note = f"{note} {overall.hides_split}".strip()
+    if overall.favourable is not None and method:
+        method = f"{method}; {fmt_pct(overall.favourable)} of the answers shown are favourable"
+    if overall.not_estimable:
+        method = ""  # no organisation score: the pooled mean would be one function's view
+    not_determined = "Cannot be estimated" if overall.not_estimable else "Not determined"
     return _Headline(
-        headline_stage=stage.label if stage else "Not determined",
+        headline_stage=stage.label if stage else not_determined,
         headline_score=fmt_mean(overall.score, 1),
         headline_range=band,
         headline_description=ctx.descriptions.get(stage.id, "") if stage else "",
@@ -221,6 +242,10 @@ def _key_findings(
         findings.append(
             f"The organisation scores {fmt_mean(overall.score, 1)}{out_of}: {stage.label}."
         )
+    if overall.not_estimable:
+        findings.append(overall.not_estimable)
+    if overall.hides_split:
+        findings.append(overall.hides_split)
     disagreement = _disagreement(ctx)
     if disagreement:
         findings.append(f"The two functions disagree on the stage: {disagreement}.")
@@ -256,7 +281,7 @@ def _group_row(group: GroupResult, compared: bool) -> GroupRow:
         return GroupRow(
             id=group.id,
             label=group.label,
-            n=group.n,
+            n=fmt_n(group.n, group.n_fewer_than),
             suppressed=True,
             score="withheld",
             stage="withheld",
@@ -269,7 +294,7 @@ def _group_row(group: GroupResult, compared: bool) -> GroupRow:
     return GroupRow(
         id=group.id,
         label=group.label,
-        n=group.n,
+        n=fmt_n(group.n),
         suppressed=False,
         score=fmt_mean(group.mean, 1),
         stage=group.stage.label if group.stage else DASH,
@@ -278,7 +303,14 @@ def _group_row(group: GroupResult, compared: bool) -> GroupRow:
         sd=fmt_mean(group.sd, 1),
         range=fmt_range(group.min, group.max),
         compared=compared,
+        favourable=fmt_pct(group.favourable),
     )
+
+
+def mean_fav(mean: float | None, favourable: float | None, decimals: int) -> str:
+    """A mean with its % favourable beside it, ``4.2 (78%)``; the mean alone without one."""
+    text = fmt_mean(mean, decimals)
+    return text if favourable is None or mean is None else f"{text} ({fmt_pct(favourable)})"
 
 
 class _Scores(TypedDict):
@@ -365,8 +397,14 @@ def _item_row(item: ItemResult, ctx: _Context) -> ItemRow:
         short=item.short or item.text,
         text=item.text,
         dimension=item.dimension or "",
-        first=fmt_mean(item.means_by_group.get(ctx.first_id), 1),
-        second=fmt_mean(item.means_by_group.get(ctx.second_id), 1),
+        first=mean_fav(
+            item.means_by_group.get(ctx.first_id), item.favourable_by_group.get(ctx.first_id), 1
+        ),
+        second=mean_fav(
+            item.means_by_group.get(ctx.second_id),
+            item.favourable_by_group.get(ctx.second_id),
+            1,
+        ),
         gap=fmt_gap(item.gap, 1),
         ci=fmt_ci(item.ci, 1),
         delta=fmt_gap(item.cliffs_delta, 2),
@@ -396,8 +434,12 @@ def _dimension_rows(ctx: _Context) -> list[DimensionRow]:
         DimensionRow(
             id=d.id,
             label=d.label,
-            first=fmt_mean(d.means_by_group.get(ctx.first_id), 2),
-            second=fmt_mean(d.means_by_group.get(ctx.second_id), 2),
+            first=mean_fav(
+                d.means_by_group.get(ctx.first_id), d.favourable_by_group.get(ctx.first_id), 2
+            ),
+            second=mean_fav(
+                d.means_by_group.get(ctx.second_id), d.favourable_by_group.get(ctx.second_id), 2
+            ),
             gap=fmt_gap(d.gap, 2),
             quadrant=quadrant_words(d.quadrant),
             flagged=d.flagged,

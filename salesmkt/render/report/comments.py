@@ -64,7 +64,7 @@ def comment_fields(
         texts = by_group.get(group.id)
         if not texts:
             continue
-        if group.suppressed or group.n < threshold:
+        if group.suppressed or group.n is None or group.n < threshold:
             hidden.append(group.label)
             continue
         shuffled = sorted(texts)  # start from a canonical order: input order must not leak

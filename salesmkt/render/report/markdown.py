@@ -110,7 +110,7 @@ def _headline(r: Report, links: Mapping[str, str] | None) -> list[str]:
 def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
     lines = ["## Scores by group", ""]
     lines += _chart("band-chart", "Scores on the stage scale", links)
-    header = ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range"]
+    header = ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range", "% favourable"]
     rows: list[list[object]] = [
         [
             g.label + (" (compared)" if g.compared else ""),
@@ -121,6 +121,7 @@ def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
             g.median,
             g.sd,
             g.range,
+            g.favourable,
         ]
         for g in r.groups
     ]
@@ -128,7 +129,11 @@ def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
         header.pop(4)
         for row in rows:
             row.pop(4)
-    lines += _table(header, rows, right={1, 2, 4, 5, 6} if not r.group_ci else {1, 2, 4, 5, 6, 7})
+    right = {1, 2, 4, 5, 6, 7} if not r.group_ci else {1, 2, 4, 5, 6, 7, 8}
+    lines += _table(header, rows, right=right)
+    lines += ["% favourable: the share of answers in the top two points of the scale.", ""]
+    if r.hides_split:
+        lines += [f"> **The average hides a split.** {_E(r.hides_split)}", ""]
     if r.stage_disagreement:
         lines += [
             f"> **Stage disagreement.** {_E(r.stage_disagreement)}. The two functions place "
@@ -173,13 +178,23 @@ def _dimensions(r: Report, links: Mapping[str, str] | None) -> list[str]:
     lines += _chart("dimension-profile", "Dimension profile", links)
     if not r.dimensions:
         return [*lines, "This questionnaire has no dimensions.", ""]
-    return lines + _table(
-        ["Dimension", r.first_label, r.second_label, "Gap", "Quadrant"],
-        [
-            [d.label + (" (flagged)" if d.flagged else ""), d.first, d.second, d.gap, d.quadrant]
-            for d in r.dimensions
-        ],
-        right={1, 2, 3},
+    return (
+        lines
+        + _table(
+            ["Dimension", r.first_label, r.second_label, "Gap", "Quadrant"],
+            [
+                [
+                    d.label + (" (flagged)" if d.flagged else ""),
+                    d.first,
+                    d.second,
+                    d.gap,
+                    d.quadrant,
+                ]
+                for d in r.dimensions
+            ],
+            right={1, 2, 3},
+        )
+        + ["Each group's cell: mean (% favourable).", ""]
     )
 
 
@@ -269,6 +284,14 @@ def _data(r: Report, links: Mapping[str, str] | None) -> list[str]:
             "No respondent was excluded, nothing was withheld and no warning was raised.",
             "",
         ]
+    if r.participation:
+        lines += ["### Participation", ""]
+        lines += _table(
+            ["Group", "Segment", "Invited", "Responded", "Response rate"],
+            r.participation,
+            right={2, 3, 4},
+        )
+        lines += [_E(r.participation_note), ""]
     if r.segments:
         lines += ["### Breakdown", ""]
         lines += _table(
@@ -306,6 +329,7 @@ def _statements(r: Report, links: Mapping[str, str] | None) -> list[str]:
         ],
         right={1, 2, 3, 4, 5, 6},
     )
+    lines += ["Each group's cell: mean (% favourable).", ""]
     return [
         *lines,
         _E(

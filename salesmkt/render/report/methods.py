@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from salesmkt.model.assessment import Assessment, StageBand
+from salesmkt.model.assessment import PARTICIPATION_FLOOR, Assessment, StageBand
 from salesmkt.render.report.view import ReportOptions, StageRow
 from salesmkt.render.report.words import RELIABILITY_FLOOR
 from salesmkt.wording import DASH
@@ -137,15 +137,42 @@ def _quality(a: Assessment, first: str, second: str) -> list[Method]:
         (
             "Anonymity",
             f"A group or segment with fewer than {a.settings.min_group_size} respondents "
-            "shows its size only; no withheld figure can be worked out from the figures shown.",
+            f'is withheld: no figure, and its size reads only "fewer than '
+            f'{a.settings.min_group_size}"; no withheld figure can be worked out from the '
+            "figures shown. When a compared group is withheld, the organisation stage cannot "
+            "be estimated and is not shown.",
         ),
     ]
+
+
+def _field(a: Assessment, first: str, second: str) -> list[Method]:
+    """% favourable and the response rate."""
+    start = a.settings.favourable_from
+    top = f"answers of {start:g} or more (after reverse items are recoded)" if start else "—"
+    methods = [
+        (
+            "% favourable",
+            f"The share of answers in the top two points of the scale: {top}. Per statement, "
+            "per dimension (all the answers to its statements) and per group (all its "
+            "answers); missing answers are left out.",
+        )
+    ]
+    if a.participation:
+        methods.append(
+            (
+                "Response rate",
+                "Scored respondents divided by the people invited, from the headcount file, "
+                f"per group and segment; below {PARTICIPATION_FLOOR:.0%} it is marked low.",
+            )
+        )
+    return methods
 
 
 _METHOD_PARTS: tuple[Callable[[Assessment, str, str], list[Method]], ...] = (
     _scores,
     _gaps,
     _quality,
+    _field,
 )
 
 
@@ -171,6 +198,8 @@ def settings_rows(
         ("Tool", f"salesmkt {assessment.tool_version}".strip()),
         ("Compared groups", " − ".join(names(g) for g in assessment.compare) or DASH),
         ("Minimum group size", str(s.min_group_size)),
+        ("Favourable answers", f"{s.favourable_from:g} or more" if s.favourable_from else DASH),
+        ("Headcount file", s.headcount or "none"),
         ("Maximum missing answers", f"{s.max_missing:.0%}"),
         ("Gap threshold", f"{s.gap_threshold:g} scale point(s) per item"),
         ("p-value adjustment", s.adjust),

@@ -24,7 +24,7 @@ from salesmkt.model.assessment import (
 )
 from salesmkt.render.report.view import MAX_LISTED, SegmentRow
 from salesmkt.render.report.words import RELIABILITY_FLOOR, Names
-from salesmkt.wording import DASH, fmt_mean
+from salesmkt.wording import DASH, fmt_mean, fmt_n
 
 # George & Mallery's bands for Cronbach's alpha; "acceptable" starts at the floor.
 _ALPHA_BANDS = (
@@ -160,17 +160,19 @@ def without_codes(text: str, codes: Iterable[str | None]) -> str:
 
 def _segment_row(seg: SegmentResult) -> SegmentRow:
     if seg.suppressed:
-        return SegmentRow(seg.by, seg.value, seg.n, True, "withheld", "withheld", "")
+        return SegmentRow(
+            seg.by, seg.value, fmt_n(seg.n, seg.n_fewer_than), True, "withheld", "withheld", ""
+        )
     parts = [
         f"{g.label} {fmt_mean(g.mean, 1)} (n = {g.n})"
         if not g.suppressed
-        else f"{g.label} (n = {g.n})"
+        else f"{g.label} (withheld{', n < ' + str(g.n_fewer_than) if g.n_fewer_than else ''})"
         for g in seg.groups
     ]
     return SegmentRow(
         by=seg.by,
         value=seg.value,
-        n=seg.n,
+        n=fmt_n(seg.n, seg.n_fewer_than),
         suppressed=False,
         overall=fmt_mean(seg.overall.score, 1),
         stage=seg.overall.stage.label if seg.overall.stage else DASH,

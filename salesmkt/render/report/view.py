@@ -20,9 +20,9 @@ library.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-DEFAULT_MIN_COMMENT_GROUP = 5
+DEFAULT_MIN_COMMENT_GROUP = 10  # = model.assessment.DEFAULT_MIN_COMMENT_GROUP (no import here)
 DEFAULT_TITLE = "Sales & Marketing alignment: workshop report"
 MAX_COMMENTS_PER_GROUP = 200
 MAX_LISTED = 50  # excluded respondents / warnings listed one by one before "… and N more"
@@ -54,7 +54,7 @@ class ReportOptions:
 class GroupRow:
     id: str
     label: str
-    n: int
+    n: str
     suppressed: bool
     score: str
     stage: str
@@ -63,6 +63,7 @@ class GroupRow:
     sd: str
     range: str
     compared: bool
+    favourable: str = "–"
 
 
 @dataclass
@@ -142,7 +143,7 @@ class StageRow:
 class SegmentRow:
     by: str
     value: str
-    n: int
+    n: str
     suppressed: bool
     overall: str
     stage: str
@@ -208,3 +209,7 @@ class Report:
     methods: list[tuple[str, str]]
     settings: list[tuple[str, str]]
     progress: ProgressView | None = None
+    # group, segment, invited, responded, rate (--headcount); empty without it
+    participation: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    participation_note: str = ""
+    hides_split: str | None = None
