@@ -29,8 +29,12 @@ from salesmkt.cli.options import (
     ChartsOpt,
     ChecklistOpt,
     CompareSeedOpt,
+    CrmMapOpt,
+    DateFormatOpt,
     DiagFormat,
     DropInvalidOpt,
+    EvidenceResponsesOpt,
+    ExportsArg,
     ForceReportOpt,
     FunnelOpt,
     GapsFormatOpt,
@@ -43,6 +47,7 @@ from salesmkt.cli.options import (
     MidpointOpt,
     MinCommentGroupOpt,
     MinGroupSizeOpt,
+    MinNOpt,
     NBootOpt,
     NoCommentsOpt,
     QuestionnaireOpt,
@@ -55,6 +60,7 @@ from salesmkt.cli.options import (
     ScoreFormatOpt,
     ShowFormat,
     SituationOpt,
+    SlaOpt,
     StageOpt,
     TableOutputOpt,
     TextFormatOpt,
@@ -579,6 +585,50 @@ def compare(
         n_boot=n_boot,
     )
     out.show("compare", chosen, runs.compare(source, after, settings), output, inputs)
+
+
+# -- evidence (CRM exports against the survey's claims) -------------------------------
+
+
+@app.command()
+@boundary
+def evidence(
+    paths: ExportsArg,
+    crm_map: CrmMapOpt = None,
+    sla: SlaOpt = "24h",
+    min_n: MinNOpt = 30,
+    date_format: DateFormatOpt = None,
+    responses: EvidenceResponsesOpt = None,
+    questionnaire: QuestionnaireOpt = "alignment",
+    min_group_size: MinGroupSizeOpt = 3,
+    fmt: TextFormatOpt = None,
+    output: TextOutputOpt = None,
+) -> None:
+    """Funnel figures from CRM exports, and what they say about the survey's claims.
+
+    Reads Salesforce (Leads, Opportunities, Tasks) and HubSpot (contacts, deals) exports
+    and a forecast sheet, recognised by their headers. Every unreadable cell is listed as
+    file:row:column. With --responses, each statement linked to a metric gets a verdict.
+    Exit 0 when computed, 1 when an export or mapping cannot be read, 2 on a usage error.
+    """
+    from salesmkt.pipeline import evidence as run_mod  # pandas: not at start-up
+
+    chosen = out.pick_format(fmt, output, "evidence")
+    source = None
+    if responses is not None:
+        source = out.source(responses, questionnaire, None, None, None, False)
+    request = run_mod.EvidenceRequest(
+        paths=paths,
+        maps=list(crm_map or []),
+        sla_hours=run_mod.parse_sla(sla),
+        min_n=min_n,
+        date_format=date_format,
+        responses=source,
+        settings=out.settings(min_group_size=min_group_size),
+    )
+    inputs = request.inputs()
+    out.check_output(output, inputs)
+    out.show("evidence", chosen, run_mod.run(request), output, inputs)
 
 
 def main() -> None:
