@@ -13,7 +13,7 @@ from the exports.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -54,6 +54,7 @@ class Section:
     header: list[str]
     rows: list[list[str]]
     note: str = ""
+    lines: list[str] = field(default_factory=list)  # shown under the table, one each
 
 
 def _n(f: Figure) -> str:
@@ -99,15 +100,16 @@ def _claim_row(c: ClaimVerdict) -> list[str]:
     shown = DASH
     if f is not None and f.value is not None:
         shown = f"{fmt_figure(f.kind, f.value)} {fmt_figure_ci(f.kind, f.ci)}"
-    return [f"{c.item} {c.short}".strip(), "; ".join(said), shown, c.verdict, c.why]
+    return [f"{c.item} {c.short}".strip(), "; ".join(said), shown, c.verdict]
 
 
 def claim_section(claims: list[ClaimVerdict]) -> Section:
     return Section(
         "What the data say",
-        ["statement", "the survey says", "the data show", "verdict", "why"],
+        ["statement", "the survey says", "the data show", "verdict"],
         [_claim_row(c) for c in claims],
         "A group agrees when its mean is above the scale's midpoint. " + CAVEAT,
+        [f"{c.item}: {c.why}" for c in claims],
     )
 
 
@@ -162,6 +164,7 @@ def render_terminal(r: EvidenceResult) -> RenderableType:
         for row in s.rows:
             table.add_row(*(plain(c) for c in row))
         parts.append(table)
+        parts += [plain(f"  {line}") for line in s.lines]
         if s.note:
             parts.append(plain(s.note, "dim"))
     parts += [plain(f"note: {n}", "yellow") for n in r.notes]
@@ -173,6 +176,8 @@ def markdown_table(s: Section) -> str:
     lines.append("| " + " | ".join(md_escape(h) for h in s.header) + " |")
     lines.append("|" + "---|" * len(s.header))
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in s.rows]
+    if s.lines:
+        lines += ["", *(f"- {md_escape(line)}" for line in s.lines)]
     if s.note:
         lines += ["", md_escape(s.note)]
     return "\n".join(lines) + "\n"
