@@ -18,8 +18,9 @@ import pytest
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 from support.paths import ROOT
 
+from salesmkt.analysis.evidence_claims import data_say, verdict
 from salesmkt.analysis.evidence_stats import newcombe, quantile, quantile_interval, wilson
-from salesmkt.model.evidence import EvidenceResult
+from salesmkt.model.evidence import EvidenceResult, Figure, GroupView
 from salesmkt.pipeline.evidence import EvidenceRequest, parse_sla, run
 
 CRM = ROOT / "examples" / "crm"
@@ -109,7 +110,8 @@ def oracle() -> dict[str, float]:
     quarter = close.dt.year.astype(str) + "-Q" + close.dt.quarter.astype(str)
     actual = opps.loc[won, "Amount"].groupby(quarter[won]).sum()
     misses = [
-        abs(actual.get(p, 0) - f) / f for p, f in zip(forecast["Period"], forecast["Forecast"])
+        abs(actual.get(p, 0) - f) / f
+        for p, f in zip(forecast["Period"], forecast["Forecast"], strict=True)
     ]
     return {
         "lead_volume": len(leads),
@@ -208,3 +210,60 @@ def test_small_denominators_are_flagged_not_hidden() -> None:
     figure = small.figure("win_rate")
     assert figure is not None and figure.value is not None and figure.small
     assert not math.isnan(figure.value)
+
+
+# -- verdicts -----------------------------------------------------------------------------
+
+
+def _fig(low: float, high: float, small: bool = False) -> Figure:
+    return Figure(
+        metric="m", label="m", kind="rate", value=(low + high) / 2, ci=(low, high), small=small
+    )
+
+
+@pytest.mark.parametrize(
+    ("ci", "side", "said"),
+    [
+        ((0.85, 0.9), "above", "supports"),
+        ((0.5, 0.6), "above", "contradicts"),
+        ((0.75, 0.85), "above", "inconclusive"),
+        ((0.5, 0.6), "below", "supports"),
+        ((0.85, 0.9), "below", "contradicts"),
+    ],
+)
+def test_what_the_data_say_against_a_threshold_of_80_percent(
+    ci: tuple[float, float], side: str, said: str
+) -> None:
+    assert data_say(_fig(*ci), side, 0.8) == said
+
+
+def test_a_small_figure_never_decides() -> None:
+    assert data_say(_fig(0.1, 0.2, small=True), "above", 0.8) == "not_enough"
+    assert data_say(None, "above", 0.8) == "not_enough"
+
+
+def _views(sales: str, marketing: str) -> list[GroupView]:
+    return [
+        GroupView(group="sales", label="Sales", view=sales),  # type: ignore[arg-type]
+        GroupView(group="marketing", label="Marketing", view=marketing),  # type: ignore[arg-type]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "sales", "marketing", "expected"),
+    [
+        ("supports", "agrees", "disagrees", "the data support Sales' view"),
+        ("contradicts", "agrees", "disagrees", "the data support Marketing's view"),
+        ("contradicts", "agrees", "agrees", "the data support neither"),
+        ("supports", "agrees", "agrees", "the data support both views"),
+        ("supports", "disagrees", "undecided", "the data support neither"),
+        ("supports", "disagrees", "unknown", "not enough data"),
+        ("contradicts", "disagrees", "unknown", "the data support Sales' view"),
+        ("inconclusive", "agrees", "disagrees", "not enough data"),
+        ("not_enough", "agrees", "disagrees", "not enough data"),
+    ],
+)
+def test_the_verdict_names_whose_view_the_data_support(
+    said: str, sales: str, marketing: str, expected: str
+) -> None:
+    assert verdict(said, _views(sales, marketing)) == expected  # type: ignore[arg-type]
