@@ -295,3 +295,39 @@ def test_unreadable_exports_exit_1_listing_each_problem(runner: CliRunner, tmp_p
     result = runner.invoke(app, ["evidence", str(tmp_path)])
     assert result.exit_code == 1
     assert f"{tmp_path / 'leads.csv'}:2:D (CreatedDate): 'yesterday' is not a date" in result.output
+
+
+def test_report_with_evidence_has_what_the_data_say(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "evidence.json"
+    assert runner.invoke(app, ["evidence", str(CRM), "-o", str(saved)]).exit_code == 0
+    survey = str(ROOT / "examples" / "workshop.csv")
+    for given in (CRM, saved):  # the exports themselves, or the saved JSON
+        out = tmp_path / "report.md"
+        result = runner.invoke(
+            app, ["report", survey, "-o", str(out), "--evidence", str(given), "--force"]
+        )
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        section = text.split("## What the data say", 1)[1].split("\n## ", 1)[0]
+        assert "the data support Sales' view" in section
+        assert "the data support Marketing's view" in section
+    html = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", survey, "-o", str(html), "--evidence", str(CRM)])
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    assert '<section id="evidence">' in page and "the data support Marketing&#39;s view" in page
+
+
+def test_report_without_evidence_has_no_such_section(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    survey = str(ROOT / "examples" / "workshop.csv")
+    assert runner.invoke(app, ["report", survey, "-o", str(out)]).exit_code == 0
+    assert "What the data say" not in out.read_text(encoding="utf-8")
+
+
+def test_a_file_that_is_not_evidence_json_is_refused(runner: CliRunner, tmp_path: Path) -> None:
+    bad = write(tmp_path, "x.json", '{"kind": "something else"}')
+    out = tmp_path / "report.md"
+    survey = str(ROOT / "examples" / "workshop.csv")
+    result = runner.invoke(app, ["report", survey, "-o", str(out), "--evidence", str(bad)])
+    assert result.exit_code == 1 and "not a salesmkt evidence JSON" in result.output

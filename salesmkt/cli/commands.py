@@ -33,6 +33,7 @@ from salesmkt.cli.options import (
     DateFormatOpt,
     DiagFormat,
     DropInvalidOpt,
+    EvidenceOpt,
     EvidenceResponsesOpt,
     ExportsArg,
     ForceReportOpt,
@@ -408,6 +409,7 @@ def report(
     no_comments: NoCommentsOpt = False,
     title: TitleOpt = None,
     baseline: BaselineOpt = None,
+    evidence: EvidenceOpt = None,
     force: ForceReportOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, or Markdown.
@@ -439,6 +441,7 @@ def report(
         baseline=baseline,
         force=force,
         generated=out.report_date(),
+        evidence=evidence,
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)

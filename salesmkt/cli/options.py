@@ -300,3 +300,11 @@ EvidenceResponsesOpt = Annotated[
         help="A survey responses file: set what Sales and Marketing say against the data.",
     ),
 ]
+EvidenceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence",
+        help="CRM exports (a folder or file) or a saved 'evidence --format json': adds "
+        "'What the data say'.",
+    ),
+]

@@ -21,12 +21,13 @@ from salesmkt.analysis import evidence_breakdown as eb
 from salesmkt.analysis.evidence_claims import claim_verdicts
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions.crm_load import builtin_mappings, load_mapping
-from salesmkt.errors import UsageError
+from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.errors import EvidenceDataError, UsageError
 from salesmkt.intake.evidence.combine import read_exports
 from salesmkt.intake.evidence.read import export_files
 from salesmkt.intake.source import ResponseSource
-from salesmkt.model.assessment import Settings
-from salesmkt.model.evidence import EvidenceResult, EvidenceSettings, FileRead
+from salesmkt.model.assessment import Assessment, Settings
+from salesmkt.model.evidence import ClaimVerdict, EvidenceResult, EvidenceSettings, FileRead
 
 _UNITS = {"m": 1 / 60, "min": 1 / 60, "h": 1.0, "": 1.0, "d": 24.0}
 
@@ -81,6 +82,30 @@ def compute(request: EvidenceRequest) -> EvidenceResult:
     )
 
 
+def load_evidence(path: Path) -> EvidenceResult:
+    """Evidence given to another command: a saved ``evidence --format json``, else the
+    exports in a folder or file, read with the built-in mappings and default settings."""
+    if path.is_file() and path.suffix.lower() == ".json":
+        from pydantic import ValidationError
+
+        try:
+            return EvidenceResult.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError, ValueError) as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise EvidenceDataError(
+                f"{path}: not a salesmkt evidence JSON (save one with 'salesmkt evidence "
+                f"EXPORTS --format json -o FILE'): {first}"
+            ) from None
+    return compute(EvidenceRequest(paths=[path]))
+
+
+def verdicts_for(
+    path: Path, questionnaire: Questionnaire, assessment: Assessment
+) -> list[ClaimVerdict]:
+    """The verdict on each linked statement of an assessment, from the evidence at ``path``."""
+    return claim_verdicts(questionnaire, assessment, load_evidence(path))
+
+
 def run(request: EvidenceRequest) -> EvidenceResult:
     """The figures, and with a responses file the verdict on each linked statement."""
     result = compute(request)
@@ -88,8 +113,11 @@ def run(request: EvidenceRequest) -> EvidenceResult:
         from salesmkt.analysis import scoring
 
         source = request.responses
-        assessment = scoring.assess_file(source, request.settings or Settings()).assessment
+        settings = request.settings or Settings()
+        assessment = scoring.load_assessment_or_responses(source, settings)
         questionnaire = qmod.load(source.questionnaire)
+        if questionnaire.id != assessment.questionnaire.id:  # a saved assessment names its own
+            questionnaire = qmod.load(assessment.questionnaire.id)
         result.claims = claim_verdicts(questionnaire, assessment, result)
         result.responses_file = str(source.path)
     return result

@@ -35,7 +35,12 @@ from salesmkt.render import outputs
 from salesmkt.render.charts import make_charts
 from salesmkt.render.report.build import build_report
 from salesmkt.render.report.formats import REPORT_RENDERERS, report_format
-from salesmkt.render.report.view import DEFAULT_MIN_COMMENT_GROUP, Comment, ReportOptions
+from salesmkt.render.report.view import (
+    DEFAULT_MIN_COMMENT_GROUP,
+    Comment,
+    Report,
+    ReportOptions,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,6 +70,7 @@ class ReportRequest:
     baseline: Path | None = None
     force: bool = False
     generated: str | None = None
+    evidence: Path | None = None  # CRM exports or a saved evidence JSON: "What the data say"
 
     @property
     def advice_files(self) -> list[Path]:
@@ -138,6 +144,8 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         options=request.options(),
         comparison=comparison,
     )
+    if request.evidence is not None:
+        _add_evidence(report, request.evidence, loaded)
     text = REPORT_RENDERERS[fmt](report, charts, links)
     outputs.write_atomic(request.output, text, inputs=inputs, force=request.force)
     return ReportRun(
@@ -145,9 +153,22 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     )
 
 
+def _add_evidence(report: Report, evidence: Path, loaded: ReportInputs) -> None:
+    """Fill in the section "What the data say" from the CRM evidence."""
+    from salesmkt.pipeline.evidence import verdicts_for
+    from salesmkt.render.report.evidence import claim_rows
+
+    questionnaire = loaded.questionnaire or qmod.load(loaded.assessment.questionnaire.id)
+    report.evidence = claim_rows(verdicts_for(evidence, questionnaire, loaded.assessment))
+
+
 def _input_files(source: ResponseSource, request: ReportRequest) -> list[Path]:
     """Every file the run reads: no output may be one of them."""
     found = source.inputs() + request.advice_files
+    if request.evidence is not None:
+        from salesmkt.intake.evidence.read import export_files
+
+        found += export_files([request.evidence])
     if request.baseline is not None:
         found.append(request.baseline)
     if request.rules is not None:

@@ -164,6 +164,17 @@ class ProgressView:
 
 
 @dataclass
+class ClaimRow:
+    """One statement of "What the data say" (salesmkt evidence): all already worded."""
+
+    statement: str
+    survey: str
+    data: str
+    verdict: str
+    why: str
+
+
+@dataclass
 class Report:
     """Everything a renderer prints, as plain strings and lists (no figures to format)."""
 
@@ -208,3 +219,4 @@ class Report:
     methods: list[tuple[str, str]]
     settings: list[tuple[str, str]]
     progress: ProgressView | None = None
+    evidence: list[ClaimRow] | None = None  # "What the data say", with --evidence
