@@ -331,3 +331,33 @@ def test_a_file_that_is_not_evidence_json_is_refused(runner: CliRunner, tmp_path
     survey = str(ROOT / "examples" / "workshop.csv")
     result = runner.invoke(app, ["report", survey, "-o", str(out), "--evidence", str(bad)])
     assert result.exit_code == 1 and "not a salesmkt evidence JSON" in result.output
+
+
+def test_recommend_with_evidence_fires_the_follow_up_rule(runner: CliRunner) -> None:
+    survey = str(ROOT / "examples" / "workshop.csv")
+    base = ["recommend", survey, "--situation", str(ROOT / "examples" / "situation.yaml")]
+    result = runner.invoke(app, [*base, "--evidence", str(CRM), "--top", "0", "-f", "json"])
+    assert result.exit_code == 0, result.output
+    actions = {a["rule"]: a for a in json.loads(result.stdout)["advice"]["actions"]}
+    fired = actions["lead-follow-up-sla"]
+    # The figure the rule quotes, by hand: MQLs touched within 24 h of creation.
+    leads = pd.read_csv(CRM / "leads.csv", keep_default_na=False)
+    tasks = pd.read_csv(CRM / "tasks.csv", keep_default_na=False)
+    first = pd.to_datetime(tasks["CreatedDate"], utc=True).groupby(tasks["WhoId"]).min()
+    hours = (leads["Id"].map(first) - pd.to_datetime(leads["CreatedDate"], utc=True)).dt
+    mql = leads["Status"] != "Nurture"
+    share = ((hours.total_seconds() / 3600 <= 24) & mql).sum() / mql.sum()
+    texts = [e["text"] for e in fired["evidence"]]
+    assert any(t.startswith(f"CRM data: First touch within the SLA {share:.1%}") for t in texts)
+    assert "forecast-from-the-funnel" in actions
+    without = runner.invoke(app, [*base, "--top", "0", "-f", "json"])
+    rules = {a["rule"] for a in json.loads(without.stdout)["advice"]["actions"]}
+    assert "lead-follow-up-sla" not in rules and "forecast-from-the-funnel" not in rules
+
+
+def test_an_evidence_rule_naming_an_unknown_metric_is_refused(tmp_path: Path) -> None:
+    text = (ROOT / "rules" / "moving-up.yaml").read_text(encoding="utf-8")
+    text = text.replace("metric: forecast_error", "metric: vibes")
+    path = write(tmp_path, "rules.yaml", text)
+    codes = [d.code for d in check_any_file(path).diagnostics]
+    assert codes == ["rule-unknown-metric"]

@@ -336,6 +336,7 @@ def recommend(
     checklist: ChecklistOpt = None,
     funnel: FunnelOpt = None,
     top: TopOpt = 10,
+    evidence: EvidenceOpt = None,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
@@ -359,7 +360,7 @@ def recommend(
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
     chosen = out.pick_format(fmt, output, "advice")
-    request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top)
+    request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top, evidence)
     if file is None:
         if stage is None:
             raise UsageError(
