@@ -311,6 +311,7 @@ def test_report_with_evidence_has_what_the_data_say(runner: CliRunner, tmp_path:
         section = text.split("## What the data say", 1)[1].split("\n## ", 1)[0]
         assert "the data support Sales' view" in section
         assert "the data support Marketing's view" in section
+        assert "CRM data: First touch within the SLA" in text  # the evidence rule fired
     html = tmp_path / "report.html"
     result = runner.invoke(app, ["report", survey, "-o", str(html), "--evidence", str(CRM)])
     assert result.exit_code == 0, result.output

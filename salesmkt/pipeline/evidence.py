@@ -21,13 +21,12 @@ from salesmkt.analysis import evidence_breakdown as eb
 from salesmkt.analysis.evidence_claims import claim_verdicts
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions.crm_load import builtin_mappings, load_mapping
-from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import EvidenceDataError, UsageError
 from salesmkt.intake.evidence.combine import read_exports
 from salesmkt.intake.evidence.read import export_files
 from salesmkt.intake.source import ResponseSource
-from salesmkt.model.assessment import Assessment, Settings
-from salesmkt.model.evidence import ClaimVerdict, EvidenceResult, EvidenceSettings, FileRead
+from salesmkt.model.assessment import Settings
+from salesmkt.model.evidence import EvidenceResult, EvidenceSettings, FileRead
 
 _UNITS = {"m": 1 / 60, "min": 1 / 60, "h": 1.0, "": 1.0, "d": 24.0}
 
@@ -97,13 +96,6 @@ def load_evidence(path: Path) -> EvidenceResult:
                 f"EXPORTS --format json -o FILE'): {first}"
             ) from None
     return compute(EvidenceRequest(paths=[path]))
-
-
-def verdicts_for(
-    path: Path, questionnaire: Questionnaire, assessment: Assessment
-) -> list[ClaimVerdict]:
-    """The verdict on each linked statement of an assessment, from the evidence at ``path``."""
-    return claim_verdicts(questionnaire, assessment, load_evidence(path))
 
 
 def run(request: EvidenceRequest) -> EvidenceResult:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from salesmkt.definitions.questionnaire import Questionnaire
     from salesmkt.intake.responses import ResponseTable
     from salesmkt.intake.source import ResponseSource
+    from salesmkt.model.evidence import EvidenceResult
     from salesmkt.render.charts import Chart
 
 CHART_SUFFIXES = (".svg", ".png")
@@ -120,13 +121,15 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     inputs = _input_files(source, request)
     outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
     loaded = load_inputs(source, settings)
-    if loaded.assessment.advice is None or request.advice_asked:
+    crm = _load_evidence(request.evidence)
+    if loaded.assessment.advice is None or request.advice_asked or crm is not None:
         add_advice(
             loaded.assessment,
             rules=request.rules,
             situation=request.situation,
             checklist=request.checklist,
             funnel=request.funnel,
+            crm=crm,
         )
     charts = make_charts(
         loaded.assessment, questionnaire=loaded.questionnaire, png=request.charts_dir is not None
@@ -144,8 +147,8 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         options=request.options(),
         comparison=comparison,
     )
-    if request.evidence is not None:
-        _add_evidence(report, request.evidence, loaded)
+    if crm is not None:
+        _add_evidence(report, crm, loaded)
     text = REPORT_RENDERERS[fmt](report, charts, links)
     outputs.write_atomic(request.output, text, inputs=inputs, force=request.force)
     return ReportRun(
@@ -153,13 +156,22 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     )
 
 
-def _add_evidence(report: Report, evidence: Path, loaded: ReportInputs) -> None:
+def _load_evidence(path: Path | None) -> EvidenceResult | None:
+    """The CRM evidence of --evidence: exports or a saved evidence JSON (None: not given)."""
+    if path is None:
+        return None
+    from salesmkt.pipeline.evidence import load_evidence
+
+    return load_evidence(path)
+
+
+def _add_evidence(report: Report, crm: EvidenceResult, loaded: ReportInputs) -> None:
     """Fill in the section "What the data say" from the CRM evidence."""
-    from salesmkt.pipeline.evidence import verdicts_for
+    from salesmkt.analysis.evidence_claims import claim_verdicts
     from salesmkt.render.report.evidence import claim_rows
 
     questionnaire = loaded.questionnaire or qmod.load(loaded.assessment.questionnaire.id)
-    report.evidence = claim_rows(verdicts_for(evidence, questionnaire, loaded.assessment))
+    report.evidence = claim_rows(claim_verdicts(questionnaire, loaded.assessment, crm))
 
 
 def _input_files(source: ResponseSource, request: ReportRequest) -> list[Path]:
@@ -268,8 +280,10 @@ def add_advice(
     situation: Path | None = None,
     checklist: Path | None = None,
     funnel: Path | None = None,
+    crm: EvidenceResult | None = None,
 ) -> bool:
-    """Fill ``assessment.advice`` from a rules file and the optional instrument answers.
+    """Fill ``assessment.advice`` from a rules file and the optional instrument answers
+    (and the CRM evidence that ``evidence`` conditions read).
 
     With nothing given, the shipped rules are used when they are written for this
     questionnaire; otherwise the report simply has no advice (returns False). Anything
@@ -288,6 +302,7 @@ def add_advice(
         situation=answers.get("situation"),
         checklist=answers.get("checklist"),
         funnel=answers.get("funnel"),
+        crm=crm,
     )
     return True
 
