@@ -40,8 +40,9 @@ import json, resource, subprocess, sys, time
 start = time.perf_counter()
 proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 elapsed = time.perf_counter() - start
-rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"seconds": elapsed, "peak_mb": rss / 1024, "code": proc.returncode,
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": elapsed, "peak_mb": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime, "code": proc.returncode,
                   "stderr": proc.stderr.decode()[-2000:]}))
 """
 
@@ -122,7 +123,8 @@ def main() -> None:
         ok = run["seconds"] < TARGET_SECONDS and run["peak_mb"] < TARGET_MB
         verdict = "met" if ok else "MISSED"
         print(
-            f"end to end: {run['seconds']:.2f} s, peak {run['peak_mb']:.0f} MB (target < "
+            f"end to end: {run['seconds']:.2f} s wall, {run['cpu']:.2f} s CPU (user + system, "
+            f"all threads), peak {run['peak_mb']:.0f} MB (target < "
             f"{TARGET_SECONDS:.0f} s, < {TARGET_MB:.0f} MB: {verdict}); "
             f"load average {os.getloadavg()[0]:.1f}"
         )
