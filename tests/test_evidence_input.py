@@ -362,3 +362,30 @@ def test_an_evidence_rule_naming_an_unknown_metric_is_refused(tmp_path: Path) ->
     path = write(tmp_path, "rules.yaml", text)
     codes = [d.code for d in check_any_file(path).diagnostics]
     assert codes == ["rule-unknown-metric"]
+
+
+def test_with_won_and_closed_columns_the_stages_need_not_be_listed(tmp_path: Path) -> None:
+    mapping = write(
+        tmp_path,
+        "deals.yaml",
+        "id: deals\nexport: opportunities\ntitle: Deals\nrecognise: [Deal, Phase]\n"
+        "columns: {id: Deal, created: Opened, status: Phase, amount: Value, "
+        "close_date: Closes, won: Won, closed: Closed}\n",
+    )
+    path = write(
+        tmp_path,
+        "deals.csv",
+        "Deal,Opened,Phase,Value,Closes,Won,Closed\n"
+        "D1,2026-01-01,Anything at all,100,2026-02-01,yes,yes\n"
+        "D1,2026-01-02,Lost it,50,2026-02-02,no,yes\n",
+    )
+    from salesmkt.definitions.crm_load import load_mapping
+
+    found = problems_with([path], [load_mapping(mapping)])
+    assert found == [f"{path}:3: duplicate opportunity id 'D1'; first at {path}:2"]
+
+
+def problems_with(paths: list[Path], mappings: list) -> list[str]:  # type: ignore[type-arg]
+    with pytest.raises(EvidenceDataError) as caught:
+        read_exports(paths, mappings)
+    return caught.value.problems

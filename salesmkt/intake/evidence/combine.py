@@ -56,7 +56,7 @@ def read_exports(
     names = [f.path for f in data.files]
     data.leads = _joined(tables["leads"], names, "lead", problems)
     data.opportunities = _joined(tables["opportunities"], names, "opportunity", problems)
-    data.forecast = _joined(tables["forecast"], names, "period", problems, key="period")
+    data.forecast = _joined(tables["forecast"], names, "forecast", problems, key="period")
     if problems:
         raise EvidenceDataError(
             f"the CRM exports cannot be read: {len(problems):,} problem(s)", problems

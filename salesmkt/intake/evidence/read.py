@@ -123,8 +123,14 @@ def opportunities_table(sheet: Sheet, number: int) -> pd.DataFrame:
     import pandas as pd
 
     blank = sheet.blank()
-    step = sheet.steps("status", dict(sheet.mapping.stages), OPPORTUNITY_STEPS)
     won, closed = sheet.booleans("won"), sheet.booleans("closed")
+    # With won/closed columns the stages are only checked when the mapping lists them.
+    listed = bool(sheet.mapping.stages) or won is None or closed is None
+    step = (
+        sheet.steps("status", dict(sheet.mapping.stages), OPPORTUNITY_STEPS)
+        if listed
+        else pd.Series(-1, index=sheet.frame.index, dtype="int8")
+    )
     campaign = sheet.text("campaign")
     return pd.DataFrame(
         {
