@@ -389,3 +389,19 @@ def problems_with(paths: list[Path], mappings: list) -> list[str]:  # type: igno
     with pytest.raises(EvidenceDataError) as caught:
         read_exports(paths, mappings)
     return caught.value.problems
+
+
+@pytest.mark.parametrize("command", ["score", "gaps"])
+def test_score_and_gaps_add_what_the_data_say(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
+    survey = str(ROOT / "examples" / "workshop.csv")
+    out = tmp_path / "out.md"
+    result = runner.invoke(app, [command, survey, "--evidence", str(CRM), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "## What the data say" in text and "the data support Sales' view" in text
+    plain_run = runner.invoke(app, [command, survey, "-f", "markdown"])
+    assert text.startswith(plain_run.stdout.rstrip("\n"))  # the usual output comes first
+    refused = runner.invoke(app, [command, survey, "--evidence", str(CRM), "-f", "json"])
+    assert refused.exit_code == 2 and "--evidence" in refused.output

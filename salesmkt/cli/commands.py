@@ -244,6 +244,7 @@ def score(
     min_group_size: MinGroupSizeOpt = 3,
     by: ByOpt = None,
     gap_threshold: GapThresholdOpt = 1.0,
+    evidence: EvidenceOpt = None,
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -258,11 +259,20 @@ def score(
     source = out.source(
         file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
     )
-    out.check_output(output, source.inputs())
+    out.evidence_format(evidence, chosen)
+    inputs = [*source.inputs(), *out.evidence_inputs(evidence)]
+    out.check_output(output, inputs)
     settings = out.settings(
         min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold, by=by
     )
-    out.show("score", chosen, runs.score(source, settings), output, source.inputs())
+    result = runs.score(source, settings)
+    if evidence is None:
+        out.show("score", chosen, result, output, inputs)
+        return
+    from salesmkt.pipeline.evidence import claims_for
+
+    claims = claims_for(evidence, result.assessment, source.questionnaire)
+    out.show_with_claims("score", chosen, result, output, inputs, claims)
 
 
 @app.command()
@@ -281,6 +291,7 @@ def gaps(
     adjust: AdjustOpt = AdjustMethod.holm,
     midpoint: MidpointOpt = None,
     seed: GapsSeedOpt = 2006,
+    evidence: EvidenceOpt = None,
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -300,7 +311,9 @@ def gaps(
     source = out.source(
         file, questionnaire, mapping, group_column, respondent_column, drop_invalid, header_rows
     )
-    out.check_output(output, source.inputs())
+    out.evidence_format(evidence, chosen)
+    inputs = [*source.inputs(), *out.evidence_inputs(evidence)]
+    out.check_output(output, inputs)
     settings = out.settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -312,7 +325,13 @@ def gaps(
     out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
     out.notes(run.notes)
-    out.show("gaps", chosen, run.view, output, source.inputs())
+    if evidence is None:
+        out.show("gaps", chosen, run.view, output, inputs)
+        return
+    from salesmkt.pipeline.evidence import claims_for
+
+    claims = claims_for(evidence, run.view.assessment, source.questionnaire)
+    out.show_with_claims("gaps", chosen, run.view, output, inputs, claims)
 
 
 # -- recommend (rules) ---------------------------------------------------------------

@@ -25,7 +25,7 @@ from salesmkt.errors import EvidenceDataError, UsageError
 from salesmkt.intake.evidence.combine import read_exports
 from salesmkt.intake.evidence.read import export_files
 from salesmkt.intake.source import ResponseSource
-from salesmkt.model.assessment import Settings
+from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.model.evidence import EvidenceResult, EvidenceSettings, FileRead
 
 _UNITS = {"m": 1 / 60, "min": 1 / 60, "h": 1.0, "": 1.0, "d": 24.0}
@@ -96,6 +96,17 @@ def load_evidence(path: Path) -> EvidenceResult:
                 f"EXPORTS --format json -o FILE'): {first}"
             ) from None
     return compute(EvidenceRequest(paths=[path]))
+
+
+def claims_for(path: Path, assessment: Assessment, questionnaire: str) -> EvidenceResult:
+    """The evidence at ``path`` with the verdict on each linked statement of an assessment
+    (``--evidence`` on score and gaps); ``questionnaire`` is the reference the run used."""
+    result = load_evidence(path)
+    found = qmod.load(questionnaire)
+    if found.id != assessment.questionnaire.id:  # a saved assessment names its own
+        found = qmod.load(assessment.questionnaire.id)
+    result.claims = claim_verdicts(found, assessment, result)
+    return result
 
 
 def run(request: EvidenceRequest) -> EvidenceResult:

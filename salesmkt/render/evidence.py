@@ -155,18 +155,23 @@ def sections(r: EvidenceResult) -> list[Section]:
 # -- formats ---------------------------------------------------------------------------------
 
 
+def _terminal(s: Section) -> list[RenderableType]:
+    table = Table(title=s.title, box=box.SIMPLE_HEAD, title_justify="left")
+    for h in s.header:
+        table.add_column(plain(h), overflow="fold")
+    for row in s.rows:
+        table.add_row(*(plain(c) for c in row))
+    parts: list[RenderableType] = [table]
+    parts += [plain(f"  {line}") for line in s.lines]
+    if s.note:
+        parts.append(plain(s.note, "dim"))
+    return parts
+
+
 def render_terminal(r: EvidenceResult) -> RenderableType:
     parts: list[RenderableType] = [plain(TITLE, "bold")]
     for s in sections(r):
-        table = Table(title=s.title, box=box.SIMPLE_HEAD, title_justify="left")
-        for h in s.header:
-            table.add_column(plain(h), overflow="fold")
-        for row in s.rows:
-            table.add_row(*(plain(c) for c in row))
-        parts.append(table)
-        parts += [plain(f"  {line}") for line in s.lines]
-        if s.note:
-            parts.append(plain(s.note, "dim"))
+        parts += _terminal(s)
     parts += [plain(f"note: {n}", "yellow") for n in r.notes]
     return Group(*parts)
 
@@ -193,3 +198,14 @@ def render_markdown(r: EvidenceResult) -> str:
 
 def render_json(r: EvidenceResult) -> str:
     return r.model_dump_json(indent=2) + "\n"
+
+
+# -- the claims alone, after another command's output (score/gaps --evidence) ----------------
+
+
+def render_claims_terminal(r: EvidenceResult) -> RenderableType:
+    return Group(*_terminal(claim_section(r.claims)))
+
+
+def claims_markdown(r: EvidenceResult) -> str:
+    return markdown_table(claim_section(r.claims))
