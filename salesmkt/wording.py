@@ -110,8 +110,12 @@ def fmt_share(value: float | None, decimals: int = 1) -> str:
 
 
 def fmt_points(value: float | None, decimals: int = 1) -> str:
-    """A difference of two shares in percentage points, signed: ``-18.3 pp``."""
-    return DASH if value is None else f"{tidy(value * 100, decimals):+.{decimals}f} pp"
+    """A difference of two shares in percentage points, signed: ``-18.3 pp``; one that
+    rounds to zero is unsigned (``0.0 pp``), as the bounds of an interval are."""
+    if value is None:
+        return DASH
+    shown = tidy(value * 100, decimals)
+    return f"{shown:.{decimals}f} pp" if shown == 0 else f"{shown:+.{decimals}f} pp"
 
 
 def fmt_hours(value: float | None) -> str:
