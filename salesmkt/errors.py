@@ -82,6 +82,10 @@ class ResponseDataError(SalesmktError):
         self.problems = problems or []
 
 
+class EvidenceDataError(ResponseDataError):
+    """CRM exports cannot be read: every problem is listed as ``file:row:column: message``."""
+
+
 class AnalysisError(SalesmktError):
     """The data are readable but cannot support the requested analysis."""
 

@@ -121,3 +121,54 @@ def effect_words(effect_size: str | None) -> str:
 def stage_edges(stages: Sequence[StageBand]) -> list[float]:
     """The stage minimums of an assessment's scoring key (the band edges)."""
     return sorted(s.min for s in stages)
+
+
+# -- funnel figures (salesmkt evidence) ---------------------------------------------------
+
+
+def fmt_share(value: float | None, decimals: int = 1) -> str:
+    """A share as a percentage: ``0.529`` reads ``52.9%``."""
+    return DASH if value is None else f"{tidy(value * 100, decimals):.{decimals}f}%"
+
+
+def fmt_points(value: float | None, decimals: int = 1) -> str:
+    """A difference of two shares in percentage points, signed: ``-18.3 pp``; one that
+    rounds to zero is unsigned (``0.0 pp``), as the bounds of an interval are."""
+    if value is None:
+        return DASH
+    shown = tidy(value * 100, decimals)
+    return f"{shown:.{decimals}f} pp" if shown == 0 else f"{shown:+.{decimals}f} pp"
+
+
+def fmt_hours(value: float | None) -> str:
+    """A duration in hours (one decimal), or days past 72 hours: ``30.3 h``, ``4.6 d``."""
+    if value is None:
+        return DASH
+    return f"{value / 24:.1f} d" if value > 72 else f"{tidy(value, 1):.1f} h"
+
+
+def fmt_amount(value: float | None) -> str:
+    """A sum of money, whole units with thousands separators (no currency: exports mix)."""
+    return DASH if value is None else f"{tidy(value, 0):,.0f}"
+
+
+def fmt_count(value: float | None) -> str:
+    return DASH if value is None else f"{round(value):,}"
+
+
+def fmt_figure(kind: str, value: float | None) -> str:
+    """A funnel figure of any kind (see salesmkt.definitions.metrics)."""
+    if kind in ("rate", "error"):
+        return fmt_share(value)
+    if kind == "difference":
+        return fmt_points(value)
+    if kind == "hours":
+        return fmt_hours(value)
+    return fmt_amount(value) if kind == "amount" else fmt_count(value)
+
+
+def fmt_figure_ci(kind: str, ci: tuple[float, float] | None) -> str:
+    """The interval of a funnel figure, as ``[low, high]`` in the figure's own unit."""
+    if ci is None:
+        return DASH
+    return f"[{fmt_figure(kind, ci[0])}, {fmt_figure(kind, ci[1])}]"

@@ -33,7 +33,9 @@ LAYERS = {
     "salesmkt.model": 0,
     "salesmkt.definitions": 1,
     "salesmkt.intake": 2,
+    "salesmkt.intake.evidence": 2,  # CRM exports in (issue 16)
     "salesmkt.analysis": 3,
+    "salesmkt.analysis.evidence": 3,  # funnel metrics, breakdowns, claims (issue 16)
     "salesmkt.advice": 4,
     "salesmkt.render": 5,
     "salesmkt.pipeline": 6,

@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from salesmkt.advice.answers import Answers
+from salesmkt.definitions.metrics import CATALOGUE
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.rules import (
     ANY,
     OVERALL,
     ChecklistCond,
+    EvidenceCond,
     FunnelCond,
     GapCond,
     LowAgreementCond,
@@ -55,7 +57,8 @@ from salesmkt.model.assessment import (
     StageRef,
     StayOrMove,
 )
-from salesmkt.wording import quadrant_words
+from salesmkt.model.evidence import EvidenceResult
+from salesmkt.wording import fmt_figure, fmt_figure_ci, quadrant_words
 
 Truth = bool | None
 DECIMALS = 9  # means are rounded this far before a threshold test (float noise)
@@ -77,6 +80,7 @@ class _Inputs:
     checklist: Answers | None
     funnel: Answers | None
     stage_override: str | None = None
+    evidence: EvidenceResult | None = None  # CRM funnel figures (salesmkt evidence)
 
 
 # -- small formatting helpers ---------------------------------------------------------
@@ -344,6 +348,20 @@ def _any(results: Sequence[_Result]) -> _Result:
     return _Result(False, [e for r in results for e in r.evidence])
 
 
+def _evidence(inp: _Inputs, body: EvidenceCond) -> _Result:
+    """A funnel metric clearly beyond a threshold: its whole interval, never a small n."""
+    figure = inp.evidence.figure(body.metric) if inp.evidence is not None else None
+    if figure is None or figure.value is None or figure.ci is None or figure.small:
+        return _Result(None)
+    low, high = figure.ci
+    truth = (body.below is None or high < body.below) and (body.above is None or low > body.above)
+    shown = f"{fmt_figure(figure.kind, figure.value)} {fmt_figure_ci(figure.kind, figure.ci)}"
+    text = f"CRM data: {figure.label} {shown}"
+    if figure.denominator is not None:
+        text += f" (n = {figure.denominator:,})"
+    return _Result(truth, [Evidence(kind="crm", text=text)])
+
+
 _LEAVES: dict[str, Callable[[_Inputs, Any], _Result]] = {
     "stage": _stage,
     "mean": _mean,
@@ -353,6 +371,7 @@ _LEAVES: dict[str, Callable[[_Inputs, Any], _Result]] = {
     "situation": _situation,
     "checklist": _checklist,
     "funnel": _funnel,
+    "evidence": _evidence,
 }
 
 
@@ -565,10 +584,13 @@ def evaluate(
     checklist: Answers | None = None,
     funnel: Answers | None = None,
     stage: str | None = None,
+    crm: EvidenceResult | None = None,
 ) -> Advice:
     """The advice for one assessment: the verdict, then the fired rules in order.
 
-    ``stage`` replaces the assessment's overall stage (to plan a move from elsewhere).
+    ``stage`` replaces the assessment's overall stage (to plan a move from elsewhere);
+    ``crm``, the CRM funnel figures (``salesmkt evidence``) that ``evidence`` conditions
+    read.
     """
     target = book.questionnaire.id
     if assessment.questionnaire.id != target:
@@ -579,7 +601,7 @@ def evaluate(
     if stage is not None:
         _check_stage(book, stage)
     current = stage or (assessment.overall.stage.id if assessment.overall.stage else None)
-    inp = _Inputs(book, assessment, situation, checklist, funnel, stage)
+    inp = _Inputs(book, assessment, situation, checklist, funnel, stage, crm)
     fired: list[tuple[Rule, list[Evidence]]] = []
     rules = considered(book, current)
     for rule in rules:
@@ -728,6 +750,8 @@ def describe(book: RuleBook, pred: Predicate) -> str:
         return (
             f"{iq.id if iq else kind} {body.item} {_quote(label)} {words} {_answer_label(iq, raw)}"
         )
+    if kind == "evidence":
+        return _describe_evidence(body)
     # funnel
     step = "a funnel step" if body.step == ANY else f"funnel step {body.step}"
     if body.finding == "unowned":
@@ -735,6 +759,18 @@ def describe(book: RuleBook, pred: Predicate) -> str:
     if body.finding == "contested":
         return f"{step} that Sales and Marketing each claim"
     return f"{step} owned by {_answer_label(book.funnel, body.owner_is)}"
+
+
+def _describe_evidence(body: EvidenceCond) -> str:
+    info = CATALOGUE.get(body.metric)
+    label = info.label if info else body.metric
+    kind = info.kind if info else "count"
+    tests = []
+    if body.above is not None:
+        tests.append(f"above {fmt_figure(kind, body.above)}")
+    if body.below is not None:
+        tests.append(f"below {fmt_figure(kind, body.below)}")
+    return f"the CRM data show {label} clearly " + " and ".join(tests)
 
 
 def _answer_label(q: Questionnaire | None, raw: str | int | None) -> str:

@@ -29,8 +29,13 @@ from salesmkt.cli.options import (
     ChartsOpt,
     ChecklistOpt,
     CompareSeedOpt,
+    CrmMapOpt,
+    DateFormatOpt,
     DiagFormat,
     DropInvalidOpt,
+    EvidenceOpt,
+    EvidenceResponsesOpt,
+    ExportsArg,
     ForceReportOpt,
     FunnelOpt,
     GapsFormatOpt,
@@ -45,6 +50,7 @@ from salesmkt.cli.options import (
     MidpointOpt,
     MinCommentGroupOpt,
     MinGroupSizeOpt,
+    MinNOpt,
     NBootOpt,
     NoCommentsOpt,
     QuestionnaireOpt,
@@ -59,6 +65,7 @@ from salesmkt.cli.options import (
     SheetOpt,
     ShowFormat,
     SituationOpt,
+    SlaOpt,
     StageOpt,
     TableOutputOpt,
     TextFormatOpt,
@@ -257,6 +264,7 @@ def score(
     gap_threshold: GapThresholdOpt = 1.0,
     headcount: HeadcountOpt = None,
     leaders_function: LeadersFunctionOpt = None,
+    evidence: EvidenceOpt = None,
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -278,7 +286,8 @@ def score(
         header_rows,
         sheet,
     )
-    inputs = [*source.inputs(), *([headcount] if headcount else [])]
+    out.evidence_format(evidence, chosen)
+    inputs = [*source.inputs(), *([headcount] if headcount else []), *out.evidence_inputs(evidence)]
     out.check_output(output, inputs)
     settings = out.settings(
         min_group_size=min_group_size,
@@ -288,7 +297,14 @@ def score(
         headcount=str(headcount) if headcount else None,
         leaders_function=leaders_function,
     )
-    out.show("score", chosen, runs.score(source, settings), output, inputs)
+    result = runs.score(source, settings)
+    if evidence is None:
+        out.show("score", chosen, result, output, inputs)
+        return
+    from salesmkt.pipeline.evidence import claims_for
+
+    claims = claims_for(evidence, result.assessment, source.questionnaire)
+    out.show_with_claims("score", chosen, result, output, inputs, claims)
 
 
 @app.command()
@@ -310,6 +326,7 @@ def gaps(
     seed: GapsSeedOpt = 2006,
     headcount: HeadcountOpt = None,
     leaders_function: LeadersFunctionOpt = None,
+    evidence: EvidenceOpt = None,
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
 ) -> None:
@@ -336,7 +353,9 @@ def gaps(
         header_rows,
         sheet,
     )
-    out.check_output(output, [*source.inputs(), *([headcount] if headcount else [])])
+    out.evidence_format(evidence, chosen)
+    inputs = [*source.inputs(), *([headcount] if headcount else []), *out.evidence_inputs(evidence)]
+    out.check_output(output, inputs)
     settings = out.settings(
         min_group_size=min_group_size,
         max_missing=max_missing,
@@ -350,7 +369,13 @@ def gaps(
     out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
     out.notes(run.notes)
-    out.show("gaps", chosen, run.view, output, source.inputs())
+    if evidence is None:
+        out.show("gaps", chosen, run.view, output, inputs)
+        return
+    from salesmkt.pipeline.evidence import claims_for
+
+    claims = claims_for(evidence, run.view.assessment, source.questionnaire)
+    out.show_with_claims("gaps", chosen, run.view, output, inputs, claims)
 
 
 # -- recommend (rules) ---------------------------------------------------------------
@@ -375,6 +400,7 @@ def recommend(
     funnel: FunnelOpt = None,
     save_answers: SaveAnswersOpt = None,
     top: TopOpt = 10,
+    evidence: EvidenceOpt = None,
     questionnaire: QuestionnaireOpt = "alignment",
     mapping: MapOpt = None,
     group_column: GroupColumnOpt = None,
@@ -399,7 +425,16 @@ def recommend(
     from salesmkt.pipeline import runs  # numpy and pydantic: not at start-up
 
     chosen = out.pick_format(fmt, output, "advice")
-    request = runs.AdviceRequest(rules, situation, checklist, funnel, stage, top, save_answers)
+    request = runs.AdviceRequest(
+        rules,
+        situation,
+        checklist,
+        funnel,
+        stage,
+        top,
+        save_answers=save_answers,
+        evidence=evidence,
+    )
     if save_answers is not None and (situation is not None or file is None):
         raise UsageError(
             "--save-answers keeps the answers typed at the terminal; with --situation or "
@@ -465,6 +500,7 @@ def report(
     baseline: BaselineOpt = None,
     headcount: HeadcountOpt = None,
     leaders_function: LeadersFunctionOpt = None,
+    evidence: EvidenceOpt = None,
     force: ForceReportOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, or Markdown.
@@ -509,6 +545,7 @@ def report(
         baseline=baseline,
         force=force,
         generated=out.report_date(),
+        evidence=evidence,
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)
@@ -688,6 +725,50 @@ def compare(
         n_boot=n_boot,
     )
     out.show("compare", chosen, runs.compare(source, after, settings), output, inputs)
+
+
+# -- evidence (CRM exports against the survey's claims) -------------------------------
+
+
+@app.command()
+@boundary
+def evidence(
+    paths: ExportsArg,
+    crm_map: CrmMapOpt = None,
+    sla: SlaOpt = "24h",
+    min_n: MinNOpt = 30,
+    date_format: DateFormatOpt = None,
+    responses: EvidenceResponsesOpt = None,
+    questionnaire: QuestionnaireOpt = "alignment",
+    min_group_size: MinGroupSizeOpt = 3,
+    fmt: TextFormatOpt = None,
+    output: TextOutputOpt = None,
+) -> None:
+    """Funnel figures from CRM exports, and what they say about the survey's claims.
+
+    Reads Salesforce (Leads, Opportunities, Tasks) and HubSpot (contacts, deals) exports
+    and a forecast sheet, recognised by their headers. Every unreadable cell is listed as
+    file:row:column. With --responses, each statement linked to a metric gets a verdict.
+    Exit 0 when computed, 1 when an export or mapping cannot be read, 2 on a usage error.
+    """
+    from salesmkt.pipeline import evidence as run_mod  # pandas: not at start-up
+
+    chosen = out.pick_format(fmt, output, "evidence")
+    source = None
+    if responses is not None:
+        source = out.source(responses, questionnaire, None, None, None, False)
+    request = run_mod.EvidenceRequest(
+        paths=paths,
+        maps=list(crm_map or []),
+        sla_hours=run_mod.parse_sla(sla),
+        min_n=min_n,
+        date_format=date_format,
+        responses=source,
+        settings=out.settings(min_group_size=min_group_size),
+    )
+    inputs = request.inputs()
+    out.check_output(output, inputs)
+    out.show("evidence", chosen, run_mod.run(request), output, inputs)
 
 
 def main() -> None:

@@ -197,3 +197,43 @@ def console() -> Any:
     from rich.console import Console
 
     return Console(soft_wrap=False)
+
+
+# -- --evidence on score and gaps: "What the data say" after the view ------------------------
+
+
+def evidence_format(evidence: Path | None, chosen: str) -> None:
+    """Refuse --evidence with a format that cannot hold a second section (UsageError)."""
+    if evidence is not None and chosen not in (TERMINAL, "markdown"):
+        raise UsageError(
+            f"--evidence adds 'What the data say' to terminal or Markdown output, not "
+            f"{chosen}; for JSON run 'salesmkt evidence EXPORTS --responses FILE -f json'"
+        )
+
+
+def evidence_inputs(evidence: Path | None) -> list[Path]:
+    if evidence is None:
+        return []
+    from salesmkt.intake.evidence.read import export_files
+
+    return export_files([evidence])
+
+
+def show_with_claims(
+    subject: Subject,
+    chosen: str,
+    view: Any,
+    output: Path | None,
+    inputs: list[Path],
+    claims: Any,
+) -> None:
+    """A view followed by the section "What the data say" (terminal or Markdown)."""
+    from salesmkt.render import evidence as shown_evidence
+
+    shown = renderer(subject, chosen)(view)
+    if chosen == TERMINAL:
+        console().print(shown)
+        console().print(shown_evidence.render_claims_terminal(claims))
+        return
+    text = shown.rstrip("\n") + "\n\n" + shown_evidence.claims_markdown(claims)
+    write_or_echo(text, output, inputs)

@@ -25,6 +25,7 @@ class SchemaKind(StrEnum):
     questionnaire = "questionnaire"
     rules = "rules"
     assessment = "assessment"
+    crm_mapping = "crm-mapping"
 
 
 class ShowFormat(StrEnum):
@@ -290,4 +291,54 @@ BaselineOpt = Annotated[
 ]
 ForceReportOpt = Annotated[
     bool, typer.Option("--force", help="Replace an existing report (and chart files).")
+]
+
+# The evidence command's own options (CRM exports against the survey's claims).
+ExportsArg = Annotated[
+    list[Path],
+    typer.Argument(
+        help="CRM export files (.csv), or folders of them; each is recognised by its header.",
+        show_default=False,
+    ),
+]
+CrmMapOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--map",
+        help="A CRM mapping file (YAML) for other exports or statuses; repeatable. Tried "
+        "before the built-in Salesforce and HubSpot mappings.",
+    ),
+]
+SlaOpt = Annotated[
+    str, typer.Option("--sla", help="The first-touch service level: 24h, 2d, 90m or hours.")
+]
+MinNOpt = Annotated[
+    int,
+    typer.Option(
+        "--min-n",
+        min=1,
+        help="Smallest denominator a figure needs to settle a claim (smaller: flagged).",
+    ),
+]
+DateFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--date-format",
+        help="How ambiguous dates are written, e.g. '%d/%m/%Y' [default: detected].",
+    ),
+]
+EvidenceResponsesOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--responses",
+        help="A survey responses file: set what Sales and Marketing say against the data.",
+    ),
+]
+EvidenceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence",
+        help="CRM exports (a folder or file) or a saved 'evidence --format json': adds "
+        "'What the data say'.",
+    ),
 ]

@@ -9,6 +9,7 @@ kind           model                                     semantic check
 ============== ========================================= =======================
 questionnaire  :class:`~.questionnaire.Questionnaire`    :mod:`.questionnaire_checks`
 rules          :class:`~.rules.RulesFile`                :mod:`.rules_checks`
+crm-mapping    :class:`~.crm_mapping.CrmMapping`         :mod:`.crm_mapping_checks`
 ============== ========================================= =======================
 
 :data:`KINDS` is the one list of them: ``salesmkt validate`` and ``salesmkt schema``
@@ -29,6 +30,7 @@ from salesmkt.definitions.checks import (
     not_a_mapping,
     yaml_error_report,
 )
+from salesmkt.definitions.crm_mapping_checks import CRM_MAPPING
 from salesmkt.definitions.diagnostics import Diagnostic
 from salesmkt.definitions.questionnaire_checks import QUESTIONNAIRE
 from salesmkt.definitions.rules_checks import RULES
@@ -38,15 +40,19 @@ from salesmkt.errors import YamlError
 KINDS: dict[str, Kind] = {
     "questionnaire": QUESTIONNAIRE,
     "rules": RULES,
+    "crm-mapping": CRM_MAPPING,
 }
 
 
 def detect_kind(data: dict[str, Any]) -> Kind | None:
-    """A rules file has ``rules``; a questionnaire has ``items`` (and no ``rules``)."""
+    """A rules file has ``rules``; a questionnaire has ``items`` (and no ``rules``); a CRM
+    mapping has ``export``."""
     if "rules" in data:
         return RULES
     if "items" in data:
         return QUESTIONNAIRE
+    if "export" in data:
+        return CRM_MAPPING
     return None
 
 
@@ -85,7 +91,7 @@ def check_any_file(path: str | Path, *, skip_foreign: bool = False) -> FileRepor
             file=located.path,
             code="unknown-kind",
             message="cannot tell what this file is: a questionnaire has 'items', "
-            "a rules file has 'rules'",
+            "a rules file has 'rules', a CRM mapping has 'export'",
         )
         return FileReport(path=located.path, diagnostics=[diag])
     return check_located(located, kind)

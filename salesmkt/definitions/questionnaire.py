@@ -11,6 +11,8 @@ Vocabulary:
 - *dimension*: a named subset of items, reported as a mean.
 - *stage*: a band of the total score; each runs from its ``min`` to the next one's.
 - *built-in*: a questionnaire shipped with the package, addressed by its ``id``.
+- *evidence*: an item's optional link to the funnel metric that tests its statement
+  (:class:`Evidence`; the metrics are :mod:`salesmkt.definitions.metrics`).
 
 The pydantic model checks shapes and types only, strictly (a quoted number is text,
 ``yes`` is not a boolean: see :mod:`salesmkt.definitions.modelbase`); the meaning
@@ -123,6 +125,21 @@ class Dimension(DefinitionModel):
     description: str = ""
 
 
+class Evidence(DefinitionModel):
+    """The funnel metric that can test an item's statement (``salesmkt evidence``).
+
+    The statement is *supported* when the metric's whole 95% interval lies on the
+    ``supports_if`` side of ``threshold`` (``above`` or ``below``), *contradicted* when it
+    lies wholly on the other side; ``why`` says, for the reader, why the metric speaks
+    to the statement and where the threshold comes from.
+    """
+
+    metric: Slug
+    supports_if: Literal["above", "below"]
+    threshold: float
+    why: str = ""
+
+
 class Item(DefinitionModel):
     id: Slug
     text: Text
@@ -133,6 +150,7 @@ class Item(DefinitionModel):
     stage: str | None = None
     argues: Literal["stay", "move_up"] | None = None
     owner: str | None = None
+    evidence: Evidence | None = None
 
     @property
     def label(self) -> str:

@@ -63,6 +63,44 @@ def check_questionnaire(q: Questionnaire, located: Located) -> list[Problem]:
     p += _check_items(q)
     p += _check_groups(q)
     p += _check_stages(q)
+    p += _check_evidence(q)
+    return p
+
+
+# The values a metric of each kind can take: a threshold outside them can never decide.
+_THRESHOLD_RANGE = {"rate": (0.0, 1.0), "difference": (-1.0, 1.0), "hours": (0.0, 1e6)}
+
+
+def _check_evidence(q: Questionnaire) -> list[Problem]:
+    """Each evidence link names a testable metric, with a threshold it can reach."""
+    from salesmkt.definitions.metrics import CATALOGUE, testable_ids
+
+    p: list[Problem] = []
+    for i, item in enumerate(q.items):
+        ev = item.evidence
+        if ev is None:
+            continue
+        info = CATALOGUE.get(ev.metric)
+        if info is None or not info.testable:
+            p.append(
+                Problem(
+                    ("items", i, "evidence", "metric"),
+                    "evidence-unknown-metric",
+                    f"{ev.metric!r} is not a metric a claim can be tested on; one of: "
+                    + ", ".join(testable_ids()),
+                )
+            )
+            continue
+        low, high = _THRESHOLD_RANGE.get(info.kind, (0.0, 1e6))
+        if not low <= ev.threshold <= high:
+            p.append(
+                Problem(
+                    ("items", i, "evidence", "threshold"),
+                    "evidence-threshold-range",
+                    f"{ev.metric} is a {info.kind} from {low:g} to {high:g}; a threshold "
+                    f"of {ev.threshold:g} can never be crossed",
+                )
+            )
     return p
 
 

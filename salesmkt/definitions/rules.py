@@ -70,6 +70,7 @@ PREDICATE_KINDS = (
     "situation",
     "checklist",
     "funnel",
+    "evidence",
     "all",
     "any",
     "not",
@@ -198,6 +199,27 @@ class FunnelCond(DefinitionModel):
         return self
 
 
+class EvidenceCond(DefinitionModel):
+    """A CRM funnel metric (``salesmkt evidence``) is clearly below and/or above a value:
+    its whole 95% interval lies beyond the threshold, on a figure that is not flagged
+    small. Unknown (the rule does not fire) when no evidence is given."""
+
+    model_config = ConfigDict(json_schema_extra=at_least_one_of("below", "above"))
+
+    metric: Slug
+    below: float | None = None
+    above: float | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> EvidenceCond:
+        if self.below is None and self.above is None:
+            raise ValueError("give 'below', 'above' or both")
+        for value in (self.below, self.above):
+            if value is not None and not math.isfinite(value):
+                raise ValueError("thresholds must be finite numbers")
+        return self
+
+
 class Predicate(DefinitionModel):
     """A condition: a mapping with exactly one key, which names its kind."""
 
@@ -211,6 +233,7 @@ class Predicate(DefinitionModel):
     situation: SituationCond | None = None
     checklist: ChecklistCond | None = None
     funnel: FunnelCond | None = None
+    evidence: EvidenceCond | None = None
     all: list[Predicate] | None = None
     any: list[Predicate] | None = None
     not_: Predicate | None = Field(None, alias="not")

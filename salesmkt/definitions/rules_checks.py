@@ -75,6 +75,9 @@ def _check_leaf(ctx: _Ctx, pred: Predicate, path: PathT) -> None:
     if kind in ("situation", "checklist", "funnel"):
         _check_instrument_leaf(ctx, kind, body, here)
         return
+    if kind == "evidence":
+        _check_evidence_leaf(ctx, body.metric, here)
+        return
     if q is None:  # the survey could not be loaded (reported once, on its field)
         return
     if kind == "stage":
@@ -98,6 +101,17 @@ def _check_leaf(ctx: _Ctx, pred: Predicate, path: PathT) -> None:
                 "rule-unknown-group",
                 f"low_agreement names group {body.group!r}; {q.id!r} has {_known(groups)}",
             )
+
+
+def _check_evidence_leaf(ctx: _Ctx, metric: str, here: PathT) -> None:
+    from salesmkt.definitions.metrics import testable_ids
+
+    if metric not in testable_ids():
+        ctx.add(
+            (*here, "metric"),
+            "rule-unknown-metric",
+            f"evidence names metric {metric!r}; one of: {', '.join(testable_ids())}",
+        )
 
 
 def _check_stage_leaf(ctx: _Ctx, q: Questionnaire, body: StageCond, here: PathT) -> None:

@@ -35,7 +35,12 @@ from salesmkt.render import outputs
 from salesmkt.render.charts import make_charts
 from salesmkt.render.report.build import build_report
 from salesmkt.render.report.formats import REPORT_RENDERERS, report_format
-from salesmkt.render.report.view import DEFAULT_MIN_COMMENT_GROUP, Comment, ReportOptions
+from salesmkt.render.report.view import (
+    DEFAULT_MIN_COMMENT_GROUP,
+    Comment,
+    Report,
+    ReportOptions,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +49,7 @@ if TYPE_CHECKING:
     from salesmkt.definitions.questionnaire import Questionnaire
     from salesmkt.intake.responses import ResponseTable
     from salesmkt.intake.source import ResponseSource
+    from salesmkt.model.evidence import EvidenceResult
     from salesmkt.render.charts import Chart
 
 CHART_SUFFIXES = (".svg", ".png")
@@ -65,6 +71,7 @@ class ReportRequest:
     baseline: Path | None = None
     force: bool = False
     generated: str | None = None
+    evidence: Path | None = None  # CRM exports or a saved evidence JSON: "What the data say"
 
     @property
     def advice_files(self) -> list[Path]:
@@ -116,13 +123,15 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         inputs.append(Path(settings.headcount))
     outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
     loaded = load_inputs(source, settings)
-    if loaded.assessment.advice is None or request.advice_asked:
+    crm = _load_evidence(request.evidence)
+    if loaded.assessment.advice is None or request.advice_asked or crm is not None:
         add_advice(
             loaded.assessment,
             rules=request.rules,
             situation=request.situation,
             checklist=request.checklist,
             funnel=request.funnel,
+            crm=crm,
         )
     charts = make_charts(
         loaded.assessment, questionnaire=loaded.questionnaire, png=request.charts_dir is not None
@@ -140,6 +149,8 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         options=request.options(),
         comparison=comparison,
     )
+    if crm is not None:
+        _add_evidence(report, crm, loaded)
     text = REPORT_RENDERERS[fmt](report, charts, links)
     outputs.write_atomic(request.output, text, inputs=inputs, force=request.force)
     return ReportRun(
@@ -147,9 +158,31 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     )
 
 
+def _load_evidence(path: Path | None) -> EvidenceResult | None:
+    """The CRM evidence of --evidence: exports or a saved evidence JSON (None: not given)."""
+    if path is None:
+        return None
+    from salesmkt.pipeline.evidence import load_evidence
+
+    return load_evidence(path)
+
+
+def _add_evidence(report: Report, crm: EvidenceResult, loaded: ReportInputs) -> None:
+    """Fill in the section "What the data say" from the CRM evidence."""
+    from salesmkt.analysis.evidence_claims import claim_verdicts
+    from salesmkt.render.report.evidence import claim_rows
+
+    questionnaire = loaded.questionnaire or qmod.load(loaded.assessment.questionnaire.id)
+    report.evidence = claim_rows(claim_verdicts(questionnaire, loaded.assessment, crm))
+
+
 def _input_files(source: ResponseSource, request: ReportRequest) -> list[Path]:
     """Every file the run reads: no output may be one of them."""
     found = source.inputs() + request.advice_files
+    if request.evidence is not None:
+        from salesmkt.intake.evidence.read import export_files
+
+        found += export_files([request.evidence])
     if request.baseline is not None:
         found.append(request.baseline)
     if request.rules is not None:
@@ -249,8 +282,10 @@ def add_advice(
     situation: Path | None = None,
     checklist: Path | None = None,
     funnel: Path | None = None,
+    crm: EvidenceResult | None = None,
 ) -> bool:
-    """Fill ``assessment.advice`` from a rules file and the optional instrument answers.
+    """Fill ``assessment.advice`` from a rules file and the optional instrument answers
+    (and the CRM evidence that ``evidence`` conditions read).
 
     With nothing given, the shipped rules are used when they are written for this
     questionnaire; otherwise the report simply has no advice (returns False). Anything
@@ -269,6 +304,7 @@ def add_advice(
         situation=answers.get("situation"),
         checklist=answers.get("checklist"),
         funnel=answers.get("funnel"),
+        crm=crm,
     )
     return True
 

@@ -75,6 +75,7 @@ class AdviceRequest:
     stage: str | None = None
     top: int = 10
     save_answers: Path | None = None  # where to keep need-to-align answers typed in
+    evidence: Path | None = None  # CRM exports or a saved evidence JSON
 
     def answer_files(self) -> list[Path]:
         return [p for p in (self.situation, self.checklist, self.funnel) if p is not None]
@@ -90,6 +91,10 @@ class AdviceRun:
 def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list[Path]:
     """Every file ``recommend`` reads (checked against ``--output`` before any work)."""
     files = source.inputs() if source is not None else []
+    if request.evidence is not None:
+        from salesmkt.intake.evidence.read import export_files
+
+        files += export_files([request.evidence])
     return [*files, rules_load.resolve_rules(request.rules), *request.answer_files()]
 
 
@@ -126,6 +131,11 @@ def recommend(
         )
     notes = _ask_situation(book, assessment, request.stage, answers, ask)
     notes += _save_answers(request, answers, advice_inputs(request, source))
+    crm = None
+    if request.evidence is not None:
+        from salesmkt.pipeline.evidence import load_evidence
+
+        crm = load_evidence(request.evidence)
     advice = rec.evaluate(
         book,
         assessment,
@@ -133,6 +143,7 @@ def recommend(
         checklist=answers.get("checklist"),
         funnel=answers.get("funnel"),
         stage=request.stage,
+        crm=crm,
     )
     view = AdviceView(rec.shorten(advice, request.top), assessment, labels)
     return AdviceRun(view, advice_inputs(request, source), notes)

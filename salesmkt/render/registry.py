@@ -3,8 +3,9 @@
 Vocabulary:
 - *subject*: what is shown: ``score`` (a :class:`~salesmkt.analysis.scoring.ScoreResult`),
   ``gaps`` (a :class:`~salesmkt.render.gaps.GapsView`), ``advice`` (an
-  :class:`~salesmkt.render.advice.AdviceView`) or ``compare`` (a
-  :class:`~salesmkt.analysis.compare.Comparison`).
+  :class:`~salesmkt.render.advice.AdviceView`), ``compare`` (a
+  :class:`~salesmkt.analysis.compare.Comparison`) or ``evidence`` (an
+  :class:`~salesmkt.model.evidence.EvidenceResult`).
 - *format*: ``terminal`` (a rich renderable for the console, never written to a file),
   ``json``, ``csv`` or ``markdown`` (text, printed or written to ``--output``).
 - *renderer*: one function from a subject's view to its output.
@@ -23,7 +24,7 @@ from typing import Any, Literal
 
 from salesmkt.errors import UsageError
 
-Subject = Literal["score", "gaps", "advice", "compare"]
+Subject = Literal["score", "gaps", "advice", "compare", "evidence"]
 TERMINAL = "terminal"
 
 
@@ -65,6 +66,11 @@ RENDERERS: dict[Subject, dict[str, Renderer]] = {
         TERMINAL: _r("compare", "comparison_terminal"),
         "json": _r("compare", "comparison_json"),
         "markdown": _r("compare", "comparison_markdown"),
+    },
+    "evidence": {
+        TERMINAL: _r("evidence", "render_terminal"),
+        "json": _r("evidence", "render_json"),
+        "markdown": _r("evidence", "render_markdown"),
     },
 }
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from salesmkt.render.report.evidence import markdown_section as evidence_section
 from salesmkt.render.report.view import ActionView, Report
 from salesmkt.render.text import md_escape, visible
 
@@ -346,6 +347,7 @@ SECTIONS: tuple[Section, ...] = (
     _scores,
     _progress_section,
     _gaps,
+    evidence_section,
     _dimensions,
     _advice,
     _comments,

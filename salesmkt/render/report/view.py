@@ -165,6 +165,17 @@ class ProgressView:
 
 
 @dataclass
+class ClaimRow:
+    """One statement of "What the data say" (salesmkt evidence): all already worded."""
+
+    statement: str
+    survey: str
+    data: str
+    verdict: str
+    why: str
+
+
+@dataclass
 class Report:
     """Everything a renderer prints, as plain strings and lists (no figures to format)."""
 
@@ -213,3 +224,4 @@ class Report:
     participation: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     participation_note: str = ""
     hides_split: str | None = None
+    evidence: list[ClaimRow] | None = None  # "What the data say", with --evidence

@@ -1,0 +1,211 @@
+"""Renderers of the CRM evidence (:class:`~salesmkt.model.evidence.EvidenceResult`).
+
+Vocabulary: every format shows the same *sections*, each a title, a header and rows of
+text cells (:func:`sections`): the files read, the funnel figures, the breakdowns per
+origin, source, segment and period, the forecast by period, then, when a responses
+file was given, *what the data say* about each linked statement. A figure on a small
+denominator is marked ``small n``; a missing figure is an en dash with its reason.
+
+Terminal output builds every cell as a rich ``Text`` (never parsed as markup); the
+Markdown escapes every cell with ``md_escape``: sources, segments and file names come
+from the exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+
+from salesmkt.analysis.evidence_claims import mean_words
+from salesmkt.model.evidence import Breakdown, ClaimVerdict, EvidenceResult, Figure
+from salesmkt.render.text import md_escape, plain
+from salesmkt.wording import DASH, fmt_figure, fmt_figure_ci, fmt_hours
+
+TITLE = "What the funnel data show"
+CAVEAT = (
+    "Funnel evidence, not proof of intent: the exports say what happened to leads and "
+    "deals, not why. Intervals are 95%; 'small n' marks figures on fewer records than "
+    "--min-n, which never settle a claim."
+)
+LEAD_COLUMNS = (
+    ("lead_volume", "leads"),
+    ("mql_volume", "MQLs"),
+    ("mql_acceptance_rate", "accepted"),
+    ("mql_disposition_rate", "verdict"),
+    ("mql_to_sql_rate", "MQL→SQL"),
+    ("lead_to_opportunity_rate", "lead→opp"),
+    ("first_touch_within_sla_rate", "in SLA"),
+    ("leakage_rate", "leaked"),
+)
+OPPORTUNITY_COLUMNS = (
+    ("opportunities", "opportunities"),
+    ("win_rate", "win rate"),
+    ("pipeline", "open pipeline"),
+    ("won_amount", "closed-won"),
+)
+
+
+@dataclass
+class Section:
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str = ""
+    lines: list[str] = field(default_factory=list)  # shown under the table, one each
+
+
+def _n(f: Figure) -> str:
+    if f.kind == "difference" and f.numerator is not None:
+        return f"{f.numerator:,} / {f.denominator:,}"
+    if f.denominator is None:
+        return ""
+    return (
+        f"{f.numerator:,} of {f.denominator:,}" if f.numerator is not None else f"{f.denominator:,}"
+    )
+
+
+def figure_row(f: Figure) -> list[str]:
+    flag = "small n" if f.small else ""
+    note = f.note if f.value is None else flag
+    return [f.label, fmt_figure(f.kind, f.value), fmt_figure_ci(f.kind, f.ci), _n(f), note or ""]
+
+
+def _cell(f: Figure | None) -> str:
+    if f is None:
+        return DASH
+    text = fmt_figure(f.kind, f.value)
+    return f"{text}*" if f.small and f.value is not None else text
+
+
+def _breakdown_section(items: list[Breakdown], records: str, by: str) -> Section:
+    columns = LEAD_COLUMNS if records == "leads" else OPPORTUNITY_COLUMNS
+    rows = []
+    for b in items:
+        found = {f.metric: f for f in b.figures}
+        rows.append([b.value, *(_cell(found.get(m)) for m, _ in columns)])
+    return Section(
+        f"{records.capitalize()} by {by}",
+        [by, *(h for _, h in columns)],
+        rows,
+        "* small n: fewer records than --min-n",
+    )
+
+
+def _claim_row(c: ClaimVerdict) -> list[str]:
+    said = [f"{v.label} {mean_words(v)}" for v in c.views]
+    f = c.figure
+    shown = DASH
+    if f is not None and f.value is not None:
+        shown = f"{fmt_figure(f.kind, f.value)} {fmt_figure_ci(f.kind, f.ci)}"
+    return [f"{c.item} {c.short}".strip(), "; ".join(said), shown, c.verdict]
+
+
+def claim_section(claims: list[ClaimVerdict]) -> Section:
+    return Section(
+        "What the data say",
+        ["statement", "the survey says", "the data show", "verdict"],
+        [_claim_row(c) for c in claims],
+        "A group agrees when its mean is above the scale's midpoint. " + CAVEAT,
+        [f"{c.item}: {c.why}" for c in claims],
+    )
+
+
+def sections(r: EvidenceResult) -> list[Section]:
+    out = [
+        Section(
+            "Files read",
+            ["file", "read as", "records"],
+            [[f.path, f.mapping, f"{f.rows:,}"] for f in r.files],
+        ),
+        Section(
+            "Funnel figures",
+            ["figure", "value", "95% CI", "n", "note"],
+            [figure_row(f) for f in r.overall],
+            f"SLA for the first touch: {fmt_hours(r.settings.sla_hours)}. {CAVEAT}",
+        ),
+    ]
+    if r.claims:
+        out.insert(0, claim_section(r.claims))
+    groups: dict[tuple[str, str], list[Breakdown]] = {}
+    for b in r.breakdowns:
+        groups.setdefault((b.records, b.by), []).append(b)
+    out += [_breakdown_section(items, rec, by) for (rec, by), items in groups.items()]
+    if r.forecast:
+        out.append(
+            Section(
+                "Forecast against closed-won",
+                ["period", "forecast", "closed-won", "miss"],
+                [
+                    [
+                        p.period,
+                        fmt_figure("amount", p.forecast),
+                        fmt_figure("amount", p.actual),
+                        fmt_figure("rate", p.error),
+                    ]
+                    for p in r.forecast
+                ],
+            )
+        )
+    return out
+
+
+# -- formats ---------------------------------------------------------------------------------
+
+
+def _terminal(s: Section) -> list[RenderableType]:
+    table = Table(title=s.title, box=box.SIMPLE_HEAD, title_justify="left")
+    for h in s.header:
+        table.add_column(plain(h), overflow="fold")
+    for row in s.rows:
+        table.add_row(*(plain(c) for c in row))
+    parts: list[RenderableType] = [table]
+    parts += [plain(f"  {line}") for line in s.lines]
+    if s.note:
+        parts.append(plain(s.note, "dim"))
+    return parts
+
+
+def render_terminal(r: EvidenceResult) -> RenderableType:
+    parts: list[RenderableType] = [plain(TITLE, "bold")]
+    for s in sections(r):
+        parts += _terminal(s)
+    parts += [plain(f"note: {n}", "yellow") for n in r.notes]
+    return Group(*parts)
+
+
+def markdown_table(s: Section) -> str:
+    lines = [f"## {md_escape(s.title)}", ""]
+    lines.append("| " + " | ".join(md_escape(h) for h in s.header) + " |")
+    lines.append("|" + "---|" * len(s.header))
+    lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in s.rows]
+    if s.lines:
+        lines += ["", *(f"- {md_escape(line)}" for line in s.lines)]
+    if s.note:
+        lines += ["", md_escape(s.note)]
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(r: EvidenceResult) -> str:
+    parts = [f"# {TITLE}\n"]
+    parts += [markdown_table(s) for s in sections(r)]
+    if r.notes:
+        parts.append("## Notes\n\n" + "\n".join(f"- {md_escape(n)}" for n in r.notes) + "\n")
+    return "\n".join(parts)
+
+
+def render_json(r: EvidenceResult) -> str:
+    return r.model_dump_json(indent=2) + "\n"
+
+
+# -- the claims alone, after another command's output (score/gaps --evidence) ----------------
+
+
+def render_claims_terminal(r: EvidenceResult) -> RenderableType:
+    return Group(*_terminal(claim_section(r.claims)))
+
+
+def claims_markdown(r: EvidenceResult) -> str:
+    return markdown_table(claim_section(r.claims))
