@@ -26,6 +26,7 @@ from typing import Any
 
 from salesmkt import wording
 from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.errors import SalesmktError
 from salesmkt.render.outputs import write_atomic
 from salesmkt.render.text import neutralise_cell
 from salesmkt.room.store import Row, Store
@@ -55,6 +56,22 @@ def write_export(store: Store, q: Questionnaire, path: Path | None = None) -> Pa
     target = path or store.folder / EXPORT_NAME
     write_atomic(target, export_text(q, store.rows()), inputs=[store.path])
     return target
+
+
+def export_folder(folder: Path) -> tuple[Path, str]:
+    """Export a room folder's responses beside its database: the file and questionnaire."""
+    from salesmkt.definitions import questionnaire_load as qmod
+    from salesmkt.room.store import open_store
+
+    store = open_store(folder, create=False)
+    try:
+        config = store.config()
+        if config is None:
+            raise SalesmktError(f"{folder}: the room's database holds no room")
+        path = write_export(store, qmod.load(config.questionnaire))
+    finally:
+        store.close()
+    return path, config.questionnaire
 
 
 def compared_groups(q: Questionnaire) -> list[str]:

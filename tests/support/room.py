@@ -1,0 +1,89 @@
+"""Helpers for the live-room tests: a room on a temporary folder and simulated phones.
+
+A *phone* is one Starlette TestClient (its own cookie jar, so its own device) that has
+loaded the participant page and kept the page's CSRF token, as the browser does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from salesmkt.room.app import Room, build_app
+from salesmkt.room.security import RateLimiter
+from salesmkt.room.serve import RoomOptions, prepare
+
+CSRF = re.compile(r'<meta name="csrf" content="([0-9a-f]+)">')
+ITEMS = [f"q{n:02d}" for n in range(1, 21)]
+
+
+def make_room(folder: Path, **options: Any) -> Room:
+    return prepare(RoomOptions(host="127.0.0.1", port=8765, folder=folder, **options))
+
+
+def generous() -> RateLimiter:
+    return RateLimiter(rate=10_000.0, burst=10_000.0)
+
+
+class Phone:
+    """One participant's browser."""
+
+    def __init__(self, app: Any, room: Room) -> None:
+        self.client = TestClient(app)
+        self.room = room
+        page = self.client.get("/")
+        assert page.status_code == 200
+        found = CSRF.search(page.text)
+        assert found is not None
+        self.csrf = found.group(1)
+
+    def post(self, path: str, body: Any = None, **headers: str) -> Any:
+        sent = {"x-csrf-token": self.csrf, **headers}
+        return self.client.post(path, json=body if body is not None else {}, headers=sent)
+
+    def join(self, group: str, segment: str = "") -> Any:
+        body = {"code": self.room.config.code, "group": group, "segment": segment}
+        return self.post("/api/join", body)
+
+    def answer(self, item: str, value: Any) -> Any:
+        return self.post("/api/answer", {"item": item, "value": value})
+
+    def complete(self, group: str, answers: Sequence[Any], *, submit: bool = True) -> None:
+        assert self.join(group).status_code == 200
+        for item, value in zip(ITEMS, answers, strict=True):
+            if value is not None:
+                response = self.answer(item, value)
+                assert response.status_code == 200, response.text
+        if submit:
+            assert self.post("/api/submit").status_code == 200
+
+    def state(self) -> Any:
+        return self.client.get("/api/state").json()
+
+
+def admin(app: Any, room: Room) -> TestClient:
+    """The consultant's browser, logged in through the projector address."""
+    client = TestClient(app)
+    response = client.get(f"/admin?token={room.config.admin_token}", follow_redirects=False)
+    assert response.status_code == 303
+    return client
+
+
+def admin_csrf(client: TestClient) -> str:
+    found = CSRF.search(client.get("/projector").text)
+    assert found is not None
+    return found.group(1)
+
+
+def answers_for(seed: int) -> list[int]:
+    """A fixed, varied pattern of 20 answers (1-5) for respondent number ``seed``."""
+    return [1 + (seed * 7 + n * 3 + (seed * n) % 4) % 5 for n in range(20)]
+
+
+def build(folder: Path, **options: Any) -> tuple[Room, Any]:
+    room = make_room(folder, **options)
+    return room, build_app(room, generous())
