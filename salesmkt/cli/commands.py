@@ -633,8 +633,9 @@ def room(
         max_participants=max_participants,
         segments=tuple(segment or ()),
     )
-    prepared = rs.prepare(options)
     bind = rs.address(options)
+    rs.check_address(bind, port)
+    prepared = rs.prepare(options)
     typer.echo(f"salesmkt room {prepared.config.code}: {prepared.questionnaire.title}")
     typer.echo(f"  folder:     {prepared.store.folder}")
     typer.echo(f"  listening:  {bind}:{port} (only this address)")

@@ -46,7 +46,7 @@ HERE = Path(__file__).parent
 BLOCK = 4  # statements per screen: fits a phone without long scrolling
 
 
-class Problem(Exception):
+class Refused(Exception):
     """A request the room refuses: an HTTP status and one clear sentence."""
 
     def __init__(self, status: int, message: str) -> None:
@@ -83,7 +83,7 @@ def _room(request: Request) -> Room:
 
 
 def _problem(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Problem)
+    assert isinstance(exc, Refused)
     return JSONResponse({"error": exc.message}, status_code=exc.status)
 
 
@@ -91,18 +91,18 @@ async def _body(request: Request) -> dict[str, Any]:
     """The JSON object of a POST, read no further than ``MAX_BODY`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > sec.MAX_BODY):
-        raise Problem(413, f"the request body is larger than {sec.MAX_BODY} bytes")
+        raise Refused(413, f"the request body is larger than {sec.MAX_BODY} bytes")
     data = b""
     async for chunk in request.stream():
         data += chunk
         if len(data) > sec.MAX_BODY:
-            raise Problem(413, f"the request body is larger than {sec.MAX_BODY} bytes")
+            raise Refused(413, f"the request body is larger than {sec.MAX_BODY} bytes")
     try:
         body = json.loads(data or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise Problem(400, "the request body is not JSON") from None
+        raise Refused(400, "the request body is not JSON") from None
     if not isinstance(body, dict):
-        raise Problem(400, "the request body must be a JSON object")
+        raise Refused(400, "the request body must be a JSON object")
     return body
 
 
@@ -113,9 +113,9 @@ def _device(request: Request) -> str | None:
 
 def _check_post(request: Request, expected: str) -> None:
     if not sec.origin_ok(request.headers.get("origin"), request.headers.get("host")):
-        raise Problem(403, "cross-site request refused")
+        raise Refused(403, "cross-site request refused")
     if not sec.same(request.headers.get(sec.CSRF_HEADER), expected):
-        raise Problem(403, "missing or wrong CSRF token; reload the page")
+        raise Refused(403, "missing or wrong CSRF token; reload the page")
 
 
 async def _participant_post(request: Request) -> tuple[Room, str, dict[str, Any]]:
@@ -123,27 +123,27 @@ async def _participant_post(request: Request) -> tuple[Room, str, dict[str, Any]
     room = _room(request)
     device = _device(request)
     if device is None:
-        raise Problem(403, "no session cookie; reload the page")
+        raise Refused(403, "no session cookie; reload the page")
     _check_post(request, sec.sign(room.config.secret, "csrf", device))
     body = await _body(request)
     if not await run_in_threadpool(room.store.is_open):
-        raise Problem(409, "the room is closed; no more answers are taken")
+        raise Refused(409, "the room is closed; no more answers are taken")
     return room, device, body
 
 
 def _joined(room: Room, device: str) -> Participant:
     found = room.store.participant(device)
     if found is None:
-        raise Problem(409, "join a group first")
+        raise Refused(409, "join a group first")
     if found.submitted:
-        raise Problem(409, "your answers are already submitted")
+        raise Refused(409, "your answers are already submitted")
     return found
 
 
 def _text(body: dict[str, Any], key: str, limit: int = 100) -> str:
     value = body.get(key, "")
     if not isinstance(value, str) or len(value) > limit:
-        raise Problem(422, f"{key!r} must be text of at most {limit} characters")
+        raise Refused(422, f"{key!r} must be text of at most {limit} characters")
     return value.strip()
 
 
@@ -199,22 +199,22 @@ async def state(request: Request) -> Response:
 async def join(request: Request) -> Response:
     room, device, body = await _participant_post(request)
     if not sec.same(_text(body, "code").upper(), room.config.code):
-        raise Problem(403, "that is not this room's code (it is on the projector)")
+        raise Refused(403, "that is not this room's code (it is on the projector)")
     group = _text(body, "group")
     if group not in {g.id for g in room.questionnaire.groups}:
-        raise Problem(422, "choose one of the groups shown")
+        raise Refused(422, "choose one of the groups shown")
     segment = _text(body, "segment")
     if segment and segment not in room.config.segments:
-        raise Problem(422, "choose one of the segments shown, or none")
+        raise Refused(422, "choose one of the segments shown, or none")
     found = await run_in_threadpool(room.store.participant, device)
     if found is not None and found.submitted:
-        raise Problem(409, "your answers are already submitted")
+        raise Refused(409, "your answers are already submitted")
     try:
         await run_in_threadpool(
             room.store.join, device, group, segment, room.config.max_participants
         )
     except RoomFull as exc:
-        raise Problem(503, str(exc)) from None
+        raise Refused(503, str(exc)) from None
     return JSONResponse({"joined": True, "group": group, "segment": segment})
 
 
@@ -222,7 +222,7 @@ async def answer(request: Request) -> Response:
     room, device, body = await _participant_post(request)
     item = body.get("item")
     if not isinstance(item, str) or item not in room.questionnaire.item_ids:
-        raise Problem(422, "unknown statement")
+        raise Refused(422, "unknown statement")
     value = _value(room, body.get("value"))
     found = await run_in_threadpool(_joined, room, device)
     await run_in_threadpool(room.store.answer, found.id, item, value)
@@ -236,7 +236,7 @@ def _value(room: Room, raw: object) -> str | None:
     # JSON true is an int to Python; a float 4.0 is not a point of the scale.
     value = str(raw) if isinstance(raw, int | str) and not isinstance(raw, bool) else None
     if value is None or value not in room.choices():
-        raise Problem(422, "not an answer on this questionnaire's scale")
+        raise Refused(422, "not an answer on this questionnaire's scale")
     return value
 
 
@@ -261,14 +261,14 @@ def _is_admin(request: Request) -> bool:
 
 def _admin(request: Request) -> Room:
     if not _is_admin(request):
-        raise Problem(403, "admin only: open the projector address printed by salesmkt room")
+        raise Refused(403, "admin only: open the projector address printed by salesmkt room")
     return _room(request)
 
 
 async def admin_login(request: Request) -> Response:
     room = _room(request)
     if not sec.same(request.query_params.get("token"), room.config.admin_token):
-        raise Problem(403, "wrong or missing admin token")
+        raise Refused(403, "wrong or missing admin token")
     response = RedirectResponse("/projector", status_code=303)
     cookie = sec.sign(room.config.secret, "admin", room.config.admin_token)
     response.set_cookie(sec.ADMIN_COOKIE, cookie, httponly=True, samesite="strict")
@@ -360,7 +360,7 @@ async def download(request: Request) -> Response:
     counts = await run_in_threadpool(room.store.counts)
     gate = results.gate(q, counts, room.config.min_group_size)
     if not gate.open:
-        raise Problem(409, "not enough responses yet: the export waits for the anonymity threshold")
+        raise Refused(409, "not enough responses yet: the export waits for the anonymity threshold")
     rows = await run_in_threadpool(room.store.rows)
     name = f"room-{room.config.code}-responses.csv"
     return Response(
@@ -422,7 +422,7 @@ def build_app(room: Room, limiter: sec.RateLimiter | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Guard, limiter=limiter or sec.RateLimiter())],
-        exception_handlers={Problem: _problem, 404: _not_found, 405: _not_allowed},
+        exception_handlers={Refused: _problem, 404: _not_found, 405: _not_allowed},
     )
     app.state.room = room
     return app

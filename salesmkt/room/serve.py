@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions.builtin import looks_like_path
-from salesmkt.errors import UsageError
+from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.room.store import DB_NAME, RoomConfig, Store, open_store
 
 if TYPE_CHECKING:
@@ -57,6 +57,19 @@ def lan_address() -> str:
     return address
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, in one line, an address this machine cannot listen on (taken, not ours)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise SalesmktError(
+                f"{host}:{port}: cannot listen there: {exc.strerror or exc}"
+            ) from None
+
+
 def default_folder(now: dt.datetime | None = None) -> Path:
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
     return Path(f"room-{stamp}")
@@ -72,11 +85,12 @@ def _reference(questionnaire: str) -> str:
 def open_config(options: RoomOptions, folder: Path) -> tuple[Store, RoomConfig]:
     """The store and configuration of the room folder, created on first use."""
     fresh = not (folder / DB_NAME).is_file()
-    store = open_store(folder, create=True)
     ref = _reference(options.questionnaire)
+    if fresh:
+        qmod.load(ref)  # a bad questionnaire fails before the room exists
+    store = open_store(folder, create=True)
     config = store.config()
     if config is None:
-        qmod.load(ref)  # a bad questionnaire fails before the room exists
         config = store.create(
             ref,
             min_group_size=options.min_group_size,

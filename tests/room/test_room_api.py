@@ -142,7 +142,9 @@ def test_oversized_and_malformed_bodies_are_refused(room_app) -> None:  # type: 
 
     streamed = phone.client.post("/api/answer", content=chunks(), headers=headers)
     assert streamed.status_code == 413
-    assert phone.client.post("/api/answer", content=b"{not json", headers=headers).status_code == 400
+    assert (
+        phone.client.post("/api/answer", content=b"{not json", headers=headers).status_code == 400
+    )
     assert phone.client.post("/api/answer", content=b"[1, 2]", headers=headers).status_code == 400
     assert room.store.answer_count() == 0
 

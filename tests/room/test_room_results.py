@@ -32,7 +32,15 @@ def _fill(app: Any, room: Any, group: str, rows: list[list[int]]) -> None:
 
 
 def _band(total: float) -> str:
-    return "Undefined" if total < 40 else "Defined" if total < 60 else "Aligned" if total < 80 else "Integrated"
+    return (
+        "Undefined"
+        if total < 40
+        else "Defined"
+        if total < 60
+        else "Aligned"
+        if total < 80
+        else "Integrated"
+    )
 
 
 def test_export_columns_are_the_templates() -> None:
