@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from salesmkt.errors import UsageError
 from salesmkt.cli import app
+from salesmkt.errors import UsageError
 from salesmkt.room.serve import RoomOptions, default_folder, join_url, lan_address, prepare
 
 
