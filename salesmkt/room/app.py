@@ -68,9 +68,19 @@ class Room:
         """Every value an answer may take → how the page labels it."""
         s = self.questionnaire.scale
         if s.type == "choice":
-            return {o.id: o.label for o in s.options}
-        found = {str(p): f"{p} · {s.label(p)}" if p in s.labels else str(p) for p in s.points}
+            found = {o.id: o.label for o in s.options}
+        else:
+            found = {str(p): f"{p} · {s.label(p)}" if p in s.labels else str(p) for p in s.points}
         found.update({code: code for code in s.missing})
+        return found
+
+    def offered(self) -> dict[str, str]:
+        """The choices the page shows: the scale, then one "can't say" (the first missing
+        code; the questionnaire's other spellings of it would only add clutter)."""
+        s = self.questionnaire.scale
+        found = {v: label for v, label in self.choices().items() if v not in s.missing}
+        if s.missing:
+            found[s.missing[0]] = f"Can't say ({s.missing[0]})"
         return found
 
 
@@ -172,7 +182,8 @@ async def page(request: Request) -> Response:
         "participant.html",
         q=q,
         blocks=[items[i : i + BLOCK] for i in range(0, len(items), BLOCK)],
-        choices=room.choices(),
+        choices=room.offered(),
+        missing=room.questionnaire.scale.missing[:1],
         segments=room.config.segments,
         csrf=sec.sign(room.config.secret, "csrf", device),
     )
@@ -329,12 +340,21 @@ async def live(request: Request) -> Response:
 
 
 async def qr_svg(request: Request) -> Response:
+    import io
+
     import segno
 
     room = _admin(request)
-    code = segno.make(room.join_url, error="m")
-    svg = code.svg_inline(scale=8, border=2, dark="#000", light="#fff")
-    return Response(svg, media_type="image/svg+xml")
+    buffer = io.BytesIO()
+    # A standalone SVG (with its namespace): an <img> shows nothing without it.
+    segno.make(room.join_url, error="m").save(
+        buffer, kind="svg", xmldecl=False, scale=8, border=2, dark="#000", light="#fff"
+    )
+    return Response(buffer.getvalue(), media_type="image/svg+xml")
+
+
+async def favicon(request: Request) -> Response:
+    return Response(status_code=204)  # browsers ask for one; the room has none
 
 
 async def _set_open(request: Request, value: bool) -> Response:
@@ -406,6 +426,7 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
 def build_app(room: Room, limiter: sec.RateLimiter | None = None) -> Starlette:
     routes = [
         Route("/", page),
+        Route("/favicon.ico", favicon),
         Route("/api/state", state),
         Route("/api/join", join, methods=["POST"]),
         Route("/api/answer", answer, methods=["POST"]),

@@ -138,7 +138,15 @@ def live_figures(assessment: Any) -> dict[str, Any]:
         },
         "headline": disagreement.headline if disagreement and disagreement.differs else None,
         "gaps": [_gap(i, labels, assessment.compare) for i in gaps],
+        "gap_note": _gap_note(labels, assessment.compare),
     }
+
+
+def _gap_note(labels: dict[str, str], compare: list[str]) -> str:
+    if len(compare) != 2:
+        return ""
+    first, second = (labels.get(g, g) for g in compare)
+    return f"gap = {first} minus {second}, in scale points"
 
 
 def _gap(item: Any, labels: dict[str, str], compare: list[str]) -> dict[str, Any]:

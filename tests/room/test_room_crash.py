@@ -9,9 +9,7 @@ folder), and the participants must be able to finish.
 from __future__ import annotations
 
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,41 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.paths import ROOT
-from support.room import CSRF, ITEMS, answers_for
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-    return port
-
-
-def _start(folder: Path, port: int) -> tuple[subprocess.Popen[str], str]:
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    args = ["room", "--host", "127.0.0.1", "--port", str(port), "--folder", str(folder)]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "salesmkt", *args],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert proc.stdout is not None
-    first = proc.stdout.readline()
-    code = re.search(r"salesmkt room (\w+):", first)
-    assert code, first
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=1)
-            return proc, code.group(1)
-        except httpx.TransportError:
-            time.sleep(0.1)
-    proc.kill()
-    pytest.fail("the room server did not start")
+from support.room import CSRF, ITEMS, answers_for, free_port, start_server
 
 
 class CrashPhone:
@@ -82,9 +46,9 @@ class CrashPhone:
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
 def test_kill_9_loses_no_acknowledged_answer(tmp_path: Path) -> None:
     folder = tmp_path / "room"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc, code = _start(folder, port)
+    proc, code = start_server(folder, port)
     try:
         phones = [CrashPhone(base) for _ in range(4)]
         for n, phone in enumerate(phones):
@@ -109,7 +73,7 @@ def test_kill_9_loses_no_acknowledged_answer(tmp_path: Path) -> None:
     assert 20 <= acknowledged < 4 * len(ITEMS), "the kill must land mid-workshop"
     print(f"acknowledged before kill -9: {acknowledged} of {4 * len(ITEMS)}")  # with -s
 
-    proc, again = _start(folder, port)
+    proc, again = start_server(folder, port)
     try:
         assert again == code  # the same room
         for n, phone in enumerate(phones):

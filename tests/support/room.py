@@ -6,16 +6,23 @@ loaded the participant page and kept the page's CSRF token, as the browser does.
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
 from starlette.testclient import TestClient
 
 from salesmkt.room.app import Room, build_app
 from salesmkt.room.security import RateLimiter
 from salesmkt.room.serve import RoomOptions, prepare
+from support.paths import ROOT
 
 CSRF = re.compile(r'<meta name="csrf" content="([0-9a-f]+)">')
 ITEMS = [f"q{n:02d}" for n in range(1, 21)]
@@ -87,3 +94,53 @@ def answers_for(seed: int) -> list[int]:
 def build(folder: Path, **options: Any) -> tuple[Room, Any]:
     room = make_room(folder, **options)
     return room, build_app(room, generous())
+
+
+# -- a real server (uvicorn in a subprocess) --------------------------------------------
+
+
+STARTED: dict[int, list[str]] = {}
+
+
+def admin_address(port: int) -> str:
+    found = re.search(r"projector:\s+(\S+)", "".join(STARTED[port]))
+    assert found
+    return found.group(1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def start_server(folder: Path, port: int, *extra: str) -> tuple[subprocess.Popen[str], str]:
+    """``salesmkt room`` in a subprocess on 127.0.0.1; its room code once it answers.
+
+    The printed lines are kept in ``STARTED[port]`` (the projector address among them).
+    """
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    args = ["room", "--host", "127.0.0.1", "--port", str(port), "--folder", str(folder), *extra]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "salesmkt", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline() for _ in range(6)]
+    code = re.search(r"salesmkt room (\w+):", lines[0])
+    assert code, lines
+    STARTED[port] = lines
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=1)
+            return proc, code.group(1)
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.kill()
+    raise AssertionError("the room server did not start")

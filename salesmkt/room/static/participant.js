@@ -99,7 +99,7 @@
       const li = document.createElement("li");
       const text = document.createElement("span");
       text.className = "statement";
-      text.textContent = f.querySelector("legend").textContent.trim();
+      text.textContent = f.querySelector("legend .text").textContent.trim();
       const given = document.createElement("span");
       const chosen = f.querySelector("input:checked");
       given.className = chosen ? "given" : "given skipped";

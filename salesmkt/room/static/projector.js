@@ -47,6 +47,7 @@
       const text = g.stage ? g.label + ": " + g.stage + " (" + g.score + ")" : g.label + ": n = " + g.n + ", too few to show";
       stages.append(el("li", text, g.stage ? "" : "muted"));
     });
+    document.getElementById("gap-note").textContent = f.gap_note || "";
     const gaps = document.getElementById("gaps");
     gaps.textContent = "";
     f.gaps.forEach((g) => {
