@@ -20,22 +20,27 @@ right CSRF header and (when sent) a same-site Origin; otherwise nothing is store
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
+import multiprocessing
 import secrets
-import threading
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.room import results
@@ -61,8 +66,22 @@ class Room:
     config: RoomConfig
     questionnaire: Questionnaire
     join_url: str
+    # The last live figures and the number of submitted responses they are of; the
+    # computation under way; the worker process that scores (see _figures).
     _live: tuple[int, dict[str, Any]] | None = None
-    _live_lock: threading.Lock = field(default_factory=threading.Lock)
+    _pending: asyncio.Future[dict[str, Any]] | None = None
+    _pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+            self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        return self._pool
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def choices(self) -> dict[str, str]:
         """Every value an answer may take → how the page labels it."""
@@ -128,13 +147,20 @@ def _check_post(request: Request, expected: str) -> None:
         raise Refused(403, "missing or wrong CSRF token; reload the page")
 
 
-async def _participant_post(request: Request) -> tuple[Room, str, dict[str, Any]]:
-    """The room, the device and the body of a participant's POST, after every check."""
+def _check_participant(request: Request) -> str:
+    """The device of a participant's POST, once its cookie, Origin and CSRF token hold."""
     room = _room(request)
     device = _device(request)
     if device is None:
         raise Refused(403, "no session cookie; reload the page")
     _check_post(request, sec.sign(room.config.secret, "csrf", device))
+    return device
+
+
+async def _participant_post(request: Request) -> tuple[Room, str, dict[str, Any]]:
+    """The room, the device and the body of a participant's POST, after every check."""
+    room = _room(request)
+    device = _check_participant(request)
     body = await _body(request)
     if not await run_in_threadpool(room.store.is_open):
         raise Refused(409, "the room is closed; no more answers are taken")
@@ -230,14 +256,25 @@ async def join(request: Request) -> Response:
 
 
 async def answer(request: Request) -> Response:
-    room, device, body = await _participant_post(request)
+    room = _room(request)
+    device = _check_participant(request)
+    body = await _body(request)
     item = body.get("item")
     if not isinstance(item, str) or item not in room.questionnaire.item_ids:
         raise Refused(422, "unknown statement")
     value = _value(room, body.get("value"))
-    found = await run_in_threadpool(_joined, room, device)
-    await run_in_threadpool(room.store.answer, found.id, item, value)
+    # One transaction checks the room, the device and its state, then writes.
+    outcome = await run_in_threadpool(room.store.save, device, item, value)
+    if outcome != "saved":
+        raise Refused(409, _REFUSALS[outcome])
     return JSONResponse({"saved": item, "value": value})
+
+
+_REFUSALS = {
+    "closed": "the room is closed; no more answers are taken",
+    "unknown": "join a group first",
+    "submitted": "your answers are already submitted",
+}
 
 
 def _value(room: Room, raw: object) -> str | None:
@@ -300,13 +337,13 @@ async def projector(request: Request) -> Response:
     return HTMLResponse(html)
 
 
-def live_state(room: Room) -> dict[str, Any]:
-    """Counts always; figures only once the gate is open (computed once per new response)."""
+def live_counts(room: Room) -> dict[str, Any]:
+    """The counts per group and the gate; figures are added only once it is open."""
     q = room.questionnaire
     counts = room.store.counts()
     labels = {g.id: g.label for g in q.groups}
     gate = results.gate(q, counts, room.config.min_group_size)
-    body: dict[str, Any] = {
+    return {
         "open": room.store.is_open(),
         "threshold": gate.threshold,
         "groups": [
@@ -317,26 +354,44 @@ def live_state(room: Room) -> dict[str, Any]:
         "ready": gate.open,
         "figures": None,
     }
-    if gate.open:
-        body["figures"] = _figures(room, sum(done for _, done in counts.values()))
-    return body
 
 
-def _figures(room: Room, submitted: int) -> dict[str, Any]:
-    # Submitted responses never change, so their number identifies the data.
-    with room._live_lock:
-        if room._live is None or room._live[0] != submitted:
-            c = room.config
-            assessment = results.assess_export(
-                room.store, room.questionnaire, c.questionnaire, c.min_group_size
-            )
-            room._live = (submitted, results.live_figures(assessment))
+async def _figures(room: Room) -> dict[str, Any]:
+    """The live figures, rescored when new responses came in.
+
+    Scoring takes about half a second of CPU, so it runs in a worker process (answers
+    keep being saved meanwhile), one computation at a time; while a newer one runs, the
+    previous figures are shown. Submitted responses never change and the gate never
+    closes again, so earlier figures are never wrong, only a few seconds behind.
+    """
+    if room._pending is None or room._pending.done():
+        room._pending = asyncio.ensure_future(_rescore(room))
+    if room._live is None:
+        return await asyncio.shield(room._pending)
+    return room._live[1]
+
+
+async def _rescore(room: Room) -> dict[str, Any]:
+    rows = await run_in_threadpool(room.store.rows)
+    submitted = len(rows)
+    if room._live is not None and room._live[0] == submitted:
         return room._live[1]
+    c = room.config
+    text = results.export_text(room.questionnaire, rows)
+    loop = asyncio.get_running_loop()
+    figures = await loop.run_in_executor(
+        room.pool(), results.figures_of, text, room.store.folder, c.questionnaire, c.min_group_size
+    )
+    room._live = (submitted, figures)
+    return figures
 
 
 async def live(request: Request) -> Response:
     room = _admin(request)
-    return JSONResponse(await run_in_threadpool(live_state, room))
+    body = await run_in_threadpool(live_counts, room)
+    if body["ready"]:
+        body["figures"] = await _figures(room)
+    return JSONResponse(body)
 
 
 async def qr_svg(request: Request) -> Response:
@@ -393,26 +448,47 @@ async def download(request: Request) -> Response:
 # -- the application -----------------------------------------------------------------
 
 
-class Guard(BaseHTTPMiddleware):
-    """Rate limit per device (or address), then security headers on every response."""
+class Guard:
+    """Rate limit per device (or address), then security headers on every response.
 
-    def __init__(self, app: Any, limiter: sec.RateLimiter) -> None:
-        super().__init__(app)
+    A plain ASGI middleware: it only adds headers, so it need not buffer the response
+    (Starlette's BaseHTTPMiddleware would, at a cost on every answer saved).
+    """
+
+    def __init__(self, app: ASGIApp, limiter: sec.RateLimiter) -> None:
+        self.app = app
         self.limiter = limiter
+        self.addresses = sec.RateLimiter(sec.ADDRESS_RATE, sec.ADDRESS_BURST)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        client = request.client.host if request.client else "?"
-        key = _device(request) or f"addr:{client}"
-        response: Response
-        if not request.url.path.startswith("/static/") and not self.limiter.allow(key):
-            response = JSONResponse({"error": "too many requests; slow down"}, status_code=429)
-            response.headers["retry-after"] = "1"
-        else:
-            response = await call_next(request)
-        response.headers.update(sec.HEADERS)
-        if not request.url.path.startswith("/static/"):
-            response.headers["cache-control"] = "no-store"
-        return response
+    def _allow(self, request: Request) -> bool:
+        if request.url.path.startswith("/static/"):
+            return True
+        device = _device(request)
+        if device is not None:
+            return self.limiter.allow(device)
+        return self.addresses.allow(request.client.host if request.client else "?")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        static = request.url.path.startswith("/static/")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.update(sec.HEADERS)
+                if not static:
+                    headers["cache-control"] = "no-store"
+            await send(message)
+
+        if self._allow(request):
+            await self.app(scope, receive, with_headers)
+            return
+        response = JSONResponse({"error": "too many requests; slow down"}, status_code=429)
+        response.headers["retry-after"] = "1"
+        await response(scope, receive, with_headers)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -440,8 +516,15 @@ def build_app(room: Room, limiter: sec.RateLimiter | None = None) -> Starlette:
         Route("/api/admin/responses.csv", download),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        room.shutdown()
+
     app = Starlette(
         routes=routes,
+        lifespan=lifespan,
         middleware=[Middleware(Guard, limiter=limiter or sec.RateLimiter())],
         exception_handlers={Refused: _problem, 404: _not_found, 405: _not_allowed},
     )

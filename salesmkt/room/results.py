@@ -97,18 +97,30 @@ def gate(q: Questionnaire, counts: dict[str, tuple[int, int]], threshold: int) -
     return Gate(threshold, submitted, needed)
 
 
-def assess_export(store: Store, q: Questionnaire, questionnaire: str, threshold: int) -> Any:
-    """The export scored exactly as ``score`` scores a file (an Assessment)."""
+def assess_text(text: str, folder: Path, questionnaire: str, threshold: int) -> Any:
+    """An export's text scored exactly as ``score`` scores a file (an Assessment)."""
     from salesmkt.analysis import scoring
     from salesmkt.intake.source import ResponseSource
     from salesmkt.model.assessment import Settings
 
-    with tempfile.TemporaryDirectory(dir=store.folder, prefix=".live-") as tmp:
+    with tempfile.TemporaryDirectory(dir=folder, prefix=".live-") as tmp:
         path = Path(tmp) / EXPORT_NAME
-        path.write_text(export_text(q, store.rows()), encoding="utf-8")
+        path.write_text(text, encoding="utf-8")
         source = ResponseSource(path, questionnaire=questionnaire)
         result = scoring.assess_file(source, Settings(min_group_size=threshold))
     return result.assessment
+
+
+def figures_of(text: str, folder: Path, questionnaire: str, threshold: int) -> dict[str, Any]:
+    """The projector's figures of an export's text (run in a worker process: picklable).
+
+    When the responses cannot be scored (say everyone skipped too much), the reason is
+    returned as ``unavailable`` instead, as ``score`` would state it.
+    """
+    try:
+        return live_figures(assess_text(text, folder, questionnaire, threshold))
+    except SalesmktError as exc:
+        return {"unavailable": str(exc).replace(str(folder), "the room")}
 
 
 def live_figures(assessment: Any) -> dict[str, Any]:

@@ -10,8 +10,9 @@ Vocabulary:
   put in the page's ``<meta name="csrf">``; every state-changing request sends it back
   in ``X-CSRF-Token``. A cross-site page can neither read it nor send the cookie
   (SameSite=Strict), and the Origin header, when sent, must be this site.
-- *rate limit*: a token bucket per device (and per client address for requests
-  without a device), refilled at ``RATE`` requests per second up to ``BURST``.
+- *rate limit*: a token bucket per device, refilled at ``RATE`` requests per second up
+  to ``BURST``; requests without a device cookie share one larger bucket per client
+  address (``ADDRESS_RATE``, ``ADDRESS_BURST``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,10 @@ CSRF_HEADER = "x-csrf-token"
 MAX_BODY = 4096  # bytes: an answer is a few dozen; anything bigger is refused (413)
 RATE = 8.0  # requests per second per device, sustained
 BURST = 40.0
+# Requests without a device cookie (a first page load) count per client address; a room
+# full of phones may share one address behind a router, so that budget is larger.
+ADDRESS_RATE = 50.0
+ADDRESS_BURST = 400.0
 TRACKED = 20_000  # buckets kept; the oldest are forgotten first
 
 CSP = (

@@ -17,7 +17,6 @@ from support.paths import EXAMPLES
 from support.room import ITEMS, Phone, admin, answers_for, build
 
 from salesmkt.cli import app as cli
-from salesmkt.room.app import live_state
 from salesmkt.room.results import ID_COLUMNS, export_text
 from salesmkt.workshop import template
 
@@ -104,7 +103,7 @@ def test_live_figures_are_what_score_says(tmp_path: Path, runner: Any) -> None:
     room, app = build(tmp_path / "r")
     _fill(app, room, "sales", SALES)
     _fill(app, room, "marketing", MARKETING)
-    figures = live_state(room)["figures"]
+    figures = admin(app, room).get("/api/admin/live").json()["figures"]
     export = tmp_path / "export.csv"
     export.write_text(export_text(room.questionnaire, room.store.rows()), encoding="utf-8")
     result = runner.invoke(cli, ["score", str(export), "--format", "json"])

@@ -27,9 +27,16 @@
   function figures(state) {
     const box = document.getElementById("figures");
     const waiting = document.getElementById("waiting");
-    const f = state.figures;
-    box.hidden = !f;
+    let f = state.figures;
     document.getElementById("download").hidden = !state.ready;
+    if (f && f.unavailable) {
+      waiting.textContent = "The responses cannot be scored yet: " + f.unavailable;
+      waiting.hidden = false;
+      f = null;
+      box.hidden = true;
+      return;
+    }
+    box.hidden = !f;
     if (!f) {
       const needed = Object.entries(state.needed).map(([g, n]) => n + " more from " + g);
       waiting.textContent = "Results appear once each compared group has " + state.threshold +
