@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,7 @@ import httpx
 ITEMS = [f"q{n:02d}" for n in range(1, 21)]
 CSRF = re.compile(r'<meta name="csrf" content="([0-9a-f]+)">')
 TARGET_P95_MS = 200.0
+SERVER_LOG: list[str] = []
 
 
 def free_port() -> int:
@@ -63,6 +65,8 @@ def start(folder: Path, port: int, phones: int) -> tuple[subprocess.Popen[str], 
     code = re.search(r"salesmkt room (\w+):", lines)
     token = re.search(r"token=(\S+)", lines)
     assert code and token, lines
+    # Keep reading what the server prints (a full pipe would stall it); show it at the end.
+    threading.Thread(target=lambda: SERVER_LOG.extend(proc.stdout or []), daemon=True).start()
     for _ in range(200):
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/state", timeout=1)
@@ -80,6 +84,15 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def children(pid: int) -> list[int]:
+    """The server's worker processes (the scorer), from /proc."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(c) for c in text]
+    return found
+
+
 class Phone:
     def __init__(self, base: str, n: int, rng: random.Random, think: tuple[float, float]) -> None:
         self.think = think
@@ -92,6 +105,12 @@ class Phone:
         self.errors: list[str] = []
 
     async def run(self, code: str) -> None:
+        try:
+            await self._run(code)
+        except httpx.HTTPError as exc:
+            self.errors.append(type(exc).__name__)
+
+    async def _run(self, code: str) -> None:
         async with httpx.AsyncClient(base_url=self.base, timeout=30) as client:
             page = await client.get("/")
             found = CSRF.search(page.text)
@@ -162,6 +181,10 @@ def check(folder: Path, phones: list[Phone]) -> tuple[int, int, int]:
     return max(lost, mismatched), duplicated, len(rows)
 
 
+def workers_mb(values: list[float]) -> str:
+    return ", ".join(f"{v:.0f} MB" for v in values) or "none started"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--phones", type=int, default=200)
@@ -195,9 +218,12 @@ def main() -> None:
         finally:
             elapsed = time.perf_counter() - started
             rss = peak_rss_mb(proc.pid)
+            workers = [peak_rss_mb(c) for c in children(proc.pid)]
             proc.terminate()
             proc.wait(timeout=10)
         lost, duplicated, stored = check(folder, phones)
+    if SERVER_LOG:
+        print("server said:", "".join(SERVER_LOG[-20:]), sep="\n")
     latencies = sorted(x * 1000 for p in phones for x in p.latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     errors = [e for p in phones for e in p.errors]
@@ -207,7 +233,7 @@ def main() -> None:
     p50 = statistics.median(latencies)
     print(f"save latency ms: p50 {p50:.1f}, p95 {p95:.1f}, max {latencies[-1]:.1f}")
     print(f"lost answers: {lost}, duplicated: {duplicated}")
-    print(f"server peak memory (VmHWM): {rss:.0f} MB")
+    print(f"server peak memory (VmHWM): {rss:.0f} MB; scoring worker(s): {workers_mb(workers)}")
     ok = lost == 0 and duplicated == 0 and not errors and p95 < TARGET_P95_MS
     print(
         "OK"

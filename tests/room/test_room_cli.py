@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,18 @@ def test_addresses() -> None:
     )
     assert lan_address().count(".") == 3
     assert default_folder().name.startswith("room-")
+
+
+def test_help_imports_no_web_stack() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from salesmkt.cli import app\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
+        "assert CliRunner().invoke(app, ['room', '--help']).exit_code == 0\n"
+        "print(','.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(out.stdout.strip().splitlines()[-1].split(","))
+    for heavy in ("starlette", "uvicorn", "segno", "jinja2", "sqlite3", "httpx", "salesmkt.room"):
+        assert heavy not in loaded, heavy
