@@ -36,6 +36,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -499,7 +500,14 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
     return JSONResponse({"error": "method not allowed"}, status_code=405)
 
 
-def build_app(room: Room, limiter: sec.RateLimiter | None = None) -> Starlette:
+def build_app(
+    room: Room, limiter: sec.RateLimiter | None = None, hosts: list[str] | None = None
+) -> Starlette:
+    """The application; ``hosts``: the Host headers it answers (None: any, for tests).
+
+    Answering only the addresses it serves on stops DNS rebinding: a web page whose
+    name was pointed at the laptop would send its own name as the Host.
+    """
     routes = [
         Route("/", page),
         Route("/favicon.ico", favicon),
@@ -525,7 +533,10 @@ def build_app(room: Room, limiter: sec.RateLimiter | None = None) -> Starlette:
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(Guard, limiter=limiter or sec.RateLimiter())],
+        middleware=[
+            Middleware(TrustedHostMiddleware, allowed_hosts=hosts or ["*"]),
+            Middleware(Guard, limiter=limiter or sec.RateLimiter()),
+        ],
         exception_handlers={Refused: _problem, 404: _not_found, 405: _not_allowed},
     )
     app.state.room = room

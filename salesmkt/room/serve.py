@@ -130,6 +130,14 @@ def prepare(options: RoomOptions) -> Room:
     return Room(store, config, q, join_url(address(options), options.port, config.code))
 
 
+def allowed_hosts(host: str) -> list[str] | None:
+    """The Host headers the room answers: its own address (and this machine's names)."""
+    if host in ("0.0.0.0", "::"):  # noqa: S104 - a comparison
+        return None  # every interface: the names it may be reached by are unknown
+    shown = f"[{host}]" if ":" in host else host
+    return [shown, "127.0.0.1", "localhost", "[::1]"]
+
+
 def serve(room: Room, host: str, port: int) -> None:
     """Serve the room until Ctrl-C (uvicorn; its own access log stays off)."""
     import uvicorn
@@ -138,7 +146,7 @@ def serve(room: Room, host: str, port: int) -> None:
 
     try:
         uvicorn.run(
-            build_app(room),
+            build_app(room, hosts=allowed_hosts(host)),
             host=host,
             port=port,
             log_level="warning",

@@ -11,7 +11,7 @@ from support.room import ITEMS, Phone, admin, admin_csrf, answers_for, build
 from salesmkt.errors import UsageError
 from salesmkt.room.app import build_app
 from salesmkt.room.security import MAX_BODY, RateLimiter
-from salesmkt.room.serve import RoomOptions, prepare
+from salesmkt.room.serve import RoomOptions, allowed_hosts, prepare
 
 
 @pytest.fixture
@@ -270,3 +270,13 @@ def test_every_item_can_be_answered(room_app) -> None:  # type: ignore[no-untype
     phone = Phone(app, room)
     phone.complete("leadership", [5] * 20, submit=False)
     assert sorted(phone.state()["me"]["answers"]) == ITEMS
+
+
+def test_only_the_rooms_own_host_names_are_answered(tmp_path: Path) -> None:
+    room, _ = build(tmp_path / "r")
+    app = build_app(room, hosts=allowed_hosts("192.168.1.23"))
+    client = TestClient(app, base_url="http://192.168.1.23:8765")
+    assert client.get("/").status_code == 200
+    rebound = client.get("/", headers={"host": "evil.example:8765"})
+    assert rebound.status_code == 400
+    assert allowed_hosts("0.0.0.0") is None
