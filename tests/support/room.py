@@ -28,8 +28,14 @@ CSRF = re.compile(r'<meta name="csrf" content="([0-9a-f]+)">')
 ITEMS = [f"q{n:02d}" for n in range(1, 21)]
 
 
+#: Every room a test made, so the fixture in tests/room/conftest.py can stop its worker.
+MADE: list[Room] = []
+
+
 def make_room(folder: Path, **options: Any) -> Room:
-    return prepare(RoomOptions(host="127.0.0.1", port=8765, folder=folder, **options))
+    room = prepare(RoomOptions(host="127.0.0.1", port=8765, folder=folder, **options))
+    MADE.append(room)
+    return room
 
 
 def generous() -> RateLimiter:
