@@ -642,6 +642,8 @@ def room(
     typer.echo(f"  join:       {prepared.join_url}")
     typer.echo(f"  projector:  {rs.admin_url(prepared.join_url, prepared.config.admin_token)}")
     typer.echo("  (keep the projector address private: it holds the admin token)")
+    if (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8":
+        typer.echo(rs.terminal_qr(prepared.join_url), nl=False)
     rs.serve(prepared, bind, port)
 
 

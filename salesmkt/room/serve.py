@@ -120,6 +120,17 @@ def admin_url(join: str, token: str) -> str:
     return join.split("/?", 1)[0] + f"/admin?token={token}"
 
 
+def terminal_qr(url: str) -> str:
+    """The join address as a QR code drawn with block characters, for the terminal."""
+    import io
+
+    import segno
+
+    out = io.StringIO()
+    segno.make(url, error="m").terminal(out=out, compact=True, border=2)
+    return out.getvalue()
+
+
 def prepare(options: RoomOptions) -> Room:
     """Open (or create) the room folder and build the room the web application serves."""
     from salesmkt.room.app import Room
