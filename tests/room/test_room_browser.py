@@ -143,7 +143,14 @@ def test_phone_participants_and_the_live_projector(
     playwright.expect(phone.locator("#s-review")).to_be_visible()
     playwright.expect(phone.locator("#review-list li")).to_have_count(20)
     playwright.expect(phone.locator("#review-list li").nth(6)).to_contain_text("skipped")
+    playwright.expect(phone.locator("#progress-text")).to_have_text("19 of 20 answered")
     phone.screenshot(path=str(shots / "participant-review.png"), full_page=False)
+    # Changing an answer from the review, then straight back to it.
+    phone.get_by_role("button", name="Change: Sales and Marketing use the same terms").click()
+    playwright.expect(phone.locator("#s-block-1")).to_be_visible()
+    _answer(phone, "q07", 3)
+    phone.locator("#s-block-1 button.to-review").click()
+    playwright.expect(phone.locator("#review-list li").nth(6)).to_contain_text("3 · Neither")
     phone.get_by_role("button", name="Submit").click()
     playwright.expect(phone.locator("#s-done")).to_be_visible()
     # The projector counts the submission without a reload.
@@ -158,10 +165,17 @@ def test_phone_participants_and_the_live_projector(
     playwright.expect(second.locator("#s-block-1")).to_be_visible()
     playwright.expect(second.locator('input[name="q05"][value="4"]')).to_be_checked()
     playwright.expect(second.locator("#progress-text")).to_have_text("6 of 20 answered")
-    _answer_in_order(second, ITEMS[6:], 2)
+    # Keyboard and screen readers: each statement is a named radio group.
+    group = second.get_by_role("group", name="7. Sales and Marketing use the same terms")
+    playwright.expect(group.get_by_role("radio")).to_have_count(6)
+    group.get_by_role("radio", name="3 · Neither agree nor disagree").focus()
+    second.keyboard.press("Space")
+    playwright.expect(second.locator("#status-q07")).to_have_text("Saved ✓")
+    _answer_in_order(second, ITEMS[7:], 2)
     second.locator("#s-block-4 button.next").click()
     second.get_by_role("button", name="Submit").click()
     playwright.expect(second.locator("#s-done")).to_be_visible()
+    playwright.expect(counts.locator("tr").nth(1)).to_contain_text("Marketing10")
     projector.screenshot(path=str(shots / "projector-before-threshold.png"), full_page=True)
     assert projector.locator("#figures").is_hidden()
 

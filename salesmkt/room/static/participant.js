@@ -9,10 +9,12 @@
   const answers = {};
   const pending = new Set();
   let current = null;
+  let reviewed = false;  // once the review was shown, every screen can go straight back to it
 
   function show(id) {
     document.querySelectorAll("section.screen").forEach((s) => { s.hidden = s.id !== id; });
     current = id;
+    document.querySelectorAll("button.to-review").forEach((b) => { b.hidden = !reviewed; });
     document.getElementById("meter").hidden = !(id.startsWith("s-block") || id === "s-review");
     const heading = document.querySelector("#" + id + " h2");
     if (heading) { heading.focus(); }
@@ -92,6 +94,7 @@
   function goBlock(b) { show("s-block-" + b); }
 
   function review() {
+    reviewed = true;
     const list = document.getElementById("review-list");
     list.textContent = "";
     document.querySelectorAll("fieldset.item").forEach((f) => {
@@ -178,6 +181,7 @@
     });
   });
 
+  document.querySelectorAll("button.to-review").forEach((b) => b.addEventListener("click", review));
   document.getElementById("review-back").addEventListener("click", () => goBlock(blocks.length - 1));
   document.getElementById("submit").addEventListener("click", async () => {
     await Promise.all(Array.from(pending));
