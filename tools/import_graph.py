@@ -14,7 +14,7 @@ stage of the pipeline to a higher one, in this order (lowest first):
     4 advice       instrument answers, recommendations
     5 render       every output format
     6 pipeline     the typer-free runs
-    7 front ends   cli, workshop tools, __main__
+    7 front ends   cli, workshop tools, room (the live web room), __main__
 
 Prints one line per circle and upward arrow with ``--list``, then the counts. Exit 1
 when there is any, so CI can run it (tests/test_architecture.py does).
@@ -41,6 +41,7 @@ LAYERS = {
     "salesmkt.pipeline": 6,
     "salesmkt.workshop": 7,
     "salesmkt.cli": 7,
+    "salesmkt.room": 7,
     "salesmkt.__main__": 7,
 }
 

@@ -740,7 +740,7 @@ def evidence(
     date_format: DateFormatOpt = None,
     responses: EvidenceResponsesOpt = None,
     questionnaire: QuestionnaireOpt = "alignment",
-    min_group_size: MinGroupSizeOpt = 3,
+    min_group_size: MinGroupSizeOpt = 5,
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
 ) -> None:
@@ -769,6 +769,73 @@ def evidence(
     inputs = request.inputs()
     out.check_output(output, inputs)
     out.show("evidence", chosen, run_mod.run(request), output, inputs)
+
+
+# -- the live room --------------------------------------------------------------------
+
+
+@app.command()
+@boundary
+def room(
+    questionnaire: Annotated[
+        str, typer.Option("--questionnaire", "-q", help="A built-in id or a path to a YAML file.")
+    ] = "alignment",
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            help="The address to listen on (127.0.0.1: this machine only) "
+            "[default: the machine's LAN address].",
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="The port.")] = 8765,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--folder",
+            help="The room's folder (an existing one resumes that room) "
+            "[default: a new room-DATE-TIME folder here].",
+        ),
+    ] = None,
+    min_group_size: MinGroupSizeOpt = 5,
+    max_participants: Annotated[
+        int, typer.Option("--max-participants", min=1, help="The most people who may join.")
+    ] = 250,
+    segment: Annotated[
+        list[str] | None,
+        typer.Option("--segment", help="A segment people may pick (region…); repeatable."),
+    ] = None,
+) -> None:
+    """Run a live room: people answer on their phones, the projector shows the results.
+
+    Prints the join address (also a QR code on the projector page), the room code and the
+    projector address with its admin token. Answers are saved in the room folder as they
+    are given; starting again on the same folder resumes the room. Stop with Ctrl-C.
+    """
+    from salesmkt.room import serve as rs
+
+    out.settings(min_group_size=min_group_size)  # the same floor as every other command
+    options = rs.RoomOptions(
+        questionnaire=questionnaire,
+        host=host,
+        port=port,
+        folder=folder,
+        min_group_size=min_group_size,
+        max_participants=max_participants,
+        segments=tuple(segment or ()),
+    )
+    bind = rs.address(options)
+    rs.check_address(bind, port)
+    prepared = rs.prepare(options)
+    typer.echo(f"salesmkt room {prepared.config.code}: {prepared.questionnaire.title}")
+    typer.echo(f"  folder:     {prepared.store.folder}")
+    typer.echo(f"  listening:  {bind}:{port} (only this address)")
+    typer.echo(f"  join:       {prepared.join_url}")
+    typer.echo(f"  projector:  {rs.admin_url(prepared.join_url, prepared.config.admin_token)}")
+    typer.echo("  (keep the projector address private: it holds the admin token)")
+    if (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8":
+        typer.echo(rs.terminal_qr(prepared.join_url), nl=False)
+    rs.serve(prepared, bind, port)
 
 
 def main() -> None:

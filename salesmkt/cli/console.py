@@ -145,6 +145,12 @@ def source(
     """The one input object, from the shared input options."""
     if header_rows is not None and header_rows < 1:
         raise UsageError(f"--header-rows {header_rows}: expected a number of at least 1")
+    if path.is_dir() and (path / "room.sqlite").is_file():
+        # A live room's folder: its submitted responses, exported beside the database,
+        # are read like any responses file, with the room's own questionnaire.
+        from salesmkt.room.results import export_folder
+
+        path, questionnaire = export_folder(path)
     return ResponseSource(
         path,
         questionnaire=questionnaire,
