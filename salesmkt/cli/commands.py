@@ -19,6 +19,7 @@ from salesmkt import __version__
 from salesmkt.cli import console as out
 from salesmkt.cli.boundary import STATE, boundary, error
 from salesmkt.cli.options import (
+    AccentOpt,
     AdjustMethod,
     AdjustOpt,
     AdviceFileArg,
@@ -28,7 +29,9 @@ from salesmkt.cli.options import (
     ByOpt,
     ChartsOpt,
     ChecklistOpt,
+    ClientOpt,
     CompareSeedOpt,
+    ConsultantOpt,
     DiagFormat,
     DropInvalidOpt,
     ForceReportOpt,
@@ -38,6 +41,7 @@ from salesmkt.cli.options import (
     GapThresholdOpt,
     GroupColumnOpt,
     HeaderRowsOpt,
+    LogoOpt,
     MapOpt,
     MaxMissingOpt,
     MidpointOpt,
@@ -47,6 +51,7 @@ from salesmkt.cli.options import (
     NoCommentsOpt,
     QuestionnaireOpt,
     ReportFileArg,
+    ReportFormatOpt,
     ReportOutputOpt,
     RespondentColumnOpt,
     ResponsesArg,
@@ -429,10 +434,17 @@ def report(
     title: TitleOpt = None,
     baseline: BaselineOpt = None,
     force: ForceReportOpt = False,
+    fmt: ReportFormatOpt = None,
+    top: TopOpt = 10,
+    client: ClientOpt = None,
+    consultant: ConsultantOpt = None,
+    logo: LogoOpt = None,
+    accent: AccentOpt = None,
 ) -> None:
-    """Write the workshop report: one self-contained HTML page, or Markdown.
+    """Write the workshop report: one self-contained HTML page, Markdown, or a slide deck.
 
-    The page loads nothing from the network and prints cleanly to A4.
+    The page loads nothing from the network and prints cleanly to A4. A .pptx deck has
+    native, editable charts and speaker notes with the numbers.
 
     Comments appear only for groups of at least --min-comment-group people.
 
@@ -466,6 +478,9 @@ def report(
         baseline=baseline,
         force=force,
         generated=out.report_date(),
+        fmt=fmt.value if fmt is not None else None,
+        branding=out.branding(client, consultant, logo, accent),
+        top=top,
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)
