@@ -223,7 +223,7 @@ def _chart(slide: PptxSlide, spec: ChartSpec, accent: str) -> None:
 
 def _chart_font(bars: int) -> float:
     """Smaller type when many bars share the chart's height."""
-    return 14.0 if bars <= 8 else 12.0 if bars <= 14 else 10.0
+    return 14.0 if bars <= 8 else 12.0 if bars <= 14 else 11.0 if bars <= 20 else 10.0
 
 
 def _value_axis(chart: Any, spec: ChartSpec) -> None:
@@ -323,7 +323,7 @@ def _column_widths(cols: int, width: float) -> list[float]:
     """The segment column wide, n narrow, the figures sharing the rest."""
     if cols <= 3:
         return [width / cols] * cols
-    first, n = 2.6, 0.7
+    first, n = 2.3, 0.6
     rest = (width - first - n) / (cols - 2)
     return [first, n] + [rest] * (cols - 2)
 

@@ -14,9 +14,9 @@ Vocabulary:
   that the HTML or Markdown report rounds differently.
 - *heatmap*: with ``--by``, one row per segment and one column per dimension; a cell is
   the mean of the compared groups' dimension means in that segment (each function
-  weighs equally, as in the overall score) and its difference from the same figure for
-  the whole organisation. Withheld segments and groups show as withheld, never as a
-  figure.
+  weighs equally, as in the overall score; where one group is withheld there, the other
+  alone, and the row says so) and its difference from the same group(s) in the whole
+  organisation. Withheld segments show as withheld, never as a figure.
 
 Every text comes from the report view or is worded here through :mod:`salesmkt.wording`;
 file-supplied text is passed through :func:`salesmkt.render.text.visible` when drawn.
