@@ -448,6 +448,23 @@ def _overflows(shape: Any) -> float:
     return used - height
 
 
+def _cells_overflow(table: Any) -> float:
+    """The most points by which a cell's text is taller than its row."""
+    worst = -1e9
+    for r, row in enumerate(table.rows):
+        for c, column in enumerate(table.columns):
+            cell = table.cell(r, c)
+            runs = [run for p in cell.text_frame.paragraphs for run in p.runs if run.text]
+            if not runs:
+                continue
+            size = runs[0].font.size.pt
+            width = (column.width - cell.margin_left - cell.margin_right) / 12700
+            height = (row.height - cell.margin_top - cell.margin_bottom) / 12700
+            n = _lines(cell.text_frame.text, width, size, bool(runs[0].font.bold))
+            worst = max(worst, n * size * 1.2 - height)
+    return worst
+
+
 def test_text_fits_its_boxes_with_very_long_texts(tmp_path: Path) -> None:
     q = tmp_path / "long.yaml"
     long_questionnaire(q)
@@ -465,6 +482,10 @@ def test_text_fits_its_boxes_with_very_long_texts(tmp_path: Path) -> None:
                 assert _overflows(shape) <= 0.5, (title_of(slide), shape.text_frame.text[:80])
                 checked += 1
     assert checked > 20
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                assert _cells_overflow(shape.table) <= 0.5, title_of(slide)
     notes = notes_of(slide_titled(deck, "Perception gaps"))
     assert "longwordwithoutanybreaks" in notes  # the whole statement is in the notes
 
@@ -507,3 +528,27 @@ def test_every_report_format_has_one_renderer_and_one_option_value() -> None:
     assert not set(DECK_RENDERERS) & set(REPORT_RENDERERS)
     assert set(REPORT_SUFFIXES.values()) == set(DECK_RENDERERS) | set(REPORT_RENDERERS)
     assert {f.value for f in ReportFormat} == set(REPORT_SUFFIXES.values())
+
+
+def test_many_segments_spill_onto_numbered_heatmap_slides(tmp_path: Path) -> None:
+    csv = tmp_path / "w.csv"
+    write_workshop(csv)
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[1:] = [  # every respondent in a region of their own: 13 segments, all withheld
+        re.sub(r",(North|South),", f",Region{k},", line, count=1)
+        for k, line in enumerate(lines[1:])
+    ]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    deck = make_deck(csv, tmp_path / "d.pptx", "--by", "region")
+    titles = [title_of(s) for s in deck.slides if title_of(s).startswith("Segments")]
+    assert titles == ["Segments by dimension (1 of 2)", "Segments by dimension (2 of 2)"]
+    rows = [
+        [shape.table.cell(r, c).text for c in range(len(shape.table.columns))]
+        for s in deck.slides
+        if title_of(s).startswith("Segments")
+        for shape in s.shapes
+        if shape.has_table
+        for r in range(1, len(shape.table.rows))
+    ]
+    assert len(rows) == 13
+    assert all(row[3:] == ["withheld"] * (len(row) - 3) for row in rows)

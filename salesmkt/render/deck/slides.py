@@ -414,7 +414,9 @@ def heatmap_slides(inputs: DeckInputs) -> list[Slide]:
             table = TableSpec(header, [c[0] for c in chunk], [c[1] for c in chunk])
             slides.append(Slide("Segments by dimension", table=table))
     key = heat_key(inputs.report)
-    for slide in slides:
+    for number_, slide in enumerate(slides, 1):
+        if len(slides) > 1:
+            slide.title += f" ({number_} of {len(slides)})"
         slide.body = [Para(key)]
         slide.notes = [key, *inputs.report.suppressed]
     return slides
