@@ -172,7 +172,8 @@ def summary_slide(inputs: DeckInputs) -> Slide:
     body.append(Para(f"Verdict: {verdict}", bold=True))
     actions = top_actions(r, 3)
     if actions:
-        body.append(Para("Top three actions", bold=True))
+        heading = "Top three actions" if len(actions) == 3 else "Top actions"
+        body.append(Para(heading, bold=True))
         body += [Para(action_line(i, a), level=1) for i, a in enumerate(actions, 1)]
     notes = [stage_sentence(r), r.overall_method, *r.key_findings]
     if r.advice is not None and r.advice.message:
