@@ -19,6 +19,7 @@ from salesmkt import __version__
 from salesmkt.cli import console as out
 from salesmkt.cli.boundary import STATE, boundary, error
 from salesmkt.cli.options import (
+    AccentOpt,
     AdjustMethod,
     AdjustOpt,
     AdviceFileArg,
@@ -28,7 +29,9 @@ from salesmkt.cli.options import (
     ByOpt,
     ChartsOpt,
     ChecklistOpt,
+    ClientOpt,
     CompareSeedOpt,
+    ConsultantOpt,
     CrmMapOpt,
     DateFormatOpt,
     DiagFormat,
@@ -45,6 +48,7 @@ from salesmkt.cli.options import (
     HeadcountOpt,
     HeaderRowsOpt,
     LeadersFunctionOpt,
+    LogoOpt,
     MapOpt,
     MaxMissingOpt,
     MidpointOpt,
@@ -55,6 +59,7 @@ from salesmkt.cli.options import (
     NoCommentsOpt,
     QuestionnaireOpt,
     ReportFileArg,
+    ReportFormatOpt,
     ReportOutputOpt,
     RespondentColumnOpt,
     ResponsesArg,
@@ -502,10 +507,17 @@ def report(
     leaders_function: LeadersFunctionOpt = None,
     evidence: EvidenceOpt = None,
     force: ForceReportOpt = False,
+    fmt: ReportFormatOpt = None,
+    top: TopOpt = 10,
+    client: ClientOpt = None,
+    consultant: ConsultantOpt = None,
+    logo: LogoOpt = None,
+    accent: AccentOpt = None,
 ) -> None:
-    """Write the workshop report: one self-contained HTML page, or Markdown.
+    """Write the workshop report: one self-contained HTML page, Markdown, or a slide deck.
 
-    The page loads nothing from the network and prints cleanly to A4.
+    The page loads nothing from the network and prints cleanly to A4. A .pptx deck has
+    native, editable charts and speaker notes with the numbers.
 
     Comments appear only for groups of at least --min-comment-group people.
 
@@ -546,6 +558,9 @@ def report(
         force=force,
         generated=out.report_date(),
         evidence=evidence,
+        fmt=fmt.value if fmt is not None else None,
+        branding=out.branding(client, consultant, logo, accent),
+        top=top,
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)

@@ -23,6 +23,7 @@ from salesmkt.render.registry import TERMINAL, Subject, formats, renderer
 
 if TYPE_CHECKING:
     from salesmkt.model.assessment import Settings
+    from salesmkt.render.branding import Branding
 
 
 def number(
@@ -187,6 +188,20 @@ def notes(notes: list[str]) -> None:
 
 def or_list(words: list[str]) -> str:
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def branding(
+    client: str | None, consultant: str | None, logo: Path | None, accent: str | None
+) -> Branding:
+    """The report's branding: a bad --accent is a usage error, a bad --logo bad input."""
+    from salesmkt.render import branding as brand
+
+    return brand.Branding(
+        client=client or "",
+        consultant=consultant or "",
+        accent=brand.parse_accent(accent) if accent is not None else brand.DEFAULT_ACCENT,
+        logo=brand.load_logo(logo) if logo is not None else None,
+    )
 
 
 def report_date() -> str:

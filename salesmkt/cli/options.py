@@ -260,7 +260,9 @@ ReportFileArg = Annotated[
 ReportOutputOpt = Annotated[
     Path,
     typer.Option(
-        "--output", "-o", help="The report: .html (one self-contained page) or .md; atomic."
+        "--output",
+        "-o",
+        help="The report: .html (one self-contained page), .md or .pptx (slides); atomic.",
     ),
 ]
 ChartsOpt = Annotated[
@@ -340,5 +342,39 @@ EvidenceOpt = Annotated[
         "--evidence",
         help="CRM exports (a folder or file) or a saved 'evidence --format json': adds "
         "'What the data say'.",
+    ),
+]
+
+
+# The report's branding and format (the slide deck carries all of them).
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+    pptx = "pptx"
+
+
+ReportFormatOpt = Annotated[
+    ReportFormat | None,
+    typer.Option(
+        "--format", "-f", help="html, md or pptx (slides) [default: from the output's suffix]."
+    ),
+]
+ClientOpt = Annotated[
+    str | None, typer.Option("--client", help="The client's name, on the deck's title slide.")
+]
+ConsultantOpt = Annotated[
+    str | None,
+    typer.Option("--consultant", help="Who prepared it, on the deck's title slide."),
+]
+LogoOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--logo", help="A PNG or JPEG logo (at most 2 MB) for the deck; an SVG is refused there."
+    ),
+]
+AccentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--accent", metavar="#RRGGBB", help="The deck's accent colour [default: #1F5C99]."
     ),
 ]

@@ -32,9 +32,16 @@ from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
 from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.render import outputs
+from salesmkt.render.branding import Branding
 from salesmkt.render.charts import make_charts
+from salesmkt.render.deck.slides import DeckInputs
 from salesmkt.render.report.build import build_report
-from salesmkt.render.report.formats import REPORT_RENDERERS, report_format
+from salesmkt.render.report.formats import (
+    check_branding,
+    draws_charts,
+    render_report,
+    report_format,
+)
 from salesmkt.render.report.view import (
     DEFAULT_MIN_COMMENT_GROUP,
     Comment,
@@ -72,6 +79,9 @@ class ReportRequest:
     force: bool = False
     generated: str | None = None
     evidence: Path | None = None  # CRM exports or a saved evidence JSON: "What the data say"
+    fmt: str | None = None  # --format; None: the output's suffix decides
+    branding: Branding = field(default_factory=Branding)
+    top: int = 10  # actions in the deck, as recommend --top (0: all)
 
     @property
     def advice_files(self) -> list[Path]:
@@ -117,11 +127,12 @@ class ReportInputs:
 
 def run_report(source: ResponseSource, settings: Settings, request: ReportRequest) -> ReportRun:
     """Make the report ``request`` asks for from ``source``, and write it (and its charts)."""
-    fmt = report_format(request.output)
+    fmt = report_format(request.output, request.fmt)
     inputs = _input_files(source, request)
     if settings.headcount:  # the headcount file is read too: never written over
         inputs.append(Path(settings.headcount))
     outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
+    branding_notes = check_branding(fmt, request.branding)
     loaded = load_inputs(source, settings)
     crm = _load_evidence(request.evidence)
     if loaded.assessment.advice is None or request.advice_asked or crm is not None:
@@ -133,9 +144,13 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
             funnel=request.funnel,
             crm=crm,
         )
-    charts = make_charts(
-        loaded.assessment, questionnaire=loaded.questionnaire, png=request.charts_dir is not None
-    )
+    charts = []
+    if draws_charts(fmt) or request.charts_dir is not None:
+        charts = make_charts(
+            loaded.assessment,
+            questionnaire=loaded.questionnaire,
+            png=request.charts_dir is not None,
+        )
     links = _write_charts(charts, request, inputs)
     comparison = None
     if request.baseline is not None:
@@ -151,10 +166,12 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     )
     if crm is not None:
         _add_evidence(report, crm, loaded)
-    text = REPORT_RENDERERS[fmt](report, charts, links)
-    outputs.write_atomic(request.output, text, inputs=inputs, force=request.force)
+    deck = DeckInputs(report, loaded.assessment, request.branding, request.top)
+    data = render_report(fmt, report, charts, links, deck)
+    outputs.write_atomic(request.output, data, inputs=inputs, force=request.force)
+    size = len(data.encode("utf-8") if isinstance(data, str) else data)
     return ReportRun(
-        request.output, fmt, len(text.encode("utf-8")), _notes(loaded, request, charts)
+        request.output, fmt, size, _notes(loaded, request, charts, fmt) + branding_notes
     )
 
 
@@ -209,9 +226,11 @@ def _write_charts(
     }
 
 
-def _notes(loaded: ReportInputs, request: ReportRequest, charts: Sequence[Chart]) -> list[str]:
+def _notes(
+    loaded: ReportInputs, request: ReportRequest, charts: Sequence[Chart], fmt: str
+) -> list[str]:
     notes = []
-    if loaded.from_json and request.show_comments:
+    if loaded.from_json and request.show_comments and draws_charts(fmt):
         notes.append("no comments (an assessment JSON carries none; give the responses file)")
     if request.charts_dir is not None:
         notes.append(f"{len(charts)} chart(s) in {request.charts_dir}")
