@@ -65,7 +65,9 @@ def workshop(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 @pytest.fixture(scope="module")
 def assessment(workshop: tuple[Path, dict[str, list[int]]]) -> dict[str, Any]:
-    result = invoke("score", str(workshop[0]), "--by", "region", "--format", "json")
+    result = invoke(
+        "score", str(workshop[0]), "--by", "region", "--min-group-size", "3", "--format", "json"
+    )
     assert result.exit_code == 0, result.output
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -82,7 +84,9 @@ def deck_path(
     workshop: tuple[Path, dict[str, list[int]]], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     out = tmp_path_factory.mktemp("out") / "deck.pptx"
-    make_deck(workshop[0], out, "--by", "region", "--client", "Example Ltd")
+    make_deck(
+        workshop[0], out, "--by", "region", "--min-group-size", "3", "--client", "Example Ltd"
+    )
     return out
 
 
@@ -473,7 +477,18 @@ def test_text_fits_its_boxes_with_very_long_texts(tmp_path: Path) -> None:
     out = tmp_path / "d.pptx"
     title = "A deliberately long report title " * 8
     deck = make_deck(
-        csv, out, "-q", str(q), "--by", "region", "--title", title, "--client", "C" * 90
+        csv,
+        out,
+        "-q",
+        str(q),
+        "--by",
+        "region",
+        "--min-group-size",
+        "3",
+        "--title",
+        title,
+        "--client",
+        "C" * 90,
     )
     checked = 0
     for slide in deck.slides:
@@ -539,7 +554,7 @@ def test_many_segments_spill_onto_numbered_heatmap_slides(tmp_path: Path) -> Non
         for k, line in enumerate(lines[1:])
     ]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    deck = make_deck(csv, tmp_path / "d.pptx", "--by", "region")
+    deck = make_deck(csv, tmp_path / "d.pptx", "--by", "region", "--min-group-size", "3")
     titles = [title_of(s) for s in deck.slides if title_of(s).startswith("Segments")]
     assert titles == ["Segments by dimension (1 of 2)", "Segments by dimension (2 of 2)"]
     rows = [

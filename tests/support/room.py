@@ -33,6 +33,9 @@ MADE: list[Room] = []
 
 
 def make_room(folder: Path, **options: Any) -> Room:
+    """A room for the tests: small groups of three show figures (the lowest threshold
+    allowed), so a test needs few participants; a test of the default gives its own."""
+    options.setdefault("min_group_size", 3)
     room = prepare(RoomOptions(host="127.0.0.1", port=8765, folder=folder, **options))
     MADE.append(room)
     return room
@@ -127,7 +130,8 @@ def start_server(folder: Path, port: int, *extra: str) -> tuple[subprocess.Popen
     The printed lines are kept in ``STARTED[port]`` (the projector address among them).
     """
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    args = ["room", "--host", "127.0.0.1", "--port", str(port), "--folder", str(folder), *extra]
+    args = ["room", "--host", "127.0.0.1", "--port", str(port), "--folder", str(folder)]
+    args += [*extra] if "--min-group-size" in extra else ["--min-group-size", "3", *extra]
     proc = subprocess.Popen(
         [sys.executable, "-m", "salesmkt", *args],
         cwd=ROOT,

@@ -25,6 +25,7 @@ The deck never shows free-text comments, so no respondent's words (or code) can 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -87,11 +88,14 @@ class Slide:
     size: float | None = None  # the body's point size, when layout has fixed it
 
 
+_LEADING_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?")
+
+
 def number(worded: str) -> float | None:
-    """A worded figure back as a number ("+1.3" → 1.3, "–" → None)."""
-    if worded in ("", DASH, "withheld"):
-        return None
-    return float(worded.replace("\u2212", "-"))
+    """A worded figure back as a number: its leading number ("+1.3" → 1.3, "3.67 (57%)"
+    → 3.67, the mean beside its % favourable); None when it holds none ("–", "<5")."""
+    found = _LEADING_NUMBER.match(worded.strip().replace("\u2212", "-"))
+    return float(found.group()) if found else None
 
 
 def cut(text: str, limit: int = LABEL_CHARS) -> str:
