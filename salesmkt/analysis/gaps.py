@@ -13,7 +13,16 @@ Vocabulary:
 - *flag*: a gap that is practically large, |gap| ≥ the threshold (``--gap-threshold``,
   per item). Dimension scores are item means, so they use the same threshold; the total
   is a sum of items, so its threshold is the item threshold × the number of items.
-  Whether the data *back* a flag is a separate question: ``ci_excludes_zero``.
+  Whether the data *back* a flag is a separate question: ``backed``, the adjusted
+  p-value (``--adjust``, Benjamini–Hochberg by default) below :data:`ALPHA`. The verdict
+  and the printed adjusted p-value therefore always agree; the 95% interval beside them
+  is not adjusted (``ci_excludes_zero`` says whether it holds 0) and every output says so.
+- *limits* (:class:`~salesmkt.model.assessment.GapLimits`): for the compared group
+  sizes, the smallest p-value the rank test can reach, that p after adjustment, and the
+  minimum detectable gap, so "not backed" can be read as "too few people" when it is.
+- *intervals of groups and the organisation*: every shown group's mean total and the
+  overall score get the same 95% t interval as the gaps (``groups[].ci``,
+  ``overall.ci``; :mod:`salesmkt.analysis.statistics.intervals`).
 - *midpoint*: ``Settings.midpoint`` or the middle of the answer scale (3 on 1–5).
 - *quadrant* (items and dimensions): ``shared_strength`` when both groups' means are at
   or above the midpoint and the gap is not flagged, ``shared_pain`` when both are below
@@ -44,9 +53,17 @@ from salesmkt.analysis.borderline import borderline_results
 from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies, derived_scores, group_tallies
 from salesmkt.analysis.quality import agreement_results, reliability_results
 from salesmkt.analysis.statistics.adjust import adjust_p
+from salesmkt.analysis.statistics.intervals import detectable_effect, smallest_rank_p, t_interval
 from salesmkt.analysis.statistics.two_groups import compare_groups
 from salesmkt.errors import UsageError
-from salesmkt.model.assessment import Assessment, GapFields, Quadrant, Settings, TotalGap
+from salesmkt.model.assessment import (
+    Assessment,
+    GapFields,
+    GapLimits,
+    Quadrant,
+    Settings,
+    TotalGap,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,6 +86,9 @@ __all__ = [
 ]
 
 ADJUST_METHODS = ("holm", "bh", "none")
+# The level of the "backed by the data" verdict, on the adjusted p-value.
+ALPHA = 0.05
+ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}
 # Absolute slack when comparing a gap with its threshold: 3.3 − 2.3 is 0.9999999999999996
 # in floating point, and that is a 1-point gap.
 GAP_TOLERANCE = 1e-9
@@ -170,10 +190,53 @@ def fill_gap(
 
 
 def adjust_family(targets: Sequence[GapFields], method: str) -> None:
-    """Set ``p_adjusted`` across one family of targets (holm, bh or none)."""
+    """Set ``p_adjusted`` across one family of targets (holm, bh or none), and the
+    verdict ``backed`` from it."""
     adjusted = adjust_p([t.p_value for t in targets], _check_adjust(method))
     for target, p in zip(targets, adjusted, strict=True):
         target.p_adjusted = p
+        target.backed = None if p is None else p < ALPHA
+
+
+def gap_limits(n_first: int, n_second: int, family: int, method: str) -> GapLimits:
+    """What groups of these sizes let the item tests show (see *limits* above)."""
+    smallest = smallest_rank_p(n_first, n_second)
+    adjusted = None
+    if smallest is not None:
+        adjusted = smallest if method == "none" else min(1.0, smallest * max(family, 1))
+    d = detectable_effect(n_first, n_second)
+    out = GapLimits(
+        n_first=n_first,
+        n_second=n_second,
+        family=family,
+        adjust=method,
+        smallest_p=smallest,
+        smallest_p_adjusted=adjusted,
+        detectable_sd=d,
+    )
+    out.message = _limits_message(out)
+    return out
+
+
+def _limits_message(lim: GapLimits) -> str:
+    if lim.smallest_p is None or lim.smallest_p_adjusted is None:
+        return ""
+    sizes = f"With {lim.n_first} and {lim.n_second} respondents"
+    text = f"{sizes} the smallest p-value an item can reach is {lim.smallest_p:.3f}"
+    if lim.adjust != "none":
+        name = ADJUST_NAMES.get(lim.adjust, lim.adjust)
+        text += f" ({lim.smallest_p_adjusted:.3f} after {name} for one item among {lim.family})"
+    if lim.smallest_p_adjusted >= ALPHA and (lim.adjust == "holm" or lim.smallest_p >= ALPHA):
+        text += ": no item can be backed by the data, whatever its gap"
+    elif lim.smallest_p_adjusted >= ALPHA:
+        text += ": an item can be backed only when several items show large gaps together"
+    if lim.detectable_sd is not None:
+        text += (
+            f". Gaps smaller than about {lim.detectable_sd:.1f} standard deviations are "
+            "likely to go unseen (80% power), so 'not backed' may mean too few people "
+            "rather than no gap"
+        )
+    return text + "."
 
 
 # -- the whole assessment ----------------------------------------------------------------
@@ -205,9 +268,37 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
         adjust_family(a.dimensions, method)
         if a.total_gap is not None:
             adjust_family([a.total_gap], method)
+        n1, n2 = (int(groups.n[c]) for c in groups.pair)
+        a.gap_limits = gap_limits(n1, n2, len(a.items), method)
+    _fill_intervals(a, groups, group_tallies(totals, None, groups, groups.shown()))
     a.borderline = borderline_results(q, settings, total_tallies, groups)
     a.reliability = reliability_results(q, data, groups)
     a.agreement = agreement_results(q, groups, items)
+
+
+def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) -> None:
+    """The 95% t interval of every shown group's mean total and of the overall score."""
+    for g in a.groups:
+        c = groups.index(g.id)
+        g.ci = None
+        if c is not None and c in tallies and not g.suppressed:
+            g.ci = t_interval((tallies[c],), (1.0,))[0]
+    a.overall.ci = None
+    if a.overall.score is None:
+        return
+    if a.overall.method == "equal-weight" and groups.pair is not None:
+        first, second = groups.pair
+        a.overall.ci = t_interval((tallies[first], tallies[second]), (0.5, 0.5))[0]
+    elif a.overall.method == "pooled" and tallies:
+        import numpy as np
+
+        from salesmkt.analysis.statistics.sample import Tally
+
+        shown = [tallies[c] for c in groups.shown()]
+        pooled = Tally(
+            np.concatenate([t.values for t in shown]), np.concatenate([t.counts for t in shown])
+        )
+        a.overall.ci = t_interval((pooled,), (1.0,))[0]
 
 
 def _check_data(a: Assessment, data: GapData, q: Questionnaire) -> None:

@@ -79,11 +79,23 @@ class GapFields(_Model):
     """Perception-gap statistics between the compared groups (first − second)."""
 
     gap: float | None = None
-    ci: tuple[float, float] | None = Field(None, description="95% bootstrap CI of the gap.")
+    ci: tuple[float, float] | None = Field(
+        None, description="95% Welch t interval of the gap (not adjusted for multiplicity)."
+    )
     ci_excludes_zero: bool | None = None
     p_value: float | None = None
     p_method: str | None = None
     p_adjusted: float | None = None
+    backed: bool | None = Field(
+        None,
+        description="The verdict 'backed by the data': the adjusted p-value (settings.adjust) "
+        "is below 0.05.",
+    )
+    mde: float | None = Field(
+        None,
+        description="Minimum detectable gap (scale points) at 80% power, unadjusted 5% "
+        "level, for these group sizes and this pooled SD.",
+    )
     mann_whitney_u: float | None = Field(None, description="U of the first group.")
     cliffs_delta: float | None = None
     effect_size: EffectBand | None = None
@@ -117,6 +129,25 @@ class TotalGap(GapFields):
     welch_t: float | None = None
     welch_df: float | None = None
     welch_p: float | None = None
+
+
+class GapLimits(_Model):
+    """What the compared group sizes allow the gap tests to show at all."""
+
+    n_first: int
+    n_second: int
+    family: int = Field(description="Items tested together (the adjustment's m).")
+    adjust: str
+    smallest_p: float | None = Field(
+        None, description="Smallest two-sided rank-test p these sizes can reach (no ties)."
+    )
+    smallest_p_adjusted: float | None = Field(
+        None, description="smallest_p after adjustment, for one item alone in its family."
+    )
+    detectable_sd: float | None = Field(
+        None, description="Minimum detectable gap in pooled SDs (80% power, 5% level)."
+    )
+    message: str = ""
 
 
 class StageRef(_Model):
@@ -288,7 +319,7 @@ class Settings(_Model):
     min_group_size: int = 3
     max_missing: float = 0.2
     gap_threshold: float = 1.0
-    adjust: str = "holm"
+    adjust: str = "bh"
     seed: int = 2006
     n_boot: int = 2000
     midpoint: float | None = None
@@ -314,6 +345,7 @@ class Assessment(_Model):
     dimensions: list[DimensionResult] = Field(default_factory=list)
     items: list[ItemResult] = Field(default_factory=list)
     total_gap: TotalGap | None = None
+    gap_limits: GapLimits | None = None
     stage_disagreement: StageDisagreement | None = None
     borderline: list[Borderline] = Field(default_factory=list)
     reliability: list[ReliabilityResult] = Field(default_factory=list)

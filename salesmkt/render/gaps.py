@@ -6,8 +6,11 @@ Vocabulary:
   the first group rates higher, cells to the left the second. Its full half-width is the
   whole answer scale (4 points on 1–5), so bar lengths compare across items; ``█`` is a
   whole cell, ``▌``/``▐`` half a cell.
-- *backed*: the 95% confidence interval of the gap excludes 0, i.e. the data are strong
-  enough to support the gap. The size of a gap comes first; backing is the support.
+- *backed*: the adjusted p-value (``--adjust``, Benjamini–Hochberg by default) is below
+  0.05, i.e. the data are strong enough to support the gap even among all the items
+  tested. The verdict is read off the printed adjusted p, so the two always agree; the
+  95% interval is not adjusted, and the header says so. The size of a gap comes first;
+  backing is the support.
 - *p (adj.)*: the Mann–Whitney p-value after the ``--adjust`` correction across items
   (dimensions form their own family).
 
@@ -99,9 +102,9 @@ def diverging_bar(gap: float | None, span: float, half: int = BAR_HALF) -> tuple
 
 
 def backed_words(t: GapFields) -> str:
-    if t.ci_excludes_zero is None:
+    if t.backed is None:
         return DASH
-    return "yes" if t.ci_excludes_zero else "no"
+    return "yes" if t.backed else "no"
 
 
 def _split_words(t: GapFields, labels: dict[str, str]) -> str:
@@ -216,19 +219,27 @@ def _header(a: Assessment) -> str:
     n1 = sizes[first].n if first in sizes else 0
     n2 = sizes[second].n if second in sizes else 0
     s = a.settings
-    adjust = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(s.adjust, s.adjust)
     return (
         f"Gap = {first_label} − {second_label} (positive: {first_label} rates higher); "
         f"{first_label} n = {n1}, {second_label} n = {n2}. Flag at |gap| ≥ "
-        f"{s.gap_threshold:g} per item; 95% bootstrap intervals ({s.n_boot} resamples, seed "
-        f"{s.seed}); {adjust} adjustment across items."
+        f"{s.gap_threshold:g} per item. {verdict_words(s.adjust)}"
+    )
+
+
+def verdict_words(adjust: str) -> str:
+    """What 'backed' and the intervals mean, for every output that shows them."""
+    name = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(adjust, adjust)
+    p = "p-value" if adjust == "none" else f"p-value adjusted across items ({name})"
+    return (
+        f"Backed by the data = {p} below 0.05; the 95% intervals (Welch t) are not adjusted "
+        "for the number of items."
     )
 
 
 def flag_summary(a: Assessment) -> str:
     """'5 of 20 items flagged (|gap| ≥ 1); the data back 4 of them.'"""
     flagged = [i for i in a.items if i.flagged]
-    backed = sum(1 for i in flagged if i.ci_excludes_zero)
+    backed = sum(1 for i in flagged if i.backed)
     text = f"{len(flagged)} of {len(a.items)} items flagged (|gap| ≥ {a.settings.gap_threshold:g})"
     if flagged:
         text += f"; the data back {backed} of them"
@@ -316,6 +327,8 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     note = small_sample_note(a)
     if note:
         parts.append(plain(f"⚠ {note}", style="bold yellow"))
+    if a.gap_limits and a.gap_limits.message:
+        parts.append(plain(f"⚠ {a.gap_limits.message}", style="yellow"))
     if a.stage_disagreement and a.stage_disagreement.headline:
         parts.append(plain(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
     parts += [plain(""), _gap_table(a, by_gap_size(a.items), "Items", span, hedges=False)]
@@ -401,6 +414,8 @@ def render_gaps_markdown(a: Assessment, scale: tuple[float, float] | None = None
     note = small_sample_note(a)
     if note:
         lines += [f"> **{md_escape(note)}**", ""]
+    if a.gap_limits and a.gap_limits.message:
+        lines += [f"> {md_escape(a.gap_limits.message)}", ""]
     if a.stage_disagreement and a.stage_disagreement.headline:
         lines += [f"> **{md_escape(a.stage_disagreement.headline)}**", ""]
     lines += ["## Items (largest gap first)", ""]
@@ -441,6 +456,8 @@ CSV_FIELDS = [
     "p_value",
     "p_method",
     "p_adjusted",
+    "backed",
+    "mde",
     "mann_whitney_u",
     "cliffs_delta",
     "effect_size",
@@ -483,6 +500,8 @@ def _csv_row(
         t.p_value,
         t.p_method,
         t.p_adjusted,
+        t.backed,
+        t.mde,
         t.mann_whitney_u,
         t.cliffs_delta,
         t.effect_size,
