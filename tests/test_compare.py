@@ -84,7 +84,9 @@ def by_scope(rows: object) -> dict[str, dict[str, object]]:
 
 def welch_combination(samples: list[list[float]], weights: list[float]) -> tuple[float, float]:
     """The 95% t interval of sum w_i mean_i with Welch–Satterthwaite df, by hand."""
-    parts = [w * w * float(np.var(x, ddof=1)) / len(x) for x, w in zip(samples, weights, strict=True)]
+    parts = [
+        w * w * float(np.var(x, ddof=1)) / len(x) for x, w in zip(samples, weights, strict=True)
+    ]
     se2 = sum(parts)
     df = se2**2 / sum(p * p / (len(x) - 1) for p, x in zip(parts, samples, strict=True))
     est = sum(w * float(np.mean(x)) for x, w in zip(samples, weights, strict=True))
