@@ -547,17 +547,30 @@ def _hand_alpha(m: np.ndarray) -> float:
     return float(k / (k - 1) * (1 - m.var(axis=0, ddof=1).sum() / m.sum(axis=1).var(ddof=1)))
 
 
+def _within(data: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """Each respondent's answers minus their group's item means (pandas, by hand)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(data)
+    return (frame - frame.groupby(list(groups)).transform("mean")).to_numpy()
+
+
 def test_reliability_against_hand_formulas() -> None:
     rows, groups = _spread_data()
     a = run(q_of("four"), rows, groups)
     data = np.array(rows, dtype=float)
     pooled = a.reliability[0]
     assert pooled.scope == "pooled" and pooled.n == len(rows)
-    assert pooled.alpha == pytest.approx(_hand_alpha(data))
+    assert pooled.method == "pooled within groups"
+    # Pooled within groups: alpha of the answers about their own group's means (the
+    # common divisor N − G cancels in alpha's ratio of variances).
+    centred = _within(data, groups)
+    assert pooled.alpha == pytest.approx(_hand_alpha(centred))
     for j, stat in enumerate(pooled.items):
-        rest = np.delete(data, j, axis=1)
+        rest = np.delete(centred, j, axis=1)
         assert stat.item == f"q{j + 1}"
-        assert stat.item_total_r == pytest.approx(np.corrcoef(data[:, j], rest.sum(axis=1))[0, 1])
+        r = np.corrcoef(centred[:, j], rest.sum(axis=1))[0, 1]
+        assert stat.item_total_r == pytest.approx(r)
         assert stat.alpha_if_dropped == pytest.approx(_hand_alpha(rest))
     sales = next(r for r in a.reliability if r.scope == "sales")
     assert sales.alpha == pytest.approx(_hand_alpha(data[:12]))
@@ -579,7 +592,7 @@ def test_floors_are_plain_properties_outside_the_json() -> None:
     assert RELIABILITY_FLOOR == 0.70 and AGREEMENT_FLOOR == 0.70
     rel = [ReliabilityResult(scope="pooled", n=20, alpha=v) for v in (0.69, 0.70, None, -0.2)]
     assert [r.below_floor for r in rel] == [True, False, False, True]
-    agr = [AgreementResult(group="sales", n=5, rwg_j=v) for v in (0.69, 0.70, None)]
+    agr = [AgreementResult(group="sales", n=5, rwg_star_j=v) for v in (0.69, 0.70, None)]
     assert [g.rwg_below_floor for g in agr] == [True, False, False]
     flags = [AgreementResult(group="sales", n=5, low_agreement=v) for v in (True, False, None)]
     assert [g.low for g in flags] == [True, False, False]
@@ -607,9 +620,12 @@ def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch
         for si, fi in zip(s.items, f.items, strict=True):
             assert fi.item_total_r == pytest.approx(si.item_total_r, abs=1e-12)
             assert fi.alpha_if_dropped == pytest.approx(si.alpha_if_dropped, abs=1e-12)
-    # The pooled figure leaves nobody out: the hand formula on complete rows.
-    complete = rows[~np.isnan(rows).any(axis=1)]
-    assert fast.reliability[0].alpha == pytest.approx(_hand_alpha(complete))
+    # The pooled figure leaves nobody out: the hand formula on complete rows, about their
+    # groups' means.
+    keep = ~np.isnan(rows).any(axis=1)
+    kept_groups = [g for g, k in zip(groups, keep, strict=True) if k]
+    centred = _within(rows[keep], kept_groups)
+    assert fast.reliability[0].alpha == pytest.approx(_hand_alpha(centred))
 
 
 def test_moments_in_many_small_blocks_with_a_validity_mask(monkeypatch: pytest.MonkeyPatch) -> None:

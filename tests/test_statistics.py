@@ -1011,6 +1011,11 @@ def test_alpha_bad_arguments() -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def loop_mean_var(matrix: list[list[float]]) -> float:
+    j = len(matrix[0])
+    return sum(hand_var([row[c] for row in matrix]) for c in range(j)) / j
+
+
 def loop_rwg_j(matrix: list[list[float]], a: int) -> float:
     j = len(matrix[0])
     mean_var = sum(hand_var([row[c] for row in matrix]) for c in range(j)) / j
@@ -1085,7 +1090,9 @@ def test_rwg_matches_loop_oracle(data: list[list[float]]) -> None:
     assert got is not None and 0.0 <= got <= 1.0
     a = S.agreement(data, 5, group="team")
     assert_no_nan(a.model_dump())
-    assert a.low_agreement == (a.ad_m > 5 / 6 or a.rwg_j < 0.70)
+    # The flag reads r*wg(J), which can fall below the floor, not r_wg(J).
+    assert a.rwg_star_j == pytest.approx(1 - loop_mean_var(data) / 2.0, abs=1e-12)
+    assert a.low_agreement == (a.ad_m > 5 / 6 or a.rwg_star_j < 0.70)
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,12 @@ from typing import TYPE_CHECKING, Literal
 
 from salesmkt.analysis.borderline import borderline_results
 from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies, derived_scores, group_tallies
-from salesmkt.analysis.quality import agreement_results, reliability_results
+from salesmkt.analysis.quality import (
+    aggregation_result,
+    agreement_results,
+    dimension_reliability,
+    reliability_results,
+)
 from salesmkt.analysis.statistics.adjust import adjust_p
 from salesmkt.analysis.statistics.intervals import detectable_effect, smallest_rank_p, t_interval
 from salesmkt.analysis.statistics.two_groups import compare_groups
@@ -247,7 +252,8 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
 
     Items and dimensions are matched by id (``a.items`` / ``a.dimensions`` as scoring
     built them); ``a.total_gap`` is created when the questionnaire compares two groups.
-    Replaces ``borderline``, ``reliability`` and ``agreement``.
+    Replaces ``borderline``, ``reliability``, ``reliability_dimensions``, ``agreement`` and
+    ``aggregation``.
     """
     method = _check_adjust(settings.adjust)
     _check_data(a, data, q)
@@ -270,10 +276,13 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
             adjust_family([a.total_gap], method)
         n1, n2 = (int(groups.n[c]) for c in groups.pair)
         a.gap_limits = gap_limits(n1, n2, len(a.items), method)
-    _fill_intervals(a, groups, group_tallies(totals, None, groups, groups.shown()))
+    shown_totals = group_tallies(totals, None, groups, groups.shown())
+    _fill_intervals(a, groups, shown_totals)
     a.borderline = borderline_results(q, settings, total_tallies, groups)
     a.reliability = reliability_results(q, data, groups)
+    a.reliability_dimensions = dimension_reliability(q, data, groups)
     a.agreement = agreement_results(q, groups, items)
+    a.aggregation = aggregation_result(shown_totals, groups)
 
 
 def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) -> None:

@@ -221,8 +221,18 @@ class ReliabilityResult(_Model):
     """Cronbach's alpha of the whole scale for one scope, with item diagnostics."""
 
     scope: str = Field(description="'pooled' or a group id.")
-    n: int
+    n: int = Field(description="Complete respondents used (every item of the scope answered).")
     alpha: float | None = None
+    alpha_ci: tuple[float, float] | None = Field(None, description="95% Feldt interval of alpha.")
+    omega: float | None = Field(
+        None, description="McDonald's omega total (one factor, iterated principal axes)."
+    )
+    dimension: str | None = Field(None, description="A dimension id; None: the whole scale.")
+    method: str | None = Field(
+        None,
+        description="'pooled within groups' (covariance pooled about each group's means) "
+        "or 'one group'.",
+    )
     items: list[ItemTotalStat] = Field(default_factory=list)
     warning: str | None = None
     not_estimable: str | None = None
@@ -248,6 +258,14 @@ class AgreementResult(_Model):
     group: str
     n: int
     rwg_j: float | None = None
+    rwg_star_j: float | None = Field(
+        None,
+        description="r*wg(J) (Lindell, Brandt & Whitney 1999): 1 − mean item variance / "
+        "uniform-null variance; the low-agreement flag reads this.",
+    )
+    rwg_star_j_skewed: float | None = Field(
+        None, description="r*wg(J) against a slightly skewed null (5-point scales)."
+    )
     ad_m: float | None = None
     low_agreement: bool | None = None
     note: str | None = None
@@ -255,13 +273,28 @@ class AgreementResult(_Model):
 
     @property
     def rwg_below_floor(self) -> bool:
-        """True when r_wg(J) exists and is below :data:`AGREEMENT_FLOOR` (0.70)."""
-        return self.rwg_j is not None and self.rwg_j < AGREEMENT_FLOOR
+        """True when r*wg(J) exists and is below :data:`AGREEMENT_FLOOR` (0.70): the
+        statistic that can fall below it (r_wg(J) with 20 items is near 1 almost always)."""
+        return self.rwg_star_j is not None and self.rwg_star_j < AGREEMENT_FLOOR
 
     @property
     def low(self) -> bool:
         """``low_agreement`` as a plain bool (None, not estimable, reads as False)."""
         return self.low_agreement is True
+
+
+class AggregationResult(_Model):
+    """ICC(1) and ICC(2) of the respondents' totals across the shown groups (one-way
+    ANOVA): how much of the spread lies between groups, and how reliable a group mean is."""
+
+    groups: int
+    n: int
+    icc1: float | None = None
+    icc2: float | None = None
+    f: float | None = None
+    p_value: float | None = None
+    note: str | None = None
+    not_estimable: str | None = None
 
 
 class SegmentResult(_Model):
@@ -349,7 +382,11 @@ class Assessment(_Model):
     stage_disagreement: StageDisagreement | None = None
     borderline: list[Borderline] = Field(default_factory=list)
     reliability: list[ReliabilityResult] = Field(default_factory=list)
+    reliability_dimensions: list[ReliabilityResult] = Field(
+        default_factory=list, description="Alpha and omega of each dimension's items."
+    )
     agreement: list[AgreementResult] = Field(default_factory=list)
+    aggregation: AggregationResult | None = None
     segments: list[SegmentResult] = Field(default_factory=list)
     suppressed: list[str] = Field(
         default_factory=list, description="Plain-language notes on what was withheld and why."

@@ -30,7 +30,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salesmkt.model.assessment import Assessment, DimensionResult, GapFields, ItemResult
+from salesmkt.model.assessment import (
+    RELIABILITY_FLOOR,
+    Assessment,
+    DimensionResult,
+    GapFields,
+    ItemResult,
+    ReliabilityResult,
+)
 from salesmkt.render.assessment_json import render_json
 from salesmkt.render.text import md_escape, neutralise_cell, plain, visible
 from salesmkt.wording import (
@@ -41,6 +48,7 @@ from salesmkt.wording import (
     fmt_mean,
     fmt_p,
     quadrant_words,
+    reliability_figures,
 )
 
 BAR_HALF = 8
@@ -176,12 +184,20 @@ def _why(reason: str | None) -> str:
 def _quality_lines(a: Assessment) -> list[str]:
     lines: list[str] = []
     names = {g.id: g.label for g in a.groups}
-    for r in a.reliability:
+    dims = {d.id: d.label for d in a.dimensions}
+    for r in [*a.reliability, *a.reliability_dimensions]:
+        if r.dimension is not None and r.scope != "pooled":
+            continue  # per group and dimension: in the JSON
         who = "all shown respondents" if r.scope == "pooled" else names.get(r.scope, r.scope)
-        if r.warning:
-            line = f"{r.warning} (n = {r.n} complete)"
+        if r.dimension is not None:
+            who = f"{who}, {dims.get(r.dimension, r.dimension)}"
+        if r.dimension is not None and r.alpha is not None:
+            low = f", below {RELIABILITY_FLOOR:.2f}" if r.below_floor else ""
+            line = f"Cronbach's alpha, {who}: {_reliability_bits(r)}{low}"
+        elif r.warning:
+            line = f"{r.warning} ({_reliability_bits(r)})"
         elif r.alpha is not None:
-            line = f"Cronbach's alpha, {who}: {r.alpha:.2f} (n = {r.n} complete)"
+            line = f"Cronbach's alpha, {who}: {_reliability_bits(r)}"
         else:
             line = f"Cronbach's alpha, {who}: not estimable ({_why(r.not_estimable)})"
         lines.append(line)
@@ -190,13 +206,26 @@ def _quality_lines(a: Assessment) -> list[str]:
         if g.not_estimable:
             lines.append(f"Agreement, {who}: not estimable ({_why(g.not_estimable)})")
             continue
+        star = DASH if g.rwg_star_j is None else f"{g.rwg_star_j:.2f}"
+        skew = "" if g.rwg_star_j_skewed is None else f" ({g.rwg_star_j_skewed:.2f} skewed null)"
         rwg = DASH if g.rwg_j is None else f"{g.rwg_j:.2f}"
         adm = DASH if g.ad_m is None else f"{g.ad_m:.2f}"
-        line = f"Agreement, {who}: r_wg(J) = {rwg}, AD_M = {adm}"
+        line = f"Agreement, {who}: r*wg(J) = {star}{skew}, r_wg(J) = {rwg}, AD_M = {adm}"
         if g.note:
             line += f". {g.note}"
         lines.append(line)
+    agg = a.aggregation
+    if agg is not None:
+        if agg.icc1 is None or agg.icc2 is None:
+            lines.append(f"ICC across groups: not estimable ({_why(agg.not_estimable)})")
+        else:
+            line = f"ICC(1) = {agg.icc1:.2f}, ICC(2) = {agg.icc2:.2f} across {agg.groups} groups"
+            lines.append(line + (f". {agg.note}" if agg.note else ""))
     return lines
+
+
+def _reliability_bits(r: ReliabilityResult) -> str:
+    return reliability_figures(r) if r.alpha is not None else f"n = {r.n} complete"
 
 
 def _reasons(a: Assessment) -> list[str]:

@@ -57,10 +57,14 @@ def t_interval(
     se2 = sum(parts)
     if not se2 > 0.0:
         return None, "ci not estimable: no variance within any group"
-    denominator = sum(p * p / (s.n - 1) for p, s in zip(parts, tallies, strict=True))
+    # df is scale-free: computed on the parts relative to the largest, so tiny variances
+    # whose squares would underflow still give it.
+    top = max(parts)
+    rel = [p / top for p in parts]
+    denominator = sum(r * r / (s.n - 1) for r, s in zip(rel, tallies, strict=True))
     if not denominator > 0.0:
         return None, "ci not estimable: variance too close to zero"
-    df = se2 * se2 / denominator
+    df = sum(rel) ** 2 / denominator
     estimate = sum(w * (s.mean or 0.0) for s, w in zip(tallies, weights, strict=True))
     half = _t_quantile(df, 1.0 - (1.0 - level) / 2.0) * math.sqrt(se2)
     lo, hi = finite(estimate - half), finite(estimate + half)
