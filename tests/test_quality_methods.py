@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -217,3 +218,36 @@ def test_the_assessment_carries_icc_of_the_totals() -> None:
     assert agg.f == pytest.approx(float(ref.statistic), rel=1e-10)
     assert agg.icc2 == pytest.approx(1 - 1 / float(ref.statistic), rel=1e-10)
     assert math.isfinite(agg.icc1 or math.nan)
+
+
+# -- prorating: a skipped dimension --------------------------------------------------------
+
+
+def test_a_skipped_dimension_is_not_prorated_into_and_is_warned_about(
+    tmp_path: Path, runner: Any
+) -> None:
+    import json
+
+    from salesmkt.cli import app
+
+    data = tmp_path / "r.csv"
+    data.write_text(
+        "group,q1,q2,q3,q4\n"
+        "sales,4,4,,\n"  # answered no item of "work" (q3, q4)
+        "sales,4,5,4,4\nsales,3,4,4,4\n"
+        "marketing,2,2,2,3\nmarketing,2,3,3,3\nmarketing,3,2,2,2\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        app, ["score", str(data), "-q", str(FOUR), "--max-missing", "0.5", "-f", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    codes = [w["code"] for w in doc["warnings"]]
+    assert codes == ["skipped-dimension"]
+    assert doc["warnings"][0]["row"] == 2
+    sales = next(g for g in doc["groups"] if g["id"] == "sales")
+    # Work's Sales mean is over the two who answered it, not a prorated third.
+    assert sales["dimension_means"]["work"] == pytest.approx((4 + 4 + 4 + 4) / 4)
+    # The total is still prorated: (4 + 4) / 2 x 4 = 16.
+    assert sales["mean"] == pytest.approx((16 + 17 + 15) / 3)

@@ -50,7 +50,7 @@ from salesmkt.analysis.cells import (
     num,
     plural,
 )
-from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gapdata import GapData, skipped_dimension_warnings
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
@@ -60,6 +60,7 @@ from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
 from salesmkt.model.assessment import (
     SCHEMA_VERSION,
     Assessment,
+    DataWarning,
     DimensionResult,
     GroupResult,
     ItemResult,
@@ -137,6 +138,7 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         notes += seg_notes
 
     assessment = _assessment(table, settings, prep, cells, suppressed, breakdowns, notes)
+    assessment.warnings += _skipped_dimensions(table, prep)
     _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
@@ -157,6 +159,17 @@ def score_table(table: ResponseTable, settings: Settings) -> ScoreResult:
         lambda: _respondents_frame(table, prep, hidden_rows),
         _without_withheld_comments(table, prep, suppressed, list(columns), k_min),
     )
+
+
+def _skipped_dimensions(table: ResponseTable, prep: Prepared) -> list[DataWarning]:
+    """Warnings for scored respondents who answered no item of a dimension (before the
+    privacy filter, which drops those about withheld respondents)."""
+    rows = table.rows.to_numpy()[prep.keep].tolist()
+    codes = None
+    if table.respondent is not None:
+        raw = table.respondent.to_numpy()[prep.keep].tolist()
+        codes = [None if v is None or str(v) in ("", "nan") else str(v) for v in raw]
+    return skipped_dimension_warnings(table.questionnaire, prep.dims_valid, rows, codes)
 
 
 def _without_withheld_comments(
