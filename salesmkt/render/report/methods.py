@@ -129,15 +129,23 @@ def _quality(a: Assessment, first: str, second: str) -> list[Method]:
         (
             "Reliability",
             "Cronbach's alpha = k/(k − 1) · (1 − Σ item variances / variance of the "
-            f"total), k items. Below {RELIABILITY_FLOOR:.2f} the total is not a reliable "
+            "total), k items, from the covariance pooled within the groups (each group's "
+            "answers about its own means, so a gap between Sales and Marketing cannot pass "
+            "for reliability), per compared group and per dimension, on the respondents who "
+            "answered every item of that scope; with Feldt's 95% interval and McDonald's "
+            f"omega (one factor). Below {RELIABILITY_FLOOR:.2f} the total is not a reliable "
             "measure for those respondents.",
         ),
         (
             "Agreement within a group",
-            "r_wg(J) = J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ), with s̄² the mean item "
-            "variance, J the number of items and σ²ₑ = (A² − 1)/12 for an A-point scale "
-            "(truncated to 0 when s̄² > σ²ₑ). AD_M is the mean absolute deviation from the "
-            "item mean; above c/6 (c = number of scale points) agreement is low.",
+            "r*wg(J) = 1 − s̄²/σ²ₑ (Lindell, Brandt & Whitney), with s̄² the mean item "
+            "variance and σ²ₑ = (A² − 1)/12 for an A-point scale (uniform null; also shown "
+            "against a slightly skewed null); below 0.70 agreement is low. r_wg(J) = "
+            "J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ) is shown for comparison: over many "
+            "items it stays near 1. AD_M is the mean absolute deviation from the item "
+            "mean; above c/6 (c = number of scale points) agreement is low. ICC(1) and "
+            "ICC(2) of the totals (one-way ANOVA) say how much of the spread lies between "
+            "groups and how reliable a group's mean is.",
         ),
         (
             "Anonymity",
