@@ -73,6 +73,10 @@ _PAF_ROUNDS = 500
 _PAF_TOL = 1e-10
 # A communality is kept below this: 1 would be a Heywood case (no unique variance).
 _MAX_COMMUNALITY = 0.995
+#: Omega is fitted up to this many items: each round of the factor fit is an eigen
+#: decomposition of a k x k matrix, seconds at k = 2000, and a questionnaire that long is
+#: no workshop instrument.
+OMEGA_MAX_ITEMS = 200
 
 # Respondents gathered at a time for the moments, and rows per cross-product. Measured
 # with numpy's OpenBLAS on a busy 2-core machine: (k × m)(m × k) products with m ≤ 1024
@@ -311,12 +315,12 @@ def feldt_interval(
 def omega_total(cov: FloatArray) -> float | None:
     """McDonald's omega total under one factor (see the module docstring); None when an
     item has no variance, there are fewer than 3 items (one factor is not identified) or
-    the fit fails."""
+    more than :data:`OMEGA_MAX_ITEMS`, or the fit fails."""
     import numpy as np
 
     k = cov.shape[0]
     sd = np.sqrt(np.diag(cov))
-    if k < 3 or not (sd > 0).all():
+    if k < 3 or k > OMEGA_MAX_ITEMS or not (sd > 0).all():
         return None
     corr = cov / np.outer(sd, sd)
     loadings = _one_factor(corr)
