@@ -32,6 +32,7 @@ depend on where the scale starts). The result is the assessment's own
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -144,9 +145,12 @@ def icc_oneway(samples: Sequence[Tally]) -> tuple[float, float, float, float, fl
     from scipy.special import fdtrc
 
     f = msb / msw
-    icc1 = (msb - msw) / (msb + (n0 - 1.0) * msw)
-    icc2 = (msb - msw) / msb
-    return icc1, icc2, f, float(fdtrc(g - 1, n - g, f)), n0
+    denominator = msb + (n0 - 1.0) * msw
+    icc1, icc2 = finite((msb - msw) / denominator) if denominator > 0 else None, (msb - msw) / msb
+    p = finite(float(fdtrc(g - 1, n - g, f)))
+    if icc1 is None or p is None or not math.isfinite(f):
+        return None
+    return icc1, icc2, f, p, n0
 
 
 def _adm_from_tallies(items: Sequence[Tally]) -> float | None:
