@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -158,3 +159,39 @@ def test_t_interval_of_a_gap_is_welchs() -> None:
     assert why is None and ci == pytest.approx((ref.low, ref.high), rel=1e-12)
     assert t_interval((Tally.of([3, 3]), Tally.of([2, 2])), (1.0, -1.0))[0] is None
     assert t_interval((Tally.of([3]),), (1.0,))[0] is None
+
+
+def test_segment_groups_and_overall_get_t_intervals(runner: Any) -> None:
+    import io
+    import json
+
+    import pandas as pd
+
+    from salesmkt.cli import app
+
+    workshop = str(Path(__file__).resolve().parent.parent / "examples" / "workshop.csv")
+    args = ["score", workshop, "--by", "region", "--min-group-size", "1"]
+    doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    frame = pd.read_csv(io.StringIO(runner.invoke(app, [*args, "-f", "csv"]).stdout))
+    checked = 0
+    for seg in doc["segments"]:
+        here = frame[frame["Region"] == seg["value"]]
+        for g in seg["groups"]:
+            totals = here.loc[here["group"] == g["id"], "total"].to_numpy(dtype=float)
+            if len(totals) < 2 or totals.std() == 0:
+                assert g["ci"] is None
+                continue
+            ref = stats.ttest_1samp(totals, 0.0).confidence_interval(0.95)
+            # The CSV rounds prorated totals to four decimals.
+            assert g["ci"] == pytest.approx([ref.low, ref.high], rel=1e-6)
+            checked += 1
+        if seg["overall"]["method"] == "equal-weight" and seg["overall"]["ci"] is not None:
+            x = here.loc[here["group"] == "sales", "total"].to_numpy(dtype=float)
+            y = here.loc[here["group"] == "marketing", "total"].to_numpy(dtype=float)
+            a1, a2 = x.var(ddof=1) / len(x) / 4, y.var(ddof=1) / len(y) / 4
+            df = (a1 + a2) ** 2 / (a1**2 / (len(x) - 1) + a2**2 / (len(y) - 1))
+            half = stats.t.ppf(0.975, df) * math.sqrt(a1 + a2)
+            mid = (x.mean() + y.mean()) / 2
+            assert seg["overall"]["ci"] == pytest.approx([mid - half, mid + half], rel=1e-6)
+            checked += 1
+    assert checked >= 3

@@ -22,7 +22,9 @@ Vocabulary:
   minimum detectable gap, so "not backed" can be read as "too few people" when it is.
 - *intervals of groups and the organisation*: every shown group's mean total and the
   overall score get the same 95% t interval as the gaps (``groups[].ci``,
-  ``overall.ci``; :mod:`salesmkt.analysis.statistics.intervals`).
+  ``overall.ci``; :mod:`salesmkt.analysis.statistics.intervals`), and so do the groups
+  and the overall score of every ``--by`` segment, from their published n, mean and SD
+  (:func:`_segment_intervals`).
 - *midpoint*: ``Settings.midpoint`` or the middle of the answer scale (3 on 1–5).
 - *quadrant* (items and dimensions): ``shared_strength`` when both groups' means are at
   or above the midpoint and the gap is not flagged, ``shared_pain`` when both are below
@@ -58,7 +60,12 @@ from salesmkt.analysis.quality import (
     reliability_results,
 )
 from salesmkt.analysis.statistics.adjust import adjust_p
-from salesmkt.analysis.statistics.intervals import detectable_effect, smallest_rank_p, t_interval
+from salesmkt.analysis.statistics.intervals import (
+    detectable_effect,
+    smallest_rank_p,
+    t_interval,
+    t_interval_of_summaries,
+)
 from salesmkt.analysis.statistics.two_groups import compare_groups
 from salesmkt.errors import UsageError
 from salesmkt.model.assessment import (
@@ -278,6 +285,8 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
         a.gap_limits = gap_limits(n1, n2, len(a.items), method)
     shown_totals = group_tallies(totals, None, groups, groups.shown())
     _fill_intervals(a, groups, shown_totals)
+    if len(q.compare) == 2:
+        _segment_intervals(a, q.compare)
     a.borderline = borderline_results(q, settings, total_tallies, groups)
     a.reliability = reliability_results(q, data, groups)
     a.reliability_dimensions = dimension_reliability(q, data, groups)
@@ -308,6 +317,39 @@ def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) ->
             np.concatenate([t.values for t in shown]), np.concatenate([t.counts for t in shown])
         )
         a.overall.ci = t_interval((pooled,), (1.0,))[0]
+
+
+def _segment_intervals(a: Assessment, compare: Sequence[str]) -> None:
+    """The t intervals of each segment's shown groups and overall score, from the groups'
+    published n, mean and SD (the same interval as from their answers)."""
+    for seg in a.segments:
+        shown = {}
+        for g in seg.groups:
+            g.ci = None
+            if not g.suppressed and g.mean is not None and g.sd is not None:
+                shown[g.id] = (g.n, g.mean, g.sd * g.sd)
+                g.ci = t_interval_of_summaries([shown[g.id]], [1.0])[0]
+            elif not g.suppressed and g.mean is not None and g.n == 1:
+                shown[g.id] = (1, g.mean, 0.0)
+        seg.overall.ci = None
+        if seg.overall.score is None or not shown:
+            continue
+        if seg.overall.method == "equal-weight" and all(c in shown for c in compare):
+            pair = [shown[c] for c in compare]
+            seg.overall.ci = t_interval_of_summaries(pair, [0.5, 0.5])[0]
+        elif seg.overall.method == "pooled":
+            pooled = _pooled_summary(list(shown.values()))
+            if abs(pooled[1] - seg.overall.score) < 1e-9 * max(1.0, abs(pooled[1])):
+                seg.overall.ci = t_interval_of_summaries([pooled], [1.0])[0]
+
+
+def _pooled_summary(groups: list[tuple[int, float, float]]) -> tuple[int, float, float]:
+    """(n, mean, variance) of several groups taken together: the within and the between
+    sums of squares added."""
+    n = sum(g[0] for g in groups)
+    mean = sum(g[0] * g[1] for g in groups) / n
+    ss = sum((g[0] - 1) * g[2] + g[0] * (g[1] - mean) ** 2 for g in groups)
+    return n, mean, ss / (n - 1) if n > 1 else 0.0
 
 
 def _check_data(a: Assessment, data: GapData, q: Questionnaire) -> None:

@@ -31,7 +31,13 @@ from collections.abc import Sequence
 
 from salesmkt.analysis.statistics.sample import Tally, finite
 
-__all__ = ["CONFIDENCE_LEVEL", "detectable_effect", "smallest_rank_p", "t_interval"]
+__all__ = [
+    "CONFIDENCE_LEVEL",
+    "detectable_effect",
+    "smallest_rank_p",
+    "t_interval",
+    "t_interval_of_summaries",
+]
 
 CONFIDENCE_LEVEL = 0.95
 # Conventional power for the minimum detectable effect.
@@ -50,10 +56,22 @@ def t_interval(
     """The t interval of sum_i w_i * mean_i (see the module docstring), or None and why."""
     if len(tallies) != len(weights) or not tallies:
         raise ValueError("need one weight per group")
-    for s in tallies:
-        if s.n < 2:
+    groups = [(s.n, s.mean or 0.0, s.var or 0.0) for s in tallies]
+    return t_interval_of_summaries(groups, weights, level)
+
+
+def t_interval_of_summaries(
+    groups: Sequence[tuple[int, float, float]],
+    weights: Sequence[float],
+    level: float = CONFIDENCE_LEVEL,
+) -> tuple[tuple[float, float] | None, str | None]:
+    """:func:`t_interval` from each group's (n, mean, variance with ddof = 1)."""
+    if len(groups) != len(weights) or not groups:
+        raise ValueError("need one weight per group")
+    for n, _, _ in groups:
+        if n < 2:
             return None, "ci not estimable: fewer than 2 respondents in a group"
-    parts = [w * w * (s.var or 0.0) / s.n for s, w in zip(tallies, weights, strict=True)]
+    parts = [w * w * var / n for (n, _, var), w in zip(groups, weights, strict=True)]
     se2 = sum(parts)
     if not se2 > 0.0:
         return None, "ci not estimable: no variance within any group"
@@ -61,11 +79,11 @@ def t_interval(
     # whose squares would underflow still give it.
     top = max(parts)
     rel = [p / top for p in parts]
-    denominator = sum(r * r / (s.n - 1) for r, s in zip(rel, tallies, strict=True))
+    denominator = sum(r * r / (n - 1) for r, (n, _, _) in zip(rel, groups, strict=True))
     if not denominator > 0.0:
         return None, "ci not estimable: variance too close to zero"
     df = sum(rel) ** 2 / denominator
-    estimate = sum(w * (s.mean or 0.0) for s, w in zip(tallies, weights, strict=True))
+    estimate = sum(w * mean for (_, mean, _), w in zip(groups, weights, strict=True))
     half = _t_quantile(df, 1.0 - (1.0 - level) / 2.0) * math.sqrt(se2)
     lo, hi = finite(estimate - half), finite(estimate + half)
     if lo is None or hi is None:
