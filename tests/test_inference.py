@@ -99,6 +99,10 @@ def test_smallest_attainable_p_by_enumeration() -> None:
     assert smallest_rank_p(9, 5) == pytest.approx(2 / math.comb(14, 5))
     separated = stats.mannwhitneyu([6, 7, 8, 9, 10], [1, 2, 3, 4], method="exact")
     assert smallest_rank_p(5, 4) == pytest.approx(float(separated.pvalue))
+    # Large groups: C(n, k) overflows a float, the p underflows to 0 without an error.
+    assert smallest_rank_p(600_000, 350_000) == 0.0
+    assert smallest_rank_p(30, 30) == pytest.approx(2 / math.comb(60, 30), rel=1e-9)
+    assert "<0.001" in gap_limits(600_000, 350_000, 20, "bh").message
 
 
 def test_limits_say_when_no_item_can_be_backed() -> None:

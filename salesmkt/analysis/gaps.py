@@ -58,6 +58,7 @@ from salesmkt.analysis.quality import (
     agreement_results,
     dimension_reliability,
     reliability_results,
+    scale_moments,
 )
 from salesmkt.analysis.statistics.adjust import adjust_p
 from salesmkt.analysis.statistics.intervals import (
@@ -76,6 +77,7 @@ from salesmkt.model.assessment import (
     Settings,
     TotalGap,
 )
+from salesmkt.wording import fmt_p
 
 if TYPE_CHECKING:
     import numpy as np
@@ -234,10 +236,11 @@ def _limits_message(lim: GapLimits) -> str:
     if lim.smallest_p is None or lim.smallest_p_adjusted is None:
         return ""
     sizes = f"With {lim.n_first} and {lim.n_second} respondents"
-    text = f"{sizes} the smallest p-value an item can reach is {lim.smallest_p:.3f}"
+    text = f"{sizes} the smallest p-value an item can reach is {fmt_p(lim.smallest_p)}"
     if lim.adjust != "none":
         name = ADJUST_NAMES.get(lim.adjust, lim.adjust)
-        text += f" ({lim.smallest_p_adjusted:.3f} after {name} for one item among {lim.family})"
+        adjusted = fmt_p(lim.smallest_p_adjusted)
+        text += f" ({adjusted} after {name} for one item among {lim.family})"
     if lim.smallest_p_adjusted >= ALPHA and (lim.adjust == "holm" or lim.smallest_p >= ALPHA):
         text += ": no item can be backed by the data, whatever its gap"
     elif lim.smallest_p_adjusted >= ALPHA:
@@ -288,8 +291,9 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
     if len(q.compare) == 2:
         _segment_intervals(a, q.compare)
     a.borderline = borderline_results(q, settings, total_tallies, groups)
-    a.reliability = reliability_results(q, data, groups)
-    a.reliability_dimensions = dimension_reliability(q, data, groups)
+    full = scale_moments(q, data, groups)
+    a.reliability = reliability_results(q, data, groups, full)
+    a.reliability_dimensions = dimension_reliability(q, data, groups, full)
     a.agreement = agreement_results(q, groups, items)
     a.aggregation = aggregation_result(shown_totals, groups)
 

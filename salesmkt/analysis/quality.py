@@ -26,6 +26,7 @@ module decides whose answers are measured, by which path, and words the findings
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -61,15 +62,21 @@ from salesmkt.model.assessment import (
 )
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from salesmkt.definitions.questionnaire import Questionnaire
+
+    BoolArray = NDArray[np.bool_]
 
 __all__ = [
     "FAST_RELIABILITY_CELLS",
     "RELIABILITY_MIN_N",
+    "ScaleMoments",
     "aggregation_result",
     "agreement_results",
     "dimension_reliability",
     "reliability_results",
+    "scale_moments",
 ]
 
 # Below this many complete answer sets Cronbach's alpha swings wildly (it can land far
@@ -84,14 +91,38 @@ FAST_RELIABILITY_CELLS = 100_000
 # -- reliability -------------------------------------------------------------------------
 
 
-def reliability_results(q: Questionnaire, data: GapData, groups: Groups) -> list[ReliabilityResult]:
+@dataclass(frozen=True)
+class ScaleMoments:
+    """Every shown group's moments of its complete answer sets over all items, which
+    respondents answered every item, and the common shift (see
+    :class:`~salesmkt.analysis.statistics.reliability.Moments`): gathered once and shared
+    by the whole scale's figures and every dimension's."""
+
+    by_group: dict[int, Moments]
+    complete: BoolArray
+    shift: float
+
+
+def scale_moments(q: Questionnaire, data: GapData, groups: Groups) -> ScaleMoments:
+    """Gather :class:`ScaleMoments` (one pass over the shown groups' answers)."""
+    shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
+    complete = complete_rows(data.items, data.valid)
+    rows = groups.rows
+    by_group = {c: gather_moments(data.items, rows[c], complete, shift) for c in groups.shown()}
+    return ScaleMoments(by_group, complete, shift)
+
+
+def reliability_results(
+    q: Questionnaire, data: GapData, groups: Groups, full: ScaleMoments | None = None
+) -> list[ReliabilityResult]:
     """Cronbach's alpha pooled within the shown groups, and per compared group."""
     shown = groups.shown()
     if not shown:
         return []
-    alpha = _alpha_of_groups(q, data, groups, shown)
+    full = full or scale_moments(q, data, groups)
+    moments = full.by_group
+    alpha = _alpha_of_groups(q, data, groups, shown, moments)
     cols = list(range(len(q.item_ids)))
-    moments = _moments(q, data, groups, shown, cols)
     pooled = _pooled_within(moments, q.item_ids, shown)
     out = [_reliability_result("these respondents", pooled)]
     for gid in q.compare:
@@ -115,18 +146,21 @@ def reliability_results(q: Questionnaire, data: GapData, groups: Groups) -> list
 
 
 def dimension_reliability(
-    q: Questionnaire, data: GapData, groups: Groups
+    q: Questionnaire, data: GapData, groups: Groups, full: ScaleMoments | None = None
 ) -> list[ReliabilityResult]:
     """Alpha, its interval and omega of each dimension with 2 items or more: pooled within
     the shown groups and per shown compared group."""
     shown = groups.shown()
     out: list[ReliabilityResult] = []
+    if not shown:
+        return out
+    full = full or scale_moments(q, data, groups)
     for dim in q.dimensions:
         cols = [j for j, it in enumerate(q.items) if it.dimension == dim.id]
-        if len(cols) < 2 or not shown:
+        if len(cols) < 2:
             continue
         ids = [q.item_ids[j] for j in cols]
-        moments = _moments(q, data, groups, shown, cols)
+        moments = _dimension_moments(data, groups, full, cols)
         scopes = [(_pooled_within(moments, ids, shown), "these respondents")]
         for gid in q.compare:
             c = groups.index(gid)
@@ -141,15 +175,27 @@ def dimension_reliability(
     return out
 
 
-def _moments(
-    q: Questionnaire, data: GapData, groups: Groups, shown: list[int], cols: list[int]
+def _dimension_moments(
+    data: GapData, groups: Groups, full: ScaleMoments, cols: list[int]
 ) -> dict[int, Moments]:
-    """Each shown group's moments of its complete answer sets over the columns ``cols``."""
-    shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
+    """Each shown group's moments of its complete answer sets over the columns ``cols``.
+
+    A respondent who answered every item is complete on ``cols`` too, so their share is
+    the block of the whole scale's moments; only those who skipped some item elsewhere
+    but none of ``cols`` are gathered again (few, where the whole matrix is many)."""
     items = np.asarray(data.items[:, cols], dtype=np.float64)
     valid = None if data.valid is None else data.valid[:, cols]
-    complete = complete_rows(items, valid)
-    return {c: gather_moments(items, groups.rows[c], complete, shift) for c in shown}
+    extra = complete_rows(items, valid) & ~full.complete
+    block = np.ix_(cols, cols)
+    out: dict[int, Moments] = {}
+    for c, m in full.by_group.items():
+        sub = Moments(m.n, m.rows, m.s1[cols], m.s2[block])
+        rows = groups.rows[c]
+        if extra[rows].any():
+            sub = sub + gather_moments(items, rows, extra, full.shift)
+            sub.rows = m.rows
+        out[c] = sub
+    return out
 
 
 def _pooled_within(
@@ -213,7 +259,11 @@ def _reliability_result(who: str, rel: ReliabilityResult) -> ReliabilityResult:
 
 
 def _alpha_of_groups(
-    q: Questionnaire, data: GapData, groups: Groups, shown: list[int]
+    q: Questionnaire,
+    data: GapData,
+    groups: Groups,
+    shown: list[int],
+    gathered: dict[int, Moments],
 ) -> Callable[[str, int | None], ReliabilityResult]:
     """``alpha(scope, c)``: Cronbach's alpha of shown group ``c`` (None: of every shown
     group together), published under ``scope``.
@@ -228,9 +278,7 @@ def _alpha_of_groups(
     moments: dict[int, Moments] = {}
     pooled: Moments | None = None
     if large and len(ids) >= 2:
-        shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
-        complete = complete_rows(data.items, data.valid)
-        moments = {c: gather_moments(data.items, groups.rows[c], complete, shift) for c in shown}
+        moments = gathered
         for c in shown:
             pooled = moments[c] if pooled is None else pooled + moments[c]
 

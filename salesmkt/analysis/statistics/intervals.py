@@ -40,6 +40,8 @@ __all__ = [
 ]
 
 CONFIDENCE_LEVEL = 0.95
+# Up to this many respondents C(n, k) is computed exactly (a float holds it below ~1030).
+_EXACT_COMB_MAX = 1000
 # Conventional power for the minimum detectable effect.
 POWER = 0.80
 
@@ -107,4 +109,8 @@ def smallest_rank_p(n_x: int, n_y: int) -> float | None:
     capped at 1. Ties only make it larger."""
     if n_x < 1 or n_y < 1:
         return None
-    return min(1.0, 2.0 / math.comb(n_x + n_y, n_x))
+    if n_x + n_y <= _EXACT_COMB_MAX:
+        return min(1.0, 2 / math.comb(n_x + n_y, n_x))  # exact integer division
+    # Through logarithms: C(n, k) overflows a float from about a thousand respondents on.
+    log_comb = math.lgamma(n_x + n_y + 1) - math.lgamma(n_x + 1) - math.lgamma(n_y + 1)
+    return min(1.0, 2.0 * math.exp(-log_comb))

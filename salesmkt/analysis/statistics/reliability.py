@@ -68,9 +68,10 @@ __all__ = [
 ]
 
 # Iterated principal axes: at most this many rounds, and this change in communalities
-# counts as converged.
-_PAF_ROUNDS = 500
-_PAF_TOL = 1e-10
+# counts as converged. A weak structure over three or four items can take several
+# hundred rounds (a few milliseconds); a fit that has not converged gives no omega.
+_PAF_ROUNDS = 2000
+_PAF_TOL = 1e-9
 # A communality is kept below this: 1 would be a Heywood case (no unique variance).
 _MAX_COMMUNALITY = 0.995
 #: Omega is fitted up to this many items: each round of the factor fit is an eigen
@@ -315,7 +316,7 @@ def feldt_interval(
 def omega_total(cov: FloatArray) -> float | None:
     """McDonald's omega total under one factor (see the module docstring); None when an
     item has no variance, there are fewer than 3 items (one factor is not identified) or
-    more than :data:`OMEGA_MAX_ITEMS`, or the fit fails."""
+    more than :data:`OMEGA_MAX_ITEMS`, or the fit fails or does not converge."""
     import numpy as np
 
     k = cov.shape[0]
@@ -355,6 +356,8 @@ def _one_factor(corr: FloatArray) -> FloatArray | None:
         h2 = new
         if done:
             break
+    else:
+        return None  # not converged
     # The sign of an eigenvector is arbitrary: most items load positively.
     if loadings.sum() < 0:
         loadings = -loadings
