@@ -69,8 +69,9 @@ __all__ = [
 
 # Iterated principal axes: at most this many rounds, and this change in communalities
 # counts as converged. A weak structure over three or four items can take several
-# hundred rounds (a few milliseconds); a fit that has not converged gives no omega.
-_PAF_ROUNDS = 2000
+# hundred rounds (about 20 microseconds each); a fit that has not converged by then
+# gives no omega: a structure that weak has no common factor worth the name.
+_PAF_ROUNDS = 500
 _PAF_TOL = 1e-9
 # A communality is kept below this: 1 would be a Heywood case (no unique variance).
 _MAX_COMMUNALITY = 0.995
