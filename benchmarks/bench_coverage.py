@@ -12,7 +12,7 @@ from 200,000 simulated totals (the population of totals, sampled with replacemen
 An interval that cannot be computed (every answer identical) counts as a miss, as the
 tool prints none then: the column "none" says how often that happened. Seeded
 (numpy default_rng(2006) for the population, one seed per cell); the whole run takes
-about two minutes on one core.
+about a minute of CPU (measured 52 s; 3.5 min wall on the busy 2-core machine).
 
     python benchmarks/bench_coverage.py [--reps 10000] [--bca-reps 1000]
 """

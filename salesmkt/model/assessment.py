@@ -249,9 +249,9 @@ def ad_m_limit(n_options: int) -> float:
 
 
 class AgreementResult(_Model):
-    """Within-group agreement of one group: r_wg(J), AD_M and the low-agreement flag.
+    """Within-group agreement of one group: r*wg(J), r_wg(J), AD_M and the low-agreement flag.
 
-    ``low_agreement`` is True when r_wg(J) is below :data:`AGREEMENT_FLOOR` or AD_M is
+    ``low_agreement`` is True when r*wg(J) is below :data:`AGREEMENT_FLOOR` or AD_M is
     above :func:`ad_m_limit`, False when both are estimable and fine, None otherwise.
     """
 
