@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesmkt.model.assessment import StageBand
+from salesmkt.model.assessment import ReliabilityResult, StageBand
 
 DASH = "–"
 # Matches scoring.STAGE_DECIMALS: the stage is decided on the score rounded to 9 places.
@@ -172,3 +172,17 @@ def fmt_figure_ci(kind: str, ci: tuple[float, float] | None) -> str:
     if ci is None:
         return DASH
     return f"[{fmt_figure(kind, ci[0])}, {fmt_figure(kind, ci[1])}]"
+
+
+def reliability_figures(rel: ReliabilityResult) -> str:
+    """'alpha 0.81 [0.70, 0.89], omega 0.83, pooled within groups, n = 40 complete'."""
+    assert rel.alpha is not None
+    bits = [f"alpha {fmt_mean(rel.alpha, 2)}"]
+    if rel.alpha_ci is not None:
+        bits[0] += f" {fmt_ci(rel.alpha_ci, 2, signed=False)}"
+    if rel.omega is not None:
+        bits.append(f"omega {fmt_mean(rel.omega, 2)}")
+    if rel.method == "pooled within groups":
+        bits.append("pooled within groups")
+    bits.append(f"n = {rel.n} complete")
+    return ", ".join(bits)

@@ -168,7 +168,7 @@ def test_options_change_the_figures(responses: Path) -> None:
     assert all(i["p_adjusted"] == i["p_value"] for i in json.loads(none)["items"])
 
 
-def test_seed_fixes_the_intervals(tmp_path: Path) -> None:
+def test_intervals_do_not_depend_on_the_seed(tmp_path: Path) -> None:
     rng = np.random.default_rng(4)
     data = write_csv(
         tmp_path / "r.csv",
@@ -182,7 +182,8 @@ def test_seed_fixes_the_intervals(tmp_path: Path) -> None:
         [d["ci"] for d in [*doc["items"], *doc["dimensions"], doc["total_gap"]]]
         for doc in (json.loads(t) for t in (first, again, other))
     ]
-    assert cis[0] == cis[1] and cis[0] != cis[2]
+    # Welch intervals draw nothing at random: the seed cannot move them.
+    assert cis[0] == cis[1] == cis[2]
 
 
 def test_suppressed_group_shows_no_gap(tmp_path: Path) -> None:
@@ -244,7 +245,11 @@ def test_score_summary_shows_stage_disagreement_and_borderline(tmp_path: Path) -
     code, out, _ = invoke("score", data, "-q", FOUR)
     assert code == 0
     assert "Sales sees High, Marketing sees Mid" in out
-    assert re.search(r"◆ Marketing's 10\.0 sits on the Low/Mid edge: \d+% of resamples Low", out)
+    # Five Marketing respondents: the stage is called uncertain, without percentages.
+    assert re.search(
+        r"◆ Marketing's 10\.0 sits on the Low/Mid edge: with fewer than 8\s+respondents", out
+    )
+    assert "% of resamples" not in out
 
 
 def test_saved_assessment_is_shown_as_saved(responses: Path, tmp_path: Path) -> None:

@@ -27,10 +27,12 @@ import itertools
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.stats import wilcoxon
+from scipy.stats import t as t_dist
+from scipy.stats import ttest_1samp, ttest_ind, wilcoxon
 from support.workshop import MINI_HEADER, write_csv, write_mini
 from typer.testing import CliRunner
 
@@ -80,13 +82,27 @@ def by_scope(rows: object) -> dict[str, dict[str, object]]:
     return {r["scope"]: r for r in rows}
 
 
-def assert_ci_holds(change: dict[str, object], low: float, high: float) -> None:
-    """The interval contains the estimate and stays within what the data allow."""
+def welch_combination(samples: list[list[float]], weights: list[float]) -> tuple[float, float]:
+    """The 95% t interval of sum w_i mean_i with Welch–Satterthwaite df, by hand."""
+    parts = [
+        w * w * float(np.var(x, ddof=1)) / len(x) for x, w in zip(samples, weights, strict=True)
+    ]
+    se2 = sum(parts)
+    df = se2**2 / sum(p * p / (len(x) - 1) for p, x in zip(parts, samples, strict=True))
+    est = sum(w * float(np.mean(x)) for x, w in zip(samples, weights, strict=True))
+    half = float(t_dist.ppf(0.975, df)) * se2**0.5
+    return est - half, est + half
+
+
+def assert_ci_holds(change: dict[str, object], after: list[float], before: list[float]) -> None:
+    """The interval is Welch's interval of after − before, as scipy computes it."""
     ci = change["ci"]
     assert isinstance(ci, list) and len(ci) == 2
     estimate = change["change"]
     assert isinstance(estimate, float)
-    assert low - 1e-9 <= ci[0] <= estimate <= ci[1] <= high + 1e-9
+    assert ci[0] <= estimate <= ci[1]
+    ref = ttest_ind(after, before, equal_var=False).confidence_interval(0.95)
+    assert ci == pytest.approx([ref.low, ref.high], rel=1e-9)
 
 
 # -- paired waves ------------------------------------------------------------------------
@@ -114,10 +130,12 @@ def test_paired_waves_against_hand_figures(tmp_path: Path, mini: Path) -> None:
     assert totals["overall"]["change"] == pytest.approx(4.0)
     assert totals["sales"]["change"] == pytest.approx(38 / 3 - 10)
     assert totals["marketing"]["change"] == pytest.approx(34 / 3 - 6)
-    # Bounds: every resample mean lies between the smallest and largest total.
-    assert_ci_holds(totals["sales"], 12 - 12, 14 - 8)
-    assert_ci_holds(totals["marketing"], 10 - 8, 13 - 4)
-    assert_ci_holds(totals["overall"], (12 + 10) / 2 - (12 + 8) / 2, (14 + 13) / 2 - (8 + 4) / 2)
+    assert_ci_holds(totals["sales"], [14, 12, 12], [12, 8, 10])
+    assert_ci_holds(totals["marketing"], [10, 13, 11], [4, 6, 8])
+    overall = welch_combination(
+        [[14, 12, 12], [10, 13, 11], [12, 8, 10], [4, 6, 8]], [0.5, 0.5, -0.5, -0.5]
+    )
+    assert totals["overall"]["ci"] == pytest.approx(list(overall), rel=1e-9)
     # In a paired design the wave rows carry no independent-samples test.
     assert totals["sales"]["p_value"] is None
 
@@ -132,8 +150,8 @@ def test_paired_waves_against_hand_figures(tmp_path: Path, mini: Path) -> None:
     reference = wilcoxon(diffs)
     assert everyone["wilcoxon_statistic"] == pytest.approx(float(reference.statistic))
     assert everyone["p_value"] == pytest.approx(float(reference.pvalue))
-    ci = everyone["ci"]
-    assert isinstance(ci, list) and min(diffs) <= ci[0] <= 4.0 <= ci[1] <= max(diffs)
+    ref_ci = ttest_1samp(diffs, 0.0).confidence_interval(0.95)
+    assert everyone["ci"] == pytest.approx([ref_ci.low, ref_ci.high], rel=1e-9)
 
     sales = paired["sales"]
     assert sales["n"] == 3 and sales["mean_difference"] == pytest.approx(8 / 3)
@@ -157,7 +175,8 @@ def test_paired_waves_against_hand_figures(tmp_path: Path, mini: Path) -> None:
     assert dims["talk"]["before"] == pytest.approx(13 / 6)
     assert dims["talk"]["after"] == pytest.approx(19 / 6)
     assert dims["plan"]["change"] == pytest.approx(1.0)
-    assert_ci_holds(dims["talk"], 3 - 3, 4 - 1)
+    # talk = i1, i2: each respondent's mean of the two.
+    assert_ci_holds(dims["talk"], [4, 3, 3, 3, 3, 3], [3, 2, 3, 1, 2, 2])
 
     movers = doc["movers"]
     assert isinstance(movers, list)
@@ -211,7 +230,7 @@ def test_waves_without_codes_are_independent_samples(tmp_path: Path, mini: Path)
     marketing = totals["marketing"]
     # Every after total beats every before total: 2 of the 20 splits are as extreme.
     assert marketing["p_value"] == pytest.approx(2 / 20)
-    assert_ci_holds(marketing, 10 - 8, 13 - 4)
+    assert_ci_holds(marketing, [10, 13, 11], [4, 6, 8])
 
 
 def test_one_shared_code_is_not_enough_to_pair(tmp_path: Path, mini: Path) -> None:
@@ -454,3 +473,44 @@ def test_exact_signed_rank_by_hand() -> None:
     assert signed_rank_exact([1, -2, 2, 0]) == (2.5, 1.0)
     # All four up, ranks 1..4: only 1 of 16 patterns reaches R+ = 10, p = 2/16.
     assert signed_rank_exact([3, 1, 4, 2]) == (0.0, 0.125)
+
+
+def _enumerated_signed_rank_p(diffs: list[float]) -> float:
+    """Two-sided signed-rank p by enumerating every sign pattern (meet in the middle: the
+    2^n patterns are the sums of one pattern of each half), independent of the DP."""
+    from scipy.stats import rankdata
+
+    d = np.array([v for v in diffs if v != 0], dtype=float)
+    ranks = rankdata(np.abs(d))
+    observed = float(ranks[d > 0].sum())
+    half = len(ranks) // 2
+
+    def sums(r: np.ndarray) -> np.ndarray:
+        out = np.zeros(1)
+        for v in r:
+            out = np.concatenate((out, out + v))
+        return np.sort(out)
+
+    left, right = sums(ranks[:half]), sums(ranks[half:])
+    eps = 1e-9
+    below = np.searchsorted(right, observed - left + eps, side="right").sum()
+    above = (len(right) - np.searchsorted(right, observed - left - eps, side="left")).sum()
+    total = float(len(left) * len(right))
+    return min(1.0, 2 * min(below, above) / total)
+
+
+@pytest.mark.parametrize("n", [14, 20, 25])
+def test_paired_p_is_exact_up_to_25_pairs_with_ties(n: int) -> None:
+    from salesmkt.analysis.paired import EXACT_MAX_PAIRS, paired_statistics
+
+    assert EXACT_MAX_PAIRS >= 25
+    rng = np.random.default_rng(n)
+    before = rng.integers(40, 60, n).astype(float)
+    # Small whole-number changes: many ties among |d| and a few zeros.
+    after = before + rng.choice([-2, -1, 0, 1, 2, 3, 4], n)
+    result = paired_statistics(before, after, seed=1, n_boot=10)
+    diffs = list(after - before)
+    assert result.p_value == pytest.approx(_enumerated_signed_rank_p(diffs), rel=1e-9)
+    # scipy's default answers tied samples with the normal approximation: not what we give.
+    approx = float(wilcoxon(after, before).pvalue)
+    assert result.p_value != pytest.approx(approx, rel=1e-6)

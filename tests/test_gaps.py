@@ -137,22 +137,14 @@ def test_small_groups_get_an_exact_permutation_p() -> None:
     assert item.p_adjusted == item.p_value
 
 
-def test_bootstrap_interval_agrees_with_scipy() -> None:
+def test_gap_interval_is_welchs_as_scipy_computes_it() -> None:
     a = reference()
     item = a.items[0]
     assert item.ci is not None
     lo, hi = item.ci
     assert lo < item.gap < hi  # type: ignore[operator]
-    ref = stats.bootstrap(
-        (np.array(X, float), np.array(Y, float)),
-        lambda u, v, axis=-1: u.mean(axis=axis) - v.mean(axis=axis),
-        method="percentile",
-        n_resamples=20000,
-        rng=np.random.default_rng(1),
-    )
-    # Different random draws: the percentile ends agree to Monte Carlo error.
-    assert lo == pytest.approx(ref.confidence_interval.low, abs=0.12)
-    assert hi == pytest.approx(ref.confidence_interval.high, abs=0.12)
+    ref = stats.ttest_ind(X, Y, equal_var=False).confidence_interval(0.95)
+    assert (lo, hi) == pytest.approx((ref.low, ref.high), rel=1e-12)
     assert item.ci_excludes_zero is (lo > 0)
     # A fixed seed: the same data give the same interval.
     assert reference().items[0].ci == item.ci
@@ -555,17 +547,30 @@ def _hand_alpha(m: np.ndarray) -> float:
     return float(k / (k - 1) * (1 - m.var(axis=0, ddof=1).sum() / m.sum(axis=1).var(ddof=1)))
 
 
+def _within(data: np.ndarray, groups: Sequence[str]) -> np.ndarray:
+    """Each respondent's answers minus their group's item means (pandas, by hand)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(data)
+    return (frame - frame.groupby(list(groups)).transform("mean")).to_numpy()
+
+
 def test_reliability_against_hand_formulas() -> None:
     rows, groups = _spread_data()
     a = run(q_of("four"), rows, groups)
     data = np.array(rows, dtype=float)
     pooled = a.reliability[0]
     assert pooled.scope == "pooled" and pooled.n == len(rows)
-    assert pooled.alpha == pytest.approx(_hand_alpha(data))
+    assert pooled.method == "pooled within groups"
+    # Pooled within groups: alpha of the answers about their own group's means (the
+    # common divisor N − G cancels in alpha's ratio of variances).
+    centred = _within(data, groups)
+    assert pooled.alpha == pytest.approx(_hand_alpha(centred))
     for j, stat in enumerate(pooled.items):
-        rest = np.delete(data, j, axis=1)
+        rest = np.delete(centred, j, axis=1)
         assert stat.item == f"q{j + 1}"
-        assert stat.item_total_r == pytest.approx(np.corrcoef(data[:, j], rest.sum(axis=1))[0, 1])
+        r = np.corrcoef(centred[:, j], rest.sum(axis=1))[0, 1]
+        assert stat.item_total_r == pytest.approx(r)
         assert stat.alpha_if_dropped == pytest.approx(_hand_alpha(rest))
     sales = next(r for r in a.reliability if r.scope == "sales")
     assert sales.alpha == pytest.approx(_hand_alpha(data[:12]))
@@ -587,7 +592,7 @@ def test_floors_are_plain_properties_outside_the_json() -> None:
     assert RELIABILITY_FLOOR == 0.70 and AGREEMENT_FLOOR == 0.70
     rel = [ReliabilityResult(scope="pooled", n=20, alpha=v) for v in (0.69, 0.70, None, -0.2)]
     assert [r.below_floor for r in rel] == [True, False, False, True]
-    agr = [AgreementResult(group="sales", n=5, rwg_j=v) for v in (0.69, 0.70, None)]
+    agr = [AgreementResult(group="sales", n=5, rwg_star_j=v) for v in (0.69, 0.70, None)]
     assert [g.rwg_below_floor for g in agr] == [True, False, False]
     flags = [AgreementResult(group="sales", n=5, low_agreement=v) for v in (True, False, None)]
     assert [g.low for g in flags] == [True, False, False]
@@ -615,9 +620,12 @@ def test_fast_reliability_path_equals_statistics(monkeypatch: pytest.MonkeyPatch
         for si, fi in zip(s.items, f.items, strict=True):
             assert fi.item_total_r == pytest.approx(si.item_total_r, abs=1e-12)
             assert fi.alpha_if_dropped == pytest.approx(si.alpha_if_dropped, abs=1e-12)
-    # The pooled figure leaves nobody out: the hand formula on complete rows.
-    complete = rows[~np.isnan(rows).any(axis=1)]
-    assert fast.reliability[0].alpha == pytest.approx(_hand_alpha(complete))
+    # The pooled figure leaves nobody out: the hand formula on complete rows, about their
+    # groups' means.
+    keep = ~np.isnan(rows).any(axis=1)
+    kept_groups = [g for g, k in zip(groups, keep, strict=True) if k]
+    centred = _within(rows[keep], kept_groups)
+    assert fast.reliability[0].alpha == pytest.approx(_hand_alpha(centred))
 
 
 def test_moments_in_many_small_blocks_with_a_validity_mask(monkeypatch: pytest.MonkeyPatch) -> None:

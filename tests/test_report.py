@@ -117,8 +117,8 @@ def test_flagged_gaps_are_listed_largest_first_and_others_are_not() -> None:
     assert "Sales shares feedback" in flagged
     assert '<td class="num">+1.6</td>' in flagged
     assert '<td class="num">-1.3</td>' in flagged
-    assert "not backed by the data yet (95% CI includes 0)" in flagged  # q13's CI
-    assert "the data back it (95% CI excludes 0)" in flagged
+    assert "not backed by the data yet (adjusted p ≥ 0.05)" in flagged  # q13
+    assert "the data back it (adjusted p &lt; 0.05)" in flagged
     assert "Sales scores 8.6 points higher than Marketing" in gaps
     assert "(95% CI [+1.9, +15.2]; Welch&#39;s t = 2.37, p = 0.034;" in gaps
 
@@ -162,9 +162,13 @@ def test_without_advice_the_report_says_how_to_get_it() -> None:
 
 def test_reliability_and_agreement_in_plain_words() -> None:
     quality = section(render(), "quality")
-    assert "Cronbach&#39;s alpha is 0.84, good" in quality
-    assert "Marketing (n = 6): questionable. Alpha below .70" in quality
-    assert "Sales (n = 9): strong agreement within the group (r_wg(J) = 0.86" in quality
+    assert (
+        "(alpha 0.84 [0.68, 0.93], omega 0.86, pooled within groups, n = 15 complete): good"
+        in quality
+    )
+    assert "Marketing (alpha 0.62, n = 6 complete): questionable. Alpha below .70" in quality
+    assert "Sales (n = 9): strong agreement within the group (r*wg(J) = 0.76" in quality
+    assert "r_wg(J) = 0.86" in quality
     assert "Marketing (n = 6): weak agreement" in quality
 
 
@@ -192,7 +196,7 @@ def test_methods_appendix_names_key_settings_and_versions() -> None:
         "20–39",
         "80–100",
         "2000 resamples, seed 2006",
-        "holm",
+        "Benjamini–Hochberg",
         "id alignment, version 1.0",
         "salesmkt 0.1.0",
         "2026-05-01",

@@ -1,11 +1,17 @@
-"""Borderline stages: a score whose bootstrap interval holds a stage edge.
+"""Borderline stages: a score whose 95% interval holds a stage edge.
 
 Vocabulary:
 - *stage edge*: the lowest score of a stage (an *inner* edge separates two stages).
-- *borderline*: a compared group's (or the organisation's) score whose 95% bootstrap
-  interval holds an inner stage edge; the score *sits on* the nearest such edge.
-- *shares*: the share of bootstrap resample means per stage, which says how sure the
-  stage is; resample means outside every stage are counted apart.
+- *borderline*: a compared group's (or the organisation's) score whose 95% t interval
+  (:mod:`salesmkt.analysis.statistics.intervals`, the same interval as
+  ``groups[].ci`` and ``overall.ci``) holds an inner stage edge; the score *sits on*
+  the nearest such edge.
+- *shares*: the share of bootstrap resample means per stage ("of resamples", never a
+  probability: the bootstrap says how the mean moves when the same people are drawn
+  again); resample means outside every stage are counted apart.
+- *few respondents*: fewer than :data:`SHARES_MIN_N` in a group behind the score. The
+  bootstrap of so few answers understates the spread, so no shares are given: the note
+  says that the stage is uncertain, without percentages.
 - *the organisation*: the equal-weight mean of the compared groups' mean totals (each
   resampled on its own, see :mod:`salesmkt.analysis.statistics.bootstrap`), judged only
   when both groups are shown.
@@ -18,9 +24,10 @@ from typing import TYPE_CHECKING
 
 from salesmkt.analysis.gapdata import Groups, possessive
 from salesmkt.analysis.statistics.bootstrap import (
-    bootstrap_equal_weight_with_shares,
-    bootstrap_mean_with_shares,
+    bootstrap_band_shares,
+    bootstrap_equal_weight_shares,
 )
+from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.model.assessment import Borderline
 from salesmkt.wording import fmt_score
 
@@ -29,7 +36,10 @@ if TYPE_CHECKING:
     from salesmkt.definitions.questionnaire import Questionnaire
     from salesmkt.model.assessment import Settings
 
-__all__ = ["borderline_results"]
+__all__ = ["SHARES_MIN_N", "borderline_results"]
+
+# Below this many respondents in a group the resample shares are not shown (see above).
+SHARES_MIN_N = 8
 
 
 def _share_text(share: float) -> str:
@@ -60,11 +70,23 @@ def _borderline(
     ordered = sorted(q.stages, key=lambda s: s.min)
     edges = q.stage_edges
     crossed = [i for i in range(1, len(edges) - 1) if ci[0] < edges[i] <= ci[1]]
-    if not crossed or not shares:
+    if not crossed:
         return None
     # Of the edges inside the interval, the score "sits on" the nearest one.
     at = min(crossed, key=lambda i: (abs(edges[i] - score), i))
     below, above = ordered[at - 1], ordered[at]
+    head = (
+        f"{possessive(name)} {fmt_score(score, edges)} sits on the {below.label}/{above.label} edge"
+    )
+    if not shares:
+        message = (
+            f"{head}: with fewer than {SHARES_MIN_N} respondents in a group the stage is "
+            "uncertain (the 95% interval spans "
+            f"{fmt_score(ci[0], edges)}–{fmt_score(ci[1], edges)})"
+        )
+        return Borderline(
+            who=who, score=score, ci=ci, edge=float(edges[at]), shares={}, message=message
+        )
     parts = [(_share_text(shares[s.id]), s.label) for s in ordered if shares.get(s.id, 0) > 0]
     outside = 1.0 - sum(shares.values())
     if outside > 1e-9:
@@ -73,10 +95,7 @@ def _borderline(
         f"{pct} of resamples {what}" if i == 0 else f"{pct} {what}"
         for i, (pct, what) in enumerate(parts)
     )
-    message = (
-        f"{possessive(name)} {fmt_score(score, edges)} sits on the "
-        f"{below.label}/{above.label} edge: {listed}"
-    )
+    message = f"{head}: {listed}"
     return Borderline(
         who=who, score=score, ci=ci, edge=float(edges[at]), shares=shares, message=message
     )
@@ -94,7 +113,6 @@ def borderline_results(
     if len(q.stages) < 2 or len(q.compare) != 2:
         return []
     edges = q.stage_edges
-    inner = edges[1:-1]
     ids = [s.id for s in sorted(q.stages, key=lambda s: s.min)]
     seed, n_boot = settings.seed, settings.n_boot
     out: list[Borderline] = []
@@ -103,24 +121,35 @@ def borderline_results(
         c = groups.index(gid)
         if c is None or c not in totals:
             continue
-        values[gid] = totals[c]
-        est, shares = bootstrap_mean_with_shares(totals[c], edges, ids, seed=seed, n_boot=n_boot)
-        if est.mean is None or est.ci_low is None or est.ci_high is None:
+        s = totals[c]
+        values[gid] = s
+        ci, _ = t_interval((s,), (1.0,))
+        if s.mean is None or ci is None or not _crosses(ci, edges[1:-1]):
             continue
-        ci = (est.ci_low, est.ci_high)
-        if _crosses(ci, inner):
-            entry = _borderline(q, gid, groups.labels[gid], est.mean, ci, shares)
-            if entry is not None:
-                out.append(entry)
+        few = s.n < SHARES_MIN_N
+        shares = {} if few else bootstrap_band_shares(s, edges, ids, seed=seed, n_boot=n_boot)
+        entry = _borderline(q, gid, groups.labels[gid], s.mean, ci, shares)
+        if entry is not None:
+            out.append(entry)
     if groups.pair is not None and len(values) == 2:
-        xa, xb = values[q.compare[0]], values[q.compare[1]]
-        est, shares = bootstrap_equal_weight_with_shares(
-            xa, xb, edges, ids, seed=seed, n_boot=n_boot
-        )
-        if est.mean is not None and est.ci_low is not None and est.ci_high is not None:
-            ci = (est.ci_low, est.ci_high)
-            if _crosses(ci, inner):
-                entry = _borderline(q, "overall", "The organisation", est.mean, ci, shares)
-                if entry is not None:
-                    out.append(entry)
+        entry = _organisation(q, values[q.compare[0]], values[q.compare[1]], ids, seed, n_boot)
+        if entry is not None:
+            out.append(entry)
     return out
+
+
+def _organisation(
+    q: Questionnaire, xa: Tally, xb: Tally, ids: list[str], seed: int, n_boot: int
+) -> Borderline | None:
+    """The organisation's borderline entry (equal-weight score), if its interval holds
+    an edge."""
+    edges = q.stage_edges
+    ci, _ = t_interval((xa, xb), (0.5, 0.5))
+    if xa.mean is None or xb.mean is None or ci is None or not _crosses(ci, edges[1:-1]):
+        return None
+    few = min(xa.n, xb.n) < SHARES_MIN_N
+    shares = (
+        {} if few else bootstrap_equal_weight_shares(xa, xb, edges, ids, seed=seed, n_boot=n_boot)
+    )
+    score = (xa.mean + xb.mean) / 2.0
+    return _borderline(q, "overall", "The organisation", score, ci, shares)

@@ -164,7 +164,7 @@ def compare_waves(
         result.paired = paired_changes(pairs, a, b, k_min, seed, n_boot)
     if design == "paired":
         result.notes.append(
-            "Intervals for the wave-level changes resample each wave independently; with "
+            "Intervals for the wave-level changes treat each wave as an independent sample; with "
             "many respondents in both waves they are usually on the cautious (wide) side. "
             "The paired changes test the matched respondents' own changes."
         )

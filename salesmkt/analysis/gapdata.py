@@ -9,6 +9,10 @@ Vocabulary:
   :func:`suppressed_reason` says why.
 - *compared pair*: the questionnaire's ``compare`` groups, when both are shown; otherwise
   a *blocker* says, in words, why no gap can be computed.
+- *skipped dimension*: a scored respondent who answered none of a dimension's items.
+  They are not prorated into it: they have no score there and are left out of its mean
+  (their total is still prorated from the items they did answer, within
+  ``--max-missing``), and :func:`skipped_dimension_warnings` says so, one warning each.
 - *tally*: a group's answered values of one column, counted
   (:class:`~salesmkt.analysis.statistics.sample.Tally`); an *answered* respondent gave
   at least one answer.
@@ -31,13 +35,14 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from salesmkt.definitions.questionnaire import Questionnaire
-    from salesmkt.model.assessment import Settings
+    from salesmkt.model.assessment import DataWarning, Settings
 
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
 
 __all__ = [
+    "SKIPPED_DIMENSION",
     "GapData",
     "Groups",
     "ItemTallies",
@@ -45,8 +50,12 @@ __all__ = [
     "derived_scores",
     "group_tallies",
     "possessive",
+    "skipped_dimension_warnings",
     "suppressed_reason",
 ]
+
+#: The warning code of a respondent who skipped every item of a dimension.
+SKIPPED_DIMENSION = "skipped-dimension"
 
 
 @dataclass(frozen=True)
@@ -215,6 +224,41 @@ class ItemTallies:
                 else:
                     anything[c] |= ok
         self.answered = {c: int(np.count_nonzero(anything[c])) for c in shown}
+
+
+def skipped_dimension_warnings(
+    q: Questionnaire,
+    dims_valid: BoolArray,
+    rows: Sequence[int],
+    respondents: Sequence[str | None] | None,
+) -> list[DataWarning]:
+    """One warning per scored respondent who answered no item of some dimension
+    (``dims_valid``: scored respondents × dimensions, True = at least one answer;
+    ``rows`` their file rows, ``respondents`` their codes)."""
+    from salesmkt.model.assessment import DataWarning
+
+    labels = [d.label for d in q.dimensions]
+    # A dimension without items has no score for anyone: nobody skipped it.
+    has_items = np.array([any(it.dimension == d.id for it in q.items) for d in q.dimensions])
+    missing = ~dims_valid & has_items
+    out: list[DataWarning] = []
+    for r in np.flatnonzero(missing.any(axis=1)).tolist():
+        skipped = [labels[j] for j in np.flatnonzero(missing[r]).tolist()]
+        rid = respondents[r] if respondents is not None else None
+        who = f"row {rows[r]}" + (f" (respondent {rid})" if rid else "")
+        names = ", ".join(skipped)
+        out.append(
+            DataWarning(
+                code="skipped-dimension",  # SKIPPED_DIMENSION, literal for the docs check
+                message=(
+                    f"{who} answered no item of {names}: left out of that dimension's mean "
+                    "(not prorated into it); the total is prorated from the other answers"
+                ),
+                row=int(rows[r]),
+                respondent=rid or None,
+            )
+        )
+    return out
 
 
 def answer_rows(data: GapData, rows: IntArray) -> FloatArray:

@@ -13,7 +13,18 @@ Vocabulary:
 - *flag*: a gap that is practically large, |gap| ≥ the threshold (``--gap-threshold``,
   per item). Dimension scores are item means, so they use the same threshold; the total
   is a sum of items, so its threshold is the item threshold × the number of items.
-  Whether the data *back* a flag is a separate question: ``ci_excludes_zero``.
+  Whether the data *back* a flag is a separate question: ``backed``, the adjusted
+  p-value (``--adjust``, Benjamini–Hochberg by default) below :data:`ALPHA`. The verdict
+  and the printed adjusted p-value therefore always agree; the 95% interval beside them
+  is not adjusted (``ci_excludes_zero`` says whether it holds 0) and every output says so.
+- *limits* (:class:`~salesmkt.model.assessment.GapLimits`): for the compared group
+  sizes, the smallest p-value the rank test can reach, that p after adjustment, and the
+  minimum detectable gap, so "not backed" can be read as "too few people" when it is.
+- *intervals of groups and the organisation*: every shown group's mean total and the
+  overall score get the same 95% t interval as the gaps (``groups[].ci``,
+  ``overall.ci``; :mod:`salesmkt.analysis.statistics.intervals`), and so do the groups
+  and the overall score of every ``--by`` segment, from their published n, mean and SD
+  (:func:`_segment_intervals`).
 - *midpoint*: ``Settings.midpoint`` or the middle of the answer scale (3 on 1–5).
 - *quadrant* (items and dimensions): ``shared_strength`` when both groups' means are at
   or above the midpoint and the gap is not flagged, ``shared_pain`` when both are below
@@ -42,11 +53,31 @@ from typing import TYPE_CHECKING, Literal
 
 from salesmkt.analysis.borderline import borderline_results
 from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies, derived_scores, group_tallies
-from salesmkt.analysis.quality import agreement_results, reliability_results
+from salesmkt.analysis.quality import (
+    aggregation_result,
+    agreement_results,
+    dimension_reliability,
+    reliability_results,
+    scale_moments,
+)
 from salesmkt.analysis.statistics.adjust import adjust_p
+from salesmkt.analysis.statistics.intervals import (
+    detectable_effect,
+    smallest_rank_p,
+    t_interval,
+    t_interval_of_summaries,
+)
 from salesmkt.analysis.statistics.two_groups import compare_groups
 from salesmkt.errors import UsageError
-from salesmkt.model.assessment import Assessment, GapFields, Quadrant, Settings, TotalGap
+from salesmkt.model.assessment import (
+    Assessment,
+    GapFields,
+    GapLimits,
+    Quadrant,
+    Settings,
+    TotalGap,
+)
+from salesmkt.wording import fmt_p
 
 if TYPE_CHECKING:
     import numpy as np
@@ -69,6 +100,9 @@ __all__ = [
 ]
 
 ADJUST_METHODS = ("holm", "bh", "none")
+# The level of the "backed by the data" verdict, on the adjusted p-value.
+ALPHA = 0.05
+ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}
 # Absolute slack when comparing a gap with its threshold: 3.3 − 2.3 is 0.9999999999999996
 # in floating point, and that is a 1-point gap.
 GAP_TOLERANCE = 1e-9
@@ -170,10 +204,54 @@ def fill_gap(
 
 
 def adjust_family(targets: Sequence[GapFields], method: str) -> None:
-    """Set ``p_adjusted`` across one family of targets (holm, bh or none)."""
+    """Set ``p_adjusted`` across one family of targets (holm, bh or none), and the
+    verdict ``backed`` from it."""
     adjusted = adjust_p([t.p_value for t in targets], _check_adjust(method))
     for target, p in zip(targets, adjusted, strict=True):
         target.p_adjusted = p
+        target.backed = None if p is None else p < ALPHA
+
+
+def gap_limits(n_first: int, n_second: int, family: int, method: str) -> GapLimits:
+    """What groups of these sizes let the item tests show (see *limits* above)."""
+    smallest = smallest_rank_p(n_first, n_second)
+    adjusted = None
+    if smallest is not None:
+        adjusted = smallest if method == "none" else min(1.0, smallest * max(family, 1))
+    d = detectable_effect(n_first, n_second)
+    out = GapLimits(
+        n_first=n_first,
+        n_second=n_second,
+        family=family,
+        adjust=method,
+        smallest_p=smallest,
+        smallest_p_adjusted=adjusted,
+        detectable_sd=d,
+    )
+    out.message = _limits_message(out)
+    return out
+
+
+def _limits_message(lim: GapLimits) -> str:
+    if lim.smallest_p is None or lim.smallest_p_adjusted is None:
+        return ""
+    sizes = f"With {lim.n_first} and {lim.n_second} respondents"
+    text = f"{sizes} the smallest p-value an item can reach is {fmt_p(lim.smallest_p)}"
+    if lim.adjust != "none":
+        name = ADJUST_NAMES.get(lim.adjust, lim.adjust)
+        adjusted = fmt_p(lim.smallest_p_adjusted)
+        text += f" ({adjusted} after {name} for one item among {lim.family})"
+    if lim.smallest_p_adjusted >= ALPHA and (lim.adjust == "holm" or lim.smallest_p >= ALPHA):
+        text += ": no item can be backed by the data, whatever its gap"
+    elif lim.smallest_p_adjusted >= ALPHA:
+        text += ": an item can be backed only when several items show large gaps together"
+    if lim.detectable_sd is not None:
+        text += (
+            f". Gaps smaller than about {lim.detectable_sd:.1f} standard deviations are "
+            "likely to go unseen (80% power), so 'not backed' may mean too few people "
+            "rather than no gap"
+        )
+    return text + "."
 
 
 # -- the whole assessment ----------------------------------------------------------------
@@ -184,7 +262,8 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
 
     Items and dimensions are matched by id (``a.items`` / ``a.dimensions`` as scoring
     built them); ``a.total_gap`` is created when the questionnaire compares two groups.
-    Replaces ``borderline``, ``reliability`` and ``agreement``.
+    Replaces ``borderline``, ``reliability``, ``reliability_dimensions``, ``agreement`` and
+    ``aggregation``.
     """
     method = _check_adjust(settings.adjust)
     _check_data(a, data, q)
@@ -205,9 +284,78 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
         adjust_family(a.dimensions, method)
         if a.total_gap is not None:
             adjust_family([a.total_gap], method)
+        n1, n2 = (int(groups.n[c]) for c in groups.pair)
+        a.gap_limits = gap_limits(n1, n2, len(a.items), method)
+    shown_totals = group_tallies(totals, None, groups, groups.shown())
+    _fill_intervals(a, groups, shown_totals)
+    if len(q.compare) == 2:
+        _segment_intervals(a, q.compare)
     a.borderline = borderline_results(q, settings, total_tallies, groups)
-    a.reliability = reliability_results(q, data, groups)
+    full = scale_moments(q, data, groups)
+    a.reliability = reliability_results(q, data, groups, full)
+    a.reliability_dimensions = dimension_reliability(q, data, groups, full)
     a.agreement = agreement_results(q, groups, items)
+    a.aggregation = aggregation_result(shown_totals, groups)
+
+
+def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) -> None:
+    """The 95% t interval of every shown group's mean total and of the overall score."""
+    for g in a.groups:
+        c = groups.index(g.id)
+        g.ci = None
+        if c is not None and c in tallies and not g.suppressed:
+            g.ci = t_interval((tallies[c],), (1.0,))[0]
+    a.overall.ci = None
+    if a.overall.score is None:
+        return
+    if a.overall.method == "equal-weight" and groups.pair is not None:
+        first, second = groups.pair
+        a.overall.ci = t_interval((tallies[first], tallies[second]), (0.5, 0.5))[0]
+    elif a.overall.method == "pooled" and tallies:
+        import numpy as np
+
+        from salesmkt.analysis.statistics.sample import Tally
+
+        shown = [tallies[c] for c in groups.shown()]
+        pooled = Tally(
+            np.concatenate([t.values for t in shown]), np.concatenate([t.counts for t in shown])
+        )
+        a.overall.ci = t_interval((pooled,), (1.0,))[0]
+
+
+def _segment_intervals(a: Assessment, compare: Sequence[str]) -> None:
+    """The t intervals of each segment's shown groups and overall score, from the groups'
+    published n, mean and SD (the same interval as from their answers)."""
+    for seg in a.segments:
+        shown: dict[str, tuple[int, float, float]] = {}
+        for g in seg.groups:
+            g.ci = None
+            if g.suppressed or g.n is None:  # withheld: no size, no interval
+                continue
+            if g.mean is not None and g.sd is not None:
+                shown[g.id] = (g.n, g.mean, g.sd * g.sd)
+                g.ci = t_interval_of_summaries([shown[g.id]], [1.0])[0]
+            elif g.mean is not None and g.n == 1:
+                shown[g.id] = (1, g.mean, 0.0)
+        seg.overall.ci = None
+        if seg.overall.score is None or not shown:
+            continue
+        if seg.overall.method == "equal-weight" and all(c in shown for c in compare):
+            pair = [shown[c] for c in compare]
+            seg.overall.ci = t_interval_of_summaries(pair, [0.5, 0.5])[0]
+        elif seg.overall.method == "pooled":
+            pooled = _pooled_summary(list(shown.values()))
+            if abs(pooled[1] - seg.overall.score) < 1e-9 * max(1.0, abs(pooled[1])):
+                seg.overall.ci = t_interval_of_summaries([pooled], [1.0])[0]
+
+
+def _pooled_summary(groups: list[tuple[int, float, float]]) -> tuple[int, float, float]:
+    """(n, mean, variance) of several groups taken together: the within and the between
+    sums of squares added."""
+    n = sum(g[0] for g in groups)
+    mean = sum(g[0] * g[1] for g in groups) / n
+    ss = sum((g[0] - 1) * g[2] + g[0] * (g[1] - mean) ** 2 for g in groups)
+    return n, mean, ss / (n - 1) if n > 1 else 0.0
 
 
 def _check_data(a: Assessment, data: GapData, q: Questionnaire) -> None:

@@ -1,13 +1,21 @@
 """Measurement quality: is the total reliable, and does each group agree within itself?
 
 Vocabulary:
-- *reliability*: Cronbach's alpha of the whole scale, pooled over the shown groups and
-  per compared group, reported from :data:`RELIABILITY_MIN_N` complete answer sets up;
-  below the model's ``RELIABILITY_FLOOR`` (``ReliabilityResult.below_floor``) a warning
-  says, in words, for whom the total is not a reliable measure.
-- *agreement*: r_wg(J) and AD_M for every group with respondents. When agreement is low
-  (``AgreementResult.low``) the note says that the group's mean hides a split team, and
-  which index shows it.
+- *reliability*: Cronbach's alpha with its Feldt interval and McDonald's omega, of the
+  whole scale and of each dimension (``Assessment.reliability_dimensions``): pooled
+  *within* the shown groups (the covariance about each group's own means, so a gap
+  between the groups cannot pass for reliability) and per compared group, each from
+  the respondents who answered every item of that scope (``n``), reported from
+  :data:`RELIABILITY_MIN_N` of them up; below the model's ``RELIABILITY_FLOOR``
+  (``ReliabilityResult.below_floor``) a warning says, in words, for whom the total is
+  not a reliable measure.
+- *agreement*: r_wg(J), r*wg(J) (uniform and slightly skewed nulls) and AD_M for every
+  group with respondents. When agreement is low (``AgreementResult.low``: r*wg(J) below
+  the floor or AD_M above its limit) the note says that the group's mean hides a split
+  team, and which index shows it.
+- *aggregation*: ICC(1) and ICC(2) of the respondents' totals over the shown groups
+  (one-way ANOVA, :func:`aggregation_result`): whether a group's mean stands for its
+  members.
 - *suppressed*: a group below the anonymity threshold gets its ``n`` and the reason only.
 
 The figures come from :mod:`salesmkt.analysis.statistics.reliability` and
@@ -18,6 +26,7 @@ module decides whose answers are measured, by which path, and words the findings
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,31 +39,44 @@ from salesmkt.analysis.gapdata import (
     possessive,
     suppressed_reason,
 )
-from salesmkt.analysis.statistics.agreement import agreement_of_tallies
+from salesmkt.analysis.statistics.agreement import agreement_of_tallies, icc_oneway
 from salesmkt.analysis.statistics.reliability import (
     Moments,
+    alpha_from_cov,
     alpha_from_moments,
     complete_rows,
     cronbach_alpha,
+    feldt_interval,
     gather_moments,
+    omega_total,
+    within_group_cov,
 )
 from salesmkt.analysis.statistics.sample import Tally
 from salesmkt.model.assessment import (
     AGREEMENT_FLOOR,
     RELIABILITY_FLOOR,
+    AggregationResult,
     AgreementResult,
     ReliabilityResult,
     ad_m_limit,
 )
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
+
     from salesmkt.definitions.questionnaire import Questionnaire
+
+    BoolArray = NDArray[np.bool_]
 
 __all__ = [
     "FAST_RELIABILITY_CELLS",
     "RELIABILITY_MIN_N",
+    "ScaleMoments",
+    "aggregation_result",
     "agreement_results",
+    "dimension_reliability",
     "reliability_results",
+    "scale_moments",
 ]
 
 # Below this many complete answer sets Cronbach's alpha swings wildly (it can land far
@@ -69,13 +91,40 @@ FAST_RELIABILITY_CELLS = 100_000
 # -- reliability -------------------------------------------------------------------------
 
 
-def reliability_results(q: Questionnaire, data: GapData, groups: Groups) -> list[ReliabilityResult]:
-    """Cronbach's alpha pooled over the shown groups, and per compared group."""
+@dataclass(frozen=True)
+class ScaleMoments:
+    """Every shown group's moments of its complete answer sets over all items, which
+    respondents answered every item, and the common shift (see
+    :class:`~salesmkt.analysis.statistics.reliability.Moments`): gathered once and shared
+    by the whole scale's figures and every dimension's."""
+
+    by_group: dict[int, Moments]
+    complete: BoolArray
+    shift: float
+
+
+def scale_moments(q: Questionnaire, data: GapData, groups: Groups) -> ScaleMoments:
+    """Gather :class:`ScaleMoments` (one pass over the shown groups' answers)."""
+    shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
+    complete = complete_rows(data.items, data.valid)
+    rows = groups.rows
+    by_group = {c: gather_moments(data.items, rows[c], complete, shift) for c in groups.shown()}
+    return ScaleMoments(by_group, complete, shift)
+
+
+def reliability_results(
+    q: Questionnaire, data: GapData, groups: Groups, full: ScaleMoments | None = None
+) -> list[ReliabilityResult]:
+    """Cronbach's alpha pooled within the shown groups, and per compared group."""
     shown = groups.shown()
     if not shown:
         return []
-    alpha = _alpha_of_groups(q, data, groups, shown)
-    out = [_reliability_result("these respondents", alpha("pooled", None))]
+    full = full or scale_moments(q, data, groups)
+    moments = full.by_group
+    alpha = _alpha_of_groups(q, data, groups, shown, moments)
+    cols = list(range(len(q.item_ids)))
+    pooled = _pooled_within(moments, q.item_ids, shown)
+    out = [_reliability_result("these respondents", pooled)]
     for gid in q.compare:
         found = groups.index(gid)
         if found is None or groups.n[found] == 0:
@@ -91,8 +140,93 @@ def reliability_results(q: Questionnaire, data: GapData, groups: Groups) -> list
                 )
             )
             continue
-        out.append(_reliability_result(f"{label} respondents", alpha(gid, c)))
+        rel = _with_interval(alpha(gid, c), moments[c], len(cols))
+        out.append(_reliability_result(f"{label} respondents", rel))
     return out
+
+
+def dimension_reliability(
+    q: Questionnaire, data: GapData, groups: Groups, full: ScaleMoments | None = None
+) -> list[ReliabilityResult]:
+    """Alpha, its interval and omega of each dimension with 2 items or more: pooled within
+    the shown groups and per shown compared group."""
+    shown = groups.shown()
+    out: list[ReliabilityResult] = []
+    if not shown:
+        return out
+    full = full or scale_moments(q, data, groups)
+    for dim in q.dimensions:
+        cols = [j for j, it in enumerate(q.items) if it.dimension == dim.id]
+        if len(cols) < 2:
+            continue
+        ids = [q.item_ids[j] for j in cols]
+        moments = _dimension_moments(data, groups, full, cols)
+        scopes = [(_pooled_within(moments, ids, shown), "these respondents")]
+        for gid in q.compare:
+            c = groups.index(gid)
+            if c is not None and c in moments and moments[c].n >= 2:
+                rel = alpha_from_cov(moments[c].cov, moments[c].n, ids, scope=gid)
+                rel.method = "one group"
+                scopes.append((_with_interval(rel, moments[c], len(cols)), groups.labels[gid]))
+        for rel, who in scopes:
+            rel.dimension = dim.id
+            rel.items = []  # item diagnostics belong to the whole scale
+            out.append(_reliability_result(f"{who} on {dim.label}", rel))
+    return out
+
+
+def _dimension_moments(
+    data: GapData, groups: Groups, full: ScaleMoments, cols: list[int]
+) -> dict[int, Moments]:
+    """Each shown group's moments of its complete answer sets over the columns ``cols``.
+
+    A respondent who answered every item is complete on ``cols`` too, so their share is
+    the block of the whole scale's moments; only those who skipped some item elsewhere
+    but none of ``cols`` are gathered again (few, where the whole matrix is many)."""
+    items = np.asarray(data.items[:, cols], dtype=np.float64)
+    valid = None if data.valid is None else data.valid[:, cols]
+    extra = complete_rows(items, valid) & ~full.complete
+    block = np.ix_(cols, cols)
+    out: dict[int, Moments] = {}
+    for c, m in full.by_group.items():
+        sub = Moments(m.n, m.rows, m.s1[cols], m.s2[block])
+        rows = groups.rows[c]
+        if extra[rows].any():
+            sub = sub + gather_moments(items, rows, extra, full.shift)
+            sub.rows = m.rows
+        out[c] = sub
+    return out
+
+
+def _pooled_within(
+    moments: dict[int, Moments], ids: list[str], shown: list[int]
+) -> ReliabilityResult:
+    """Alpha of the covariance pooled within the shown groups (see the module docstring)."""
+    pooled = within_group_cov([moments[c] for c in shown])
+    n = sum(moments[c].n for c in shown)
+    if pooled is None:
+        return ReliabilityResult(
+            scope="pooled",
+            n=n,
+            method="pooled within groups",
+            not_estimable="not estimable: too few complete respondents within the groups",
+        )
+    cov, n, df = pooled
+    rel = alpha_from_cov(cov, n, ids, scope="pooled")
+    rel.method = "pooled within groups"
+    if rel.alpha is not None:
+        rel.alpha_ci = feldt_interval(rel.alpha, df, len(ids))
+        rel.omega = omega_total(cov)
+    return rel
+
+
+def _with_interval(rel: ReliabilityResult, m: Moments, k: int) -> ReliabilityResult:
+    """One group's alpha with its Feldt interval (df = n − 1) and omega."""
+    rel.method = "one group"
+    if rel.alpha is not None and m.n >= 2:
+        rel.alpha_ci = feldt_interval(rel.alpha, m.n - 1, k)
+        rel.omega = omega_total(m.cov)
+    return rel
 
 
 def _reliability_result(who: str, rel: ReliabilityResult) -> ReliabilityResult:
@@ -102,6 +236,8 @@ def _reliability_result(who: str, rel: ReliabilityResult) -> ReliabilityResult:
         return ReliabilityResult(
             scope=rel.scope,
             n=rel.n,
+            dimension=rel.dimension,
+            method=rel.method,
             not_estimable=(
                 f"not estimable: {rel.n} complete answer sets; Cronbach's alpha needs at "
                 f"least {RELIABILITY_MIN_N}"
@@ -114,15 +250,20 @@ def _reliability_result(who: str, rel: ReliabilityResult) -> ReliabilityResult:
             if rel.alpha < 0
             else "the items may not measure one common thing for them"
         )
+        what = "the total" if rel.dimension is None else "the dimension score"
         rel.warning = (
-            f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_FLOOR:.2f}: the total is "
+            f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_FLOOR:.2f}: {what} is "
             f"not a reliable measure for {who}; {why}."
         )
     return rel
 
 
 def _alpha_of_groups(
-    q: Questionnaire, data: GapData, groups: Groups, shown: list[int]
+    q: Questionnaire,
+    data: GapData,
+    groups: Groups,
+    shown: list[int],
+    gathered: dict[int, Moments],
 ) -> Callable[[str, int | None], ReliabilityResult]:
     """``alpha(scope, c)``: Cronbach's alpha of shown group ``c`` (None: of every shown
     group together), published under ``scope``.
@@ -137,9 +278,7 @@ def _alpha_of_groups(
     moments: dict[int, Moments] = {}
     pooled: Moments | None = None
     if large and len(ids) >= 2:
-        shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
-        complete = complete_rows(data.items, data.valid)
-        moments = {c: gather_moments(data.items, groups.rows[c], complete, shift) for c in shown}
+        moments = gathered
         for c in shown:
             pooled = moments[c] if pooled is None else pooled + moments[c]
 
@@ -195,7 +334,7 @@ def _split_team(agr: AgreementResult, label: str, n_options: int) -> str | None:
         return None
     why: list[str] = []
     if agr.rwg_below_floor:
-        why.append(f"r_wg(J) {agr.rwg_j:.2f} is below {AGREEMENT_FLOOR:.2f}")
+        why.append(f"r*wg(J) {agr.rwg_star_j:.2f} is below {AGREEMENT_FLOOR:.2f}")
     limit = ad_m_limit(n_options)
     if agr.ad_m is not None and agr.ad_m > limit:
         why.append(f"AD_M {agr.ad_m:.2f} is above {limit:.2f}")
@@ -203,3 +342,26 @@ def _split_team(agr: AgreementResult, label: str, n_options: int) -> str | None:
         f"{possessive(label)} mean hides a split team: {' and '.join(why)}, so its "
         "members answer very differently"
     )
+
+
+# -- aggregation -------------------------------------------------------------------------
+
+
+def aggregation_result(totals: dict[int, Tally], groups: Groups) -> AggregationResult | None:
+    """ICC(1) and ICC(2) of the totals over the shown groups (None with fewer than 2)."""
+    shown = [c for c in groups.shown() if c in totals and totals[c].n > 0]
+    if len(shown) < 2:
+        return None
+    samples = [totals[c] for c in shown]
+    out = AggregationResult(groups=len(shown), n=sum(s.n for s in samples))
+    found = icc_oneway(samples)
+    if found is None:
+        out.not_estimable = "not estimable: no variance between or within the groups"
+        return out
+    out.icc1, out.icc2, out.f, out.p_value, _ = found
+    if out.icc2 < AGREEMENT_FLOOR:
+        out.note = (
+            f"ICC(2) {out.icc2:.2f} is below {AGREEMENT_FLOOR:.2f}: the group means do not "
+            "reliably tell the groups apart, so read the group stages with care"
+        )
+    return out

@@ -52,7 +52,7 @@ from salesmkt.analysis.cells import (
     share,
 )
 from salesmkt.analysis.favourable import favourable_from, favourable_matrix
-from salesmkt.analysis.gapdata import GapData
+from salesmkt.analysis.gapdata import GapData, skipped_dimension_warnings
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.leaders import pool_leaders
 from salesmkt.analysis.participation import participation
@@ -161,6 +161,7 @@ def score_table(
         rates, low = participation(table, prep, headcount, k_min)
         assessment.participation = rates
         assessment.warnings += low
+    assessment.warnings += _skipped_dimensions(table, prep)
     _withhold_details(assessment, table, prep, cells, hidden_rows, k_min)
     fill_assessment(
         assessment,
@@ -192,6 +193,17 @@ def _without_withheld_sizes(assessment: Assessment) -> None:
         return
     assessment.agreement = [a for a in assessment.agreement if a.group not in hidden]
     assessment.reliability = [r for r in assessment.reliability if r.scope not in hidden]
+
+
+def _skipped_dimensions(table: ResponseTable, prep: Prepared) -> list[DataWarning]:
+    """Warnings for scored respondents who answered no item of a dimension (before the
+    privacy filter, which drops those about withheld respondents)."""
+    rows = table.rows.to_numpy()[prep.keep].tolist()
+    codes = None
+    if table.respondent is not None:
+        raw = table.respondent.to_numpy()[prep.keep].tolist()
+        codes = [None if v is None or str(v) in ("", "nan") else str(v) for v in raw]
+    return skipped_dimension_warnings(table.questionnaire, prep.dims_valid, rows, codes)
 
 
 def _without_withheld_comments(

@@ -1,10 +1,11 @@
-"""Score changes between two waves: after − before, with bootstrap intervals.
+"""Score changes between two waves: after − before, with t intervals.
 
 Vocabulary:
 - *change*: after − before for a score: the overall score, a group's mean total, a
-  dimension mean. Its 95% interval is a percentile bootstrap that resamples each wave's
-  respondents independently (per group for the equal-weight overall score), with a
-  fixed seed so the same files always give the same interval.
+  dimension mean. Its 95% interval is a Welch t interval of the difference of
+  independent means (:mod:`salesmkt.analysis.statistics.intervals`): each wave's
+  respondents count as an independent sample, per group for the equal-weight overall
+  score (weights ½, ½ after and −½, −½ before, Welch–Satterthwaite degrees of freedom).
 - *independent test*: with the ``independent`` design each group's totals are also
   compared by the Mann–Whitney U test (the matched design tests pairs instead, see
   :mod:`salesmkt.analysis.paired`).
@@ -12,8 +13,7 @@ Vocabulary:
   gives the change alone.
 
 Group and dimension changes come from :func:`salesmkt.analysis.statistics.compare_groups`
-(after as x, before as y). The overall score's interval has its own small bootstrap
-(:func:`_overall_change`); why it is not the statistics' one is said at :func:`_boot_means`.
+(after as x, before as y); the overall score's from :func:`_overall_change`.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from salesmkt.analysis.comparison import Change, Design, Wave, group_ids, withheld
+from salesmkt.analysis.statistics.intervals import t_interval
+from salesmkt.analysis.statistics.sample import Tally
 from salesmkt.analysis.statistics.two_groups import compare_groups
 
 if TYPE_CHECKING:
@@ -37,35 +39,6 @@ __all__ = ["dimension_changes", "total_changes"]
 
 def _sub(after: float | None, before: float | None) -> float | None:
     return None if after is None or before is None else after - before
-
-
-# Two bootstraps: the overall change keeps this small one rather than
-# statistics.bootstrap, because its published figures could not stay identical otherwise.
-# Here one generator is shared, in order, by both waves and both groups (the statistics
-# bootstrap starts a fresh generator from the seed for every call and resamples a pair
-# in a content-defined order); every resample is a multinomial draw averaged over the raw
-# values (the statistics bootstrap switches to index draws when nearly every value is
-# distinct, and averages values shifted by the smallest one); and the interval is
-# numpy.percentile's (the statistics bootstrap writes the same linear rule out so that it
-# negates exactly). Each of these moves the interval's last digits: examples/wave1.csv ->
-# wave2.csv gives a lower end of 2.254780701754385 here, 2.342836257309941 with the
-# statistics' draws and 2.2547807017543855 with its percentile rule alone. Group,
-# dimension and paired changes do use the statistics bootstrap (compare_groups,
-# bootstrap_mean).
-def _boot_means(values: FloatArray, n_boot: int, rng: np.random.Generator) -> FloatArray:
-    """Bootstrap resample means (multinomial over the distinct values: cheap for surveys)."""
-
-    vals, counts = np.unique(values, return_counts=True)
-    n = int(counts.sum())
-    draws = rng.multinomial(n, counts / n, size=n_boot)
-    out: FloatArray = draws @ vals / n
-    return out
-
-
-def _interval(draws: FloatArray) -> tuple[float, float]:
-
-    lo, hi = np.percentile(draws, [2.5, 97.5])
-    return float(lo), float(hi)
 
 
 def _column(frame: pd.DataFrame, name: str, mask: Any = None) -> FloatArray:
@@ -173,31 +146,31 @@ def _overall_change(before: Wave, after: Wave, seed: int, n_boot: int) -> Change
     fb, fa = before.respondents, after.respondents
     if fb is None or fa is None or change.change is None:
         return change
-    rng = np.random.default_rng(seed)
     if b.overall.method == "equal-weight" and len(b.compare) == 2:
-        draws: list[FloatArray] = []
-        for frame in (fb, fa):
-            halves = [_column(frame, "total", _group_mask(frame, g)) for g in b.compare]
-            if any(len(h) < 2 for h in halves):
-                change.note = "interval not estimable: fewer than 2 respondents in a group"
-                return change
-            draws.append(
-                (_boot_means(halves[0], n_boot, rng) + _boot_means(halves[1], n_boot, rng)) / 2.0
-            )
-        diff = draws[1] - draws[0]
+        samples = [
+            Tally.of(_column(frame, "total", _group_mask(frame, g)))
+            for frame in (fa, fb)
+            for g in b.compare
+        ]
+        weights: tuple[float, ...] = (0.5, 0.5, -0.5, -0.5)
+        few = "interval not estimable: fewer than 2 respondents in a group"
     else:
         shown = [g.id for g in b.groups if not g.suppressed]
-        xs = _column(fa, "total", fa["group"].astype(str).isin(shown))
-        ys = _column(fb, "total", fb["group"].astype(str).isin(shown))
-        if len(xs) < 2 or len(ys) < 2:
-            change.note = "interval not estimable: fewer than 2 respondents in a wave"
-            return change
-        diff = _boot_means(xs, n_boot, rng) - _boot_means(ys, n_boot, rng)
-    if float(np.ptp(diff)) == 0.0:
+        samples = [
+            Tally.of(_column(frame, "total", frame["group"].astype(str).isin(shown)))
+            for frame in (fa, fb)
+        ]
+        weights = (1.0, -1.0)
+        few = "interval not estimable: fewer than 2 respondents in a wave"
+    if any(t.n < 2 for t in samples):
+        change.note = few
+        return change
+    ci, _ = t_interval(samples, weights)
+    if ci is None:
         change.note = "interval not estimable: every answer identical within each group"
         return change
-    change.ci = _interval(diff)
-    change.ci_excludes_zero = change.ci[0] > 0 or change.ci[1] < 0
+    change.ci = ci
+    change.ci_excludes_zero = ci[0] > 0 or ci[1] < 0
     return change
 
 

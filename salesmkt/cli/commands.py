@@ -326,7 +326,7 @@ def gaps(
     max_missing: MaxMissingOpt = 0.2,
     min_group_size: MinGroupSizeOpt = 5,
     gap_threshold: GapThresholdOpt = 1.0,
-    adjust: AdjustOpt = AdjustMethod.holm,
+    adjust: AdjustOpt = AdjustMethod.bh,
     midpoint: MidpointOpt = None,
     seed: GapsSeedOpt = 2006,
     headcount: HeadcountOpt = None,
@@ -339,9 +339,9 @@ def gaps(
 
     FILE is a responses file, or an assessment JSON saved by 'score' (shown as saved).
 
-    Each item shows both means, the gap with its 95% bootstrap interval, a diverging bar,
+    Each item shows both means, the gap with its 95% Welch interval, a diverging bar,
     the quadrant, the effect size in words, the adjusted p-value and whether the data
-    back the gap; then dimensions, the total, borderline stages, reliability and
+    back the gap (adjusted p < 0.05); then dimensions, the total, borderline stages, reliability and
     agreement. Exit 0 when computed, 1 when the data-quality gate fails, 2 on a usage
     error.
     """

@@ -195,7 +195,11 @@ TextOutputOpt = Annotated[
 ]
 AdjustOpt = Annotated[
     AdjustMethod,
-    typer.Option("--adjust", help="p-value adjustment across items: holm, bh or none."),
+    typer.Option(
+        "--adjust",
+        help="p-value adjustment across items (and the 'backed' verdict): bh "
+        "(Benjamini-Hochberg), holm or none.",
+    ),
 ]
 MidpointOpt = Annotated[
     float | None,

@@ -87,11 +87,23 @@ class GapFields(_Model):
     """Perception-gap statistics between the compared groups (first − second)."""
 
     gap: float | None = None
-    ci: tuple[float, float] | None = Field(None, description="95% bootstrap CI of the gap.")
+    ci: tuple[float, float] | None = Field(
+        None, description="95% Welch t interval of the gap (not adjusted for multiplicity)."
+    )
     ci_excludes_zero: bool | None = None
     p_value: float | None = None
     p_method: str | None = None
     p_adjusted: float | None = None
+    backed: bool | None = Field(
+        None,
+        description="The verdict 'backed by the data': the adjusted p-value (settings.adjust) "
+        "is below 0.05.",
+    )
+    mde: float | None = Field(
+        None,
+        description="Minimum detectable gap (scale points) at 80% power, unadjusted 5% "
+        "level, for these group sizes and this pooled SD.",
+    )
     mann_whitney_u: float | None = Field(None, description="U of the first group.")
     cliffs_delta: float | None = None
     effect_size: EffectBand | None = None
@@ -133,6 +145,25 @@ class TotalGap(GapFields):
     welch_t: float | None = None
     welch_df: float | None = None
     welch_p: float | None = None
+
+
+class GapLimits(_Model):
+    """What the compared group sizes allow the gap tests to show at all."""
+
+    n_first: int
+    n_second: int
+    family: int = Field(description="Items tested together (the adjustment's m).")
+    adjust: str
+    smallest_p: float | None = Field(
+        None, description="Smallest two-sided rank-test p these sizes can reach (no ties)."
+    )
+    smallest_p_adjusted: float | None = Field(
+        None, description="smallest_p after adjustment, for one item alone in its family."
+    )
+    detectable_sd: float | None = Field(
+        None, description="Minimum detectable gap in pooled SDs (80% power, 5% level)."
+    )
+    message: str = ""
 
 
 class StageRef(_Model):
@@ -225,8 +256,18 @@ class ReliabilityResult(_Model):
     """Cronbach's alpha of the whole scale for one scope, with item diagnostics."""
 
     scope: str = Field(description="'pooled' or a group id.")
-    n: int
+    n: int = Field(description="Complete respondents used (every item of the scope answered).")
     alpha: float | None = None
+    alpha_ci: tuple[float, float] | None = Field(None, description="95% Feldt interval of alpha.")
+    omega: float | None = Field(
+        None, description="McDonald's omega total (one factor, iterated principal axes)."
+    )
+    dimension: str | None = Field(None, description="A dimension id; None: the whole scale.")
+    method: str | None = Field(
+        None,
+        description="'pooled within groups' (covariance pooled about each group's means) "
+        "or 'one group'.",
+    )
     items: list[ItemTotalStat] = Field(default_factory=list)
     warning: str | None = None
     not_estimable: str | None = None
@@ -243,15 +284,23 @@ def ad_m_limit(n_options: int) -> float:
 
 
 class AgreementResult(_Model):
-    """Within-group agreement of one group: r_wg(J), AD_M and the low-agreement flag.
+    """Within-group agreement of one group: r*wg(J), r_wg(J), AD_M and the low-agreement flag.
 
-    ``low_agreement`` is True when r_wg(J) is below :data:`AGREEMENT_FLOOR` or AD_M is
+    ``low_agreement`` is True when r*wg(J) is below :data:`AGREEMENT_FLOOR` or AD_M is
     above :func:`ad_m_limit`, False when both are estimable and fine, None otherwise.
     """
 
     group: str
     n: int
     rwg_j: float | None = None
+    rwg_star_j: float | None = Field(
+        None,
+        description="r*wg(J) (Lindell, Brandt & Whitney 1999): 1 − mean item variance / "
+        "uniform-null variance; the low-agreement flag reads this.",
+    )
+    rwg_star_j_skewed: float | None = Field(
+        None, description="r*wg(J) against a slightly skewed null (5-point scales)."
+    )
     ad_m: float | None = None
     low_agreement: bool | None = None
     note: str | None = None
@@ -259,13 +308,28 @@ class AgreementResult(_Model):
 
     @property
     def rwg_below_floor(self) -> bool:
-        """True when r_wg(J) exists and is below :data:`AGREEMENT_FLOOR` (0.70)."""
-        return self.rwg_j is not None and self.rwg_j < AGREEMENT_FLOOR
+        """True when r*wg(J) exists and is below :data:`AGREEMENT_FLOOR` (0.70): the
+        statistic that can fall below it (r_wg(J) with 20 items is near 1 almost always)."""
+        return self.rwg_star_j is not None and self.rwg_star_j < AGREEMENT_FLOOR
 
     @property
     def low(self) -> bool:
         """``low_agreement`` as a plain bool (None, not estimable, reads as False)."""
         return self.low_agreement is True
+
+
+class AggregationResult(_Model):
+    """ICC(1) and ICC(2) of the respondents' totals across the shown groups (one-way
+    ANOVA): how much of the spread lies between groups, and how reliable a group mean is."""
+
+    groups: int
+    n: int
+    icc1: float | None = None
+    icc2: float | None = None
+    f: float | None = None
+    p_value: float | None = None
+    note: str | None = None
+    not_estimable: str | None = None
 
 
 class SegmentResult(_Model):
@@ -353,7 +417,7 @@ class Settings(_Model):
     )
     max_missing: float = 0.2
     gap_threshold: float = 1.0
-    adjust: str = "holm"
+    adjust: str = "bh"
     seed: int = 2006
     n_boot: int = 2000
     midpoint: float | None = None
@@ -379,10 +443,15 @@ class Assessment(_Model):
     dimensions: list[DimensionResult] = Field(default_factory=list)
     items: list[ItemResult] = Field(default_factory=list)
     total_gap: TotalGap | None = None
+    gap_limits: GapLimits | None = None
     stage_disagreement: StageDisagreement | None = None
     borderline: list[Borderline] = Field(default_factory=list)
     reliability: list[ReliabilityResult] = Field(default_factory=list)
+    reliability_dimensions: list[ReliabilityResult] = Field(
+        default_factory=list, description="Alpha and omega of each dimension's items."
+    )
     agreement: list[AgreementResult] = Field(default_factory=list)
+    aggregation: AggregationResult | None = None
     segments: list[SegmentResult] = Field(default_factory=list)
     participation: list[Participation] = Field(default_factory=list)
     suppressed: list[str] = Field(

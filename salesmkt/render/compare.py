@@ -238,8 +238,14 @@ def comparison_markdown(c: Comparison) -> str:
         lines += ["## Notes", ""]
         lines += [f"- {md_escape(n)}" for n in c.notes]
         lines.append("")
-    lines.append(f"*95% intervals: percentile bootstrap, {c.n_boot} resamples, seed {c.seed}.*")
+    lines.append(f"*{md_escape(METHODS_NOTE)}*")
     return "\n".join(lines) + "\n"
+
+
+METHODS_NOTE = (
+    "95% intervals: Welch t (waves as independent samples); paired changes: Student t of "
+    "the matched differences and the exact Wilcoxon signed-rank p up to 50 pairs."
+)
 
 
 # -- JSON --------------------------------------------------------------------------------
@@ -289,10 +295,5 @@ def comparison_terminal(c: Comparison) -> RenderableType:
     if c.notes:
         parts.append(plain(""))
         parts += [plain(f"• {n}") for n in c.notes]
-    parts.append(
-        plain(
-            f"95% intervals: percentile bootstrap, {c.n_boot} resamples, seed {c.seed}.",
-            style="dim",
-        )
-    )
+    parts.append(plain(METHODS_NOTE, style="dim"))
     return Group(*parts)

@@ -6,8 +6,11 @@ Vocabulary:
   the first group rates higher, cells to the left the second. Its full half-width is the
   whole answer scale (4 points on 1–5), so bar lengths compare across items; ``█`` is a
   whole cell, ``▌``/``▐`` half a cell.
-- *backed*: the 95% confidence interval of the gap excludes 0, i.e. the data are strong
-  enough to support the gap. The size of a gap comes first; backing is the support.
+- *backed*: the adjusted p-value (``--adjust``, Benjamini–Hochberg by default) is below
+  0.05, i.e. the data are strong enough to support the gap even among all the items
+  tested. The verdict is read off the printed adjusted p, so the two always agree; the
+  95% interval is not adjusted, and the header says so. The size of a gap comes first;
+  backing is the support.
 - *p (adj.)*: the Mann–Whitney p-value after the ``--adjust`` correction across items
   (dimensions form their own family).
 
@@ -27,7 +30,14 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from salesmkt.model.assessment import Assessment, DimensionResult, GapFields, ItemResult
+from salesmkt.model.assessment import (
+    RELIABILITY_FLOOR,
+    Assessment,
+    DimensionResult,
+    GapFields,
+    ItemResult,
+    ReliabilityResult,
+)
 from salesmkt.render.assessment_json import render_json
 from salesmkt.render.text import md_escape, neutralise_cell, plain, visible
 from salesmkt.wording import (
@@ -39,6 +49,7 @@ from salesmkt.wording import (
     fmt_n,
     fmt_p,
     quadrant_words,
+    reliability_figures,
 )
 
 BAR_HALF = 8
@@ -100,9 +111,9 @@ def diverging_bar(gap: float | None, span: float, half: int = BAR_HALF) -> tuple
 
 
 def backed_words(t: GapFields) -> str:
-    if t.ci_excludes_zero is None:
+    if t.backed is None:
         return DASH
-    return "yes" if t.ci_excludes_zero else "no"
+    return "yes" if t.backed else "no"
 
 
 def _split_words(t: GapFields, labels: dict[str, str]) -> str:
@@ -174,12 +185,20 @@ def _why(reason: str | None) -> str:
 def _quality_lines(a: Assessment) -> list[str]:
     lines: list[str] = []
     names = {g.id: g.label for g in a.groups}
-    for r in a.reliability:
+    dims = {d.id: d.label for d in a.dimensions}
+    for r in [*a.reliability, *a.reliability_dimensions]:
+        if r.dimension is not None and r.scope != "pooled":
+            continue  # per group and dimension: in the JSON
         who = "all shown respondents" if r.scope == "pooled" else names.get(r.scope, r.scope)
-        if r.warning:
-            line = f"{r.warning} (n = {r.n} complete)"
+        if r.dimension is not None:
+            who = f"{who}, {dims.get(r.dimension, r.dimension)}"
+        if r.dimension is not None and r.alpha is not None:
+            low = f", below {RELIABILITY_FLOOR:.2f}" if r.below_floor else ""
+            line = f"Cronbach's alpha, {who}: {_reliability_bits(r)}{low}"
+        elif r.warning:
+            line = f"{r.warning} ({_reliability_bits(r)})"
         elif r.alpha is not None:
-            line = f"Cronbach's alpha, {who}: {r.alpha:.2f} (n = {r.n} complete)"
+            line = f"Cronbach's alpha, {who}: {_reliability_bits(r)}"
         else:
             line = f"Cronbach's alpha, {who}: not estimable ({_why(r.not_estimable)})"
         lines.append(line)
@@ -188,13 +207,26 @@ def _quality_lines(a: Assessment) -> list[str]:
         if g.not_estimable:
             lines.append(f"Agreement, {who}: not estimable ({_why(g.not_estimable)})")
             continue
+        star = DASH if g.rwg_star_j is None else f"{g.rwg_star_j:.2f}"
+        skew = "" if g.rwg_star_j_skewed is None else f" ({g.rwg_star_j_skewed:.2f} skewed null)"
         rwg = DASH if g.rwg_j is None else f"{g.rwg_j:.2f}"
         adm = DASH if g.ad_m is None else f"{g.ad_m:.2f}"
-        line = f"Agreement, {who}: r_wg(J) = {rwg}, AD_M = {adm}"
+        line = f"Agreement, {who}: r*wg(J) = {star}{skew}, r_wg(J) = {rwg}, AD_M = {adm}"
         if g.note:
             line += f". {g.note}"
         lines.append(line)
+    agg = a.aggregation
+    if agg is not None:
+        if agg.icc1 is None or agg.icc2 is None:
+            lines.append(f"ICC across groups: not estimable ({_why(agg.not_estimable)})")
+        else:
+            line = f"ICC(1) = {agg.icc1:.2f}, ICC(2) = {agg.icc2:.2f} across {agg.groups} groups"
+            lines.append(line + (f". {agg.note}" if agg.note else ""))
     return lines
+
+
+def _reliability_bits(r: ReliabilityResult) -> str:
+    return reliability_figures(r) if r.alpha is not None else f"n = {r.n} complete"
 
 
 def _reasons(a: Assessment) -> list[str]:
@@ -218,19 +250,27 @@ def _header(a: Assessment) -> str:
     n1 = fmt_n(sizes[first].n, sizes[first].n_fewer_than) if first in sizes else "0"
     n2 = fmt_n(sizes[second].n, sizes[second].n_fewer_than) if second in sizes else "0"
     s = a.settings
-    adjust = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(s.adjust, s.adjust)
     return (
         f"Gap = {first_label} − {second_label} (positive: {first_label} rates higher); "
         f"{first_label} n = {n1}, {second_label} n = {n2}. Flag at |gap| ≥ "
-        f"{s.gap_threshold:g} per item; 95% bootstrap intervals ({s.n_boot} resamples, seed "
-        f"{s.seed}); {adjust} adjustment across items."
+        f"{s.gap_threshold:g} per item. {verdict_words(s.adjust)}"
+    )
+
+
+def verdict_words(adjust: str) -> str:
+    """What 'backed' and the intervals mean, for every output that shows them."""
+    name = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(adjust, adjust)
+    p = "p-value" if adjust == "none" else f"p-value adjusted across items ({name})"
+    return (
+        f"Backed by the data = {p} below 0.05; the 95% intervals (Welch t) are not adjusted "
+        "for the number of items."
     )
 
 
 def flag_summary(a: Assessment) -> str:
     """'5 of 20 items flagged (|gap| ≥ 1); the data back 4 of them.'"""
     flagged = [i for i in a.items if i.flagged]
-    backed = sum(1 for i in flagged if i.ci_excludes_zero)
+    backed = sum(1 for i in flagged if i.backed)
     text = f"{len(flagged)} of {len(a.items)} items flagged (|gap| ≥ {a.settings.gap_threshold:g})"
     if flagged:
         text += f"; the data back {backed} of them"
@@ -318,6 +358,8 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     note = small_sample_note(a)
     if note:
         parts.append(plain(f"⚠ {note}", style="bold yellow"))
+    if a.gap_limits and a.gap_limits.message:
+        parts.append(plain(f"⚠ {a.gap_limits.message}", style="yellow"))
     if a.stage_disagreement and a.stage_disagreement.headline:
         parts.append(plain(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
     parts += [plain(""), _gap_table(a, by_gap_size(a.items), "Items", span, hedges=False)]
@@ -403,6 +445,8 @@ def render_gaps_markdown(a: Assessment, scale: tuple[float, float] | None = None
     note = small_sample_note(a)
     if note:
         lines += [f"> **{md_escape(note)}**", ""]
+    if a.gap_limits and a.gap_limits.message:
+        lines += [f"> {md_escape(a.gap_limits.message)}", ""]
     if a.stage_disagreement and a.stage_disagreement.headline:
         lines += [f"> **{md_escape(a.stage_disagreement.headline)}**", ""]
     lines += ["## Items (largest gap first)", ""]
@@ -443,6 +487,8 @@ CSV_FIELDS = [
     "p_value",
     "p_method",
     "p_adjusted",
+    "backed",
+    "mde",
     "mann_whitney_u",
     "cliffs_delta",
     "effect_size",
@@ -485,6 +531,8 @@ def _csv_row(
         t.p_value,
         t.p_method,
         t.p_adjusted,
+        t.backed,
+        t.mde,
         t.mann_whitney_u,
         t.cliffs_delta,
         t.effect_size,

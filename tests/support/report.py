@@ -138,7 +138,10 @@ def make_assessment(*, sales_label: str = "Sales", with_advice: bool = True) -> 
                 ci_excludes_zero=ci[0] > 0 or ci[1] < 0,
                 p_value=0.01 if flagged else 0.4,
                 p_method="permutation",
-                p_adjusted=0.2 if flagged else 1.0,
+                # Backed (adjusted p < 0.05) where the interval excludes 0, so that the
+                # report shows both verdicts.
+                p_adjusted=0.02 if ci[0] > 0 or ci[1] < 0 else (0.2 if flagged else 1.0),
+                backed=ci[0] > 0 or ci[1] < 0,
                 cliffs_delta=delta,
                 effect_size=_band(delta),  # type: ignore[arg-type]
                 flagged=flagged,
@@ -326,6 +329,9 @@ def make_assessment(*, sales_label: str = "Sales", with_advice: bool = True) -> 
                 scope="pooled",
                 n=15,
                 alpha=0.84,
+                alpha_ci=(0.68, 0.93),
+                omega=0.86,
+                method="pooled within groups",
                 items=[ItemTotalStat(item="q01", item_total_r=0.41, alpha_if_dropped=0.83)],
             ),
             ReliabilityResult(
@@ -336,11 +342,14 @@ def make_assessment(*, sales_label: str = "Sales", with_advice: bool = True) -> 
             ),
         ],
         agreement=[
-            AgreementResult(group="sales", n=9, rwg_j=0.86, ad_m=0.58, low_agreement=False),
+            AgreementResult(
+                group="sales", n=9, rwg_j=0.86, rwg_star_j=0.76, ad_m=0.58, low_agreement=False
+            ),
             AgreementResult(
                 group="marketing",
                 n=6,
                 rwg_j=0.44,
+                rwg_star_j=0.41,
                 ad_m=0.91,
                 low_agreement=True,
                 note="Marketing's answers spread widely: its mean may hide a split team.",

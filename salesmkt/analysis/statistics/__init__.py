@@ -11,10 +11,15 @@ One module per job:
 - :mod:`.sample`: clean vectors, answer matrices and :class:`Tally`, shared by all;
 - :mod:`.two_groups`: comparing two groups (gap, Mann-Whitney p, Cliff's delta, Hedges'
   g, Welch's t), with its rank machinery in :mod:`.ranks`;
-- :mod:`.bootstrap`: resample means, percentile intervals and stage-band shares;
+- :mod:`.intervals`: t intervals of means, gaps and weighted sums of group means (the
+  intervals every output prints), the minimum detectable effect and the smallest
+  attainable rank-test p;
+- :mod:`.bootstrap`: resample means and stage-band shares (its percentile intervals are
+  no longer printed: they cover about 90% at 9 vs 5);
 - :mod:`.adjust`: multiplicity adjustment of a family of p-values;
-- :mod:`.reliability`: Cronbach's alpha and item diagnostics;
-- :mod:`.agreement`: within-group agreement, r_wg(J) and AD_M.
+- :mod:`.reliability`: Cronbach's alpha (also pooled within groups), item diagnostics,
+  Feldt's interval and McDonald's omega;
+- :mod:`.agreement`: within-group agreement, r_wg(J), r*wg(J), AD_M, and ICC(1)/ICC(2).
 
 Vocabulary shared by all of them:
 
@@ -58,6 +63,7 @@ from salesmkt.analysis.statistics.bootstrap import (
     bootstrap_mean,
     bootstrap_mean_with_shares,
 )
+from salesmkt.analysis.statistics.intervals import detectable_effect, smallest_rank_p, t_interval
 from salesmkt.analysis.statistics.reliability import cronbach_alpha
 from salesmkt.analysis.statistics.sample import Tally
 from salesmkt.analysis.statistics.two_groups import (
@@ -92,6 +98,9 @@ __all__ = [
     "bootstrap_mean_with_shares",
     "compare_groups",
     "cronbach_alpha",
+    "detectable_effect",
     "romano_band",
     "rwg_j",
+    "smallest_rank_p",
+    "t_interval",
 ]

@@ -4,9 +4,22 @@ Vocabulary:
 - *r_wg(J)*: James, Demaree & Wolf's within-group agreement over J items against a
   uniform null (random answering over the A answer options, sigma2_EU = (A^2 - 1) / 12),
   truncated to 0 when the answers vary at least as much as random answering would.
+- *r*wg(J)*: Lindell, Brandt & Whitney's (1999) multi-item index, 1 - s2 / sigma2_E with
+  s2 the mean item variance: no Spearman-Brown step, so it does not creep towards 1 as
+  items are added (r_wg(J) with 20 items is near 0.99 for answers that plainly
+  disagree). It runs from 1 (perfect agreement) through 0 (random answering) to -1 (a
+  team split between the scale's ends). Reported against two nulls: the *uniform*
+  (sigma2_EU = (A^2 - 1) / 12) and the *slightly skewed* one of LeBreton & Senter
+  (2008), answers leaning one way as lenient raters do (:data:`SLIGHT_SKEW`: shares
+  .05/.15/.20/.35/.25, variance 1.34, on 5 points; other scales get none).
+- *ICC(1), ICC(2)* (:func:`icc_oneway`): from a one-way ANOVA of one score across
+  groups with mean squares MSB and MSW, ICC(1) = (MSB - MSW) / (MSB + (n0 - 1) MSW) (the
+  share of the spread that lies between groups) and ICC(2) = (MSB - MSW) / MSB (the
+  reliability of a group's mean), n0 = (N - sum n_g^2 / N) / (G - 1) the group size
+  for unequal groups (Bliese 2000).
 - *AD_M*: Burke's average deviation, the mean over items of the mean absolute deviation
   from the item mean.
-- *low agreement*: r_wg(J) below the model's ``AGREEMENT_FLOOR`` or AD_M above
+- *low agreement*: r*wg(J) (uniform null) below the model's ``AGREEMENT_FLOOR`` or AD_M above
   ``ad_m_limit(A)`` (:mod:`salesmkt.model.assessment` holds both thresholds).
 - *per-item deletion*: each item's variance and deviation use whoever answered that item,
   and items with fewer than 2 answers are skipped: agreement is a per-item property, and
@@ -19,6 +32,7 @@ depend on where the scale starts). The result is the assessment's own
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -28,7 +42,28 @@ from salesmkt.model.assessment import AgreementResult, ad_m_limit
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
 
-__all__ = ["ad_m", "agreement", "agreement_of_tallies", "rwg_j"]
+__all__ = [
+    "SLIGHT_SKEW",
+    "ad_m",
+    "agreement",
+    "agreement_of_tallies",
+    "icc_oneway",
+    "rwg_j",
+    "rwg_star_j",
+]
+
+#: LeBreton & Senter's (2008) slightly skewed null distribution (share per answer,
+#: lowest first): variance 1.34 on 5 points.
+SLIGHT_SKEW: dict[int, tuple[float, ...]] = {5: (0.05, 0.15, 0.20, 0.35, 0.25)}
+
+
+def skewed_null_variance(n_options: int) -> float | None:
+    """The variance of the slightly skewed null on A points, or None when not defined."""
+    shares = SLIGHT_SKEW.get(n_options)
+    if shares is None:
+        return None
+    mean = sum((i + 1) * p for i, p in enumerate(shares))
+    return sum(p * ((i + 1) - mean) ** 2 for i, p in enumerate(shares))
 
 
 def _item_tallies(matrix: ArrayLike) -> tuple[list[Tally], int]:
@@ -69,6 +104,55 @@ def _rwg_from_tallies(items: Sequence[Tally], n_options: int) -> tuple[float | N
     return finite(j * (1.0 - ratio) / (j * (1.0 - ratio) + ratio)), False
 
 
+def _mean_item_variance(items: Sequence[Tally]) -> float | None:
+    usable = _usable(items)
+    if not usable:
+        return None
+    return sum(t.ss / (t.n - 1) for t in usable) / len(usable)
+
+
+def _rwg_star(items: Sequence[Tally], null_variance: float | None) -> float | None:
+    mean_var = _mean_item_variance(items)
+    if mean_var is None or null_variance is None:
+        return None
+    return finite(1.0 - mean_var / null_variance)
+
+
+def rwg_star_j(matrix: ArrayLike, n_options: int) -> float | None:
+    """Lindell, Brandt & Whitney's r*wg(J) against the uniform null: 1 - s2 / sigma2_EU with
+    s2 the mean item variance (items with fewer than 2 answers skipped); None when no item
+    has 2 answers."""
+    items, _ = _item_tallies(matrix)
+    return _rwg_star(items, _null_variance(n_options))
+
+
+def icc_oneway(samples: Sequence[Tally]) -> tuple[float, float, float, float, float] | None:
+    """ICC(1), ICC(2), F, its p-value and n0 of a one-way ANOVA across groups (see the
+    module docstring); None when there are fewer than 2 groups, N - G < 1, or no
+    variance between or within groups."""
+    groups = [s for s in samples if s.n > 0]
+    g = len(groups)
+    n = sum(s.n for s in groups)
+    if g < 2 or n - g < 1:
+        return None
+    grand = sum(s.n * (s.mean or 0.0) for s in groups) / n
+    ssb = sum(s.n * ((s.mean or 0.0) - grand) ** 2 for s in groups)
+    ssw = sum(s.ss for s in groups)
+    msb, msw = ssb / (g - 1), ssw / (n - g)
+    if not msb > 0.0 or not msw > 0.0:
+        return None
+    n0 = (n - sum(s.n * s.n for s in groups) / n) / (g - 1)
+    from scipy.special import fdtrc
+
+    f = msb / msw
+    denominator = msb + (n0 - 1.0) * msw
+    icc1, icc2 = finite((msb - msw) / denominator) if denominator > 0 else None, (msb - msw) / msb
+    p = finite(float(fdtrc(g - 1, n - g, f)))
+    if icc1 is None or p is None or not math.isfinite(f):
+        return None
+    return icc1, icc2, f, p, n0
+
+
 def _adm_from_tallies(items: Sequence[Tally]) -> float | None:
     import numpy as np
 
@@ -106,7 +190,7 @@ def agreement(matrix: ArrayLike, n_options: int, *, group: str) -> AgreementResu
     flag, as the assessment publishes them (:class:`AgreementResult`).
 
     ``low_agreement`` is True when AD_M > ad_m_limit(n_options) (0.8333 on 5 points) or
-    r_wg(J) is below AGREEMENT_FLOOR, False when both are estimable and fine, None
+    r*wg(J) (uniform null) is below AGREEMENT_FLOOR, False when both are estimable and fine, None
     otherwise. ``n`` counts respondents who answered at least one item; ``note`` holds the
     statistical remarks (truncation, skipped items, answers off the scale) and
     ``not_estimable`` why neither index exists.
@@ -126,14 +210,21 @@ def agreement_of_tallies(
     sigma2 = _null_variance(n_options)
     rwg, truncated = _rwg_from_tallies(items, n_options)
     adm = _adm_from_tallies(items)
-    out = AgreementResult(group=group, n=n, rwg_j=rwg, ad_m=adm)
+    out = AgreementResult(
+        group=group,
+        n=n,
+        rwg_j=rwg,
+        rwg_star_j=_rwg_star(items, sigma2),
+        rwg_star_j_skewed=_rwg_star(items, skewed_null_variance(n_options)),
+        ad_m=adm,
+    )
 
     if rwg is None and adm is None:
         out.not_estimable = "not estimable: no item was answered by at least 2 respondents"
     flags: list[bool] = []
     if adm is not None:
         flags.append(adm > ad_m_limit(n_options))
-    if rwg is not None:
+    if out.rwg_star_j is not None:
         flags.append(out.rwg_below_floor)
     if any(flags):
         out.low_agreement = True

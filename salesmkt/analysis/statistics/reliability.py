@@ -10,6 +10,20 @@ Vocabulary:
   alpha if dropped also when only one item would remain.
 - *not estimable*: fewer than 2 items or 2 complete respondents, or every complete
   respondent with the same total; alpha is None and ``not_estimable`` says why.
+- *pooled within-group alpha*: alpha of the covariance matrix pooled within groups,
+  C_w = sum_g SSCP_g / (N - G) with SSCP_g each group's cross-products about its own
+  means. A difference between the group means then adds nothing: alpha of answers
+  pooled across groups whose means differ would count that difference as agreement
+  between items (two constant groups would give alpha = 1).
+- *Feldt interval*: the 95% interval of alpha from its F distribution (Feldt, Woodruff
+  & Salih 1987): [1 - (1 - a) F(0.975; d1, d2), 1 - (1 - a) F(0.025; d1, d2)] with
+  d1 = the covariance's degrees of freedom (n - 1, or N - G pooled within groups) and
+  d2 = d1 (k - 1); as ``pingouin.cronbach_alpha`` computes it for one group.
+- *omega*: McDonald's omega total of the unit-weighted sum under one common factor:
+  (sum lambda)^2 / ((sum lambda)^2 + sum psi), the loadings lambda and unique variances
+  psi of a one-factor model fitted to the item correlations by iterated principal axes
+  (starting from squared multiple correlations, communalities kept below 1) and put back
+  on the items' own scale (lambda_i * sd_i, psi_i * sd_i^2).
 - *moments*: the sufficient statistics of complete answer sets (count, sums and
   cross-products, :class:`Moments`). Large data go through them instead of
   :func:`cronbach_alpha`, whose per-item copies of the matrix cost 6 s at 100,000
@@ -41,7 +55,30 @@ if TYPE_CHECKING:
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
 
-__all__ = ["Moments", "alpha_from_moments", "complete_rows", "cronbach_alpha", "gather_moments"]
+__all__ = [
+    "Moments",
+    "alpha_from_cov",
+    "alpha_from_moments",
+    "complete_rows",
+    "cronbach_alpha",
+    "feldt_interval",
+    "gather_moments",
+    "omega_total",
+    "within_group_cov",
+]
+
+# Iterated principal axes: at most this many rounds, and this change in communalities
+# counts as converged. A weak structure over three or four items can take several
+# hundred rounds (about 20 microseconds each); a fit that has not converged by then
+# gives no omega: a structure that weak has no common factor worth the name.
+_PAF_ROUNDS = 500
+_PAF_TOL = 1e-9
+# A communality is kept below this: 1 would be a Heywood case (no unique variance).
+_MAX_COMMUNALITY = 0.995
+#: Omega is fitted up to this many items: each round of the factor fit is an eigen
+#: decomposition of a k x k matrix, seconds at k = 2000, and a questionnaire that long is
+#: no workshop instrument.
+OMEGA_MAX_ITEMS = 200
 
 # Respondents gathered at a time for the moments, and rows per cross-product. Measured
 # with numpy's OpenBLAS on a busy 2-core machine: (k × m)(m × k) products with m ≤ 1024
@@ -149,9 +186,15 @@ class Moments:
 
     @property
     def cov(self) -> FloatArray:
+        out: FloatArray = self.sscp / (self.n - 1)
+        return out
+
+    @property
+    def sscp(self) -> FloatArray:
+        """Cross-products about the group's own means."""
         import numpy as np
 
-        out: FloatArray = (self.s2 - np.outer(self.s1, self.s1) / self.n) / (self.n - 1)
+        out: FloatArray = self.s2 - np.outer(self.s1, self.s1) / self.n
         return out
 
     def __add__(self, other: Moments) -> Moments:
@@ -198,13 +241,41 @@ def alpha_from_moments(
 ) -> ReliabilityResult:
     """:func:`cronbach_alpha`'s figures from the item covariance matrix C (ddof = 1).
 
+    Needs ``m.n >= 2`` and 2 items or more (see :func:`alpha_from_cov`).
+    """
+    return alpha_from_cov(m.cov, m.n, item_ids, scope=scope)
+
+
+def within_group_cov(groups: Sequence[Moments]) -> tuple[FloatArray, int, int] | None:
+    """The covariance pooled within groups, sum_g SSCP_g / (N - G), with N (complete
+    respondents) and its degrees of freedom N - G; None when N - G < 1. Groups without
+    a complete respondent count for nothing."""
+    used = [m for m in groups if m.n >= 1]
+    n = sum(m.n for m in used)
+    df = n - len(used)
+    if not used or df < 1:
+        return None
+    sscp = used[0].sscp
+    for m in used[1:]:
+        sscp = sscp + m.sscp
+    return sscp / df, n, df
+
+
+def alpha_from_cov(
+    cov: FloatArray, n: int, item_ids: Sequence[str], *, scope: str = "pooled"
+) -> ReliabilityResult:
+    """Cronbach's alpha and the item diagnostics from a k x k covariance matrix C.
+
     The total's variance is sum(C); item i's covariance with the sum of the others is
     rowsum_i − C_ii, and that rest-sum's variance is sum(C) − 2 rowsum_i + C_ii. One
-    k × k matrix replaces k copies of the data. Needs ``m.n >= 2`` and 2 items or more.
+    k × k matrix replaces k copies of the data.
     """
     k = len(item_ids)
-    out = ReliabilityResult(scope=scope, n=m.n)
-    cov = m.cov
+    out = ReliabilityResult(scope=scope, n=n)
+    if k < 2:
+        out.items = [ItemTotalStat(item=str(i)) for i in item_ids]
+        out.not_estimable = "not estimable: fewer than 2 items"
+        return out
     var = [float(cov[i, i]) for i in range(k)]
     rowsum = [float(v) for v in cov.sum(axis=1)]
     total_var = float(cov.sum())
@@ -224,4 +295,72 @@ def alpha_from_moments(
         return out
     alpha = k / (k - 1) * (1.0 - var_sum / total_var)
     out.alpha = alpha if math.isfinite(alpha) else None
+    return out
+
+
+def feldt_interval(
+    alpha: float, df: int, k: int, level: float = 0.95
+) -> tuple[float, float] | None:
+    """Feldt's interval of alpha (see the module docstring); None when df < 1 or k < 2."""
+    if df < 1 or k < 2 or not math.isfinite(alpha):
+        return None
+    from scipy.special import fdtri
+
+    d2 = df * (k - 1)
+    tail = (1.0 - level) / 2.0
+    lo = 1.0 - (1.0 - alpha) * float(fdtri(df, d2, 1.0 - tail))
+    hi = 1.0 - (1.0 - alpha) * float(fdtri(df, d2, tail))
+    lo_f, hi_f = finite(lo), finite(hi)
+    return None if lo_f is None or hi_f is None else (lo_f, hi_f)
+
+
+def omega_total(cov: FloatArray) -> float | None:
+    """McDonald's omega total under one factor (see the module docstring); None when an
+    item has no variance, there are fewer than 3 items (one factor is not identified) or
+    more than :data:`OMEGA_MAX_ITEMS`, or the fit fails or does not converge."""
+    import numpy as np
+
+    k = cov.shape[0]
+    sd = np.sqrt(np.diag(cov))
+    if k < 3 or k > OMEGA_MAX_ITEMS or not (sd > 0).all():
+        return None
+    corr = cov / np.outer(sd, sd)
+    loadings = _one_factor(corr)
+    if loadings is None:
+        return None
+    lam = loadings * sd
+    psi = (1.0 - loadings * loadings) * sd * sd
+    common = float(lam.sum()) ** 2
+    return finite(common / (common + float(psi.sum())))
+
+
+def _one_factor(corr: FloatArray) -> FloatArray | None:
+    """Loadings of one factor by iterated principal axes on a correlation matrix."""
+    import numpy as np
+
+    try:
+        h2 = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))  # squared multiple correlations
+    except np.linalg.LinAlgError:
+        h2 = np.full(corr.shape[0], 0.5)
+    h2 = np.clip(h2, 0.0, _MAX_COMMUNALITY)
+    loadings = np.sqrt(h2)
+    for _ in range(_PAF_ROUNDS):
+        reduced = corr.copy()
+        np.fill_diagonal(reduced, h2)
+        values, vectors = np.linalg.eigh(reduced)
+        top = float(values[-1])
+        if not top > 0.0:
+            return None
+        loadings = vectors[:, -1] * math.sqrt(top)
+        new = np.clip(loadings * loadings, 0.0, _MAX_COMMUNALITY)
+        done = float(np.max(np.abs(new - h2))) < _PAF_TOL
+        h2 = new
+        if done:
+            break
+    else:
+        return None  # not converged
+    # The sign of an eigenvector is arbitrary: most items load positively.
+    if loadings.sum() < 0:
+        loadings = -loadings
+    out: FloatArray = np.sign(loadings) * np.sqrt(h2)
     return out

@@ -384,11 +384,11 @@ def _support(item: ItemResult) -> str:
     """Whether the data back the gap, in words."""
     if item.gap is None:
         return item.not_estimable or "not estimable"
-    if item.ci_excludes_zero is None:
+    if item.backed is None:
         return "not tested"
-    if item.ci_excludes_zero:
-        return "the data back it (95% CI excludes 0)"
-    return "not backed by the data yet (95% CI includes 0)"
+    if item.backed:
+        return "the data back it (adjusted p < 0.05)"
+    return "not backed by the data yet (adjusted p ≥ 0.05)"
 
 
 def _item_row(item: ItemResult, ctx: _Context) -> ItemRow:

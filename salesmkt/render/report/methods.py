@@ -80,6 +80,9 @@ def _scores(a: Assessment, first: str, second: str) -> list[Method]:
     ]
 
 
+_ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "none"}
+
+
 def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
     s = a.settings
     midpoint = f"{s.midpoint:g}" if s.midpoint is not None else "the scale's midpoint"
@@ -87,14 +90,16 @@ def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
         (
             "Perception gap",
             f"gap = mean({first}) − mean({second}); a positive gap means {first} rates "
-            f"the statement higher. The 95% confidence interval is a percentile bootstrap "
-            f"({s.n_boot} resamples within each group, seed {s.seed}).",
+            "the statement higher. The 95% confidence interval is Welch's t interval "
+            "(not adjusted for the number of items); group scores and the overall score "
+            "get the same t interval.",
         ),
         (
             "Significance",
             "Mann–Whitney U test (a permutation p-value for small groups); on the total "
-            f"also Welch's t-test. Item p-values are adjusted for multiple comparisons "
-            f"({s.adjust}).",
+            "also Welch's t-test. Item p-values are adjusted for multiple comparisons "
+            f"({_ADJUST_NAMES.get(s.adjust, s.adjust)}); a gap is backed by the data when "
+            "its adjusted p-value is below 0.05, so the verdict and the printed p agree.",
         ),
         (
             "Effect size",
@@ -107,7 +112,7 @@ def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
             "Flagged gap",
             f"|gap| ≥ {s.gap_threshold:g} scale point(s) per item (the same per-item "
             "threshold for dimension means, and scaled by the number of items for the "
-            "total). Practical size decides the flag; the confidence interval says "
+            "total). Practical size decides the flag; the adjusted p-value says "
             "whether the data are strong enough to back it.",
         ),
         (
@@ -124,15 +129,23 @@ def _quality(a: Assessment, first: str, second: str) -> list[Method]:
         (
             "Reliability",
             "Cronbach's alpha = k/(k − 1) · (1 − Σ item variances / variance of the "
-            f"total), k items. Below {RELIABILITY_FLOOR:.2f} the total is not a reliable "
+            "total), k items, from the covariance pooled within the groups (each group's "
+            "answers about its own means, so a gap between Sales and Marketing cannot pass "
+            "for reliability), per compared group and per dimension, on the respondents who "
+            "answered every item of that scope; with Feldt's 95% interval and McDonald's "
+            f"omega (one factor). Below {RELIABILITY_FLOOR:.2f} the total is not a reliable "
             "measure for those respondents.",
         ),
         (
             "Agreement within a group",
-            "r_wg(J) = J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ), with s̄² the mean item "
-            "variance, J the number of items and σ²ₑ = (A² − 1)/12 for an A-point scale "
-            "(truncated to 0 when s̄² > σ²ₑ). AD_M is the mean absolute deviation from the "
-            "item mean; above c/6 (c = number of scale points) agreement is low.",
+            "r*wg(J) = 1 − s̄²/σ²ₑ (Lindell, Brandt & Whitney), with s̄² the mean item "
+            "variance and σ²ₑ = (A² − 1)/12 for an A-point scale (uniform null; also shown "
+            "against a slightly skewed null); below 0.70 agreement is low. r_wg(J) = "
+            "J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ) is shown for comparison: over many "
+            "items it stays near 1. AD_M is the mean absolute deviation from the item "
+            "mean; above c/6 (c = number of scale points) agreement is low. ICC(1) and "
+            "ICC(2) of the totals (one-way ANOVA) say how much of the spread lies between "
+            "groups and how reliable a group's mean is.",
         ),
         (
             "Anonymity",
@@ -203,7 +216,7 @@ def settings_rows(
         ("Maximum missing answers", f"{s.max_missing:.0%}"),
         ("Gap threshold", f"{s.gap_threshold:g} scale point(s) per item"),
         ("p-value adjustment", s.adjust),
-        ("Bootstrap", f"{s.n_boot} resamples, seed {s.seed}"),
+        ("Bootstrap (borderline stage shares)", f"{s.n_boot} resamples, seed {s.seed}"),
         ("Quadrant midpoint", f"{s.midpoint:g}" if s.midpoint is not None else "scale midpoint"),
         ("Breakdown (--by)", ", ".join(s.by) or "none"),
         (

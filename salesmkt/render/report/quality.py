@@ -2,9 +2,10 @@
 
 Vocabulary:
 - *trust*: the measurement quality, one sentence per scope: the reliability of the total
-  (Cronbach's alpha, worded with George & Mallery's bands and judged against the
-  reliability floor) and the agreement within each group (r_wg(J) worded with
-  LeBreton & Senter's bands, and AD_M).
+  (Cronbach's alpha with its Feldt interval, worded with George & Mallery's bands and
+  judged against the reliability floor, and McDonald's omega; pooled within the groups)
+  then one sentence per dimension, and the agreement within each group (r*wg(J) worded
+  with LeBreton & Senter's bands, r_wg(J) and AD_M), then ICC(1)/ICC(2).
 - *data quality*: how many responses were read, scored and excluded (and why), what was
   withheld for anonymity, the warnings, and the ``--by`` breakdown.
 - *shown*: a suppressed group's figures are never shown, its sentences included.
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Set
 from typing import TypedDict
 
 from salesmkt.model.assessment import (
+    AggregationResult,
     AgreementResult,
     Assessment,
     ReliabilityResult,
@@ -24,7 +26,7 @@ from salesmkt.model.assessment import (
 )
 from salesmkt.render.report.view import MAX_LISTED, SegmentRow
 from salesmkt.render.report.words import RELIABILITY_FLOOR, Names
-from salesmkt.wording import DASH, fmt_mean, fmt_n
+from salesmkt.wording import DASH, fmt_mean, fmt_n, reliability_figures
 
 # George & Mallery's bands for Cronbach's alpha; "acceptable" starts at the floor.
 _ALPHA_BANDS = (
@@ -65,13 +67,46 @@ def shown_reliability(assessment: Assessment, hidden: Set[str]) -> list[Reliabil
 
 def trust_fields(assessment: Assessment, names: Names, hidden: Set[str]) -> TrustFields:
     return TrustFields(
-        reliability=[
-            _reliability_sentence(r, names) for r in shown_reliability(assessment, hidden)
-        ],
+        reliability=[_reliability_sentence(r, names) for r in shown_reliability(assessment, hidden)]
+        + _dimension_sentences(assessment),
         agreement=[
             _agreement_sentence(a, names) for a in assessment.agreement if a.group not in hidden
-        ],
+        ]
+        + _aggregation_sentences(assessment.aggregation),
     )
+
+
+def _dimension_sentences(assessment: Assessment) -> list[str]:
+    """One sentence per dimension: its alpha pooled within the groups."""
+    labels = {d.id: d.label for d in assessment.dimensions}
+    out = []
+    for rel in assessment.reliability_dimensions:
+        if rel.scope != "pooled" or rel.dimension is None:
+            continue
+        label = labels.get(rel.dimension, rel.dimension)
+        if rel.alpha is None:
+            why = (rel.not_estimable or "not enough data").removeprefix("not estimable: ")
+            out.append(f"Dimension {label}: reliability could not be estimated ({why}).")
+        else:
+            low = f"; below {RELIABILITY_FLOOR:.2f}" if rel.below_floor else ""
+            out.append(f"Dimension {label}: {reliability_figures(rel)}{low}.")
+    return out
+
+
+def _aggregation_sentences(agg: AggregationResult | None) -> list[str]:
+    if agg is None:
+        return []
+    if agg.icc1 is None or agg.icc2 is None:
+        why = (agg.not_estimable or "not enough data").removeprefix("not estimable: ")
+        return [f"ICC across the {agg.groups} groups: not estimable ({why})."]
+    text = (
+        f"ICC(1) = {fmt_mean(agg.icc1, 2)}, ICC(2) = {fmt_mean(agg.icc2, 2)} across the "
+        f"{agg.groups} groups (n = {agg.n}): ICC(1) is the share of the spread in totals "
+        "that lies between groups, ICC(2) how reliably a group's mean stands for it."
+    )
+    if agg.note:
+        text += f" {agg.note}."
+    return [text]
 
 
 def _reliability_sentence(rel: ReliabilityResult, names: Names) -> str:
@@ -81,8 +116,8 @@ def _reliability_sentence(rel: ReliabilityResult, names: Names) -> str:
         return f"{who} (n = {rel.n}): reliability could not be estimated ({reason})."
     words = alpha_words(rel.alpha)
     if rel.warning:  # the statistics' own wording names the figure and the likely cause
-        return f"{who} (n = {rel.n}): {words}. {rel.warning}"
-    text = f"{who} (n = {rel.n}): Cronbach's alpha is {fmt_mean(rel.alpha, 2)}, {words}: "
+        return f"{who} ({reliability_figures(rel)}): {words}. {rel.warning}"
+    text = f"{who} ({reliability_figures(rel)}): {words}: "
     if not rel.below_floor:
         return text + "the statements hang together well enough to add them up into one score."
     return text + (
@@ -97,11 +132,17 @@ def _agreement_sentence(agr: AgreementResult, names: Names) -> str:
         reason = agr.not_estimable or "not enough data"
         return f"{who} (n = {agr.n}): agreement could not be estimated ({reason})."
     parts = []
+    if agr.rwg_star_j is not None:
+        parts.append(f"r*wg(J) = {fmt_mean(agr.rwg_star_j, 2)}")
+    if agr.rwg_star_j_skewed is not None:
+        parts.append(f"{fmt_mean(agr.rwg_star_j_skewed, 2)} against a slightly skewed null")
     if agr.rwg_j is not None:
         parts.append(f"r_wg(J) = {fmt_mean(agr.rwg_j, 2)}")
     if agr.ad_m is not None:
         parts.append(f"AD_M = {fmt_mean(agr.ad_m, 2)}")
-    words = rwg_words(agr.rwg_j) if agr.rwg_j is not None else "agreement measured by AD_M"
+    words = (
+        rwg_words(agr.rwg_star_j) if agr.rwg_star_j is not None else "agreement measured by AD_M"
+    )
     text = f"{who} (n = {agr.n}): {words} within the group ({', '.join(parts)})."
     if agr.note:
         text += f" {agr.note}"
