@@ -174,7 +174,7 @@ def test_segment_groups_and_overall_get_t_intervals(runner: Any) -> None:
     from salesmkt.cli import app
 
     workshop = str(Path(__file__).resolve().parent.parent / "examples" / "workshop.csv")
-    args = ["score", workshop, "--by", "region", "--min-group-size", "1"]
+    args = ["score", workshop, "--by", "region", "--min-group-size", "3"]
     doc = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
     frame = pd.read_csv(io.StringIO(runner.invoke(app, [*args, "-f", "csv"]).stdout))
     checked = 0
@@ -182,7 +182,7 @@ def test_segment_groups_and_overall_get_t_intervals(runner: Any) -> None:
         here = frame[frame["Region"] == seg["value"]]
         for g in seg["groups"]:
             totals = here.loc[here["group"] == g["id"], "total"].to_numpy(dtype=float)
-            if len(totals) < 2 or totals.std() == 0:
+            if g["suppressed"] or len(totals) < 2 or totals.std() == 0:
                 assert g["ci"] is None
                 continue
             ref = stats.ttest_1samp(totals, 0.0).confidence_interval(0.95)
@@ -198,4 +198,4 @@ def test_segment_groups_and_overall_get_t_intervals(runner: Any) -> None:
             mid = (x.mean() + y.mean()) / 2
             assert seg["overall"]["ci"] == pytest.approx([mid - half, mid + half], rel=1e-6)
             checked += 1
-    assert checked >= 3
+    assert checked >= 2  # at threshold 3 two segment groups of the example are shown

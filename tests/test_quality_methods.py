@@ -239,13 +239,15 @@ def test_a_skipped_dimension_is_not_prorated_into_and_is_warned_about(
         encoding="utf-8",
     )
     result = runner.invoke(
-        app, ["score", str(data), "-q", str(FOUR), "--max-missing", "0.5", "-f", "json"]
+        app,
+        ["score", str(data), "-q", str(FOUR), "--max-missing", "0.5", "-f", "json"]
+        + ["--min-group-size", "3"],  # groups of three, shown
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     codes = [w["code"] for w in doc["warnings"]]
-    assert codes == ["skipped-dimension"]
-    assert doc["warnings"][0]["row"] == 2
+    assert codes == ["low-anonymity-threshold", "skipped-dimension"]
+    assert doc["warnings"][1]["row"] == 2
     sales = next(g for g in doc["groups"] if g["id"] == "sales")
     # Work's Sales mean is over the two who answered it, not a prorated third.
     assert sales["dimension_means"]["work"] == pytest.approx((4 + 4 + 4 + 4) / 4)
