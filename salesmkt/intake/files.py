@@ -455,7 +455,7 @@ class TextFile(ResponsesFile):
         except ImportError:
             return None
         try:
-            table = self._arrow_table(int(self.starts[start]))
+            table = self._arrow_table(int(self.starts[start]), numeric)
         except (pa.ArrowException, ValueError, OSError):
             return None
         if table.num_rows != len(counts):
@@ -472,12 +472,15 @@ class TextFile(ResponsesFile):
         pa.default_memory_pool().release_unused()
         return cells
 
-    def _arrow_table(self, offset: int) -> Any:
+    def _arrow_table(self, offset: int, numeric: Sequence[int]) -> Any:
         import pyarrow as pa
         from pyarrow import csv as pacsv
 
         names = [str(c) for c in range(self.width)]
+        # Numeric items as plain text (checked byte by byte, see _single_digits); the
+        # rest dictionary-encoded (few distinct cells, or each cell once anyway).
         text = pa.dictionary(pa.int32(), pa.string())
+        types = {name: pa.string() if c in set(numeric) else text for c, name in enumerate(names)}
         return pacsv.read_csv(
             io.BytesIO(memoryview(self.data)[offset:]),
             read_options=pacsv.ReadOptions(column_names=names),
@@ -490,7 +493,7 @@ class TextFile(ResponsesFile):
                 ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, text),
+                column_types=types,
                 null_values=[],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -505,7 +508,13 @@ _DIGITS = re.compile(r"[0-9]+")
 def _arrow_column(column: Any, numeric: bool, lo: float, hi: float) -> npt.NDArray[Any]:
     """One dictionary-encoded pyarrow column as a numpy array: floats for a ``numeric``
     column whose distinct cells are all blank or whole numbers from ``lo`` to ``hi``,
-    otherwise text (each distinct cell one Python string, shared by the rows holding it)."""
+    otherwise text (each distinct cell one Python string, shared by the rows holding it).
+    A numeric column comes as plain text: single digits are read straight from its bytes."""
+    if not hasattr(column.type, "index_type"):  # plain text, not dictionary-encoded
+        digits = _single_digits(column, lo, hi)
+        if digits is not None:
+            return digits
+        column = column.dictionary_encode()
     chunks = [(c.dictionary.to_pylist(), c.indices.to_numpy()) for c in column.chunks]
     if numeric:
         values = [[_plain_value(v, lo, hi) for v in words] for words, _ in chunks]
@@ -520,6 +529,36 @@ def _arrow_column(column: Any, numeric: bool, lo: float, hi: float) -> npt.NDArr
             return np.concatenate(parts) if parts else np.zeros(0, dtype=kind)
     parts = [_as_objects(words)[idx] for words, idx in chunks]
     return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+
+
+def _single_digits(column: Any, lo: float, hi: float) -> npt.NDArray[np.float16] | None:
+    """A text column whose every cell is blank or one digit from ``lo`` to ``hi``, as
+    numbers (NaN for blanks), read from its offsets and bytes; ``None`` otherwise."""
+    cells = column.combine_chunks()
+    if cells.null_count:
+        return None
+    _, offsets_buf, data_buf = cells.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
+        cells.offset : cells.offset + len(cells) + 1
+    ]
+    lengths = np.diff(offsets)
+    if len(lengths) and int(lengths.max()) > 1:
+        return None
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+    )
+    # The byte at each cell's start (a blank cell's is its neighbour's, or the padding).
+    first = np.append(data, np.uint8(0))[offsets[:-1]]
+    value_of = np.full(256, np.nan, dtype=np.float16)
+    for digit in range(10):
+        if lo <= digit <= hi:
+            value_of[ord("0") + digit] = digit
+    values = value_of[first]
+    single = lengths == 1
+    if bool((single & np.isnan(values)).any()):  # a cell that is not a digit on the scale
+        return None
+    np.copyto(values, np.float16(np.nan), where=~single)
+    return values
 
 
 def _as_objects(words: list[str]) -> npt.NDArray[Any]:
