@@ -15,7 +15,9 @@ Tables:
 - ``compare``: two waves with matching respondent codes, doubling the size;
 - ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents.
 
-With ``--before DIR`` (a source tree, e.g. ``git archive COMMIT | tar -x -C DIR``) each
+With ``--after DIR`` the salesmkt commands run from that source tree rather than the
+installed package (so that editing the work tree cannot change a run half-way). With
+``--before DIR`` (a source tree, e.g. ``git archive COMMIT | tar -x -C DIR``) each
 salesmkt command also runs from that tree, in the same rounds, as "before".
 
     python benchmarks/bench_targets.py --sizes 100000 1000000 5000000 --repeat 3
@@ -108,16 +110,18 @@ def _table(title: str, rows: dict[str, Run], ratio_to: Callable[[str], str | Non
     sys.stdout.flush()
 
 
+AFTER = ""  # the source tree of the runs not marked "before" ("": the installed one)
+
+
 def _with_before(
     commands: dict[str, tuple[str, list[str]]], before: str
 ) -> dict[str, tuple[str, list[str]]]:
-    """Each salesmkt command also run from the ``before`` tree."""
-    if not before:
-        return commands
+    """Each salesmkt command run from the ``--after`` tree, and also from ``before``."""
     out: dict[str, tuple[str, list[str]]] = {}
     for name, (tree, command) in commands.items():
-        out[name] = (tree, command)
-        if name.startswith("salesmkt"):
+        salesmkt = name.startswith("salesmkt")
+        out[name] = (AFTER if salesmkt else tree, command)
+        if salesmkt and before:
             out[f"{name} (before)"] = (before, command)
     return out
 
@@ -205,11 +209,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare-sizes", type=int, nargs="+", default=[25_000, 50_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--before", default="", help="an earlier source tree to run as well")
+    parser.add_argument("--after", default="", help="the source tree to time (default: installed)")
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     parser.add_argument(
         "--only", nargs="+", choices=["score", "targets", "compare", "startup"], default=None
     )
     args = parser.parse_args(argv)
+    global AFTER
+    AFTER = args.after
     work = args.keep or Path(tempfile.mkdtemp(prefix="salesmkt-targets-"))
     work.mkdir(parents=True, exist_ok=True)
     only = set(args.only or ["score", "targets", "compare", "startup"])
