@@ -30,7 +30,7 @@ def _pandas_csv(frame: pd.DataFrame) -> str:
 
 def test_typical_table_matches_pandas() -> None:
     rng = np.random.default_rng(7)
-    n = 500
+    n = 2500
     total = rng.integers(20, 101, n).astype(float) * 20 / rng.integers(16, 21, n)
     total[::17] = np.nan
     frame = pd.DataFrame(
@@ -67,4 +67,15 @@ def test_empty_and_single_column_tables_match_pandas() -> None:
 def test_any_text_and_numbers_match_pandas(texts: list[str], numbers: list[float]) -> None:
     n = min(len(texts), len(numbers))
     frame = pd.DataFrame({"code": texts[:n], "total": numbers[:n]})
+    assert render_csv(frame) == _pandas_csv(frame)
+
+
+def test_rows_joined_in_blocks_match_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    from salesmkt.render import score_csv
+
+    monkeypatch.setattr(score_csv, "_BLOCK_ROWS", 7)
+    frame = pd.DataFrame(
+        {"row": np.arange(50, dtype=np.int64), "code": [f"R{i}" for i in range(50)]}
+    )
+    frame["total"] = np.linspace(20, 100, 50)
     assert render_csv(frame) == _pandas_csv(frame)

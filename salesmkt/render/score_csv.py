@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from salesmkt.render.text import neutralise_cell
@@ -47,21 +48,22 @@ def _cell(value: Any) -> str:
     return _quoted(str(neutralise_cell(str(value))))
 
 
-def _column_text(column: pd.Series) -> list[str]:
-    """Every cell of ``column`` as CSV text, formatting each distinct value once."""
+def _column_cells(column: pd.Series) -> Callable[[int, int], list[str]]:
+    """The cells of rows ``a`` to ``b`` of ``column`` as CSV text, each distinct value
+    formatted once for the whole column."""
     import numpy as np
     import pandas as pd
 
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
-        return list(map(str, column.to_numpy().tolist()))  # whole numbers, never missing
+        numbers = column.to_numpy()  # whole numbers, never missing
+        return lambda a, b: list(map(str, numbers[a:b].tolist()))
     if pd.api.types.is_float_dtype(column.dtype):
         codes, shown = _float_text(column.to_numpy(dtype=np.float64, na_value=np.nan))
     else:
         codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
         shown = [*_texts(uniques), ""]  # code -1 (missing) → the "" at the end
     table = np.array(shown, dtype=object)
-    text: list[str] = table[codes].tolist()
-    return text
+    return lambda a, b: list(table[codes[a:b]].tolist())
 
 
 _SPECIAL = re.compile(r'[\x00-\x09\x0b-\x1f\x7f-\x9f,"]')
@@ -102,16 +104,22 @@ def _float_text(values: Any) -> tuple[Any, list[str]]:
     return codes, [*shown, ""]
 
 
+_BLOCK_ROWS = 100_000
+"""Rows joined at a time: the per-cell strings of one block are alive at once, not all."""
+
+
 def render_csv(respondents: pd.DataFrame) -> str:
     """The per-respondent table as CSV text (figures rounded to 4 decimals)."""
     header = ",".join(_cell(str(c)) for c in respondents.columns)
-    columns = [_column_text(respondents.iloc[:, j]) for j in range(respondents.shape[1])]
-    if not columns or not len(respondents):
-        return header + "\n"
-    if len(columns) == 1:  # the csv module quotes an empty lone field, so a blank row shows
-        columns = [[cell or '""' for cell in columns[0]]]
-    lines = map(",".join, zip(*columns, strict=True))
-    return header + "\n" + "\n".join(lines) + "\n"
+    cells = [_column_cells(respondents.iloc[:, j]) for j in range(respondents.shape[1])]
+    n = len(respondents)
+    parts = [header, "\n"]
+    for a in range(0, n if cells else 0, _BLOCK_ROWS):
+        columns = [cell(a, min(n, a + _BLOCK_ROWS)) for cell in cells]
+        if len(columns) == 1:  # the csv module quotes an empty lone field: a blank row shows
+            columns = [[text or '""' for text in columns[0]]]
+        parts += ["\n".join(map(",".join, zip(*columns, strict=True))), "\n"]
+    return "".join(parts)
 
 
 def render_score(result: ScoreResult) -> str:
