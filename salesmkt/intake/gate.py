@@ -106,7 +106,8 @@ def _parse_items(
         column = data[col.index]
         if column.dtype.kind == "f":  # the fast path: already checked to be scale points
             values[j] = column
-            states[j] = np.where(np.isnan(column), BLANK, ANSWERED)
+            states[j] = ANSWERED
+            np.copyto(states[j], BLANK, where=np.isnan(column))  # no int64 temporary
             continue
         values[j], states[j], found = scale.parse_column(column)
         label = column_label(col, item_id)

@@ -1,0 +1,237 @@
+"""Side-by-side timings for the performance targets (issue 13), medians of alternating runs.
+
+Every command runs in a fresh process, started by a small wrapper that reports the
+child's wall time, CPU time (user + system, all threads) and peak resident memory
+(``getrusage(RUSAGE_CHILDREN)``). The commands of one table run in turn, ``--repeat``
+rounds, so that a change in the machine's load hits them all alike; the tables show
+medians. The load average is printed before and after: on a shared machine wall times
+above the CPU time mean the process waited for a core.
+
+Tables:
+- ``score``: ``salesmkt score`` (JSON) next to a pandas script (read, totals, group
+  means, stages) and a bare pyarrow CSV read of the same file, per size;
+- ``targets``: ``score --format csv``, label answers ("4 - Agree"), ``gaps`` and
+  ``report`` at one size, each beside plain ``score`` of the same file;
+- ``compare``: two waves with matching respondent codes, doubling the size;
+- ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents.
+
+With ``--after DIR`` the salesmkt commands run from that source tree rather than the
+installed package (so that editing the work tree cannot change a run half-way). With
+``--before DIR`` (a source tree, e.g. ``git archive COMMIT | tar -x -C DIR``) each
+salesmkt command also runs from that tree, in the same rounds, as "before".
+
+    python benchmarks/bench_targets.py --sizes 100000 1000000 5000000 --repeat 3
+    python benchmarks/bench_targets.py --only startup compare --before /tmp/before
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from bench_score import make_file  # noqa: E402
+from compare_outputs import _label_file  # noqa: E402
+
+_WRAPPER = r"""
+import json, os, resource, subprocess, sys, time
+env = dict(os.environ)
+tree = sys.argv[1]
+if tree:
+    env["PYTHONPATH"] = tree
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+wall = time.perf_counter() - start
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": wall, "cpu": use.ru_utime + use.ru_stime, "mb": use.ru_maxrss / 1024,
+                  "code": proc.returncode, "stderr": proc.stderr.decode()[-500:]}))
+"""
+
+_PANDAS = r"""
+import sys
+import pandas as pd
+frame = pd.read_csv(sys.argv[1])
+items = [f"q{i:02d}" for i in range(1, 21)]
+total = frame[items].mean(axis=1) * len(items)
+means = total.groupby(frame["group"]).mean()
+stages = pd.cut(total, [20, 40, 60, 80, 100.5], right=False,
+                labels=["undefined", "defined", "aligned", "integrated"]).value_counts()
+print(means.to_dict(), stages.to_dict())
+"""
+
+_ARROW = "import sys; from pyarrow import csv; csv.read_csv(sys.argv[1])"
+
+Run = dict[str, float]
+
+
+def _measure(tree: str, command: list[str]) -> Run:
+    proc = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, tree, *command], capture_output=True, text=True
+    )
+    run: Run = json.loads(proc.stdout)
+    if run["code"] != 0:
+        raise SystemExit(f"failed ({run['code']}): {' '.join(command)}\n{run['stderr']}")
+    return run
+
+
+def _salesmkt(*args: str) -> list[str]:
+    return [sys.executable, "-m", "salesmkt", *args]
+
+
+def _rounds(commands: dict[str, tuple[str, list[str]]], repeat: int) -> dict[str, Run]:
+    """Median wall, CPU and peak memory of each command, run in turn ``repeat`` times."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (tree, command) in commands.items():
+            runs[name].append(_measure(tree, command))
+    return {
+        name: {k: statistics.median(r[k] for r in found) for k in ("wall", "cpu", "mb")}
+        for name, found in runs.items()
+    }
+
+
+def _table(title: str, rows: dict[str, Run], ratio_to: Callable[[str], str | None]) -> None:
+    print(f"\n## {title}\n")
+    print("| run | wall s | CPU s | peak MB | wall ratio |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r in rows.items():
+        base = ratio_to(name)
+        ratio = f"{r['wall'] / rows[base]['wall']:.2f}×" if base and base in rows else ""
+        print(f"| {name} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['mb']:.0f} | {ratio} |")
+    sys.stdout.flush()
+
+
+AFTER = ""  # the source tree of the runs not marked "before" ("": the installed one)
+
+
+def _with_before(
+    commands: dict[str, tuple[str, list[str]]], before: str
+) -> dict[str, tuple[str, list[str]]]:
+    """Each salesmkt command run from the ``--after`` tree, and also from ``before``."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for name, (tree, command) in commands.items():
+        salesmkt = name.startswith("salesmkt")
+        out[name] = (AFTER if salesmkt else tree, command)
+        if salesmkt and before:
+            out[f"{name} (before)"] = (before, command)
+    return out
+
+
+def _file(work: Path, n: int, seed: int = 2006, name: str = "responses") -> Path:
+    path = work / f"{name}-{n}.csv"
+    if not path.exists():
+        make_file(path, n, seed=seed)
+    return path
+
+
+def bench_score(work: Path, sizes: list[int], repeat: int, before: str) -> None:
+    for n in sizes:
+        data = str(_file(work, n))
+        out = str(work / "out.json")
+        commands = {
+            "salesmkt score": ("", _salesmkt("score", data, "--format", "json", "-o", out)),
+            "pandas script": ("", [sys.executable, "-c", _PANDAS, data]),
+            "pyarrow read": ("", [sys.executable, "-c", _ARROW, data]),
+        }
+        rows = _rounds(_with_before(commands, before), repeat)
+        _table(f"score, {n:,} respondents", rows, lambda name: "pyarrow read")
+
+
+def bench_targets(work: Path, n: int, repeat: int, before: str) -> None:
+    data = _file(work, n)
+    labels = work / f"labels-{n}.csv"
+    if not labels.exists():
+        _label_file(data, labels)
+    out = str(work / "out")
+    report = str(work / "report.html")
+    commands = {
+        "salesmkt score": ("", _salesmkt("score", str(data), "--format", "json", "-o", out)),
+        "salesmkt score --format csv": (
+            "",
+            _salesmkt("score", str(data), "--format", "csv", "-o", out + ".csv"),
+        ),
+        "salesmkt score, label answers": (
+            "",
+            _salesmkt("score", str(labels), "--format", "json", "-o", out),
+        ),
+        "salesmkt gaps": ("", _salesmkt("gaps", str(data), "--format", "json", "-o", out)),
+        "salesmkt report": ("", _salesmkt("report", str(data), "-o", report, "--force")),
+    }
+    rows = _rounds(_with_before(commands, before), repeat)
+    _table(
+        f"targets at {n:,} respondents (ratio to plain score)",
+        rows,
+        lambda name: "salesmkt score (before)" if name.endswith("(before)") else "salesmkt score",
+    )
+
+
+def bench_compare(work: Path, sizes: list[int], repeat: int, before: str) -> None:
+    commands: dict[str, tuple[str, list[str]]] = {}
+    for n in sizes:
+        w1 = _file(work, n, seed=1, name="wave1")
+        w2 = _file(work, n, seed=2, name="wave2")
+        out = str(work / "compare.json")
+        commands[f"salesmkt compare {n:,}"] = (
+            "",
+            _salesmkt("compare", str(w1), str(w2), "--format", "json", "-o", out),
+        )
+    rows = _rounds(_with_before(commands, before), repeat)
+    first = next(iter(rows))
+    _table("compare, two waves with matching codes (ratio to the smallest)", rows, lambda _: first)
+
+
+def bench_startup(work: Path, repeat: int, before: str) -> None:
+    data = str(_file(work, 1000))
+    out = str(work / "small.json")
+    commands = {
+        "python -c pass": ("", [sys.executable, "-c", "pass"]),
+        "salesmkt --help": ("", _salesmkt("--help")),
+        "salesmkt validate": ("", _salesmkt("validate")),
+        "salesmkt score 1,000": ("", _salesmkt("score", data, "--format", "json", "-o", out)),
+    }
+    rows = _rounds(_with_before(commands, before), repeat)
+    _table("start-up", rows, lambda _: None)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--targets-size", type=int, default=1_000_000)
+    parser.add_argument("--compare-sizes", type=int, nargs="+", default=[25_000, 50_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--before", default="", help="an earlier source tree to run as well")
+    parser.add_argument("--after", default="", help="the source tree to time (default: installed)")
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    parser.add_argument(
+        "--only", nargs="+", choices=["score", "targets", "compare", "startup"], default=None
+    )
+    args = parser.parse_args(argv)
+    global AFTER
+    AFTER = args.after
+    work = args.keep or Path(tempfile.mkdtemp(prefix="salesmkt-targets-"))
+    work.mkdir(parents=True, exist_ok=True)
+    only = set(args.only or ["score", "targets", "compare", "startup"])
+    print(f"load average before: {os.getloadavg()}; cores: {os.cpu_count()}")
+    if "startup" in only:
+        bench_startup(work, args.repeat, args.before)
+    if "compare" in only:
+        bench_compare(work, args.compare_sizes, args.repeat, args.before)
+    if "score" in only:
+        bench_score(work, args.sizes, args.repeat, args.before)
+    if "targets" in only:
+        bench_targets(work, args.targets_size, args.repeat, args.before)
+    print(f"\nload average after: {os.getloadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

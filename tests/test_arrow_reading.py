@@ -1,0 +1,111 @@
+"""The pyarrow read of a text body against the pandas read it replaces (the oracle).
+
+Every file here is read twice, once on the arrow path and once with it switched off,
+and the response tables (answers, groups, ids, segments, comments, exclusions,
+warnings) or the refusals must be identical.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesmkt.definitions import questionnaire_load
+from salesmkt.errors import ResponseDataError
+from salesmkt.intake import files
+from salesmkt.intake.files import open_responses
+from salesmkt.intake.responses import read_responses
+from salesmkt.intake.source import ResponseSource
+
+HEADER = "respondent,group,region," + ",".join(f"q{i:02d}" for i in range(1, 21)) + ",comment"
+
+
+def _row(code: str, group: str, answers: list[str], comment: str = "") -> str:
+    return ",".join([code, group, "EMEA", *answers, comment])
+
+
+def _read(path: Path, *, arrow: bool, monkeypatch: pytest.MonkeyPatch) -> object:
+    with monkeypatch.context() as patch:
+        if not arrow:
+            patch.setattr(files.TextFile, "_read_arrow", lambda *args: None)
+        try:
+            table = read_responses(
+                ResponseSource(path, drop_invalid=True), questionnaire_load.load("alignment")
+            )
+        except ResponseDataError as exc:
+            return ("refused", str(exc), exc.problems)
+    return (
+        table.answers.to_numpy().tobytes(),
+        table.group.tolist(),
+        None if table.respondent is None else table.respondent.tolist(),
+        table.segments.to_dict("list"),
+        table.comments.to_dict("list"),
+        table.rows.tolist(),
+        [e.model_dump() for e in table.excluded],
+        [w.model_dump() for w in table.warnings],
+    )
+
+
+def _same_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _read(path, arrow=True, monkeypatch=monkeypatch) == _read(
+        path, arrow=False, monkeypatch=monkeypatch
+    )
+
+
+def test_a_clean_file_takes_the_arrow_path(tmp_path: Path) -> None:
+    rng = np.random.default_rng(3)
+    lines = [HEADER]
+    for i in range(300):
+        answers = [str(v) if v else "" for v in rng.integers(0, 6, 20)]
+        lines.append(_row(f"R{i}", ["Sales", "Marketing"][i % 2], answers, "ok"))
+    path = tmp_path / "clean.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    opened = open_responses(path, "clean.csv")
+    body = opened.body(1, list(range(3, 23)), 1, 5)
+    assert body.cells[3].dtype == np.float16  # numeric items came back as small numbers
+    oracle = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for j in range(20):
+        expected = pd.to_numeric(oracle[f"q{j + 1:02d}"].replace("", np.nan))
+        np.testing.assert_array_equal(body.cells[3 + j].astype(np.float64), expected)
+    assert body.cells[0].tolist() == oracle["respondent"].tolist()
+
+
+@pytest.mark.parametrize(
+    "cell", ["0x4", "+4", " 4", "4 ", "4.0", "04", "-0", "6", "4 - Agree", "Agree", "1e0", "٤"]
+)
+def test_unusual_answers_read_as_the_text_path_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cell: str
+) -> None:
+    lines = [HEADER] + [
+        _row(
+            f"R{i}",
+            "Sales",
+            [cell if i == 2 and j == 4 else str(1 + (i + j) % 5) for j in range(20)],
+        )
+        for i in range(6)
+    ]
+    path = tmp_path / "unusual.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _same_both_ways(path, monkeypatch)
+
+
+def test_quotes_line_breaks_and_ragged_rows_read_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answers = [str(1 + j % 5) for j in range(20)]
+    lines = [
+        HEADER,
+        _row('"R1"', '"Sales"', answers, '"a, b"'),
+        _row("R2", "Marketing", answers, '"two\nlines"'),
+        _row("R3", "Sales", answers, '"say ""hi"""'),
+        _row("R4", '"Sales"', answers, ""),
+    ]
+    path = tmp_path / "quoted.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _same_both_ways(path, monkeypatch)
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("\n".join([*lines, "R5,Sales,EMEA,1,2"]) + "\n", encoding="utf-8")
+    _same_both_ways(ragged, monkeypatch)
