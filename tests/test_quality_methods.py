@@ -240,8 +240,19 @@ def test_a_skipped_dimension_is_not_prorated_into_and_is_warned_about(
     )
     result = runner.invoke(
         app,
-        ["score", str(data), "-q", str(FOUR), "--max-missing", "0.5", "-f", "json"]
-        + ["--min-group-size", "3"],  # groups of three, shown
+        # groups of three, shown
+        [
+            "score",
+            str(data),
+            "-q",
+            str(FOUR),
+            "--max-missing",
+            "0.5",
+            "-f",
+            "json",
+            "--min-group-size",
+            "3",
+        ],
     )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
