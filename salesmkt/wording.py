@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesmkt.model.assessment import ReliabilityResult, StageBand
+from salesmkt.model.assessment import Assessment, ReliabilityResult, StageBand
 
 DASH = "–"
 # Matches scoring.STAGE_DECIMALS: the stage is decided on the score rounded to 9 places.
@@ -186,3 +186,24 @@ def reliability_figures(rel: ReliabilityResult) -> str:
         bits.append("pooled within groups")
     bits.append(f"n = {rel.n} complete")
     return ", ".join(bits)
+
+
+def with_favourable(mean: float | None, favourable: float | None) -> str:
+    """A mean with its % favourable beside it: ``3.93 (80%)``."""
+    if favourable is None:
+        return fmt_mean(mean)
+    return f"{fmt_mean(mean)} ({fmt_pct(favourable)})"
+
+
+def settings_line(a: Assessment) -> str:
+    """The thresholds the figures were made with, in one sentence (every format)."""
+    s = a.settings
+    fav = (
+        f"; favourable = answers of {s.favourable_from:g} or more"
+        if s.favourable_from is not None
+        else ""
+    )
+    return (
+        f"Anonymity threshold {s.min_group_size} (groups below it are withheld); comments "
+        f"shown for groups of {s.min_comment_group} or more{fav}."
+    )

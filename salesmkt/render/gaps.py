@@ -50,6 +50,8 @@ from salesmkt.wording import (
     fmt_p,
     quadrant_words,
     reliability_figures,
+    settings_line,
+    with_favourable,
 )
 
 BAR_HALF = 8
@@ -156,6 +158,14 @@ def _means(t: ItemResult | DimensionResult, first: str, second: str) -> tuple[st
     return fmt_mean(t.means_by_group.get(first)), fmt_mean(t.means_by_group.get(second))
 
 
+def _means_favourable(t: ItemResult | DimensionResult, first: str, second: str) -> tuple[str, str]:
+    """Each compared group's mean with its % favourable beside it (Markdown)."""
+    return (
+        with_favourable(t.means_by_group.get(first), t.favourable_by_group.get(first)),
+        with_favourable(t.means_by_group.get(second), t.favourable_by_group.get(second)),
+    )
+
+
 def _total_line(a: Assessment) -> str | None:
     t = a.total_gap
     if t is None:
@@ -253,7 +263,7 @@ def _header(a: Assessment) -> str:
     return (
         f"Gap = {first_label} − {second_label} (positive: {first_label} rates higher); "
         f"{first_label} n = {n1}, {second_label} n = {n2}. Flag at |gap| ≥ "
-        f"{s.gap_threshold:g} per item. {verdict_words(s.adjust)}"
+        f"{s.gap_threshold:g} per item. {verdict_words(s.adjust)} {settings_line(a)}"
     )
 
 
@@ -424,7 +434,7 @@ def _md_rows(
                 str(rank),
                 name,
                 f"`{left}│{right}`",
-                *_means(t, first, second),
+                *_means_favourable(t, first, second),
                 f"**{gap}**" if t.flagged else gap,
                 md_escape(_split_words(t, labels)),
                 effect_words(t.effect_size),
@@ -441,6 +451,7 @@ def render_gaps_markdown(a: Assessment, scale: tuple[float, float] | None = None
     span = item_span(a, scale)
     title = md_escape(a.questionnaire.title or a.questionnaire.id)
     lines = [f"# {title}: perception gaps", "", md_escape(_header(a)), ""]
+    lines += ["Each group's cell: mean (% favourable).", ""]
     lines += [f"**{md_escape(flag_summary(a))}**", ""]
     note = small_sample_note(a)
     if note:
@@ -480,6 +491,8 @@ CSV_FIELDS = [
     "second_group",
     "mean_first",
     "mean_second",
+    "favourable_first",
+    "favourable_second",
     "gap",
     "ci_low",
     "ci_high",
@@ -512,6 +525,7 @@ def _csv_row(
     dimension: str | None,
     means: tuple[float | None, float | None],
     compare: tuple[str, str],
+    favourable: tuple[float | None, float | None] = (None, None),
 ) -> list[object]:
     ci_low, ci_high = t.ci if t.ci is not None else (None, None)
     welch = [getattr(t, name, None) for name in ("welch_t", "welch_df", "welch_p")]
@@ -524,6 +538,8 @@ def _csv_row(
         compare[1],
         means[0],
         means[1],
+        favourable[0],
+        favourable[1],
         t.gap,
         ci_low,
         ci_high,
@@ -563,6 +579,7 @@ def render_gaps_csv(a: Assessment) -> str:
                 dimension=i.dimension,
                 means=(i.means_by_group.get(first), i.means_by_group.get(second)),
                 compare=compare,
+                favourable=(i.favourable_by_group.get(first), i.favourable_by_group.get(second)),
             )
         )
     for d in a.dimensions:
@@ -575,12 +592,14 @@ def render_gaps_csv(a: Assessment) -> str:
                 dimension=None,
                 means=(d.means_by_group.get(first), d.means_by_group.get(second)),
                 compare=compare,
+                favourable=(d.favourable_by_group.get(first), d.favourable_by_group.get(second)),
             )
         )
     if a.total_gap is not None:
         groups = {g.id: g for g in a.groups}
         mean_a = groups[first].mean if first in groups else None
         mean_b = groups[second].mean if second in groups else None
+        fav = tuple(groups[g].favourable if g in groups else None for g in compare)
         writer.writerow(
             _csv_row(
                 "total",
@@ -590,6 +609,7 @@ def render_gaps_csv(a: Assessment) -> str:
                 dimension=None,
                 means=(mean_a, mean_b),
                 compare=compare,
+                favourable=(fav[0], fav[1]),
             )
         )
     return buffer.getvalue()

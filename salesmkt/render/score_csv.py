@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from salesmkt.render.text import neutralise_cell
+from salesmkt.render.text import CONTROL_CHARS, neutralise_cell
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,8 +66,9 @@ def _column_cells(column: pd.Series) -> Callable[[int, int], list[str]]:
     return lambda a, b: list(table[codes[a:b]].tolist())
 
 
-_SPECIAL = re.compile(r'[\x00-\x09\x0b-\x1f\x7f-\x9f,"]')
-"""A control character (bar the line break that joins the values), a comma or a quote."""
+_SPECIAL = re.compile(f'(?!\n)[{CONTROL_CHARS},"]')
+"""A character :func:`~salesmkt.render.text.visible` shows by code (bar the line break
+that joins the values), a comma or a quote."""
 _FORMULA_START = ("=", "+", "-", "@")
 
 

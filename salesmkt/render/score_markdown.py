@@ -16,7 +16,17 @@ from typing import TYPE_CHECKING
 
 from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.text import md_escape
-from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_n, fmt_pct, fmt_score, stage_edges
+from salesmkt.wording import (
+    DASH,
+    fmt_gap,
+    fmt_mean,
+    fmt_n,
+    fmt_pct,
+    fmt_score,
+    settings_line,
+    stage_edges,
+    with_favourable,
+)
 
 if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult
@@ -64,20 +74,6 @@ def render_markdown(a: Assessment) -> str:
     lines = _headline(a, edges) + _groups(a, edges) + _gaps(a)
     lines += _dimensions(a) + _items(a) + _participation(a) + _segments(a, edges)
     return "\n".join(lines + _quality(a))
-
-
-def settings_line(a: Assessment) -> str:
-    """The thresholds the figures were made with, in one sentence."""
-    s = a.settings
-    fav = (
-        f"; favourable = answers of {s.favourable_from:g} or more"
-        if s.favourable_from is not None
-        else ""
-    )
-    return (
-        f"Anonymity threshold {s.min_group_size} (groups below it are withheld); comments "
-        f"shown for groups of {s.min_comment_group} or more{fav}."
-    )
 
 
 def headline_words(a: Assessment) -> tuple[str, str | None]:
@@ -193,13 +189,6 @@ def _dimensions(a: Assessment) -> list[str]:
         "",
         *_table(header, rows, right=set(range(1, len(header)))),
     ]
-
-
-def with_favourable(mean: float | None, favourable: float | None) -> str:
-    """A mean with its % favourable beside it: ``3.93 (80%)``."""
-    if favourable is None:
-        return fmt_mean(mean)
-    return f"{fmt_mean(mean)} ({fmt_pct(favourable)})"
 
 
 def _items(a: Assessment) -> list[str]:

@@ -25,12 +25,20 @@ from salesmkt.render.score_markdown import (
     POOLED_FOOTNOTE,
     segment_cell,
     segment_score,
-    settings_line,
     strongest_gaps,
-    with_favourable,
 )
 from salesmkt.render.text import plain, visible
-from salesmkt.wording import DASH, fmt_gap, fmt_mean, fmt_n, fmt_pct, fmt_score, stage_edges
+from salesmkt.wording import (
+    DASH,
+    fmt_gap,
+    fmt_mean,
+    fmt_n,
+    fmt_pct,
+    fmt_score,
+    settings_line,
+    stage_edges,
+    with_favourable,
+)
 
 if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult

@@ -23,13 +23,15 @@ if TYPE_CHECKING:
 # at the start of a line, which cannot happen because newlines are folded to spaces.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|~])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_CONTROL = re.compile(
-    r"[\x00-\x1f\x7f-\x9f"
+CONTROL_CHARS = (
+    r"\x00-\x1f\x7f-\x9f"
     # Bidirectional controls reorder how the text around them is shown ("Trojan
     # Source"); zero-width and invisible characters hide text. Both are shown by code.
     # The zero-width joiner and non-joiner (U+200C, U+200D) are kept: scripts need them.
-    r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+    r"\u061c\u200b\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
 )
+"""The characters :func:`visible` shows instead of sending, as a regex class body."""
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 _KEEP_TEXT = "\t\n"
 
 
