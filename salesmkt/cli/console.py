@@ -164,6 +164,22 @@ def source(
     )
 
 
+def checked_inputs(
+    source: ResponseSource,
+    output: Path | None,
+    chosen: str,
+    *,
+    headcount: Path | None = None,
+    evidence: Path | None = None,
+) -> list[Path]:
+    """Every file a scoring command reads, once ``--output`` is known to be none of them
+    (and ``--evidence`` known to suit the format)."""
+    evidence_format(evidence, chosen)
+    inputs = [*source.inputs(), *([headcount] if headcount else []), *evidence_inputs(evidence)]
+    check_output(output, inputs)
+    return inputs
+
+
 def check_output(output: Path | None, inputs: list[Path]) -> None:
     """Refuse an --output that is one of the inputs, before any work is done."""
     if output is not None:
