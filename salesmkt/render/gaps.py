@@ -48,6 +48,7 @@ from salesmkt.wording import (
     fmt_mean,
     fmt_n,
     fmt_p,
+    fmt_pct,
     quadrant_words,
     reliability_figures,
     settings_line,
@@ -163,6 +164,26 @@ def _means_favourable(t: ItemResult | DimensionResult, first: str, second: str) 
     return (
         with_favourable(t.means_by_group.get(first), t.favourable_by_group.get(first)),
         with_favourable(t.means_by_group.get(second), t.favourable_by_group.get(second)),
+    )
+
+
+def favourable_line(a: Assessment) -> str | None:
+    """Each compared group's % favourable, for the terminal, whose table has no room for
+    it per item (Markdown, CSV and JSON carry it per item and dimension)."""
+    first, second, first_label, second_label = _labels(a)
+    groups = {g.id: g for g in a.groups}
+    shares = [
+        f"{label} {fmt_pct(groups[g].favourable)}"
+        for g, label in ((first, first_label), (second, second_label))
+        if g in groups and groups[g].favourable is not None
+    ]
+    if not shares:
+        return None
+    return (
+        f"% favourable (answers of {a.settings.favourable_from:g} or more): "
+        f"{', '.join(shares)}; per item with --format markdown, csv or json."
+        if a.settings.favourable_from is not None
+        else None
     )
 
 
@@ -379,6 +400,9 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     total = _total_line(a)
     if total:
         parts += [plain(""), plain(total)]
+    favourable = favourable_line(a)
+    if favourable:
+        parts.append(plain(favourable))
     notes: list[tuple[str, str]] = [("◆ ", b.message) for b in a.borderline]
     notes += [("· ", line) for line in _quality_lines(a)]
     notes += [("– ", line) for line in _reasons(a)]
