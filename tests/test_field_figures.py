@@ -401,7 +401,7 @@ def test_band_chart_labels_a_withheld_group_without_its_size() -> None:
 
     a = assess_file(ResponseSource(WORKSHOP), Settings()).assessment
     labels = [row[0] for row in _band_rows(a)]
-    assert "Leadership (n = <5)" in labels and "Sales (n = 9)" in labels
+    assert "Leadership (fewer than 5)" in labels and "Sales (n = 9)" in labels
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "markdown"])

@@ -422,9 +422,16 @@ def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
     )
 
 
+def _with_size(group: GroupResult) -> str:
+    """'Sales (n = 9)', or 'Leadership (fewer than 5)': a withheld size is never shown."""
+    if group.n is None:
+        below = group.n_fewer_than
+        return f"{group.label} (fewer than {below})" if below else f"{group.label} (withheld)"
+    return f"{group.label} (n = {fmt_n(group.n, group.n_fewer_than)})"
+
+
 def _band_row(group: GroupResult, colour: str) -> BandRow:
-    # A withheld group's size reads "<5", never its exact count (nor "None").
-    label = f"{group.label} (n = {fmt_n(group.n, group.n_fewer_than)})"
+    label = _with_size(group)
     if group.suppressed:
         return (label, None, None, colour)
     return (label, group.mean, group.ci, colour)
@@ -456,7 +463,7 @@ def _profile_dots(
             yv,
             s=55,
             color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
-            label=mpl_text(f"{group.label} (n = {group.n})"),
+            label=mpl_text(_with_size(group)),
             zorder=3,
             marker="o" if index == 0 else "s",
         )
