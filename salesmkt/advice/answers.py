@@ -35,6 +35,7 @@ from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.definitions.rules import answer_choices
 from salesmkt.definitions.yamlload import PathT, load_yaml
 from salesmkt.errors import NotFoundError, ResponseDataError, YamlError
+from salesmkt.intake.rawfile import column_letter
 
 Value = float | str | None
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -388,7 +389,7 @@ def _from_rows(source: str, q: Questionnaire, rows: list[list[Any]]) -> Answers:
             ok, value = parse_value(q, raw)
             if not ok:
                 col.add(
-                    f"{r}:{_column_name(j)}",
+                    f"{r}:{column_letter(j)}",
                     f"{item}: {raw!r} is not an answer (expected {_expected(q)})",
                 )
             values[item] = value
@@ -396,15 +397,6 @@ def _from_rows(source: str, q: Questionnaire, rows: list[list[Any]]) -> Answers:
         sets.append(AnswerSet(label.strip() or f"row {r}", values))
     col.raise_if_any()
     return Answers(q, source, tuple(sets))
-
-
-def _column_name(j: int) -> str:
-    name = ""
-    j += 1
-    while j:
-        j, rem = divmod(j - 1, 26)
-        name = chr(65 + rem) + name
-    return name
 
 
 def _read_table(path: Path) -> list[list[Any]]:
