@@ -78,6 +78,7 @@ from salesmkt.cli.options import (
     TitleOpt,
     TopOpt,
     WaveQuestionnaireOpt,
+    WideOpt,
 )
 from salesmkt.errors import SalesmktError, UsageError
 
@@ -208,22 +209,26 @@ def questionnaires_list(ctx: typer.Context) -> None:
     """List the built-in questionnaires: id, version, title, item count."""
     if ctx.invoked_subcommand is not None:
         return
-    from rich.table import Table
+    from rich import box
 
     from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.definitions.builtin import builtin_paths
+    from salesmkt.render.terminal_layout import Col, FittedTable
 
-    table = Table("id", "version", "title", "items", "scale")
+    cols = [Col("id", key=True), Col("version"), Col("title", wrap=True, min_width=20)]
+    cols += [Col("items", justify="right"), Col("scale", wrap=True, min_width=12)]
+    rows: list[list[str]] = []
     for path in builtin_paths():
         q = qmod.load(path)
         s = q.scale
         scale = (
             f"{s.min}–{s.max}"
             if s.type == "numeric"
-            else "choice: " + "/".join(o.id for o in s.options)
+            else "choice: " + ", ".join(o.id for o in s.options)
         )
-        table.add_row(q.id, q.version, q.title, str(len(q.items)), scale)
-    out.console().print(table)
+        rows.append([q.id, q.version, q.title, str(len(q.items)), scale])
+    options = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False}
+    out.print_terminal(FittedTable(cols, rows, table_options=options))
 
 
 @questionnaires_app.command("show")
@@ -272,6 +277,7 @@ def score(
     evidence: EvidenceOpt = None,
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Score a responses file: data-quality gate, group figures, overall stage, gaps.
 
@@ -294,12 +300,12 @@ def score(
     )
     result = runs.score(source, settings)
     if evidence is None:
-        out.show("score", chosen, result, output, inputs)
+        out.show("score", chosen, result, output, inputs, wide=wide)
         return
     from salesmkt.pipeline.evidence import claims_for
 
     claims = claims_for(evidence, result.assessment, source.questionnaire)
-    out.show_with_claims("score", chosen, result, output, inputs, claims)
+    out.show_with_claims("score", chosen, result, output, inputs, claims, wide=wide)
 
 
 @app.command()
@@ -324,6 +330,7 @@ def gaps(
     evidence: EvidenceOpt = None,
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Perception gaps between the compared groups, item by item, largest first.
 
@@ -355,12 +362,12 @@ def gaps(
     run = runs.gaps(source, settings)
     out.notes(run.notes)
     if evidence is None:
-        out.show("gaps", chosen, run.view, output, inputs)
+        out.show("gaps", chosen, run.view, output, inputs, wide=wide)
         return
     from salesmkt.pipeline.evidence import claims_for
 
     claims = claims_for(evidence, run.view.assessment, source.questionnaire)
-    out.show_with_claims("gaps", chosen, run.view, output, inputs, claims)
+    out.show_with_claims("gaps", chosen, run.view, output, inputs, claims, wide=wide)
 
 
 # -- recommend (rules) ---------------------------------------------------------------
@@ -398,6 +405,7 @@ def recommend(
     gap_threshold: GapThresholdOpt = 1.0,
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Say whether to move up a stage, then the actions that the results call for.
 
@@ -451,7 +459,7 @@ def recommend(
 
         run = runs.recommend(source, settings, request, ask_situation if _stdin_is_tty() else None)
     out.notes(run.notes)
-    out.show("advice", chosen, run.view, output, run.inputs)
+    out.show("advice", chosen, run.view, output, run.inputs, wide=wide)
 
 
 # -- report (HTML / Markdown workshop report) -----------------------------------------
@@ -561,6 +569,7 @@ def compare(
     n_boot: NBootOpt = 2000,
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Compare two survey waves of the same questionnaire: stages, scores, gaps, items.
 
@@ -593,7 +602,7 @@ def compare(
         seed=seed,
         n_boot=n_boot,
     )
-    out.show("compare", chosen, runs.compare(source, after, settings), output, inputs)
+    out.show("compare", chosen, runs.compare(source, after, settings), output, inputs, wide=wide)
 
 
 # -- evidence (CRM exports against the survey's claims) -------------------------------
@@ -612,6 +621,7 @@ def evidence(
     min_group_size: MinGroupSizeOpt = 5,
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
+    wide: WideOpt = False,
 ) -> None:
     """Funnel figures from CRM exports, and what they say about the survey's claims.
 
@@ -637,7 +647,7 @@ def evidence(
     )
     inputs = request.inputs()
     out.check_output(output, inputs)
-    out.show("evidence", chosen, run_mod.run(request), output, inputs)
+    out.show("evidence", chosen, run_mod.run(request), output, inputs, wide=wide)
 
 
 def main() -> None:

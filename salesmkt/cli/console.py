@@ -188,13 +188,31 @@ def check_output(output: Path | None, inputs: list[Path]) -> None:
         check_output(output, inputs=inputs)
 
 
-def show(subject: Subject, chosen: str, view: Any, output: Path | None, inputs: list[Path]) -> None:
+def show(
+    subject: Subject,
+    chosen: str,
+    view: Any,
+    output: Path | None,
+    inputs: list[Path],
+    *,
+    wide: bool = False,
+) -> None:
     """Render ``view`` with the registry's renderer: on the console, or as text."""
     shown = renderer(subject, chosen)(view)
     if chosen == TERMINAL:
-        console().print(shown)
+        print_terminal(shown, wide=wide)
     else:
         write_or_echo(shown, output, inputs)
+
+
+def print_terminal(*shown: Any, wide: bool = False) -> None:
+    """Print terminal views; tables fit the console's width unless ``wide`` (--wide)
+    asks for every column, when lines run as long as the tables need (not cropped)."""
+    from salesmkt.render.terminal_layout import full_tables
+
+    with full_tables(wide):
+        for part in shown:
+            console().print(part, crop=not wide)
 
 
 def notes(notes: list[str]) -> None:
@@ -263,14 +281,15 @@ def show_with_claims(
     output: Path | None,
     inputs: list[Path],
     claims: Any,
+    *,
+    wide: bool = False,
 ) -> None:
     """A view followed by the section "What the data say" (terminal or Markdown)."""
     from salesmkt.render import evidence as shown_evidence
 
     shown = renderer(subject, chosen)(view)
     if chosen == TERMINAL:
-        console().print(shown)
-        console().print(shown_evidence.render_claims_terminal(claims))
+        print_terminal(shown, shown_evidence.render_claims_terminal(claims), wide=wide)
         return
     text = shown.rstrip("\n") + "\n\n" + shown_evidence.claims_markdown(claims)
     write_or_echo(text, output, inputs)

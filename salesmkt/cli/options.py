@@ -193,6 +193,15 @@ TextOutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to this file (.json or .md); atomic."),
 ]
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Terminal view: every table with all its columns, whatever the terminal's "
+        "width (lines may run past it). Without it, a narrow terminal drops the "
+        "lower-priority columns (and says so) or shows one block per item.",
+    ),
+]
 AdjustOpt = Annotated[
     AdjustMethod,
     typer.Option(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
+from rich.table import Table
 from rich.text import Text
 
 from salesmkt.model.assessment import Action, Advice, Assessment
@@ -162,8 +163,6 @@ def render_terminal(
 def _overview(advice: Advice) -> RenderableType:
     """The actions one line each, right under the verdict, so the first screen of a
     projected terminal carries both; the details follow."""
-    from rich.table import Table
-
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()  # wraps under itself, not under the number
@@ -200,9 +199,13 @@ def _action_block(n: int, a: Action, labels: Mapping[str, str] | None) -> Render
         body.append(why)
     if a.evidence:
         body.append(plain("Fires when:" if _is_playbook(a) else "Evidence:"))
+        bullets = Table.grid(padding=(0, 1, 0, 0))
+        bullets.add_column(no_wrap=True)
+        bullets.add_column()  # a wrapped line hangs under its text, not under the bullet
         for e in a.evidence:
             text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
-            body.append(Padding(plain("• " + text), (0, 0, 0, 2)))
+            bullets.add_row("•", plain(text))
+        body.append(Padding(bullets, (0, 0, 0, 2)))
     return Group(title, Padding(Group(*body), (0, 0, 0, 3)))
 
 

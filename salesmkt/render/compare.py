@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 
 from salesmkt.analysis.comparison import Change, Comparison, GapChange, PairedChange, StageChange
 from salesmkt.model.assessment import StageRef
+from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import md_escape, plain
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
@@ -277,23 +277,28 @@ def comparison_terminal(c: Comparison) -> RenderableType:
         if "W" in head:  # the statistic means little to a workshop; JSON and Markdown keep it
             k = head.index("W")
             head, rows = head[:k] + head[k + 1 :], [r[:k] + r[k + 1 :] for r in rows]
-        table = Table(
-            title=plain(title, style="bold"),
-            title_justify="left",
-            box=box.SIMPLE_HEAVY,
-            pad_edge=False,
-        )
-        for k, name in enumerate(head):
-            wraps = name == "statement"
-            table.add_column(
-                plain(name), justify="left" if k == 0 or wraps else "right", no_wrap=not wraps
-            )
-        for row in rows:
-            table.add_row(*(plain(v) for v in row))
-        parts += [plain(""), table]
+        parts += [plain(""), _fitted(title, head, rows)]
         parts += [plain(line, style="dim") for line in ([caption] if caption else []) + footnotes]
     if c.notes:
         parts.append(plain(""))
         parts += [plain(f"• {n}") for n in c.notes]
     parts.append(plain(METHODS_NOTE, style="dim"))
     return Group(*parts)
+
+
+def _fitted(title: str, head: list[str], rows: list[list[str]]) -> FittedTable:
+    """One section's table: labels and statements wrap, figures stay whole; on a narrow
+    terminal the interval goes first (see :mod:`salesmkt.render.terminal_layout`)."""
+    cols = [
+        Col(
+            plain(name),
+            justify="left" if k == 0 or name == "statement" else "right",
+            wrap=k == 0 or name == "statement",
+            min_width=12 if k == 0 else 20,
+            key=k == 0 or name == "statement",
+            drop=1 if name == "95% CI" else 0,
+        )
+        for k, name in enumerate(head)
+    ]
+    options = {"box": box.SIMPLE_HEAVY, "pad_edge": False}
+    return FittedTable(cols, rows, title=plain(title, style="bold"), table_options=options)

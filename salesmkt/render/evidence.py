@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 
 from salesmkt.analysis.evidence_claims import mean_words
 from salesmkt.model.evidence import Breakdown, ClaimVerdict, EvidenceResult, Figure
+from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import md_escape, plain
 from salesmkt.wording import DASH, fmt_figure, fmt_figure_ci, fmt_hours
 
@@ -55,6 +55,7 @@ class Section:
     rows: list[list[str]]
     note: str = ""
     lines: list[str] = field(default_factory=list)  # shown under the table, one each
+    text_columns: tuple[str, ...] = ()  # may wrap on the terminal; the rest stay whole
 
 
 def _n(f: Figure) -> str:
@@ -110,6 +111,7 @@ def claim_section(claims: list[ClaimVerdict]) -> Section:
         [_claim_row(c) for c in claims],
         "A group agrees when its mean is above the scale's midpoint. " + CAVEAT,
         [f"{c.item}: {c.why}" for c in claims],
+        text_columns=("statement", "the survey says", "verdict"),
     )
 
 
@@ -119,12 +121,14 @@ def sections(r: EvidenceResult) -> list[Section]:
             "Files read",
             ["file", "read as", "records"],
             [[f.path, f.mapping, f"{f.rows:,}"] for f in r.files],
+            text_columns=("file", "read as"),
         ),
         Section(
             "Funnel figures",
             ["figure", "value", "95% CI", "n", "note"],
             [figure_row(f) for f in r.overall],
             f"SLA for the first touch: {fmt_hours(r.settings.sla_hours)}. {CAVEAT}",
+            text_columns=("note",),
         ),
     ]
     if r.claims:
@@ -155,12 +159,25 @@ def sections(r: EvidenceResult) -> list[Section]:
 # -- formats ---------------------------------------------------------------------------------
 
 
+# A section's text columns wrap; every other cell is a figure or an id and stays whole.
+# On a narrow terminal these figure columns go first (the highest number first), then
+# rows become blocks.
+_DROPS = {"verdict": 2, "lead→opp": 1, "open pipeline": 1}
+
+
 def _terminal(s: Section) -> list[RenderableType]:
-    table = Table(title=s.title, box=box.SIMPLE_HEAD, title_justify="left")
-    for h in s.header:
-        table.add_column(plain(h), overflow="fold")
-    for row in s.rows:
-        table.add_row(*(plain(c) for c in row))
+    cols = [
+        Col(
+            plain(h),
+            wrap=k == 0 or h in s.text_columns,
+            min_width=12,
+            key=k == 0,
+            drop=0 if k == 0 or h in s.text_columns else _DROPS.get(h, 0),
+        )
+        for k, h in enumerate(s.header)
+    ]
+    options = {"box": box.SIMPLE_HEAD}
+    table = FittedTable(cols, s.rows, title=s.title, table_options=options)
     parts: list[RenderableType] = [table]
     parts += [plain(f"  {line}") for line in s.lines]
     if s.note:

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from rich import box
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from salesmkt.model.assessment import (
@@ -39,6 +38,7 @@ from salesmkt.model.assessment import (
     ReliabilityResult,
 )
 from salesmkt.render.assessment_json import render_json
+from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import md_escape, neutralise_cell, plain, visible
 from salesmkt.wording import (
     DASH,
@@ -328,54 +328,56 @@ def _gap_table(
     span: float,
     *,
     hedges: bool,
-) -> Table:
-    first, second, first_label, second_label = _labels(a)
+) -> FittedTable:
+    """Items or dimensions by gap. The figures that carry the finding (means, gap, p,
+    backed) always show; on a narrow screen the interval, quadrant and effect size go
+    first, with a note (see :mod:`salesmkt.render.terminal_layout`)."""
+    _, _, first_label, second_label = _labels(a)
     legend = plain(f"{title}   ", style="bold")
     legend.append(visible(f"◀ {second_label} rates higher"), style=_SECOND_STYLE)
     legend.append(" │ ", style="dim")
     legend.append(visible(f"{first_label} rates higher ▶"), style=_FIRST_STYLE)
-    table = Table(
-        title=legend,
-        title_justify="left",
-        box=box.SIMPLE_HEAD,
-        show_edge=False,
-        pad_edge=False,
-        padding=(0, 1, 0, 0),
-        expand=False,
-    )
-    table.add_column("Item" if not hedges else "Dimension", min_width=14)
-    table.add_column("Gap", no_wrap=True)
-    table.add_column(plain(first_label), justify="right", no_wrap=True)
-    table.add_column(plain(second_label), justify="right", no_wrap=True)
-    table.add_column("Gap [95% CI]", justify="right", no_wrap=True)
-    table.add_column("Quadrant", no_wrap=True)
-    table.add_column("Effect", no_wrap=True)
+    cols = [
+        Col("Item" if not hedges else "Dimension", wrap=True, min_width=20, key=True),
+        Col("", stack_label=""),
+        Col(plain(first_label), justify="right"),
+        Col(plain(second_label), justify="right"),
+        Col("Gap", justify="right"),
+        Col("95% CI", justify="right", drop=1),
+        Col("Quadrant", drop=2),
+        Col("Effect", drop=3),
+        *([Col("g", justify="right", drop=3)] if hedges else []),
+        Col("p adj." if a.settings.adjust != "none" else "p", justify="right"),
+        Col("Backed"),
+    ]
+    table_rows = [_gap_row(a, t, span, hedges=hedges) for t in rows]
+    options = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False}
+    options["padding"] = (0, 1, 0, 0)
+    return FittedTable(cols, table_rows, title=legend, table_options=options)
+
+
+def _gap_row(
+    a: Assessment, t: ItemResult | DimensionResult, span: float, *, hedges: bool
+) -> list[Text | str]:
+    first, second, _, _ = _labels(a)
+    mean_a, mean_b = _means(t, first, second)
+    name = plain(t.id if isinstance(t, ItemResult) else t.label, style="bold")
+    if isinstance(t, ItemResult):
+        name.append(visible(f" {t.short or t.text}"), style="")
+    strong = "bold" if t.flagged else ""
+    cells: list[Text | str] = [
+        name,
+        _bar_text(t.gap, span, t.flagged),
+        mean_a,
+        mean_b,
+        plain(fmt_gap(t.gap), style=strong),
+        plain(fmt_ci(t.ci), style=strong),
+        plain(quadrant_words(t.quadrant), style="bold" if t.quadrant == "split" else ""),
+        t.effect_size or DASH,
+    ]
     if hedges:
-        table.add_column("g", justify="right", no_wrap=True)
-    table.add_column(
-        "p adj." if a.settings.adjust != "none" else "p", justify="right", no_wrap=True
-    )
-    table.add_column("Backed", no_wrap=True)
-    for t in rows:
-        mean_a, mean_b = _means(t, first, second)
-        name = plain(t.id if isinstance(t, ItemResult) else t.label, style="bold")
-        if isinstance(t, ItemResult):
-            name.append(visible(f" {t.short or t.text}"), style="")
-        gap = plain(f"{fmt_gap(t.gap)} {fmt_ci(t.ci)}", style="bold" if t.flagged else "")
-        cells: list[Text | str] = [
-            name,
-            _bar_text(t.gap, span, t.flagged),
-            mean_a,
-            mean_b,
-            gap,
-            plain(quadrant_words(t.quadrant), style="bold" if t.quadrant == "split" else ""),
-            t.effect_size or DASH,
-        ]
-        if hedges:
-            cells.append(DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}")
-        cells += [fmt_p(p_shown(a, t)), backed_words(t)]
-        table.add_row(*cells)
-    return table
+        cells.append(DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}")
+    return [*cells, fmt_p(p_shown(a, t)), backed_words(t)]
 
 
 def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None) -> RenderableType:

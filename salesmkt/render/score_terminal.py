@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from salesmkt.model.assessment import Assessment, GroupResult
@@ -27,6 +26,7 @@ from salesmkt.render.score_markdown import (
     segment_score,
     strongest_gaps,
 )
+from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import plain, visible
 from salesmkt.wording import (
     DASH,
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult
 
 BAR_WIDTH = 20
+_TITLED = {"title_style": "bold"}
 MAX_LISTED = 20
 _SHADES = ("░", "▒", "▓", "█")
 _COLOURS = ("red", "yellow", "green", "cyan", "magenta", "blue")
@@ -147,43 +148,45 @@ def _headline(a: Assessment) -> RenderableType:
     return Panel(title, title=heading, title_align="left", padding=(1, 2), expand=False)
 
 
-def _groups_table(a: Assessment) -> Table:
+def _groups_table(a: Assessment) -> FittedTable:
     edges = stage_edges(a.stages)
-    table = Table(title="Groups", title_justify="left", title_style="bold", expand=False)
-    # Labels, scores and stages keep their width; on a narrow screen the band bar is
-    # cropped instead.
-    label_w = max([len("Overall"), *(len(g.label) for g in a.groups)])
-    stage_w = max([len("Stage"), *(len(s.label) for s in a.stages)])
-    table.add_column("Group", no_wrap=True, min_width=min(label_w, 24))
-    table.add_column("n", justify="right", no_wrap=True, min_width=2)
-    table.add_column("Score", justify="right", no_wrap=True, min_width=len("withheld"))
-    table.add_column("% fav", justify="right", no_wrap=True, min_width=len("% fav"))
-    table.add_column("Stage", no_wrap=True, min_width=min(stage_w, 16))
-    table.add_column(band_axis(a), no_wrap=True, overflow="crop")
+    cols = [
+        Col("Group", wrap=True, min_width=12, key=True),
+        Col("n", justify="right"),
+        Col("Score", justify="right"),
+        Col("% fav", justify="right"),
+        Col("Stage"),
+        # The band bar is a picture of the score beside it: the first to go.
+        Col(band_axis(a), drop=1, stack_label="", split_header=False),
+    ]
+    rows: list[list[Text | str]] = []
 
     def row(label: str, g: GroupResult | None, score: float | None, fav: float | None) -> None:
         if g is not None and g.suppressed:
             n = fmt_n(g.n, g.n_fewer_than)
-            table.add_row(plain(label), n, "withheld", DASH, plain(DASH), plain(""))
+            rows.append([plain(label), n, "withheld", DASH, plain(DASH), plain("")])
             return
         stage = g.stage if g is not None else a.overall.stage
-        table.add_row(
-            plain(label),
-            "" if g is None else fmt_n(g.n),
-            fmt_score(score, edges),
-            fmt_pct(fav),
-            _stage_text(a, stage.id if stage else None, stage.label if stage else None),
-            band_bar(a, score),
+        rows.append(
+            [
+                plain(label),
+                "" if g is None else fmt_n(g.n),
+                fmt_score(score, edges),
+                fmt_pct(fav),
+                _stage_text(a, stage.id if stage else None, stage.label if stage else None),
+                band_bar(a, score),
+            ]
         )
 
     for g in a.groups:
         row(g.label, g, g.mean, g.favourable)
-    table.add_section()
     if a.overall.not_estimable:
-        table.add_row("Organisation", "", "cannot be estimated", "", plain(DASH), plain(""))
+        rows.append(["Organisation", "", "cannot be estimated", "", plain(DASH), plain("")])
     else:
         row("Overall", None, a.overall.score, a.overall.favourable)
-    return table
+    return FittedTable(
+        cols, rows, title="Groups", table_options=_TITLED, sections=(len(a.groups) - 1,)
+    )
 
 
 def _gaps(a: Assessment) -> RenderableType:
@@ -200,42 +203,40 @@ def _gaps(a: Assessment) -> RenderableType:
             f"{labels.get(first, first)} and {labels.get(second, second)}."
         )
         return plain(text)
-    table = Table(
-        title=f"Strongest perception gaps (≥ {a.settings.gap_threshold:g} point)",
-        title_justify="left",
-        title_style="bold",
-    )
-    table.add_column("Item")
-    table.add_column("Statement")
-    table.add_column(plain(labels.get(first, first)), justify="right")
-    table.add_column(plain(labels.get(second, second)), justify="right")
-    table.add_column("Gap", justify="right")
-    for i in gaps:
-        table.add_row(
-            plain(i.id),
+    cols = [
+        Col("Item", key=True),
+        Col("Statement", wrap=True, key=True),
+        Col(plain(labels.get(first, first)), justify="right"),
+        Col(plain(labels.get(second, second)), justify="right"),
+        Col("Gap", justify="right"),
+    ]
+    rows: list[list[Text | str]] = [
+        [
+            plain(i.id, style="bold"),
             plain(i.short or i.text),
             fmt_mean(i.means_by_group.get(first)),
             fmt_mean(i.means_by_group.get(second)),
             plain(fmt_gap(i.gap), style="bold"),
-        )
-    return table
+        ]
+        for i in gaps
+    ]
+    title = f"Strongest perception gaps (≥ {a.settings.gap_threshold:g} point)"
+    return FittedTable(cols, rows, title=title, table_options=_TITLED)
 
 
 def _segments(a: Assessment) -> list[RenderableType]:
     edges = stage_edges(a.stages)
     out: list[RenderableType] = []
     for by in dict.fromkeys(s.by for s in a.segments):
-        table = Table(
-            title=plain(f"By {by}"),
-            title_justify="left",
-            title_style="bold",
-            caption_justify="left",
-        )
-        table.add_column(plain(by))
-        table.add_column("n", justify="right")
-        table.add_column("Score", justify="right")
-        table.add_column("Stage")
-        table.add_column("Groups")
+        cols = [
+            Col(plain(by), wrap=True, min_width=12, key=True),
+            Col("n", justify="right"),
+            Col("Score", justify="right"),
+            Col("Stage"),
+            Col("Groups", wrap=True, min_width=24),
+        ]
+        rows: list[list[Text | str]] = []
+        caption = None
         for s in (s for s in a.segments if s.by == by):
             stage = s.overall.stage
             groups = "; ".join(segment_cell(g, edges) for g in s.groups)
@@ -243,15 +244,20 @@ def _segments(a: Assessment) -> list[RenderableType]:
             score = segment_score(s.suppressed, o.not_estimable, o.score, edges)
             if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:
                 score += "*"
-                table.caption = f"* {POOLED_FOOTNOTE}"
-            table.add_row(
-                plain(s.value),
-                fmt_n(s.n, s.n_fewer_than),
-                score,
-                _stage_text(a, stage.id if stage else None, stage.label if stage else None),
-                plain(groups),
+                caption = f"* {POOLED_FOOTNOTE}"
+            rows.append(
+                [
+                    plain(s.value),
+                    fmt_n(s.n, s.n_fewer_than),
+                    score,
+                    _stage_text(a, stage.id if stage else None, stage.label if stage else None),
+                    plain(groups),
+                ]
             )
-        out.append(table)
+        options = {**_TITLED, "caption_justify": "left"}
+        out.append(
+            FittedTable(cols, rows, title=plain(f"By {by}"), caption=caption, table_options=options)
+        )
     return out
 
 
@@ -289,60 +295,62 @@ def _quality(a: Assessment) -> RenderableType:
 def _items(a: Assessment) -> RenderableType:
     """Every item's mean and % favourable, per shown group and for all of them."""
     shown = [g for g in a.groups if not g.suppressed]
-    table = Table(
-        title="Items: mean (% favourable)",
-        title_justify="left",
-        title_style="bold",
-    )
-    table.add_column("Item")
-    table.add_column("Statement")
-    for g in shown:
-        table.add_column(plain(g.label), justify="right")
-    table.add_column("All", justify="right")
+    cols = [
+        Col("Item", key=True),
+        Col("Statement", wrap=True, key=True),
+        *(Col(plain(g.label), justify="right") for g in shown),
+        Col("All", justify="right"),
+    ]
+    rows: list[list[Text | str]] = []
     for i in a.items:
         cells = [
             with_favourable(i.means_by_group.get(g.id), i.favourable_by_group.get(g.id))
             for g in shown
         ]
-        table.add_row(
-            plain(i.id), plain(i.short or i.text), *cells, with_favourable(i.mean, i.favourable)
+        rows.append(
+            [plain(i.id), plain(i.short or i.text), *cells, with_favourable(i.mean, i.favourable)]
         )
-    return table
+    return FittedTable(cols, rows, title="Items: mean (% favourable)", table_options=_TITLED)
 
 
 def _dimensions(a: Assessment) -> RenderableType:
     shown = [g for g in a.groups if not g.suppressed]
-    table = Table(title="Dimensions: mean (% favourable)", title_justify="left", title_style="bold")
-    table.add_column("Dimension")
-    for g in shown:
-        table.add_column(plain(g.label), justify="right")
-    table.add_column("All", justify="right")
+    cols = [
+        Col("Dimension", wrap=True, min_width=14, key=True),
+        *(Col(plain(g.label), justify="right") for g in shown),
+        Col("All", justify="right"),
+    ]
+    rows: list[list[Text | str]] = []
     for d in a.dimensions:
         cells = [
             with_favourable(d.means_by_group.get(g.id), d.favourable_by_group.get(g.id))
             for g in shown
         ]
-        table.add_row(plain(d.label), *cells, with_favourable(d.mean, d.favourable))
-    return table
+        rows.append([plain(d.label), *cells, with_favourable(d.mean, d.favourable)])
+    title = "Dimensions: mean (% favourable)"
+    return FittedTable(cols, rows, title=title, table_options=_TITLED)
 
 
 def _participation(a: Assessment) -> RenderableType:
     labels = {g.id: g.label for g in a.groups}
-    table = Table(title="Participation", title_justify="left", title_style="bold")
-    for name in ("Group", "Segment"):
-        table.add_column(name)
-    for name in ("Invited", "Responded", "Rate"):
-        table.add_column(name, justify="right")
+    cols = [
+        Col("Group", wrap=True, min_width=12, key=True),
+        Col("Segment", wrap=True, min_width=12, key=True),
+        *(Col(name, justify="right") for name in ("Invited", "Responded", "Rate")),
+    ]
+    rows: list[list[Text | str]] = []
     for p in a.participation:
         rate = plain(fmt_pct(p.rate), style="bold red") if p.low else plain(fmt_pct(p.rate))
-        table.add_row(
-            plain(labels.get(p.group, p.group)),
-            plain(f"{p.by} = {p.value}" if p.by else "all"),
-            str(p.invited),
-            "withheld" if p.withheld else fmt_n(p.responded),
-            plain("withheld") if p.withheld else rate,
+        rows.append(
+            [
+                plain(labels.get(p.group, p.group)),
+                plain(f"{p.by} = {p.value}" if p.by else "all"),
+                str(p.invited),
+                "withheld" if p.withheld else fmt_n(p.responded),
+                plain("withheld") if p.withheld else rate,
+            ]
         )
-    return table
+    return FittedTable(cols, rows, title="Participation", table_options=_TITLED)
 
 
 def render_terminal(a: Assessment) -> RenderableType:
