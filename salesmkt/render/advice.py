@@ -167,7 +167,8 @@ def _overview(advice: Advice) -> RenderableType:
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()  # wraps under itself, not under the number
     for n, a in enumerate(advice.actions, start=1):
-        line = plain(a.title, style="bold")
+        line = Text()  # the title bold, its owner and horizon plain
+        line.append(visible(a.title), style="bold")
         owner = OWNER_WORDS.get(a.owner or "", a.owner or "?")
         line.append(f" · {owner}, {HORIZON_WORDS.get(a.horizon or '', a.horizon or '?')}")
         grid.add_row(f"{n}.", line)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 
 from salesmkt.model.assessment import (
@@ -337,8 +338,14 @@ def _gap_table(
     legend.append(visible(f"◀ {second_label} rates higher"), style=_SECOND_STYLE)
     legend.append(" │ ", style="dim")
     legend.append(visible(f"{first_label} rates higher ▶"), style=_FIRST_STYLE)
+    # An item's statement wraps under itself, so the id stands alone in its column.
+    names = (
+        [Col("Dimension", wrap=True, min_width=20, key=True)]
+        if hedges
+        else [Col("Item", key=True), Col("", wrap=True, min_width=14, key=True)]
+    )
     cols = [
-        Col("Item" if not hedges else "Dimension", wrap=True, min_width=20, key=True),
+        *names,
         Col("", stack_label=""),
         Col(plain(first_label), justify="right"),
         Col(plain(second_label), justify="right"),
@@ -361,12 +368,14 @@ def _gap_row(
 ) -> list[Text | str]:
     first, second, _, _ = _labels(a)
     mean_a, mean_b = _means(t, first, second)
-    name = plain(t.id if isinstance(t, ItemResult) else t.label, style="bold")
-    if isinstance(t, ItemResult):
-        name.append(visible(f" {t.short or t.text}"), style="")
+    names = (
+        [plain(t.id, style="bold"), plain(t.short or t.text)]
+        if isinstance(t, ItemResult)
+        else [plain(t.label, style="bold")]
+    )
     strong = "bold" if t.flagged else ""
     cells: list[Text | str] = [
-        name,
+        *names,
         _bar_text(t.gap, span, t.flagged),
         mean_a,
         mean_b,
@@ -405,16 +414,18 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     favourable = favourable_line(a)
     if favourable:
         parts.append(plain(favourable))
-    notes: list[tuple[str, str]] = [("◆ ", b.message) for b in a.borderline]
-    notes += [("· ", line) for line in _quality_lines(a)]
-    notes += [("– ", line) for line in _reasons(a)]
-    notes += [("◌ withheld ", s) for s in a.suppressed]
+    notes: list[tuple[str, str]] = [("◆", b.message) for b in a.borderline]
+    notes += [("·", line) for line in _quality_lines(a)]
+    notes += [("–", line) for line in _reasons(a)]
+    notes += [("◌", f"withheld {s}") for s in a.suppressed]
     if notes:
-        parts.append(plain(""))
+        # A wrapped note hangs under its own text, so each mark starts one note.
+        grid = Table.grid(padding=(0, 1, 0, 0))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
         for mark, line in notes:
-            text = plain(mark, style="bold")
-            text.append(visible(line))
-            parts.append(text)
+            grid.add_row(plain(mark, style="bold"), plain(line))
+        parts += [plain(""), grid]
     return Group(*parts)
 
 

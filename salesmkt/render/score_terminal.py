@@ -264,7 +264,7 @@ def _segments(a: Assessment) -> list[RenderableType]:
 def _listed(lines: Sequence[str], what: str) -> list[str]:
     shown = list(lines[:MAX_LISTED])
     if len(lines) > MAX_LISTED:
-        shown.append(f"… and {len(lines) - MAX_LISTED} more {what} (see --format json)")
+        shown.append(f"and {len(lines) - MAX_LISTED} more {what} (see --format json)")
     return shown
 
 
