@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 
 from salesmkt.analysis.evidence_claims import mean_words
 from salesmkt.model.evidence import Breakdown, ClaimVerdict, EvidenceResult, Figure
@@ -179,7 +180,8 @@ def _terminal(s: Section) -> list[RenderableType]:
     options = {"box": box.SIMPLE_HEAD}
     table = FittedTable(cols, s.rows, title=s.title, table_options=options)
     parts: list[RenderableType] = [table]
-    parts += [plain(f"  {line}") for line in s.lines]
+    # Wrapped lines stay indented under their first line.
+    parts += [Padding(plain(line), (0, 0, 0, 2)) for line in s.lines]
     if s.note:
         parts.append(plain(s.note, "dim"))
     return parts
@@ -188,7 +190,7 @@ def _terminal(s: Section) -> list[RenderableType]:
 def render_terminal(r: EvidenceResult) -> RenderableType:
     parts: list[RenderableType] = [plain(TITLE, "bold")]
     for s in sections(r):
-        parts += _terminal(s)
+        parts += [plain(""), *_terminal(s)]
     parts += [plain(f"note: {n}", "yellow") for n in r.notes]
     return Group(*parts)
 

@@ -5,7 +5,7 @@ Vocabulary:
   laid out when printed, by the width the console gives it: the *full* table when it
   fits; else the table without its *optional* columns, dropped in their order, with a
   one-line note naming them and how to see them; else *stacked*: one block per row, the
-  row's *key* cells on its first line and every other cell as a ``label value`` *pair*,
+  row's *key* cells on its first line and every other cell as a ``label: value`` *pair*,
   pairs packed onto indented lines and never split.
 - a cell is *whole* when it is never wrapped or cut: ids, figures and flags. Only a
   *wrap* column (statement text, labels) wraps, at word boundaries, and never narrower
@@ -254,11 +254,12 @@ class FittedTable:
                 yield line
         if self.caption:
             yield plain(self.caption, style="dim")
+        yield Text()  # as a table ends on its bottom edge, the blocks end on a blank line
 
     def _pair(self, k: int, cell: Cell) -> Text:
         col = self.cols[k]
         label = col.stack_label if col.stack_label is not None else _text(col.header).plain
-        pair = plain(f"{label} " if label else "", style="dim")
+        pair = plain(f"{label}: " if label else "", style="dim")
         pair.append_text(_text(cell))
         return pair
 
