@@ -142,7 +142,7 @@ def _failure(peers: _Peers, mask: NDArray[np.bool_], rules: Rules) -> str | None
 
 def _choose(peers: _Peers, given: dict[str, str], rules: Rules, scope: Scope) -> NDArray[np.bool_]:
     """The narrowest admissible peer set; fills the scope's filters, note or withheld."""
-    reasons = []
+    reasons: list[str] = []
     for wanted in _filter_sets(given):
         mask = np.array(
             [all(m.get(k) == v for k, v in wanted.items()) for m in peers.meta], dtype=bool

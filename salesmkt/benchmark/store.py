@@ -237,8 +237,9 @@ class Store:
             "collected": c.meta.collected,
             "added": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         }
-        new_id = conn.execute(contributions.insert().values(**row)).inserted_primary_key[0]
-        insert_tallies(conn, int(new_id), c.tallies)
+        key = conn.execute(contributions.insert().values(**row)).inserted_primary_key
+        assert key is not None
+        insert_tallies(conn, int(key[0]), c.tallies)
         return replaced
 
     def remove(self, client: str) -> int:
