@@ -32,7 +32,7 @@ from salesmkt.model.assessment import DEFAULT_MIN_GROUP_SIZE
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
-    from salesmkt.benchmark.aggregates import Contribution
+    from salesmkt.benchmark.aggregates import Contribution, Tally
     from salesmkt.definitions.questionnaire import Questionnaire
 
     FloatArray = NDArray[np.float64]
@@ -98,11 +98,23 @@ class _Peers:
 def _group_peers(q: Questionnaire, peers: list[Contribution], group: str, k: int) -> _Peers:
     chosen = [(c, c.tally(group)) for c in peers]
     kept = [(c, t) for c, t in chosen if t is not None and t.respondents >= k]
-    width = len(q.scale.points)
-    counts = np.array([count_array(t, q) for _, t in kept]).reshape(len(kept), len(q.items), width)
+    counts = _counts(q, [t for _, t in kept])
     meta = [_meta(c) for c, _ in kept]
     resp = np.array([t.respondents for _, t in kept], dtype=np.float64)
     return _Peers(meta, resp, metrics(counts, q))
+
+
+def _counts(q: Questionnaire, found: list[Tally]) -> FloatArray:
+    """``organisations × items × points``; one numpy call when every tally is complete."""
+    shape = (len(found), len(q.items), len(q.scale.points))
+    if all(t.scale_min == q.scale.min for t in found):
+        try:
+            fast = np.array([[t.counts[i] for i in q.item_ids] for t in found], dtype=np.float64)
+        except (KeyError, ValueError):  # an item missing or a ragged row: the slow path
+            fast = None
+        if fast is not None and fast.shape == shape:
+            return fast
+    return np.array([count_array(t, q) for t in found], dtype=np.float64).reshape(shape)
 
 
 def _meta(c: Contribution) -> dict[str, str | None]:

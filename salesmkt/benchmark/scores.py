@@ -44,10 +44,12 @@ def count_array(tally: Tally, q: Questionnaire) -> FloatArray:
     """A tally as an ``items × points`` array, aligned on the questionnaire's scale."""
     assert q.scale.min is not None and q.scale.max is not None
     width = q.scale.max - q.scale.min + 1
+    rows = [tally.counts.get(item, ()) for item in q.item_ids]
+    if tally.scale_min == q.scale.min and all(len(r) == width for r in rows):
+        return np.array(rows, dtype=np.float64).reshape(len(rows), width)  # the usual case
     out = np.zeros((len(q.items), width))
     shift = tally.scale_min - q.scale.min
-    for j, item in enumerate(q.item_ids):
-        got = tally.counts.get(item, ())
+    for j, got in enumerate(rows):
         for k, c in enumerate(got):
             if 0 <= k + shift < width:
                 out[j, k + shift] = c

@@ -256,21 +256,45 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------
 
-    def contributions(self, questionnaire: tuple[str, str] | None = None) -> list[Contribution]:
-        """Every stored wave (of one questionnaire id and version, when given)."""
+    def contributions(
+        self,
+        questionnaire: tuple[str, str] | None = None,
+        *,
+        window: tuple[dt.date, dt.date] | None = None,
+        latest_only: bool = False,
+    ) -> list[Contribution]:
+        """Every stored wave (of one questionnaire id and version; collected inside
+        ``window``; only each client's latest, when asked)."""
         query = sa.select(contributions).order_by(contributions.c.id)
         if questionnaire is not None:
             query = query.where(
                 contributions.c.questionnaire_id == questionnaire[0],
                 contributions.c.questionnaire_version == questionnaire[1],
             )
+        if window is not None:
+            query = query.where(
+                contributions.c.collected >= window[0].isoformat(),
+                contributions.c.collected <= window[1].isoformat(),
+            )
         with self.transaction() as conn:
             rows = conn.execute(query).mappings().all()
-            groups: dict[int, list[Tally]] = {}
-            t_query = sa.select(tallies).order_by(tallies.c.contribution_id, tallies.c.group_id)
-            for t in conn.execute(t_query).mappings():
-                groups.setdefault(int(t["contribution_id"]), []).append(_tally(t))
+            if latest_only:
+                rows = _latest(rows)
+            groups = self._tallies(conn, [int(r["id"]) for r in rows], len(rows) <= 30000)
         return [_contribution(r, groups.get(int(r["id"]), [])) for r in rows]
+
+    def _tallies(self, conn: Connection, ids: list[int], by_id: bool) -> dict[int, list[Tally]]:
+        """The tallies of the given contributions (all read at once when most are wanted)."""
+        query = sa.select(tallies).order_by(tallies.c.contribution_id, tallies.c.group_id)
+        if by_id:
+            query = query.where(tallies.c.contribution_id.in_(ids))
+        wanted = set(ids)
+        groups: dict[int, list[Tally]] = {}
+        for t in conn.execute(query).mappings():
+            key = int(t["contribution_id"])
+            if key in wanted:
+                groups.setdefault(key, []).append(_tally(t))
+        return groups
 
     def listing(self) -> list[Listed]:
         out = []
@@ -318,6 +342,16 @@ class Store:
                 self._put(conn, c)
                 added += 1
         return added, same
+
+
+def _latest(rows: Any) -> list[Any]:
+    """Each client's latest wave (by collection date, then wave name)."""
+    best: dict[str, Any] = {}
+    for r in rows:
+        held = best.get(r["client"])
+        if held is None or (r["collected"], r["wave"]) > (held["collected"], held["wave"]):
+            best[r["client"]] = r
+    return sorted(best.values(), key=lambda r: int(r["id"]))
 
 
 def _key(c: Contribution) -> tuple[str, str, str, str]:

@@ -262,7 +262,8 @@ def show(
     q, mine = _read(file, reading, client or "this client", None, meta)
     opened = open_store(store)
     try:
-        stored = opened.contributions((q.id, q.version))
+        window = (rules.oldest(when), when)
+        stored = opened.contributions((q.id, q.version), window=window, latest_only=True)
     finally:
         opened.close()
     result = place(q, mine, stored, rules, as_of=when, exclude=client)

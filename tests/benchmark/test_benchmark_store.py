@@ -174,3 +174,17 @@ def test_a_missing_folder_and_a_wrong_url(tmp_path: Path) -> None:
         Store("mysql://x@y/z")
     with pytest.raises(UsageError):
         Store("::::")
+
+
+def test_the_latest_wave_inside_the_window(store_url: str) -> None:
+    import dataclasses
+    import datetime as dt
+
+    s = Store(store_url)
+    for wave, day in (("w1", "2024-01-10"), ("w2", "2026-03-01"), ("w3", "2026-12-24")):
+        c = _client(0, wave=wave)
+        s.add(dataclasses.replace(c, meta=dataclasses.replace(c.meta, collected=day)))
+    window = (dt.date(2024, 11, 1), dt.date(2026, 11, 1))
+    got = s.contributions(("alignment", "1.0"), window=window, latest_only=True)
+    assert [(c.client, c.wave) for c in got] == [("c0", "w2")]
+    assert len(got[0].tallies) == 2
