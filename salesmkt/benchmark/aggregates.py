@@ -160,7 +160,7 @@ def contribution_from_table(
 
 def read_contribution(
     source: ResponseSource, client: str, wave: str | None, meta: Metadata, max_missing: float
-) -> tuple[Questionnaire, Contribution]:
+) -> tuple[ResponseTable, Contribution]:
     """Read and check a responses file (the data-quality gate of ``score``) and keep
     its aggregates only."""
     from salesmkt.definitions import questionnaire_load as qmod
@@ -174,4 +174,4 @@ def read_contribution(
     q = qmod.load(source.questionnaire)
     _scale(q)
     table = read_responses(source, q, max_missing=max_missing)
-    return q, contribution_from_table(table, client, wave, meta)
+    return table, contribution_from_table(table, client, wave, meta)

@@ -30,7 +30,7 @@ from salesmkt.errors import UsageError
 
 if TYPE_CHECKING:
     from salesmkt.benchmark.aggregates import Contribution, Metadata
-    from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.intake.responses import ResponseTable
 
 benchmark_app = typer.Typer(
     help="A private, aggregates-only store of clients' results, and peer benchmarks.",
@@ -82,7 +82,7 @@ def _read(
     client: str,
     wave: str | None,
     meta: Metadata,
-) -> tuple[Questionnaire, Contribution]:
+) -> tuple[ResponseTable, Contribution]:
     from salesmkt.benchmark.aggregates import read_contribution
 
     questionnaire, mapping, group_column, respondent_column, drop_invalid, max_missing = reading
@@ -251,22 +251,15 @@ def show(
     """
     from salesmkt.benchmark.admission import Rules
     from salesmkt.benchmark.aggregates import Metadata
-    from salesmkt.benchmark.placement import place
-    from salesmkt.benchmark.store import open_store
+    from salesmkt.benchmark.run import benchmark_for
     from salesmkt.render import benchmark as shown
 
     rules = Rules(min_orgs, external, min_respondents, max_share, max_age_months).checked()
     when = _date(as_of, "--as-of")
     meta = Metadata(industry, size, region, when.isoformat())
     reading = (questionnaire, mapping, group_column, respondent_column, drop_invalid, max_missing)
-    q, mine = _read(file, reading, client or "this client", None, meta)
-    opened = open_store(store)
-    try:
-        window = (rules.oldest(when), when)
-        stored = opened.contributions((q.id, q.version), window=window, latest_only=True)
-    finally:
-        opened.close()
-    result = place(q, mine, stored, rules, as_of=when, exclude=client)
+    table, _ = _read(file, reading, client or "this client", None, meta)
+    result = benchmark_for(table, store, client=client, meta=meta, rules=rules, as_of=when)
     render = {
         BenchFormat.terminal: shown.benchmark_terminal,
         BenchFormat.json: shown.benchmark_json,

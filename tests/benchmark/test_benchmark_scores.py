@@ -23,7 +23,8 @@ def test_tally_scores_equal_the_score_command(seed: int, tmp_path: Path, runner:
     result = runner.invoke(app, ["score", str(path), "--format", "json"])
     assert result.exit_code == 0, result.output
     scored = json.loads(result.stdout)
-    q, c = read_contribution(ResponseSource(path), "c", None, Metadata(), 0.2)
+    table, c = read_contribution(ResponseSource(path), "c", None, Metadata(), 0.2)
+    q = table.questionnaire
     figures = {t.group: metrics(count_array(t, q), q) for t in c.tallies}
     for group in scored["groups"]:
         mine = figures[group["id"]]
