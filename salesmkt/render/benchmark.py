@@ -121,7 +121,7 @@ def benchmark_section_markdown(p: Placement, level: int = 2) -> str:
 def benchmark_markdown(p: Placement) -> str:
     return (
         f"# Benchmark: {md_escape(p.questionnaire)}, as of {p.as_of}\n\n"
-        + (benchmark_section_markdown(p, level=2).split("\n", 2)[2])
+        + (benchmark_section_markdown(p, level=1).split("\n", 2)[2])
     )
 
 
