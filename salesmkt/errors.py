@@ -92,3 +92,9 @@ class AnalysisError(SalesmktError):
 
 class OutputError(SalesmktError):
     """An output file cannot be written (or would overwrite an input)."""
+
+
+class StoreError(SalesmktError):
+    """The benchmark store cannot be used: a corrupted or foreign database, a schema
+    newer than this salesmkt, an unreachable server, or a conflicting import. Nothing is
+    written (exit 1)."""

@@ -28,7 +28,8 @@ def test_help_and_validate_do_not_import_heavy_libraries() -> None:
         "assert r.invoke(app, ['validate', 'questionnaires/alignment.yaml']).exit_code == 0\n"
     )
     loaded = _modules_after(code)
-    for heavy in ("pandas", "numpy", "scipy", "matplotlib", "openpyxl", "jinja2"):
+    heavy_ones = ("pandas", "numpy", "scipy", "matplotlib", "openpyxl", "jinja2")
+    for heavy in (*heavy_ones, "sqlalchemy", "psycopg", "platformdirs"):
         assert heavy not in loaded, heavy
 
 

@@ -37,6 +37,7 @@ LAYERS = {
     "salesmkt.analysis": 3,
     "salesmkt.analysis.evidence": 3,  # funnel metrics, breakdowns, claims (issue 16)
     "salesmkt.advice": 4,
+    "salesmkt.benchmark": 4,  # the aggregates-only peer store (issue 17)
     "salesmkt.render": 5,
     "salesmkt.pipeline": 6,
     "salesmkt.workshop": 7,
