@@ -254,7 +254,7 @@ def _headline(ctx: _Context) -> _Headline:
         else ("every respondent weighs equally" if overall.method == "pooled" else "")
     )
     if overall.hides_split:
-        note = f"{note} {overall.hides_split}".strip()
+        note = f"{sentence(note)} {sentence(overall.hides_split)}".strip()
     if overall.favourable is not None and method:
         method = f"{method}; {fmt_pct(overall.favourable)} of the answers shown are favourable"
     if overall.not_estimable:
@@ -295,7 +295,8 @@ def _key_findings(
     if flagged:
         largest = ", ".join(f"{r.short} ({r.gap})" for r in flagged[:3])
         findings.append(
-            f"{len(flagged)} statement(s) show a large perception gap between {first} and "
+            f"{len(flagged)} {'statement shows' if len(flagged) == 1 else 'statements show'} "
+            f"a large perception gap between {first} and "
             f"{second}: {largest}."
         )
     elif a.items and any(i.gap is not None for i in a.items):
