@@ -4,7 +4,8 @@ Vocabulary:
 - *reference*: one published source (:data:`SOURCES`), with its anchor in the page
   (``ref-…``), a short name for the actions' links and the full citation. The citations
   are written from the source texts the project was built on (the seed articles); where
-  a source names no author or date, the citation says so instead of inventing one.
+  a source names no title, author or date, the citation says so instead of inventing
+  one (a title in square brackets describes an untitled source).
 - *covers key*: a rules file's ``covers`` entry: ``ud-``, ``da-`` and ``ai-`` keys are
   the published moving-up actions of Kotler, Rackham & Krishnaswamy; ``seed-NNN-`` keys
   are ideas from the other seed articles (see ``rules/moving-up.yaml``).
@@ -68,9 +69,9 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "roundtable-3cs",
         "Sales and marketing executive roundtable",
-        "What makes a good relationship between Sales and Marketing: a joint sales and "
-        "marketing executive roundtable (the 3 C's of conflict: Communication, Culture, "
-        "Compensation). Online article; author and date not given.",
+        "[Article on a joint sales and marketing executive roundtable: what makes a good "
+        "relationship, and the 3 C's of conflict: Communication, Culture, Compensation]. "
+        "Online article; title, author and date not given in the source text.",
         "Signs of a good relationship and the three sources of conflict with their symptoms.",
         ("seed-003-",),
         r"roundtable|3 C's|three C's",
@@ -78,8 +79,9 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "joint-business-plan",
         "Boardroom Metrics, joint business plan",
-        "Sales & Marketing Integration, third in a series: the joint business plan. "
-        "Boardroom Metrics, online article; author and date not given.",
+        "[Third article in a series on Sales & Marketing Integration: the joint business "
+        "plan]. Boardroom Metrics, online article; title, author and date not given in the "
+        "source text.",
         "CEO endorsement of one joint plan, joint execution through cross-functional "
         "teams and joint evaluation with lessons learned.",
         ("seed-004-",),
