@@ -381,13 +381,18 @@ def test_format_option_and_suffix(
     assert "the name says pptx, --format says html" in clash.output
 
 
-def test_html_report_says_the_branding_is_for_the_deck(
+def test_html_report_carries_the_branding_and_markdown_says_what_it_leaves_out(
     workshop: tuple[Path, dict[str, list[int]]], tmp_path: Path
 ) -> None:
     out = tmp_path / "r.html"
     result = invoke("report", str(workshop[0]), "-o", str(out), "--client", "Example Ltd")
     assert result.exit_code == 0, result.output
-    assert "--client shape the slide deck (.pptx)" in result.output
+    assert "leaves them out" not in result.output
+    assert "Example Ltd" in out.read_text(encoding="utf-8")
+    md = tmp_path / "r.md"
+    result = invoke("report", str(workshop[0]), "-o", str(md), "--accent", "#0B6E4F")
+    assert result.exit_code == 0, result.output
+    assert "--accent shape the HTML page and the deck; Markdown leaves them out" in result.output
 
 
 # -- text fits its boxes, even with very long texts ---------------------------------------

@@ -154,10 +154,13 @@ def test_advice_actions_and_evidence_appear() -> None:
     assert "Effort is still duplicated despite defined roles" in advice
 
 
-def test_without_advice_the_report_says_how_to_get_it() -> None:
-    advice = section(render(make_assessment(with_advice=False)), "advice")
-    assert "--situation" in advice
+def test_without_advice_the_report_says_so_and_the_consultant_learns_how_to_get_it() -> None:
+    html = render(make_assessment(with_advice=False))
+    advice = section(html, "advice")
+    assert "no recommendations" in advice and "--situation" not in advice
     assert "Recommended actions" not in advice
+    notes = html[html.index('<aside class="consultant-notes"') :]
+    assert "--situation FILE" in notes[: notes.index("</aside>")]
 
 
 def test_reliability_and_agreement_in_plain_words() -> None:
@@ -306,7 +309,7 @@ def test_comments_never_below_the_anonymity_threshold() -> None:
 def test_no_comments_option() -> None:
     html = render(show_comments=False)
     assert comment_texts(html) == []
-    assert "--no-comments" in section(html, "comments")
+    assert "Comments are left out of this report." in section(html, "comments")
     assert "battle cards" not in html
 
 

@@ -9,11 +9,14 @@ with a blocked image and a blocked inline script proves that this channel works,
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import struct
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.report import COMMENT_OBJS, make_assessment, questionnaire, render_page
@@ -176,3 +179,144 @@ def test_margin_check_catches_content_outside_the_page_box(tmp_path: Path) -> No
     Image.new("RGB", (331, 468), "white").save(tmp_path / "clean.png")
     assert not margins_blank(tmp_path / "spill.png", 12)
     assert margins_blank(tmp_path / "clean.png", 12)
+
+
+# -- phone, desktop, print and accessibility: Playwright driving the same Chromium -------
+
+VIEWPORTS = {"desktop": (1366, 768), "phone": (390, 844)}
+# SALESMKT_SHOTS=DIR keeps the screenshots (the lead looks at them); otherwise tmp only.
+SHOTS = os.environ.get("SALESMKT_SHOTS", "")
+BRANDED = [
+    "--by",
+    "Region",
+    "--situation",
+    "examples/situation.yaml",
+    "--funnel",
+    "examples/funnel.yaml",
+    "--client",
+    "Example Ltd",
+    "--consultant",
+    "A. Consultant",
+    "--accent",
+    "#0B6E4F",
+]
+
+
+@pytest.fixture(scope="module")
+def example_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report on examples/workshop.csv, branded, with advice and a breakdown."""
+    from support.paths import ROOT
+    from typer.testing import CliRunner
+
+    from salesmkt.cli import app
+
+    out = tmp_path_factory.mktemp("example") / "report.html"
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(
+            app, ["report", "examples/workshop.csv", "-o", str(out), *BRANDED]
+        )
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def _shot(page: Any, name: str, tmp: Path) -> Path:
+    folder = Path(SHOTS) if SHOTS else tmp
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    page.screenshot(path=str(path))
+    return path
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+@pytest.mark.parametrize("which", ["example", "hand-made"])
+def test_no_horizontal_overflow_and_the_summary_comes_first(
+    browser: Any,
+    viewport: str,
+    which: str,
+    example_report: Path,
+    page: tuple[Path, str],
+    tmp_path: Path,
+) -> None:
+    width, height = VIEWPORTS[viewport]
+    view = browser.new_page(viewport={"width": width, "height": height})
+    view.goto(example_report.as_uri() if which == "example" else page[1])
+    scroll, inner = view.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    assert scroll <= inner, (which, viewport, scroll, inner)
+    # The first section of the page is the executive summary, and it starts on screen.
+    first = view.evaluate("document.querySelector('main section').id")
+    assert first == "summary"
+    top = view.evaluate("document.getElementById('summary').getBoundingClientRect().top")
+    assert 0 <= top < height / 2
+    assert view.locator("#summary").is_visible()
+    # Every chart's text is text, and each chart has a title, a description and a table.
+    for name in ("band-chart", "gap-chart", "dimension-profile"):
+        svg = view.locator(f"#{name} svg")
+        assert svg.locator("text").count() > 3, name
+        assert svg.locator("title").count() >= 1 and svg.locator("desc").count() >= 1
+        target = view.locator(f"#{name} a.chart-data").get_attribute("href")
+        assert target and view.locator(target).locator("td").count() > 0
+    _shot(view, f"report-{which}-{width}.png", tmp_path)
+    view.close()
+
+
+def test_accessibility_check_finds_nothing_serious(
+    browser: Any, example_report: Path, page: tuple[Path, str]
+) -> None:
+    """axe-core (through axe-playwright-python): no serious or critical violation."""
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    for url in (example_report.as_uri(), page[1]):
+        for width, height in VIEWPORTS.values():
+            # The page's CSP forbids scripts; only the test's own axe script is let in.
+            context = browser.new_context(
+                viewport={"width": width, "height": height}, bypass_csp=True
+            )
+            view = context.new_page()
+            view.goto(url)
+            found = axe_module.Axe().run(view).response["violations"]
+            bad = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+                for v in found
+                if v["impact"] in ("serious", "critical")
+            ]
+            assert bad == [], (url, width, bad)
+            context.close()
+
+
+def test_printed_page_one_is_exactly_the_executive_summary(
+    example_report: Path, tmp_path: Path
+) -> None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, example_report.as_uri(), f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
+    assert pdf.is_file()
+
+    def text(page_no: int) -> str:
+        args = [pdftotext, "-f", str(page_no), "-l", str(page_no), str(pdf), "-"]
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+    one, two = text(1), text(2)
+    assert "Executive summary" in one and "WHAT MATTERS MOST" in one
+    assert "TOP 3 ACTIONS" in one and "Hold disciplined joint meetings" in one
+    for later in ("Key findings", "Scores by group", "Perception gaps"):
+        assert later not in one, later
+    assert two.lstrip().startswith("Key findings")
+    if SHOTS and shutil.which("pdftoppm"):
+        subprocess.run(
+            ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf), f"{SHOTS}/print"],
+            check=True,
+        )

@@ -47,6 +47,7 @@ from salesmkt.cli.options import (
     GroupColumnOpt,
     HeadcountOpt,
     HeaderRowsOpt,
+    HeatmapItemsOpt,
     LeadersFunctionOpt,
     LogoOpt,
     MapOpt,
@@ -57,6 +58,7 @@ from salesmkt.cli.options import (
     MinNOpt,
     NBootOpt,
     NoCommentsOpt,
+    NoConsultantNotesOpt,
     QuestionnaireOpt,
     ReportFileArg,
     ReportFormatOpt,
@@ -501,6 +503,8 @@ def report(
     consultant: ConsultantOpt = None,
     logo: LogoOpt = None,
     accent: AccentOpt = None,
+    no_consultant_notes: NoConsultantNotesOpt = False,
+    heatmap_items: HeatmapItemsOpt = False,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, Markdown, or a slide deck.
 
@@ -541,6 +545,8 @@ def report(
         fmt=fmt.value if fmt is not None else None,
         branding=out.branding(client, consultant, logo, accent),
         top=top,
+        consultant_notes=not no_consultant_notes,
+        heatmap_items=heatmap_items,
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)

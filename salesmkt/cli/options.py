@@ -373,21 +373,38 @@ ReportFormatOpt = Annotated[
     ),
 ]
 ClientOpt = Annotated[
-    str | None, typer.Option("--client", help="The client's name, on the deck's title slide.")
+    str | None,
+    typer.Option("--client", help="The client's name, in the report's header and on the deck."),
 ]
 ConsultantOpt = Annotated[
     str | None,
-    typer.Option("--consultant", help="Who prepared it, on the deck's title slide."),
+    typer.Option("--consultant", help="Who prepared it, in the report's header and on the deck."),
 ]
 LogoOpt = Annotated[
     Path | None,
     typer.Option(
-        "--logo", help="A PNG or JPEG logo (at most 2 MB) for the deck; an SVG is refused there."
+        "--logo",
+        help="A PNG, JPEG or SVG logo (at most 2 MB) for the report; the deck takes PNG or JPEG.",
     ),
 ]
 AccentOpt = Annotated[
     str | None,
     typer.Option(
-        "--accent", metavar="#RRGGBB", help="The deck's accent colour [default: #1F5C99]."
+        "--accent",
+        metavar="#RRGGBB",
+        help="The accent colour of report and deck [default: #1F5C99].",
+    ),
+]
+NoConsultantNotesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-consultant-notes",
+        help="Leave out the 'Consultant notes' box (hints for you, not the client).",
+    ),
+]
+HeatmapItemsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--heatmap-items", help="With --by, show every statement in the segments heatmap too."
     ),
 ]

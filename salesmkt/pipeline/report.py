@@ -45,6 +45,7 @@ from salesmkt.render.report.formats import (
 from salesmkt.render.report.view import (
     DEFAULT_MIN_COMMENT_GROUP,
     Comment,
+    ExtraSection,
     Report,
     ReportOptions,
 )
@@ -81,7 +82,10 @@ class ReportRequest:
     evidence: Path | None = None  # CRM exports or a saved evidence JSON: "What the data say"
     fmt: str | None = None  # --format; None: the output's suffix decides
     branding: Branding = field(default_factory=Branding)
-    top: int = 10  # actions in the deck, as recommend --top (0: all)
+    top: int = 10  # actions shown in full, as recommend --top (0: all)
+    consultant_notes: bool = True  # --no-consultant-notes: False
+    heatmap_items: bool = False  # --heatmap-items: statements in the segments heatmap
+    extra_sections: tuple[ExtraSection, ...] = ()  # made elsewhere (benchmark, trend)
 
     @property
     def advice_files(self) -> list[Path]:
@@ -97,6 +101,9 @@ class ReportRequest:
             min_comment_group=self.min_comment_group,
             show_comments=self.show_comments,
             generated=self.generated,
+            consultant_notes=self.consultant_notes,
+            top=self.top,
+            heatmap_items=self.heatmap_items,
             **({"title": self.title} if self.title else {}),
         )
 
@@ -163,6 +170,9 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         comments=loaded.comments,
         options=request.options(),
         comparison=comparison,
+        branding=request.branding,
+        covers=rule_covers(loaded.assessment, request.rules),
+        extra_sections=request.extra_sections,
     )
     if crm is not None:
         _add_evidence(report, crm, loaded)
@@ -173,6 +183,25 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     return ReportRun(
         request.output, fmt, size, _notes(loaded, request, charts, fmt) + branding_notes
     )
+
+
+def rule_covers(assessment: Assessment, rules: str | Path | None) -> dict[str, list[str]]:
+    """Rule id → its ``covers`` keys, from the rules file the advice was made with.
+
+    The keys say which published actions a rule carries out, so the report can cite the
+    source of each action. A rules file that cannot be read again, or is not the one the
+    advice names, gives no keys: the report then cites from the actions' own words.
+    """
+    advice = assessment.advice
+    if advice is None or advice.rules is None:
+        return {}
+    try:
+        book = rules_load.load(rules)
+    except SalesmktError:
+        return {}
+    if (book.spec.id, book.spec.version) != (advice.rules.id, advice.rules.version):
+        return {}
+    return {r.id: list(r.covers) for r in book.spec.rules}
 
 
 def _load_evidence(path: Path | None) -> EvidenceResult | None:

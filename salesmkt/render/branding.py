@@ -14,12 +14,18 @@ Vocabulary:
   message that says to export it as PNG (converting it would need a system graphics
   library, which the tool does not require).
 
+- *brand view*: :func:`brand_view`, what the HTML report shows of the branding: the
+  names, the accent with a text colour readable on it and a darker twin readable on
+  white (WCAG AA, 4.5:1), and the logo as a ``data:`` URI for an ``<img>``. An SVG logo
+  is shown through ``<img>`` only, where browsers run no script and load nothing.
+
 Pillow (which python-pptx and matplotlib already bring) is imported inside
 :func:`load_logo`.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import warnings
@@ -28,6 +34,7 @@ from pathlib import Path
 from typing import Literal
 
 from salesmkt.errors import SalesmktError, UsageError
+from salesmkt.render.report.view import Brand
 
 DEFAULT_ACCENT = "#1F5C99"
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -122,3 +129,63 @@ def raster_logo(branding: Branding) -> Logo | None:
             "a slide deck holds PNG or JPEG pictures only; export the SVG logo as PNG",
         )
     return logo
+
+
+_MIME = {"png": "image/png", "jpeg": "image/jpeg", "svg": "image/svg+xml"}
+
+
+def logo_uri(logo: Logo | None) -> str:
+    """The logo as a ``data:`` URI for an ``<img>`` (empty without one)."""
+    if logo is None:
+        return ""
+    return f"data:{_MIME[logo.kind]};base64,{base64.b64encode(logo.data).decode('ascii')}"
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of ``#RRGGBB``."""
+
+    def channel(hex2: str) -> float:
+        c = int(hex2, 16) / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(one: str, other: str) -> float:
+    """The WCAG contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _darker(colour: str, share: float) -> str:
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c * (1 - share)):02X}" for c in (r, g, b))
+
+
+def readable_on_white(colour: str, ratio: float = 4.5) -> str:
+    """``colour``, darkened in steps until text in it reads on white (AA: 4.5:1)."""
+    for step in range(21):
+        candidate = _darker(colour, step * 0.05)
+        if contrast(candidate, "#FFFFFF") >= ratio:
+            return candidate
+    return "#000000"
+
+
+def ink_on(fill: str) -> str:
+    """Black or white, whichever reads better on ``fill``."""
+    return "#FFFFFF" if contrast(fill, "#FFFFFF") >= contrast(fill, "#000000") else "#000000"
+
+
+def brand_view(branding: Branding) -> Brand:
+    """What the HTML report shows of the branding."""
+    accent = parse_accent(branding.accent)
+    text = readable_on_white(accent)
+    return Brand(
+        client=branding.client,
+        consultant=branding.consultant,
+        accent=accent,
+        accent_ink=ink_on(text),
+        accent_text=text,
+        logo_uri=logo_uri(branding.logo),
+    )

@@ -16,9 +16,11 @@ Vocabulary:
 
 matplotlib is imported inside the functions (``salesmkt --help`` must stay fast) and is
 driven through :class:`matplotlib.figure.Figure` only, never ``pyplot``, so no GUI
-backend and no global figure state are involved. Text is drawn as paths
-(``svg.fonttype = 'path'``): the SVG then looks the same on every machine and needs no
-font, which is what a self-contained report needs. Every label comes from the model;
+backend and no global figure state are involved. Text stays text
+(``svg.fonttype = 'none'``): a screen reader reads it, a search finds it and it stays
+sharp at any zoom; the page asks for DejaVu Sans (the font matplotlib measured with)
+and falls back to the system's sans-serif. Inlined, each chart carries a ``<title>``
+and a ``<desc>`` and points to a table of its figures. Every label comes from the model;
 ``$`` is escaped so matplotlib never reads a label as mathtext. Figures and quadrant
 names are worded through :mod:`salesmkt.wording`, as in every other output.
 """
@@ -55,7 +57,7 @@ INK = "#222222"
 MUTED = "#666666"
 
 _RC: dict[str, Any] = {
-    "svg.fonttype": "path",
+    "svg.fonttype": "none",  # text stays text: selectable, searchable, read aloud
     "svg.hashsalt": "salesmkt",  # fixed ids: the same assessment gives the same SVG
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -82,7 +84,9 @@ class Chart:
 
     def inline_svg(self) -> str:
         """The SVG made safe and unique for inlining in an HTML page."""
-        return inline_svg(self.svg, prefix=self.name, label=self.title)
+        return inline_svg(
+            self.svg, prefix=self.name, label=self.title, description=self.description
+        )
 
 
 def mpl_text(text: object) -> str:
@@ -102,7 +106,7 @@ _URL_REF = re.compile(r"(?<=url\(#)([^)]+)(?=\))")
 _ACTIVE = re.compile(r'<script|<foreignObject|\son\w+\s*=|href="(?!#)', re.IGNORECASE)
 
 
-def inline_svg(svg: str, *, prefix: str, label: str = "") -> str:
+def inline_svg(svg: str, *, prefix: str, label: str = "", description: str = "") -> str:
     """Strip what an inline SVG must not carry and make its ids unique to ``prefix``.
 
     The HTML parser puts ``<svg>`` in the SVG namespace by itself, so the ``xmlns``
@@ -131,6 +135,14 @@ def inline_svg(svg: str, *, prefix: str, label: str = "") -> str:
 
     attrs = f' role="img" aria-label="{escape(visible(label), quote=True)}"' if label else ""
     out = out.replace("<svg", f'<svg class="chart-svg"{attrs}', 1)
+    head = "".join(
+        f"<{tag}>{escape(visible(text), quote=False)}</{tag}>"
+        for tag, text in (("title", label), ("desc", description))
+        if text
+    )
+    if head:  # right after the opening tag: the first children, as SVG asks
+        end = out.index(">", out.index("<svg")) + 1
+        out = out[:end] + head + out[end:]
     return out.strip()
 
 

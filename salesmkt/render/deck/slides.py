@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
-from salesmkt.model.assessment import Assessment, GroupResult, SegmentResult
+from salesmkt.model.assessment import Assessment, SegmentResult
 from salesmkt.render.branding import Branding
 from salesmkt.render.deck.fit import Para
-from salesmkt.render.report.view import ActionView, ItemRow, Report
-from salesmkt.wording import DASH, fmt_gap, fmt_mean
+from salesmkt.render.report.heatmap import segment_cell, shown_groups
+from salesmkt.render.report.summary import stage_sentence, summary
+from salesmkt.render.report.view import ActionView, HeatCell, ItemRow, Report
+from salesmkt.wording import fmt_mean
 
 GAP_BARS = 20  # most bars on the perception-gap slide (flagged first, then largest)
 LABEL_CHARS = 44  # chart category labels are cut here; the notes carry the whole text
@@ -143,15 +145,6 @@ def title_slide(inputs: DeckInputs) -> Slide:
     return Slide(r.title, body, notes=notes, kind="title")
 
 
-def stage_sentence(r: Report) -> str:
-    """The stage, and whether it could be estimated, in one sentence."""
-    if r.headline_score == DASH:
-        why = f" {r.headline_note}" if r.headline_note else ""
-        return f"The stage cannot be estimated from these data.{why}"
-    band = f" (the {r.headline_stage} band runs {r.headline_range})" if r.headline_range else ""
-    return f"Stage: {r.headline_stage}, score {r.headline_score}{band}."
-
-
 def top_actions(r: Report, top: int) -> list[ActionView]:
     if r.advice is None:
         return []
@@ -165,16 +158,13 @@ def action_line(number_: int, action: ActionView) -> str:
 
 
 def summary_slide(inputs: DeckInputs) -> Slide:
+    """The report's executive summary (page one), as one slide."""
     r = inputs.report
-    verdict = r.advice.verdict_label if r.advice else "Stay or move up: no advice was made"
-    skip = {r.advice.message} if r.advice else set()
-    findings = [
-        f for f in r.key_findings if not f.startswith("The organisation scores") and f not in skip
-    ][:3]
-    body = [Para(stage_sentence(r), bold=True)]
-    body += [Para("What matters most", bold=True)] + [bullet(f) for f in findings]
-    body.append(Para(f"Verdict: {verdict}", bold=True))
-    actions = top_actions(r, 3)
+    sm = r.summary or summary(r)
+    body = [Para(sm.stage_sentence, bold=True)]
+    body += [Para("What matters most", bold=True)] + [bullet(f) for f in sm.findings]
+    body.append(Para(f"Verdict: {sm.verdict}", bold=True))
+    actions = sm.actions
     if actions:
         heading = "Top three actions" if len(actions) == 3 else "Top actions"
         body.append(Para(heading, bold=True))
@@ -330,8 +320,7 @@ def verdict_slide(r: Report) -> Slide:
         body += [Para("Reasons to stay", bold=True)] + [bullet(x) for x in a.stay_reasons]
     if a.move_reasons:
         body += [Para("Reasons to move up", bold=True)] + [bullet(x) for x in a.move_reasons]
-    if a.missing_inputs:
-        body.append(Para(f"Still to answer: {', '.join(a.missing_inputs)}."))
+    body += [Para(m) for m in a.missing_inputs]  # already sentences in client words
     notes = [f"Verdict: {a.verdict_label}.", a.message, f"Rules: {a.rules}." if a.rules else ""]
     return Slide("Stay or move up?", body, notes=[n for n in notes if n])
 
@@ -358,27 +347,11 @@ def action_slides(r: Report, top: int) -> list[Slide]:
 # -- segments ----------------------------------------------------------------------------
 
 
-def _mean(values: Sequence[float | None]) -> float | None:
-    """The plain mean; None when any value is missing (a cell is never half-computed)."""
-    if not values or any(v is None for v in values):
-        return None
-    present = [v for v in values if v is not None]
-    return sum(present) / len(present)
-
-
-def _shown_groups(seg: SegmentResult, compare: Sequence[str]) -> list[GroupResult]:
-    """The compared groups the segment shows (a withheld group has no figure)."""
-    groups = {g.id: g for g in seg.groups}
-    return [g for c in compare if (g := groups.get(c)) is not None and not g.suppressed]
-
-
-def _heat_cell(value: float | None, reference: float | None) -> tuple[str, float | None]:
-    if value is None:
-        return DASH, None
-    if reference is None:
-        return fmt_mean(value, 2), None
-    diff = value - reference
-    return f"{fmt_mean(value, 2)} ({fmt_gap(diff, 2)})", max(-1.0, min(1.0, diff))
+def _heat_cell(cell: HeatCell) -> tuple[str, float | None]:
+    """The report's heatmap cell as the deck shows it: "3.10 (+0.25)" and its shade."""
+    if not cell.diff:
+        return cell.text, None
+    return f"{cell.text} ({cell.diff})", cell.shade
 
 
 HeatRow = tuple[list[str], list[float | None]]
@@ -387,20 +360,13 @@ HeatRow = tuple[list[str], list[float | None]]
 def _heat_row(inputs: DeckInputs, seg: SegmentResult, dims: Sequence[str]) -> HeatRow:
     """One segment: its dimension figures against the same groups' organisation figures."""
     a = inputs.assessment
-    shown = _shown_groups(seg, a.compare[:2])
+    shown = shown_groups(seg, a.compare[:2])
     label = f"{seg.by} = {seg.value}"
     if 0 < len(shown) < len(a.compare[:2]):
         label += f" ({' and '.join(g.label for g in shown)} only)"
     if seg.suppressed or not shown:
         return [label, str(seg.n)] + ["withheld"] * (len(dims) + 1), [None] * (len(dims) + 3)
-    cells = []
-    for dim in dims:
-        org = a.dimension(dim)
-        value = _mean([g.dimension_means.get(dim) for g in shown])
-        reference = (
-            _mean([org.means_by_group.get(g.id) for g in shown]) if org is not None else None
-        )
-        cells.append(_heat_cell(value, reference))
+    cells = [_heat_cell(segment_cell(a, seg, "dimension", dim)) for dim in dims]
     texts = [label, str(seg.n), fmt_mean(seg.overall.score, 1)] + [c[0] for c in cells]
     return texts, [None, None, None] + [c[1] for c in cells]
 
@@ -432,7 +398,8 @@ def heat_key(r: Report) -> str:
         "Each cell: the mean item score of the dimension in that segment "
         f"({r.first_label} and {r.second_label} weigh equally; where one is withheld, the "
         "other alone) and, in brackets, its difference from the same group(s) in the whole "
-        "organisation. Accent shading: above; orange: below. Withheld: too few to show."
+        "organisation, as in the written report. Accent shading: above; orange: below. "
+        "Withheld: too few to show."
     )
 
 

@@ -20,19 +20,25 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
+from salesmkt.model.assessment import Action, Assessment, GroupResult, ItemResult
+from salesmkt.render.branding import Branding, brand_view
+from salesmkt.render.report import client, references
 from salesmkt.render.report.comments import comment_fields, comment_threshold
+from salesmkt.render.report.heatmap import heatmap
 from salesmkt.render.report.methods import methods_text, settings_rows, stage_range, stage_rows
 from salesmkt.render.report.participation import participation_fields
 from salesmkt.render.report.progress import progress_view
 from salesmkt.render.report.quality import data_quality_fields, shown_reliability, trust_fields
+from salesmkt.render.report.summary import summary
 from salesmkt.render.report.view import (
     ActionView,
     AdviceView,
     Comment,
     DimensionRow,
+    ExtraSection,
     GroupRow,
     ItemRow,
+    Reference,
     Report,
     ReportOptions,
     StageRow,
@@ -124,18 +130,26 @@ def build_report(
     comments: Sequence[Comment] = (),
     options: ReportOptions | None = None,
     comparison: Comparison | None = None,
+    branding: Branding | None = None,
+    covers: Mapping[str, Sequence[str]] | None = None,
+    extra_sections: Sequence[ExtraSection] = (),
 ) -> Report:
     """Word an assessment for the report (no I/O, no charts).
 
     ``comparison`` (from :func:`salesmkt.analysis.compare.compare_waves`, this assessment being
-    the *after* wave) adds the progress since a baseline. Each section builder returns
-    the :class:`Report` fields of its section, in page order.
+    the *after* wave) adds the progress since a baseline. ``covers`` maps each rule id to
+    its rules file's ``covers`` keys, so the actions link to the references they rest on.
+    ``extra_sections`` (a benchmark, a trend: made elsewhere) are shown before the
+    appendices. Each section builder returns the :class:`Report` fields of its section,
+    in page order.
     """
     options = options or ReportOptions()
     ctx = _Context.of(assessment, questionnaire)
     gaps = _gaps(ctx)
-    advice = _advice_view(ctx)
-    return Report(
+    refs = references.references(with_advice=assessment.advice is not None)
+    notes: list[str] = []
+    advice = _advice_view(ctx, refs, covers or {}, options.top, notes)
+    report = Report(
         **_front_matter(ctx, options),
         **_headline(ctx),
         key_findings=_key_findings(ctx, gaps["flagged_items"], advice),
@@ -150,7 +164,36 @@ def build_report(
         progress=progress_view(comparison) if comparison is not None else None,
         **participation_fields(assessment, ctx.names),
         hides_split=assessment.overall.hides_split,
+        references=refs,
+        heatmap=heatmap(assessment, ctx.first, ctx.second, items=options.heatmap_items),
+        brand=brand_view(branding or Branding()),
+        extra_sections=list(extra_sections),
     )
+    report.summary = summary(report)
+    report.consultant_notes = (
+        _consultant_notes(ctx, report, notes) if options.consultant_notes else []
+    )
+    return report
+
+
+def _consultant_notes(ctx: _Context, report: Report, notes: list[str]) -> list[str]:
+    """Hints for the consultant: where the data came from, what would add to the report."""
+    a = ctx.assessment
+    found = [f"Data file: {report.source_file}."] if report.source_file else []
+    if a.settings.headcount:
+        found.append(f"Headcount file: {Path(a.settings.headcount).name}.")
+    if a.advice is None:
+        found.append(
+            "No advice in this report: it was made from a score without the rules step. "
+            "Run salesmkt report with --situation FILE (and optionally --checklist FILE, "
+            "--funnel FILE) to add the stay-or-move-up verdict and the action list."
+        )
+    found += notes
+    found.append(
+        "This box is for you, not the client: --no-consultant-notes leaves it out of the "
+        "copy you send."
+    )
+    return [sentence(n) for n in found]
 
 
 class _FrontMatter(TypedDict):
@@ -211,7 +254,7 @@ def _headline(ctx: _Context) -> _Headline:
         else ("every respondent weighs equally" if overall.method == "pooled" else "")
     )
     if overall.hides_split:
-        note = f"{note} {overall.hides_split}".strip()
+        note = f"{sentence(note)} {sentence(overall.hides_split)}".strip()
     if overall.favourable is not None and method:
         method = f"{method}; {fmt_pct(overall.favourable)} of the answers shown are favourable"
     if overall.not_estimable:
@@ -252,7 +295,8 @@ def _key_findings(
     if flagged:
         largest = ", ".join(f"{r.short} ({r.gap})" for r in flagged[:3])
         findings.append(
-            f"{len(flagged)} statement(s) show a large perception gap between {first} and "
+            f"{len(flagged)} {'statement shows' if len(flagged) == 1 else 'statements show'} "
+            f"a large perception gap between {first} and "
             f"{second}: {largest}."
         )
     elif a.items and any(i.gap is not None for i in a.items):
@@ -451,40 +495,63 @@ def _dimension_rows(ctx: _Context) -> list[DimensionRow]:
 # -- stay or move up ---------------------------------------------------------------------
 
 
-def _advice_view(ctx: _Context) -> AdviceView | None:
+def _action_view(
+    ctx: _Context, a: Action, refs: list[Reference], covers: Sequence[str]
+) -> ActionView:
+    return ActionView(
+        title=a.title,
+        action=a.action,
+        why=a.why,
+        owner=ctx.names(a.owner) if a.owner else "",
+        horizon=a.horizon or "",
+        transition=(a.transition or "").replace("->", " → "),
+        priority=a.priority,
+        evidence=[e.text for e in a.evidence],
+        sources=references.links(references.cited(a.why, covers), refs),
+    )
+
+
+def _advice_view(
+    ctx: _Context,
+    refs: list[Reference],
+    covers: Mapping[str, Sequence[str]],
+    top: int,
+    notes: list[str],
+) -> AdviceView | None:
+    """The advice in client words; tool hints go to ``notes`` (the consultant's)."""
     advice = ctx.assessment.advice
     if advice is None:
         return None
     som = advice.stay_or_move
-    actions = [
-        ActionView(
-            title=a.title,
-            action=a.action,
-            why=a.why,
-            owner=ctx.names(a.owner) if a.owner else "",
-            horizon=a.horizon or "",
-            transition=(a.transition or "").replace("->", " → "),
-            priority=a.priority,
-            evidence=[e.text for e in a.evidence],
-        )
-        for a in advice.actions  # recommend has put them in order (priority 1 first)
-    ]
+    # recommend has put the actions in order (priority 1 first)
+    actions = [_action_view(ctx, a, refs, covers.get(a.rule, ())) for a in advice.actions]
     rules = ""
     if advice.rules is not None:
         rules = f"{advice.rules.title or advice.rules.id} (version {advice.rules.version})"
     nxt = som.next_stage
+    here = som.current_stage.label if som.current_stage else ""
+    worded = client.advice_message(
+        som.message, som.verdict, here, nxt.label if nxt else "", advice.missing_inputs
+    )
+    notes += worded.notes + client.missing_notes(advice.missing_inputs)
+    stay, hints = client.client_sentences(som.stay_reasons)
+    move, more_hints = client.client_sentences(som.move_reasons)
+    notes += hints + more_hints
+    missing = client.missing_sentence(advice.missing_inputs)
     return AdviceView(
         verdict=som.verdict,
         verdict_label=VERDICT_WORDS.get(som.verdict, som.verdict),
-        message=som.message,
-        current_stage=som.current_stage.label if som.current_stage else "",
+        message=worded.message,
+        current_stage=here,
         next_stage=nxt.label if nxt else "",
         next_description=ctx.descriptions.get(nxt.id, "") if nxt else "",
-        stay_reasons=list(som.stay_reasons),
-        move_reasons=list(som.move_reasons),
+        stay_reasons=stay,
+        move_reasons=move,
         actions=actions,
-        missing_inputs=list(advice.missing_inputs),
+        missing_inputs=[missing] if missing else [],
         rules=rules,
+        notes=worded.caveats,
+        top=top,
     )
 
 

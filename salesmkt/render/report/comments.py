@@ -50,9 +50,7 @@ def comment_fields(
 ) -> CommentFields:
     """The groups whose comments are shown, and the note that says what was left out."""
     if not options.show_comments:
-        return CommentFields(
-            comments=[], comments_note="Comments are left out of this report (--no-comments)."
-        )
+        return CommentFields(comments=[], comments_note="Comments are left out of this report.")
     by_group = _by_group(comments)
     if not by_group:
         return CommentFields(comments=[], comments_note="No free-text comments were given.")

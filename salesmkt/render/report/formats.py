@@ -69,15 +69,19 @@ def draws_charts(fmt: str) -> bool:
 
 
 def check_branding(fmt: str, branding: Branding) -> list[str]:
-    """Refuse (before any work) a logo the format cannot hold; notes on what it leaves out."""
+    """Refuse (before any work) a logo the format cannot hold; notes on what it leaves out.
+
+    A deck and an HTML page carry all the branding; Markdown has the names but no logo
+    or colour.
+    """
     if fmt in DECK_RENDERERS:
         raster_logo(branding)
+        return []
+    if fmt != "md":
         return []
     asked = [
         name
         for name, value in (
-            ("--client", branding.client),
-            ("--consultant", branding.consultant),
             ("--logo", branding.logo),
             ("--accent", branding.accent != DEFAULT_ACCENT),
         )
@@ -85,7 +89,7 @@ def check_branding(fmt: str, branding: Branding) -> list[str]:
     ]
     if not asked:
         return []
-    return [f"{', '.join(asked)} shape the slide deck (.pptx); this {fmt} report leaves them out"]
+    return [f"{' and '.join(asked)} shape the HTML page and the deck; Markdown leaves them out"]
 
 
 def render_report(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from salesmkt.render.report.evidence import markdown_section as evidence_section
-from salesmkt.render.report.view import ActionView, Report
+from salesmkt.render.report.view import ActionView, HeatCell, Report, SourceLink
 from salesmkt.render.text import md_escape, visible
 
 if TYPE_CHECKING:
@@ -83,29 +83,50 @@ Section = Callable[[Report, Mapping[str, str] | None], list[str]]
 
 
 def _title(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    sub = [f"{r.questionnaire} · version {r.questionnaire_version}"]
-    if r.source_file:
-        sub.append(f"data: {r.source_file}")
+    sub = [r.brand.client] if r.brand.client else []
+    sub.append(r.questionnaire)
     if r.generated:
         sub.append(r.generated)
+    if r.brand.consultant:
+        sub.append(f"prepared by {r.brand.consultant}")
     return [f"# {_E(r.title)}", "", _E(" · ".join(sub)), ""]
 
 
-def _headline(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = [
+def _summary(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    """Page one: the stage, what matters most, the verdict and the top three actions."""
+    sm = r.summary
+    assert sm is not None  # build_report always makes one
+    lines = ["## Executive summary", ""]
+    lines += [
         f"**Stage of the relationship: {_E(r.headline_stage)}** (score {_E(r.headline_score)}"
         + (f", band {_E(r.headline_range)})" if r.headline_range else ")"),
         "",
     ]
-    if r.headline_description:
+    if not sm.estimable:
+        lines += [f"**{_E(sm.stage_sentence)}**", ""]
+    elif r.headline_description:
         lines += [f"*What it means:* {_E(r.headline_description)}", ""]
-    if r.headline_note:
+    if r.headline_note and sm.estimable:
         lines += [_E(r.headline_note), ""]
+    if sm.findings:
+        lines += ["**What matters most**", ""]
+        lines += [f"{n}. {_E(f)}" for n, f in enumerate(sm.findings, 1)] + [""]
+    verdict = f"**Verdict: {_E(sm.verdict)}.**"
+    lines += [verdict + (f" {_E(sm.verdict_sentence)}" if sm.verdict_sentence else ""), ""]
+    if sm.actions:
+        lines += [f"**Top {len(sm.actions)} action{'s' if len(sm.actions) > 1 else ''}**", ""]
+        lines += [
+            f"{n}. {_E(a.title)}" + (f" (owner: {_E(a.owner)})" if a.owner else "")
+            for n, a in enumerate(sm.actions, 1)
+        ] + [""]
+    return lines
+
+
+def _headline(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## Key findings", ""]
     if r.overall_method:
         lines += [f"Overall score: {_E(r.overall_method)}.", ""]
-    if r.key_findings:
-        lines += ["## Key findings", "", *_bullets(r.key_findings)]
-    return lines
+    return lines + _bullets(r.key_findings)
 
 
 def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
@@ -211,7 +232,13 @@ def _action(n: int, act: ActionView) -> list[str]:
         lines += [f"*Why:* {_E(act.why)}", ""]
     if act.evidence:
         lines += ["Evidence:", "", *_bullets(act.evidence)]
+    if act.sources:
+        lines += ["Sources: " + "; ".join(_cite(c) for c in act.sources), ""]
     return lines
+
+
+def _cite(c: SourceLink) -> str:
+    return f"[\\[{c.number}\\] {_E(c.short)}](#{c.anchor})"
 
 
 def _advice(r: Report, links: Mapping[str, str] | None) -> list[str]:
@@ -220,9 +247,8 @@ def _advice(r: Report, links: Mapping[str, str] | None) -> list[str]:
     if a is None:
         return [
             *lines,
-            "No recommendations in this report: it was made from a score without the rules "
-            "step. Run `salesmkt report` with `--situation` (and optionally `--checklist`, "
-            "`--funnel`) to add the stay-or-move-up advice and the action list.",
+            "This report makes no recommendations: the stay-or-move-up verdict and the "
+            "action list were not part of this assessment.",
             "",
         ]
     verdict = a.verdict_label
@@ -231,6 +257,7 @@ def _advice(r: Report, links: Mapping[str, str] | None) -> list[str]:
     lines += [f"**{_E(verdict)}**", ""]
     if a.message:
         lines += [_E(a.message), ""]
+    lines += _bullets(a.notes)
     if a.move_reasons:
         lines += ["Arguments for moving up:", "", *_bullets(a.move_reasons)]
     if a.stay_reasons:
@@ -239,12 +266,16 @@ def _advice(r: Report, links: Mapping[str, str] | None) -> list[str]:
         lines += [f"*{_E(a.next_stage)} would look like this:* {_E(a.next_description)}", ""]
     if a.actions:
         lines += ["### Recommended actions", ""]
-        for n, act in enumerate(a.actions, 1):
+        for n, act in enumerate(a.top_actions, 1):
             lines += _action(n, act)
+        more = len(a.more_actions)
+        if more:
+            verb = "actions are" if more > 1 else "action is"
+            lines += [f"{more} further {verb} listed in Appendix C, one line each.", ""]
     else:
         lines += ["No action rule fired for this assessment.", ""]
-    if a.missing_inputs:
-        lines += [_E("Not considered (input not given): " + ", ".join(a.missing_inputs)), ""]
+    for m in a.missing_inputs:
+        lines += [_E(m), ""]
     if a.rules:
         lines += [_E(f"Rules: {a.rules}."), ""]
     return lines
@@ -330,31 +361,106 @@ def _statements(r: Report, links: Mapping[str, str] | None) -> list[str]:
         ],
         right={1, 2, 3, 4, 5, 6},
     )
-    lines += ["Each group's cell: mean (% favourable).", ""]
+    return [*lines, "Each group's cell: mean (% favourable).", ""]
+
+
+def _footer(r: Report, links: Mapping[str, str] | None) -> list[str]:
     return [
-        *lines,
         _E(
             f"Made with salesmkt {r.tool_version} from the {r.questionnaire} "
             f"(id {r.questionnaire_id}, version {r.questionnaire_version})."
-        ),
+        )
     ]
+
+
+def _segments(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    h = r.heatmap
+    if h is None:
+        return []
+    lines = [f"## Segments: where each {_E(h.by)} stands against the organisation", ""]
+    lines += [_E(h.key), ""]
+    rows = [[row.label, row.reference, *[_heat_text(c) for c in row.cells]] for row in h.rows]
+    right = set(range(1, len(h.segments) + 2))
+    return lines + _table(["Dimension", "Organisation", *h.segments], rows, right=right)
+
+
+def _heat_text(c: HeatCell) -> str:
+    if c.withheld or not c.diff:
+        return c.text
+    mark = {"above": " ▲", "below": " ▼"}.get(c.direction, "")
+    return f"{c.text} ({c.diff}{mark})"
+
+
+def _extra(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines: list[str] = []
+    for x in r.extra_sections:  # the producer's Markdown, trusted as its HTML is
+        lines += [f"## {_E(x.title)}", "", x.markdown.rstrip("\n"), ""]
+    return lines
+
+
+def _notes(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    if not r.consultant_notes:
+        return []
+    return ["## Consultant notes", "", *_bullets(r.consultant_notes)]
+
+
+def _references(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    lines = ["## References", ""]
+    for ref in r.references:
+        lines += [
+            f'{ref.number}. <a id="{ref.anchor}"></a>{_E(ref.citation)} '
+            f"*Used for:* {_E(ref.used_for)}"
+        ]
+    return [
+        *lines,
+        "",
+        "The questionnaire's statements and the actions are written in salesmkt's own "
+        "words; the sources are paraphrased, never quoted.",
+        "",
+    ]
+
+
+def _more_actions(r: Report, links: Mapping[str, str] | None) -> list[str]:
+    a = r.advice
+    if a is None or not a.more_actions:
+        return []
+    lines = ["## Appendix C: Further actions", ""]
+    rows = [
+        [
+            str(a.top + n),
+            act.title,
+            act.owner,
+            act.horizon,
+            act.transition,
+            " ".join(f"[{c.number}]" for c in act.sources),
+        ]
+        for n, act in enumerate(a.more_actions, 1)
+    ]
+    return lines + _table(["#", "Action", "Owner", "When", "Move", "Sources"], rows, right={0})
 
 
 # The report's sections in page order (the same order as the HTML template).
 SECTIONS: tuple[Section, ...] = (
     _title,
+    _summary,
     _headline,
     _scores,
     _progress_section,
     _gaps,
     evidence_section,
     _dimensions,
+    _segments,
     _advice,
     _comments,
     _quality,
     _data,
+    _extra,
+    _notes,
+    _references,
     _methods,
     _statements,
+    _more_actions,
+    _footer,
 )
 
 

@@ -9,7 +9,6 @@ never disagrees with the run; the *settings* are (name, value) rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from salesmkt.model.assessment import PARTICIPATION_FLOOR, Assessment, StageBand
 from salesmkt.render.report.view import ReportOptions, StageRow
@@ -212,20 +211,18 @@ def settings_rows(
         ("Compared groups", " − ".join(names(g) for g in assessment.compare) or DASH),
         ("Minimum group size", str(s.min_group_size)),
         ("Favourable answers", f"{s.favourable_from:g} or more" if s.favourable_from else DASH),
-        ("Headcount file", s.headcount or "none"),
+        ("Headcount", "given" if s.headcount else "not given"),
         ("Maximum missing answers", f"{s.max_missing:.0%}"),
         ("Gap threshold", f"{s.gap_threshold:g} scale point(s) per item"),
         ("p-value adjustment", s.adjust),
         ("Bootstrap (borderline stage shares)", f"{s.n_boot} resamples, seed {s.seed}"),
         ("Quadrant midpoint", f"{s.midpoint:g}" if s.midpoint is not None else "scale midpoint"),
-        ("Breakdown (--by)", ", ".join(s.by) or "none"),
+        ("Breakdown by", ", ".join(s.by) or "none"),
         (
             "Comments",
             f"groups of at least {threshold}" if options.show_comments else "left out",
         ),
     ]
-    if assessment.source_file:
-        rows.insert(1, ("Source file", Path(assessment.source_file).name))
     if options.generated:
         rows.append(("Generated", options.generated))
     return rows

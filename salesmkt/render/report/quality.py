@@ -25,7 +25,7 @@ from salesmkt.model.assessment import (
     SegmentResult,
 )
 from salesmkt.render.report.view import MAX_LISTED, SegmentRow
-from salesmkt.render.report.words import RELIABILITY_FLOOR, Names
+from salesmkt.render.report.words import RELIABILITY_FLOOR, Names, sentence
 from salesmkt.wording import DASH, fmt_mean, fmt_n, reliability_figures
 
 # George & Mallery's bands for Cronbach's alpha; "acceptable" starts at the floor.
@@ -140,15 +140,21 @@ def _agreement_sentence(agr: AgreementResult, names: Names) -> str:
         parts.append(f"r_wg(J) = {fmt_mean(agr.rwg_j, 2)}")
     if agr.ad_m is not None:
         parts.append(f"AD_M = {fmt_mean(agr.ad_m, 2)}")
-    words = (
-        rwg_words(agr.rwg_star_j) if agr.rwg_star_j is not None else "agreement measured by AD_M"
-    )
-    text = f"{who} (n = {agr.n}): {words} within the group ({', '.join(parts)})."
+    text = f"{who} (n = {agr.n}): {agreement_words(agr)} within the group ({', '.join(parts)})."
     if agr.note:
-        text += f" {agr.note}"
-    elif agr.low_agreement:
+        # The analysis joins its notes with "; ": each is shown as its own sentence.
+        text += " " + " ".join(sentence(n) for n in agr.note.split("; ") if n.strip())
+    elif agr.low:
         text += " Its members answer very differently, so its mean may hide a split team."
     return text
+
+
+def agreement_words(agr: AgreementResult) -> str:
+    """The agreement in words: never "strong" for a group flagged as low (AD_M can flag a
+    group whose r*wg(J) alone reads strong; the report then says low, as the flag does)."""
+    if agr.rwg_star_j is not None and (agr.rwg_below_floor or not agr.low):
+        return rwg_words(agr.rwg_star_j)
+    return "low agreement" if agr.low else "agreement measured by AD_M"
 
 
 # -- data quality ------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 DEFAULT_MIN_COMMENT_GROUP = 10  # = model.assessment.DEFAULT_MIN_COMMENT_GROUP (no import here)
 DEFAULT_TITLE = "Sales & Marketing alignment: workshop report"
+DEFAULT_TOP = 10  # = recommend --top
 MAX_COMMENTS_PER_GROUP = 200
 MAX_LISTED = 50  # excluded respondents / warnings listed one by one before "… and N more"
 
@@ -45,6 +46,23 @@ class ReportOptions:
     show_comments: bool = True
     generated: str | None = None
     title: str = DEFAULT_TITLE
+    consultant_notes: bool = True  # the "Consultant notes" box (--no-consultant-notes)
+    top: int = DEFAULT_TOP  # actions shown in full, as recommend --top (0: all)
+    heatmap_items: bool = False  # the segments heatmap also shows every statement
+
+
+@dataclass(frozen=True)
+class ExtraSection:
+    """A section made elsewhere (e.g. a benchmark or a trend), shown before the appendices.
+
+    ``html`` is a trusted HTML fragment (the producer escapes what it shows), ``markdown``
+    its Markdown twin; ``id`` is the section's anchor (letters, digits and hyphens).
+    """
+
+    id: str
+    title: str
+    html: str
+    markdown: str
 
 
 # -- the worded view: one dataclass per kind of row or section -------------------------
@@ -106,6 +124,16 @@ class ActionView:
     transition: str
     priority: int
     evidence: list[str]
+    sources: list[SourceLink] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A reference an action rests on: its number in the references and its anchor."""
+
+    number: int
+    anchor: str
+    short: str
 
 
 @dataclass
@@ -121,6 +149,16 @@ class AdviceView:
     actions: list[ActionView]
     missing_inputs: list[str]
     rules: str
+    notes: list[str] = field(default_factory=list)  # caveats, one sentence each
+    top: int = 0  # how many actions are shown in full (the rest in the appendix table)
+
+    @property
+    def top_actions(self) -> list[ActionView]:
+        return self.actions[: self.top] if self.top else list(self.actions)
+
+    @property
+    def more_actions(self) -> list[ActionView]:
+        return self.actions[self.top :] if self.top else []
 
 
 @dataclass
@@ -175,6 +213,72 @@ class ClaimRow:
     why: str
 
 
+@dataclass(frozen=True)
+class Reference:
+    """One source in the references: its number, anchor and full citation."""
+
+    number: int
+    anchor: str
+    short: str
+    citation: str
+    used_for: str
+
+
+@dataclass
+class Summary:
+    """The one-page executive summary: stage, three findings, verdict, top three actions."""
+
+    stage: str
+    estimable: bool
+    stage_sentence: str
+    findings: list[str]
+    verdict: str
+    verdict_sentence: str
+    actions: list[ActionView]
+
+
+@dataclass
+class HeatCell:
+    """One cell: the worded figure, its difference, a shade -1..+1 and whether withheld."""
+
+    text: str
+    diff: str = ""
+    shade: float | None = None
+    withheld: bool = False
+    direction: str = ""  # "above", "below" or "" (a word, so colour is not the only cue)
+
+
+@dataclass
+class HeatRow:
+    label: str
+    kind: str  # "dimension" or "item"
+    cells: list[HeatCell]
+    reference: str  # the organisation's figure for the same groups
+
+
+@dataclass
+class Heatmap:
+    """Dimensions (and statements, on demand) × segments, against the organisation."""
+
+    by: str
+    segments: list[str]  # column labels, with n
+    rows: list[HeatRow]
+    key: str
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class Brand:
+    """The branding the HTML shows: client, consultant, accent and the logo as a data URI."""
+
+    client: str = ""
+    consultant: str = ""
+    accent: str = ""
+    accent_ink: str = ""  # text colour readable on the accent
+    accent_text: str = ""  # the accent darkened until it reads on white (AA contrast)
+    logo_uri: str = ""
+
+
 @dataclass
 class Report:
     """Everything a renderer prints, as plain strings and lists (no figures to format)."""
@@ -225,3 +329,10 @@ class Report:
     participation_note: str = ""
     hides_split: str | None = None
     evidence: list[ClaimRow] | None = None  # "What the data say", with --evidence
+    summary: Summary | None = None
+    consultant_notes: list[str] = field(default_factory=list)  # [] when switched off
+    references: list[Reference] = field(default_factory=list)
+    heatmap: Heatmap | None = None
+    brand: Brand = field(default_factory=Brand)
+    # Sections made elsewhere (benchmark, trend), shown before the appendices.
+    extra_sections: list[ExtraSection] = field(default_factory=list)
