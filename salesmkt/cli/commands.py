@@ -160,11 +160,12 @@ def validate(
     Prints every problem as file:line:col: [level] code: message. Exit 0 when all files
     are valid, 1 when any is not.
     """
-    from salesmkt.definitions.builtin import builtin_paths
+    from salesmkt.definitions.builtin import builtin_paths, translation_paths
     from salesmkt.definitions.diagnostics import render, resolve_format
     from salesmkt.definitions.kinds import check_any_file
 
     files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
+    files += [] if paths else translation_paths("questionnaires") + translation_paths("rules")
     if not files:
         raise SalesmktError("no YAML files to validate")
     every = [check_any_file(f, skip_foreign=skip_foreign) for f in files]
