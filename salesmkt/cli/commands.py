@@ -57,6 +57,7 @@ from salesmkt.cli.options import (
     MinNOpt,
     NBootOpt,
     NoCommentsOpt,
+    LangOpt,
     QuestionnaireOpt,
     ReportFileArg,
     ReportFormatOpt,
@@ -232,12 +233,14 @@ def questionnaires_list(ctx: typer.Context) -> None:
 def questionnaires_show(
     ref: Annotated[str, typer.Argument(help="A built-in id or a path to a YAML file.")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+    lang: LangOpt = None,
 ) -> None:
     """Print one questionnaire as a readable, printable form."""
     from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.render.forms import questionnaire_markdown
 
     q = qmod.load(ref)
+    q = q.in_language(lang) if lang else q
     text = questionnaire_markdown(q)
     if fmt is ShowFormat.markdown:
         typer.echo(text)

@@ -43,6 +43,14 @@ QuestionnaireOpt = Annotated[
     str,
     typer.Option("--questionnaire", "-q", help="Built-in questionnaire id or a YAML file."),
 ]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the questionnaire's texts (a tag: de, fr, es…); "
+        "default: the questionnaire's own (English for the built-ins).",
+    ),
+]
 MapOpt = Annotated[
     Path | None,
     typer.Option("--map", help="YAML mapping of item ids to column headers (see --group-column)."),
