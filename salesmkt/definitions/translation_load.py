@@ -22,9 +22,27 @@ from salesmkt.definitions.translations import sibling_paths
 from salesmkt.errors import InvalidFileError
 
 
+_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _version(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
 def _checked(path: Path, kind: Kind) -> dict[str, Any]:
+    """Language tag → checked translation, cached per version of the source and of every
+    translation file (a questionnaire is loaded many times in one run)."""
+    siblings = sibling_paths(path)
+    key = (kind.name, _version(path), *(_version(p) for p in siblings.values()))
+    if key not in _CACHE:
+        _CACHE[key] = _check_all(siblings, kind)
+    return dict(_CACHE[key])
+
+
+def _check_all(siblings: dict[str, Path], kind: Kind) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    for tag, sibling in sibling_paths(path).items():
+    for tag, sibling in siblings.items():
         report = check_file(sibling, kind)
         if report.errors or report.model is None:
             raise InvalidFileError(str(sibling), list(report.errors))
