@@ -183,7 +183,9 @@ def test_template_csv_headers_are_ids_in_every_language(runner: CliRunner, tmp_p
 
 
 def test_questionnaires_show_lang(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["questionnaires", "show", "need-to-align", "--lang", "es", "-f", "markdown"])
+    result = runner.invoke(
+        app, ["questionnaires", "show", "need-to-align", "--lang", "es", "-f", "markdown"]
+    )
     assert result.exit_code == 0, result.output
     es = yaml.safe_load((QUESTIONNAIRES / "need-to-align.es.yaml").read_text("utf-8"))
     assert es["items"]["n17"]["text"] in result.output

@@ -125,7 +125,9 @@ def test_every_glossary_term_occurs_in_the_sources() -> None:
     """A glossary entry whose English never occurs would check nothing."""
     english = " ".join(en for source in SOURCES for en, _ in _pairs(source, "de"))
     for term, rule in plain(QUESTIONNAIRES / "glossary" / "de.yaml")["terms"].items():
-        assert re.search(r"\b(" + "|".join(map(re.escape, rule["en"])) + r")\b", english, re.I), term
+        assert re.search(r"\b(" + "|".join(map(re.escape, rule["en"])) + r")\b", english, re.I), (
+            term
+        )
 
 
 FORMAL = {
@@ -246,15 +248,15 @@ def test_a_good_translation_validates_and_loads(tmp_path: Path) -> None:
 
 def test_a_missing_text_is_named_with_its_line_and_id(tmp_path: Path) -> None:
     path = _folder(tmp_path, GOOD_DE.replace(", short: Zweite", ""))
-    assert _codes(path) == [
-        (10, 3, "translation-missing", "no translation of items 'a2': short")
-    ]
-    with pytest.raises(InvalidFileError, match="mini.de.yaml"):
+    assert _codes(path) == [(10, 3, "translation-missing", "no translation of items 'a2': short")]
+    with pytest.raises(InvalidFileError, match=r"mini\.de\.yaml"):
         questionnaire_load.load(tmp_path / "mini.yaml")
 
 
 def test_a_whole_missing_item_and_an_unknown_id(tmp_path: Path) -> None:
-    text = GOOD_DE.replace("  a2: {text: Zweite Aussage hier, short: Zweite}\n", "  a9: {text: X}\n")
+    text = GOOD_DE.replace(
+        "  a2: {text: Zweite Aussage hier, short: Zweite}\n", "  a9: {text: X}\n"
+    )
     found = _codes(_folder(tmp_path, text))
     assert [(c, m.split(";")[0]) for _, _, c, m in found] == [
         ("translation-missing", "no translation of items 'a2': text"),
@@ -289,7 +291,9 @@ def test_duplicate_and_conflicting_scale_labels(tmp_path: Path) -> None:
 
 
 def test_wrong_language_wrong_source_and_no_source(tmp_path: Path) -> None:
-    text = GOOD_DE.replace("language: de", "language: fr").replace("translation: mini", "translation: maxi")
+    text = GOOD_DE.replace("language: de", "language: fr").replace(
+        "translation: mini", "translation: maxi"
+    )
     codes = [c for _, _, c, _ in _codes(_folder(tmp_path, text))]
     assert codes == ["translation-wrong-source", "translation-language-mismatch"]
     orphan = tmp_path / "other.de.yaml"
@@ -308,3 +312,14 @@ def test_builtin_list_shows_no_translation_files(runner: CliRunner) -> None:
     result = runner.invoke(app, ["questionnaires"])
     assert result.exit_code == 0
     assert "alignment.de" not in result.output and "Zusammenarbeit" not in result.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Sales\u00a0 Team ", "“Quoted” text?", "Ünïcode ﬁ ligature.", "Don’t know", "x :*", "  "],
+)
+def test_header_key_is_intakes_text_key(text: str) -> None:
+    from salesmkt.definitions.translations import header_key
+    from salesmkt.intake.spelling import text_key
+
+    assert header_key(text) == text_key(text)

@@ -26,6 +26,8 @@ class SchemaKind(StrEnum):
     rules = "rules"
     assessment = "assessment"
     crm_mapping = "crm-mapping"
+    questionnaire_translation = "questionnaire-translation"
+    rules_translation = "rules-translation"
 
 
 class ShowFormat(StrEnum):

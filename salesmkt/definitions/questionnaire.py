@@ -213,7 +213,7 @@ class Questionnaire(DefinitionModel):
             return source
         if tag not in source._translations:
             raise tr.unknown_language(tag, self.languages, f"questionnaire {self.id!r}")
-        copy = tr.translated_questionnaire(source, source._translations[tag])
+        copy: Questionnaire = tr.translated_questionnaire(source, source._translations[tag])
         copy._source = source
         return copy
 

@@ -344,7 +344,7 @@ class RulesFile(DefinitionModel):
             return source
         if tag not in source._translations:
             raise tr.unknown_language(tag, self.languages, f"rules {self.id!r}")
-        copy = tr.translated_rules(source, source._translations[tag])
+        copy: RulesFile = tr.translated_rules(source, source._translations[tag])
         copy._source = source
         return copy
 

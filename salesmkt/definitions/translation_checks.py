@@ -34,7 +34,6 @@ from salesmkt.definitions.translations import (
 from salesmkt.definitions.yamlload import Located, PathT, load_yaml
 from salesmkt.errors import YamlError
 
-
 _CACHE: dict[tuple[str, str, int, int], Any] = {}
 
 

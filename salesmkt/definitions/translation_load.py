@@ -21,7 +21,6 @@ from salesmkt.definitions.translation_checks import QUESTIONNAIRE_TRANSLATION, R
 from salesmkt.definitions.translations import sibling_paths
 from salesmkt.errors import InvalidFileError
 
-
 _CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
 
 

@@ -20,18 +20,19 @@ Vocabulary:
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
 from salesmkt.definitions.modelbase import INTEGER_KEYS, DefinitionModel, Slug
-from salesmkt.definitions.questionnaire import normalise
 from salesmkt.errors import UsageError
 
-if TYPE_CHECKING:
-    from salesmkt.definitions.questionnaire import Questionnaire
-    from salesmkt.definitions.rules import RulesFile
+# The models translated (Questionnaire, RulesFile) import this module, so they are typed
+# Any here rather than imported (no import circle).
+Questionnaire = Any
+RulesFile = Any
 
 LANGUAGE_TAG = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
 LanguageTag = Annotated[str, Field(pattern=LANGUAGE_TAG, max_length=35)]
@@ -47,8 +48,10 @@ _TRAILING_PUNCT = re.compile(r"[\s.:?!*]+$")
 
 
 def header_key(text: str) -> str:
-    """How intake compares a header or a label (see the module docstring)."""
-    return _TRAILING_PUNCT.sub("", normalise(str(text).translate(_QUOTES)))
+    """How intake compares a header or a label (see the module docstring): the
+    questionnaire's ``normalise`` (NFKC, casefold, one space) after folding quotes."""
+    folded = unicodedata.normalize("NFKC", str(text).translate(_QUOTES)).casefold()
+    return _TRAILING_PUNCT.sub("", re.sub(r"\s+", " ", folded).strip())
 
 
 # -- the file models -------------------------------------------------------------------
