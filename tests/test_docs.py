@@ -308,6 +308,7 @@ CODE_SECTIONS = (
     "validate codes (questionnaires and YAML)",
     "Rules-file problem codes",
     "Data-quality warning codes",
+    "Translation-file codes",
 )
 
 
@@ -362,6 +363,8 @@ def test_no_kebab_case_code_escapes_the_collector() -> None:
         "buying-funnel",
         "moving-up",
         "crm-mapping",
+        "questionnaire-translation",
+        "rules-translation",
     }
     collected = {e.code for e in EMITTED}
     strays = set()

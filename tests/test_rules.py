@@ -298,7 +298,7 @@ def test_schema_command_prints_the_rules_schema() -> None:
 def test_validate_with_no_arguments_covers_the_shipped_rules() -> None:
     result = CliRunner().invoke(app, ["validate"])
     assert result.exit_code == 0
-    assert "5 file(s) checked: 5 valid" in result.output
+    assert "20 file(s) checked: 20 valid" in result.output  # 5 files and their de, fr, es
 
 
 def test_minimal_file_loads_and_stage_as_a_single_string(tmp_path: Path) -> None:

@@ -75,7 +75,8 @@ def test_every_shipped_file_validates_against_its_schema(path: Path) -> None:
     data = load_yaml(path).data
     kind = detect_kind(data)
     assert kind is not None
-    assert kind.name == ("rules" if path.parent.name == "rules" else "questionnaire")
+    base = "rules" if path.parent.name == "rules" else "questionnaire"
+    assert kind.name == (f"{base}-translation" if "." in path.stem else base)
     assert schema_errors(kind.name, data) == []
 
 

@@ -8,7 +8,7 @@ place where the package's errors become one-line messages and exit codes.
 """
 
 # Imported for its effect: it registers template, take and room on the application.
-from salesmkt.cli import benchmark_commands, workshop_commands  # noqa: F401
+from salesmkt.cli import benchmark_commands, merge_commands, workshop_commands  # noqa: F401
 from salesmkt.cli.commands import app, main
 
 __all__ = ["app", "main"]

@@ -48,6 +48,7 @@ from salesmkt.cli.options import (
     HeadcountOpt,
     HeaderRowsOpt,
     HeatmapItemsOpt,
+    LangOpt,
     LeadersFunctionOpt,
     LogoOpt,
     MapOpt,
@@ -163,11 +164,12 @@ def validate(
     Prints every problem as file:line:col: [level] code: message. Exit 0 when all files
     are valid, 1 when any is not.
     """
-    from salesmkt.definitions.builtin import builtin_paths
+    from salesmkt.definitions.builtin import builtin_paths, translation_paths
     from salesmkt.definitions.diagnostics import render, resolve_format
     from salesmkt.definitions.kinds import check_any_file
 
     files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
+    files += [] if paths else translation_paths("questionnaires") + translation_paths("rules")
     if not files:
         raise SalesmktError("no YAML files to validate")
     every = [check_any_file(f, skip_foreign=skip_foreign) for f in files]
@@ -238,12 +240,14 @@ def questionnaires_list(ctx: typer.Context) -> None:
 def questionnaires_show(
     ref: Annotated[str, typer.Argument(help="A built-in id or a path to a YAML file.")],
     fmt: Annotated[ShowFormat, typer.Option("--format", "-f")] = ShowFormat.text,
+    lang: LangOpt = None,
 ) -> None:
     """Print one questionnaire as a readable, printable form."""
     from salesmkt.definitions import questionnaire_load as qmod
     from salesmkt.render.forms import questionnaire_markdown
 
     q = qmod.load(ref)
+    q = q.in_language(lang) if lang else q
     text = questionnaire_markdown(q)
     if fmt is ShowFormat.markdown:
         typer.echo(text)

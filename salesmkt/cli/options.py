@@ -26,6 +26,8 @@ class SchemaKind(StrEnum):
     rules = "rules"
     assessment = "assessment"
     crm_mapping = "crm-mapping"
+    questionnaire_translation = "questionnaire-translation"
+    rules_translation = "rules-translation"
 
 
 class ShowFormat(StrEnum):
@@ -42,6 +44,14 @@ ResponsesArg = Annotated[
 QuestionnaireOpt = Annotated[
     str,
     typer.Option("--questionnaire", "-q", help="Built-in questionnaire id or a YAML file."),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the questionnaire's texts (a tag: de, fr, es…); "
+        "default: the questionnaire's own (English for the built-ins).",
+    ),
 ]
 MapOpt = Annotated[
     Path | None,

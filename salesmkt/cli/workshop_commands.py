@@ -16,6 +16,7 @@ from salesmkt.cli import console as out
 from salesmkt.cli.boundary import boundary
 from salesmkt.cli.commands import app
 from salesmkt.cli.options import (
+    LangOpt,
     MinGroupSizeOpt,
 )
 from salesmkt.errors import SalesmktError, UsageError
@@ -39,6 +40,7 @@ def template(
         str, typer.Option("--questionnaire", "-q", help="A built-in id or a path to a YAML file.")
     ] = "alignment",
     force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Write a blank response sheet that score reads back without any mapping.
 
@@ -52,6 +54,7 @@ def template(
 
     fmt = tmod.template_format(output)
     q = qmod.load(questionnaire)
+    q = q.in_language(lang) if lang else q
     tmod.write_template(q, output, force=force, inputs=(resolve(questionnaire),))
     typer.echo(f"salesmkt: wrote {output} ({fmt} template for {q.id} {q.version})", err=True)
 
@@ -85,6 +88,7 @@ def take(
             help="One person after another in this group, each with a new code, until q.",
         ),
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """One person answers the questionnaire at the terminal; the answers become one row.
 
@@ -98,6 +102,7 @@ def take(
     from salesmkt.workshop import take as tmod
 
     q = qmod.load(questionnaire)
+    q = q.in_language(lang) if lang else q
     out.check_output(output, [resolve(questionnaire)])  # appended to, never the questionnaire
     console = out.console()
     if several:

@@ -29,6 +29,16 @@ def builtin_dir(kind: BUILTIN_KIND = "questionnaires") -> Path:
 
 
 def builtin_paths(kind: BUILTIN_KIND = "questionnaires") -> list[Path]:
+    """The shipped files of ``kind``, without their translations (``NAME.LANG.yaml``)."""
+    return [p for p in _all_paths(kind) if "." not in p.stem]
+
+
+def translation_paths(kind: BUILTIN_KIND = "questionnaires") -> list[Path]:
+    """The shipped translation files of ``kind`` (``alignment.de.yaml``…)."""
+    return [p for p in _all_paths(kind) if "." in p.stem]
+
+
+def _all_paths(kind: BUILTIN_KIND) -> list[Path]:
     base = builtin_dir(kind)
     return sorted(base.glob("*.yaml")) if base.is_dir() else []
 

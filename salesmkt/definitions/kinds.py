@@ -10,6 +10,10 @@ kind           model                                     semantic check
 questionnaire  :class:`~.questionnaire.Questionnaire`    :mod:`.questionnaire_checks`
 rules          :class:`~.rules.RulesFile`                :mod:`.rules_checks`
 crm-mapping    :class:`~.crm_mapping.CrmMapping`         :mod:`.crm_mapping_checks`
+questionnaire- :class:`~.translations.QuestionnaireTr…`  :mod:`.translation_checks`
+translation
+rules-         :class:`~.translations.RulesTranslation`  :mod:`.translation_checks`
+translation
 ============== ========================================= =======================
 
 :data:`KINDS` is the one list of them: ``salesmkt validate`` and ``salesmkt schema``
@@ -34,6 +38,7 @@ from salesmkt.definitions.crm_mapping_checks import CRM_MAPPING
 from salesmkt.definitions.diagnostics import Diagnostic
 from salesmkt.definitions.questionnaire_checks import QUESTIONNAIRE
 from salesmkt.definitions.rules_checks import RULES
+from salesmkt.definitions.translation_checks import QUESTIONNAIRE_TRANSLATION, RULES_TRANSLATION
 from salesmkt.definitions.yamlload import MAX_BYTES, load_yaml
 from salesmkt.errors import YamlError
 
@@ -41,12 +46,17 @@ KINDS: dict[str, Kind] = {
     "questionnaire": QUESTIONNAIRE,
     "rules": RULES,
     "crm-mapping": CRM_MAPPING,
+    "questionnaire-translation": QUESTIONNAIRE_TRANSLATION,
+    "rules-translation": RULES_TRANSLATION,
 }
 
 
 def detect_kind(data: dict[str, Any]) -> Kind | None:
     """A rules file has ``rules``; a questionnaire has ``items`` (and no ``rules``); a CRM
-    mapping has ``export``."""
+    mapping has ``export``; a translation has ``translation`` (and ``rules`` when it
+    translates a rules file)."""
+    if "translation" in data:
+        return RULES_TRANSLATION if "rules" in data else QUESTIONNAIRE_TRANSLATION
     if "rules" in data:
         return RULES
     if "items" in data:

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Annotated, Literal, NamedTuple
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 from salesmkt.definitions.modelbase import INTEGER_KEYS, DefinitionModel, Int, Slug
 
@@ -57,6 +57,8 @@ class Scale(DefinitionModel):
     labels: dict[int, Text] = Field(default_factory=dict, json_schema_extra=INTEGER_KEYS)
     options: list[ChoiceOption] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+    # Other languages' labels, options and missing codes (set when translations load).
+    _other_spellings: list[Spelling] = PrivateAttr(default_factory=list)
 
     @property
     def points(self) -> list[int]:
@@ -89,6 +91,12 @@ class Scale(DefinitionModel):
             found += [Spelling(str(point), "point", point) for point in self.points]
         return found + [Spelling(code, "missing", None) for code in self.missing]
 
+    def accepted_spellings(self) -> list[Spelling]:
+        """:meth:`spellings`, then those of every translation of the questionnaire (a
+        German "Stimme zu" reads as 4 in an English file too); validate checks that no
+        spelling means two different answers."""
+        return self.spellings() + list(self._other_spellings)
+
     def read(self, answer: str | int | float) -> float | str | None:
         """The value one answer stands for: a point, an option id, or None (not on the scale).
 
@@ -100,7 +108,7 @@ class Scale(DefinitionModel):
         if isinstance(answer, int | float) and self.type != "choice":
             return float(answer) if answer in self.points else None
         word = normalise(str(answer))
-        for s in self.spellings():
+        for s in self.accepted_spellings():
             if s.kind != "missing" and normalise(s.text) == word:
                 assert s.value is not None
                 return self.options[s.value].id if self.type == "choice" else float(s.value)
@@ -170,6 +178,9 @@ class Questionnaire(DefinitionModel):
 
     id: Slug
     version: Annotated[str, Field(min_length=1, max_length=32)]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+        "en", description="The language the texts are written in (a BCP 47 tag)."
+    )
     title: Text
     description: str = ""
     source: str = ""
@@ -180,6 +191,39 @@ class Questionnaire(DefinitionModel):
     dimensions: list[Dimension] = Field(default_factory=list)
     items: list[Item] = Field(min_length=1)
     stages: list[Stage] = Field(default_factory=list)
+    # Language tag → QuestionnaireTranslation, set by the loader from the sibling files.
+    _translations: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _source: Questionnaire | None = PrivateAttr(default=None)
+
+    # -- languages ----------------------------------------------------------------------
+    @property
+    def languages(self) -> list[str]:
+        """The source language, then every translation's, as tags."""
+        source = self._source or self
+        return [source.language, *sorted(source._translations)]
+
+    def in_language(self, tag: str) -> Questionnaire:
+        """A copy with every text in language ``tag`` (ids, scale and bands unchanged).
+
+        Raises :class:`~salesmkt.errors.UsageError` naming the available languages."""
+        from salesmkt.definitions import translations as tr
+
+        source = self._source or self
+        if tag == source.language:
+            return source
+        if tag not in source._translations:
+            raise tr.unknown_language(tag, self.languages, f"questionnaire {self.id!r}")
+        copy: Questionnaire = tr.translated_questionnaire(source, source._translations[tag])
+        copy._source = source
+        return copy
+
+    def texts_by_language(self) -> dict[str, Any]:
+        """Language tag → that language's texts (a QuestionnaireTranslation), source
+        first."""
+        from salesmkt.definitions.translations import source_texts
+
+        source = self._source or self
+        return {source.language: source_texts(source), **source._translations}
 
     # -- derived views (the checks guarantee they are consistent) -------------------
     @property
@@ -229,11 +273,17 @@ class Questionnaire(DefinitionModel):
         return [s.min for s in sorted(self.stages, key=lambda s: s.min)] + [lo_hi[1]]
 
     def group_lookup(self) -> dict[str, str]:
-        """Normalised spelling → group id, from ids, labels and aliases."""
+        """Normalised spelling → group id, from ids, labels and aliases (in every
+        language the questionnaire is translated into)."""
         table: dict[str, str] = {}
         for g in self.groups:
             for spelling in (g.id, g.label, *g.aliases):
                 table.setdefault(normalise(spelling), g.id)
+        source = self._source or self
+        for texts in source._translations.values():
+            for group_id, text in texts.groups.items():
+                for spelling in (text.label, *text.aliases):
+                    table.setdefault(normalise(spelling), group_id)
         return table
 
 

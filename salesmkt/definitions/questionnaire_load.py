@@ -4,7 +4,9 @@ Vocabulary: *loading* is finding the file (:mod:`salesmkt.definitions.builtin`),
 it safely, and checking its shape and meaning
 (:data:`~salesmkt.definitions.questionnaire_checks.QUESTIONNAIRE`); any error makes
 :func:`load` raise :class:`~salesmkt.errors.InvalidFileError` with every problem found.
-Warnings do not stop a load. Nothing here reads rules files.
+Warnings do not stop a load. Nothing here reads rules files. The file's translations
+(``NAME.LANG.yaml`` beside it) are checked and attached too
+(:mod:`salesmkt.definitions.translation_load`).
 """
 
 from __future__ import annotations
@@ -25,4 +27,7 @@ def load(ref: str | Path) -> Questionnaire:
     if report.errors or report.model is None:
         raise InvalidFileError(str(path), list(report.errors))
     assert isinstance(report.model, Questionnaire)
+    from salesmkt.definitions.translation_load import attach_questionnaire
+
+    attach_questionnaire(report.model, path)
     return report.model

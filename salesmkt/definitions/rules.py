@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from salesmkt.definitions.modelbase import (
@@ -315,6 +315,9 @@ class RulesFile(DefinitionModel):
 
     id: Slug
     version: Annotated[str, Field(min_length=1, max_length=32)]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = Field(
+        "en", description="The language the texts are written in (a BCP 47 tag)."
+    )
     title: Text
     description: str = ""
     source: str = ""
@@ -323,6 +326,27 @@ class RulesFile(DefinitionModel):
     checklist: str | None = Field("integration-checklist", description="Id or path, or null.")
     funnel: str | None = Field("buying-funnel", description="Id or path, or null.")
     rules: list[Rule] = Field(min_length=1)
+    # Language tag → RulesTranslation, set by the loader from the sibling files.
+    _translations: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _source: RulesFile | None = PrivateAttr(default=None)
+
+    @property
+    def languages(self) -> list[str]:
+        source = self._source or self
+        return [source.language, *sorted(source._translations)]
+
+    def in_language(self, tag: str) -> RulesFile:
+        """A copy whose titles, actions and rationales are in language ``tag``."""
+        from salesmkt.definitions import translations as tr
+
+        source = self._source or self
+        if tag == source.language:
+            return source
+        if tag not in source._translations:
+            raise tr.unknown_language(tag, self.languages, f"rules {self.id!r}")
+        copy: RulesFile = tr.translated_rules(source, source._translations[tag])
+        copy._source = source
+        return copy
 
 
 Predicate.model_rebuild()
@@ -348,6 +372,24 @@ class RuleBook:
     @property
     def rules(self) -> list[Rule]:
         return list(self.spec.rules)
+
+    def in_language(self, tag: str) -> RuleBook:
+        """The rules and the questionnaires they read in language ``tag`` (a questionnaire
+        without that translation stays in its own language)."""
+
+        def move(q: Questionnaire | None) -> Questionnaire | None:
+            return q.in_language(tag) if q is not None and tag in q.languages else q
+
+        main = move(self.questionnaire)
+        assert main is not None
+        return RuleBook(
+            spec=self.spec.in_language(tag),
+            path=self.path,
+            questionnaire=main,
+            situation=move(self.situation),
+            checklist=move(self.checklist),
+            funnel=move(self.funnel),
+        )
 
     def stage_ids(self) -> list[str]:
         return [s.id for s in sorted(self.questionnaire.stages, key=lambda s: s.min)]

@@ -48,6 +48,10 @@ def _book(report: FileReport, name: str) -> RuleBook:
         raise InvalidFileError(name, list(report.errors))
     spec = report.model
     assert isinstance(spec, RulesFile)
+    if Path(name).is_file():
+        from salesmkt.definitions.translation_load import attach_rules
+
+        attach_rules(spec, Path(name))
     found, _ = load_instruments(spec, Path(name).parent)
     return RuleBook(
         spec=spec,

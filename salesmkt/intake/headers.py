@@ -6,7 +6,8 @@ Vocabulary:
 - *match level*: how well a header names an item, best first: 0 the item's id
   (``q05``), 1 its text, 2 its short label, 3 a header that contains its text (12
   characters or more). Forms like "Q5. text", "5 - text", "Question 5: text" and
-  "Question [text]" are compared without their prefix or around their tail.
+  "Question [text]" are compared without their prefix or around their tail. Texts and
+  short labels match in every language the questionnaire is translated into.
 - *group column names* and *respondent column names*: headers that name those columns
   outright, in a few languages (:data:`GROUP_COLUMN_NAMES`,
   :data:`RESPONDENT_COLUMN_NAMES`).
@@ -83,6 +84,12 @@ class ItemMatcher:
         self.texts = {text_key(i.text): i.id for i in questionnaire.items}
         self.shorts = {text_key(i.short): i.id for i in questionnaire.items if i.short}
         self.text_of = {i.id: text_key(i.text) for i in questionnaire.items}
+        # Every translation's texts name the item too (validate keeps them apart).
+        for texts in questionnaire.texts_by_language().values():
+            for item_id, t in texts.items.items():
+                self.texts.setdefault(text_key(t.text), item_id)
+                if t.short:
+                    self.shorts.setdefault(text_key(t.short), item_id)
 
     def variants(self, header: str) -> list[str]:
         """The header's text key, then the same without its prefix or around its tail."""

@@ -59,7 +59,7 @@ class AnswerScale:
         self.labels: dict[str, int] = {}
         self.label_of = dict(scale.labels)
         self.lookup: dict[str, tuple[int, float]] = {"": (BLANK, math.nan)}
-        for s in scale.spellings():
+        for s in scale.accepted_spellings():
             if s.value is None:
                 self.lookup.setdefault(key(s.text), (MISSING_CODE, math.nan))
                 continue
