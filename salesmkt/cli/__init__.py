@@ -6,8 +6,9 @@ what they share (input and settings objects, format, printing) and ``boundary`` 
 place where the package's errors become one-line messages and exit codes.
 """
 
-# Imported for its effect: it registers template, take and room on the application.
-from salesmkt.cli import workshop_commands  # noqa: F401
+# Imported for their effect: they register template, take and room, and trend (two or
+# more waves), on the application.
+from salesmkt.cli import trend_commands, workshop_commands  # noqa: F401
 from salesmkt.cli.commands import app, main
 
 __all__ = ["app", "main"]
