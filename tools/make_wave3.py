@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import random
 from pathlib import Path
+
+import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 WAVE2 = ROOT / "examples" / "wave2.csv"
@@ -28,11 +29,11 @@ COMMENTS = {
 NEW_ROW = ["M07", "Marketing", "Americas", *["4"] * 20, ""]
 
 
-def _move(answer: str, team: str, rng: random.Random) -> str:
+def _move(answer: str, team: str, rng: np.random.Generator) -> str:
     if not answer.strip().isdigit():
         return answer  # a skipped or "N/A" answer stays as it was
     value = int(answer)
-    roll = rng.random()
+    roll = float(rng.random())
     if roll < UP[team]:
         value += 1
     elif roll < UP[team] + DOWN[team]:
@@ -41,7 +42,7 @@ def _move(answer: str, team: str, rng: random.Random) -> str:
 
 
 def wave3_rows(seed: int) -> list[list[str]]:
-    rng = random.Random(seed)
+    rng = np.random.default_rng(seed)
     with WAVE2.open(newline="", encoding="utf-8") as handle:
         header, *rows = list(csv.reader(handle))
     out = [header]

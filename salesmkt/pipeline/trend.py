@@ -43,10 +43,10 @@ def _refuse_duplicates(paths: list[Path]) -> None:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         if digest in seen:
             first = seen[digest]
-            same = "is given twice" if first.resolve() == path.resolve() else "has the same bytes"
-            raise SalesmktError(
-                f"{path}: {same} as {first}; each wave must be a different survey round"
+            same = (
+                "given twice" if first.resolve() == path.resolve() else f"the same bytes as {first}"
             )
+            raise SalesmktError(f"{path}: {same}; each wave must be a different survey round")
         seen[digest] = path
 
 
