@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from salesmkt.analysis.compare import check_comparable
 from salesmkt.analysis.comparison import Wave
-from salesmkt.analysis.paired import wave_design
+from salesmkt.analysis.paired import MIN_PAIRS, respondent_codes
 from salesmkt.analysis.statistics.adjust import AdjustMethod, adjust_p
 from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.analysis.statistics.sample import Tally, finite
@@ -239,7 +239,6 @@ def _gap_series(
 ) -> TrendSeries:
     points = [_gap_point(lab, a) for lab, a in zip(labels, assessments, strict=True)]
     pair = assessments[-1].compare
-    names = " − ".join(pair) if len(pair) == 2 else "first − second group"
     steps = []
     for i, j in step_pairs(len(labels)):
         step = _step(labels, i, j, points[i].value, points[j].value)
@@ -247,8 +246,8 @@ def _gap_series(
             samples = _samples([tallies[j], tallies[i]], list(pair))
             _test(step, samples, (1.0, -1.0, -1.0, 1.0))
         steps.append(step)
-    label = f"Gap ({names})"
-    return TrendSeries(scope="gap", kind="gap", label=label, points=points, steps=steps)
+    # Short, for the step tables; the section titles name the two groups.
+    return TrendSeries(scope="gap", kind="gap", label="Perception gap", points=points, steps=steps)
 
 
 def _segment_series(labels: list[str], assessments: list[Assessment]) -> list[TrendSeries]:
@@ -385,13 +384,20 @@ def _notes(waves: Sequence[LabelledWave]) -> list[str]:
     thresholds = {w.assessment.settings.min_group_size for _, w in waves}
     if len(thresholds) > 1:
         notes.append("The waves used different anonymity thresholds.")
+    # Each wave's codes normalised once (codes used once only, as compare pairs them).
+    codes = [
+        None if w.respondents is None else set(respondent_codes(w.respondents)) for _, w in waves
+    ]
+    matched = []
     for i, j in step_pairs(len(waves)):
-        (la, a), (lb, b) = waves[i], waves[j]
-        design, _, pairs, _ = wave_design(a.respondents, b.respondents)
-        if design == "paired" and pairs is not None:
-            notes.append(
-                f"{len(pairs)} respondent code(s) appear in both {la} and {lb}: the step treats "
-                "the waves as independent samples, on the cautious (wide) side; "
-                "'salesmkt compare' gives the paired test."
-            )
+        a, b = codes[i], codes[j]
+        common = 0 if a is None or b is None else len(a & b)
+        if common >= MIN_PAIRS:
+            matched.append(f"{common} in {waves[i][0]} and {waves[j][0]}")
+    if matched:
+        notes.append(
+            f"Respondent codes recur across waves ({'; '.join(matched)}): each step treats "
+            "the waves as independent samples, so its interval is on the cautious (wide) "
+            "side; 'salesmkt compare' gives the paired test of two waves."
+        )
     return notes

@@ -320,10 +320,8 @@ def trend_csv(t: Trend) -> str:
 # -- terminal ----------------------------------------------------------------------------
 
 
-def _terminal_table(title: str, head: list[str], rows: list[list[str]]) -> Table:
-    table = Table(
-        title=plain(title, style="bold"), title_justify="left", box=box.SIMPLE_HEAVY, pad_edge=False
-    )
+def _terminal_table(head: list[str], rows: list[list[str]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY, pad_edge=False)
     for k, name in enumerate(head):
         text_column = k == 0 or name in ("", "wave", "step", "stage", "dimension")
         # Labels fold onto a second line when the terminal is narrow; figures, wave
@@ -355,7 +353,8 @@ def trend_terminal(t: Trend) -> RenderableType:
         if "p" in head:  # the raw p-value stays in JSON, CSV and Markdown
             k = head.index("p")
             head, rows = head[:k] + head[k + 1 :], [r[:k] + r[k + 1 :] for r in rows]
-        parts += [plain(""), _terminal_table(title, head, rows)]
+        # The title is a line of its own: a table title would wrap at the table's width.
+        parts += [plain(""), plain(title, style="bold"), _terminal_table(head, rows)]
         parts += [plain(line, style="dim") for line in ([caption] if caption else []) + footnotes]
     if t.notes:
         parts.append(plain(""))
@@ -365,11 +364,16 @@ def trend_terminal(t: Trend) -> RenderableType:
 
 
 def _footnotes(head: list[str], rows: list[list[str]]) -> list[str]:
-    out = []
+    """One line per note; a line withheld in every row says so once."""
+    by_label: dict[str, list[tuple[str, str]]] = {}
     label = ""
     for r in rows:
         label = r[0] or label
-        if r[-1]:
-            where = " ".join(v for v in (label, r[1]) if v) if len(head) > 2 else label
-            out.append(f"{where}: {r[-1]}")
+        by_label.setdefault(label, []).append((r[1] if len(head) > 2 else "", r[-1]))
+    out = []
+    for label, notes in by_label.items():
+        if len(notes) > 1 and all(n.startswith("withheld") for _, n in notes):
+            out.append(f"{label}: withheld in every wave (too few respondents)")
+            continue
+        out += [f"{' '.join(v for v in (label, sub) if v)}: {n}" for sub, n in notes if n]
     return list(dict.fromkeys(out))
