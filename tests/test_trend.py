@@ -427,3 +427,22 @@ def test_help_lists_trend(runner: CliRunner) -> None:
     result = runner.invoke(app, ["trend", "--help"])
     assert result.exit_code == 0
     assert re.search(r"--wave", result.output)
+
+
+def test_a_saved_assessment_wave_gives_figures_without_tests(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    saved = tmp_path / "first.json"
+    done = runner.invoke(app, ["score", str(WAVES[0]), "-o", str(saved)])
+    assert done.exit_code == 0, done.output
+    t = trend_json(runner, str(saved), str(WAVES[1]), str(WAVES[2]))
+    overall = t.get("overall")
+    assert overall is not None
+    assert t.waves[0].kind == "assessment" and t.waves[1].kind == "responses"
+    from_json, between_files, span = overall.steps
+    assert from_json.change is not None and from_json.p_value is None
+    assert from_json.larger_than_noise is None and "saved assessment" in (from_json.note or "")
+    assert span.p_value is None
+    # The one step with answers on both sides is tested, in a family of one.
+    assert between_files.p_value is not None
+    assert between_files.p_adjusted == pytest.approx(between_files.p_value)

@@ -375,5 +375,8 @@ def _footnotes(head: list[str], rows: list[list[str]]) -> list[str]:
         if len(notes) > 1 and all(n.startswith("withheld") for _, n in notes):
             out.append(f"{label}: withheld in every wave (too few respondents)")
             continue
+        if len(notes) > 1 and notes[0][1] and all(n == notes[0][1] for _, n in notes):
+            out.append(f"{label}, every wave: {notes[0][1]}")  # said once, not per wave
+            continue
         out += [f"{' '.join(v for v in (label, sub) if v)}: {n}" for sub, n in notes if n]
     return list(dict.fromkeys(out))
