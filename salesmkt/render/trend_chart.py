@@ -232,5 +232,7 @@ def trend_svg(t: Trend, *, standalone: bool = True) -> str:
         f'width="{WIDTH}" height="{HEIGHT}" role="img" font-family="DejaVu Sans, Arial, '
         f'sans-serif">'
     )
+    if not standalone:  # inside a page: shrink with a narrow column, keep the proportions
+        head = head.replace(' role="img"', ' role="img" style="max-width:100%;height:auto"')
     svg = head + "\n" + "\n".join(body) + "\n</svg>\n"
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + svg) if standalone else svg
