@@ -26,6 +26,7 @@ from salesmkt.cli import app
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 WORKSHOP = "examples/workshop.csv"
+TREND_WAVES = ["examples/wave1.csv", "examples/wave2.csv", "examples/wave3.csv"]
 ADVICE = ["--situation", "examples/situation.yaml", "--funnel", "examples/funnel.yaml"]
 
 CASES: dict[str, list[str]] = {
@@ -42,6 +43,8 @@ CASES: dict[str, list[str]] = {
     "playbook.md": ["recommend", "--stage", "defined", "--format", "markdown"],
     "compare.txt": ["compare", "examples/wave1.csv", "examples/wave2.csv"],
     "compare.md": ["compare", "examples/wave1.csv", "examples/wave2.csv", "--format", "markdown"],
+    "trend.txt": ["trend", *TREND_WAVES],
+    "trend.csv": ["trend", *TREND_WAVES, "--format", "csv"],
 }
 
 

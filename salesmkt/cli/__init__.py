@@ -7,8 +7,14 @@ what they share (input and settings objects, format, printing) and ``boundary`` 
 place where the package's errors become one-line messages and exit codes.
 """
 
-# Imported for its effect: it registers template, take and room on the application.
-from salesmkt.cli import benchmark_commands, merge_commands, workshop_commands  # noqa: F401
+# Imported for their effect: they register template, take and room, trend (two or more
+# waves), merge and the benchmark store's commands on the application.
+from salesmkt.cli import (  # noqa: F401
+    benchmark_commands,
+    merge_commands,
+    trend_commands,
+    workshop_commands,
+)
 from salesmkt.cli.commands import app, main
 
 __all__ = ["app", "main"]

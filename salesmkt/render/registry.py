@@ -5,7 +5,8 @@ Vocabulary:
   ``gaps`` (a :class:`~salesmkt.render.gaps.GapsView`), ``advice`` (an
   :class:`~salesmkt.render.advice.AdviceView`), ``compare`` (a
   :class:`~salesmkt.analysis.compare.Comparison`) or ``evidence`` (an
-  :class:`~salesmkt.model.evidence.EvidenceResult`).
+  :class:`~salesmkt.model.evidence.EvidenceResult`) or ``trend`` (a
+  :class:`~salesmkt.model.trend.Trend`).
 - *format*: ``terminal`` (a rich renderable for the console, never written to a file),
   ``json``, ``csv`` or ``markdown`` (text, printed or written to ``--output``).
 - *renderer*: one function from a subject's view to its output.
@@ -24,7 +25,7 @@ from typing import Any, Literal
 
 from salesmkt.errors import UsageError
 
-Subject = Literal["score", "gaps", "advice", "compare", "evidence"]
+Subject = Literal["score", "gaps", "advice", "compare", "evidence", "trend"]
 TERMINAL = "terminal"
 
 
@@ -71,6 +72,12 @@ RENDERERS: dict[Subject, dict[str, Renderer]] = {
         TERMINAL: _r("evidence", "render_terminal"),
         "json": _r("evidence", "render_json"),
         "markdown": _r("evidence", "render_markdown"),
+    },
+    "trend": {
+        TERMINAL: _r("trend", "trend_terminal"),
+        "json": _r("trend", "trend_json"),
+        "csv": _r("trend", "trend_csv"),
+        "markdown": _r("trend", "trend_markdown"),
     },
 }
 
