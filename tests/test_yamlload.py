@@ -82,3 +82,25 @@ def test_error_message_is_one_line_with_location() -> None:
     text = str(info.value)
     assert "\n" not in text
     assert text.startswith(f"{FIX / 'broken-syntax.yaml'}:4:6: ")
+
+
+def test_libyaml_and_pure_python_compose_the_same_documents() -> None:
+    """The fast path (libyaml's parser) must read every shipped and example definition
+    exactly as the pure-Python parser does, positions included."""
+    from pathlib import Path
+
+    from salesmkt.definitions import yamlload
+
+    root = Path(__file__).resolve().parent.parent
+    files = sorted({*root.glob("questionnaires/**/*.yaml"), *root.glob("rules/*.yaml")})
+    files += sorted(root.glob("examples/**/*.yaml"))
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8-sig")
+        fast = yamlload._compose(yamlload._FastStrictLoader(text))
+        slow = yamlload._compose(yamlload._StrictLoader(text))
+        assert fast is not None and slow is not None, path
+        a = yamlload.Located(path=str(path), data=None)
+        b = yamlload.Located(path=str(path), data=None)
+        assert yamlload._build(fast, (), a) == yamlload._build(slow, (), b), path
+        assert a.positions == b.positions and a.key_positions == b.key_positions, path
