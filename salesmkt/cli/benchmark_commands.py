@@ -25,6 +25,7 @@ from salesmkt.cli.options import (
     QuestionnaireOpt,
     RespondentColumnOpt,
     ResponsesArg,
+    StoreOpt,
 )
 from salesmkt.errors import UsageError
 
@@ -50,17 +51,6 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-StoreOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--store",
-        metavar="URL",
-        envvar="SALESMKT_STORE",
-        help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
-        "[default: $SALESMKT_STORE, else benchmark.sqlite in the user's data folder].",
-        show_default=False,
-    ),
-]
 ClientOpt = Annotated[str, typer.Option("--client", help="The client's id in the store.")]
 IndustryOpt = Annotated[str | None, typer.Option("--industry", help="The client's industry.")]
 SizeOpt = Annotated[str | None, typer.Option("--size", help="The client's size band.")]

@@ -26,6 +26,7 @@ from salesmkt.cli.options import (
     AfterArg,
     BaselineOpt,
     BeforeArg,
+    BenchmarkClientOpt,
     ByOpt,
     ChartsOpt,
     ChecklistOpt,
@@ -75,11 +76,13 @@ from salesmkt.cli.options import (
     SituationOpt,
     SlaOpt,
     StageOpt,
+    StoreOpt,
     TableOutputOpt,
     TextFormatOpt,
     TextOutputOpt,
     TitleOpt,
     TopOpt,
+    TrendFromOpt,
     WaveQuestionnaireOpt,
     WideOpt,
 )
@@ -509,6 +512,9 @@ def report(
     accent: AccentOpt = None,
     no_consultant_notes: NoConsultantNotesOpt = False,
     heatmap_items: HeatmapItemsOpt = False,
+    trend_from: TrendFromOpt = None,
+    benchmark_client: BenchmarkClientOpt = None,
+    store: StoreOpt = None,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, Markdown, or a slide deck.
 
@@ -520,6 +526,7 @@ def report(
     Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
     from salesmkt.pipeline.report import ReportRequest, run_report
+    from salesmkt.pipeline.report_sections import BenchmarkAsk
 
     reading = (file, questionnaire, mapping, group_column, respondent_column)
     source = out.source(*reading, drop_invalid, header_rows, sheet)
@@ -551,6 +558,8 @@ def report(
         top=top,
         consultant_notes=not no_consultant_notes,
         heatmap_items=heatmap_items,
+        trend_from=tuple(trend_from or ()),
+        benchmark=BenchmarkAsk(benchmark_client, store) if benchmark_client else None,
     )
     run = run_report(source, settings, request)
     extra = "".join(f"; {note}" for note in run.notes)

@@ -314,6 +314,36 @@ BaselineOpt = Annotated[
         help="An earlier wave (responses or assessment JSON): adds the progress since it.",
     ),
 ]
+TrendFromOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--trend-from",
+        help="An earlier wave (responses file or assessment JSON) for the trend section; "
+        "repeat it, oldest first. The reported file is the last wave.",
+        show_default=False,
+    ),
+]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        metavar="URL",
+        envvar="SALESMKT_STORE",
+        help="sqlite:///PATH or postgresql+psycopg://USER@HOST/DB "
+        "[default: $SALESMKT_STORE, else benchmark.sqlite in the user's data folder].",
+        show_default=False,
+    ),
+]
+BenchmarkClientOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--benchmark-client",
+        metavar="ID",
+        help="Add a benchmark section: where this assessment stands among the peers in the "
+        "store (--store); ID is the client's id there, left out of its own peers.",
+        show_default=False,
+    ),
+]
 ForceReportOpt = Annotated[
     bool, typer.Option("--force", help="Replace an existing report (and chart files).")
 ]

@@ -31,6 +31,8 @@ from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
 from salesmkt.model.assessment import Assessment, Settings
+from salesmkt.pipeline import report_sections
+from salesmkt.pipeline.report_sections import BenchmarkAsk
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
 from salesmkt.render.charts import make_charts
@@ -85,7 +87,9 @@ class ReportRequest:
     top: int = 10  # actions shown in full, as recommend --top (0: all)
     consultant_notes: bool = True  # --no-consultant-notes: False
     heatmap_items: bool = False  # --heatmap-items: statements in the segments heatmap
-    extra_sections: tuple[ExtraSection, ...] = ()  # made elsewhere (benchmark, trend)
+    extra_sections: tuple[ExtraSection, ...] = ()  # made elsewhere, given as they are
+    trend_from: tuple[Path, ...] = ()  # --trend-from: earlier waves, oldest first
+    benchmark: BenchmarkAsk | None = None  # --benchmark-client (and --store)
 
     @property
     def advice_files(self) -> list[Path]:
@@ -127,6 +131,7 @@ class ReportInputs:
     comments: list[Comment]
     from_json: bool
     respondents: pd.DataFrame | None = None  # per-respondent totals, for --baseline
+    table: ResponseTable | None = None  # the checked responses, for a benchmark
 
 
 # -- the run -----------------------------------------------------------------------------
@@ -172,7 +177,7 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         comparison=comparison,
         branding=request.branding,
         covers=rule_covers(loaded.assessment, request.rules),
-        extra_sections=request.extra_sections,
+        extra_sections=_extra_sections(source, settings, request, loaded),
     )
     if crm is not None:
         _add_evidence(report, crm, loaded)
@@ -183,6 +188,18 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     return ReportRun(
         request.output, fmt, size, _notes(loaded, request, charts, fmt) + branding_notes
     )
+
+
+def _extra_sections(
+    source: ResponseSource, settings: Settings, request: ReportRequest, loaded: ReportInputs
+) -> tuple[ExtraSection, ...]:
+    """The sections given as they are, then the trend and the benchmark when asked for."""
+    made = list(request.extra_sections)
+    if request.trend_from:
+        made.append(report_sections.trend_section(source, settings, request.trend_from))
+    if request.benchmark is not None:
+        made.append(report_sections.benchmark_section(loaded.table, request.benchmark))
+    return tuple(made)
 
 
 def rule_covers(assessment: Assessment, rules: str | Path | None) -> dict[str, list[str]]:
@@ -231,6 +248,7 @@ def _input_files(source: ResponseSource, request: ReportRequest) -> list[Path]:
         found += export_files([request.evidence])
     if request.baseline is not None:
         found.append(request.baseline)
+    found += request.trend_from
     if request.rules is not None:
         found.append(rules_load.resolve_rules(request.rules))
     return found
@@ -307,6 +325,7 @@ def load_inputs(source: ResponseSource, settings: Settings) -> ReportInputs:
         comments_from_table(result.table),
         from_json=False,
         respondents=result.respondents,
+        table=result.table,
     )
 
 

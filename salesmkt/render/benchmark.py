@@ -93,10 +93,12 @@ def benchmark_json(p: Placement) -> str:
     return json.dumps(p.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
-def benchmark_section_markdown(p: Placement, level: int = 2) -> str:
-    """The benchmark as one Markdown section (for the report), headings at ``level``."""
+def benchmark_section_markdown(p: Placement, level: int = 2, *, heading: bool = True) -> str:
+    """The benchmark as one Markdown section (for the report), headings at ``level``;
+    without its own heading when the report gives it one (``heading=False``)."""
     hashes = "#" * level
-    out = [f"{hashes} Benchmark", "", md_escape(f"Peers compared: {p.rules_text}."), ""]
+    out = [f"{hashes} Benchmark", ""] if heading else []
+    out += [md_escape(f"Peers compared: {p.rules_text}."), ""]
     for scope in p.scopes:
         out += [f"{hashes}# {md_escape(scope.label)}", ""]
         facts = [] if scope.withheld else [f"{scope.peers} peer organisations"]
@@ -125,14 +127,14 @@ def benchmark_markdown(p: Placement) -> str:
     )
 
 
-def benchmark_section_html(p: Placement) -> str:
-    """The benchmark as one self-contained ``<section>`` (no script, escaped text)."""
+def benchmark_section_html(p: Placement, *, heading: bool = True) -> str:
+    """The benchmark as one self-contained ``<section>`` (no script, escaped text);
+    without its own heading and anchor when the report gives it both
+    (``heading=False``)."""
     e = html.escape
-    out = [
-        '<section class="benchmark" id="benchmark">',
-        "<h2>Benchmark</h2>",
-        f"<p>Peers compared: {e(p.rules_text)}.</p>",
-    ]
+    top = ['<section class="benchmark" id="benchmark">', "<h2>Benchmark</h2>"]
+    out = top if heading else ['<section class="benchmark">']
+    out.append(f"<p>Peers compared: {e(p.rules_text)}.</p>")
     for scope in p.scopes:
         out.append(f"<h3>{e(scope.label)}</h3>")
         facts = [] if scope.withheld else [f"{scope.peers} peer organisations"]

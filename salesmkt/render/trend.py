@@ -215,14 +215,18 @@ def trend_markdown(t: Trend) -> str:
 # -- HTML fragment -----------------------------------------------------------------------
 
 
-def trend_section_html(t: Trend, *, level: int = 2, chart: bool = True) -> str:
+def trend_section_html(
+    t: Trend, *, level: int = 2, chart: bool = True, heading: bool = True
+) -> str:
     """The trend as an HTML fragment (a ``<section>``), for the report: the chart (inline
-    SVG, with its own title and description) and the tables. Everything is escaped."""
+    SVG, with its own title and description) and the tables. Everything is escaped.
+    ``heading=False`` leaves out the title when the report gives the section one."""
     h = f"h{level}"
     sub = f"h{min(level + 1, 6)}"
     esc = html.escape
+    title = f"<{h}>{esc(TITLE)}</{h}>" if heading else ""
     parts = [
-        f'<section class="trend"><{h}>{esc(TITLE)}</{h}>',
+        f'<section class="trend">{title}',
         f"<p><strong>{esc(headline(t))}</strong></p>",
     ]
     if chart:

@@ -1,0 +1,130 @@
+"""The report's trend (--trend-from) and benchmark (--benchmark-client) sections.
+
+The figures are checked against other commands run in the test: each wave's overall
+score from ``score --format json`` and the peer median from ``benchmark show --format
+json`` on the same store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from support.benchmark import synthetic_rows, write_csv
+from typer.testing import CliRunner
+
+from salesmkt.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+WAVES = [ROOT / "examples" / f"wave{i}.csv" for i in (1, 2, 3)]
+
+
+def _overall(runner: CliRunner, path: Path) -> str:
+    result = runner.invoke(app, ["score", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return f"{json.loads(result.stdout)['overall']['score']:.1f}"
+
+
+def _report(runner: CliRunner, out: Path, *args: str) -> str:
+    result = runner.invoke(app, ["report", *args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out.read_text(encoding="utf-8")
+
+
+def test_trend_section_shows_every_wave_score(runner: CliRunner, tmp_path: Path) -> None:
+    earlier = [a for p in WAVES[:2] for a in ("--trend-from", str(p))]
+    page = _report(runner, tmp_path / "r.html", str(WAVES[2]), *earlier)
+    found = re.search(r'<section id="trend">(.*?)</section>\s*</section>', page, flags=re.S)
+    assert found is not None
+    section = found.group(1)
+    assert "<h2>Trend across survey waves</h2>" in section
+    assert section.count("<h2>") == 1  # the fragment's own title is not repeated
+    for name, path in zip(("wave1", "wave2", "wave3"), WAVES, strict=True):
+        assert name in section
+        assert _overall(runner, path) in section
+    assert '<a href="#trend">' in page  # the contents link to it
+    md = _report(runner, tmp_path / "r.md", str(WAVES[2]), *earlier)
+    part = md.split("## Trend across survey waves", 1)[1]
+    assert all(_overall(runner, p) in part for p in WAVES)
+    assert re.search(r"^### ", part, flags=re.M)  # its tables sit under the section
+
+
+def test_trend_section_refuses_an_output_over_an_earlier_wave(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    earlier = tmp_path / "old.md"
+    earlier.write_bytes(WAVES[0].read_bytes())
+    before = earlier.read_bytes()
+    result = runner.invoke(
+        app, ["report", str(WAVES[2]), "--trend-from", str(earlier), "-o", str(earlier)]
+    )
+    assert result.exit_code != 0
+    assert earlier.read_bytes() == before
+
+
+def _store(runner: CliRunner, tmp_path: Path, n: int) -> str:
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    for i in range(n):
+        rows = synthetic_rows(700 + i, {"sales": 6, "marketing": 5}, client=f"p{i}")
+        path = write_csv(rows, tmp_path / f"peer{i}.csv")
+        args = ["benchmark", "add", str(path), "--client", f"peer-{i}", "--consent"]
+        result = runner.invoke(app, [*args, "--store", url])
+        assert result.exit_code == 0, result.output
+    return url
+
+
+def test_benchmark_section_gives_the_store_placement(runner: CliRunner, tmp_path: Path) -> None:
+    url = _store(runner, tmp_path, 11)
+    mine = write_csv(
+        synthetic_rows(999, {"sales": 7, "marketing": 6}, client="me"), tmp_path / "m.csv"
+    )
+    shown = runner.invoke(
+        app, ["benchmark", "show", str(mine), "--client", "me", "--store", url, "-f", "json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    cells = json.loads(shown.stdout)["cells"]
+    total = next(c for c in cells if c["scope"] == "sales" and c["metric"] == "total")
+    assert total["median"] is not None and total["peers"] == 11
+    page = _report(
+        runner, tmp_path / "r.html", str(mine), "--benchmark-client", "me", "--store", url
+    )
+    section = page.split('<section id="benchmark">', 1)[1]
+    assert "<h2>Benchmark</h2>" in section and section.count("<h2>") >= 1
+    assert "11 peer organisations" in section
+    assert f"{total['median']:.1f}" in section
+
+
+def test_benchmark_section_says_no_benchmark_with_too_few_peers(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    url = _store(runner, tmp_path, 4)
+    mine = write_csv(
+        synthetic_rows(998, {"sales": 7, "marketing": 6}, client="me"), tmp_path / "m.csv"
+    )
+    page = _report(runner, tmp_path / "r.md", str(mine), "--benchmark-client", "me", "--store", url)
+    part = page.split("## Benchmark", 1)[1]
+    assert "no benchmark" in part.lower()
+
+
+def test_benchmark_section_needs_a_responses_file(runner: CliRunner, tmp_path: Path) -> None:
+    saved = tmp_path / "a.json"
+    result = runner.invoke(app, ["score", str(WAVES[0]), "--format", "json", "-o", str(saved)])
+    assert result.exit_code == 0, result.output
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(saved),
+            "--benchmark-client",
+            "me",
+            "--store",
+            url,
+            "-o",
+            str(tmp_path / "r.html"),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "needs a responses file" in result.output
+    assert not (tmp_path / "r.html").exists()
