@@ -44,6 +44,8 @@ def test_trend_section_shows_every_wave_score(runner: CliRunner, tmp_path: Path)
         assert name in section
         assert _overall(runner, path) in section
     assert '<a href="#trend">' in page  # the contents link to it
+    # every table scrolls inside the report's box, so a phone's page never does
+    assert section.count("<table>") == section.count('<div class="table-wrap"') >= 4
     md = _report(runner, tmp_path / "r.md", str(WAVES[2]), *earlier)
     part = md.split("## Trend across survey waves", 1)[1]
     assert all(_overall(runner, p) in part for p in WAVES)
@@ -89,10 +91,13 @@ def test_benchmark_section_gives_the_store_placement(runner: CliRunner, tmp_path
     page = _report(
         runner, tmp_path / "r.html", str(mine), "--benchmark-client", "me", "--store", url
     )
-    section = page.split('<section id="benchmark">', 1)[1]
+    found = re.search(r'<section id="benchmark">(.*?)</section>\s*</section>', page, flags=re.S)
+    assert found is not None
+    section = found.group(1)
     assert "<h2>Benchmark</h2>" in section and section.count("<h2>") >= 1
     assert "11 peer organisations" in section
     assert f"{total['median']:.1f}" in section
+    assert section.count("<table>") == section.count('<div class="table-wrap"') >= 1
 
 
 def test_benchmark_section_says_no_benchmark_with_too_few_peers(

@@ -147,6 +147,9 @@ def benchmark_section_html(p: Placement, *, heading: bool = True) -> str:
         if scope.withheld:
             continue
         head = "".join(f'<th scope="col">{h}</th>' for h in HEADS)
+        # In the report's box that scrolls sideways, so a phone's page never does.
+        label = e(f"Benchmark: {scope.label} (table)")
+        out.append(f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">')
         out.append(f'<table><thead><tr><th scope="col"></th>{head}</tr></thead><tbody>')
         for cell in (c for c in p.cells if c.scope == scope.id):
             if cell.withheld:
@@ -154,7 +157,7 @@ def benchmark_section_html(p: Placement, *, heading: bool = True) -> str:
             else:
                 body = "".join(f"<td>{e(v)}</td>" for v in _row(cell))
             out.append(f'<tr><th scope="row">{e(cell.label)}</th>{body}</tr>')
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
     out.append("</section>")
     return "\n".join(out) + "\n"
 

@@ -235,12 +235,16 @@ def trend_section_html(
         parts.append(f'<figure class="trend-chart">{trend_svg(t, standalone=False)}</figure>')
     for title, head, rows, caption in sections(t):
         head, rows = _drop_empty_notes(head, rows)
-        parts.append(f"<{sub}>{esc(title)}</{sub}><table><thead><tr>")
+        # In the report's box that scrolls sideways, so a phone's page never does.
+        box = (
+            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(title)} (table)">'
+        )
+        parts.append(f"<{sub}>{esc(title)}</{sub}>{box}<table><thead><tr>")
         parts += [f'<th scope="col">{esc(c)}</th>' for c in head]
         parts.append("</tr></thead><tbody>")
         for row in rows:
             parts.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
-        parts.append("</tbody></table>")
+        parts.append("</tbody></table></div>")
         if caption:
             parts.append(f'<p class="caption">{esc(caption)}</p>')
     parts += [f'<p class="note">{esc(n)}</p>' for n in t.notes]
