@@ -133,3 +133,55 @@ def test_benchmark_section_needs_a_responses_file(runner: CliRunner, tmp_path: P
     assert result.exit_code == 2
     assert "needs a responses file" in result.output
     assert not (tmp_path / "r.html").exists()
+
+
+def test_deck_draws_the_trend_as_a_native_line_chart(runner: CliRunner, tmp_path: Path) -> None:
+    from pptx import Presentation
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    earlier = [a for p in WAVES[:2] for a in ("--trend-from", str(p))]
+    out = tmp_path / "d.pptx"
+    result = runner.invoke(app, ["report", str(WAVES[2]), *earlier, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    deck = Presentation(str(out))
+    charts = [
+        shape.chart
+        for slide in deck.slides
+        for shape in slide.shapes
+        if shape.has_chart and shape.chart.chart_type == XL_CHART_TYPE.LINE_MARKERS
+    ]
+    assert len(charts) == 1
+    plot = charts[0].plots[0]
+    assert list(plot.categories) == ["wave1", "wave2", "wave3"]
+    overall = next(s for s in plot.series if s.name == "Overall")
+    assert [f"{v:.1f}" for v in overall.values] == [_overall(runner, p) for p in WAVES]
+
+
+def test_deck_shows_the_benchmark_table(runner: CliRunner, tmp_path: Path) -> None:
+    from pptx import Presentation
+
+    url = _store(runner, tmp_path, 11)
+    rows = synthetic_rows(997, {"sales": 7, "marketing": 6}, client="me")
+    mine = write_csv(rows, tmp_path / "m.csv")
+    args = ["benchmark", "show", str(mine), "--client", "me", "--store", url, "-f", "json"]
+    cells = json.loads(runner.invoke(app, args).stdout)["cells"]
+    out = tmp_path / "d.pptx"
+    result = runner.invoke(
+        app, ["report", str(mine), "--benchmark-client", "me", "--store", url, "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    tables = {}
+    for slide in Presentation(str(out)).slides:
+        title = slide.shapes[0].text_frame.text  # the deck's title box comes first
+        for shape in slide.shapes:
+            if shape.has_table and title.startswith("Benchmark"):
+                body = shape.table
+                for r in range(1, len(body.rows)):
+                    row = [body.cell(r, c).text for c in range(len(body.columns))]
+                    tables[(title, row[0])] = row
+    assert tables, "no benchmark table in the deck"
+    sales_total = next(c for c in cells if c["scope"] == "sales" and c["metric"] == "total")
+    row = next(
+        v for (t, label), v in tables.items() if "Sales" in t and label == sales_total["label"]
+    )
+    assert row[3] == f"{sales_total['median']:.1f}"

@@ -56,10 +56,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from salesmkt.analysis.comparison import Comparison
+    from salesmkt.benchmark.placement import Placement
     from salesmkt.definitions.questionnaire import Questionnaire
     from salesmkt.intake.responses import ResponseTable
     from salesmkt.intake.source import ResponseSource
     from salesmkt.model.evidence import EvidenceResult
+    from salesmkt.model.trend import Trend
     from salesmkt.render.charts import Chart
 
 CHART_SUFFIXES = (".svg", ".png")
@@ -169,6 +171,7 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         comparison = compare_baseline(
             loaded, source.at(request.baseline), source=source.path, settings=settings
         )
+    extras = _extras(source, settings, request, loaded)
     report = build_report(
         loaded.assessment,
         questionnaire=loaded.questionnaire,
@@ -177,11 +180,18 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         comparison=comparison,
         branding=request.branding,
         covers=rule_covers(loaded.assessment, request.rules),
-        extra_sections=_extra_sections(source, settings, request, loaded),
+        extra_sections=extras.sections,
     )
     if crm is not None:
         _add_evidence(report, crm, loaded)
-    deck = DeckInputs(report, loaded.assessment, request.branding, request.top)
+    deck = DeckInputs(
+        report,
+        loaded.assessment,
+        request.branding,
+        request.top,
+        trend=extras.trend,
+        benchmark=extras.placement,
+    )
     data = render_report(fmt, report, charts, links, deck)
     outputs.write_atomic(request.output, data, inputs=inputs, force=request.force)
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
@@ -190,16 +200,27 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     )
 
 
-def _extra_sections(
+@dataclass
+class _Extras:
+    """The report's optional sections, with the trend and placement the deck draws."""
+
+    sections: tuple[ExtraSection, ...] = ()
+    trend: Trend | None = None
+    placement: Placement | None = None
+
+
+def _extras(
     source: ResponseSource, settings: Settings, request: ReportRequest, loaded: ReportInputs
-) -> tuple[ExtraSection, ...]:
+) -> _Extras:
     """The sections given as they are, then the trend and the benchmark when asked for."""
-    made = list(request.extra_sections)
+    made = _Extras(request.extra_sections)
     if request.trend_from:
-        made.append(report_sections.trend_section(source, settings, request.trend_from))
+        section, made.trend = report_sections.trend_section(source, settings, request.trend_from)
+        made.sections += (section,)
     if request.benchmark is not None:
-        made.append(report_sections.benchmark_section(loaded.table, request.benchmark))
-    return tuple(made)
+        section, made.placement = report_sections.benchmark_section(loaded.table, request.benchmark)
+        made.sections += (section,)
+    return made
 
 
 def rule_covers(assessment: Assessment, rules: str | Path | None) -> dict[str, list[str]]:

@@ -18,9 +18,11 @@ from salesmkt.errors import UsageError
 from salesmkt.render.report.view import ExtraSection
 
 if TYPE_CHECKING:
+    from salesmkt.benchmark.placement import Placement
     from salesmkt.intake.responses import ResponseTable
     from salesmkt.intake.source import ResponseSource
     from salesmkt.model.assessment import Settings
+    from salesmkt.model.trend import Trend
 
 
 @dataclass(frozen=True)
@@ -34,23 +36,28 @@ class BenchmarkAsk:
 
 def trend_section(
     source: ResponseSource, settings: Settings, earlier: tuple[Path, ...]
-) -> ExtraSection:
-    """The trend from the earlier waves to the reported one, as a report section."""
+) -> tuple[ExtraSection, Trend]:
+    """The trend from the earlier waves to the reported one, as a report section (and
+    the trend itself, for the deck)."""
     from salesmkt.pipeline.trend import trend, wave_labels
     from salesmkt.render.trend import TITLE, trend_section_html, trend_section_markdown
 
     paths = [*earlier, source.path]
     result = trend(source, paths, wave_labels(paths, None), settings)
-    return ExtraSection(
+    section = ExtraSection(
         id="trend",
         title=TITLE,
         html=trend_section_html(result, level=2, heading=False),
         markdown=trend_section_markdown(result, level=3),
     )
+    return section, result
 
 
-def benchmark_section(table: ResponseTable | None, ask: BenchmarkAsk) -> ExtraSection:
-    """Where this assessment stands among the admitted peers of the store."""
+def benchmark_section(
+    table: ResponseTable | None, ask: BenchmarkAsk
+) -> tuple[ExtraSection, Placement]:
+    """Where this assessment stands among the admitted peers of the store, as a report
+    section (and the placement itself, for the deck)."""
     if table is None:
         raise UsageError(
             "--benchmark-client needs a responses file: a saved assessment JSON holds "
@@ -60,9 +67,10 @@ def benchmark_section(table: ResponseTable | None, ask: BenchmarkAsk) -> ExtraSe
     from salesmkt.render.benchmark import benchmark_section_html, benchmark_section_markdown
 
     placement = benchmark_for(table, ask.store, client=ask.client)
-    return ExtraSection(
+    section = ExtraSection(
         id="benchmark",
         title="Benchmark",
         html=benchmark_section_html(placement, heading=False),
         markdown=benchmark_section_markdown(placement, level=2, heading=False),
     )
+    return section, placement

@@ -25,6 +25,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from salesmkt.render.branding import Logo, raster_logo
+from salesmkt.render.deck.extra_slides import extra_slides
 from salesmkt.render.deck.fit import INDENT, LINE_HEIGHT, SPACE_BEFORE, Para, fit_size, paginate
 from salesmkt.render.deck.slides import ChartSpec, DeckInputs, Slide, TableSpec, deck_slides
 from salesmkt.render.text import visible
@@ -203,9 +204,8 @@ def _chart(slide: PptxSlide, spec: ChartSpec, accent: str) -> None:
     for series in spec.series:
         data.add_series(shown(series.name), series.values, spec.number_format)
     box = (MARGIN, BODY_TOP, WIDTH - 2 * MARGIN, CHART_BOTTOM - BODY_TOP)
-    frame: Any = slide.shapes.add_chart(
-        XL_CHART_TYPE.BAR_CLUSTERED, *(Inches(v) for v in box), data
-    )
+    kind = XL_CHART_TYPE.LINE_MARKERS if spec.kind == "line" else XL_CHART_TYPE.BAR_CLUSTERED
+    frame: Any = slide.shapes.add_chart(kind, *(Inches(v) for v in box), data)
     chart = frame.chart
     chart.has_title = False  # the slide's title says it
     chart.font.size = Pt(_chart_font(len(spec.categories) * len(spec.series)))
@@ -214,10 +214,13 @@ def _chart(slide: PptxSlide, spec: ChartSpec, accent: str) -> None:
     if chart.has_legend:
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
+    _value_axis(chart, spec)
+    if spec.kind == "line":
+        _lines(chart, spec, accent)
+        return
     categories = chart.category_axis
     categories.reverse_order = True  # the first category on top, as it reads
     categories.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # clear of negative bars
-    _value_axis(chart, spec)
     _bars(chart, spec, accent)
 
 
@@ -263,6 +266,26 @@ def _bars(chart: Any, spec: ChartSpec, accent: str) -> None:
                 point = plot.series[0].points[index]
                 point.format.fill.solid()
                 point.format.fill.fore_color.rgb = _rgb(light)
+
+
+def _lines(chart: Any, spec: ChartSpec, accent: str) -> None:
+    """The first line (the organisation) in the accent, thick; the others darker or grey
+    and dashed, so colour is not the only thing that tells them apart."""
+    from pptx.enum.dml import MSO_LINE_DASH_STYLE
+    from pptx.util import Pt
+
+    plot = chart.plots[0]
+    plot.has_data_labels = True
+    plot.data_labels.number_format = spec.number_format
+    plot.data_labels.number_format_is_linked = False
+    colours = [accent.lstrip("#"), mix(accent, "000000", 0.45), "7F7F7F", "B0B0B0"]
+    dashes = [MSO_LINE_DASH_STYLE.SOLID, MSO_LINE_DASH_STYLE.DASH, MSO_LINE_DASH_STYLE.ROUND_DOT]
+    for index, series in enumerate(plot.series):
+        line = series.format.line
+        line.color.rgb = _rgb(colours[index % len(colours)])
+        line.width = Pt(3.5 if index == 0 else 2.25)
+        line.dash_style = dashes[index % len(dashes)]
+        series.smooth = False
 
 
 def _shade(value: float | None, accent: str) -> str | None:
@@ -408,7 +431,7 @@ def render_deck(inputs: DeckInputs) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = Inches(WIDTH), Inches(HEIGHT)
     blank = deck.slide_layouts[6]
-    for spec in layout(deck_slides(inputs)):
+    for spec in layout(deck_slides(inputs, extra_slides(inputs))):
         slide = deck.slides.add_slide(blank)
         draw = _title_slide if spec.kind == "title" else _content_slide
         draw(slide, spec, accent, logo)

@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from salesmkt.model.assessment import Assessment, SegmentResult
 from salesmkt.render.branding import Branding
@@ -38,6 +38,10 @@ from salesmkt.render.report.heatmap import segment_cell, shown_groups
 from salesmkt.render.report.summary import stage_sentence, summary
 from salesmkt.render.report.view import ActionView, HeatCell, ItemRow, Report
 from salesmkt.wording import fmt_mean
+
+if TYPE_CHECKING:
+    from salesmkt.benchmark.placement import Placement
+    from salesmkt.model.trend import Trend
 
 GAP_BARS = 20  # most bars on the perception-gap slide (flagged first, then largest)
 LABEL_CHARS = 44  # chart category labels are cut here; the notes carry the whole text
@@ -51,6 +55,8 @@ class DeckInputs:
     assessment: Assessment
     branding: Branding = field(default_factory=Branding)
     top: int = 10
+    trend: Trend | None = None  # report --trend-from
+    benchmark: Placement | None = None  # report --benchmark-client
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,7 @@ class ChartSpec:
     emphasis: list[bool] = field(default_factory=list)  # per category: drawn solid
     major_unit: float | None = None
     axis_format: str = ""  # the value axis's number format [default: number_format]
+    kind: Literal["bar", "line"] = "bar"  # line: categories left to right (waves)
 
 
 @dataclass(frozen=True)
@@ -118,14 +125,16 @@ def bullet(text: str, level: int = 0) -> Para:
 # -- the deck ----------------------------------------------------------------------------
 
 
-def deck_slides(inputs: DeckInputs) -> list[Slide]:
-    """Every slide, in order: title, summary, results, advice, segments, appendix."""
+def deck_slides(inputs: DeckInputs, extra: Sequence[Slide] = ()) -> list[Slide]:
+    """Every slide, in order: title, summary, results, advice, segments, the ``extra``
+    slides (trend, benchmark: :mod:`.extra_slides`), appendix."""
     r = inputs.report
     slides = [title_slide(inputs), summary_slide(inputs), stage_slide(inputs)]
     slides += [s for s in (gap_slide(inputs), dimension_slide(r)) if s is not None]
     slides.append(verdict_slide(r))
     slides += action_slides(r, inputs.top)
     slides += heatmap_slides(inputs)
+    slides += extra
     slides += [methods_slide(r), quality_slide(r)]
     return slides
 
