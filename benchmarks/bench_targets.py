@@ -45,6 +45,10 @@ from compare_outputs import _label_file  # noqa: E402
 _WRAPPER = r"""
 import json, os, resource, subprocess, sys, time
 env = dict(os.environ)
+# Bytecode as an installed package has it (pip compiles it): cached under the
+# benchmark's PYTHONPYCACHEPREFIX, never in the source tree, even where the environment
+# sets PYTHONDONTWRITEBYTECODE (then every run would compile salesmkt afresh).
+env.pop("PYTHONDONTWRITEBYTECODE", None)
 tree = sys.argv[1]
 if tree:
     env["PYTHONPATH"] = tree
@@ -73,9 +77,13 @@ _ARROW = "import sys; from pyarrow import csv; csv.read_csv(sys.argv[1])"
 Run = dict[str, float]
 
 
+PYCACHE = ""  # where the timed processes keep their bytecode (set in main)
+
+
 def _measure(tree: str, command: list[str]) -> Run:
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": PYCACHE} if PYCACHE else None
     proc = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, tree, *command], capture_output=True, text=True
+        [sys.executable, "-c", _WRAPPER, tree, *command], capture_output=True, text=True, env=env
     )
     run: Run = json.loads(proc.stdout)
     if run["code"] != 0:
@@ -202,6 +210,18 @@ def bench_startup(work: Path, repeat: int, before: str) -> None:
     _table("start-up", rows, lambda _: None)
 
 
+def _compile(trees: list[str]) -> None:
+    """Every tree's salesmkt compiled into the benchmark's bytecode cache, as pip does on
+    install, so that no timed run pays for compiling it."""
+    import salesmkt
+
+    installed = str(Path(salesmkt.__file__).parent)
+    for tree in {t for t in trees if t} | {""}:
+        folder = str(Path(tree) / "salesmkt") if tree else installed
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": PYCACHE}
+        subprocess.run([sys.executable, "-m", "compileall", "-q", folder], env=env, check=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -215,10 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", nargs="+", choices=["score", "targets", "compare", "startup"], default=None
     )
     args = parser.parse_args(argv)
-    global AFTER
+    global AFTER, PYCACHE
     AFTER = args.after
     work = args.keep or Path(tempfile.mkdtemp(prefix="salesmkt-targets-"))
     work.mkdir(parents=True, exist_ok=True)
+    PYCACHE = str(work / "pycache")
+    _compile([args.after, args.before])
     only = set(args.only or ["score", "targets", "compare", "startup"])
     print(f"load average before: {os.getloadavg()}; cores: {os.cpu_count()}")
     if "startup" in only:
