@@ -13,7 +13,8 @@ Tables:
 - ``targets``: ``score --format csv``, label answers ("4 - Agree"), ``gaps`` and
   ``report`` at one size, each beside plain ``score`` of the same file;
 - ``compare``: two waves with matching respondent codes, doubling the size;
-- ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents.
+- ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents;
+- ``comments``: ``score`` of a file with a 2 KB free-text comment per respondent.
 
 With ``--after DIR`` the salesmkt commands run from that source tree rather than the
 installed package (so that editing the work tree cannot change a run half-way). With
@@ -182,6 +183,45 @@ def bench_targets(work: Path, n: int, repeat: int, before: str) -> None:
     )
 
 
+def _comment_file(source: Path, target: Path, size: int = 2048) -> None:
+    """``source`` with a free-text ``comment`` column of about ``size`` characters per
+    respondent, each different (a slice of a long text, the respondent's number in it;
+    commas and a quote in the text, so every cell is quoted)."""
+    words = ("the forecast missed again, and marketing said the leads were \"qualified\" "
+             "while sales never called them back; we should plan the launch together ")  # fmt: skip
+    text = words * (size // len(words) + 2)
+    with source.open(encoding="utf-8") as fin, target.open("w", encoding="utf-8") as fout:
+        fout.write(fin.readline().rstrip("\n") + ",comment\n")
+        for i, line in enumerate(fin):
+            start = i % len(words)
+            cell = f"#{i} " + text[start : start + size]
+            fout.write(line.rstrip("\n") + ',"' + cell.replace('"', '""') + '"\n')
+
+
+def bench_comments(work: Path, n: int, repeat: int, before: str) -> None:
+    """``score`` of a file with a 2 KB comment per respondent, beside the same file
+    without them."""
+    data = _file(work, n)
+    comments = work / f"comments-{n}.csv"
+    if not comments.exists():
+        _comment_file(data, comments)
+    out = str(work / "out.json")
+    commands = {
+        "salesmkt score": ("", _salesmkt("score", str(data), "--format", "json", "-o", out)),
+        "salesmkt score, 2 KB comments": (
+            "",
+            _salesmkt("score", str(comments), "--format", "json", "-o", out),
+        ),
+        "pyarrow read, 2 KB comments": ("", [sys.executable, "-c", _ARROW, str(comments)]),
+    }
+    rows = _rounds(_with_before(commands, before), repeat)
+    _table(
+        f"2 KB comments, {n:,} respondents (ratio to plain score)",
+        rows,
+        lambda name: "salesmkt score (before)" if name.endswith("(before)") else "salesmkt score",
+    )
+
+
 def bench_compare(work: Path, sizes: list[int], repeat: int, before: str) -> None:
     commands: dict[str, tuple[str, list[str]]] = {}
     for n in sizes:
@@ -232,8 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--after", default="", help="the source tree to time (default: installed)")
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     parser.add_argument(
-        "--only", nargs="+", choices=["score", "targets", "compare", "startup"], default=None
+        "--only",
+        nargs="+",
+        choices=["score", "targets", "compare", "startup", "comments"],
+        default=None,
     )
+    parser.add_argument("--comments-size", type=int, default=1_000_000)
     args = parser.parse_args(argv)
     global AFTER, PYCACHE
     AFTER = args.after
@@ -251,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_score(work, args.sizes, args.repeat, args.before)
     if "targets" in only:
         bench_targets(work, args.targets_size, args.repeat, args.before)
+    if "comments" in only:
+        bench_comments(work, args.comments_size, args.repeat, args.before)
     print(f"\nload average after: {os.getloadavg()}")
     return 0
 
