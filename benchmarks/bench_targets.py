@@ -83,8 +83,14 @@ PYCACHE = ""  # where the timed processes keep their bytecode (set in main)
 
 def _measure(tree: str, command: list[str]) -> Run:
     env = {**os.environ, "PYTHONPYCACHEPREFIX": PYCACHE} if PYCACHE else None
+    # Never in the source tree: ``-m``/``-c`` put the working folder first on sys.path,
+    # and the tree there would be timed whatever --before/--after say.
     proc = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, tree, *command], capture_output=True, text=True, env=env
+        [sys.executable, "-c", _WRAPPER, tree, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tempfile.gettempdir(),
     )
     run: Run = json.loads(proc.stdout)
     if run["code"] != 0:
