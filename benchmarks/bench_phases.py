@@ -23,7 +23,9 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 _CHILD = r"""
 import json, sys, time
@@ -82,8 +84,14 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         empty = time.perf_counter() - start
+        # Outside the source tree: ``-c`` puts the working folder first on sys.path, so
+        # PYTHONPATH=<an earlier tree> would be ignored when run from the repository.
         out = subprocess.run(
-            [sys.executable, "-c", _CHILD, args.file], capture_output=True, text=True, check=True
+            [sys.executable, "-c", _CHILD, str(Path(args.file).resolve())],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tempfile.gettempdir(),
         )
         run = {"process start": empty, **json.loads(out.stdout)}
         print(json.dumps({k: round(v, 3) for k, v in run.items()}))

@@ -13,7 +13,8 @@ Tables:
 - ``targets``: ``score --format csv``, label answers ("4 - Agree"), ``gaps`` and
   ``report`` at one size, each beside plain ``score`` of the same file;
 - ``compare``: two waves with matching respondent codes, doubling the size;
-- ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents.
+- ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents;
+- ``comments``: ``score`` of a file with a 2 KB free-text comment per respondent.
 
 With ``--after DIR`` the salesmkt commands run from that source tree rather than the
 installed package (so that editing the work tree cannot change a run half-way). With
@@ -45,6 +46,10 @@ from compare_outputs import _label_file  # noqa: E402
 _WRAPPER = r"""
 import json, os, resource, subprocess, sys, time
 env = dict(os.environ)
+# Bytecode as an installed package has it (pip compiles it): cached under the
+# benchmark's PYTHONPYCACHEPREFIX, never in the source tree, even where the environment
+# sets PYTHONDONTWRITEBYTECODE (then every run would compile salesmkt afresh).
+env.pop("PYTHONDONTWRITEBYTECODE", None)
 tree = sys.argv[1]
 if tree:
     env["PYTHONPATH"] = tree
@@ -73,9 +78,19 @@ _ARROW = "import sys; from pyarrow import csv; csv.read_csv(sys.argv[1])"
 Run = dict[str, float]
 
 
+PYCACHE = ""  # where the timed processes keep their bytecode (set in main)
+
+
 def _measure(tree: str, command: list[str]) -> Run:
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": PYCACHE} if PYCACHE else None
+    # Never in the source tree: ``-m``/``-c`` put the working folder first on sys.path,
+    # and the tree there would be timed whatever --before/--after say.
     proc = subprocess.run(
-        [sys.executable, "-c", _WRAPPER, tree, *command], capture_output=True, text=True
+        [sys.executable, "-c", _WRAPPER, tree, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tempfile.gettempdir(),
     )
     run: Run = json.loads(proc.stdout)
     if run["code"] != 0:
@@ -174,6 +189,45 @@ def bench_targets(work: Path, n: int, repeat: int, before: str) -> None:
     )
 
 
+def _comment_file(source: Path, target: Path, size: int = 2048) -> None:
+    """``source`` with a free-text ``comment`` column of about ``size`` characters per
+    respondent, each different (a slice of a long text, the respondent's number in it;
+    commas and a quote in the text, so every cell is quoted)."""
+    words = ("the forecast missed again, and marketing said the leads were \"qualified\" "
+             "while sales never called them back; we should plan the launch together ")  # fmt: skip
+    text = words * (size // len(words) + 2)
+    with source.open(encoding="utf-8") as fin, target.open("w", encoding="utf-8") as fout:
+        fout.write(fin.readline().rstrip("\n") + ",comment\n")
+        for i, line in enumerate(fin):
+            start = i % len(words)
+            cell = f"#{i} " + text[start : start + size]
+            fout.write(line.rstrip("\n") + ',"' + cell.replace('"', '""') + '"\n')
+
+
+def bench_comments(work: Path, n: int, repeat: int, before: str) -> None:
+    """``score`` of a file with a 2 KB comment per respondent, beside the same file
+    without them."""
+    data = _file(work, n)
+    comments = work / f"comments-{n}.csv"
+    if not comments.exists():
+        _comment_file(data, comments)
+    out = str(work / "out.json")
+    commands = {
+        "salesmkt score": ("", _salesmkt("score", str(data), "--format", "json", "-o", out)),
+        "salesmkt score, 2 KB comments": (
+            "",
+            _salesmkt("score", str(comments), "--format", "json", "-o", out),
+        ),
+        "pyarrow read, 2 KB comments": ("", [sys.executable, "-c", _ARROW, str(comments)]),
+    }
+    rows = _rounds(_with_before(commands, before), repeat)
+    _table(
+        f"2 KB comments, {n:,} respondents (ratio to plain score)",
+        rows,
+        lambda name: "salesmkt score (before)" if name.endswith("(before)") else "salesmkt score",
+    )
+
+
 def bench_compare(work: Path, sizes: list[int], repeat: int, before: str) -> None:
     commands: dict[str, tuple[str, list[str]]] = {}
     for n in sizes:
@@ -202,6 +256,18 @@ def bench_startup(work: Path, repeat: int, before: str) -> None:
     _table("start-up", rows, lambda _: None)
 
 
+def _compile(trees: list[str]) -> None:
+    """Every tree's salesmkt compiled into the benchmark's bytecode cache, as pip does on
+    install, so that no timed run pays for compiling it."""
+    import salesmkt
+
+    installed = str(Path(salesmkt.__file__).parent)
+    for tree in {t for t in trees if t} | {""}:
+        folder = str(Path(tree) / "salesmkt") if tree else installed
+        env = {**os.environ, "PYTHONPYCACHEPREFIX": PYCACHE}
+        subprocess.run([sys.executable, "-m", "compileall", "-q", folder], env=env, check=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -212,13 +278,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--after", default="", help="the source tree to time (default: installed)")
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     parser.add_argument(
-        "--only", nargs="+", choices=["score", "targets", "compare", "startup"], default=None
+        "--only",
+        nargs="+",
+        choices=["score", "targets", "compare", "startup", "comments"],
+        default=None,
     )
+    parser.add_argument("--comments-size", type=int, default=1_000_000)
     args = parser.parse_args(argv)
-    global AFTER
+    global AFTER, PYCACHE
     AFTER = args.after
     work = args.keep or Path(tempfile.mkdtemp(prefix="salesmkt-targets-"))
     work.mkdir(parents=True, exist_ok=True)
+    PYCACHE = str(work / "pycache")
+    _compile([args.after, args.before])
     only = set(args.only or ["score", "targets", "compare", "startup"])
     print(f"load average before: {os.getloadavg()}; cores: {os.cpu_count()}")
     if "startup" in only:
@@ -229,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_score(work, args.sizes, args.repeat, args.before)
     if "targets" in only:
         bench_targets(work, args.targets_size, args.repeat, args.before)
+    if "comments" in only:
+        bench_comments(work, args.comments_size, args.repeat, args.before)
     print(f"\nload average after: {os.getloadavg()}")
     return 0
 

@@ -43,11 +43,14 @@ def _run(tree: Path | None, args: list[str], out: Path) -> str:
     env = dict(os.environ)
     if tree is not None:
         env["PYTHONPATH"] = str(tree)
+    # Run in the output folder: ``-m`` puts the working folder first on sys.path, so run
+    # from the source tree it would import that tree whatever PYTHONPATH says.
     proc = subprocess.run(
         [sys.executable, "-m", "salesmkt", *args, "-o", str(out)],
         capture_output=True,
         text=True,
         env=env,
+        cwd=out.parent,
     )
     return f"exit {proc.returncode}: {proc.stderr.strip()[-300:]}"
 

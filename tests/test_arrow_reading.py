@@ -109,3 +109,40 @@ def test_quotes_line_breaks_and_ragged_rows_read_the_same(
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("\n".join([*lines, "R5,Sales,EMEA,1,2"]) + "\n", encoding="utf-8")
     _same_both_ways(ragged, monkeypatch)
+
+
+def test_label_answers_over_many_blocks_read_as_the_text_path_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Over pyarrow's 1 MB block, so the columns come in several chunks, each with its
+    # own dictionary: the codes handed to the scale must still point at their own cells.
+    words = ["1 - Strongly disagree", "2 - Disagree", "3 - Neutral", "4 - Agree", "5"]
+    rng = np.random.default_rng(11)
+    lines = [HEADER]
+    for i in range(12_000):
+        answers = [words[v] if v < 5 else "" for v in rng.integers(0, 6, 20)]
+        if i in (7, 11_000):
+            answers[3] = "Agreed?" if i == 7 else "9 - Very much"
+        lines.append(_row(f"R{i}", ["Sales", "Marketing"][i % 2], answers, "x" * (i % 7)))
+    path = tmp_path / "labels.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > 2 * 2**20
+    body = open_responses(path, "labels.csv").body(1, list(range(3, 23)), 1, 5)
+    assert set(body.factorized) == set(range(3, 23))  # the label columns' codes came along
+    assert len(body.factorized[3][1]) > 6  # several chunks, each with its own dictionary
+    _same_both_ways(path, monkeypatch)
+
+
+def test_the_scale_parses_given_codes_as_it_parses_the_cells() -> None:
+    from salesmkt.intake.scale import AnswerScale
+
+    scale = AnswerScale(questionnaire_load.load("alignment"))
+    cells = np.array(["4 - Agree", "", "x", "2", "4 - Agree", "x"], dtype=object)
+    # The distinct cells listed twice (two chunks' dictionaries), codes into either copy.
+    uniques = ["4 - Agree", "", "x", "2", "x", "4 - Agree"]
+    codes = np.array([0, 1, 2, 3, 5, 4], dtype=np.intp)
+    given = scale.parse_column(cells, (codes, uniques))
+    hashed = scale.parse_column(cells)
+    np.testing.assert_array_equal(given[0], hashed[0])
+    np.testing.assert_array_equal(given[1], hashed[1])
+    assert given[2] == hashed[2] and set(given[2]) == {2, 5}

@@ -126,7 +126,7 @@ class Cells:
 
 
 def _column_sums(
-    key: IntArray, ncells: int, n: IntArray, filled: FloatArray, valid: BoolArray
+    key: IntArray, ncells: int, n: IntArray, filled: FloatArray | BoolArray, valid: BoolArray
 ) -> tuple[FloatArray, FloatArray]:
     """Per cell and column: sum and count of the answered values.
 
@@ -151,9 +151,9 @@ def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
 
 
 def cell_stats(
-    key: IntArray, ncells: int, prep: Prepared, favourable: FloatArray | None = None
+    key: IntArray, ncells: int, prep: Prepared, favourable: BoolArray | None = None
 ) -> Cells:
-    """Every cell's figures; ``favourable`` (respondents × items, 1 for a favourable
+    """Every cell's figures; ``favourable`` (respondents × items, True for a favourable
     answer) adds the per-cell counts of favourable answers."""
     total = prep.total
     n = np.bincount(key, minlength=ncells).astype(np.int64)

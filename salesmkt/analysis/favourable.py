@@ -10,8 +10,10 @@ Vocabulary:
   answers to the dimension's items, so each answer weighs alike) and per group (all its
   answers). Missing answers are left out of both counts; withheld groups are left out of
   every share that pools groups, as they are of the means.
-- *favourable matrix*: respondents × items, 1.0 where an answer is favourable, 0.0
-  otherwise (missing answers are 0 and not counted, see ``Prepared.valid``).
+- *favourable matrix*: respondents × items, True where an answer is favourable, False
+  otherwise (missing answers are False and not counted, see ``Prepared.valid``). Kept as
+  booleans, not floats: an eighth of the memory (160 MB less at a million respondents);
+  ``bincount`` weighs them as 1.0 and 0.0, so every count is the same.
 
 Everything is one comparison over the answers matrix and one ``bincount`` per item
 (:func:`salesmkt.analysis.cells.cell_stats`): linear in respondents.
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from salesmkt.analysis.prepared import Prepared
     from salesmkt.definitions.questionnaire import Questionnaire
 
-    FloatArray = NDArray[np.float64]
+    BoolArray = NDArray[np.bool_]
 
 __all__ = ["TOP_POINTS", "favourable_from", "favourable_matrix"]
 
@@ -47,8 +49,9 @@ def favourable_from(q: Questionnaire) -> float | None:
     return float(scale.max - top + 1)
 
 
-def favourable_matrix(prep: Prepared, start: float) -> FloatArray:
-    """1.0 where a recoded answer is at or above ``start`` and was given, else 0.0."""
-    hit = (prep.filled >= start) & prep.valid
-    out: FloatArray = np.asfortranarray(hit, dtype=np.float64)
-    return out
+def favourable_matrix(prep: Prepared, start: float) -> BoolArray:
+    """True where a recoded answer is at or above ``start`` and was given (Fortran-ordered
+    like ``prep.filled``, so each item is one contiguous column)."""
+    hit: BoolArray = np.greater_equal(prep.filled, start, order="F")
+    hit &= prep.valid
+    return hit

@@ -198,12 +198,15 @@ def _without_withheld_sizes(assessment: Assessment) -> None:
 def _skipped_dimensions(table: ResponseTable, prep: Prepared) -> list[DataWarning]:
     """Warnings for scored respondents who answered no item of a dimension (before the
     privacy filter, which drops those about withheld respondents)."""
-    rows = table.rows.to_numpy()[prep.keep].tolist()
+    # Only the respondents missing some dimension are visited (few, where all are many).
+    some = np.flatnonzero(~prep.dims_valid.all(axis=1))
+    scored = np.flatnonzero(prep.keep)[some]
+    rows = table.rows.to_numpy()[scored].tolist()
     codes = None
     if table.respondent is not None:
-        raw = table.respondent.to_numpy()[prep.keep].tolist()
+        raw = table.respondent.to_numpy()[scored].tolist()
         codes = [None if v is None or str(v) in ("", "nan") else str(v) for v in raw]
-    return skipped_dimension_warnings(table.questionnaire, prep.dims_valid, rows, codes)
+    return skipped_dimension_warnings(table.questionnaire, prep.dims_valid[some], rows, codes)
 
 
 def _without_withheld_comments(

@@ -113,7 +113,7 @@ def _breakdown(
     prep: Prepared,
     by: str,
     k_min: int,
-    favourable: FloatArray | None = None,
+    favourable: BoolArray | None = None,
 ) -> _Breakdown:
     import pandas as pd
 
@@ -163,7 +163,7 @@ def segments(
     prep: Prepared,
     by: str,
     k_min: int,
-    favourable: FloatArray | None = None,
+    favourable: BoolArray | None = None,
 ) -> tuple[list[SegmentResult], BoolArray, list[str]]:
     """The segments of ``--by`` column ``by``, which respondents' figures they withhold,
     and notes in words on what was withheld and why (never a withheld cell's size)."""

@@ -42,7 +42,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.intake.rawfile import RawRows, ResponsesFile, column_letter
+from salesmkt.intake.rawfile import Factorized, RawRows, ResponsesFile, column_letter
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning
 
@@ -367,9 +367,9 @@ class TextFile(ResponsesFile):
         offset = int(self.starts[start])
         fast = self._read_arrow(start, numeric, lo, hi)
         if fast is not None:
-            return RawRows(
-                fast, np.arange(start + 1, total + 1, dtype=np.int64), self.counts[start:]
-            )
+            cells, factorized = fast
+            rownum = np.arange(start + 1, total + 1, dtype=np.int64)
+            return RawRows(cells, rownum, self.counts[start:], factorized=factorized)
         frame = self._read_numbers(offset, numeric, lo, hi) if numeric else None
         if frame is None:
             try:
@@ -439,7 +439,7 @@ class TextFile(ResponsesFile):
 
     def _read_arrow(
         self, start: int, numeric: Sequence[int], lo: float, hi: float
-    ) -> list[npt.NDArray[Any]] | None:
+    ) -> tuple[list[npt.NDArray[Any]], dict[int, Factorized]] | None:
         """The body read by pyarrow's multithreaded parser (the *arrow path*), or ``None``
         when it does not apply and pandas reads it as before.
 
@@ -449,7 +449,9 @@ class TextFile(ResponsesFile):
         loop per row. The ``numeric`` columns come back as floats when every distinct
         cell is blank or plain digits from ``lo`` to ``hi`` (values pandas' fast path
         gives too), otherwise as text. Any parser error, or a record count that differs
-        from the one counted up front, hands the body back to pandas.
+        from the one counted up front, hands the body back to pandas. With the cells come
+        the codes of the ``numeric`` columns read as text (label answers): the scale
+        parses each distinct cell from them without hashing the column again.
         """
         counts = self.counts[start:]
         if not len(counts) or bool((counts != self.width).any()):
@@ -468,13 +470,17 @@ class TextFile(ResponsesFile):
         columns = table.columns
         del table  # each column is let go once converted: never the whole table twice
         cells: list[npt.NDArray[Any]] = []
+        factorized: dict[int, Factorized] = {}
         for c in range(self.width):
-            cells.append(_arrow_column(columns[c], c in plain, lo, hi))
+            cell, codes = _arrow_column(columns[c], c in plain, lo, hi)
+            cells.append(cell)
+            if codes is not None:
+                factorized[c] = codes
             columns[c] = None
         # pyarrow's pool keeps what the table held; hand it back so that the scoring's
         # arrays reuse it rather than add to the peak.
         pa.default_memory_pool().release_unused()
-        return cells
+        return cells, factorized
 
     def _arrow_table(self, offset: int, numeric: Sequence[int]) -> Any:
         import pyarrow as pa
@@ -509,15 +515,18 @@ class TextFile(ResponsesFile):
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def _arrow_column(column: Any, numeric: bool, lo: float, hi: float) -> npt.NDArray[Any]:
+def _arrow_column(
+    column: Any, numeric: bool, lo: float, hi: float
+) -> tuple[npt.NDArray[Any], Factorized | None]:
     """One dictionary-encoded pyarrow column as a numpy array: floats for a ``numeric``
     column whose distinct cells are all blank or whole numbers from ``lo`` to ``hi``,
-    otherwise text (each distinct cell one Python string, shared by the rows holding it).
+    otherwise text (each distinct cell one Python string, shared by the rows holding it),
+    and then, for a ``numeric`` column, its codes (see :class:`RawRows`).
     A numeric column comes as plain text: single digits are read straight from its bytes."""
     if not hasattr(column.type, "index_type"):  # plain text, not dictionary-encoded
         digits = _single_digits(column, lo, hi)
         if digits is not None:
-            return digits
+            return digits, None
         column = column.dictionary_encode()
     chunks = [(c.dictionary.to_pylist(), c.indices.to_numpy()) for c in column.chunks]
     if numeric:
@@ -530,9 +539,21 @@ def _arrow_column(column: Any, numeric: bool, lo: float, hi: float) -> npt.NDArr
                 np.array(found, dtype=kind)[idx]
                 for found, (_, idx) in zip(values, chunks, strict=True)
             ]
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=kind)
+            return (np.concatenate(parts) if parts else np.zeros(0, dtype=kind)), None
     parts = [_as_objects(words)[idx] for words, idx in chunks]
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    text = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    return text, _codes(chunks) if numeric else None
+
+
+def _codes(chunks: list[tuple[list[str], npt.NDArray[Any]]]) -> Factorized:
+    """One code per row into the chunks' distinct cells listed one after the other."""
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), []
+    shift = np.cumsum([0] + [len(words) for words, _ in chunks[:-1]])
+    codes = np.concatenate(
+        [idx.astype(np.intp) + int(s) for (_, idx), s in zip(chunks, shift, strict=True)]
+    )
+    return codes, [word for words, _ in chunks for word in words]
 
 
 def _single_digits(column: Any, lo: float, hi: float) -> npt.NDArray[np.float16] | None:

@@ -36,7 +36,7 @@ from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import ResponseDataError
 from salesmkt.intake.columns import Roles
 from salesmkt.intake.layout import Column, Layout, column_label
-from salesmkt.intake.rawfile import RawRows, column_letter
+from salesmkt.intake.rawfile import Factorized, RawRows, column_letter
 from salesmkt.intake.scale import ANSWERED, BLANK, INVALID, AnswerScale
 from salesmkt.intake.spelling import join, key, quote, tidy
 from salesmkt.model.assessment import DataWarning, Excluded
@@ -69,11 +69,15 @@ def parse_cells(
     items: dict[str, Column],
     questionnaire: Questionnaire,
     scale: AnswerScale,
+    factorized: dict[int, Factorized] | None = None,
 ) -> ParsedCells:
     """Every item cell read on the scale, every other column tidied, and which rows
-    hold anything (``data`` is the body's cells, one array per column)."""
+    hold anything (``data`` is the body's cells, one array per column; ``factorized``
+    the codes of the text item columns the reader already has, see :class:`RawRows`)."""
     n = len(data[0]) if data else 0
-    values, states, problems = _parse_items(data, items, questionnaire.item_ids, scale, n)
+    values, states, problems = _parse_items(
+        data, items, questionnaire.item_ids, scale, n, factorized or {}
+    )
     answered = (states == ANSWERED).sum(axis=0, dtype=np.int64)
     invalid = (states == INVALID).any(axis=0) if problems else np.zeros(n, dtype=bool)
     if all(data[c.index].dtype.kind == "f" for c in items.values()):
@@ -94,6 +98,7 @@ def _parse_items(
     item_ids: list[str],
     scale: AnswerScale,
     n: int,
+    factorized: dict[int, Factorized],
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], list[Problem]]:
     """Values and cell states (items × rows), and a problem per invalid answer."""
     # Items along the first axis, so each column's values are contiguous and the
@@ -109,7 +114,7 @@ def _parse_items(
             states[j] = ANSWERED
             np.copyto(states[j], BLANK, where=np.isnan(column))  # no int64 temporary
             continue
-        values[j], states[j], found = scale.parse_column(column)
+        values[j], states[j], found = scale.parse_column(column, factorized.get(col.index))
         label = column_label(col, item_id)
         problems += [(r, col.index, f"{label}: {m}") for r, m in found.items()]
     return values, states, problems

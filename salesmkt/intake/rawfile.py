@@ -29,6 +29,10 @@ MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 32_767
 """Characters one cell may hold: Excel's own limit, so no spreadsheet writes more."""
 
+Factorized = tuple[npt.NDArray[np.intp], list[str]]
+"""A text column as a code per row and the distinct cells the codes point into (a cell
+may be listed twice: every code still points at its own text)."""
+
 Flagged = tuple[int, int, str]
 """A cell the reader could not read as written: (data row index, column index, why)."""
 
@@ -51,6 +55,10 @@ class RawRows:
     rownum: npt.NDArray[np.int64]  # spreadsheet row number per row
     fields: npt.NDArray[np.int64] | None  # fields per record (text files only)
     flagged: list[Flagged] = field(default_factory=list)  # problems for the gate
+    # Item columns read as text whose distinct cells the reader already knows (pyarrow's
+    # dictionary): column index → (code per row, distinct cells), so that the scale
+    # parses each distinct cell without hashing the column again.
+    factorized: dict[int, Factorized] = field(default_factory=dict)
 
 
 class ResponsesFile:

@@ -127,9 +127,10 @@ def read_responses(
     scale = AnswerScale(questionnaire)
     opened, layout, roles, body, warnings = _open_and_match(source, questionnaire, scale)
 
-    cells = parse_cells(body.cells, layout, roles.items, questionnaire, scale)
+    cells = parse_cells(body.cells, layout, roles.items, questionnaire, scale, body.factorized)
     for col in roles.items.values():  # parsed: let the item cells go (half the memory at 1M rows)
         body.cells[col.index] = body.cells[col.index][:0]
+    body.factorized.clear()
     warnings += empty_rows(cells, body.rownum, name)
     problems, group_ids = find_problems(cells, body, layout, roles, questionnaire)
     if problems and not source.drop_invalid:

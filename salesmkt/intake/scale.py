@@ -162,13 +162,19 @@ class AnswerScale:
         return None
 
     def parse_column(
-        self, cells: npt.NDArray[Any]
+        self,
+        cells: npt.NDArray[Any],
+        factorized: tuple[npt.NDArray[np.intp], list[str]] | None = None,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], dict[int, str]]:
-        """Values (NaN unless answered), states, and the problem text per invalid row.
+        """Values (NaN unless answered), states, and the problem text per invalid row;
+        ``factorized``: the cells' codes and distinct cells when the reader knows them.
 
         Vectorised: only each distinct spelling is parsed in Python.
         """
-        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        if factorized is None or len(factorized[0]) != len(cells):
+            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        else:
+            codes, uniques = factorized
         parsed = [self.parse(str(u)) for u in uniques]
         values = np.array([p[1] for p in parsed] + [math.nan], dtype=np.float64)
         states = np.array([p[0] for p in parsed] + [BLANK], dtype=np.int8)
