@@ -304,8 +304,7 @@ def score(
         max_missing=max_missing,
         gap_threshold=gap_threshold,
         by=by,
-        headcount=str(headcount) if headcount else None,
-        leaders_function=leaders_function,
+        **out.headcount_and_leaders(headcount, leaders_function),
     )
     result = runs.score(source, settings)
     if evidence is None:
@@ -364,8 +363,7 @@ def gaps(
         adjust=adjust.value,
         midpoint=midpoint,
         seed=seed,
-        headcount=str(headcount) if headcount else None,
-        leaders_function=leaders_function,
+        **out.headcount_and_leaders(headcount, leaders_function),
     )
     out.midpoint_on_scale(midpoint, source)
     run = runs.gaps(source, settings)
@@ -518,27 +516,17 @@ def report(
 ) -> None:
     """Write the workshop report: one self-contained HTML page, Markdown, or a slide deck.
 
-    The page loads nothing from the network and prints cleanly to A4. A .pptx deck has
-    native, editable charts and speaker notes with the numbers.
-
-    Comments appear only for groups of at least --min-comment-group people.
+    The page loads nothing from the network and prints cleanly to A4; a .pptx deck has
+    native, editable charts. Comments appear only for groups of --min-comment-group.
 
     Exit 0 when written, 1 on invalid input or a refused output, 2 on a usage error.
     """
-    from salesmkt.pipeline.report import ReportRequest, run_report
-    from salesmkt.pipeline.report_sections import BenchmarkAsk
+    from salesmkt.pipeline.report import BenchmarkAsk, ReportRequest, run_report
 
     reading = (file, questionnaire, mapping, group_column, respondent_column)
     source = out.source(*reading, drop_invalid, header_rows, sheet)
-    settings = out.settings(
-        min_group_size=min_group_size,
-        max_missing=max_missing,
-        gap_threshold=gap_threshold,
-        by=by,
-        min_comment_group=min_comment_group,
-        headcount=str(headcount) if headcount else None,
-        leaders_function=leaders_function,
-    )
+    numbers = (min_group_size, max_missing, gap_threshold, by, min_comment_group)
+    settings = out.report_settings(*numbers, headcount, leaders_function)
     request = ReportRequest(
         output=output,
         rules=rules,
@@ -560,10 +548,9 @@ def report(
         heatmap_items=heatmap_items,
         trend_from=tuple(trend_from or ()),
         benchmark=BenchmarkAsk(benchmark_client, store) if benchmark_client else None,
-    )
+    )  # --store alone asks for nothing: it says where --benchmark-client looks
     run = run_report(source, settings, request)
-    extra = "".join(f"; {note}" for note in run.notes)
-    typer.echo(f"salesmkt: wrote {output} ({run.format}, {run.size:,} bytes){extra}", err=True)
+    out.wrote(output, f"{run.format}, {run.size:,} bytes", run.notes)
 
 
 # -- compare (two waves) ---------------------------------------------------------------

@@ -103,7 +103,42 @@ def write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
     from salesmkt.render.outputs import write_atomic
 
     write_atomic(output, text, inputs=inputs)
-    typer.echo(f"salesmkt: wrote {output}", err=True)
+    wrote(output)
+
+
+def wrote(output: Path, what: str = "", notes: list[str] | None = None) -> None:
+    """One line on stderr: the file written, what it holds, and notes for the reader."""
+    detail = f" ({what})" if what else ""
+    extra = "".join(f"; {note}" for note in notes or [])
+    typer.echo(f"salesmkt: wrote {output}{detail}{extra}", err=True)
+
+
+def report_settings(
+    min_group_size: int,
+    max_missing: float,
+    gap_threshold: float,
+    by: list[str] | None,
+    min_comment_group: int,
+    headcount: Path | None,
+    leaders_function: str | None,
+) -> Settings:
+    """The settings of ``report``: :func:`settings` with its comment threshold."""
+    return settings(
+        min_group_size=min_group_size,
+        max_missing=max_missing,
+        gap_threshold=gap_threshold,
+        by=by,
+        min_comment_group=min_comment_group,
+        **headcount_and_leaders(headcount, leaders_function),
+    )
+
+
+def headcount_and_leaders(headcount: Path | None, leaders_function: str | None) -> dict[str, Any]:
+    """The settings of --headcount (kept as the path's text) and --leaders-function."""
+    return {
+        "headcount": str(headcount) if headcount else None,
+        "leaders_function": leaders_function,
+    }
 
 
 SUFFIX_FORMATS = {".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown"}

@@ -49,4 +49,4 @@ def merge(
     done = run(sources, output, languages=language or None, force=force)
     for path, lang, n in done.parts:
         typer.echo(f"{path}: {n} respondent(s), language {lang}", err=True)
-    typer.echo(f"salesmkt: wrote {output}", err=True)
+    out.wrote(output)

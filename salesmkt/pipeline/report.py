@@ -32,7 +32,7 @@ from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
 from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.pipeline import report_sections
-from salesmkt.pipeline.report_sections import BenchmarkAsk
+from salesmkt.pipeline.report_sections import BenchmarkAsk as BenchmarkAsk  # for the CLI
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
 from salesmkt.render.charts import make_charts
