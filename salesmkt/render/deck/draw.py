@@ -275,9 +275,12 @@ def _lines(chart: Any, spec: ChartSpec, accent: str) -> None:
     from pptx.util import Pt
 
     plot = chart.plots[0]
-    plot.has_data_labels = True
-    plot.data_labels.number_format = spec.number_format
-    plot.data_labels.number_format_is_linked = False
+    # Only the organisation's line carries its figures: the groups' labels would sit on
+    # top of each other where the lines meet; their figures are in the speaker notes.
+    labels = plot.series[0].data_labels
+    labels.show_value = True
+    labels.number_format = spec.number_format
+    labels.number_format_is_linked = False
     colours = [accent.lstrip("#"), mix(accent, "000000", 0.45), "7F7F7F", "B0B0B0"]
     dashes = [MSO_LINE_DASH_STYLE.SOLID, MSO_LINE_DASH_STYLE.DASH, MSO_LINE_DASH_STYLE.ROUND_DOT]
     for index, series in enumerate(plot.series):

@@ -30,7 +30,7 @@ def extra_slides(inputs: DeckInputs) -> list[Slide]:
 def trend_slide(t: Trend) -> Slide:
     """Score per wave for the organisation and each compared group, as a line chart; a
     withheld group's points are gaps in its line."""
-    from salesmkt.render.trend import headline, step_name, verdict
+    from salesmkt.render.trend import headline, point_value, step_name, verdict
 
     shown = [s for s in t.series if s.kind in ("overall", "group")]
     shown = [s for s in shown if any(p.value is not None for p in s.points)]
@@ -43,6 +43,9 @@ def trend_slide(t: Trend) -> Slide:
         kind="line",
     )
     notes = [headline(t)]
+    notes += [
+        f"{s.label}: " + "; ".join(f"{p.wave} {point_value(t, p)}" for p in s.points) for s in shown
+    ]
     for s in (s for s in t.series if s.kind in ("overall", "group", "gap")):
         notes += [f"{s.label}, {step_name(step)}: {verdict(step)}" for step in s.steps]
     return Slide("Trend across survey waves", [Para(headline(t))], chart=chart, notes=notes)
