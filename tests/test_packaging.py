@@ -29,7 +29,7 @@ def test_help_and_validate_do_not_import_heavy_libraries() -> None:
     )
     loaded = _modules_after(code)
     heavy_ones = ("pandas", "numpy", "scipy", "matplotlib", "openpyxl", "jinja2")
-    for heavy in (*heavy_ones, "sqlalchemy", "psycopg", "platformdirs"):
+    for heavy in (*heavy_ones, "sqlalchemy", "psycopg", "platformdirs", "babel"):
         assert heavy not in loaded, heavy
 
 
@@ -69,3 +69,5 @@ def test_wheel_packages_builtin_questionnaires_and_rules(tmp_path: Path) -> None
     for src in sorted((ROOT / "rules").glob("*.yaml")):
         assert f"salesmkt/_builtin/rules/{src.name}" in names
     assert "salesmkt/cli/commands.py" in names
+    for lang in ("de", "fr", "es"):  # the fixed words' catalogues, read at run time
+        assert f"salesmkt/locale/{lang}/LC_MESSAGES/salesmkt.po" in names

@@ -31,6 +31,7 @@ LAYERS = {
     "salesmkt.errors": 0,
     "salesmkt.wording": 0,
     "salesmkt.model": 0,
+    "salesmkt.l10n": 0,  # the tool's own words per language (issue 18)
     "salesmkt.definitions": 1,
     "salesmkt.intake": 2,
     "salesmkt.intake.evidence": 2,  # CRM exports in (issue 16)

@@ -115,7 +115,7 @@ def take(
             segment=segment,
             ask=console.input,
             console=console,
-            told=lambda saved: typer.echo(_saved_line(saved)),
+            told=lambda saved: typer.echo(_saved_line(saved, q.language)),
         )
         typer.echo(f"{n} person(s) saved to {output}.")
         return
@@ -133,17 +133,22 @@ def take(
         raise SalesmktError(
             "the input ended before the questionnaire was finished; nothing was saved"
         ) from None
-    typer.echo(_saved_line(saved))
+    typer.echo(_saved_line(saved, q.language))
 
 
-def _saved_line(saved: Any) -> str:
-    """What ``take`` says after one person (a :class:`~salesmkt.workshop.take.Saved`)."""
+def _saved_line(saved: Any, lang: str) -> str:
+    """What ``take`` says after one person (a :class:`~salesmkt.workshop.take.Saved`),
+    in the respondent's language."""
+    from salesmkt.l10n import translator
+
+    _ = translator(lang)
     if saved is None:
-        return "Nothing was saved."
-    return (
-        f"Saved as row {saved.row} of {saved.path}. Your respondent code is {saved.respondent}:"
+        return _("Nothing was saved.")
+    line = _(
+        "Saved as row {row} of {path}. Your respondent code is {code}:"
         " keep it for the next survey round. Thank you! Please hand over to the next person."
     )
+    return line.format(row=saved.row, path=saved.path, code=saved.respondent)
 
 
 # -- the live room --------------------------------------------------------------------

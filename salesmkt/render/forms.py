@@ -8,6 +8,7 @@ files may hold anything, so every piece of text is escaped for Markdown.
 from __future__ import annotations
 
 from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.l10n import translator
 from salesmkt.render.text import md_escape
 
 
@@ -19,21 +20,25 @@ def scale_legend(q: Questionnaire) -> list[str]:
 
 
 def questionnaire_markdown(q: Questionnaire) -> str:
-    lines = [
-        f"# {md_escape(q.title)}",
-        "",
-        f"*{md_escape(q.id)} version {md_escape(q.version)}*",
-        "",
-    ]
+    """The form, its fixed words in the questionnaire's language (``q.language``)."""
+    _ = translator(q.language)
+    version = _("{id} version {version}").format(id=q.id, version=q.version)
+    lines = [f"# {md_escape(q.title)}", "", f"*{md_escape(version)}*", ""]
     if q.description:
         lines += [md_escape(q.description), ""]
     if q.instructions:
-        lines += [f"**Instructions.** {md_escape(q.instructions)}", ""]
-    lines += ["**Answer scale:** " + "; ".join(scale_legend(q)), ""]
+        lines += [f"**{_('Instructions.')}** {md_escape(q.instructions)}", ""]
+    lines += [f"**{_('Answer scale:')}** " + "; ".join(scale_legend(q)), ""]
     if q.scale.missing:
-        lines += ["You may also answer: " + ", ".join(md_escape(m) for m in q.scale.missing), ""]
+        lines += [
+            _("You may also answer:") + " " + ", ".join(md_escape(m) for m in q.scale.missing),
+            "",
+        ]
     if q.groups:
-        lines += ["**Your team:** " + " / ".join(f"☐ {md_escape(g.label)}" for g in q.groups), ""]
+        lines += [
+            f"**{_('Your team:')}** " + " / ".join(f"☐ {md_escape(g.label)}" for g in q.groups),
+            "",
+        ]
     boxes = "  ".join(f"☐ {c}" for c in _choices(q))
     sections: list[tuple[str, list[int]]] = []
     if q.dimensions:
@@ -41,7 +46,7 @@ def questionnaire_markdown(q: Questionnaire) -> str:
             sections.append((d.label, [i for i, it in enumerate(q.items) if it.dimension == d.id]))
         rest = [i for i, it in enumerate(q.items) if it.dimension is None]
         if rest:
-            sections.append(("Other", rest))
+            sections.append((_("Other"), rest))
     else:
         sections.append(("", list(range(len(q.items)))))
     for title, indexes in sections:
@@ -53,7 +58,8 @@ def questionnaire_markdown(q: Questionnaire) -> str:
             lines.append(f"   {boxes}")
             lines.append("")
     if q.stages:
-        lines += ["## Scoring key", "", "| total | stage | what it looks like |", "|---|---|---|"]
+        head = (_("total"), _("stage"), _("what it looks like"))
+        lines += [f"## {_('Scoring key')}", "", "| {} | {} | {} |".format(*head), "|---|---|---|"]
         edges = q.stage_edges
         for k, s in enumerate(q.stages):
             upper = s.max if s.max is not None else edges[k + 1]
@@ -62,7 +68,7 @@ def questionnaire_markdown(q: Questionnaire) -> str:
             )
         lines.append("")
     if q.source:
-        lines += [f"*Source: {md_escape(q.source)}*", ""]
+        lines += [f"*{_('Source:')} {md_escape(q.source)}*", ""]
     return "\n".join(lines)
 
 

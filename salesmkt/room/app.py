@@ -30,6 +30,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -44,6 +45,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from salesmkt.definitions.questionnaire import Questionnaire
+from salesmkt.l10n import N_, Translate, translator
 from salesmkt.room import results
 from salesmkt.room import security as sec
 from salesmkt.room.store import Participant, RoomConfig, RoomFull, Store
@@ -86,22 +88,31 @@ class Room:
 
     def choices(self) -> dict[str, str]:
         """Every value an answer may take → how the page labels it."""
-        s = self.questionnaire.scale
-        if s.type == "choice":
-            found = {o.id: o.label for o in s.options}
-        else:
-            found = {str(p): f"{p} · {s.label(p)}" if p in s.labels else str(p) for p in s.points}
-        found.update({code: code for code in s.missing})
+        found = _point_labels(self.questionnaire)
+        found.update({code: code for code in self.questionnaire.scale.missing})
         return found
 
-    def offered(self) -> dict[str, str]:
+    def offered(
+        self, shown: Questionnaire | None = None, words: Translate | None = None
+    ) -> dict[str, str]:
         """The choices the page shows: the scale, then one "can't say" (the first missing
-        code; the questionnaire's other spellings of it would only add clutter)."""
-        s = self.questionnaire.scale
-        found = {v: label for v, label in self.choices().items() if v not in s.missing}
+        code; the questionnaire's other spellings of it would only add clutter). The
+        values are the room's (so answers store alike in every language); the labels
+        are ``shown``'s, the questionnaire in the participant's language."""
+        _ = words or translator(None)
+        s, t = self.questionnaire.scale, (shown or self.questionnaire).scale
+        found = _point_labels(shown or self.questionnaire)
         if s.missing:
-            found[s.missing[0]] = f"Can't say ({s.missing[0]})"
+            found[s.missing[0]] = _("Can't say ({code})").format(code=(t.missing or s.missing)[0])
         return found
+
+
+def _point_labels(q: Questionnaire) -> dict[str, str]:
+    """Each scale point's (or option's) value → its label (no missing codes)."""
+    s = q.scale
+    if s.type == "choice":
+        return {o.id: o.label for o in s.options}
+    return {str(p): f"{p} · {s.label(p)}" if p in s.labels else str(p) for p in s.points}
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -203,13 +214,17 @@ _ENV = Environment(
 async def page(request: Request) -> Response:
     room = _room(request)
     device = _device(request) or secrets.token_urlsafe(24)
-    q = room.questionnaire
+    q, lang = _participant_language(room, request)
+    _ = translator(lang)
     items = list(enumerate(q.items, start=1))
     html = _render(
         "participant.html",
         q=q,
+        _=_,
+        languages=_language_links(room, request, lang),
+        script_words={text: _(text) for text in SCRIPT_WORDS},
         blocks=[items[i : i + BLOCK] for i in range(0, len(items), BLOCK)],
-        choices=room.offered(),
+        choices=room.offered(q, _),
         missing=room.questionnaire.scale.missing[:1],
         segments=room.config.segments,
         csrf=sec.sign(room.config.secret, "csrf", device),
@@ -219,6 +234,44 @@ async def page(request: Request) -> Response:
         sec.DEVICE_COOKIE, device, max_age=7 * 86400, httponly=True, samesite="strict"
     )
     return response
+
+
+#: The words participant.js writes (it looks them up in the page's data-words).
+SCRIPT_WORDS = (
+    N_("{n} of {total} answered"),
+    N_("Saving…"),
+    N_("Saved ✓"),
+    N_("Not saved:"),
+    N_("Not saved: no connection. Choose again to retry."),
+    N_("skipped"),
+    N_("Change"),
+    N_("No connection to the room. Reload the page to try again."),
+    N_("Choose your group first."),
+)
+
+#: How each language calls itself, for the participant's language links.
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
+
+
+def _participant_language(room: Room, request: Request) -> tuple[Questionnaire, str]:
+    """The questionnaire in the language the participant chose (``?lang=``), else the
+    room's; an unknown tag falls back to the room's language, never an error page."""
+    q = room.questionnaire
+    lang = request.query_params.get("lang", "")
+    if lang not in q.languages:
+        return q, q.language
+    return q.in_language(lang), lang
+
+
+def _language_links(room: Room, request: Request, current: str) -> list[dict[str, Any]]:
+    """One link per language of the questionnaire (the room code in the address kept)."""
+    links = []
+    for tag in room.questionnaire.languages:
+        query = {k: v for k, v in request.query_params.items() if k != "lang"} | {"lang": tag}
+        href = "?" + "&".join(f"{quote(k)}={quote(v)}" for k, v in query.items())
+        name = LANGUAGE_NAMES.get(tag, tag)
+        links.append({"tag": tag, "name": name, "href": href, "current": tag == current})
+    return links
 
 
 async def state(request: Request) -> Response:

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from salesmkt.advice.answers import Answers, from_mapping, parse_value
 from salesmkt.definitions.rules import RuleBook
+from salesmkt.l10n import Translate, translator
 from salesmkt.render.text import plain
 
 SOURCE = "interactive answers"
@@ -28,18 +29,17 @@ def ask_situation(book: RuleBook, stage: str) -> Answers | None:
     if q is None or not items:
         return None
     console = Console(stderr=True)
-    console.print(
-        plain(
-            f"Do you need to be more aligned? You are {book.stage_label(stage)}. "
-            "Answer yes or no for your company today; press Enter to skip a statement.",
-            style="bold",
-        )
+    _ = translator(q.language)
+    intro = _(
+        "Do you need to be more aligned? You are {stage}. "
+        "Answer yes or no for your company today; press Enter to skip a statement."
     )
+    console.print(plain(intro.format(stage=book.stage_label(stage)), style="bold"))
     replies: dict[str, str] = {}
     for n, item in enumerate(items, start=1):
         prompt = plain(f"{n}/{len(items)} {item.text}")
         try:
-            word = _one_reply(console, prompt, lambda w: parse_value(q, w)[0])
+            word = _one_reply(console, prompt, lambda w: parse_value(q, w)[0], _)
         except EOFError:
             break
         if word:
@@ -47,11 +47,12 @@ def ask_situation(book: RuleBook, stage: str) -> Answers | None:
     return from_mapping(q, replies, source=SOURCE) if replies else None
 
 
-def _one_reply(console: Console, prompt: Text, ok: Callable[[str], bool]) -> str:
+def _one_reply(console: Console, prompt: Text, ok: Callable[[str], bool], _: Translate) -> str:
     """Ask until the reply parses; ``y``/``n`` stand for yes/no, empty skips."""
     while True:
         reply = Prompt.ask(prompt, console=console, default="", show_default=False).strip()
         word = {"y": "yes", "n": "no"}.get(reply.lower(), reply)
         if ok(word):
             return word
-        console.print(plain("Please answer yes or no, or press Enter to skip.", style="yellow"))
+        again = _("Please answer yes or no, or press Enter to skip.")
+        console.print(plain(again, style="yellow"))

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Literal
 
 from salesmkt.definitions.questionnaire import Questionnaire, normalise
 from salesmkt.errors import ResponseDataError, UsageError
+from salesmkt.l10n import N_, translator
 from salesmkt.render.text import neutralise_cell, visible
 
 if TYPE_CHECKING:
@@ -223,21 +224,22 @@ class _Interview:
         self.console = console
         self.replies: list[Reply | None] = [None] * len(q.items)
         self.last = ""  # the reply as typed, for a "did you mean"
+        self._ = translator(q.language)  # the fixed words; the keys (y, n, b, s, ?) stay
 
     def run(self, group: str, respondent: str, segment: str, generated: bool) -> Response | None:
-        q, c = self.q, self.console
+        q, c, _ = self.q, self.console, self._
         c.print(f"[bold]{_safe(q.title)}[/bold]  ({_safe(q.id)} {_safe(q.version)})")
         if q.instructions:
             c.print(_safe(q.instructions))
-        c.print(f"Answers: {_safe(scale_hint(self.q))}")
-        c.print(_COMMANDS)
+        c.print(f"{_('Answers:')} {_safe(scale_hint(self.q))}")
+        c.print(_(_COMMANDS))
         i = 0
         while i < len(q.items):
             step = self._item(i, editing=False)
             i = max(i - 1, 0) if step == "back" else i + 1
         while True:
             self._summary()
-            reply = normalise(self.ask(_CONFIRM))
+            reply = normalise(self.ask(_(_CONFIRM)))
             if reply in _YES:
                 answers = {
                     it.id: (r.cell if r else "")
@@ -245,44 +247,52 @@ class _Interview:
                 }
                 return Response(group, respondent, segment, answers, generated)
             if reply in _NO:
-                if normalise(self.ask("Discard all your answers? (y/n): ")) in _YES:
+                if normalise(self.ask(_("Discard all your answers? (y/n): "))) in _YES:
                     return None
                 continue
             target = len(q.items) if reply in _BACK else _int_or_none(reply)
             if target is not None and 1 <= target <= len(q.items):
                 self._item(target - 1, editing=True)
             else:
-                c.print("Please type y to save, n to discard, or a statement number to change it.")
+                c.print(
+                    _("Please type y to save, n to discard, or a statement number to change it.")
+                )
 
     def _item(self, i: int, *, editing: bool) -> str:
         """Ask statement ``i`` until it gets an answer, a skip or (not editing) back."""
-        q, c = self.q, self.console
+        q, c, _ = self.q, self.console, self._
         item = q.items[i]
-        c.rule(f"Statement {i + 1} of {len(q.items)}")
+        c.rule(_("Statement {n} of {total}").format(n=i + 1, total=len(q.items)))
         c.print(f"[bold]{_safe(item.text)}[/bold]")
         while True:
             current = self.replies[i]
-            keep = f" (Enter keeps {_safe(current.shown or 'blank')})" if current else ""
-            self.last = self.ask(f"Your answer{keep}: ")
+            shown = _safe(current.shown) if current and current.shown else _("blank")
+            keep = " " + _("(Enter keeps {answer})").format(answer=shown) if current else ""
+            self.last = self.ask(_("Your answer{keep}: ").format(keep=keep))
             reply = parse_reply(q, self.last)
             if reply.kind == "help":
                 if item.help:
                     c.print(_safe(item.help))
-                c.print(f"Answers: {_safe(scale_hint(q))}")
-                c.print(_COMMANDS)
+                c.print(f"{_('Answers:')} {_safe(scale_hint(q))}")
+                c.print(_(_COMMANDS))
                 continue
             if reply.kind == "invalid":
                 meant = suggest(q, self.last)
-                if meant is not None and self._confirm(f"Did you mean {_safe(meant.shown)}?"):
+                if meant is not None and self._confirm(
+                    _("Did you mean {answer}?").format(answer=_safe(meant.shown))
+                ):
                     self.replies[i] = meant
                     return "done"
-                c.print(f"Not an answer. Type one of: {_safe(scale_hint(q))}; or s, b, ?.")
+                hint = _safe(scale_hint(q))
+                c.print(
+                    _("Not an answer. Type one of: {answers}; or s, b, ?.").format(answers=hint)
+                )
                 continue
             if reply.kind == "back":
                 if editing:
                     return "done"
                 if i == 0:
-                    c.print("This is the first statement.")
+                    c.print(_("This is the first statement."))
                     continue
                 return "back"
             if reply.kind == "empty" and current is not None:
@@ -297,24 +307,26 @@ class _Interview:
     def _summary(self) -> None:
         from rich.table import Table
 
-        table = Table("#", "statement", "your answer", title="Your answers")
+        _ = self._
+        table = Table("#", _("statement"), _("your answer"), title=_("Your answers"))
         answered = 0
         for n, (item, reply) in enumerate(zip(self.q.items, self.replies, strict=True), start=1):
             if reply is None or reply.kind == "skip":
-                shown = "[dim](skipped)[/dim]"
+                shown = f"[dim]{_('(skipped)')}[/dim]"
             else:
                 shown = _safe(reply.shown)
                 answered += reply.kind == "answer"
             table.add_row(str(n), _safe(item.label), shown)
         self.console.print(table)
-        self.console.print(f"{answered} of {len(self.q.items)} statements answered.")
+        done = _("{n} of {total} statements answered.")
+        self.console.print(done.format(n=answered, total=len(self.q.items)))
 
 
-_COMMANDS = (
+_COMMANDS = N_(
     "Type a number or a label. [bold]b[/bold] goes back, [bold]s[/bold] or Enter skips,"
     " [bold]?[/bold] shows help."
 )
-_CONFIRM = "Save these answers? (y = save, n = discard, a statement number = change it): "
+_CONFIRM = N_("Save these answers? (y = save, n = discard, a statement number = change it): ")
 
 
 def _int_or_none(text: str) -> int | None:
@@ -596,7 +608,7 @@ def run(
     return Saved(Path(path), row, response.respondent)
 
 
-NEXT_PROMPT = "Next person in this group? (Enter = start, q = stop): "
+NEXT_PROMPT = N_("Next person in this group? (Enter = start, q = stop): ")
 
 
 def run_session(
@@ -624,7 +636,7 @@ def run_session(
         told(done)
         saved += done is not None
         try:
-            if normalise(ask(NEXT_PROMPT)) in {"q", "quit", "stop"}:
+            if normalise(ask(translator(q.language)(NEXT_PROMPT))) in {"q", "quit", "stop"}:
                 return saved
         except EOFError:
             return saved

@@ -33,6 +33,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import UsageError
+from salesmkt.l10n import Translate, translator
 from salesmkt.render.forms import questionnaire_markdown
 from salesmkt.render.outputs import write_atomic
 from salesmkt.render.text import neutralise_cell
@@ -103,7 +104,8 @@ def scale_lines(q: Questionnaire) -> list[tuple[str, str]]:
         rows = [(o.label, ", ".join(o.aliases)) for o in s.options]
     else:
         rows = [(str(v), s.labels.get(v, "")) for v in s.points]
-    rows += [(m, "no answer (not scored)") for m in s.missing]
+    _ = translator(q.language)
+    rows += [(m, _("no answer (not scored)")) for m in s.missing]
     return rows
 
 
@@ -145,7 +147,8 @@ def xlsx_bytes(q: Questionnaire, *, rows: int = XLSX_ROWS) -> bytes:
     groups, answers = group_choices(q), answer_choices(q)
     _header_row(ws, columns(q))
     _lists_sheet(wb, groups, answers)
-    _validations(ws, len(groups), len(answers), len(columns(q)), rows + 1)
+    sizes = (len(groups), len(answers), len(columns(q)))
+    _validations(ws, *sizes, rows + 1, _=translator(q.language))
     _column_notes_and_widths(ws, q, groups, answers)
     _statements_sheet(wb.create_sheet(STATEMENTS_SHEET, 1), q)
     wb.active = 0
@@ -177,7 +180,9 @@ def _lists_sheet(wb: Workbook, groups: list[str], answers: list[int | str]) -> N
         lists.cell(row=r, column=2, value=neutralise_cell(answer))
 
 
-def _validations(ws: Worksheet, n_groups: int, n_answers: int, n_columns: int, last: int) -> None:
+def _validations(
+    ws: Worksheet, n_groups: int, n_answers: int, n_columns: int, last: int, *, _: Translate
+) -> None:
     sheet = quote_sheetname(LISTS_SHEET)
     if n_groups:
         dv_group = DataValidation(
@@ -187,10 +192,10 @@ def _validations(ws: Worksheet, n_groups: int, n_answers: int, n_columns: int, l
             showErrorMessage=True,
             showInputMessage=True,
             errorStyle="warning",  # the reader also accepts the groups' aliases
-            errorTitle="Unknown group",
-            error="Choose one of the listed groups (other spellings may not be recognised).",
-            promptTitle="Group",
-            prompt="Choose the respondent's team.",
+            errorTitle=_("Unknown group"),
+            error=_("Choose one of the listed groups (other spellings may not be recognised)."),
+            promptTitle=_("Group"),
+            prompt=_("Choose the respondent's team."),
         )
         ws.add_data_validation(dv_group)
         dv_group.add(f"A2:A{last}")
@@ -200,8 +205,8 @@ def _validations(ws: Worksheet, n_groups: int, n_answers: int, n_columns: int, l
         allow_blank=True,
         showErrorMessage=True,
         errorStyle="stop",
-        errorTitle="Not on the scale",
-        error="Choose a value from the list, or leave the cell empty.",
+        errorTitle=_("Not on the scale"),
+        error=_("Choose a value from the list, or leave the cell empty."),
     )
     ws.add_data_validation(dv_answer)
     first = get_column_letter(len(ID_COLUMNS) + 1)
@@ -227,21 +232,22 @@ def _statements_sheet(ws: Worksheet, q: Questionnaire) -> None:
     """The statements, the answer scale and the groups, for the person filling it in."""
     ws.append(_safe([q.title]))
     ws["A1"].font = BOLD
-    ws.append(_safe([f"{q.id} version {q.version}"]))
+    _ = translator(q.language)
+    ws.append(_safe([_("{id} version {version}").format(id=q.id, version=q.version)]))
     if q.instructions:
         ws.append(_safe([q.instructions]))
         ws.cell(row=ws.max_row, column=1).alignment = Alignment(wrap_text=True)
     dims = {d.id: d.label for d in q.dimensions}
-    _bold_row(ws, ["id", "statement", "short", "dimension"], gap=True)
+    _bold_row(ws, [_("id"), _("statement"), _("short"), _("dimension")], gap=True)
     for item in q.items:
         dimension = dims.get(item.dimension or "", item.dimension or "")
         ws.append(_safe([item.id, item.text, item.short, dimension]))
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-    _bold_row(ws, ["answer", "meaning"], gap=True)
+    _bold_row(ws, [_("answer"), _("meaning")], gap=True)
     for value, meaning in scale_lines(q):
         ws.append(_safe([value, meaning]))
     if q.groups:
-        _bold_row(ws, ["group", "also accepted"], gap=True)
+        _bold_row(ws, [_("group"), _("also accepted")], gap=True)
         for g in q.groups:
             ws.append(_safe([g.label, ", ".join(g.aliases)]))
     for letter, width in zip("ABCD", (14, 90, 30, 26), strict=True):
@@ -261,20 +267,21 @@ def _bold_row(ws: Worksheet, values: list[str], *, gap: bool) -> None:
 
 def markdown_text(q: Questionnaire) -> str:
     """The printable Markdown form: the questionnaire with tick boxes, plus ID lines."""
+    _ = translator(q.language)
     body = questionnaire_markdown(q).rstrip("\n")
     footer = [
         "",
         "---",
         "",
-        "Respondent code (optional): ______________  ",
-        "Segment (optional, e.g. region): ______________",
+        _("Respondent code (optional):") + " ______________  ",
+        _("Segment (optional, e.g. region):") + " ______________",
         "",
     ]
     return body + "\n" + "\n".join(footer)
 
 
 _HTML = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{{ q.language }}">
 <head>
 <meta charset="utf-8">
 <title>{{ q.title }}</title>
@@ -306,28 +313,34 @@ _HTML = """<!DOCTYPE html>
 </head>
 <body>
 <h1>{{ q.title }}</h1>
-<p class="meta">{{ q.id }} version {{ q.version }}</p>
-{% if q.instructions %}<p><strong>Instructions.</strong> {{ q.instructions }}</p>{% endif %}
+<p class="meta">{{ _("{id} version {version}").format(id=q.id, version=q.version) }}</p>
+{% if q.instructions %}
+<p><strong>{{ _("Instructions.") }}</strong> {{ q.instructions }}</p>
+{% endif %}
 <div class="ids">
-{% if q.groups %}<span><strong>Your team:</strong>
+{% if q.groups %}<span><strong>{{ _("Your team:") }}</strong>
 {% for g in q.groups %} <span class="box-char">☐</span> {{ g.label }}{% endfor %}</span>{% endif %}
-<span><strong>Respondent code</strong> (optional): <span class="line">&nbsp;</span></span>
-<span><strong>Segment</strong> (optional): <span class="line">&nbsp;</span></span>
+<span><strong>{{ _("Respondent code (optional):") }}</strong>
+ <span class="line">&nbsp;</span></span>
+<span><strong>{{ _("Segment (optional, e.g. region):") }}</strong>
+ <span class="line">&nbsp;</span></span>
 </div>
 <table class="legend">
-<tr><th>answer</th><th>meaning</th></tr>
+<tr><th>{{ _("answer") }}</th><th>{{ _("meaning") }}</th></tr>
 {% for value, meaning in legend %}<tr><td>{{ value }}</td><td>{{ meaning }}</td></tr>
 {% endfor %}</table>
-<p>Tick one box per statement. (The codes on the left are the spreadsheet's column names.)</p>
+<p>{{
+_("Tick one box per statement. (The codes on the left are the spreadsheet's column names.)")
+}}</p>
 {% for title, rows in sections %}
 {% if title %}<h2>{{ title }}</h2>{% endif %}
 <table>
-<tr><th></th><th>statement</th>{% for c in heads %}<th>{{ c }}</th>{% endfor %}</tr>
+<tr><th></th><th>{{ _("statement") }}</th>{% for c in heads %}<th>{{ c }}</th>{% endfor %}</tr>
 {% for n, item in rows %}<tr><td class="num">{{ item.id }}</td><td>{{ item.text }}</td>
 {% for c in heads %}<td class="box">☐</td>{% endfor %}</tr>
 {% endfor %}</table>
 {% endfor %}
-{% if q.source %}<p class="meta">Source: {{ q.source }}</p>{% endif %}
+{% if q.source %}<p class="meta">{{ _("Source:") }} {{ q.source }}</p>{% endif %}
 </body>
 </html>
 """
@@ -338,6 +351,7 @@ def html_text(q: Questionnaire) -> str:
     from jinja2 import Environment
 
     env = Environment(autoescape=True, keep_trailing_newline=True)
+    _ = translator(q.language)
     s = q.scale
     if s.type == "choice":
         heads = [o.label for o in s.options]
@@ -353,10 +367,11 @@ def html_text(q: Questionnaire) -> str:
                 sections.append((d.label, list(rows)))
         rest = [(n, it) for n, it in numbered if it.dimension is None]
         if rest:
-            sections.append(("Other", list(rest)))
+            sections.append((_("Other"), list(rest)))
     else:
         sections.append(("", list(numbered)))
-    return env.from_string(_HTML).render(q=q, legend=scale_lines(q), heads=heads, sections=sections)
+    legend = scale_lines(q)
+    return env.from_string(_HTML).render(q=q, legend=legend, heads=heads, sections=sections, _=_)
 
 
 # -- writing ------------------------------------------------------------------------

@@ -4,6 +4,9 @@
 (function () {
   const csrf = document.querySelector('meta[name="csrf"]').content;
   const app = document.getElementById("app");
+  // The page's fixed words in the participant's language (English text -> translation).
+  const words = JSON.parse(app.dataset.words || "{}");
+  function word(text) { return words[text] || text; }
   const total = Number(app.dataset.total);
   const blocks = Array.from(document.querySelectorAll("section.block"));
   const answers = {};
@@ -29,7 +32,7 @@
 
   function progress() {
     const n = Object.keys(answers).length;
-    document.getElementById("progress-text").textContent = n + " of " + total + " answered";
+    document.getElementById("progress-text").textContent = word("{n} of {total} answered").replace("{n}", n).replace("{total}", total);
     document.getElementById("bar-fill").style.width = (100 * n / total) + "%";
   }
 
@@ -54,7 +57,7 @@
 
   async function save(item, value) {
     const status = document.getElementById("status-" + item);
-    status.textContent = "Saving…";
+    status.textContent = word("Saving…");
     status.className = "status";
     const job = (async () => {
       for (let attempt = 0; attempt < 4; attempt += 1) {
@@ -62,12 +65,12 @@
           await post("/api/answer", { item: item, value: value });
           answers[item] = value;
           progress();
-          status.textContent = "Saved ✓";
+          status.textContent = word("Saved ✓");
           status.className = "status ok";
           return;
         } catch (err) {
           if (err.status && err.status !== 429 && err.status < 500) {
-            status.textContent = "Not saved: " + err.message;
+            status.textContent = word("Not saved:") + " " + err.message;
             status.className = "status bad";
             if (err.status === 409 && /closed/.test(err.message)) { show("s-closed"); }
             return;
@@ -75,7 +78,7 @@
           await wait(500 * (attempt + 1));
         }
       }
-      status.textContent = "Not saved: no connection. Choose again to retry.";
+      status.textContent = word("Not saved: no connection. Choose again to retry.");
       status.className = "status bad";
     })();
     pending.add(job);
@@ -106,12 +109,12 @@
       const given = document.createElement("span");
       const chosen = f.querySelector("input:checked");
       given.className = chosen ? "given" : "given skipped";
-      given.textContent = chosen ? chosen.parentElement.textContent.trim() : "skipped";
+      given.textContent = chosen ? chosen.parentElement.textContent.trim() : word("skipped");
       const change = document.createElement("button");
       change.type = "button";
       change.className = "link";
-      change.textContent = "Change";
-      change.setAttribute("aria-label", "Change: " + text.textContent);
+      change.textContent = word("Change");
+      change.setAttribute("aria-label", word("Change") + ": " + text.textContent);
       const block = f.closest("section.block").dataset.block;
       change.addEventListener("click", () => goBlock(Number(block)));
       li.append(text, given, change);
@@ -135,7 +138,7 @@
       const response = await fetch("/api/state", { credentials: "same-origin" });
       data = await response.json();
     } catch (e) {
-      message("No connection to the room. Reload the page to try again.");
+      message(word("No connection to the room. Reload the page to try again."));
       return;
     }
     const me = data.me;
@@ -153,7 +156,7 @@
     event.preventDefault();
     const form = event.target;
     const group = form.querySelector('input[name="group"]:checked');
-    if (!group) { message("Choose your group first."); return; }
+    if (!group) { message(word("Choose your group first.")); return; }
     const segment = form.querySelector("#segment");
     try {
       await post("/api/join", {
