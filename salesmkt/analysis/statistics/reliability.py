@@ -339,7 +339,10 @@ def _one_factor(corr: FloatArray) -> FloatArray | None:
     import numpy as np
 
     try:
-        h2 = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))  # squared multiple correlations
+        # squared multiple correlations; a zero on the inverse's diagonal gives -inf,
+        # clipped to 0 below, so numpy's divide-by-zero warning says nothing new
+        with np.errstate(divide="ignore"):
+            h2 = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         h2 = np.full(corr.shape[0], 0.5)
     h2 = np.clip(h2, 0.0, _MAX_COMMUNALITY)
