@@ -199,8 +199,9 @@ class Questionnaire(DefinitionModel):
     @property
     def languages(self) -> list[str]:
         """The source language, then every translation's, as tags."""
-        source = self._source or self
-        return [source.language, *sorted(source._translations)]
+        from salesmkt.definitions.translations import languages_of
+
+        return languages_of(self)
 
     def in_language(self, tag: str) -> Questionnaire:
         """A copy with every text in language ``tag`` (ids, scale and bands unchanged).
@@ -208,13 +209,9 @@ class Questionnaire(DefinitionModel):
         Raises :class:`~salesmkt.errors.UsageError` naming the available languages."""
         from salesmkt.definitions import translations as tr
 
-        source = self._source or self
-        if tag == source.language:
-            return source
-        if tag not in source._translations:
-            raise tr.unknown_language(tag, self.languages, f"questionnaire {self.id!r}")
-        copy: Questionnaire = tr.translated_questionnaire(source, source._translations[tag])
-        copy._source = source
+        copy: Questionnaire = tr.translated_copy(
+            self, tag, "questionnaire", tr.translated_questionnaire
+        )
         return copy
 
     def texts_by_language(self) -> dict[str, Any]:

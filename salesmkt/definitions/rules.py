@@ -332,20 +332,16 @@ class RulesFile(DefinitionModel):
 
     @property
     def languages(self) -> list[str]:
-        source = self._source or self
-        return [source.language, *sorted(source._translations)]
+        """The source language, then every translation's, as tags."""
+        from salesmkt.definitions.translations import languages_of
+
+        return languages_of(self)
 
     def in_language(self, tag: str) -> RulesFile:
         """A copy whose titles, actions and rationales are in language ``tag``."""
         from salesmkt.definitions import translations as tr
 
-        source = self._source or self
-        if tag == source.language:
-            return source
-        if tag not in source._translations:
-            raise tr.unknown_language(tag, self.languages, f"rules {self.id!r}")
-        copy: RulesFile = tr.translated_rules(source, source._translations[tag])
-        copy._source = source
+        copy: RulesFile = tr.translated_copy(self, tag, "rules", tr.translated_rules)
         return copy
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -150,6 +151,29 @@ def unknown_language(tag: str, available: list[str], what: str) -> UsageError:
     return UsageError(
         f"no {tag!r} translation of {what}; available languages: {', '.join(available)}"
     )
+
+
+def languages_of(model: Any) -> list[str]:
+    """A translated model's source language, then every translation's, as tags."""
+    source = model._source or model
+    return [source.language, *sorted(source._translations)]
+
+
+def translated_copy(model: Any, tag: str, kind: str, translate: Callable[[Any, Any], Any]) -> Any:
+    """``model`` (a Questionnaire or RulesFile, or a translated copy of one) in language
+    ``tag``, made by ``translate`` from the source and that language's texts; the copy
+    remembers its source, so it can be translated again.
+
+    Raises :class:`~salesmkt.errors.UsageError` naming ``kind`` and the languages there
+    are."""
+    source = model._source or model
+    if tag == source.language:
+        return source
+    if tag not in source._translations:
+        raise unknown_language(tag, languages_of(model), f"{kind} {model.id!r}")
+    copy = translate(source, source._translations[tag])
+    copy._source = source
+    return copy
 
 
 def source_texts(q: Questionnaire) -> QuestionnaireTranslation:
