@@ -18,12 +18,17 @@ Vocabulary:
   ``<K`` ("fewer than K") or a dash.
 - *favourable*: a share of favourable answers, as a whole percentage (``67%``).
 - ``None`` (a withheld or missing figure) shows as an en dash.
+
+Every figure is formatted once, in English, and then written with the reader's symbols
+(:func:`salesmkt.l10n.number`: ``59,4`` in German, ``67 %``), so a report in any
+language shows the same rounding; words go through :func:`salesmkt.l10n._`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from salesmkt.l10n import N_, _, list_separator, ngettext, number
 from salesmkt.model.assessment import Assessment, ReliabilityResult, StageBand
 
 DASH = "–"
@@ -32,10 +37,16 @@ _STAGE_DECIMALS = 9
 P_FLOOR = 0.001
 
 QUADRANT_WORDS = {
-    "shared_strength": "shared strength",
-    "shared_pain": "shared pain",
-    "split": "split view",
-    "mixed": "mixed",
+    "shared_strength": N_("shared strength"),
+    "shared_pain": N_("shared pain"),
+    "split": N_("split view"),
+    "mixed": N_("mixed"),
+}
+EFFECT_WORDS = {
+    "negligible": N_("negligible effect"),
+    "small": N_("small effect"),
+    "medium": N_("medium effect"),
+    "large": N_("large effect"),
 }
 
 
@@ -53,25 +64,25 @@ def fmt_score(value: float | None, edges: Sequence[float] = (), decimals: int = 
         text = f"{v:.{places}f}"
         shown = float(text)
         if all((shown >= e) == (v >= e) for e in edges):
-            return text
-    return f"{v:.6f}"
+            return number(text)
+    return number(f"{v:.6f}")
 
 
 def fmt_mean(value: float | None, decimals: int = 2) -> str:
     """A mean (or any unsigned figure) with ``decimals`` places."""
-    return DASH if value is None else f"{tidy(value, decimals):.{decimals}f}"
+    return DASH if value is None else number(f"{tidy(value, decimals):.{decimals}f}")
 
 
 def fmt_gap(value: float | None, decimals: int = 2) -> str:
     """A difference, always signed; one that rounds to zero reads ``+0.00``, never ``-0.00``."""
-    return DASH if value is None else f"{tidy(value, decimals):+.{decimals}f}"
+    return DASH if value is None else number(f"{tidy(value, decimals):+.{decimals}f}")
 
 
 def _bound(value: float, decimals: int, signed: bool) -> str:
     if not signed:
-        return f"{tidy(value, decimals):.{decimals}f}"
+        return number(f"{tidy(value, decimals):.{decimals}f}")
     text = f"{value:+.{decimals}f}"
-    return text[1:] if float(text) == 0 else text
+    return number(text[1:] if float(text) == 0 else text)
 
 
 def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2, *, signed: bool = True) -> str:
@@ -79,7 +90,8 @@ def fmt_ci(ci: tuple[float, float] | None, decimals: int = 2, *, signed: bool = 
     plain ones (``signed=False``) for a level such as a group's mean score."""
     if ci is None:
         return DASH
-    return f"[{_bound(ci[0], decimals, signed)}, {_bound(ci[1], decimals, signed)}]"
+    low, high = _bound(ci[0], decimals, signed), _bound(ci[1], decimals, signed)
+    return f"[{low}{list_separator()}{high}]"
 
 
 def fmt_n(n: int | None, fewer_than: int | None = None) -> str:
@@ -92,30 +104,35 @@ def fmt_n(n: int | None, fewer_than: int | None = None) -> str:
 def n_words(n: int | None, fewer_than: int | None = None) -> str:
     """A head count in words: "9 respondents", "fewer than 5 respondents", "–"."""
     if n is not None:
-        return f"{n} respondent" + ("" if n == 1 else "s")
-    return f"fewer than {fewer_than} respondents" if fewer_than is not None else DASH
+        return ngettext("{n} respondent", "{n} respondents", n).format(n=n)
+    if fewer_than is None:
+        return DASH
+    return _("fewer than {k} respondents").format(k=fewer_than)
 
 
 def fmt_pct(share: float | None) -> str:
     """A share (0-1) as a whole percentage, ``67%``; None reads as a dash."""
-    return DASH if share is None else f"{tidy(share * 100, 0):.0f}%"
+    return DASH if share is None else number(f"{tidy(share * 100, 0):.0f}%")
 
 
 def fmt_p(p: float | None) -> str:
     """A p-value: three decimals, or ``<0.001``."""
     if p is None:
         return DASH
-    return f"<{P_FLOOR}" if p < P_FLOOR else f"{p:.3f}"
+    return number(f"<{P_FLOOR}" if p < P_FLOOR else f"{p:.3f}")
 
 
 def quadrant_words(quadrant: str | None) -> str:
     """The quadrant in words, lower case (capitalise at the start of a line)."""
-    return DASH if quadrant is None else QUADRANT_WORDS.get(quadrant, quadrant)
+    return DASH if quadrant is None else _(QUADRANT_WORDS.get(quadrant, quadrant))
 
 
 def effect_words(effect_size: str | None) -> str:
     """An effect-size band in words ("small effect")."""
-    return DASH if effect_size is None else f"{effect_size} effect"
+    if effect_size is None:
+        return DASH
+    known = EFFECT_WORDS.get(effect_size)
+    return _(known) if known else f"{effect_size} effect"
 
 
 def stage_edges(stages: Sequence[StageBand]) -> list[float]:
@@ -128,7 +145,7 @@ def stage_edges(stages: Sequence[StageBand]) -> list[float]:
 
 def fmt_share(value: float | None, decimals: int = 1) -> str:
     """A share as a percentage: ``0.529`` reads ``52.9%``."""
-    return DASH if value is None else f"{tidy(value * 100, decimals):.{decimals}f}%"
+    return DASH if value is None else number(f"{tidy(value * 100, decimals):.{decimals}f}%")
 
 
 def fmt_points(value: float | None, decimals: int = 1) -> str:
@@ -137,23 +154,26 @@ def fmt_points(value: float | None, decimals: int = 1) -> str:
     if value is None:
         return DASH
     shown = tidy(value * 100, decimals)
-    return f"{shown:.{decimals}f} pp" if shown == 0 else f"{shown:+.{decimals}f} pp"
+    text = f"{shown:.{decimals}f}" if shown == 0 else f"{shown:+.{decimals}f}"
+    return _("{points} pp").format(points=number(text))
 
 
 def fmt_hours(value: float | None) -> str:
     """A duration in hours (one decimal), or days past 72 hours: ``30.3 h``, ``4.6 d``."""
     if value is None:
         return DASH
-    return f"{value / 24:.1f} d" if value > 72 else f"{tidy(value, 1):.1f} h"
+    if value > 72:
+        return _("{days} d").format(days=number(f"{value / 24:.1f}"))
+    return _("{hours} h").format(hours=number(f"{tidy(value, 1):.1f}"))
 
 
 def fmt_amount(value: float | None) -> str:
     """A sum of money, whole units with thousands separators (no currency: exports mix)."""
-    return DASH if value is None else f"{tidy(value, 0):,.0f}"
+    return DASH if value is None else number(f"{tidy(value, 0):,.0f}")
 
 
 def fmt_count(value: float | None) -> str:
-    return DASH if value is None else f"{round(value):,}"
+    return DASH if value is None else number(f"{round(value):,}")
 
 
 def fmt_figure(kind: str, value: float | None) -> str:
@@ -171,20 +191,20 @@ def fmt_figure_ci(kind: str, ci: tuple[float, float] | None) -> str:
     """The interval of a funnel figure, as ``[low, high]`` in the figure's own unit."""
     if ci is None:
         return DASH
-    return f"[{fmt_figure(kind, ci[0])}, {fmt_figure(kind, ci[1])}]"
+    return f"[{fmt_figure(kind, ci[0])}{list_separator()}{fmt_figure(kind, ci[1])}]"
 
 
 def reliability_figures(rel: ReliabilityResult) -> str:
     """'alpha 0.81 [0.70, 0.89], omega 0.83, pooled within groups, n = 40 complete'."""
     assert rel.alpha is not None
-    bits = [f"alpha {fmt_mean(rel.alpha, 2)}"]
+    bits = [_("alpha {alpha}").format(alpha=fmt_mean(rel.alpha, 2))]
     if rel.alpha_ci is not None:
         bits[0] += f" {fmt_ci(rel.alpha_ci, 2, signed=False)}"
     if rel.omega is not None:
-        bits.append(f"omega {fmt_mean(rel.omega, 2)}")
+        bits.append(_("omega {omega}").format(omega=fmt_mean(rel.omega, 2)))
     if rel.method == "pooled within groups":
-        bits.append("pooled within groups")
-    bits.append(f"n = {rel.n} complete")
+        bits.append(_("pooled within groups"))
+    bits.append(_("n = {n} complete").format(n=rel.n))
     return ", ".join(bits)
 
 
@@ -199,11 +219,11 @@ def settings_line(a: Assessment) -> str:
     """The thresholds the figures were made with, in one sentence (every format)."""
     s = a.settings
     fav = (
-        f"; favourable = answers of {s.favourable_from:g} or more"
+        _("; favourable = answers of {k} or more").format(k=number(f"{s.favourable_from:g}"))
         if s.favourable_from is not None
         else ""
     )
-    return (
-        f"Anonymity threshold {s.min_group_size} (groups below it are withheld); comments "
-        f"shown for groups of {s.min_comment_group} or more{fav}."
-    )
+    return _(
+        "Anonymity threshold {k} (groups below it are withheld); comments shown for "
+        "groups of {c} or more{favourable}."
+    ).format(k=s.min_group_size, c=s.min_comment_group, favourable=fav)

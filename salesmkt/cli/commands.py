@@ -62,6 +62,7 @@ from salesmkt.cli.options import (
     NoCommentsOpt,
     NoConsultantNotesOpt,
     QuestionnaireOpt,
+    ReaderLangOpt,
     ReportFileArg,
     ReportFormatOpt,
     ReportOutputOpt,
@@ -287,6 +288,7 @@ def score(
     fmt: ScoreFormatOpt = None,
     output: TableOutputOpt = None,
     wide: WideOpt = False,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Score a responses file: data-quality gate, group figures, overall stage, gaps.
 
@@ -306,14 +308,15 @@ def score(
         by=by,
         **out.headcount_and_leaders(headcount, leaders_function),
     )
-    result = runs.score(source, settings)
-    if evidence is None:
-        out.show("score", chosen, result, output, inputs, wide=wide)
-        return
-    from salesmkt.pipeline.evidence import claims_for
+    with out.reading(lang, chosen):
+        result = runs.score(source, settings)
+        if evidence is None:
+            out.show("score", chosen, result, output, inputs, wide=wide)
+            return
+        from salesmkt.pipeline.evidence import claims_for
 
-    claims = claims_for(evidence, result.assessment, source.questionnaire)
-    out.show_with_claims("score", chosen, result, output, inputs, claims, wide=wide)
+        claims = claims_for(evidence, result.assessment, source.questionnaire)
+        out.show_with_claims("score", chosen, result, output, inputs, claims, wide=wide)
 
 
 @app.command()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,6 +223,22 @@ def check_output(output: Path | None, inputs: list[Path]) -> None:
         from salesmkt.render.outputs import check_output
 
         check_output(output, inputs=inputs)
+
+
+#: Formats that programs read: their numbers keep the English decimal point.
+MACHINE_FORMATS = frozenset({"json", "csv", "jsonl"})
+
+
+@contextmanager
+def reading(lang: str | None, chosen: str) -> Iterator[None]:
+    """Run and render inside in the reader's language ``lang`` (``--lang``); a language
+    the tool does not ship is a usage error."""
+    from salesmkt.l10n import SHIPPED, reading_in, shipped_tag
+
+    if lang is not None and lang.lower() not in {"en", "en-gb", "en-us"} and not shipped_tag(lang):
+        raise UsageError(f"--lang {lang}: expected one of en, {', '.join(SHIPPED)}")
+    with reading_in(lang, local_numbers=chosen not in MACHINE_FORMATS):
+        yield
 
 
 def show(

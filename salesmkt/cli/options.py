@@ -53,6 +53,15 @@ LangOpt = Annotated[
         "default: the questionnaire's own (English for the built-ins).",
     ),
 ]
+ReaderLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the output: en (default), de, fr or es. Headings, sentences, "
+        "numbers (decimal comma) and the questionnaire's texts; JSON and CSV keep "
+        "machine-readable numbers.",
+    ),
+]
 MapOpt = Annotated[
     Path | None,
     typer.Option("--map", help="YAML mapping of item ids to column headers (see --group-column)."),

@@ -29,6 +29,7 @@ from salesmkt.definitions import rules_load
 from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
+from salesmkt.pipeline.language import assessment_in_reader_language
 from salesmkt.render.advice import AdviceView
 from salesmkt.render.gaps import GapsView
 
@@ -36,8 +37,10 @@ Asker = Callable[[rules_mod.RuleBook, str], Answers | None]
 
 
 def score(source: ResponseSource, settings: Settings) -> scoring.ScoreResult:
-    """Read, check and score a responses file."""
-    return scoring.assess_file(source, settings)
+    """Read, check and score a responses file (its labels in the reader's language)."""
+    result = scoring.assess_file(source, settings)
+    result.assessment = assessment_in_reader_language(result.assessment, source.questionnaire)
+    return result
 
 
 @dataclass
@@ -54,8 +57,8 @@ def gaps(source: ResponseSource, settings: Settings) -> GapsRun:
             f"salesmkt: {source.path} is a saved assessment: its gaps are shown as they were "
             "computed (see its settings); the statistics options do not apply"
         )
-        return GapsRun(GapsView(saved), [note])
-    assessment = scoring.assess_file(source, settings).assessment
+        return GapsRun(GapsView(assessment_in_reader_language(saved)), [note])
+    assessment = score(source, settings).assessment
     scale = qmod.load(source.questionnaire).scale
     span = (scale.min, scale.max) if scale.min is not None and scale.max is not None else None
     return GapsRun(GapsView(assessment, span))
