@@ -8,7 +8,7 @@ Vocabulary:
 - *catalogue*: the ``.po`` files of one language, ``salesmkt/locale/TAG/LC_MESSAGES/``:
   ``salesmkt.po`` (what a respondent sees), ``views.po`` (terminal views, the advice),
   ``report.po`` (the report and the deck), ``room.po`` (the room's projector and
-  messages). The split is only to keep each file a translator's size; a language's
+  messages), ``waves.po`` (compare, trend, benchmark and evidence views). The split is only to keep each file a translator's size; a language's
   files are read as one. The ``msgid`` is the English text, the ``msgstr`` its
   translation. A translator edits the ``.po`` file; it is read as it stands at run
   time (compiled in memory, no ``.mo`` on disk).
