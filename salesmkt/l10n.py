@@ -8,10 +8,11 @@ Vocabulary:
 - *catalogue*: the ``.po`` files of one language, ``salesmkt/locale/TAG/LC_MESSAGES/``:
   ``salesmkt.po`` (what a respondent sees), ``views.po`` (terminal views, the advice),
   ``report.po`` (the report and the deck), ``room.po`` (the room's projector and
-  messages), ``waves.po`` (compare, trend, benchmark and evidence views). The split is only to keep each file a translator's size; a language's
-  files are read as one. The ``msgid`` is the English text, the ``msgstr`` its
-  translation. A translator edits the ``.po`` file; it is read as it stands at run
-  time (compiled in memory, no ``.mo`` on disk).
+  messages), ``waves.po`` (compare, trend, benchmark and evidence views). The split
+  only keeps each file a translator's size; a language's files are read as one. The
+  ``msgid`` is the English text, the ``msgstr`` its translation. A translator edits
+  the ``.po`` file; it is read as it stands at run time (compiled in memory, no
+  ``.mo`` on disk).
 - *translator*: a function English text → the text in one language. An English text
   with no (or a fuzzy) translation stays English, never an error.
 - *reader*: the language the current run writes its views in (``--lang`` on score, gaps,
@@ -209,6 +210,17 @@ def number(text: str) -> str:
     table: dict[str, str | int | None] = {".": decimal, ",": group}
     swapped = text.translate(str.maketrans(table))
     return swapped[:-1] + percent if swapped.endswith("%") else swapped
+
+
+def whole(value: int) -> str:
+    """A whole number with the reader's digit grouping (babel's): ``1,234`` in English,
+    ``1.234`` in German and Spanish, ``1 234`` (a narrow space) in French."""
+    tag = _numbers_tag()
+    if tag is None:
+        return f"{value:,}"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(value, locale=tag))
 
 
 def list_separator() -> str:

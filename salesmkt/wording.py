@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from salesmkt.l10n import N_, _, list_separator, ngettext, number
+from salesmkt.l10n import N_, _, list_separator, ngettext, number, whole
 from salesmkt.model.assessment import Assessment, ReliabilityResult, StageBand
 
 DASH = "–"
@@ -169,11 +169,11 @@ def fmt_hours(value: float | None) -> str:
 
 def fmt_amount(value: float | None) -> str:
     """A sum of money, whole units with thousands separators (no currency: exports mix)."""
-    return DASH if value is None else number(f"{tidy(value, 0):,.0f}")
+    return DASH if value is None else whole(int(tidy(value, 0)))
 
 
 def fmt_count(value: float | None) -> str:
-    return DASH if value is None else number(f"{round(value):,}")
+    return DASH if value is None else whole(round(value))
 
 
 def fmt_figure(kind: str, value: float | None) -> str:
