@@ -174,7 +174,10 @@ def _gap_note(labels: dict[str, str], compare: list[str]) -> str:
 
 
 def _gap(item: Any, labels: dict[str, str], compare: list[str]) -> dict[str, Any]:
-    means = [f"{labels.get(g, g)} {wording.fmt_mean(item.means_by_group.get(g))}" for g in compare]
+    # A no-break space: a group's mean never wraps away from its name on the projector.
+    means = [
+        f"{labels.get(g, g)}\u00a0{wording.fmt_mean(item.means_by_group.get(g))}" for g in compare
+    ]
     return {
         "item": item.id,
         "label": item.short or item.text,
