@@ -169,6 +169,7 @@ def test_a_german_participants_bad_requests_are_answered_in_german(tmp_path: Pat
 def test_a_closed_room_says_so_in_german(tmp_path: Path) -> None:
     room, app = build(tmp_path / "r", lang="de")
     client, csrf = _phone(app, None)  # no choice made: the room's --lang
+    assert '<html lang="de">' in client.get("/").text and "Willkommen" in client.get("/").text
     boss = admin(app, room)
     token = CSRF.search(boss.get("/projector").text)
     assert token is not None
