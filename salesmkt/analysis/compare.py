@@ -51,6 +51,7 @@ from salesmkt.analysis.paired import paired_changes, respondent_codes, wave_desi
 from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 from salesmkt.analysis.wave_changes import dimension_changes, total_changes
 from salesmkt.errors import AnalysisError
+from salesmkt.l10n import _
 from salesmkt.model.assessment import Assessment, Settings, StageRef
 
 if TYPE_CHECKING:
@@ -151,8 +152,9 @@ def compare_waves(
     result.notes += pair_notes
     if a.settings.min_group_size != b.settings.min_group_size:
         result.notes.append(
-            f"The waves used different anonymity thresholds ({a.settings.min_group_size} "
-            f"before, {b.settings.min_group_size} after)."
+            _(
+                "The waves used different anonymity thresholds ({before} before, {after} after)."
+            ).format(before=a.settings.min_group_size, after=b.settings.min_group_size)
         )
     result.stages = _stages(a, b)
     result.totals = total_changes(before, after, design, seed, n_boot)
@@ -164,9 +166,11 @@ def compare_waves(
         result.paired = paired_changes(pairs, a, b, k_min, seed, n_boot)
     if design == "paired":
         result.notes.append(
-            "Intervals for the wave-level changes treat each wave as an independent sample; with "
-            "many respondents in both waves they are usually on the cautious (wide) side. "
-            "The paired changes test the matched respondents' own changes."
+            _(
+                "Intervals for the wave-level changes treat each wave as an independent sample; "
+                "with many respondents in both waves they are usually on the cautious (wide) "
+                "side. The paired changes test the matched respondents' own changes."
+            )
         )
     return result
 
@@ -203,12 +207,12 @@ def _stages(a: Assessment, b: Assessment) -> list[StageChange]:
     out.append(
         StageChange(
             scope="overall",
-            label="Overall",
+            label=_("Overall"),
             before=a.overall.stage,
             after=b.overall.stage,
             direction=direction,
             steps=steps,
-            note=None if direction != "unknown" else "no stage in one of the waves",
+            note=None if direction != "unknown" else _("no stage in one of the waves"),
         )
     )
     for gid, label in group_ids(a, b):
@@ -250,12 +254,12 @@ def _gaps(a: Assessment, b: Assessment) -> list[GapChange]:
     out.append(
         GapChange(
             scope="total",
-            label="Total score",
+            label=_("Total score"),
             before=before,
             after=after,
             narrowed=narrowed,
             reversed=reversed_,
-            note=None if narrowed is not None else (why or "no gap in one of the waves"),
+            note=None if narrowed is not None else (why or _("no gap in one of the waves")),
         )
     )
     for db in b.dimensions:
@@ -271,7 +275,7 @@ def _gaps(a: Assessment, b: Assessment) -> list[GapChange]:
                 after=db.gap,
                 narrowed=narrowed,
                 reversed=reversed_,
-                note=None if narrowed is not None else (why or "no gap in one of the waves"),
+                note=None if narrowed is not None else (why or _("no gap in one of the waves")),
             )
         )
     return out

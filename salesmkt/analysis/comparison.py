@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from salesmkt import __version__
+from salesmkt.l10n import _
 from salesmkt.model.assessment import Assessment, GroupResult, QuestionnaireRef, StageRef
 
 if TYPE_CHECKING:
@@ -180,10 +181,13 @@ def group_ids(a: Assessment, b: Assessment) -> list[tuple[str, str]]:
 def withheld(ga: GroupResult | None, gb: GroupResult | None) -> str | None:
     """Why a group has no change figures (missing or withheld in a wave), or None."""
     if ga is None:
-        return "no respondents before"
+        return _("no respondents before")
     if gb is None:
-        return "no respondents after"
-    if ga.suppressed or gb.suppressed:
-        which = " and ".join(w for w, g in (("before", ga), ("after", gb)) if g.suppressed)
-        return f"withheld {which} (too few respondents)"
+        return _("no respondents after")
+    if ga.suppressed and gb.suppressed:
+        return _("withheld before and after (too few respondents)")
+    if ga.suppressed:
+        return _("withheld before (too few respondents)")
+    if gb.suppressed:
+        return _("withheld after (too few respondents)")
     return None

@@ -33,6 +33,7 @@ from salesmkt.analysis.comparison import Design, PairedChange, group_ids
 from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.analysis.statistics.sample import Tally, finite
 from salesmkt.definitions.questionnaire import normalise
+from salesmkt.l10n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,12 +108,26 @@ def wave_design(
     """The design of two waves' per-respondent tables (None: a saved assessment), in
     words, with the matched pairs when paired and notes on doubled codes."""
     if fb is None or fa is None:
-        which = " and ".join(name for name, f in (("before", fb), ("after", fa)) if f is None)
+        saved = {
+            (True, True): _(
+                "Both waves are saved assessments (JSON), which hold no per-respondent answers, "
+                "so the changes are shown without confidence intervals or tests. Compare the "
+                "two responses files to get them."
+            ),
+            (True, False): _(
+                "The before wave is a saved assessment (JSON), which holds no per-respondent "
+                "answers, so the changes are shown without confidence intervals or tests. "
+                "Compare the two responses files to get them."
+            ),
+            (False, True): _(
+                "The after wave is a saved assessment (JSON), which holds no per-respondent "
+                "answers, so the changes are shown without confidence intervals or tests. "
+                "Compare the two responses files to get them."
+            ),
+        }[(fb is None, fa is None)]
         return (
             "summary",
-            f"The {which} wave is a saved assessment (JSON), which holds no per-respondent "
-            "answers, so the changes are shown without confidence intervals or tests. "
-            "Compare the two responses files to get them.",
+            saved,
             None,
             [],
         )
@@ -121,29 +136,44 @@ def wave_design(
     for name, found in codes.items():
         doubled = _doubled(found)
         if doubled:
-            notes.append(
-                f"{doubled} respondent code(s) appear more than once in the {name} wave; "
-                "those codes are not paired."
-            )
+            twice = {
+                "before": _(
+                    "{n} respondent code(s) appear more than once in the before wave; "
+                    "those codes are not paired."
+                ),
+                "after": _(
+                    "{n} respondent code(s) appear more than once in the after wave; "
+                    "those codes are not paired."
+                ),
+            }
+            notes.append(twice[name].format(n=doubled))
     cb, ca = _once(codes["before"]), _once(codes["after"])
     common = sorted(set(cb) & set(ca))
     if len(common) >= MIN_PAIRS:
         return (
             "paired",
-            f"Paired design: {len(common)} respondent code(s) appear in both waves "
-            f"({len(cb)} coded before, {len(ca)} after); their own changes are tested with "
-            "the Wilcoxon signed-rank test.",
+            _(
+                "Paired design: {n} respondent code(s) appear in both waves ({before} coded "
+                "before, {after} after); their own changes are tested with the Wilcoxon "
+                "signed-rank test."
+            ).format(n=len(common), before=len(cb), after=len(ca)),
             _pair_rows([(cb[c], ca[c]) for c in common], fb, fa),
             notes,
         )
     if not cb or not ca:
-        why = "the {} wave has no respondent codes".format("before" if not cb else "after")
+        why = (
+            _("the before wave has no respondent codes")
+            if not cb
+            else _("the after wave has no respondent codes")
+        )
     else:
-        why = f"only {len(common)} respondent code(s) appear in both waves"
+        why = _("only {n} respondent code(s) appear in both waves").format(n=len(common))
     return (
         "independent",
-        f"Independent samples: {why}, so the waves are compared as separate groups of "
-        "people (Mann–Whitney U test on each group's totals).",
+        _(
+            "Independent samples: {why}, so the waves are compared as separate groups of "
+            "people (Mann–Whitney U test on each group's totals)."
+        ).format(why=why),
         None,
         notes,
     )
@@ -169,14 +199,16 @@ def paired_changes(
     n_boot: int,
 ) -> list[PairedChange]:
     usable = [r for r in rows if math.isfinite(r[0]) and math.isfinite(r[1])]
-    out = [_paired_change("all", "Everyone", usable, k_min, seed, n_boot)]
+    out = [_paired_change("all", _("Everyone"), usable, k_min, seed, n_boot)]
     notes: list[str] = []
     hidden = len(rows) - len(usable)
     if hidden:
-        notes.append(f"{hidden} matched respondent(s) left out (withheld group or not scored)")
+        notes.append(
+            _("{n} matched respondent(s) left out (withheld group or not scored)").format(n=hidden)
+        )
     moved = sum(1 for r in usable if r[2] != r[3])
     if moved:
-        notes.append(f"{moved} changed group: counted here, not in the group rows")
+        notes.append(_("{n} changed group: counted here, not in the group rows").format(n=moved))
     if notes and out[0].note is None:
         out[0].note = "; ".join(notes)
     for gid, label in group_ids(a, b):
@@ -210,7 +242,7 @@ def paired_statistics(
     if len(diff):
         result.ci = t_interval((Tally.of(diff),), (1.0,))[0]
     if not np.any(diff != 0):
-        result.note = "no matched respondent's total changed, so there is nothing to test"
+        result.note = _("no matched respondent's total changed, so there is nothing to test")
         return result
     if int(np.count_nonzero(diff)) <= EXACT_MAX_PAIRS:
         result.wilcoxon_statistic, result.p_value = signed_rank_exact(diff)
@@ -220,7 +252,7 @@ def paired_statistics(
         try:
             test = wilcoxon(xa, xb)
         except ValueError as exc:
-            result.note = f"Wilcoxon test not estimable: {exc}"
+            result.note = _("Wilcoxon test not estimable: {reason}").format(reason=exc)
             return result
     result.wilcoxon_statistic = finite(test.statistic)
     result.p_value = finite(test.pvalue)
@@ -273,10 +305,12 @@ def _paired_change(
             scope=scope,
             label=label,
             n=len(rows),
-            note=f"withheld: fewer matched respondents than the anonymity threshold ({k_min})",
+            note=_("withheld: fewer matched respondents than the anonymity threshold ({k})").format(
+                k=k_min
+            ),
         )
     if len(rows) < MIN_PAIRS:
-        return PairedChange(scope=scope, label=label, n=len(rows), note="too few pairs")
+        return PairedChange(scope=scope, label=label, n=len(rows), note=_("too few pairs"))
     result = paired_statistics([r[0] for r in rows], [r[1] for r in rows], seed=seed, n_boot=n_boot)
     result.scope, result.label = scope, label
     return result

@@ -36,6 +36,8 @@ from salesmkt.analysis.statistics.adjust import AdjustMethod, adjust_p
 from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.analysis.statistics.sample import Tally, finite
 from salesmkt.errors import AnalysisError
+from salesmkt.l10n import N_
+from salesmkt.l10n import _ as say  # `_` is a throwaway name in this module
 from salesmkt.model.assessment import Assessment, GroupResult
 from salesmkt.model.trend import (
     DimensionLine,
@@ -130,13 +132,13 @@ def _by_group(frame: pd.DataFrame) -> list[tuple[object, pd.Series]]:
 
 def _group_point(label: str, g: GroupResult | None) -> TrendPoint:
     if g is None:
-        return TrendPoint(wave=label, note="no respondents in this wave")
+        return TrendPoint(wave=label, note=say(N_("no respondents in this wave")))
     if g.suppressed:
         return TrendPoint(
             wave=label,
             withheld=True,
             n_fewer_than=g.n_fewer_than,
-            note="withheld (too few respondents)",
+            note=say(N_("withheld (too few respondents)")),
         )
     return TrendPoint(wave=label, value=g.mean, ci=g.ci, stage=g.stage, n=g.n)
 
@@ -157,7 +159,9 @@ def _overall_point(label: str, a: Assessment) -> TrendPoint:
 def _gap_point(label: str, a: Assessment) -> TrendPoint:
     t = a.total_gap
     if t is None:
-        return TrendPoint(wave=label, note="no gap: the questionnaire compares no two groups")
+        return TrendPoint(
+            wave=label, note=say(N_("no gap: the questionnaire compares no two groups"))
+        )
     return TrendPoint(wave=label, value=t.gap, ci=t.ci, note=t.not_estimable)
 
 
@@ -173,11 +177,13 @@ def _overall_series(
         a, b = assessments[i], assessments[j]
         step = _step(labels, i, j, a.overall.score, b.overall.score)
         if a.overall.method != b.overall.method:
-            step.note = "the overall score is defined differently in the two waves"
+            step.note = say(N_("the overall score is defined differently in the two waves"))
         elif step.change is not None:
             _test(step, *_overall_samples(b, tallies[i], tallies[j]))
         steps.append(step)
-    return TrendSeries(scope="overall", kind="overall", label="Overall", points=points, steps=steps)
+    return TrendSeries(
+        scope="overall", kind="overall", label=say(N_("Overall")), points=points, steps=steps
+    )
 
 
 def _overall_samples(
@@ -247,7 +253,9 @@ def _gap_series(
             _test(step, samples, (1.0, -1.0, -1.0, 1.0))
         steps.append(step)
     # Short, for the step tables; the section titles name the two groups.
-    return TrendSeries(scope="gap", kind="gap", label="Perception gap", points=points, steps=steps)
+    return TrendSeries(
+        scope="gap", kind="gap", label=say(N_("Perception gap")), points=points, steps=steps
+    )
 
 
 def _segment_series(labels: list[str], assessments: list[Assessment]) -> list[TrendSeries]:
@@ -262,7 +270,7 @@ def _segment_series(labels: list[str], assessments: list[Assessment]) -> list[Tr
         for label, a in zip(labels, assessments, strict=True):
             seg = next((s for s in a.segments if s.by == by and s.value == value), None)
             if seg is None:
-                points.append(TrendPoint(wave=label, note="no respondents in this wave"))
+                points.append(TrendPoint(wave=label, note=say(N_("no respondents in this wave"))))
             elif seg.suppressed:
                 points.append(TrendPoint(wave=label, withheld=True, n_fewer_than=seg.n_fewer_than))
             else:
@@ -295,8 +303,11 @@ def _step(
 
 def _why_not(before: TrendPoint, after: TrendPoint) -> str | None:
     if before.withheld or after.withheld:
-        which = " and ".join(p.wave for p in (before, after) if p.withheld)
-        return f"withheld in {which} (too few respondents)"
+        if before.withheld and after.withheld:
+            both = say(N_("withheld in {first} and {second} (too few respondents)"))
+            return both.format(first=before.wave, second=after.wave)
+        which = before.wave if before.withheld else after.wave
+        return say(N_("withheld in {wave} (too few respondents)")).format(wave=which)
     return None
 
 
@@ -316,15 +327,15 @@ def _samples(tallies: list[Tallies | None], groups: list[str]) -> list[Tally] | 
 def _test(step: TrendStep, samples: list[Tally] | None, weights: tuple[float, ...]) -> None:
     """Fill a step's interval and Welch p-value, or say why there are none."""
     if samples is None:
-        step.note = step.note or "no per-respondent answers (a saved assessment): no test"
+        step.note = step.note or say(N_("no per-respondent answers (a saved assessment): no test"))
         return
     if any(t.n < 2 for t in samples):
-        step.note = "not estimable: fewer than 2 respondents in a group"
+        step.note = say(N_("not estimable: fewer than 2 respondents in a group"))
         return
     ci, why = t_interval(samples, weights)
     p = welch_p(samples, weights)
     if ci is None or p is None:
-        step.note = why or "not estimable: no variance"
+        step.note = why or say(N_("not estimable: no variance"))
         return
     step.ci, step.p_value = ci, p
 
@@ -367,7 +378,11 @@ def _dimension_lines(assessments: list[Assessment]) -> list[DimensionLine]:
         means = [x.mean if x else None for x in dims]
         out.append(
             DimensionLine(
-                dimension=d.id, label=d.label, scope="overall", scope_label="Overall", means=means
+                dimension=d.id,
+                label=d.label,
+                scope="overall",
+                scope_label=say(N_("Overall")),
+                means=means,
             )
         )
         for gid, name in groups:
@@ -383,7 +398,7 @@ def _notes(waves: Sequence[LabelledWave]) -> list[str]:
     notes = []
     thresholds = {w.assessment.settings.min_group_size for _, w in waves}
     if len(thresholds) > 1:
-        notes.append("The waves used different anonymity thresholds.")
+        notes.append(say(N_("The waves used different anonymity thresholds.")))
     # Each wave's codes normalised once (codes used once only, as compare pairs them).
     codes = [
         None if w.respondents is None else set(respondent_codes(w.respondents)) for _, w in waves
@@ -393,11 +408,16 @@ def _notes(waves: Sequence[LabelledWave]) -> list[str]:
         a, b = codes[i], codes[j]
         common = 0 if a is None or b is None else len(a & b)
         if common >= MIN_PAIRS:
-            matched.append(f"{common} in {waves[i][0]} and {waves[j][0]}")
+            pair = say(N_("{n} in {first} and {second}"))
+            matched.append(pair.format(n=common, first=waves[i][0], second=waves[j][0]))
     if matched:
         notes.append(
-            f"Respondent codes recur across waves ({'; '.join(matched)}): each step treats "
-            "the waves as independent samples, so its interval is on the cautious (wide) "
-            "side; 'salesmkt compare' gives the paired test of two waves."
+            say(
+                N_(
+                    "Respondent codes recur across waves ({matched}): each step treats the waves "
+                    "as independent samples, so its interval is on the cautious (wide) side; "
+                    "'salesmkt compare' gives the paired test of two waves."
+                )
+            ).format(matched="; ".join(matched))
         )
     return notes

@@ -26,6 +26,8 @@ from salesmkt.analysis.comparison import Change, Design, Wave, group_ids, withhe
 from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.analysis.statistics.sample import Tally
 from salesmkt.analysis.statistics.two_groups import compare_groups
+from salesmkt.l10n import N_
+from salesmkt.l10n import _ as say  # this module's `_` is a throwaway name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -130,7 +132,7 @@ def _overall_change(before: Wave, after: Wave, seed: int, n_boot: int) -> Change
     a, b = before.assessment, after.assessment
     change = Change(
         scope="overall",
-        label="Overall score",
+        label=say(N_("Overall score")),
         before=a.overall.score,
         after=b.overall.score,
         change=_sub(b.overall.score, a.overall.score),
@@ -138,10 +140,12 @@ def _overall_change(before: Wave, after: Wave, seed: int, n_boot: int) -> Change
         n_after=b.respondents.scored,
     )
     if a.overall.method != b.overall.method:
-        change.note = (
-            f"the overall score is {a.overall.method} before and {b.overall.method} after, "
-            "so the change mixes two definitions"
-        )
+        change.note = say(
+            N_(
+                "the overall score is {before} before and {after} after, so the change mixes "
+                "two definitions"
+            )
+        ).format(before=a.overall.method, after=b.overall.method)
         return change
     fb, fa = before.respondents, after.respondents
     if fb is None or fa is None or change.change is None:
@@ -153,7 +157,7 @@ def _overall_change(before: Wave, after: Wave, seed: int, n_boot: int) -> Change
             for g in b.compare
         ]
         weights: tuple[float, ...] = (0.5, 0.5, -0.5, -0.5)
-        few = "interval not estimable: fewer than 2 respondents in a group"
+        few = N_("interval not estimable: fewer than 2 respondents in a group")
     else:
         shown = [g.id for g in b.groups if not g.suppressed]
         samples = [
@@ -161,13 +165,13 @@ def _overall_change(before: Wave, after: Wave, seed: int, n_boot: int) -> Change
             for frame in (fa, fb)
         ]
         weights = (1.0, -1.0)
-        few = "interval not estimable: fewer than 2 respondents in a wave"
+        few = N_("interval not estimable: fewer than 2 respondents in a wave")
     if any(t.n < 2 for t in samples):
-        change.note = few
+        change.note = say(few)
         return change
     ci, _ = t_interval(samples, weights)
     if ci is None:
-        change.note = "interval not estimable: every answer identical within each group"
+        change.note = say(N_("interval not estimable: every answer identical within each group"))
         return change
     change.ci = ci
     change.ci_excludes_zero = ci[0] > 0 or ci[1] < 0

@@ -82,11 +82,22 @@ class Rules:
         return dt.date(year, mon + 1, day)
 
     def describe(self) -> str:
-        return (
-            f"{self.claim} claim: at least {self.needed_orgs} organisations per cell, "
-            f"at least {self.min_respondents} respondents per organisation and group, no "
-            f"organisation above {self.max_share:.0%} of a cell's respondents, data at most "
-            f"{self.max_age_months} months old, the client left out of its own peers"
+        """The rules in words, in the reader's language."""
+        from salesmkt.l10n import _
+        from salesmkt.wording import fmt_pct
+
+        claim = _("external claim") if self.external else _("internal claim")
+        return _(
+            "{claim}: at least {orgs} organisations per cell, at least {respondents} "
+            "respondents per organisation and group, no organisation above {share} of a "
+            "cell's respondents, data at most {months} months old, the client left out of "
+            "its own peers"
+        ).format(
+            claim=claim,
+            orgs=self.needed_orgs,
+            respondents=self.min_respondents,
+            share=fmt_pct(self.max_share),
+            months=self.max_age_months,
         )
 
 

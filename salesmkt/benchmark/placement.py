@@ -27,7 +27,9 @@ import numpy as np
 
 from salesmkt.benchmark.admission import Rules, latest_waves
 from salesmkt.benchmark.scores import count_array, metric_labels, metrics, overall_metrics
+from salesmkt.l10n import N_, _
 from salesmkt.model.assessment import DEFAULT_MIN_GROUP_SIZE
+from salesmkt.wording import fmt_pct
 
 if TYPE_CHECKING:
     from numpy.typing import NDArray
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NO_BENCHMARK", "Cell", "Placement", "Scope", "place"]
 
-NO_BENCHMARK = "no benchmark for this cell"
+NO_BENCHMARK = N_("no benchmark for this cell")
 FILTERS = ("industry", "size", "region")
 
 
@@ -142,12 +144,14 @@ def _filter_sets(given: dict[str, str]) -> list[dict[str, str]]:
 def _failure(peers: _Peers, mask: NDArray[np.bool_], rules: Rules) -> str | None:
     n = int(mask.sum())
     if n < rules.needed_orgs:
-        return f"{n} peer organisation(s), at least {rules.needed_orgs} needed"
+        return _("{n} peer organisation(s), at least {needed} needed").format(
+            n=n, needed=rules.needed_orgs
+        )
     resp = peers.respondents[mask]
     share = float(resp.max() / resp.sum())
     if share > rules.max_share:
-        return (
-            f"one organisation holds {share:.0%} of the respondents (at most {rules.max_share:.0%})"
+        return _("one organisation holds {share} of the respondents (at most {limit})").format(
+            share=fmt_pct(share), limit=fmt_pct(rules.max_share)
         )
     return None
 
@@ -165,11 +169,13 @@ def _choose(peers: _Peers, given: dict[str, str], rules: Rules, scope: Scope) ->
             scope.respondents = int(peers.respondents[mask].sum())
             if wanted != given:
                 tried = ", ".join(f"{k} {v}" for k, v in given.items())
-                wider = ", ".join(f"{k} {v}" for k, v in wanted.items()) or "every organisation"
-                scope.note = f"too few peers for {tried} ({reasons[0]}); compared with {wider}"
+                wider = ", ".join(f"{k} {v}" for k, v in wanted.items()) or _("every organisation")
+                scope.note = _("too few peers for {tried} ({why}); compared with {wider}").format(
+                    tried=tried, why=reasons[0], wider=wider
+                )
             return mask
         reasons.append(why)
-    scope.withheld = f"{NO_BENCHMARK}: {reasons[-1]}"
+    scope.withheld = f"{_(NO_BENCHMARK)}: {reasons[-1]}"
     return np.zeros(len(peers.meta), dtype=bool)
 
 
@@ -177,10 +183,10 @@ def _fill(cell: Cell, values: FloatArray, rules: Rules) -> None:
     values = np.round(values[~np.isnan(values)], 9)
     cell.peers = len(values)
     if cell.peers < rules.needed_orgs:
-        cell.withheld = (
-            f"{NO_BENCHMARK}: {cell.peers} organisation(s) answered, at least "
-            f"{rules.needed_orgs} needed"
+        answered = _("{n} organisation(s) answered, at least {needed} needed").format(
+            n=cell.peers, needed=rules.needed_orgs
         )
+        cell.withheld = f"{_(NO_BENCHMARK)}: {answered}"
         return
     p25, p50, p75, p90 = (float(x) for x in np.percentile(values, [25, 50, 75, 90]))
     cell.p25, cell.median, cell.p75, cell.p90 = p25, p50, p75, p90
@@ -204,7 +210,7 @@ def scopes_of(q: Questionnaire, client: Contribution) -> list[tuple[str, str]]:
     """The client's groups (declared order) and, with two compared groups, overall."""
     out = [(g.id, g.label) for g in q.groups if client.tally(g.id) is not None]
     if len(q.compare) == 2:
-        out.append(("overall", "Overall (compared groups weighed equally)"))
+        out.append(("overall", _("Overall (compared groups weighed equally)")))
     return out
 
 

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from salesmkt.l10n import _
+
 if TYPE_CHECKING:
     from numpy.typing import NDArray
 
@@ -58,7 +60,7 @@ def count_array(tally: Tally, q: Questionnaire) -> FloatArray:
 
 def metric_labels(q: Questionnaire) -> dict[str, str]:
     """Every metric id with its label, in reading order."""
-    out = {"total": "Total score"}
+    out = {"total": _("Total score")}
     out |= {f"dimension:{d.id}": d.label for d in q.dimensions}
     out |= {f"item:{it.id}": f"{it.id} {it.short or it.text}".strip() for it in q.items}
     return out

@@ -23,6 +23,7 @@ from salesmkt.cli.options import (
     MapOpt,
     MaxMissingOpt,
     QuestionnaireOpt,
+    ReaderLangOpt,
     RespondentColumnOpt,
     ResponsesArg,
     StoreOpt,
@@ -233,6 +234,7 @@ def show(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead.")
     ] = None,
     store: StoreOpt = None,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Where this assessment stands among its admitted peers.
 
@@ -248,14 +250,15 @@ def show(
     when = _date(as_of, "--as-of")
     meta = Metadata(industry, size, region, when.isoformat())
     reading = (questionnaire, mapping, group_column, respondent_column, drop_invalid, max_missing)
-    table, _ = _read(file, reading, client or "this client", None, meta)
-    result = benchmark_for(table, store, client=client, meta=meta, rules=rules, as_of=when)
     render = {
         BenchFormat.terminal: shown.benchmark_terminal,
         BenchFormat.json: shown.benchmark_json,
         BenchFormat.markdown: shown.benchmark_markdown,
     }[fmt]
-    out.write_or_echo(render(result), output, [file])
+    with out.reading(lang, fmt.value):
+        table, _ = _read(file, reading, client or "this client", None, meta)
+        result = benchmark_for(table, store, client=client, meta=meta, rules=rules, as_of=when)
+        out.write_or_echo(render(result), output, [file])
 
 
 @benchmark_app.command("export")

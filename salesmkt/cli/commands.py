@@ -579,6 +579,7 @@ def compare(
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
     wide: WideOpt = False,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Compare two survey waves of the same questionnaire: stages, scores, gaps, items.
 
@@ -611,7 +612,9 @@ def compare(
         seed=seed,
         n_boot=n_boot,
     )
-    out.show("compare", chosen, runs.compare(source, after, settings), output, inputs, wide=wide)
+    with out.reading(lang, chosen):
+        result = runs.compare(source, after, settings)
+        out.show("compare", chosen, result, output, inputs, wide=wide)
 
 
 # -- evidence (CRM exports against the survey's claims) -------------------------------
@@ -631,6 +634,7 @@ def evidence(
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
     wide: WideOpt = False,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Funnel figures from CRM exports, and what they say about the survey's claims.
 
@@ -656,7 +660,8 @@ def evidence(
     )
     inputs = request.inputs()
     out.check_output(output, inputs)
-    out.show("evidence", chosen, run_mod.run(request), output, inputs, wide=wide)
+    with out.reading(lang, chosen):
+        out.show("evidence", chosen, run_mod.run(request), output, inputs, wide=wide)
 
 
 def main() -> None:

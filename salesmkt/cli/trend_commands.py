@@ -23,6 +23,7 @@ from salesmkt.cli.options import (
     MapOpt,
     MaxMissingOpt,
     MinGroupSizeOpt,
+    ReaderLangOpt,
     RespondentColumnOpt,
     SheetOpt,
     TableOutputOpt,
@@ -83,6 +84,7 @@ def trend(
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
     chart: ChartOpt = None,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """The trend across two or more survey waves of one questionnaire, in the order given.
 
@@ -102,8 +104,9 @@ def trend(
     out.check_output(output, inputs)
     out.check_output(chart, inputs)
     settings = out.settings(min_group_size=min_group_size, max_missing=max_missing, by=by)
-    result = run.trend(source, files, labels, settings, adjust.value)
-    out.show("trend", chosen, result, output, inputs)
+    with out.reading(lang, chosen):
+        result = run.trend(source, files, labels, settings, adjust.value)
+        out.show("trend", chosen, result, output, inputs)
     if chart is not None:
         from salesmkt.render.outputs import write_atomic
         from salesmkt.render.trend_chart import trend_svg

@@ -18,6 +18,7 @@ from salesmkt.cli.commands import app
 from salesmkt.cli.options import (
     LangOpt,
     MinGroupSizeOpt,
+    ReaderLangOpt,
 )
 from salesmkt.errors import SalesmktError, UsageError
 
@@ -185,14 +186,19 @@ def room(
         list[str] | None,
         typer.Option("--segment", help="A segment people may pick (region…); repeatable."),
     ] = None,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Run a live room: people answer on their phones, the projector shows the results.
 
     Prints the join address (also a QR code on the projector page), the room code and the
     projector address with its admin token. Answers are saved in the room folder as they
     are given; starting again on the same folder resumes the room. Stop with Ctrl-C.
+    --lang sets the projector's language and the one participants start in.
     """
     from salesmkt.room import serve as rs
+
+    with out.reading(lang, "terminal"):  # refuses a language the tool does not ship
+        pass
 
     out.settings(min_group_size=min_group_size)  # the same floor as every other command
     options = rs.RoomOptions(
@@ -203,6 +209,7 @@ def room(
         min_group_size=min_group_size,
         max_participants=max_participants,
         segments=tuple(segment or ()),
+        lang=lang,
     )
     bind = rs.address(options)
     rs.check_address(bind, port)

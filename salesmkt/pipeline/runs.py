@@ -214,4 +214,6 @@ def compare_questionnaire(before: Path, after: Path, given: str | None) -> str:
 def compare(before: ResponseSource, after: Path, settings: Settings) -> Comparison:
     """Two waves of the same questionnaire: what changed, and is it real?"""
     waves = [load_wave(before.at(path), settings) for path in (before.path, after)]
+    for wave in waves:  # the questionnaire's texts in the reader's language (--lang)
+        wave.assessment = assessment_in_reader_language(wave.assessment, before.questionnaire)
     return compare_waves(waves[0], waves[1], seed=settings.seed, n_boot=settings.n_boot)

@@ -21,6 +21,7 @@ from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Settings
 from salesmkt.model.trend import Trend
+from salesmkt.pipeline.language import assessment_in_reader_language
 
 __all__ = ["trend", "trend_questionnaire", "wave_labels"]
 
@@ -82,4 +83,6 @@ def trend(
     waves = [
         (label, load_wave(source.at(p), settings)) for label, p in zip(labels, paths, strict=True)
     ]
+    for _label, wave in waves:  # the questionnaire's texts in the reader's language (--lang)
+        wave.assessment = assessment_in_reader_language(wave.assessment, source.questionnaire)
     return trend_of(waves, adjust)

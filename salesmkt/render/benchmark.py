@@ -6,7 +6,8 @@ dimensions, items). Terminal (fits 80 columns), JSON and Markdown render a whole
 placement; :func:`benchmark_section_markdown` and :func:`benchmark_section_html` render
 it as one section for the report and the deck. A withheld cell reads "no benchmark for
 this cell" and why, never a figure. Every text that came from a user (client id,
-metadata, labels) is escaped for the format.
+metadata, labels) is escaped for the format. The tool's words are in the reader's
+language (:func:`salesmkt.l10n._`), percentile heads included.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import html
 import json
 from typing import TYPE_CHECKING
 
+from salesmkt.l10n import N_, _
 from salesmkt.render.text import md_escape, visible
-from salesmkt.wording import fmt_mean
+from salesmkt.wording import fmt_mean, fmt_pct
 
 if TYPE_CHECKING:
     from salesmkt.benchmark.placement import Cell, Placement
@@ -34,7 +36,11 @@ __all__ = [
 
 WIDTH = 80
 LABEL = 30
-HEADS = ("client", "P25", "median", "P75", "P90", "rank")
+HEADS = (N_("client"), "P25", N_("median"), "P75", "P90", N_("rank"))
+
+
+def _heads() -> list[str]:
+    return [_(h) for h in HEADS]
 
 
 def _fig(cell: Cell, value: float | None) -> str:
@@ -42,7 +48,7 @@ def _fig(cell: Cell, value: float | None) -> str:
 
 
 def _rank(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+    return "—" if value is None else fmt_pct(value / 100)
 
 
 def _row(cell: Cell) -> list[str]:
@@ -58,22 +64,21 @@ def _clip(text: str, width: int) -> str:
 def benchmark_terminal(p: Placement) -> str:
     """Plain text, at most 80 columns wide."""
     lines = [
-        _clip(f"Benchmark: {p.questionnaire}, as of {p.as_of}", WIDTH),
-        *_wrap(f"Rules: {p.rules_text}.", WIDTH),
+        _clip(_title(p), WIDTH),
+        *_wrap(_("Rules: {rules}.").format(rules=p.rules_text), WIDTH),
     ]
     for scope in p.scopes:
-        count = "" if scope.withheld else f": {scope.peers} peer organisations"
+        count = "" if scope.withheld else f": {_peers(scope.peers)}"
         lines += ["", _clip(f"{scope.label}{count}", WIDTH)]
         if scope.filters:
-            lines.append(
-                _clip("  peers: " + ", ".join(f"{k} {v}" for k, v in scope.filters.items()), WIDTH)
-            )
+            peers = ", ".join(f"{k} {v}" for k, v in scope.filters.items())
+            lines.append(_clip("  " + _("peers: {filters}").format(filters=peers), WIDTH))
         for extra in (scope.note, scope.withheld):
             if extra:
                 lines += _wrap("  " + extra, WIDTH)
         if scope.withheld:
             continue
-        lines.append(f"  {'':<{LABEL}}" + "".join(f"{h:>8}" for h in HEADS))
+        lines.append(f"  {'':<{LABEL}}" + "".join(f"{h:>8}" for h in _heads()))
         for cell in (c for c in p.cells if c.scope == scope.id):
             label = _clip(cell.label, LABEL)
             if cell.withheld:
@@ -81,6 +86,16 @@ def benchmark_terminal(p: Placement) -> str:
             else:
                 lines.append(f"  {label:<{LABEL}}" + "".join(f"{v:>8}" for v in _row(cell)))
     return "\n".join(lines) + "\n"
+
+
+def _title(p: Placement) -> str:
+    return _("Benchmark: {questionnaire}, as of {date}").format(
+        questionnaire=p.questionnaire, date=p.as_of
+    )
+
+
+def _peers(n: int) -> str:
+    return _("{n} peer organisations").format(n=n)
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -97,11 +112,11 @@ def benchmark_section_markdown(p: Placement, level: int = 2, *, heading: bool = 
     """The benchmark as one Markdown section (for the report), headings at ``level``;
     without its own heading when the report gives it one (``heading=False``)."""
     hashes = "#" * level
-    out = [f"{hashes} Benchmark", ""] if heading else []
-    out += [md_escape(f"Peers compared: {p.rules_text}."), ""]
+    out = [f"{hashes} {_('Benchmark')}", ""] if heading else []
+    out += [md_escape(_("Peers compared: {rules}.").format(rules=p.rules_text)), ""]
     for scope in p.scopes:
         out += [f"{hashes}# {md_escape(scope.label)}", ""]
-        facts = [] if scope.withheld else [f"{scope.peers} peer organisations"]
+        facts = [] if scope.withheld else [_peers(scope.peers)]
         facts += [f"{k}: {v}" for k, v in scope.filters.items()]
         out += [md_escape("; ".join(facts)), ""] if facts else []
         for extra in (scope.note, scope.withheld):
@@ -109,7 +124,7 @@ def benchmark_section_markdown(p: Placement, level: int = 2, *, heading: bool = 
                 out += [f"*{md_escape(extra)}*", ""]
         if scope.withheld:
             continue
-        out += ["| | " + " | ".join(HEADS) + " |", "|---" * (len(HEADS) + 1) + "|"]
+        out += ["| | " + " | ".join(_heads()) + " |", "|---" * (len(HEADS) + 1) + "|"]
         for cell in (c for c in p.cells if c.scope == scope.id):
             if cell.withheld:
                 rest = [md_escape(cell.withheld)] + [""] * (len(HEADS) - 1)
@@ -122,8 +137,7 @@ def benchmark_section_markdown(p: Placement, level: int = 2, *, heading: bool = 
 
 def benchmark_markdown(p: Placement) -> str:
     return (
-        f"# Benchmark: {md_escape(p.questionnaire)}, as of {p.as_of}\n\n"
-        + (benchmark_section_markdown(p, level=1).split("\n", 2)[2])
+        f"# {md_escape(_title(p))}\n\n" + (benchmark_section_markdown(p, level=1).split("\n", 2)[2])
     )
 
 
@@ -132,12 +146,12 @@ def benchmark_section_html(p: Placement, *, heading: bool = True) -> str:
     without its own heading and anchor when the report gives it both
     (``heading=False``)."""
     e = html.escape
-    top = ['<section class="benchmark" id="benchmark">', "<h2>Benchmark</h2>"]
+    top = ['<section class="benchmark" id="benchmark">', f"<h2>{e(_('Benchmark'))}</h2>"]
     out = top if heading else ['<section class="benchmark">']
-    out.append(f"<p>Peers compared: {e(p.rules_text)}.</p>")
+    out.append(f"<p>{e(_('Peers compared: {rules}.').format(rules=p.rules_text))}</p>")
     for scope in p.scopes:
         out.append(f"<h3>{e(scope.label)}</h3>")
-        facts = [] if scope.withheld else [f"{scope.peers} peer organisations"]
+        facts = [] if scope.withheld else [_peers(scope.peers)]
         facts += [f"{k}: {v}" for k, v in scope.filters.items()]
         if facts:
             out.append(f"<p>{e('; '.join(facts))}</p>")
@@ -146,9 +160,9 @@ def benchmark_section_html(p: Placement, *, heading: bool = True) -> str:
                 out.append(f'<p class="note">{e(extra)}</p>')
         if scope.withheld:
             continue
-        head = "".join(f'<th scope="col">{h}</th>' for h in HEADS)
+        head = "".join(f'<th scope="col">{e(h)}</th>' for h in _heads())
         # In the report's box that scrolls sideways, so a phone's page never does.
-        label = e(f"Benchmark: {scope.label} (table)")
+        label = e(_("Benchmark: {scope} (table)").format(scope=scope.label))
         out.append(f'<div class="table-wrap" tabindex="0" role="region" aria-label="{label}">')
         out.append(f'<table><thead><tr><th scope="col"></th>{head}</tr></thead><tbody>')
         for cell in (c for c in p.cells if c.scope == scope.id):

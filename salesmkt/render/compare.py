@@ -9,6 +9,9 @@ most*, then the notes. Changes carry their sign; a missing figure is an en dash.
 Terminal output builds every cell as a rich ``Text`` (never parsed as markup), and the
 Markdown escapes every label and file name with ``md_escape``: labels come from
 user-supplied questionnaires and file names from the command line.
+
+Every word is in the reader's language (:func:`salesmkt.l10n._`); the column heads stay
+English keys inside (the layout picks columns by them) and are translated when shown.
 """
 
 from __future__ import annotations
@@ -17,12 +20,13 @@ from rich import box
 from rich.console import Group, RenderableType
 
 from salesmkt.analysis.comparison import Change, Comparison, GapChange, PairedChange, StageChange
+from salesmkt.l10n import N_, _, ngettext
 from salesmkt.model.assessment import StageRef
 from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import md_escape, plain
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
-TITLE = "Progress between two survey waves"
+TITLE = N_("Progress between two survey waves")
 
 
 # -- shared wording ----------------------------------------------------------------------
@@ -36,21 +40,23 @@ def stage_move(s: StageChange) -> str:
     if s.direction == "unknown" or s.steps is None:
         return DASH
     if s.steps == 0:
-        return "no change"
-    word = "stage" if abs(s.steps) == 1 else "stages"
-    return f"{'up' if s.steps > 0 else 'down'} {abs(s.steps)} {word}"
+        return _("no change")
+    n = abs(s.steps)
+    if s.steps > 0:
+        return ngettext("up {n} stage", "up {n} stages", n).format(n=n)
+    return ngettext("down {n} stage", "down {n} stages", n).format(n=n)
 
 
 def gap_verdict(g: GapChange) -> str:
     if g.narrowed is None or g.before is None or g.after is None:
-        return g.note or "not known"
+        return g.note or _("not known")
     if g.narrowed:
-        word = "narrowed"
+        word = _("narrowed")
     elif abs(abs(g.after) - abs(g.before)) <= 1e-9:
-        word = "unchanged"
+        word = _("unchanged")
     else:
-        word = "widened"
-    return f"{word} (reversed)" if g.reversed else word
+        word = _("widened")
+    return _("{verdict} (reversed)").format(verdict=word) if g.reversed else word
 
 
 def _paired_counts(p: PairedChange) -> str:
@@ -61,8 +67,10 @@ def _paired_counts(p: PairedChange) -> str:
 
 def _source(c: Comparison, role: str) -> str:
     wave = c.before if role == "before" else c.after
-    kind = "saved assessment" if wave.kind == "assessment" else "responses"
-    return f"{wave.source or '(unnamed)'} ({kind}, {wave.scored} scored)"
+    kind = _("saved assessment") if wave.kind == "assessment" else _("responses")
+    return _("{source} ({kind}, {n} scored)").format(
+        source=wave.source or _("(unnamed)"), kind=kind, n=wave.scored
+    )
 
 
 def headline(c: Comparison) -> str:
@@ -72,18 +80,22 @@ def headline(c: Comparison) -> str:
     parts: list[str] = []
     if stage and stage.before and stage.after:
         if stage.steps:
-            parts.append(f"Stage {stage.before.label} → {stage.after.label}")
+            move = _("Stage {before} → {after}")
+            parts.append(move.format(before=stage.before.label, after=stage.after.label))
         else:
-            parts.append(f"Stage unchanged ({stage.after.label})")
+            parts.append(_("Stage unchanged ({stage})").format(stage=stage.after.label))
     if total and total.change is not None:
         parts.append(
-            f"overall score {fmt_mean(total.before, 1)} → {fmt_mean(total.after, 1)} "
-            f"({fmt_gap(total.change, 1)})"
+            _("overall score {before} → {after} ({change})").format(
+                before=fmt_mean(total.before, 1),
+                after=fmt_mean(total.after, 1),
+                change=fmt_gap(total.change, 1),
+            )
         )
     gap = c.gap("total")
     if gap and gap.narrowed is not None:
-        parts.append(f"perception gap {gap_verdict(gap)}")
-    return "; ".join(parts) + "." if parts else "No comparable figures."
+        parts.append(_("perception gap {verdict}").format(verdict=gap_verdict(gap)))
+    return "; ".join(parts) + "." if parts else _("No comparable figures.")
 
 
 def _total_row(t: Change) -> list[str]:
@@ -132,25 +144,22 @@ def _gap_row(g: GapChange) -> list[str]:
 
 
 def _compared_names(c: Comparison) -> str:
-    return " − ".join(c.compare) if len(c.compare) == 2 else "first − second group"
+    return " − ".join(c.compare) if len(c.compare) == 2 else _("first − second group")
 
 
-TOTAL_HEAD = ["", "before", "after", "change", "95% CI", "p", "note"]
-DIM_HEAD = ["dimension", "before", "after", "change", "95% CI", "note"]
-PAIRED_HEAD = [
-    "",
-    "n",
-    "before",
-    "after",
-    "change",
-    "95% CI",
-    "up/=/down",
-    "W",
-    "p",
-    "note",
-]
-GAP_HEAD = ["gap", "before", "after", "verdict"]
-ITEM_HEAD = ["item", "statement", "before", "after", "change"]
+# The heads' English texts are the layout's keys; each is translated where it is shown.
+BEFORE, AFTER, CHANGE, CI, NOTE = (
+    N_("before"),
+    N_("after"),
+    N_("change"),
+    N_("95% CI"),
+    N_("note"),
+)
+TOTAL_HEAD = ["", BEFORE, AFTER, CHANGE, CI, "p", NOTE]
+DIM_HEAD = [N_("dimension"), BEFORE, AFTER, CHANGE, CI, NOTE]
+PAIRED_HEAD = ["", "n", BEFORE, AFTER, CHANGE, CI, N_("up/=/down"), "W", "p", NOTE]
+GAP_HEAD = [N_("gap"), BEFORE, AFTER, N_("verdict")]
+ITEM_HEAD = [N_("item"), N_("statement"), BEFORE, AFTER, CHANGE]
 
 
 Section = tuple[str, list[str], list[list[str]], str | None]  # title, header, rows, caption
@@ -161,47 +170,46 @@ def _sections(c: Comparison) -> list[Section]:
     stages = [
         [s.label, _stage(s.before), _stage(s.after), stage_move(s), s.note or ""] for s in c.stages
     ]
-    out: list[Section] = [("Stages", ["", "before", "after", "change", "note"], stages, None)]
+    out: list[Section] = [(_("Stages"), ["", BEFORE, AFTER, CHANGE, NOTE], stages, None)]
     out.append(_totals_section(c))
     if c.paired:
-        caption = (
+        caption = _(
             "before, after: the matched people's mean totals; change: the mean of each "
             "person's own change; p: Wilcoxon signed-rank test."
         )
         rows = [_paired_row(p) for p in c.paired]
-        out.append(
-            (f"Paired changes ({c.matched} matched respondents)", PAIRED_HEAD, rows, caption)
-        )
-    gap_caption = "Narrowed: the gap is smaller in size after than before."
+        title = _("Paired changes ({n} matched respondents)").format(n=c.matched)
+        out.append((title, PAIRED_HEAD, rows, caption))
+    gap_caption = _("Narrowed: the gap is smaller in size after than before.")
     gap_rows = [_gap_row(g) for g in c.gaps]
-    out.append((f"Perception gap ({_compared_names(c)})", GAP_HEAD, gap_rows, gap_caption))
+    gap_title = _("Perception gap ({groups})").format(groups=_compared_names(c))
+    out.append((gap_title, GAP_HEAD, gap_rows, gap_caption))
     if c.dimensions:
         dims = [_dimension_row(d) for d in c.dimensions]
-        out.append(("Dimensions (mean per respondent)", DIM_HEAD, dims, None))
+        out.append((_("Dimensions (mean per respondent)"), DIM_HEAD, dims, None))
     if c.movers:
         movers = [
             [m.id, m.label, fmt_mean(m.before), fmt_mean(m.after), fmt_gap(m.change)]
             for m in c.movers
         ]
-        out.append(("Items that moved most", ITEM_HEAD, movers, None))
+        out.append((_("Items that moved most"), ITEM_HEAD, movers, None))
     return out
 
 
 def _totals_section(c: Comparison) -> Section:
     """The total scores; the p column only when some change was tested."""
-    caption = (
-        "p: Mann–Whitney U, waves as independent samples." if c.design == "independent" else None
-    )
+    independent = c.design == "independent"
+    caption = _("p: Mann–Whitney U, waves as independent samples.") if independent else None
     rows = [_total_row(t) for t in c.totals]
     head = TOTAL_HEAD
     if not any(t.p_value is not None for t in c.totals):
         rows = [r[:5] + r[6:] for r in rows]
         head = TOTAL_HEAD[:5] + TOTAL_HEAD[6:]
-    return ("Scores (total)", head, rows, caption)
+    return (_("Scores (total)"), head, rows, caption)
 
 
 def _drop_empty_notes(head: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    if head and head[-1] == "note" and not any(r[-1] for r in rows):
+    if head and head[-1] == NOTE and not any(r[-1] for r in rows):
         return head[:-1], [r[:-1] for r in rows]
     return head, rows
 
@@ -212,12 +220,12 @@ def _drop_empty_notes(head: list[str], rows: list[list[str]]) -> tuple[list[str]
 def comparison_markdown(c: Comparison) -> str:
     q = c.questionnaire
     lines = [
-        f"# {TITLE}",
+        f"# {_(TITLE)}",
         "",
         f"*{md_escape(q.title or q.id)} ({md_escape(q.id)} {md_escape(q.version)})*",
         "",
-        f"- **Before:** {md_escape(_source(c, 'before'))}",
-        f"- **After:** {md_escape(_source(c, 'after'))}",
+        f"- **{_('Before:')}** {md_escape(_source(c, 'before'))}",
+        f"- **{_('After:')}** {md_escape(_source(c, 'after'))}",
         "",
         f"**{md_escape(headline(c))}**",
         "",
@@ -227,7 +235,7 @@ def comparison_markdown(c: Comparison) -> str:
     for title, head, rows, caption in _sections(c):
         head, rows = _drop_empty_notes(head, rows)
         lines += [f"## {md_escape(title)}", ""]
-        lines.append("| " + " | ".join(md_escape(h) for h in head) + " |")
+        lines.append("| " + " | ".join(md_escape(_(h) if h else h) for h in head) + " |")
         lines.append("|" + "|".join("---" for _ in head) + "|")
         for row in rows:
             lines.append("| " + " | ".join(md_escape(v) for v in row) + " |")
@@ -235,14 +243,14 @@ def comparison_markdown(c: Comparison) -> str:
         if caption:
             lines += [f"*{md_escape(caption)}*", ""]
     if c.notes:
-        lines += ["## Notes", ""]
+        lines += [f"## {_('Notes')}", ""]
         lines += [f"- {md_escape(n)}" for n in c.notes]
         lines.append("")
-    lines.append(f"*{md_escape(METHODS_NOTE)}*")
+    lines.append(f"*{md_escape(_(METHODS_NOTE))}*")
     return "\n".join(lines) + "\n"
 
 
-METHODS_NOTE = (
+METHODS_NOTE = N_(
     "95% intervals: Welch t (waves as independent samples); paired changes: Student t of "
     "the matched differences and the exact Wilcoxon signed-rank p up to 50 pairs."
 )
@@ -261,9 +269,8 @@ def comparison_json(c: Comparison) -> str:
 def comparison_terminal(c: Comparison) -> RenderableType:
     q = c.questionnaire
     parts: list[RenderableType] = [
-        plain(f"{TITLE}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
-        plain(f"Before: {_source(c, 'before')}"),
-        plain(f"After:  {_source(c, 'after')}"),
+        plain(f"{_(TITLE)}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
+        *_wave_lines(c),
         plain(""),
         plain(headline(c), style="bold"),
         plain(c.design_note, style="dim"),
@@ -271,7 +278,7 @@ def comparison_terminal(c: Comparison) -> RenderableType:
     for title, head, rows, caption in _sections(c):
         # Notes go under the table, not in a column: a narrow terminal keeps the figures.
         footnotes: list[str] = []
-        if head[-1] == "note":
+        if head[-1] == NOTE:
             footnotes = [f"{r[0]}: {r[-1]}" for r in rows if r[-1]]
             head, rows = head[:-1], [r[:-1] for r in rows]
         if "W" in head:  # the statistic means little to a workshop; JSON and Markdown keep it
@@ -282,8 +289,18 @@ def comparison_terminal(c: Comparison) -> RenderableType:
     if c.notes:
         parts.append(plain(""))
         parts += [plain(f"• {n}") for n in c.notes]
-    parts.append(plain(METHODS_NOTE, style="dim"))
+    parts.append(plain(_(METHODS_NOTE), style="dim"))
     return Group(*parts)
+
+
+def _wave_lines(c: Comparison) -> list[RenderableType]:
+    """ "Before: …" and "After: …", their sources aligned under each other."""
+    words = (_("Before:"), _("After:"))
+    width = max(len(w) for w in words) + 1
+    return [
+        plain(f"{word.ljust(width)}{_source(c, role)}")
+        for word, role in zip(words, ("before", "after"), strict=True)
+    ]
 
 
 def _fitted(title: str, head: list[str], rows: list[list[str]]) -> FittedTable:
@@ -291,12 +308,12 @@ def _fitted(title: str, head: list[str], rows: list[list[str]]) -> FittedTable:
     terminal the interval goes first (see :mod:`salesmkt.render.terminal_layout`)."""
     cols = [
         Col(
-            plain(name),
+            plain(_(name) if name else name),
             justify="left" if k == 0 or name == "statement" else "right",
             wrap=k == 0 or name == "statement",
             min_width=12 if k == 0 else 20,
             key=k == 0 or name == "statement",
-            drop=1 if name == "95% CI" else 0,
+            drop=1 if name == CI else 0,
         )
         for k, name in enumerate(head)
     ]

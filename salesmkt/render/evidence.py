@@ -9,6 +9,10 @@ denominator is marked ``small n``; a missing figure is an en dash with its reaso
 Terminal output builds every cell as a rich ``Text`` (never parsed as markup); the
 Markdown escapes every cell with ``md_escape``: sources, segments and file names come
 from the exports.
+
+The tool's words are in the reader's language (:func:`salesmkt.l10n._`); the column
+heads stay English keys inside (the layout picks columns by them) and are translated
+when shown.
 """
 
 from __future__ import annotations
@@ -20,33 +24,58 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 
 from salesmkt.analysis.evidence_claims import mean_words
+from salesmkt.l10n import N_, _
 from salesmkt.model.evidence import Breakdown, ClaimVerdict, EvidenceResult, Figure
 from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import md_escape, plain
-from salesmkt.wording import DASH, fmt_figure, fmt_figure_ci, fmt_hours
+from salesmkt.wording import DASH, fmt_count, fmt_figure, fmt_figure_ci, fmt_hours
 
-TITLE = "What the funnel data show"
-CAVEAT = (
+TITLE = N_("What the funnel data show")
+CAVEAT = N_(
     "Funnel evidence, not proof of intent: the exports say what happened to leads and "
     "deals, not why. Intervals are 95%; 'small n' marks figures on fewer records than "
     "--min-n, which never settle a claim."
 )
 LEAD_COLUMNS = (
-    ("lead_volume", "leads"),
-    ("mql_volume", "MQLs"),
-    ("mql_acceptance_rate", "accepted"),
-    ("mql_disposition_rate", "verdict"),
+    ("lead_volume", N_("leads")),
+    ("mql_volume", N_("MQLs")),
+    ("mql_acceptance_rate", N_("accepted")),
+    ("mql_disposition_rate", N_("verdict")),
     ("mql_to_sql_rate", "MQL→SQL"),
-    ("lead_to_opportunity_rate", "lead→opp"),
-    ("first_touch_within_sla_rate", "in SLA"),
-    ("leakage_rate", "leaked"),
+    ("lead_to_opportunity_rate", N_("lead→opp")),
+    ("first_touch_within_sla_rate", N_("in SLA")),
+    ("leakage_rate", N_("leaked")),
 )
 OPPORTUNITY_COLUMNS = (
-    ("opportunities", "opportunities"),
-    ("win_rate", "win rate"),
-    ("pipeline", "open pipeline"),
-    ("won_amount", "closed-won"),
+    ("opportunities", N_("opportunities")),
+    ("win_rate", N_("win rate")),
+    ("pipeline", N_("open pipeline")),
+    ("won_amount", N_("closed-won")),
 )
+#: The other column heads (English keys, translated where shown) and the breakdowns.
+HEAD_WORDS = (
+    N_("statement"),
+    N_("the survey says"),
+    N_("the data show"),
+    N_("file"),
+    N_("read as"),
+    N_("records"),
+    N_("figure"),
+    N_("value"),
+    N_("95% CI"),
+    N_("note"),
+    N_("origin"),
+    N_("source"),
+    N_("segment"),
+    N_("period"),
+    N_("forecast"),
+    N_("miss"),
+)
+BREAKDOWN_TITLES = {
+    "leads": N_("Leads by {by}"),
+    "opportunities": N_("Opportunities by {by}"),
+}
+SMALL_N = N_("small n")
 
 
 @dataclass
@@ -61,16 +90,22 @@ class Section:
 
 def _n(f: Figure) -> str:
     if f.kind == "difference" and f.numerator is not None:
-        return f"{f.numerator:,} / {f.denominator:,}"
+        return f"{fmt_count(f.numerator)} / {fmt_count(f.denominator)}"
     if f.denominator is None:
         return ""
-    return (
-        f"{f.numerator:,} of {f.denominator:,}" if f.numerator is not None else f"{f.denominator:,}"
-    )
+    if f.numerator is None:
+        return fmt_count(f.denominator)
+    of = _("{n} of {total}")
+    return of.format(n=fmt_count(f.numerator), total=fmt_count(f.denominator))
+
+
+def head_word(name: str) -> str:
+    """A column head as the reader sees it."""
+    return _(name) if name else name
 
 
 def figure_row(f: Figure) -> list[str]:
-    flag = "small n" if f.small else ""
+    flag = _(SMALL_N) if f.small else ""
     note = f.note if f.value is None else flag
     return [f.label, fmt_figure(f.kind, f.value), fmt_figure_ci(f.kind, f.ci), _n(f), note or ""]
 
@@ -87,12 +122,13 @@ def _breakdown_section(items: list[Breakdown], records: str, by: str) -> Section
     rows = []
     for b in items:
         found = {f.metric: f for f in b.figures}
-        rows.append([b.value, *(_cell(found.get(m)) for m, _ in columns)])
+        rows.append([b.value, *(_cell(found.get(m)) for m, _h in columns)])
+    title = BREAKDOWN_TITLES.get(records, "{by}")
     return Section(
-        f"{records.capitalize()} by {by}",
-        [by, *(h for _, h in columns)],
+        _(title).format(by=_(by)),
+        [by, *(h for _m, h in columns)],
         rows,
-        "* small n: fewer records than --min-n",
+        _("* small n: fewer records than --min-n"),
     )
 
 
@@ -107,10 +143,10 @@ def _claim_row(c: ClaimVerdict) -> list[str]:
 
 def claim_section(claims: list[ClaimVerdict]) -> Section:
     return Section(
-        "What the data say",
+        _("What the data say"),
         ["statement", "the survey says", "the data show", "verdict"],
         [_claim_row(c) for c in claims],
-        "A group agrees when its mean is above the scale's midpoint. " + CAVEAT,
+        _("A group agrees when its mean is above the scale's midpoint.") + " " + _(CAVEAT),
         [f"{c.item}: {c.why}" for c in claims],
         text_columns=("statement", "the survey says", "verdict"),
     )
@@ -119,16 +155,18 @@ def claim_section(claims: list[ClaimVerdict]) -> Section:
 def sections(r: EvidenceResult) -> list[Section]:
     out = [
         Section(
-            "Files read",
+            _("Files read"),
             ["file", "read as", "records"],
-            [[f.path, f.mapping, f"{f.rows:,}"] for f in r.files],
+            [[f.path, f.mapping, fmt_count(f.rows)] for f in r.files],
             text_columns=("file", "read as"),
         ),
         Section(
-            "Funnel figures",
+            _("Funnel figures"),
             ["figure", "value", "95% CI", "n", "note"],
             [figure_row(f) for f in r.overall],
-            f"SLA for the first touch: {fmt_hours(r.settings.sla_hours)}. {CAVEAT}",
+            _("SLA for the first touch: {sla}.").format(sla=fmt_hours(r.settings.sla_hours))
+            + " "
+            + _(CAVEAT),
             text_columns=("note",),
         ),
     ]
@@ -141,7 +179,7 @@ def sections(r: EvidenceResult) -> list[Section]:
     if r.forecast:
         out.append(
             Section(
-                "Forecast against closed-won",
+                _("Forecast against closed-won"),
                 ["period", "forecast", "closed-won", "miss"],
                 [
                     [
@@ -169,7 +207,7 @@ _DROPS = {"verdict": 2, "lead→opp": 1, "open pipeline": 1}
 def _terminal(s: Section) -> list[RenderableType]:
     cols = [
         Col(
-            plain(h),
+            plain(head_word(h)),
             wrap=k == 0 or h in s.text_columns,
             min_width=12,
             key=k == 0,
@@ -188,16 +226,16 @@ def _terminal(s: Section) -> list[RenderableType]:
 
 
 def render_terminal(r: EvidenceResult) -> RenderableType:
-    parts: list[RenderableType] = [plain(TITLE, "bold")]
+    parts: list[RenderableType] = [plain(_(TITLE), "bold")]
     for s in sections(r):
         parts += [plain(""), *_terminal(s)]
-    parts += [plain(f"note: {n}", "yellow") for n in r.notes]
+    parts += [plain(_("note: {note}").format(note=n), "yellow") for n in r.notes]
     return Group(*parts)
 
 
 def markdown_table(s: Section) -> str:
     lines = [f"## {md_escape(s.title)}", ""]
-    lines.append("| " + " | ".join(md_escape(h) for h in s.header) + " |")
+    lines.append("| " + " | ".join(md_escape(head_word(h)) for h in s.header) + " |")
     lines.append("|" + "---|" * len(s.header))
     lines += ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in s.rows]
     if s.lines:
@@ -208,10 +246,12 @@ def markdown_table(s: Section) -> str:
 
 
 def render_markdown(r: EvidenceResult) -> str:
-    parts = [f"# {TITLE}\n"]
+    parts = [f"# {_(TITLE)}\n"]
     parts += [markdown_table(s) for s in sections(r)]
     if r.notes:
-        parts.append("## Notes\n\n" + "\n".join(f"- {md_escape(n)}" for n in r.notes) + "\n")
+        parts.append(
+            f"## {_('Notes')}\n\n" + "\n".join(f"- {md_escape(n)}" for n in r.notes) + "\n"
+        )
     return "\n".join(parts)
 
 

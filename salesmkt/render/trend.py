@@ -12,6 +12,10 @@ fold rather than be cut, so nothing is truncated at 80 columns; Markdown escapes
 label with ``md_escape`` and the CSV neutralises every text cell (labels come from
 user-supplied questionnaires, wave labels from the command line). ``trend_section_html``
 and ``trend_section_markdown`` are the fragments the report embeds.
+
+Every word is in the reader's language (:func:`salesmkt.l10n._`); the column heads stay
+English keys inside (the layout picks columns by them) and are translated when shown;
+the CSV's column names stay English.
 """
 
 from __future__ import annotations
@@ -24,18 +28,19 @@ from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 
+from salesmkt.l10n import N_, _
 from salesmkt.model.trend import Trend, TrendPoint, TrendSeries, TrendStep
 from salesmkt.render.text import md_escape, neutralise_cell, plain
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_n, fmt_p, fmt_score
 
-TITLE = "Trend across survey waves"
-METHODS_NOTE = (
+TITLE = N_("Trend across survey waves")
+METHODS_NOTE = N_(
     "95% intervals: Student t for a group's mean, weights ½, ½ for the overall score, Welch "
     "for the gap and for each change (waves as independent samples). Beyond noise: the "
     "Welch t test's p-value, adjusted within each line's steps, is below 0.05; the "
     "intervals are not adjusted."
 )
-ADJUST_WORDS = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no adjustment"}
+ADJUST_WORDS = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": N_("no adjustment")}
 
 Section = tuple[str, list[str], list[list[str]], str | None]  # title, header, rows, caption
 
@@ -50,14 +55,14 @@ def _edges(t: Trend) -> list[float]:
 def point_value(t: Trend, p: TrendPoint, *, gap: bool = False) -> str:
     """A point's figure: the score (signed for a gap), or "withheld"."""
     if p.withheld:
-        return "withheld"
+        return _("withheld")
     return fmt_gap(p.value, 1) if gap else fmt_score(p.value, _edges(t))
 
 
 def verdict(s: TrendStep) -> str:
     if s.larger_than_noise is None:
         return DASH
-    return "yes" if s.larger_than_noise else "no"
+    return _("yes") if s.larger_than_noise else _("no")
 
 
 def step_name(s: TrendStep) -> str:
@@ -70,7 +75,7 @@ def headline(t: Trend) -> str:
     if overall is None:
         return ""
     parts = [f"{p.stage.label if p.stage else DASH} {point_value(t, p)}" for p in overall.points]
-    return "Overall: " + " → ".join(parts)
+    return _("Overall: {stages}").format(stages=" → ".join(parts))
 
 
 def _score_rows(t: Trend, series: list[TrendSeries]) -> list[list[str]]:
@@ -130,32 +135,53 @@ def _dimension_rows(t: Trend) -> list[list[str]]:
     return rows
 
 
+# The heads' English texts are the layout's keys; :func:`head_word` translates them.
+HEAD_WORDS = (
+    N_("wave"),
+    N_("score"),
+    N_("95% CI"),
+    N_("stage"),
+    N_("note"),
+    N_("gap"),
+    N_("step"),
+    N_("change"),
+    N_("p adj."),
+    N_("beyond noise"),
+    N_("dimension"),
+)
 SCORE_HEAD = ["", "wave", "score", "95% CI", "stage", "n", "note"]
 GAP_HEAD = ["wave", "gap", "95% CI", "note"]
 STEP_HEAD = ["", "step", "change", "95% CI", "p", "p adj.", "beyond noise", "note"]
 
 
+def head_word(name: str) -> str:
+    """A column head as the reader sees it (a wave's label stays as it is)."""
+    return _(name) if name in HEAD_WORDS else name
+
+
 def sections(t: Trend) -> list[Section]:
     """(title, header, rows, caption) for every table, shared by the renderers."""
     scores = _score_rows(t, t.of_kind("overall", "group"))
-    out: list[Section] = [("Scores by wave", SCORE_HEAD, scores, None)]
-    names = " − ".join(t.compare) if len(t.compare) == 2 else "first − second group"
+    out: list[Section] = [(_("Scores by wave"), SCORE_HEAD, scores, None)]
+    names = " − ".join(t.compare) if len(t.compare) == 2 else _("first − second group")
     gaps = _gap_rows(t)
     if gaps:
-        out.append((f"Perception gap ({names}), total score", GAP_HEAD, gaps, None))
-    adjust = ADJUST_WORDS.get(t.adjust, t.adjust)
-    caption = (
-        f"p: Welch t test of the change; p adj.: {adjust} within each line's steps; "
+        title = _("Perception gap ({groups}), total score").format(groups=names)
+        out.append((title, GAP_HEAD, gaps, None))
+    adjust = _(ADJUST_WORDS.get(t.adjust, t.adjust))
+    caption = _(
+        "p: Welch t test of the change; p adj.: {adjust} within each line's steps; "
         "beyond noise: p adj. below 0.05."
-    )
-    out.append(("Steps", STEP_HEAD, _step_rows(t), caption))
+    ).format(adjust=adjust)
+    out.append((_("Steps"), STEP_HEAD, _step_rows(t), caption))
     segments = t.of_kind("segment")
     if segments:
         rows = _score_rows(t, segments)
-        out.append(("Segments (--by), overall score", SCORE_HEAD, rows, None))
+        out.append((_("Segments (--by), overall score"), SCORE_HEAD, rows, None))
     if t.dimensions:
         head = ["dimension", "", *(w.label for w in t.waves)]
-        out.append(("Dimension lines (mean per respondent)", head, _dimension_rows(t), None))
+        title = _("Dimension lines (mean per respondent)")
+        out.append((title, head, _dimension_rows(t), None))
     return out
 
 
@@ -168,8 +194,11 @@ def _drop_empty_notes(head: list[str], rows: list[list[str]]) -> tuple[list[str]
 def _wave_lines(t: Trend) -> list[str]:
     out = []
     for k, w in enumerate(t.waves, start=1):
-        kind = "saved assessment" if w.kind == "assessment" else "responses"
-        out.append(f"{k}. {w.label}: {w.source or '(unnamed)'} ({kind}, {w.scored} scored)")
+        kind = _("saved assessment") if w.kind == "assessment" else _("responses")
+        source = _("{source} ({kind}, {n} scored)").format(
+            source=w.source or _("(unnamed)"), kind=kind, n=w.scored
+        )
+        out.append(f"{k}. {w.label}: {source}")
     return out
 
 
@@ -178,7 +207,7 @@ def _wave_lines(t: Trend) -> list[str]:
 
 def _markdown_table(head: list[str], rows: list[list[str]]) -> list[str]:
     head, rows = _drop_empty_notes(head, rows)
-    lines = ["| " + " | ".join(md_escape(h) for h in head) + " |"]
+    lines = ["| " + " | ".join(md_escape(head_word(h)) for h in head) + " |"]
     lines.append("|" + "|".join("---" for _ in head) + "|")
     lines += ["| " + " | ".join(md_escape(v) for v in row) + " |" for row in rows]
     return lines
@@ -195,14 +224,14 @@ def trend_section_markdown(t: Trend, *, level: int = 2) -> str:
     if t.notes:
         lines += [f"- {md_escape(n)}" for n in t.notes]
         lines.append("")
-    lines.append(f"*{md_escape(METHODS_NOTE)}*")
+    lines.append(f"*{md_escape(_(METHODS_NOTE))}*")
     return "\n".join(lines) + "\n"
 
 
 def trend_markdown(t: Trend) -> str:
     q = t.questionnaire
     lines = [
-        f"# {TITLE}",
+        f"# {_(TITLE)}",
         "",
         f"*{md_escape(q.title or q.id)} ({md_escape(q.id)} {md_escape(q.version)})*",
         "",
@@ -224,7 +253,7 @@ def trend_section_html(
     h = f"h{level}"
     sub = f"h{min(level + 1, 6)}"
     esc = html.escape
-    title = f"<{h}>{esc(TITLE)}</{h}>" if heading else ""
+    title = f"<{h}>{esc(_(TITLE))}</{h}>" if heading else ""
     parts = [
         f'<section class="trend">{title}',
         f"<p><strong>{esc(headline(t))}</strong></p>",
@@ -237,10 +266,11 @@ def trend_section_html(
         head, rows = _drop_empty_notes(head, rows)
         # In the report's box that scrolls sideways, so a phone's page never does.
         box = (
-            f'<div class="table-wrap" tabindex="0" role="region" aria-label="{esc(title)} (table)">'
+            '<div class="table-wrap" tabindex="0" role="region" '
+            f'aria-label="{esc(_("{title} (table)").format(title=title))}">'
         )
         parts.append(f"<{sub}>{esc(title)}</{sub}>{box}<table><thead><tr>")
-        parts += [f'<th scope="col">{esc(c)}</th>' for c in head]
+        parts += [f'<th scope="col">{esc(head_word(c))}</th>' for c in head]
         parts.append("</tr></thead><tbody>")
         for row in rows:
             parts.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>")
@@ -248,7 +278,7 @@ def trend_section_html(
         if caption:
             parts.append(f'<p class="caption">{esc(caption)}</p>')
     parts += [f'<p class="note">{esc(n)}</p>' for n in t.notes]
-    parts.append(f'<p class="caption">{esc(METHODS_NOTE)}</p></section>')
+    parts.append(f'<p class="caption">{esc(_(METHODS_NOTE))}</p></section>')
     return "\n".join(parts) + "\n"
 
 
@@ -335,7 +365,7 @@ def _terminal_table(head: list[str], rows: list[list[str]]) -> Table:
         # Labels fold onto a second line when the terminal is narrow; figures, wave
         # labels and steps never wrap.
         table.add_column(
-            plain(name),
+            plain(head_word(name)),
             justify="left" if text_column else "right",
             no_wrap=name not in ("", "dimension", "stage"),
             overflow="fold",
@@ -348,7 +378,7 @@ def _terminal_table(head: list[str], rows: list[list[str]]) -> Table:
 def trend_terminal(t: Trend) -> RenderableType:
     q = t.questionnaire
     parts: list[RenderableType] = [
-        plain(f"{TITLE}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
+        plain(f"{_(TITLE)}: {q.title or q.id} ({q.id} {q.version})", style="bold"),
         *(plain(line) for line in _wave_lines(t)),
         plain(""),
         plain(headline(t), style="bold"),
@@ -367,7 +397,7 @@ def trend_terminal(t: Trend) -> RenderableType:
     if t.notes:
         parts.append(plain(""))
         parts += [plain(f"• {n}") for n in t.notes]
-    parts.append(plain(METHODS_NOTE, style="dim"))
+    parts.append(plain(_(METHODS_NOTE), style="dim"))
     return Group(*parts)
 
 
@@ -380,11 +410,16 @@ def _footnotes(head: list[str], rows: list[list[str]]) -> list[str]:
         by_label.setdefault(label, []).append((r[1] if len(head) > 2 else "", r[-1]))
     out = []
     for label, notes in by_label.items():
-        if len(notes) > 1 and all(n.startswith("withheld") for _, n in notes):
-            out.append(f"{label}: withheld in every wave (too few respondents)")
+        # A withheld point's note starts with the word "withheld" in every language.
+        withheld = _("withheld")
+        if len(notes) > 1 and all(n.startswith(withheld) for _sub, n in notes):
+            out.append(
+                _("{label}: withheld in every wave (too few respondents)").format(label=label)
+            )
             continue
-        if len(notes) > 1 and notes[0][1] and all(n == notes[0][1] for _, n in notes):
-            out.append(f"{label}, every wave: {notes[0][1]}")  # said once, not per wave
+        if len(notes) > 1 and notes[0][1] and all(n == notes[0][1] for _sub, n in notes):
+            every = _("{label}, every wave: {note}")  # said once, not per wave
+            out.append(every.format(label=label, note=notes[0][1]))
             continue
         out += [f"{' '.join(v for v in (label, sub) if v)}: {n}" for sub, n in notes if n]
     return list(dict.fromkeys(out))

@@ -9,10 +9,15 @@ Vocabulary:
   (token in, cookie out), ``GET /projector``, ``GET /api/admin/live``,
   ``GET /api/admin/qr.svg``, ``POST /api/admin/close`` and ``/reopen``,
   ``GET /api/admin/responses.csv``.
-- *error*: a JSON body ``{"error": "…"}`` with a 4xx status: 400 unreadable body, 403
-  missing or wrong token, 404 unknown path, 409 the room is closed or the answers are
-  submitted, 413 body too big, 422 not an answer the questionnaire allows, 429 too
-  many requests, 503 the room is full.
+- *reader's language*: each request is answered inside
+  :func:`salesmkt.l10n.reading_in` (the :class:`ReaderLanguage` middleware): the
+  participant's chosen language (``?lang=``, then the ``room_lang`` cookie the page
+  sets) on participant endpoints, the room's ``--lang`` on admin endpoints. The error
+  sentences, the projector's words and its live figures follow it.
+- *error*: a JSON body ``{"error": "…"}``, in the reader's language, with a 4xx
+  status: 400 unreadable body, 403 missing or wrong token, 404 unknown path, 409 the
+  room is closed or the answers are submitted, 413 body too big, 422 not an answer the
+  questionnaire allows, 429 too many requests, 503 the room is full.
 
 Every state-changing request is a POST with a JSON body under ``MAX_BODY`` bytes, the
 right CSRF header and (when sent) a same-site Origin; otherwise nothing is stored.
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import multiprocessing
 import secrets
@@ -45,7 +51,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from salesmkt.definitions.questionnaire import Questionnaire
-from salesmkt.l10n import N_, Translate, translator
+from salesmkt.l10n import N_, Translate, _, reading_in, translator
 from salesmkt.room import results
 from salesmkt.room import security as sec
 from salesmkt.room.store import Participant, RoomConfig, RoomFull, Store
@@ -57,10 +63,11 @@ BLOCK = 4  # statements per screen: fits a phone without long scrolling
 class Refused(Exception):
     """A request the room refuses: an HTTP status and one clear sentence."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.reason = reason  # a word for the page's script (the message is translated)
 
 
 @dataclass
@@ -69,6 +76,9 @@ class Room:
     config: RoomConfig
     questionnaire: Questionnaire
     join_url: str
+    #: The projector's language (``--lang``; None: the questionnaire's own) and the
+    #: participants' default one.
+    lang: str | None = None
     # The last live figures and the number of submitted responses they are of; the
     # computation under way; the worker process that scores (see _figures).
     _live: tuple[int, dict[str, Any]] | None = None
@@ -86,6 +96,14 @@ class Room:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
+    @functools.cached_property
+    def shown(self) -> Questionnaire:
+        """The questionnaire in the projector's language, where it has that translation."""
+        q = self.questionnaire
+        if self.lang is None or self.lang not in q.languages or self.lang == q.language:
+            return q
+        return q.in_language(self.lang)
+
     def choices(self) -> dict[str, str]:
         """Every value an answer may take → how the page labels it."""
         found = _point_labels(self.questionnaire)
@@ -99,11 +117,12 @@ class Room:
         code; the questionnaire's other spellings of it would only add clutter). The
         values are the room's (so answers store alike in every language); the labels
         are ``shown``'s, the questionnaire in the participant's language."""
-        _ = words or translator(None)
+        say = words or translator(None)
         s, t = self.questionnaire.scale, (shown or self.questionnaire).scale
         found = _point_labels(shown or self.questionnaire)
         if s.missing:
-            found[s.missing[0]] = _("Can't say ({code})").format(code=(t.missing or s.missing)[0])
+            can_t = say(N_("Can't say ({code})"))
+            found[s.missing[0]] = can_t.format(code=(t.missing or s.missing)[0])
         return found
 
 
@@ -125,26 +144,31 @@ def _room(request: Request) -> Room:
 
 def _problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Refused)
-    return JSONResponse({"error": exc.message}, status_code=exc.status)
+    body = {"error": exc.message} | ({"reason": exc.reason} if exc.reason else {})
+    return JSONResponse(body, status_code=exc.status)
 
 
 async def _body(request: Request) -> dict[str, Any]:
     """The JSON object of a POST, read no further than ``MAX_BODY`` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > sec.MAX_BODY):
-        raise Refused(413, f"the request body is larger than {sec.MAX_BODY} bytes")
+        raise Refused(413, _too_big())
     data = b""
     async for chunk in request.stream():
         data += chunk
         if len(data) > sec.MAX_BODY:
-            raise Refused(413, f"the request body is larger than {sec.MAX_BODY} bytes")
+            raise Refused(413, _too_big())
     try:
         body = json.loads(data or b"{}")
     except (ValueError, UnicodeDecodeError):
-        raise Refused(400, "the request body is not JSON") from None
+        raise Refused(400, _("the request body is not JSON")) from None
     if not isinstance(body, dict):
-        raise Refused(400, "the request body must be a JSON object")
+        raise Refused(400, _("the request body must be a JSON object"))
     return body
+
+
+def _too_big() -> str:
+    return _("the request body is larger than {limit} bytes").format(limit=sec.MAX_BODY)
 
 
 def _device(request: Request) -> str | None:
@@ -154,9 +178,9 @@ def _device(request: Request) -> str | None:
 
 def _check_post(request: Request, expected: str) -> None:
     if not sec.origin_ok(request.headers.get("origin"), request.headers.get("host")):
-        raise Refused(403, "cross-site request refused")
+        raise Refused(403, _("cross-site request refused"))
     if not sec.same(request.headers.get(sec.CSRF_HEADER), expected):
-        raise Refused(403, "missing or wrong CSRF token; reload the page")
+        raise Refused(403, _("missing or wrong CSRF token; reload the page"))
 
 
 def _check_participant(request: Request) -> str:
@@ -164,7 +188,7 @@ def _check_participant(request: Request) -> str:
     room = _room(request)
     device = _device(request)
     if device is None:
-        raise Refused(403, "no session cookie; reload the page")
+        raise Refused(403, _("no session cookie; reload the page"))
     _check_post(request, sec.sign(room.config.secret, "csrf", device))
     return device
 
@@ -175,23 +199,24 @@ async def _participant_post(request: Request) -> tuple[Room, str, dict[str, Any]
     device = _check_participant(request)
     body = await _body(request)
     if not await run_in_threadpool(room.store.is_open):
-        raise Refused(409, "the room is closed; no more answers are taken")
+        raise Refused(409, _(_REFUSALS["closed"]), "closed")
     return room, device, body
 
 
 def _joined(room: Room, device: str) -> Participant:
     found = room.store.participant(device)
     if found is None:
-        raise Refused(409, "join a group first")
+        raise Refused(409, _(_REFUSALS["unknown"]))
     if found.submitted:
-        raise Refused(409, "your answers are already submitted")
+        raise Refused(409, _(_REFUSALS["submitted"]))
     return found
 
 
 def _text(body: dict[str, Any], key: str, limit: int = 100) -> str:
     value = body.get(key, "")
     if not isinstance(value, str) or len(value) > limit:
-        raise Refused(422, f"{key!r} must be text of at most {limit} characters")
+        message = _("{key!r} must be text of at most {limit} characters")
+        raise Refused(422, message.format(key=key, limit=limit))
     return value.strip()
 
 
@@ -233,6 +258,8 @@ async def page(request: Request) -> Response:
     response.set_cookie(
         sec.DEVICE_COOKIE, device, max_age=7 * 86400, httponly=True, samesite="strict"
     )
+    # The server's answers to this device's requests come in the page's language.
+    response.set_cookie(LANG_COOKIE, lang, max_age=7 * 86400, httponly=True, samesite="strict")
     return response
 
 
@@ -249,18 +276,28 @@ SCRIPT_WORDS = (
     N_("Choose your group first."),
 )
 
+LANG_COOKIE = "room_lang"
+
 #: How each language calls itself, for the participant's language links.
 LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español"}
 
 
 def _participant_language(room: Room, request: Request) -> tuple[Questionnaire, str]:
-    """The questionnaire in the language the participant chose (``?lang=``), else the
-    room's; an unknown tag falls back to the room's language, never an error page."""
+    """The questionnaire in the participant's language (:func:`participant_tag`)."""
     q = room.questionnaire
-    lang = request.query_params.get("lang", "")
-    if lang not in q.languages:
-        return q, q.language
-    return q.in_language(lang), lang
+    lang = participant_tag(room, request)
+    return (q, lang) if lang == q.language else (q.in_language(lang), lang)
+
+
+def participant_tag(room: Room, request: Request) -> str:
+    """The language the participant chose (``?lang=``, else the one their page was last
+    shown in, the ``room_lang`` cookie), else the room's ``--lang``, else the
+    questionnaire's own; an unknown tag falls back, never an error page."""
+    languages = room.questionnaire.languages
+    for tag in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), room.lang):
+        if tag and tag in languages:
+            return tag
+    return room.questionnaire.language
 
 
 def _language_links(room: Room, request: Request, current: str) -> list[dict[str, Any]]:
@@ -290,22 +327,23 @@ async def state(request: Request) -> Response:
 async def join(request: Request) -> Response:
     room, device, body = await _participant_post(request)
     if not sec.same(_text(body, "code").upper(), room.config.code):
-        raise Refused(403, "that is not this room's code (it is on the projector)")
+        raise Refused(403, _("that is not this room's code (it is on the projector)"))
     group = _text(body, "group")
     if group not in {g.id for g in room.questionnaire.groups}:
-        raise Refused(422, "choose one of the groups shown")
+        raise Refused(422, _("choose one of the groups shown"))
     segment = _text(body, "segment")
     if segment and segment not in room.config.segments:
-        raise Refused(422, "choose one of the segments shown, or none")
+        raise Refused(422, _("choose one of the segments shown, or none"))
     found = await run_in_threadpool(room.store.participant, device)
     if found is not None and found.submitted:
-        raise Refused(409, "your answers are already submitted")
+        raise Refused(409, _(_REFUSALS["submitted"]))
     try:
         await run_in_threadpool(
             room.store.join, device, group, segment, room.config.max_participants
         )
-    except RoomFull as exc:
-        raise Refused(503, str(exc)) from None
+    except RoomFull:
+        full = _("the room is full ({cap} participants)")
+        raise Refused(503, full.format(cap=room.config.max_participants)) from None
     return JSONResponse({"joined": True, "group": group, "segment": segment})
 
 
@@ -315,19 +353,20 @@ async def answer(request: Request) -> Response:
     body = await _body(request)
     item = body.get("item")
     if not isinstance(item, str) or item not in room.questionnaire.item_ids:
-        raise Refused(422, "unknown statement")
+        raise Refused(422, _("unknown statement"))
     value = _value(room, body.get("value"))
     # One transaction checks the room, the device and its state, then writes.
     outcome = await run_in_threadpool(room.store.save, device, item, value)
     if outcome != "saved":
-        raise Refused(409, _REFUSALS[outcome])
+        raise Refused(409, _(_REFUSALS[outcome]), outcome)
     return JSONResponse({"saved": item, "value": value})
 
 
+#: Why an answer is refused (English msgids, translated when refused).
 _REFUSALS = {
-    "closed": "the room is closed; no more answers are taken",
-    "unknown": "join a group first",
-    "submitted": "your answers are already submitted",
+    "closed": N_("the room is closed; no more answers are taken"),
+    "unknown": N_("join a group first"),
+    "submitted": N_("your answers are already submitted"),
 }
 
 
@@ -338,7 +377,7 @@ def _value(room: Room, raw: object) -> str | None:
     # JSON true is an int to Python; a float 4.0 is not a point of the scale.
     value = str(raw) if isinstance(raw, int | str) and not isinstance(raw, bool) else None
     if value is None or value not in room.choices():
-        raise Refused(422, "not an answer on this questionnaire's scale")
+        raise Refused(422, _("not an answer on this questionnaire's scale"))
     return value
 
 
@@ -363,14 +402,14 @@ def _is_admin(request: Request) -> bool:
 
 def _admin(request: Request) -> Room:
     if not _is_admin(request):
-        raise Refused(403, "admin only: open the projector address printed by salesmkt room")
+        raise Refused(403, _("admin only: open the projector address printed by salesmkt room"))
     return _room(request)
 
 
 async def admin_login(request: Request) -> Response:
     room = _room(request)
     if not sec.same(request.query_params.get("token"), room.config.admin_token):
-        raise Refused(403, "wrong or missing admin token")
+        raise Refused(403, _("wrong or missing admin token"))
     response = RedirectResponse("/projector", status_code=303)
     cookie = sec.sign(room.config.secret, "admin", room.config.admin_token)
     response.set_cookie(sec.ADMIN_COOKIE, cookie, httponly=True, samesite="strict")
@@ -378,11 +417,15 @@ async def admin_login(request: Request) -> Response:
 
 
 async def projector(request: Request) -> Response:
+    """The projector page, in the room's language (the request's reader, see
+    :class:`ReaderLanguage`): the template's words and projector.js's through ``_``."""
     room = _admin(request)
     c = room.config
     html = _render(
         "projector.html",
-        q=room.questionnaire,
+        q=room.shown,
+        _=_,
+        script_words={text: _(text) for text in PROJECTOR_WORDS},
         code=c.code,
         join_url=room.join_url,
         threshold=c.min_group_size,
@@ -391,11 +434,27 @@ async def projector(request: Request) -> Response:
     return HTMLResponse(html)
 
 
+#: The words projector.js writes (it looks them up in the page's data-words).
+PROJECTOR_WORDS = (
+    N_("Open"),
+    N_("Closed"),
+    N_("The responses cannot be scored yet:"),
+    N_("{n} more from {group}"),
+    N_("Results appear once each compared group has {threshold} submitted responses."),
+    N_("Results appear once each compared group has {threshold} submitted responses: {needed}."),
+    N_("{group}: n = {n}, too few to show"),
+    N_("Updated {time}"),
+    N_("Not updated ({status})"),
+    N_("No connection to the room"),
+    N_("Close the room? No more answers will be taken."),
+)
+
+
 def live_counts(room: Room) -> dict[str, Any]:
     """The counts per group and the gate; figures are added only once it is open."""
     q = room.questionnaire
     counts = room.store.counts()
-    labels = {g.id: g.label for g in q.groups}
+    labels = {g.id: g.label for g in room.shown.groups}
     gate = results.gate(q, counts, room.config.min_group_size)
     return {
         "open": room.store.is_open(),
@@ -434,7 +493,13 @@ async def _rescore(room: Room) -> dict[str, Any]:
     text = results.export_text(room.questionnaire, rows)
     loop = asyncio.get_running_loop()
     figures = await loop.run_in_executor(
-        room.pool(), results.figures_of, text, room.store.folder, c.questionnaire, c.min_group_size
+        room.pool(),
+        results.figures_of,
+        text,
+        room.store.folder,
+        c.questionnaire,
+        c.min_group_size,
+        room.lang,
     )
     room._live = (submitted, figures)
     return figures
@@ -489,7 +554,8 @@ async def download(request: Request) -> Response:
     counts = await run_in_threadpool(room.store.counts)
     gate = results.gate(q, counts, room.config.min_group_size)
     if not gate.open:
-        raise Refused(409, "not enough responses yet: the export waits for the anonymity threshold")
+        waits = _("not enough responses yet: the export waits for the anonymity threshold")
+        raise Refused(409, waits)
     rows = await run_in_threadpool(room.store.rows)
     name = f"room-{room.config.code}-responses.csv"
     return Response(
@@ -540,17 +606,40 @@ class Guard:
         if self._allow(request):
             await self.app(scope, receive, with_headers)
             return
-        response = JSONResponse({"error": "too many requests; slow down"}, status_code=429)
+        response = JSONResponse({"error": _("too many requests; slow down")}, status_code=429)
         response.headers["retry-after"] = "1"
         await response(scope, receive, with_headers)
 
 
+class ReaderLanguage:
+    """Answers each request in its reader's language (:func:`reading_in`): the room's
+    ``--lang`` on the admin paths, the participant's chosen one elsewhere. A plain ASGI
+    middleware around the rest, so the endpoints, the exception handlers and the rate
+    limit's refusal all run inside it."""
+
+    ADMIN = ("/admin", "/projector", "/api/admin/")
+
+    def __init__(self, app: ASGIApp, room: Room) -> None:
+        self.app = app
+        self.room = room
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        admin = request.url.path.startswith(self.ADMIN)
+        lang = self.room.lang if admin else participant_tag(self.room, request)
+        with reading_in(lang):
+            await self.app(scope, receive, send)
+
+
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": "not found"}, status_code=404)
+    return JSONResponse({"error": _("not found")}, status_code=404)
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": "method not allowed"}, status_code=405)
+    return JSONResponse({"error": _("method not allowed")}, status_code=405)
 
 
 def build_app(
@@ -588,6 +677,7 @@ def build_app(
         lifespan=lifespan,
         middleware=[
             Middleware(TrustedHostMiddleware, allowed_hosts=hosts or ["*"]),
+            Middleware(ReaderLanguage, room=room),
             Middleware(Guard, limiter=limiter or sec.RateLimiter()),
         ],
         exception_handlers={Refused: _problem, 404: _not_found, 405: _not_allowed},

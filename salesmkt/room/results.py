@@ -13,6 +13,9 @@ Vocabulary:
   the stage per group, the overall stage and the strongest perception gaps. The
   assessment suppresses any group below ``K`` on its own too (leadership with one person
   shows only its n).
+- *reader's language*: the live figures are worded in the projector's language (the
+  room's ``--lang``): numbers with its decimal sign, the questionnaire's stage, group and
+  statement labels from its translation.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 from salesmkt import wording
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import SalesmktError
+from salesmkt.l10n import _, reading_in
 from salesmkt.render.outputs import write_atomic
 from salesmkt.render.text import neutralise_cell
 from salesmkt.room.store import Row, Store
@@ -111,14 +115,22 @@ def assess_text(text: str, folder: Path, questionnaire: str, threshold: int) -> 
     return result.assessment
 
 
-def figures_of(text: str, folder: Path, questionnaire: str, threshold: int) -> dict[str, Any]:
-    """The projector's figures of an export's text (run in a worker process: picklable).
+def figures_of(
+    text: str, folder: Path, questionnaire: str, threshold: int, lang: str | None = None
+) -> dict[str, Any]:
+    """The projector's figures of an export's text, worded in ``lang`` (run in a worker
+    process: picklable, and the reader's language passed, not inherited).
 
     When the responses cannot be scored (say everyone skipped too much), the reason is
-    returned as ``unavailable`` instead, as ``score`` would state it.
+    returned as ``unavailable`` instead, as ``score`` would state it (in English, like
+    every error message).
     """
+    from salesmkt.pipeline.language import assessment_in_reader_language
+
     try:
-        return live_figures(assess_text(text, folder, questionnaire, threshold))
+        with reading_in(lang):
+            assessment = assess_text(text, folder, questionnaire, threshold)
+            return live_figures(assessment_in_reader_language(assessment, questionnaire))
     except SalesmktError as exc:
         return {"unavailable": str(exc).replace(str(folder), "the room")}
 
@@ -158,11 +170,14 @@ def _gap_note(labels: dict[str, str], compare: list[str]) -> str:
     if len(compare) != 2:
         return ""
     first, second = (labels.get(g, g) for g in compare)
-    return f"gap = {first} minus {second}, in scale points"
+    return _("gap = {first} minus {second}, in scale points").format(first=first, second=second)
 
 
 def _gap(item: Any, labels: dict[str, str], compare: list[str]) -> dict[str, Any]:
-    means = [f"{labels.get(g, g)} {wording.fmt_mean(item.means_by_group.get(g))}" for g in compare]
+    # A no-break space: a group's mean never wraps away from its name on the projector.
+    means = [
+        f"{labels.get(g, g)}\u00a0{wording.fmt_mean(item.means_by_group.get(g))}" for g in compare
+    ]
     return {
         "item": item.id,
         "label": item.short or item.text,

@@ -42,6 +42,9 @@ class RoomOptions:
     min_group_size: int = 5
     max_participants: int = 250
     segments: tuple[str, ...] = field(default_factory=tuple)
+    #: The projector's language and the participants' default (None: the
+    #: questionnaire's own); not kept in the folder, so a resumed room may change it.
+    lang: str | None = None
 
 
 def lan_address() -> str:
@@ -133,12 +136,14 @@ def terminal_qr(url: str) -> str:
 
 def prepare(options: RoomOptions) -> Room:
     """Open (or create) the room folder and build the room the web application serves."""
+    from salesmkt.l10n import shipped_tag
     from salesmkt.room.app import Room
 
     folder = options.folder or default_folder()
     store, config = open_config(options, folder)
     q = qmod.load(config.questionnaire)
-    return Room(store, config, q, join_url(address(options), options.port, config.code))
+    url = join_url(address(options), options.port, config.code)
+    return Room(store, config, q, url, lang=shipped_tag(options.lang))
 
 
 def allowed_hosts(host: str) -> list[str] | None:

@@ -48,6 +48,7 @@
     if (!response.ok) {
       const err = new Error(data.error || ("error " + response.status));
       err.status = response.status;
+      err.reason = data.reason;
       throw err;
     }
     return data;
@@ -72,7 +73,7 @@
           if (err.status && err.status !== 429 && err.status < 500) {
             status.textContent = word("Not saved:") + " " + err.message;
             status.className = "status bad";
-            if (err.status === 409 && /closed/.test(err.message)) { show("s-closed"); }
+            if (err.status === 409 && err.reason === "closed") { show("s-closed"); }
             return;
           }
           await wait(500 * (attempt + 1));

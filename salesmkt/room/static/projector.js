@@ -5,6 +5,14 @@
 (function () {
   const csrf = document.querySelector('meta[name="csrf"]').content;
   const POLL_MS = 2000;
+  // The page's fixed words in the room's language (English text -> translation); a
+  // text's {name} placeholders are filled from the object given.
+  const words = JSON.parse(document.getElementById("projector").dataset.words || "{}");
+  const lang = document.documentElement.lang || undefined;
+  function word(text, fields) {
+    return (words[text] || text).replace(/\{(\w+)\}/g, (all, name) =>
+      (fields && name in fields ? String(fields[name]) : all));
+  }
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -30,7 +38,7 @@
     let f = state.figures;
     document.getElementById("download").hidden = !state.ready;
     if (f && f.unavailable) {
-      waiting.textContent = "The responses cannot be scored yet: " + f.unavailable;
+      waiting.textContent = word("The responses cannot be scored yet:") + " " + f.unavailable;
       waiting.hidden = false;
       f = null;
       box.hidden = true;
@@ -38,9 +46,12 @@
     }
     box.hidden = !f;
     if (!f) {
-      const needed = Object.entries(state.needed).map(([g, n]) => n + " more from " + g);
-      waiting.textContent = "Results appear once each compared group has " + state.threshold +
-        " submitted responses" + (needed.length ? ": " + needed.join(", ") + "." : ".");
+      const needed = Object.entries(state.needed).map(([g, n]) => word("{n} more from {group}", { n: n, group: g }));
+      waiting.textContent = needed.length
+        ? word("Results appear once each compared group has {threshold} submitted responses: {needed}.",
+          { threshold: state.threshold, needed: needed.join(", ") })
+        : word("Results appear once each compared group has {threshold} submitted responses.",
+          { threshold: state.threshold });
       waiting.hidden = false;
       return;
     }
@@ -51,7 +62,7 @@
     const stages = document.getElementById("group-stages");
     stages.textContent = "";
     f.groups.forEach((g) => {
-      const text = g.stage ? g.label + ": " + g.stage + " (" + g.score + ")" : g.label + ": n = " + g.n + ", too few to show";
+      const text = g.stage ? g.label + ": " + g.stage + " (" + g.score + ")" : word("{group}: n = {n}, too few to show", { group: g.label, n: g.n });
       stages.append(el("li", text, g.stage ? "" : "muted"));
     });
     document.getElementById("gap-note").textContent = f.gap_note || "";
@@ -65,7 +76,7 @@
   }
 
   function roomState(open) {
-    document.getElementById("room-state").textContent = open ? "Open" : "Closed";
+    document.getElementById("room-state").textContent = open ? word("Open") : word("Closed");
     document.getElementById("room-state").className = "room-state " + (open ? "is-open" : "is-closed");
     document.getElementById("close-room").hidden = !open;
     document.getElementById("reopen-room").hidden = open;
@@ -79,12 +90,12 @@
         counts(state.groups);
         figures(state);
         roomState(state.open);
-        document.getElementById("updated").textContent = "Updated " + new Date().toLocaleTimeString();
+        document.getElementById("updated").textContent = word("Updated {time}", { time: new Date().toLocaleTimeString(lang) });
       } else {
-        document.getElementById("updated").textContent = "Not updated (" + response.status + ")";
+        document.getElementById("updated").textContent = word("Not updated ({status})", { status: response.status });
       }
     } catch (e) {
-      document.getElementById("updated").textContent = "No connection to the room";
+      document.getElementById("updated").textContent = word("No connection to the room");
     }
     setTimeout(poll, POLL_MS);
   }
@@ -100,7 +111,7 @@
   }
 
   document.getElementById("close-room").addEventListener("click", async () => {
-    if (window.confirm("Close the room? No more answers will be taken.")) {
+    if (window.confirm(word("Close the room? No more answers will be taken."))) {
       await setOpen("/api/admin/close");
     }
   });
