@@ -43,6 +43,8 @@ DOMAINS: tuple[tuple[str, str], ...] = (
     ("salesmkt/render/evidence.py", "waves"),
     ("salesmkt/render/benchmark.py", "waves"),
     ("salesmkt/analysis/compar", "waves"),
+    ("salesmkt/analysis/paired", "waves"),
+    ("salesmkt/analysis/wave_changes", "waves"),
     ("salesmkt/analysis/trend", "waves"),
     ("salesmkt/benchmark/", "waves"),
     ("salesmkt/pipeline/trend", "waves"),
