@@ -29,7 +29,11 @@ from salesmkt.definitions import rules_load
 from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
-from salesmkt.pipeline.language import assessment_in_reader_language
+from salesmkt.pipeline.language import (
+    answers_in_reader_language,
+    assessment_in_reader_language,
+    rules_in_reader_language,
+)
 from salesmkt.render.advice import AdviceView
 from salesmkt.render.gaps import GapsView
 
@@ -104,7 +108,7 @@ def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list
 def playbook(request: AdviceRequest) -> AdviceRun:
     """A stage's playbook: every action that serves the move up from it, no data needed."""
     assert request.stage is not None
-    book = rules_load.load(request.rules)
+    book = rules_in_reader_language(rules_load.load(request.rules))
     given_files = (
         ("--situation", request.situation),
         ("--checklist", request.checklist),
@@ -126,7 +130,10 @@ def recommend(
     answers = rec.load_answer_files(
         book, situation=request.situation, checklist=request.checklist, funnel=request.funnel
     )
+    book = rules_in_reader_language(book)  # after reading: answer files keep their labels
+    answers = answers_in_reader_language(answers, book)
     assessment = scoring.load_assessment_or_responses(source, settings)
+    assessment = assessment_in_reader_language(assessment, source.questionnaire)
     labels = _stage_labels(book)
     if request.stage is not None and request.stage not in labels:
         raise UsageError(
