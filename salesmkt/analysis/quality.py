@@ -125,7 +125,7 @@ def reliability_results(
     alpha = _alpha_of_groups(q, data, groups, shown, moments)
     cols = list(range(len(q.item_ids)))
     pooled = _pooled_within(moments, q.item_ids, shown)
-    out = [_reliability_result("these respondents", pooled)]
+    out = [_reliability_result(_("these respondents"), pooled)]
     for gid in q.compare:
         found = groups.index(gid)
         if found is None or groups.n[found] == 0:
