@@ -86,10 +86,10 @@ def rules_in_reader_language(book: RuleBook) -> RuleBook:
     return book.in_language(lang)
 
 
-def answers_in_reader_language(answers: dict[str, Answers], book: RuleBook) -> dict[str, Answers]:
-    """The instrument answers read with the rules' questionnaires in the reader's language
-    (``book`` already moved there by :func:`rules_in_reader_language`), so evidence quotes
-    the items and answer words in that language; the answers themselves are unchanged."""
+def answers_read_with(answers: dict[str, Answers], book: RuleBook) -> dict[str, Answers]:
+    """The instrument answers worded by ``book``'s questionnaires: in the reader's
+    language after :func:`rules_in_reader_language` (evidence quotes the items and
+    answer words in it), or back in the rules' own for saving; the values are unchanged."""
     moved = {}
     for name, given in answers.items():
         instrument = getattr(book, name, None)

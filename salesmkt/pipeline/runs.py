@@ -30,7 +30,7 @@ from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.pipeline.language import (
-    answers_in_reader_language,
+    answers_read_with,
     assessment_in_reader_language,
     rules_in_reader_language,
 )
@@ -126,12 +126,15 @@ def recommend(
     source: ResponseSource, settings: Settings, request: AdviceRequest, ask: Asker | None
 ) -> AdviceRun:
     """Stay or move up, and the actions the assessment calls for, with their evidence."""
-    book = rules_load.load(request.rules)
+    source_book = rules_load.load(request.rules)  # answer files use its words
     answers = rec.load_answer_files(
-        book, situation=request.situation, checklist=request.checklist, funnel=request.funnel
+        source_book,
+        situation=request.situation,
+        checklist=request.checklist,
+        funnel=request.funnel,
     )
-    book = rules_in_reader_language(book)  # after reading: answer files keep their labels
-    answers = answers_in_reader_language(answers, book)
+    book = rules_in_reader_language(source_book)
+    answers = answers_read_with(answers, book)
     assessment = scoring.load_assessment_or_responses(source, settings)
     assessment = assessment_in_reader_language(assessment, source.questionnaire)
     labels = _stage_labels(book)
@@ -140,7 +143,8 @@ def recommend(
             f"--stage {request.stage!r}: expected one of {', '.join(book.stage_ids())}"
         )
     notes = _ask_situation(book, assessment, request.stage, answers, ask)
-    notes += _save_answers(request, answers, advice_inputs(request, source))
+    saved = answers_read_with(answers, source_book)  # the words --situation reads back
+    notes += _save_answers(request, saved, advice_inputs(request, source))
     crm = None
     if request.evidence is not None:
         from salesmkt.pipeline.evidence import load_evidence
