@@ -26,6 +26,7 @@ WORKSHOP = "examples/workshop.csv"
 ADVICE = ["--situation", "examples/situation.yaml", "--funnel", "examples/funnel.yaml"]
 COMMANDS: dict[str, list[str]] = {
     "score": ["score", WORKSHOP],
+    "score-by-region": ["score", WORKSHOP, "--by", "Region"],
     "gaps": ["gaps", WORKSHOP],
     "recommend": ["recommend", WORKSHOP, *ADVICE],
     "playbook": ["recommend", "--stage", "defined"],

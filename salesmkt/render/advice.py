@@ -130,7 +130,9 @@ def _no_actions(playbook: bool) -> str:
 def _title(advice: Advice) -> str:
     som = advice.stay_or_move
     if som.current_stage and som.next_stage:
-        return f"{som.current_stage.label} → {som.next_stage.label}?"
+        return _("{here} → {there}?").format(
+            here=som.current_stage.label, there=som.next_stage.label
+        )
     if som.current_stage:
         return som.current_stage.label
     return _("Stay or move up?")
@@ -198,7 +200,8 @@ def summary_line(advice: Advice) -> str:
     """One line to end on, pointing back to the verdict and the first action."""
     som = advice.stay_or_move
     verdict = _word(VERDICT_TITLES, som.verdict)
-    move = f" ({_title(advice).rstrip('?')})" if som.next_stage else ""
+    here, there = som.current_stage, som.next_stage
+    move = f" ({here.label} → {there.label})" if here and there else ""
     first = visible(advice.actions[0].title) if advice.actions else ""
     more = _("; {n} more with --top 0").format(n=advice.more_actions) if advice.more_actions else ""
     shown = len(advice.actions)
