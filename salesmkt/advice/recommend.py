@@ -322,7 +322,7 @@ def _funnel_step(inp: _Inputs, step: str, finding: str | None, owner: str | None
     answers = f.answered(step)
     if not answers:
         return _Result(None)
-    values = [v for _, v in answers]
+    values = [v for _who, v in answers]
     if finding == "unowned":
         truth = NOBODY in values
     elif finding == "contested":
