@@ -36,6 +36,7 @@ from salesmkt.definitions.rules import answer_choices
 from salesmkt.definitions.yamlload import PathT, load_yaml
 from salesmkt.errors import NotFoundError, ResponseDataError, YamlError
 from salesmkt.intake.rawfile import column_letter
+from salesmkt.l10n import _
 
 Value = float | str | None
 TABLE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
@@ -72,7 +73,7 @@ class Answers:
         """The scale's word for a value ("Yes", "Partly", "Nobody")."""
         s = self.questionnaire.scale
         if value is None:
-            return "no answer"
+            return _("no answer")
         if isinstance(value, str):
             return next((o.label for o in s.options if o.id == value), value)
         return s.labels.get(int(value), f"{value:g}")
@@ -349,7 +350,7 @@ def _from_survey_reader(path: Path, q: Questionnaire) -> Answers:
                 names = table.segments[column]
                 break
     sets = []
-    for i, (_, row) in enumerate(table.answers.iterrows()):
+    for i, (_index, row) in enumerate(table.answers.iterrows()):
         values: dict[str, Value] = {}
         for item in q.item_ids:
             raw = float(row[item])

@@ -46,6 +46,7 @@ from salesmkt.definitions.rules import (
     StageCond,
 )
 from salesmkt.errors import AnalysisError, UsageError
+from salesmkt.l10n import _, number, reader_language
 from salesmkt.model.assessment import (
     Action,
     Advice,
@@ -58,7 +59,7 @@ from salesmkt.model.assessment import (
     StayOrMove,
 )
 from salesmkt.model.evidence import EvidenceResult
-from salesmkt.wording import fmt_figure, fmt_figure_ci, quadrant_words
+from salesmkt.wording import effect_words, fmt_figure, fmt_figure_ci, quadrant_words
 
 Truth = bool | None
 DECIMALS = 9  # means are rounded this far before a threshold test (float noise)
@@ -91,7 +92,12 @@ def _num(value: float, near: float | None = None) -> str:
     text = f"{value:.1f}"
     if near is not None and round(value, 1) == near and round(value, DECIMALS) != near:
         text = f"{value:.2f}"
-    return text
+    return number(text)
+
+
+def _g(value: float) -> str:
+    """A threshold as written in the rules (``3.5``), with the reader's decimal symbol."""
+    return number(f"{value:g}")
 
 
 def _quote(text: str) -> str:
@@ -99,6 +105,8 @@ def _quote(text: str) -> str:
 
 
 def _lower_first(text: str) -> str:
+    if reader_language() == "de":
+        return text  # German nouns keep their capital inside a sentence
     if len(text) > 1 and text[1].islower():
         return text[0].lower() + text[1:]
     return text
@@ -129,7 +137,7 @@ def _target(
     dim_id = str(body.dimension)  # the model guarantees one of item/dimension
     dim = a.dimension(dim_id) if a else None
     label = dim.label if dim else q.dimension(dim_id).label
-    return f"{label} (dimension)", dim
+    return _("{label} (dimension)").format(label=label), dim
 
 
 def _group_means(inp: _Inputs, result: ItemResult | DimensionResult) -> str:
@@ -152,20 +160,22 @@ def _stage(inp: _Inputs, body: StageCond) -> _Result:
         if inp.stage_override is not None:
             sid = inp.stage_override
             label = inp.book.stage_label(sid)
-            text = f"Overall stage: {label} (chosen with --stage)"
+            text = _("Overall stage: {stage} (chosen with --stage)").format(stage=label)
         else:
             if a is None or a.overall.stage is None:
                 return _Result(None)
             sid, label = a.overall.stage.id, a.overall.stage.label
             score = f" ({_num(a.overall.score)})" if a.overall.score is not None else ""
-            text = f"Overall stage: {label}{score}"
+            text = _("Overall stage: {stage}{score}").format(stage=label, score=score)
     else:
         g = a.group(of) if a else None
         if g is None or g.stage is None:
             return _Result(None)
         sid = g.stage.id
         score = f" ({_num(g.mean)})" if g.mean is not None else ""
-        text = f"{g.label} stage: {g.stage.label}{score}"
+        text = _("{group} stage: {stage}{score}").format(
+            group=g.label, stage=g.stage.label, score=score
+        )
     return _Result(sid in wanted, [Evidence(kind="stage", text=text)])
 
 
@@ -184,16 +194,23 @@ def _mean(inp: _Inputs, body: MeanCond) -> _Result:
     near = below if below is not None else above
     if group == OVERALL:
         others = _group_means(inp, result)
-        fact = f"mean {_num(value, near)}" + (f" ({others})" if others else "")
+        fact = _("mean {value}").format(value=_num(value, near))
+        fact += f" ({others})" if others else ""
     else:
-        fact = f"{_group_label(inp, group)} mean {_num(value, near)}"
+        fact = _("{group} mean {value}").format(
+            group=_group_label(inp, group), value=_num(value, near)
+        )
     if below is not None and above is not None:
-        test = f"between {above:g} and {below:g}"
+        test = (
+            _("between {low} and {high}") if truth else _("not between {low} and {high}")
+        ).format(low=_g(above), high=_g(below))
     elif below is not None:
-        test = f"below {below:g}"
+        test = (_("below {value}") if truth else _("not below {value}")).format(value=_g(below))
     else:
-        test = f"above {above:g}"
-    text = f"{name}: {fact}, {'' if truth else 'not '}{test}"
+        test = (_("above {value}") if truth else _("not above {value}")).format(
+            value=_g(above or 0.0)
+        )
+    text = f"{name}: {fact}, {test}"
     return _Result(truth, [Evidence(kind="mean", text=text)])
 
 
@@ -205,10 +222,17 @@ def _gap_words(inp: _Inputs, result: ItemResult | DimensionResult) -> str:
         x, y = a.compare
         mx, my = result.means_by_group.get(x), result.means_by_group.get(y)
         if mx is not None and my is not None:
-            parts.append(f"{_group_label(inp, x)} {_num(mx)} vs {_group_label(inp, y)} {_num(my)}")
-    parts.append(f"gap {result.gap:+.1f}")
+            parts.append(
+                _("{first} {first_mean} vs {second} {second_mean}").format(
+                    first=_group_label(inp, x),
+                    first_mean=_num(mx),
+                    second=_group_label(inp, y),
+                    second_mean=_num(my),
+                )
+            )
+    parts.append(_("gap {gap}").format(gap=number(f"{result.gap:+.1f}")))
     if result.effect_size is not None:
-        parts.append(f"{result.effect_size} effect")
+        parts.append(effect_words(result.effect_size))
     return ", ".join(parts)
 
 
@@ -220,9 +244,10 @@ def _gap(inp: _Inputs, body: GapCond) -> _Result:
     truth = result.flagged and (direction == ANY or result.direction == direction)
     words = _gap_words(inp, result)
     if not result.flagged:
-        words += ", not flagged"
+        words += ", " + _("not flagged")
     elif not truth:
-        words += f", {_group_label(inp, result.direction or '')} rates higher"
+        higher = _("{group} rates higher").format(group=_group_label(inp, result.direction or ""))
+        words += f", {higher}"
     return _Result(truth, [Evidence(kind="gap", text=f"{name}: {words}")])
 
 
@@ -244,12 +269,14 @@ def _low_agreement(inp: _Inputs, body: LowAgreementCond) -> _Result:
         return _Result(None)
     stats = []
     if found.rwg_j is not None:
-        stats.append(f"rwg(j) {found.rwg_j:.2f}")
+        stats.append(f"rwg(j) {number(f'{found.rwg_j:.2f}')}")
     if found.ad_m is not None:
-        stats.append(f"AD(M) {found.ad_m:.2f}")
+        stats.append(f"AD(M) {number(f'{found.ad_m:.2f}')}")
     stats.append(f"n = {found.n}")
     label = _group_label(inp, group)
-    head = f"Low agreement inside {label}" if found.low_agreement else f"{label} agree"
+    head = (
+        _("Low agreement inside {group}") if found.low_agreement else _("{group} agree")
+    ).format(group=label)
     text = f"{head}: " + ", ".join(stats)
     return _Result(found.low_agreement, [Evidence(kind="agreement", text=text)])
 
@@ -295,7 +322,7 @@ def _funnel_step(inp: _Inputs, step: str, finding: str | None, owner: str | None
     answers = f.answered(step)
     if not answers:
         return _Result(None)
-    values = [v for _, v in answers]
+    values = [v for _who, v in answers]
     if finding == "unowned":
         truth = NOBODY in values
     elif finding == "contested":
@@ -311,7 +338,7 @@ def _funnel_step(inp: _Inputs, step: str, finding: str | None, owner: str | None
         said = ", ".join(f"{f.label_of(v)} ({who})" for who, v in answers)
     text = f"{f.questionnaire.id} {step} {_quote(item.label)}: {said}"
     if item.owner and finding == "unowned":
-        text += f"; conventionally {f.label_of(item.owner)}"
+        text += _("; conventionally {owner}").format(owner=f.label_of(item.owner))
     return _Result(truth, [Evidence(kind="funnel", text=text)])
 
 
@@ -356,9 +383,9 @@ def _evidence(inp: _Inputs, body: EvidenceCond) -> _Result:
     low, high = figure.ci
     truth = (body.below is None or high < body.below) and (body.above is None or low > body.above)
     shown = f"{fmt_figure(figure.kind, figure.value)} {fmt_figure_ci(figure.kind, figure.ci)}"
-    text = f"CRM data: {figure.label} {shown}"
+    text = _("CRM data: {figure} {shown}").format(figure=figure.label, shown=shown)
     if figure.denominator is not None:
-        text += f" (n = {figure.denominator:,})"
+        text += f" (n = {number(f'{figure.denominator:,}')})"
     return _Result(truth, [Evidence(kind="crm", text=text)])
 
 
@@ -464,26 +491,28 @@ def stay_or_move(book: RuleBook, current: str | None, situation: Answers | None)
     if current is None:
         return StayOrMove(
             verdict="unknown",
-            message="The overall stage is not known (no score), so whether to move up "
-            "cannot be judged; only rules for any stage were checked.",
+            message=_(
+                "The overall stage is not known (no score), so whether to move up "
+                "cannot be judged; only rules for any stage were checked."
+            ),
         )
     here = book.stage_label(current)
     nxt = book.next_stage(current)
     out = StayOrMove(current_stage=_stage_ref(book, current), next_stage=_stage_ref(book, nxt))
     if nxt is None:
         out.verdict = "top"
-        out.message = (
-            f"You are {here}, the highest stage: there is no stage to move up to. "
+        out.message = _(
+            "You are {here}, the highest stage: there is no stage to move up to. "
             "Any actions below keep it that way."
-        )
+        ).format(here=here)
         return out
     there = book.stage_label(nxt)
     if situation is None:
-        out.message = (
-            f"You are {here}. Whether to move up to {there} depends on your situation, "
+        out.message = _(
+            "You are {here}. Whether to move up to {there} depends on your situation, "
             "which was not given: answer the need-to-align questions (--situation FILE) "
             "to get this advice. Treat the actions below as options."
-        )
+        ).format(here=here, there=there)
         return out
     stay = _reasons(situation, current, "stay")
     move = _reasons(situation, current, "move_up")
@@ -503,35 +532,38 @@ def _verdict(
         return ", ".join(_lower_first(r) for r in reasons)
 
     if stay and not move:
-        return "stay", (
-            f"You are {here}. Your situation argues for staying: {words(stay)}. "
+        return "stay", _(
+            "You are {here}. Your situation argues for staying: {reasons}. "
             "The actions below are optional."
-        )
+        ).format(here=here, reasons=words(stay))
     if move and not stay:
-        return "move_up", (
-            f"You are {here}. Your situation argues for moving up to {there}: "
-            f"{words(move)}. The actions below are the way there."
-        )
+        return "move_up", _(
+            "You are {here}. Your situation argues for moving up to {there}: "
+            "{reasons}. The actions below are the way there."
+        ).format(here=here, there=there, reasons=words(move))
     if stay and move:
         lean = ""
         if len(move) != len(stay):
-            way = "moving up" if len(move) > len(stay) else "staying"
-            lean = f" On balance it leans towards {way} ({len(move)} for, {len(stay)} against)."
-        return "mixed", (
-            f"You are {here}. Your situation points both ways: for staying, {words(stay)}; "
-            f"for moving up to {there}, {words(move)}.{lean} Decide in the room before "
+            lean = " " + (
+                _("On balance it leans towards moving up ({n_for} for, {n_against} against).")
+                if len(move) > len(stay)
+                else _("On balance it leans towards staying ({n_for} for, {n_against} against).")
+            ).format(n_for=len(move), n_against=len(stay))
+        return "mixed", _(
+            "You are {here}. Your situation points both ways: for staying, {stay}; "
+            "for moving up to {there}, {move}.{lean} Decide in the room before "
             "committing to the actions below."
-        )
+        ).format(here=here, stay=words(stay), there=there, move=words(move), lean=lean)
     if not answered:
-        return "unknown", (
-            f"You are {here}. None of the need-to-align questions for the {here} stage "
+        return "unknown", _(
+            "You are {here}. None of the need-to-align questions for the {here} stage "
             "was answered, so whether to move up is open. Treat the actions below as options."
-        )
-    return "unknown", (
-        f"You are {here}. None of the situations listed for the {here} stage applies "
-        f"to you, so nothing argues for or against moving up to {there}. Treat the "
+        ).format(here=here)
+    return "unknown", _(
+        "You are {here}. None of the situations listed for the {here} stage applies "
+        "to you, so nothing argues for or against moving up to {there}. Treat the "
         "actions below as options."
-    )
+    ).format(here=here, there=there)
 
 
 # -- the public entry points ------------------------------------------------------------
@@ -638,9 +670,11 @@ def evaluate(
 
 def _override_note(a: Assessment, book: RuleBook) -> str:
     if a.overall.stage is None:
-        return " (Stage chosen with --stage; the data place you at no stage.)"
+        return " " + _("(Stage chosen with --stage; the data place you at no stage.)")
     score = f" ({_num(a.overall.score)})" if a.overall.score is not None else ""
-    return f" (Stage chosen with --stage; the data place you at {a.overall.stage.label}{score}.)"
+    return " " + _("(Stage chosen with --stage; the data place you at {stage}{score}.)").format(
+        stage=a.overall.stage.label, score=score
+    )
 
 
 def _context_notes(a: Assessment) -> str:
@@ -651,16 +685,14 @@ def _context_notes(a: Assessment) -> str:
     for b in a.borderline:
         if b.who == OVERALL and b.message:
             notes.append(b.message.rstrip("."))
-    return "".join(f" Note: {n}." for n in notes)
+    return "".join(" " + _("Note: {note}.").format(note=n) for n in notes)
 
 
 def _playbook_evidence(book: RuleBook, rule: Rule) -> Evidence:
     if rule.transition == ANY:
-        return Evidence(kind="playbook", text="Applies at every stage")
-    return Evidence(
-        kind="playbook",
-        text=f"Standard step for the move {book.transition_label(rule.transition)}",
-    )
+        return Evidence(kind="playbook", text=_("Applies at every stage"))
+    move = book.transition_label(rule.transition)
+    return Evidence(kind="playbook", text=_("Standard step for the move {move}").format(move=move))
 
 
 def playbook(book: RuleBook, stage: str) -> list[Action]:
@@ -669,7 +701,16 @@ def playbook(book: RuleBook, stage: str) -> list[Action]:
     rules = [r for r in considered(book, stage) if r.transition != ANY]
     rules.sort(key=lambda r: (r.priority, r.id))
     return [
-        _action(book, r, [Evidence(kind="condition", text=f"When {describe(book, r.when)}")])
+        _action(
+            book,
+            r,
+            [
+                Evidence(
+                    kind="condition",
+                    text=_("When {condition}").format(condition=describe(book, r.when)),
+                )
+            ],
+        )
         for r in rules
     ]
 
@@ -680,13 +721,12 @@ def playbook_advice(book: RuleBook, stage: str) -> Advice:
     nxt = book.next_stage(stage)
     here = book.stage_label(stage)
     if nxt is None:
-        message = f"{here} is the highest stage: there is no move up to plan."
+        message = _("{here} is the highest stage: there is no move up to plan.").format(here=here)
     else:
-        message = (
-            f"The playbook for moving from {here} to {book.stage_label(nxt)}: "
-            f"{len(actions)} action(s). Run 'salesmkt recommend FILE' to see which of them "
-            "your own results call for."
-        )
+        message = _(
+            "The playbook for moving from {here} to {there}: {n} action(s). Run 'salesmkt "
+            "recommend FILE' to see which of them your own results call for."
+        ).format(here=here, there=book.stage_label(nxt), n=len(actions))
     verdict = StayOrMove(
         verdict="top" if nxt is None else "unknown",
         current_stage=_stage_ref(book, stage),
@@ -708,36 +748,46 @@ def describe(book: RuleBook, pred: Predicate) -> str:
     kind, body = pred.kind, pred.body
     q = book.questionnaire
     if kind == "always":
-        return "always"
+        return _("always")
     if kind in ("all", "any"):
         parts = [describe(book, p) for p in body]
         if len(parts) == 1:
             return parts[0]
-        return f"{kind} of: " + "; ".join(parts)
+        return (_("all of: ") if kind == "all" else _("any of: ")) + "; ".join(parts)
     if kind == "not":
-        return f"not ({describe(book, body)})"
+        return _("not ({condition})").format(condition=describe(book, body))
     if kind in ("mean", "gap", "quadrant"):
         if body.item is not None:
             name = f"{body.item} {_quote(q.item(body.item).label)}"
         else:
-            name = f"{q.dimension(body.dimension).label} (dimension)"
+            name = _("{label} (dimension)").format(label=q.dimension(body.dimension).label)
         if kind == "mean":
-            who = "" if body.group == OVERALL else f" for {_label(book, body.group)}"
             tests = []
             if body.above is not None:
-                tests.append(f"above {body.above:g}")
+                tests.append(_("above {value}").format(value=_g(body.above)))
             if body.below is not None:
-                tests.append(f"below {body.below:g}")
-            return f"{name} mean{who} is " + " and ".join(tests)
+                tests.append(_("below {value}").format(value=_g(body.below)))
+            both = _(" and ").join(tests)
+            if body.group == OVERALL:
+                return _("{name} mean is {tests}").format(name=name, tests=both)
+            return _("{name} mean for {group} is {tests}").format(
+                name=name, group=_label(book, body.group), tests=both
+            )
         if kind == "gap":
-            way = "" if body.direction == ANY else f", {_label(book, body.direction)} higher"
-            return f"a flagged Sales–Marketing gap on {name}{way}"
-        return f"{name} is " + " or ".join(quadrant_words(x) for x in body.is_)
+            if body.direction == ANY:
+                return _("a flagged Sales–Marketing gap on {name}").format(name=name)
+            return _("a flagged Sales–Marketing gap on {name}, {group} higher").format(
+                name=name, group=_label(book, body.direction)
+            )
+        values = _(" or ").join(quadrant_words(x) for x in body.is_)
+        return _("{name} is {values}").format(name=name, values=values)
     if kind == "stage":
-        who = "overall" if body.of == OVERALL else _label(book, body.of)
-        return f"{who} stage is " + " or ".join(book.stage_label(s) for s in body.is_)
+        stages = _(" or ").join(book.stage_label(s) for s in body.is_)
+        if body.of == OVERALL:
+            return _("overall stage is {stages}").format(stages=stages)
+        return _("{group} stage is {stages}").format(group=_label(book, body.of), stages=stages)
     if kind == "low_agreement":
-        return f"low agreement inside {_label(book, body.group)}"
+        return _("low agreement inside {group}").format(group=_label(book, body.group))
     if kind in ("situation", "checklist"):
         iq = book.situation if kind == "situation" else book.checklist
         label = iq.item(body.item).label if iq else body.item
@@ -746,19 +796,29 @@ def describe(book: RuleBook, pred: Predicate) -> str:
             for t in ("answer", "at_most", "at_least")
             if getattr(body, t, None) is not None
         )
-        words = {"answer": "is", "at_most": "is at most", "at_least": "is at least"}[test]
-        return (
-            f"{iq.id if iq else kind} {body.item} {_quote(label)} {words} {_answer_label(iq, raw)}"
+        said = {
+            "answer": _("{instrument} {item} {label} is {answer}"),
+            "at_most": _("{instrument} {item} {label} is at most {answer}"),
+            "at_least": _("{instrument} {item} {label} is at least {answer}"),
+        }[test]
+        return said.format(
+            instrument=iq.id if iq else kind,
+            item=body.item,
+            label=_quote(label),
+            answer=_answer_label(iq, raw),
         )
     if kind == "evidence":
         return _describe_evidence(body)
     # funnel
-    step = "a funnel step" if body.step == ANY else f"funnel step {body.step}"
+    step = (
+        _("a funnel step") if body.step == ANY else _("funnel step {step}").format(step=body.step)
+    )
     if body.finding == "unowned":
-        return f"{step} that nobody owns"
+        return _("{step} that nobody owns").format(step=step)
     if body.finding == "contested":
-        return f"{step} that Sales and Marketing each claim"
-    return f"{step} owned by {_answer_label(book.funnel, body.owner_is)}"
+        return _("{step} that Sales and Marketing each claim").format(step=step)
+    owner = _answer_label(book.funnel, body.owner_is)
+    return _("{step} owned by {owner}").format(step=step, owner=owner)
 
 
 def _describe_evidence(body: EvidenceCond) -> str:
@@ -767,10 +827,12 @@ def _describe_evidence(body: EvidenceCond) -> str:
     kind = info.kind if info else "count"
     tests = []
     if body.above is not None:
-        tests.append(f"above {fmt_figure(kind, body.above)}")
+        tests.append(_("above {value}").format(value=fmt_figure(kind, body.above)))
     if body.below is not None:
-        tests.append(f"below {fmt_figure(kind, body.below)}")
-    return f"the CRM data show {label} clearly " + " and ".join(tests)
+        tests.append(_("below {value}").format(value=fmt_figure(kind, body.below)))
+    return _("the CRM data show {metric} clearly {tests}").format(
+        metric=label, tests=_(" and ").join(tests)
+    )
 
 
 def _answer_label(q: Questionnaire | None, raw: str | int | None) -> str:
@@ -782,7 +844,7 @@ def _answer_label(q: Questionnaire | None, raw: str | int | None) -> str:
         return next((o.label for o in q.scale.options if o.id == value), value)
     if value is None:
         return str(raw)
-    return q.scale.labels.get(int(value), f"{value:g}")
+    return q.scale.labels.get(int(value), _g(value))
 
 
 def _label(book: RuleBook, group_id: str) -> str:

@@ -28,6 +28,7 @@ from salesmkt.analysis.statistics.bootstrap import (
     bootstrap_equal_weight_shares,
 )
 from salesmkt.analysis.statistics.intervals import t_interval
+from salesmkt.l10n import _, number, reader_language
 from salesmkt.model.assessment import Borderline
 from salesmkt.wording import fmt_score
 
@@ -44,13 +45,13 @@ SHARES_MIN_N = 8
 
 def _share_text(share: float) -> str:
     if share <= 0:
-        return "0%"
+        return number("0%")
     pct = round(share * 100)
     if pct == 0:
-        return "<1%"
+        return number("<1%")
     if pct == 100 and share < 1:
-        return ">99%"
-    return f"{pct}%"
+        return number(">99%")
+    return number(f"{pct}%")
 
 
 def _crosses(ci: tuple[float, float], inner: Sequence[float]) -> bool:
@@ -75,14 +76,23 @@ def _borderline(
     # Of the edges inside the interval, the score "sits on" the nearest one.
     at = min(crossed, key=lambda i: (abs(edges[i] - score), i))
     below, above = ordered[at - 1], ordered[at]
-    head = (
-        f"{possessive(name)} {fmt_score(score, edges)} sits on the {below.label}/{above.label} edge"
+    if who == "overall":
+        whose = _("The organisation's")
+    else:  # English's possessive has no gettext form; other languages word it their way
+        whose = possessive(name) if reader_language() is None else _("{group}'s").format(group=name)
+    head = _("{whose} {score} sits on the {below}/{above} edge").format(
+        whose=whose, score=fmt_score(score, edges), below=below.label, above=above.label
     )
     if not shares:
-        message = (
-            f"{head}: with fewer than {SHARES_MIN_N} respondents in a group the stage is "
-            "uncertain (the 95% interval spans "
-            f"{fmt_score(ci[0], edges)}–{fmt_score(ci[1], edges)})"
+        message = _(
+            "{head}: with fewer than {n} respondents in a group the stage is "
+            "uncertain (the {level} interval spans {low}–{high})"
+        ).format(
+            head=head,
+            n=SHARES_MIN_N,
+            level=number("95%"),
+            low=fmt_score(ci[0], edges),
+            high=fmt_score(ci[1], edges),
         )
         return Borderline(
             who=who, score=score, ci=ci, edge=float(edges[at]), shares={}, message=message
@@ -90,9 +100,9 @@ def _borderline(
     parts = [(_share_text(shares[s.id]), s.label) for s in ordered if shares.get(s.id, 0) > 0]
     outside = 1.0 - sum(shares.values())
     if outside > 1e-9:
-        parts.append((_share_text(outside), "outside every stage"))
+        parts.append((_share_text(outside), _("outside every stage")))
     listed = ", ".join(
-        f"{pct} of resamples {what}" if i == 0 else f"{pct} {what}"
+        _("{pct} of resamples {stage}").format(pct=pct, stage=what) if i == 0 else f"{pct} {what}"
         for i, (pct, what) in enumerate(parts)
     )
     message = f"{head}: {listed}"

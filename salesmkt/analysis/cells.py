@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from salesmkt.l10n import _
 from salesmkt.model.assessment import GroupResult, Overall, StageRef
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def stage_ref(q: Questionnaire, value: float | None) -> StageRef | None:
 
 def group_label(q: Questionnaire, group_id: str) -> str:
     if group_id == "all" and not q.groups:
-        return "All respondents"
+        return _("All respondents")
     try:
         return q.group(group_id).label
     except KeyError:
@@ -244,9 +245,15 @@ def hides_split(q: Questionnaire, means: dict[str, float]) -> str | None:
         return None
     sa, sb = stage_ref(q, ma), stage_ref(q, mb)
     assert sa is not None and sb is not None
-    return (
-        f"{group_label(q, a)} sees {sa.label} and {group_label(q, b)} sees {sb.label}, "
-        f"{abs(ia - ib)} stages apart: the organisation average hides the split."
+    return _(
+        "{first} sees {first_stage} and {second} sees {second_stage}, "
+        "{n} stages apart: the organisation average hides the split."
+    ).format(
+        first=group_label(q, a),
+        first_stage=sa.label,
+        second=group_label(q, b),
+        second_stage=sb.label,
+        n=abs(ia - ib),
     )
 
 
@@ -273,10 +280,10 @@ def combine_overall(
         for gid in q.compare:
             got = mean_or_reason(gid)
             if isinstance(got, Withheld):
-                result.not_estimable = (
-                    f"The organisation stage cannot be estimated: {got.reason}; only the "
+                result.not_estimable = _(
+                    "The organisation stage cannot be estimated: {reason}; only the "
                     "groups shown are reported."
-                )
+                ).format(reason=got.reason)
                 return result
             if isinstance(got, str):
                 reason = got
@@ -287,7 +294,7 @@ def combine_overall(
             result.method = "equal-weight"
             result.hides_split = hides_split(q, means)
     else:
-        reason = "this questionnaire compares no two groups"
+        reason = _("this questionnaire compares no two groups")
     if reason is not None:
         result.method = "pooled"
         result.score = pooled

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from salesmkt.analysis.statistics.sample import Tally
+from salesmkt.l10n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -88,7 +89,7 @@ def possessive(name: str) -> str:
 
 
 def suppressed_reason(k_min: int, label: str) -> str:
-    return f"suppressed: fewer than {k_min} respondents in {label}"
+    return _("suppressed: fewer than {k} respondents in {group}").format(k=k_min, group=label)
 
 
 def _label(q: Questionnaire, group_id: str) -> str:
@@ -158,7 +159,7 @@ class Groups:
             label = _label(q, gid)
             c = self.ids.index(gid) if gid in self.ids else -1
             if c < 0 or self.n[c] == 0:
-                self.blocker = f"there are no {label} respondents"
+                self.blocker = _("there are no {group} respondents").format(group=label)
                 return
             if self.suppressed[c]:
                 self.blocker = suppressed_reason(self.k_min, label)
@@ -245,15 +246,16 @@ def skipped_dimension_warnings(
     for r in np.flatnonzero(missing.any(axis=1)).tolist():
         skipped = [labels[j] for j in np.flatnonzero(missing[r]).tolist()]
         rid = respondents[r] if respondents is not None else None
-        who = f"row {rows[r]}" + (f" (respondent {rid})" if rid else "")
+        who = _("row {row}").format(row=rows[r])
+        who += " " + _("(respondent {id})").format(id=rid) if rid else ""
         names = ", ".join(skipped)
         out.append(
             DataWarning(
                 code="skipped-dimension",  # SKIPPED_DIMENSION, literal for the docs check
-                message=(
-                    f"{who} answered no item of {names}: left out of that dimension's mean "
+                message=_(
+                    "{who} answered no item of {dimensions}: left out of that dimension's mean "
                     "(not prorated into it); the total is prorated from the other answers"
-                ),
+                ).format(who=who, dimensions=names),
                 row=int(rows[r]),
                 respondent=rid or None,
             )

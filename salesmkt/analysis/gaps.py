@@ -69,6 +69,7 @@ from salesmkt.analysis.statistics.intervals import (
 )
 from salesmkt.analysis.statistics.two_groups import compare_groups
 from salesmkt.errors import UsageError
+from salesmkt.l10n import _, number
 from salesmkt.model.assessment import (
     Assessment,
     GapFields,
@@ -235,22 +236,25 @@ def gap_limits(n_first: int, n_second: int, family: int, method: str) -> GapLimi
 def _limits_message(lim: GapLimits) -> str:
     if lim.smallest_p is None or lim.smallest_p_adjusted is None:
         return ""
-    sizes = f"With {lim.n_first} and {lim.n_second} respondents"
-    text = f"{sizes} the smallest p-value an item can reach is {fmt_p(lim.smallest_p)}"
+    text = _("With {n1} and {n2} respondents the smallest p-value an item can reach is {p}").format(
+        n1=lim.n_first, n2=lim.n_second, p=fmt_p(lim.smallest_p)
+    )
     if lim.adjust != "none":
         name = ADJUST_NAMES.get(lim.adjust, lim.adjust)
         adjusted = fmt_p(lim.smallest_p_adjusted)
-        text += f" ({adjusted} after {name} for one item among {lim.family})"
-    if lim.smallest_p_adjusted >= ALPHA and (lim.adjust == "holm" or lim.smallest_p >= ALPHA):
-        text += ": no item can be backed by the data, whatever its gap"
-    elif lim.smallest_p_adjusted >= ALPHA:
-        text += ": an item can be backed only when several items show large gaps together"
-    if lim.detectable_sd is not None:
-        text += (
-            f". Gaps smaller than about {lim.detectable_sd:.1f} standard deviations are "
-            "likely to go unseen (80% power), so 'not backed' may mean too few people "
-            "rather than no gap"
+        text += " " + _("({p} after {method} for one item among {n})").format(
+            p=adjusted, method=name, n=lim.family
         )
+    if lim.smallest_p_adjusted >= ALPHA and (lim.adjust == "holm" or lim.smallest_p >= ALPHA):
+        text += ": " + _("no item can be backed by the data, whatever its gap")
+    elif lim.smallest_p_adjusted >= ALPHA:
+        text += ": " + _("an item can be backed only when several items show large gaps together")
+    if lim.detectable_sd is not None:
+        text += ". " + _(
+            "Gaps smaller than about {sd} standard deviations are "
+            "likely to go unseen ({power} power), so 'not backed' may mean too few people "
+            "rather than no gap"
+        ).format(sd=number(f"{lim.detectable_sd:.1f}"), power=number("80%"))
     return text + "."
 
 

@@ -27,6 +27,7 @@ from salesmkt.analysis.segments import segment_cells
 from salesmkt.definitions.questionnaire import normalise
 from salesmkt.errors import SalesmktError
 from salesmkt.intake.headcount import Headcount, HeadcountError
+from salesmkt.l10n import _, number
 from salesmkt.model.assessment import PARTICIPATION_FLOOR, DataWarning, Participation
 
 if TYPE_CHECKING:
@@ -111,10 +112,14 @@ def _warnings(table: ResponseTable, results: list[Participation]) -> list[DataWa
         out.append(
             DataWarning(
                 code="low-participation",
-                message=(
-                    f"{where}: {p.rate:.0%} of the {p.invited} invited responded, below "
-                    f"{PARTICIPATION_FLOOR:.0%}; low participation limits what the figures "
-                    "say about this group"
+                message=_(
+                    "{where}: {rate} of the {invited} invited responded, below "
+                    "{floor}; low participation limits what the figures say about this group"
+                ).format(
+                    where=where,
+                    rate=number(f"{p.rate:.0%}"),
+                    invited=p.invited,
+                    floor=number(f"{PARTICIPATION_FLOOR:.0%}"),
                 ),
             )
         )

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from salesmkt.analysis.cells import plural
+from salesmkt.l10n import _, ngettext
 from salesmkt.model.assessment import DataWarning, Excluded
 
 
@@ -43,10 +43,10 @@ def withhold_warnings(
         kept.append(
             DataWarning(
                 code="straight-lining",
-                message=(
-                    f"{dropped} of the {pool} respondents in withheld groups or cells gave "
+                message=_(
+                    "{n} of the {pool} respondents in withheld groups or cells gave "
                     "the same answer to every item; not listed, to protect their anonymity"
-                ),
+                ).format(n=dropped, pool=pool),
             )
         )
     return kept
@@ -72,6 +72,9 @@ def exclusion_note(dropped: int) -> list[str]:
     if not dropped:
         return []
     return [
-        f"{plural(dropped, 'further excluded respondent')} "
-        f"{'is' if dropped == 1 else 'are'} not listed, for anonymity."
+        ngettext(
+            "{n} further excluded respondent is not listed, for anonymity.",
+            "{n} further excluded respondents are not listed, for anonymity.",
+            dropped,
+        ).format(n=dropped)
     ]

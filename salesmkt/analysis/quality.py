@@ -52,6 +52,7 @@ from salesmkt.analysis.statistics.reliability import (
     within_group_cov,
 )
 from salesmkt.analysis.statistics.sample import Tally
+from salesmkt.l10n import _, number, reader_language
 from salesmkt.model.assessment import (
     AGREEMENT_FLOOR,
     RELIABILITY_FLOOR,
@@ -124,7 +125,7 @@ def reliability_results(
     alpha = _alpha_of_groups(q, data, groups, shown, moments)
     cols = list(range(len(q.item_ids)))
     pooled = _pooled_within(moments, q.item_ids, shown)
-    out = [_reliability_result("these respondents", pooled)]
+    out = [_reliability_result(_("these respondents"), pooled)]
     for gid in q.compare:
         found = groups.index(gid)
         if found is None or groups.n[found] == 0:
@@ -141,7 +142,7 @@ def reliability_results(
             )
             continue
         rel = _with_interval(alpha(gid, c), moments[c], len(cols))
-        out.append(_reliability_result(f"{label} respondents", rel))
+        out.append(_reliability_result(_("{group} respondents").format(group=label), rel))
     return out
 
 
@@ -161,7 +162,7 @@ def dimension_reliability(
             continue
         ids = [q.item_ids[j] for j in cols]
         moments = _dimension_moments(data, groups, full, cols)
-        scopes = [(_pooled_within(moments, ids, shown), "these respondents")]
+        scopes = [(_pooled_within(moments, ids, shown), _("these respondents"))]
         for gid in q.compare:
             c = groups.index(gid)
             if c is not None and c in moments and moments[c].n >= 2:
@@ -171,7 +172,8 @@ def dimension_reliability(
         for rel, who in scopes:
             rel.dimension = dim.id
             rel.items = []  # item diagnostics belong to the whole scale
-            out.append(_reliability_result(f"{who} on {dim.label}", rel))
+            who_on = _("{who} on {dimension}").format(who=who, dimension=dim.label)
+            out.append(_reliability_result(who_on, rel))
     return out
 
 
@@ -238,22 +240,36 @@ def _reliability_result(who: str, rel: ReliabilityResult) -> ReliabilityResult:
             n=rel.n,
             dimension=rel.dimension,
             method=rel.method,
-            not_estimable=(
-                f"not estimable: {rel.n} complete answer sets; Cronbach's alpha needs at "
-                f"least {RELIABILITY_MIN_N}"
-            ),
+            not_estimable=_(
+                "not estimable: {n} complete answer sets; Cronbach's alpha needs at least {k}"
+            ).format(n=rel.n, k=RELIABILITY_MIN_N),
         )
     if rel.below_floor:
         assert rel.alpha is not None
         why = (
-            "the items correlate negatively on average: check reverse-scored items and data entry"
+            _(
+                "the items correlate negatively on average: check reverse-scored items and "
+                "data entry"
+            )
             if rel.alpha < 0
-            else "the items may not measure one common thing for them"
+            else _("the items may not measure one common thing for them")
         )
-        what = "the total" if rel.dimension is None else "the dimension score"
-        rel.warning = (
-            f"Cronbach's alpha {rel.alpha:.2f} is below {RELIABILITY_FLOOR:.2f}: {what} is "
-            f"not a reliable measure for {who}; {why}."
+        warning = (
+            _(
+                "Cronbach's alpha {alpha} is below {floor}: the total is not a reliable "
+                "measure for {who}; {why}."
+            )
+            if rel.dimension is None
+            else _(
+                "Cronbach's alpha {alpha} is below {floor}: the dimension score is not a "
+                "reliable measure for {who}; {why}."
+            )
+        )
+        rel.warning = warning.format(
+            alpha=number(f"{rel.alpha:.2f}"),
+            floor=number(f"{RELIABILITY_FLOOR:.2f}"),
+            who=who,
+            why=why,
         )
     return rel
 
@@ -334,14 +350,22 @@ def _split_team(agr: AgreementResult, label: str, n_options: int) -> str | None:
         return None
     why: list[str] = []
     if agr.rwg_below_floor:
-        why.append(f"r*wg(J) {agr.rwg_star_j:.2f} is below {AGREEMENT_FLOOR:.2f}")
+        why.append(
+            _("r*wg(J) {value} is below {floor}").format(
+                value=number(f"{agr.rwg_star_j:.2f}"), floor=number(f"{AGREEMENT_FLOOR:.2f}")
+            )
+        )
     limit = ad_m_limit(n_options)
     if agr.ad_m is not None and agr.ad_m > limit:
-        why.append(f"AD_M {agr.ad_m:.2f} is above {limit:.2f}")
-    return (
-        f"{possessive(label)} mean hides a split team: {' and '.join(why)}, so its "
-        "members answer very differently"
-    )
+        why.append(
+            _("AD_M {value} is above {limit}").format(
+                value=number(f"{agr.ad_m:.2f}"), limit=number(f"{limit:.2f}")
+            )
+        )
+    whose = possessive(label) if reader_language() is None else _("{group}'s").format(group=label)
+    return _(
+        "{whose} mean hides a split team: {reasons}, so its members answer very differently"
+    ).format(whose=whose, reasons=_(" and ").join(why))
 
 
 # -- aggregation -------------------------------------------------------------------------
@@ -356,12 +380,12 @@ def aggregation_result(totals: dict[int, Tally], groups: Groups) -> AggregationR
     out = AggregationResult(groups=len(shown), n=sum(s.n for s in samples))
     found = icc_oneway(samples)
     if found is None:
-        out.not_estimable = "not estimable: no variance between or within the groups"
+        out.not_estimable = _("not estimable: no variance between or within the groups")
         return out
-    out.icc1, out.icc2, out.f, out.p_value, _ = found
+    out.icc1, out.icc2, out.f, out.p_value, __ = found
     if out.icc2 < AGREEMENT_FLOOR:
-        out.note = (
-            f"ICC(2) {out.icc2:.2f} is below {AGREEMENT_FLOOR:.2f}: the group means do not "
+        out.note = _(
+            "ICC(2) {icc2} is below {floor}: the group means do not "
             "reliably tell the groups apart, so read the group stages with care"
-        )
+        ).format(icc2=number(f"{out.icc2:.2f}"), floor=number(f"{AGREEMENT_FLOOR:.2f}"))
     return out

@@ -62,6 +62,7 @@ from salesmkt.analysis.segments import primary_rows, segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
 from salesmkt.intake.headcount import Headcount, read_headcount
+from salesmkt.l10n import _
 from salesmkt.model.assessment import (
     DEFAULT_MIN_GROUP_SIZE,
     SCHEMA_VERSION,
@@ -154,8 +155,10 @@ def score_table(
     if settings.leaders_function:
         assessment.suppressed.insert(
             0,
-            f"Leaders whose {settings.leaders_function!r} names Sales or Marketing (a compared "
-            "group) are reported within that function (--leaders-function).",
+            _(
+                "Leaders whose {column} names Sales or Marketing (a compared "
+                "group) are reported within that function (--leaders-function)."
+            ).format(column=repr(settings.leaders_function)),
         )
     if headcount:
         rates, low = participation(table, prep, headcount, k_min)
@@ -268,17 +271,17 @@ def threshold_warnings(settings: Settings) -> list[DataWarning]:
     return [
         DataWarning(
             code="low-anonymity-threshold",
-            message=(
-                f"the anonymity threshold is {k_min}, below the usual {DEFAULT_MIN_GROUP_SIZE}: "
+            message=_(
+                "the anonymity threshold is {k}, below the usual {usual}: "
                 "figures of very small groups are shown and may point at people"
-            ),
+            ).format(k=k_min, usual=DEFAULT_MIN_GROUP_SIZE),
         )
     ]
 
 
 def fewer_than(k_min: int) -> str:
     """How a withheld group's size reads: never its exact count."""
-    return f"fewer than {k_min} respondents"
+    return _("fewer than {k} respondents").format(k=k_min)
 
 
 def _suppression_notes(
@@ -286,16 +289,19 @@ def _suppression_notes(
 ) -> list[str]:
     """What the suppressed groups withhold, in words (never their exact size)."""
     notes = [
-        f"{group_label(q, gid)}: {fewer_than(k_min)}, below the anonymity "
-        f"threshold of {k_min}; its figures are withheld."
+        _(
+            "{group}: {fewer_than}, below the anonymity threshold of {k}; its figures are withheld."
+        ).format(group=group_label(q, gid), fewer_than=fewer_than(k_min), k=k_min)
         for c, gid in enumerate(group_ids)
         if suppressed[c]
     ]
     if suppressed.any():
         left_out = ", ".join(group_label(q, g) for c, g in enumerate(group_ids) if suppressed[c])
         notes.append(
-            f"Overall, pooled, item and dimension figures leave out {left_out}, so that "
-            "no withheld figure can be worked out by subtraction."
+            _(
+                "Overall, pooled, item and dimension figures leave out {groups}, so that "
+                "no withheld figure can be worked out by subtraction."
+            ).format(groups=left_out)
         )
     return notes
 
@@ -377,17 +383,21 @@ def _overall(
         c = group_ids.index(gid) if gid in group_ids else -1
         label = group_label(q, gid)
         if c < 0 or cells.n[c] == 0:
-            return f"there are no {label} respondents"
+            return _("there are no {group} respondents").format(group=label)
         if suppressed[c]:
-            return Withheld(f"{label} has {fewer_than(k_min)}, so its figures are withheld")
+            return Withheld(
+                _("{group} has {fewer_than}, so its figures are withheld").format(
+                    group=label, fewer_than=fewer_than(k_min)
+                )
+            )
         return float(cells.mean[c])
 
-    withheld = "The pooled mean leaves out groups whose figures are withheld."
+    withheld = _("The pooled mean leaves out groups whose figures are withheld.")
     result = combine_overall(
         q,
         pooled,
         mean_or_reason,
-        pooled_note="The overall score is the pooled respondent mean because {reason}.",
+        pooled_note=_("The overall score is the pooled respondent mean because {reason}."),
         withheld_note=withheld if suppressed.any() else None,
     )
     if cells.fav_sum is not None:
@@ -406,14 +416,14 @@ def _gap_blocker(
 ) -> str | None:
     """Why no gap can be shown at all (a compared group missing or withheld)."""
     if len(q.compare) != 2:
-        return "this questionnaire compares no two groups"
+        return _("this questionnaire compares no two groups")
     if pair is None:
-        return "a compared group has no respondents"
+        return _("a compared group has no respondents")
     for c, gid in zip(pair, q.compare, strict=True):
         if cells.n[c] == 0:
-            return f"there are no {group_label(q, gid)} respondents"
+            return _("there are no {group} respondents").format(group=group_label(q, gid))
         if suppressed[c]:
-            return f"{group_label(q, gid)} is below the anonymity threshold"
+            return _("{group} is below the anonymity threshold").format(group=group_label(q, gid))
     return None
 
 
@@ -530,9 +540,11 @@ def _stage_disagreement(q: Questionnaire, groups: list[GroupResult]) -> StageDis
     differs = a is not None and b is not None and a.id != b.id
     headline = None
     if differs and a is not None and b is not None:
-        headline = (
-            f"{group_label(q, q.compare[0])} sees {a.label}, "
-            f"{group_label(q, q.compare[1])} sees {b.label}"
+        headline = _("{first} sees {first_stage}, {second} sees {second_stage}").format(
+            first=group_label(q, q.compare[0]),
+            first_stage=a.label,
+            second=group_label(q, q.compare[1]),
+            second_stage=b.label,
         )
     return StageDisagreement(stages=stages, differs=differs, headline=headline)
 

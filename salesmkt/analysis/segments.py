@@ -31,6 +31,7 @@ from salesmkt.analysis.cells import (
 )
 from salesmkt.definitions.questionnaire import normalise
 from salesmkt.errors import UsageError
+from salesmkt.l10n import _
 from salesmkt.model.assessment import GroupResult, Overall, SegmentResult
 
 if TYPE_CHECKING:
@@ -206,8 +207,10 @@ def _segment_groups(
     notes: list[str] = []
     if b.small[s]:
         notes.append(
-            f"{label}: fewer than {k_min} respondents, below the anonymity threshold of "
-            f"{k_min}; its figures are withheld."
+            _(
+                "{segment}: fewer than {k} respondents, below the anonymity threshold of "
+                "{k}; its figures are withheld."
+            ).format(segment=label, k=k_min)
         )
     groups: list[GroupResult] = []
     for g, gid in enumerate(group_ids):
@@ -229,13 +232,17 @@ def _segment_groups(
         glabel = group_label(q, gid)
         if primary:
             notes.append(
-                f"{label}, {glabel}: fewer than {k_min} respondents, below the anonymity "
-                f"threshold of {k_min}; figures withheld."
+                _(
+                    "{segment}, {group}: fewer than {k} respondents, below the anonymity "
+                    "threshold of {k}; figures withheld."
+                ).format(segment=label, group=glabel, k=k_min)
             )
         elif b.withheld[s, g]:
             notes.append(
-                f"{label}, {glabel} is withheld as well, so that a withheld {glabel} "
-                f"figure cannot be worked out from the {glabel} total."
+                _(
+                    "{segment}, {group} is withheld as well, so that a withheld {group} "
+                    "figure cannot be worked out from the {group} total."
+                ).format(segment=label, group=glabel)
             )
     return groups, notes
 
@@ -254,21 +261,23 @@ def _segment_overall(
 
     def mean_or_reason(gid: str) -> float | str | Withheld:
         if gid not in group_ids:
-            return f"there are no {group_label(q, gid)} respondents"
+            return _("there are no {group} respondents").format(group=group_label(q, gid))
         g = group_ids.index(gid)
         c = s * ngroups + g
         if cells.n[c] == 0:
-            return f"there are no {group_label(q, gid)} respondents here"
+            return _("there are no {group} respondents here").format(group=group_label(q, gid))
         if sup_row[g]:
-            return Withheld(f"the {group_label(q, gid)} figures are withheld here")
+            return Withheld(
+                _("the {group} figures are withheld here").format(group=group_label(q, gid))
+            )
         return float(cells.mean[c])
 
-    withheld = "Withheld groups are left out of this segment's figures."
+    withheld = _("Withheld groups are left out of this segment's figures.")
     result = combine_overall(
         q,
         pooled,
         mean_or_reason,
-        pooled_note="Pooled respondent mean because {reason}.",
+        pooled_note=_("Pooled respondent mean because {reason}."),
         withheld_note=withheld if sup_row.any() else None,
     )
     if cells.fav_sum is not None:

@@ -342,6 +342,7 @@ def gaps(
     fmt: GapsFormatOpt = None,
     output: TableOutputOpt = None,
     wide: WideOpt = False,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Perception gaps between the compared groups, item by item, largest first.
 
@@ -369,15 +370,16 @@ def gaps(
         **out.headcount_and_leaders(headcount, leaders_function),
     )
     out.midpoint_on_scale(midpoint, source)
-    run = runs.gaps(source, settings)
-    out.notes(run.notes)
-    if evidence is None:
-        out.show("gaps", chosen, run.view, output, inputs, wide=wide)
-        return
-    from salesmkt.pipeline.evidence import claims_for
+    with out.reading(lang, chosen):
+        run = runs.gaps(source, settings)
+        out.notes(run.notes)
+        if evidence is None:
+            out.show("gaps", chosen, run.view, output, inputs, wide=wide)
+            return
+        from salesmkt.pipeline.evidence import claims_for
 
-    claims = claims_for(evidence, run.view.assessment, source.questionnaire)
-    out.show_with_claims("gaps", chosen, run.view, output, inputs, claims, wide=wide)
+        claims = claims_for(evidence, run.view.assessment, source.questionnaire)
+        out.show_with_claims("gaps", chosen, run.view, output, inputs, claims, wide=wide)
 
 
 # -- recommend (rules) ---------------------------------------------------------------
@@ -416,6 +418,7 @@ def recommend(
     fmt: TextFormatOpt = None,
     output: TextOutputOpt = None,
     wide: WideOpt = False,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Say whether to move up a stage, then the actions that the results call for.
 
@@ -443,33 +446,36 @@ def recommend(
             "--save-answers keeps the answers typed at the terminal; with --situation or "
             "without FILE nothing is asked"
         )
-    if file is None:
-        if stage is None:
-            raise UsageError(
-                "give a responses file or assessment JSON, or --stage STAGE for the playbook"
+    with out.reading(lang, chosen):
+        if file is None:
+            if stage is None:
+                raise UsageError(
+                    "give a responses file or assessment JSON, or --stage STAGE for the playbook"
+                )
+            run = runs.playbook(request)
+        else:
+            source = out.source(
+                file,
+                questionnaire,
+                mapping,
+                group_column,
+                respondent_column,
+                drop_invalid,
+                header_rows,
+                sheet,
             )
-        run = runs.playbook(request)
-    else:
-        source = out.source(
-            file,
-            questionnaire,
-            mapping,
-            group_column,
-            respondent_column,
-            drop_invalid,
-            header_rows,
-            sheet,
-        )
-        out.check_output(output, runs.advice_inputs(request, source))
-        out.check_output(save_answers, runs.advice_inputs(request, source))  # before asking
-        settings = out.settings(
-            min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
-        )
-        from salesmkt.workshop.ask import ask_situation
+            out.check_output(output, runs.advice_inputs(request, source))
+            out.check_output(save_answers, runs.advice_inputs(request, source))  # before asking
+            settings = out.settings(
+                min_group_size=min_group_size, max_missing=max_missing, gap_threshold=gap_threshold
+            )
+            from salesmkt.workshop.ask import ask_situation
 
-        run = runs.recommend(source, settings, request, ask_situation if _stdin_is_tty() else None)
-    out.notes(run.notes)
-    out.show("advice", chosen, run.view, output, run.inputs, wide=wide)
+            run = runs.recommend(
+                source, settings, request, ask_situation if _stdin_is_tty() else None
+            )
+        out.notes(run.notes)
+        out.show("advice", chosen, run.view, output, run.inputs, wide=wide)
 
 
 # -- report (HTML / Markdown workshop report) -----------------------------------------

@@ -9,9 +9,12 @@ questionnaire's and the rules' translation files.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from salesmkt.advice.answers import Answers
 from salesmkt.definitions import questionnaire_load as qmod
+from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.relabel import relabel
 from salesmkt.definitions.rules import RuleBook
 from salesmkt.errors import SalesmktError
@@ -34,7 +37,44 @@ def assessment_in_reader_language(
         return assessment  # a saved assessment of a questionnaire not at hand
     if lang not in q.languages or q.language == lang:
         return assessment
-    return relabel(assessment, q, q.in_language(lang))
+    translated = q.in_language(lang)
+    return _sentences_relabelled(relabel(assessment, q, translated), q, translated)
+
+
+# The fields of an assessment that hold sentences the core wrote (in the reader's language
+# already) around questionnaire labels it took from the source questionnaire.
+_SENTENCES = frozenset(
+    {"message", "headline", "note", "hides_split", "not_estimable", "warning", "suppressed"}
+)
+
+
+def _sentences_relabelled(
+    assessment: Assessment, source: Questionnaire, translated: Questionnaire
+) -> Assessment:
+    """The group, stage and dimension labels quoted inside the core's sentences ("Sales
+    sees Aligned") swapped for the translation's, as whole words."""
+    import re
+
+    words: dict[str, str] = {}
+    for kind in ("groups", "stages", "dimensions"):
+        for one, other in zip(getattr(source, kind), getattr(translated, kind), strict=True):
+            if str(one.label) != str(other.label):
+                words[str(one.label)] = str(other.label)
+    if not words:
+        return assessment
+    names = sorted(words, key=len, reverse=True)  # "Joint customer work" before "Joint"
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+
+    def swap(node: object, key: str | None = None) -> object:
+        if isinstance(node, str):
+            return pattern.sub(lambda m: words[m.group(1)], node) if key in _SENTENCES else node
+        if isinstance(node, list):
+            return [swap(v, key) for v in node]
+        if isinstance(node, dict):
+            return {k: swap(v, k) for k, v in node.items()}
+        return node
+
+    return Assessment.model_validate(swap(assessment.model_dump(mode="python")))
 
 
 def rules_in_reader_language(book: RuleBook) -> RuleBook:
@@ -44,3 +84,14 @@ def rules_in_reader_language(book: RuleBook) -> RuleBook:
     if lang is None or lang not in book.questionnaire.languages:
         return book
     return book.in_language(lang)
+
+
+def answers_read_with(answers: dict[str, Answers], book: RuleBook) -> dict[str, Answers]:
+    """The instrument answers worded by ``book``'s questionnaires: in the reader's
+    language after :func:`rules_in_reader_language` (evidence quotes the items and
+    answer words in it), or back in the rules' own for saving; the values are unchanged."""
+    moved = {}
+    for name, given in answers.items():
+        instrument = getattr(book, name, None)
+        moved[name] = given if instrument is None else replace(given, questionnaire=instrument)
+    return moved

@@ -29,7 +29,11 @@ from salesmkt.definitions import rules_load
 from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
-from salesmkt.pipeline.language import assessment_in_reader_language
+from salesmkt.pipeline.language import (
+    answers_read_with,
+    assessment_in_reader_language,
+    rules_in_reader_language,
+)
 from salesmkt.render.advice import AdviceView
 from salesmkt.render.gaps import GapsView
 
@@ -104,7 +108,7 @@ def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list
 def playbook(request: AdviceRequest) -> AdviceRun:
     """A stage's playbook: every action that serves the move up from it, no data needed."""
     assert request.stage is not None
-    book = rules_load.load(request.rules)
+    book = rules_in_reader_language(rules_load.load(request.rules))
     given_files = (
         ("--situation", request.situation),
         ("--checklist", request.checklist),
@@ -122,18 +126,25 @@ def recommend(
     source: ResponseSource, settings: Settings, request: AdviceRequest, ask: Asker | None
 ) -> AdviceRun:
     """Stay or move up, and the actions the assessment calls for, with their evidence."""
-    book = rules_load.load(request.rules)
+    source_book = rules_load.load(request.rules)  # answer files use its words
     answers = rec.load_answer_files(
-        book, situation=request.situation, checklist=request.checklist, funnel=request.funnel
+        source_book,
+        situation=request.situation,
+        checklist=request.checklist,
+        funnel=request.funnel,
     )
+    book = rules_in_reader_language(source_book)
+    answers = answers_read_with(answers, book)
     assessment = scoring.load_assessment_or_responses(source, settings)
+    assessment = assessment_in_reader_language(assessment, source.questionnaire)
     labels = _stage_labels(book)
     if request.stage is not None and request.stage not in labels:
         raise UsageError(
             f"--stage {request.stage!r}: expected one of {', '.join(book.stage_ids())}"
         )
     notes = _ask_situation(book, assessment, request.stage, answers, ask)
-    notes += _save_answers(request, answers, advice_inputs(request, source))
+    saved = answers_read_with(answers, source_book)  # the words --situation reads back
+    notes += _save_answers(request, saved, advice_inputs(request, source))
     crm = None
     if request.evidence is not None:
         from salesmkt.pipeline.evidence import load_evidence

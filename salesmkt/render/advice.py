@@ -21,7 +21,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from salesmkt.model.assessment import Action, Advice, Assessment
+from salesmkt.l10n import N_, _, ngettext
+from salesmkt.model.assessment import Action, Advice, Assessment, QuestionnaireRef
 from salesmkt.render.assessment_json import render_json
 from salesmkt.render.text import md_escape, plain, visible
 
@@ -40,19 +41,21 @@ class AdviceView:
     playbook: bool = False
 
 
+# Marked with N_ and translated where shown (_(OWNER_WORDS[...])): the reader's
+# language is only known at run time.
 OWNER_WORDS = {
-    "sales": "Sales",
-    "marketing": "Marketing",
-    "both": "Sales & Marketing",
-    "leadership": "Leadership",
+    "sales": N_("Sales"),
+    "marketing": "Marketing",  # the same word in every shipped language: nothing to translate
+    "both": N_("Sales & Marketing"),
+    "leadership": N_("Leadership"),
 }
-HORIZON_WORDS = {"now": "now", "quarter": "this quarter", "year": "this year"}
+HORIZON_WORDS = {"now": N_("now"), "quarter": N_("this quarter"), "year": N_("this year")}
 VERDICT_TITLES = {
-    "stay": "Stay",
-    "move_up": "Move up",
-    "mixed": "Points both ways",
-    "unknown": "Open",
-    "top": "Top stage",
+    "stay": N_("Stay"),
+    "move_up": N_("Move up"),
+    "mixed": N_("Points both ways"),
+    "unknown": N_("Open"),
+    "top": N_("Top stage"),
 }
 VERDICT_STYLES = {
     "stay": "green",
@@ -62,10 +65,18 @@ VERDICT_STYLES = {
     "top": "green",
 }
 MISSING_HINTS = {
-    "situation": "--situation (need-to-align answers: the stay-or-move-up advice)",
-    "checklist": "--checklist (integration checklist answers)",
-    "funnel": "--funnel (buying-funnel ownership answers)",
+    "situation": N_("--situation (need-to-align answers: the stay-or-move-up advice)"),
+    "checklist": N_("--checklist (integration checklist answers)"),
+    "funnel": N_("--funnel (buying-funnel ownership answers)"),
 }
+
+
+def _word(words: Mapping[str, str], key: str | None) -> str:
+    """``key``'s word from one of the tables above, in the reader's language; an
+    unknown key as it is, a missing one as ``?``."""
+    if not key:
+        return "?"
+    return _(words[key]) if key in words else key
 
 
 def transition_words(transition: str | None, labels: Mapping[str, str] | None = None) -> str:
@@ -73,18 +84,18 @@ def transition_words(transition: str | None, labels: Mapping[str, str] | None = 
     if not transition:
         return ""
     if transition == "any":
-        return "any stage"
+        return _("any stage")
     names = labels or {}
     return " → ".join(names.get(s, s.capitalize()) for s in transition.split("->"))
 
 
 def _meta(a: Action, labels: Mapping[str, str] | None) -> str:
     parts = [
-        f"Owner: {OWNER_WORDS.get(a.owner or '', a.owner or '?')}",
-        f"When: {HORIZON_WORDS.get(a.horizon or '', a.horizon or '?')}",
-        f"Move: {transition_words(a.transition, labels)}",
-        f"Priority {a.priority}",
-        f"rule {a.rule}",
+        _("Owner: {owner}").format(owner=_word(OWNER_WORDS, a.owner)),
+        _("When: {when}").format(when=_word(HORIZON_WORDS, a.horizon)),
+        _("Move: {move}").format(move=transition_words(a.transition, labels)),
+        _("Priority {n}").format(n=a.priority),
+        _("rule {id}").format(id=a.rule),
     ]
     return " · ".join(parts)
 
@@ -94,33 +105,37 @@ def _is_playbook(a: Action) -> bool:
 
 
 def _missing_line(advice: Advice) -> str:
-    hints = [MISSING_HINTS.get(m, m) for m in advice.missing_inputs]
-    return (
-        "Not given: "
-        + "; ".join(hints)
-        + ". Rules that read these inputs could not fire; they are not counted as met."
-    )
+    hints = [_word(MISSING_HINTS, m) for m in advice.missing_inputs]
+    return _(
+        "Not given: {inputs}. Rules that read these inputs could not fire; they are not "
+        "counted as met."
+    ).format(inputs="; ".join(hints))
 
 
 def _more_line(advice: Advice) -> str:
     n = advice.more_actions
-    actions, verb = ("action", "is") if n == 1 else ("actions", "are")
-    return f"{n} more lower-priority {actions} also fired and {verb} not shown; --top 0 lists all."
+    return ngettext(
+        "{n} more lower-priority action also fired and is not shown; --top 0 lists all.",
+        "{n} more lower-priority actions also fired and are not shown; --top 0 lists all.",
+        n,
+    ).format(n=n)
 
 
 def _no_actions(playbook: bool) -> str:
     if playbook:
-        return "No actions: the rules hold no step for moving up from this stage."
-    return "No action fired: nothing in these results calls for one."
+        return _("No actions: the rules hold no step for moving up from this stage.")
+    return _("No action fired: nothing in these results calls for one.")
 
 
 def _title(advice: Advice) -> str:
     som = advice.stay_or_move
     if som.current_stage and som.next_stage:
-        return f"{som.current_stage.label} → {som.next_stage.label}?"
+        return _("{here} → {there}?").format(
+            here=som.current_stage.label, there=som.next_stage.label
+        )
     if som.current_stage:
         return som.current_stage.label
-    return "Stay or move up?"
+    return _("Stay or move up?")
 
 
 # -- terminal ---------------------------------------------------------------------------
@@ -133,7 +148,7 @@ def render_terminal(
     parts: list[RenderableType] = []
     head = Text()
     if not playbook:
-        head.append(visible(f"{VERDICT_TITLES.get(som.verdict, som.verdict)}. "), style="bold")
+        head.append(visible(f"{_word(VERDICT_TITLES, som.verdict)}. "), style="bold")
     head.append(visible(som.message))
     style = VERDICT_STYLES.get(som.verdict, "white") if not playbook else "cyan"
     parts.append(Panel(head, title=plain(_title(advice)), border_style=style, expand=False))
@@ -150,14 +165,19 @@ def render_terminal(
     if advice.rules is not None:
         parts.append(
             plain(
-                f"\nRules: {advice.rules.title or advice.rules.id} "
-                f"({advice.rules.id} version {advice.rules.version})",
+                "\n" + _rules_line(advice.rules.title or advice.rules.id, advice.rules),
                 style="dim",
             )
         )
     if advice.actions and not playbook:
         parts.append(plain("\n" + summary_line(advice), style="bold"))
     return Group(*parts)
+
+
+def _rules_line(title: str, rules: QuestionnaireRef) -> str:
+    return _("Rules: {title} ({id} version {version})").format(
+        title=title, id=rules.id, version=rules.version
+    )
 
 
 def _overview(advice: Advice) -> RenderableType:
@@ -169,24 +189,27 @@ def _overview(advice: Advice) -> RenderableType:
     for n, a in enumerate(advice.actions, start=1):
         line = Text()  # the title bold, its owner and horizon plain
         line.append(visible(a.title), style="bold")
-        owner = OWNER_WORDS.get(a.owner or "", a.owner or "?")
-        line.append(f" · {owner}, {HORIZON_WORDS.get(a.horizon or '', a.horizon or '?')}")
+        owner = _word(OWNER_WORDS, a.owner)
+        line.append(f" · {owner}, {_word(HORIZON_WORDS, a.horizon)}")
         grid.add_row(f"{n}.", line)
-    return Group(plain("\nActions, most pressing first (details below):", style="bold"), grid)
+    heading = "\n" + _("Actions, most pressing first (details below):")
+    return Group(plain(heading, style="bold"), grid)
 
 
 def summary_line(advice: Advice) -> str:
     """One line to end on, pointing back to the verdict and the first action."""
     som = advice.stay_or_move
-    verdict = VERDICT_TITLES.get(som.verdict, som.verdict)
-    move = f" ({_title(advice).rstrip('?')})" if som.next_stage else ""
+    verdict = _word(VERDICT_TITLES, som.verdict)
+    here, there = som.current_stage, som.next_stage
+    move = f" ({here.label} → {there.label})" if here and there else ""
     first = visible(advice.actions[0].title) if advice.actions else ""
-    more = f"; {advice.more_actions} more with --top 0" if advice.more_actions else ""
+    more = _("; {n} more with --top 0").format(n=advice.more_actions) if advice.more_actions else ""
     shown = len(advice.actions)
-    return (
-        f"In short: {verdict}{move}. {shown} action{'s' if shown != 1 else ''} above, "
-        f"starting with “{first}”{more}."
-    )
+    return ngettext(
+        "In short: {verdict}{move}. {n} action above, starting with “{first}”{more}.",
+        "In short: {verdict}{move}. {n} actions above, starting with “{first}”{more}.",
+        shown,
+    ).format(verdict=verdict, move=move, n=shown, first=first, more=more)
 
 
 def _action_block(n: int, a: Action, labels: Mapping[str, str] | None) -> RenderableType:
@@ -195,19 +218,24 @@ def _action_block(n: int, a: Action, labels: Mapping[str, str] | None) -> Render
     title.append(visible(a.title), style="bold")
     body: list[RenderableType] = [plain(_meta(a, labels), style="dim"), plain(a.action)]
     if a.why:
-        why = plain("Why: ", style="italic")
+        why = plain(_("Why:") + " ", style="italic")
         why.append(visible(a.why), style="italic")
         body.append(why)
     if a.evidence:
-        body.append(plain("Fires when:" if _is_playbook(a) else "Evidence:"))
+        body.append(plain(_("Fires when:") if _is_playbook(a) else _("Evidence:")))
         bullets = Table.grid(padding=(0, 1, 0, 0))
         bullets.add_column(no_wrap=True)
         bullets.add_column()  # a wrapped line hangs under its text, not under the bullet
         for e in a.evidence:
-            text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
-            bullets.add_row("•", plain(text))
+            bullets.add_row("•", plain(_condition_text(e.kind, e.text)))
         body.append(Padding(bullets, (0, 0, 0, 2)))
     return Group(title, Padding(Group(*body), (0, 0, 0, 3)))
+
+
+def _condition_text(kind: str, text: str) -> str:
+    """An evidence line; a playbook's condition without its leading "When " (the
+    heading "Fires when:" says it)."""
+    return text.removeprefix(_("When") + " ") if kind == "condition" else text
 
 
 def render_text(
@@ -234,22 +262,23 @@ def render_markdown(
     advice: Advice, *, labels: Mapping[str, str] | None = None, playbook: bool = False
 ) -> str:
     som = advice.stay_or_move
-    heading = "Moving-up playbook" if playbook else "Recommendations"
+    heading = _("Moving-up playbook") if playbook else _("Recommendations")
     lines = [f"# {heading}", ""]
     if playbook:
         lines += [md_escape(som.message), ""]
     else:
-        verdict = VERDICT_TITLES.get(som.verdict, som.verdict)
-        lines += [f"## Stay or move up: {md_escape(verdict)}", "", md_escape(som.message), ""]
+        verdict = md_escape(_word(VERDICT_TITLES, som.verdict))
+        heading = _("## Stay or move up: {verdict}").format(verdict=verdict)
+        lines += [heading, "", md_escape(som.message), ""]
         if som.stay_reasons:
-            lines += ["- For staying: " + md_escape(", ".join(som.stay_reasons))]
+            lines += [_("- For staying:") + " " + md_escape(", ".join(som.stay_reasons))]
         if som.move_reasons:
-            lines += ["- For moving up: " + md_escape(", ".join(som.move_reasons))]
+            lines += [_("- For moving up:") + " " + md_escape(", ".join(som.move_reasons))]
         if som.stay_reasons or som.move_reasons:
             lines.append("")
     if advice.missing_inputs:
         lines += [f"> {md_escape(_missing_line(advice))}", ""]
-    lines += ["## Actions", ""]
+    lines += ["## " + _("Actions"), ""]
     if not advice.actions:
         lines += [_no_actions(playbook), ""]
     for n, a in enumerate(advice.actions, start=1):
@@ -262,21 +291,20 @@ def render_markdown(
             "",
         ]
         if a.why:
-            lines += [f"**Why.** {md_escape(a.why)}", ""]
+            lines += [_("**Why.**") + f" {md_escape(a.why)}", ""]
         if a.evidence:
-            lines += ["**Fires when:**" if _is_playbook(a) else "**Evidence:**", ""]
+            lines += [_("**Fires when:**") if _is_playbook(a) else _("**Evidence:**"), ""]
             for e in a.evidence:
-                text = e.text.removeprefix("When ") if e.kind == "condition" else e.text
-                lines.append(f"- {md_escape(text)}")
+                lines.append(f"- {md_escape(_condition_text(e.kind, e.text))}")
             lines.append("")
     if advice.more_actions:
         lines += [f"> {md_escape(_more_line(advice))}", ""]
     if advice.rules is not None:
-        lines += [
-            f"*Rules: {md_escape(advice.rules.title or advice.rules.id)} "
-            f"({md_escape(advice.rules.id)} version {md_escape(advice.rules.version)})*",
-            "",
-        ]
+        r = advice.rules
+        line = _("Rules: {title} ({id} version {version})").format(
+            title=md_escape(r.title or r.id), id=md_escape(r.id), version=md_escape(r.version)
+        )
+        lines += [f"*{line}*", ""]
     return "\n".join(lines)
 
 

@@ -30,8 +30,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from salesmkt.l10n import N_, _, ngettext, number
 from salesmkt.model.assessment import (
     RELIABILITY_FLOOR,
+    AgreementResult,
     Assessment,
     DimensionResult,
     GapFields,
@@ -62,6 +64,13 @@ BAR_HALF = 8
 SMALL_GROUP = 20
 _FIRST_STYLE = "cyan"
 _SECOND_STYLE = "magenta"
+# The effect-size band as one word, for the terminal's narrow column.
+_EFFECT_SHORT = {
+    "negligible": N_("negligible"),
+    "small": N_("small"),
+    "medium": N_("medium"),
+    "large": N_("large"),
+}
 
 
 @dataclass(frozen=True)
@@ -117,13 +126,13 @@ def diverging_bar(gap: float | None, span: float, half: int = BAR_HALF) -> tuple
 def backed_words(t: GapFields) -> str:
     if t.backed is None:
         return DASH
-    return "yes" if t.backed else "no"
+    return _("yes") if t.backed else _("no")
 
 
 def _split_words(t: GapFields, labels: dict[str, str]) -> str:
     words = quadrant_words(t.quadrant)
     if t.quadrant == "split" and t.direction:
-        words += f" ({labels.get(t.direction, t.direction)} higher)"
+        words += " " + _("({group} higher)").format(group=labels.get(t.direction, t.direction))
     return words
 
 
@@ -146,14 +155,16 @@ def small_sample_note(a: Assessment) -> str | None:
     if min(n1, n2) >= SMALL_GROUP:
         return None
     who = (
-        f"{n1} people per group"
+        ngettext("{n} person per group", "{n} people per group", n1).format(n=n1)
         if n1 == n2
-        else f"{n1} {first_label} and {n2} {second_label} respondents"
+        else _("{n1} {first} and {n2} {second} respondents").format(
+            n1=n1, first=first_label, n2=n2, second=second_label
+        )
     )
-    return (
-        f"With {who} almost nothing is significant: read the size of the gap first. "
+    return _(
+        "With {who} almost nothing is significant: read the size of the gap first. "
         "The interval and p-value only say whether the data are strong enough to back it."
-    )
+    ).format(who=who)
 
 
 def _means(t: ItemResult | DimensionResult, first: str, second: str) -> tuple[str, str]:
@@ -180,12 +191,12 @@ def favourable_line(a: Assessment) -> str | None:
     ]
     if not shares:
         return None
-    return (
-        f"% favourable (answers of {a.settings.favourable_from:g} or more): "
-        f"{', '.join(shares)}; per item with --format markdown, csv or json."
-        if a.settings.favourable_from is not None
-        else None
-    )
+    if a.settings.favourable_from is None:
+        return None
+    return _(
+        "% favourable (answers of {k} or more): {shares}; per item with --format markdown, "
+        "csv or json."
+    ).format(k=number(f"{a.settings.favourable_from:g}"), shares=", ".join(shares))
 
 
 def _total_line(a: Assessment) -> str | None:
@@ -193,25 +204,29 @@ def _total_line(a: Assessment) -> str | None:
     if t is None:
         return None
     if t.gap is None:
-        return f"Total: no gap ({t.not_estimable or 'not estimable'})."
-    parts = [f"Total: gap {fmt_gap(t.gap, 1)} {fmt_ci(t.ci, 1)}"]
+        why = t.not_estimable or _("not estimable")
+        return _("Total: no gap ({reason}).").format(reason=why)
+    parts = [_("Total: gap {gap} {ci}").format(gap=fmt_gap(t.gap, 1), ci=fmt_ci(t.ci, 1))]
     if t.welch_t is not None and t.welch_df is not None:
-        parts.append(f"Welch t({t.welch_df:.1f}) = {t.welch_t:.2f}, p = {fmt_p(t.welch_p)}")
+        df, welch_t = number(f"{t.welch_df:.1f}"), number(f"{t.welch_t:.2f}")
+        parts.append(f"Welch t({df}) = {welch_t}, p = {fmt_p(t.welch_p)}")
     if t.p_value is not None:
         parts.append(f"Mann–Whitney p = {fmt_p(t.p_value)}")
     if t.hedges_g is not None:
-        parts.append(f"Hedges' g = {t.hedges_g:.2f}")
+        parts.append(f"Hedges' g = {number(f'{t.hedges_g:.2f}')}")
     if t.cliffs_delta is not None:
-        parts.append(f"Cliff's delta = {t.cliffs_delta:.2f} ({effect_words(t.effect_size)})")
-    parts.append(f"backed by the data: {backed_words(t)}")
+        delta = number(f"{t.cliffs_delta:.2f}")
+        parts.append(f"Cliff's delta = {delta} ({effect_words(t.effect_size)})")
+    parts.append(_("backed by the data: {answer}").format(answer=backed_words(t)))
     if t.flagged:
-        parts.append(f"flagged (≥ {a.settings.gap_threshold * len(a.items):g} points)")
+        points = number(f"{a.settings.gap_threshold * len(a.items):g}")
+        parts.append(_("flagged (≥ {points} points)").format(points=points))
     return "; ".join(parts) + "."
 
 
 def _why(reason: str | None) -> str:
-    text = reason or "no data"
-    return text.removeprefix("not estimable: ")
+    text = reason or _("no data")
+    return text.removeprefix(_("not estimable: "))
 
 
 def _quality_lines(a: Assessment) -> list[str]:
@@ -221,44 +236,65 @@ def _quality_lines(a: Assessment) -> list[str]:
     for r in [*a.reliability, *a.reliability_dimensions]:
         if r.dimension is not None and r.scope != "pooled":
             continue  # per group and dimension: in the JSON
-        who = "all shown respondents" if r.scope == "pooled" else names.get(r.scope, r.scope)
+        who = _("all shown respondents") if r.scope == "pooled" else names.get(r.scope, r.scope)
         if r.dimension is not None:
             who = f"{who}, {dims.get(r.dimension, r.dimension)}"
+        alpha = _("Cronbach's alpha, {who}:").format(who=who)
         if r.dimension is not None and r.alpha is not None:
-            low = f", below {RELIABILITY_FLOOR:.2f}" if r.below_floor else ""
-            line = f"Cronbach's alpha, {who}: {_reliability_bits(r)}{low}"
+            floor = number(f"{RELIABILITY_FLOOR:.2f}")
+            low = _(", below {floor}").format(floor=floor) if r.below_floor else ""
+            line = f"{alpha} {_reliability_bits(r)}{low}"
         elif r.warning:
             line = f"{r.warning} ({_reliability_bits(r)})"
         elif r.alpha is not None:
-            line = f"Cronbach's alpha, {who}: {_reliability_bits(r)}"
+            line = f"{alpha} {_reliability_bits(r)}"
         else:
-            line = f"Cronbach's alpha, {who}: not estimable ({_why(r.not_estimable)})"
+            line = f"{alpha} " + _not_estimable(r.not_estimable)
         lines.append(line)
-    for g in a.agreement:
-        who = names.get(g.group, g.group)
-        if g.not_estimable:
-            lines.append(f"Agreement, {who}: not estimable ({_why(g.not_estimable)})")
-            continue
-        star = DASH if g.rwg_star_j is None else f"{g.rwg_star_j:.2f}"
-        skew = "" if g.rwg_star_j_skewed is None else f" ({g.rwg_star_j_skewed:.2f} skewed null)"
-        rwg = DASH if g.rwg_j is None else f"{g.rwg_j:.2f}"
-        adm = DASH if g.ad_m is None else f"{g.ad_m:.2f}"
-        line = f"Agreement, {who}: r*wg(J) = {star}{skew}, r_wg(J) = {rwg}, AD_M = {adm}"
-        if g.note:
-            line += f". {g.note}"
-        lines.append(line)
+    lines += [_agreement_line(g, names) for g in a.agreement]
     agg = a.aggregation
     if agg is not None:
         if agg.icc1 is None or agg.icc2 is None:
-            lines.append(f"ICC across groups: not estimable ({_why(agg.not_estimable)})")
+            lines.append(_("ICC across groups:") + " " + _not_estimable(agg.not_estimable))
         else:
-            line = f"ICC(1) = {agg.icc1:.2f}, ICC(2) = {agg.icc2:.2f} across {agg.groups} groups"
+            line = ngettext(
+                "ICC(1) = {icc1}, ICC(2) = {icc2} across {n} group",
+                "ICC(1) = {icc1}, ICC(2) = {icc2} across {n} groups",
+                agg.groups,
+            ).format(icc1=_two(agg.icc1), icc2=_two(agg.icc2), n=agg.groups)
             lines.append(line + (f". {agg.note}" if agg.note else ""))
     return lines
 
 
+def _two(value: float | None) -> str:
+    """A coefficient with two decimals (a dash when missing)."""
+    return DASH if value is None else number(f"{value:.2f}")
+
+
+def _not_estimable(reason: str | None) -> str:
+    return _("not estimable ({reason})").format(reason=_why(reason))
+
+
+def _agreement_line(g: AgreementResult, names: dict[str, str]) -> str:
+    head = _("Agreement, {who}:").format(who=names.get(g.group, g.group))
+    if g.not_estimable:
+        return f"{head} {_not_estimable(g.not_estimable)}"
+    skew = (
+        ""
+        if g.rwg_star_j_skewed is None
+        else " " + _("({value} skewed null)").format(value=_two(g.rwg_star_j_skewed))
+    )
+    line = (
+        f"{head} r*wg(J) = {_two(g.rwg_star_j)}{skew}, r_wg(J) = {_two(g.rwg_j)}, "
+        f"AD_M = {_two(g.ad_m)}"
+    )
+    return line + (f". {g.note}" if g.note else "")
+
+
 def _reliability_bits(r: ReliabilityResult) -> str:
-    return reliability_figures(r) if r.alpha is not None else f"n = {r.n} complete"
+    if r.alpha is not None:
+        return reliability_figures(r)
+    return _("n = {n} complete").format(n=r.n)
 
 
 def _reasons(a: Assessment) -> list[str]:
@@ -270,7 +306,8 @@ def _reasons(a: Assessment) -> list[str]:
             found.setdefault(t.not_estimable, []).append(t.id)
     out = []
     for reason, ids in found.items():
-        listed = ", ".join(ids[:8]) + (f" and {len(ids) - 8} more" if len(ids) > 8 else "")
+        more = " " + _("and {n} more").format(n=len(ids) - 8) if len(ids) > 8 else ""
+        listed = ", ".join(ids[:8]) + more
         out.append(f"{listed}: {reason}")
     return out
 
@@ -282,30 +319,52 @@ def _header(a: Assessment) -> str:
     n1 = fmt_n(sizes[first].n, sizes[first].n_fewer_than) if first in sizes else "0"
     n2 = fmt_n(sizes[second].n, sizes[second].n_fewer_than) if second in sizes else "0"
     s = a.settings
-    return (
-        f"Gap = {first_label} − {second_label} (positive: {first_label} rates higher); "
-        f"{first_label} n = {n1}, {second_label} n = {n2}. Flag at |gap| ≥ "
-        f"{s.gap_threshold:g} per item. {verdict_words(s.adjust)} {settings_line(a)}"
+    text = _(
+        "Gap = {first} − {second} (positive: {first} rates higher); {first} n = {n1}, "
+        "{second} n = {n2}. Flag at {abs_gap} ≥ {threshold} per item."
+    ).format(
+        abs_gap=abs_gap(),
+        first=first_label,
+        second=second_label,
+        n1=n1,
+        n2=n2,
+        threshold=number(f"{s.gap_threshold:g}"),
     )
+    return f"{text} {verdict_words(s.adjust)} {settings_line(a)}"
+
+
+def abs_gap() -> str:
+    """``|gap|`` in the reader's words (outside the sentences: gettext's plural forms are
+    joined with ``|`` by the catalogue check)."""
+    return "|" + _("gap") + "|"
 
 
 def verdict_words(adjust: str) -> str:
     """What 'backed' and the intervals mean, for every output that shows them."""
-    name = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "no"}.get(adjust, adjust)
-    p = "p-value" if adjust == "none" else f"p-value adjusted across items ({name})"
-    return (
-        f"Backed by the data = {p} below 0.05; the 95% intervals (Welch t) are not adjusted "
-        "for the number of items."
+    name = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": _("no")}.get(adjust, adjust)
+    p = (
+        _("p-value")
+        if adjust == "none"
+        else _("p-value adjusted across items ({method})").format(method=name)
     )
+    return _(
+        "Backed by the data = {p} below {alpha}; the {level} intervals (Welch t) are not "
+        "adjusted for the number of items."
+    ).format(p=p, alpha=number("0.05"), level=number("95%"))
 
 
 def flag_summary(a: Assessment) -> str:
     """'5 of 20 items flagged (|gap| ≥ 1); the data back 4 of them.'"""
     flagged = [i for i in a.items if i.flagged]
     backed = sum(1 for i in flagged if i.backed)
-    text = f"{len(flagged)} of {len(a.items)} items flagged (|gap| ≥ {a.settings.gap_threshold:g})"
+    threshold = number(f"{a.settings.gap_threshold:g}")
+    text = ngettext(
+        "{k} of {n} item flagged ({abs_gap} ≥ {threshold})",
+        "{k} of {n} items flagged ({abs_gap} ≥ {threshold})",
+        len(a.items),
+    ).format(k=len(flagged), n=len(a.items), abs_gap=abs_gap(), threshold=threshold)
     if flagged:
-        text += f"; the data back {backed} of them"
+        text += _("; the data back {k} of them").format(k=backed)
     return text + "."
 
 
@@ -333,29 +392,30 @@ def _gap_table(
     """Items or dimensions by gap. The figures that carry the finding (means, gap, p,
     backed) always show; on a narrow screen the interval, quadrant and effect size go
     first, with a note (see :mod:`salesmkt.render.terminal_layout`)."""
-    _, _, first_label, second_label = _labels(a)
+    first_label, second_label = _labels(a)[2:]
     legend = plain(f"{title}   ", style="bold")
-    legend.append(visible(f"◀ {second_label} rates higher"), style=_SECOND_STYLE)
+    higher = _("{group} rates higher")
+    legend.append(visible("◀ " + higher.format(group=second_label)), style=_SECOND_STYLE)
     legend.append(" │ ", style="dim")
-    legend.append(visible(f"{first_label} rates higher ▶"), style=_FIRST_STYLE)
+    legend.append(visible(higher.format(group=first_label) + " ▶"), style=_FIRST_STYLE)
     # An item's statement wraps under itself, so the id stands alone in its column.
     names = (
-        [Col("Dimension", wrap=True, min_width=20, key=True)]
+        [Col(_("Dimension"), wrap=True, min_width=20, key=True)]
         if hedges
-        else [Col("Item", key=True), Col("", wrap=True, min_width=14, key=True)]
+        else [Col(_("Item"), key=True), Col("", wrap=True, min_width=14, key=True)]
     )
     cols = [
         *names,
         Col("", stack_label=""),
         Col(plain(first_label), justify="right"),
         Col(plain(second_label), justify="right"),
-        Col("Gap", justify="right"),
-        Col("95% CI", justify="right", drop=1),
-        Col("Quadrant", drop=2),
-        Col("Effect", drop=3),
+        Col(_("Gap"), justify="right"),
+        Col(_("95% CI"), justify="right", drop=1),
+        Col(_("Quadrant"), drop=2),
+        Col(_("Effect"), drop=3),
         *([Col("g", justify="right", drop=3)] if hedges else []),
-        Col("p adj." if a.settings.adjust != "none" else "p", justify="right"),
-        Col("Backed"),
+        Col(_("p adj.") if a.settings.adjust != "none" else "p", justify="right"),
+        Col(_("Backed")),
     ]
     table_rows = [_gap_row(a, t, span, hedges=hedges) for t in rows]
     options = {"box": box.SIMPLE_HEAD, "show_edge": False, "pad_edge": False}
@@ -366,7 +426,7 @@ def _gap_table(
 def _gap_row(
     a: Assessment, t: ItemResult | DimensionResult, span: float, *, hedges: bool
 ) -> list[Text | str]:
-    first, second, _, _ = _labels(a)
+    first, second = _labels(a)[:2]
     mean_a, mean_b = _means(t, first, second)
     names = (
         [plain(t.id, style="bold"), plain(t.short or t.text)]
@@ -382,10 +442,10 @@ def _gap_row(
         plain(fmt_gap(t.gap), style=strong),
         plain(fmt_ci(t.ci), style=strong),
         plain(quadrant_words(t.quadrant), style="bold" if t.quadrant == "split" else ""),
-        t.effect_size or DASH,
+        _(_EFFECT_SHORT.get(t.effect_size, t.effect_size)) if t.effect_size else DASH,
     ]
     if hedges:
-        cells.append(DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}")
+        cells.append(DASH if t.hedges_g is None else number(f"{t.hedges_g:+.2f}"))
     return [*cells, fmt_p(p_shown(a, t)), backed_words(t)]
 
 
@@ -393,7 +453,7 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     """The full per-item gap table, dimensions, total and measurement notes."""
     span = item_span(a, scale)
     parts: list[RenderableType] = [
-        plain("Perception gaps", style="bold"),
+        plain(_("Perception gaps"), style="bold"),
         plain(_header(a)),
         plain(flag_summary(a), style="bold"),
     ]
@@ -404,10 +464,11 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
         parts.append(plain(f"⚠ {a.gap_limits.message}", style="yellow"))
     if a.stage_disagreement and a.stage_disagreement.headline:
         parts.append(plain(f"⚠ {a.stage_disagreement.headline}", style="bold yellow"))
-    parts += [plain(""), _gap_table(a, by_gap_size(a.items), "Items", span, hedges=False)]
+    items = _gap_table(a, by_gap_size(a.items), _("Items"), span, hedges=False)
+    parts += [plain(""), items]
     if a.dimensions:
         dims = sorted(a.dimensions, key=lambda d: (d.gap is None, -abs(d.gap or 0.0)))
-        parts += [plain(""), _gap_table(a, dims, "Dimensions", span, hedges=True)]
+        parts += [plain(""), _gap_table(a, dims, _("Dimensions"), span, hedges=True)]
     total = _total_line(a)
     if total:
         parts += [plain(""), plain(total)]
@@ -417,7 +478,7 @@ def render_gaps_terminal(a: Assessment, scale: tuple[float, float] | None = None
     notes: list[tuple[str, str]] = [("◆", b.message) for b in a.borderline]
     notes += [("·", line) for line in _quality_lines(a)]
     notes += [("–", line) for line in _reasons(a)]
-    notes += [("◌", f"withheld {s}") for s in a.suppressed]
+    notes += [("◌", _("withheld") + f" {s}") for s in a.suppressed]
     if notes:
         # A wrapped note hangs under its own text, so each mark starts one note.
         grid = Table.grid(padding=(0, 1, 0, 0))
@@ -446,16 +507,16 @@ def _md_rows(
     labels = {first: first_label, second: second_label}
     header = [
         "#",
-        "Item" if not hedges else "Dimension",
+        _("Item") if not hedges else _("Dimension"),
         f"◀ {md_escape(second_label)} · {md_escape(first_label)} ▶",
         md_escape(first_label),
         md_escape(second_label),
-        "Gap [95% CI]",
-        "Quadrant",
-        "Effect",
+        _("Gap [95% CI]"),
+        _("Quadrant"),
+        _("Effect"),
         *(["g"] if hedges else []),
-        "p adj." if a.settings.adjust != "none" else "p",
-        "Backed",
+        _("p adj.") if a.settings.adjust != "none" else "p",
+        _("Backed"),
     ]
     out = []
     for rank, t in enumerate(rows, start=1):
@@ -475,7 +536,7 @@ def _md_rows(
                 f"**{gap}**" if t.flagged else gap,
                 md_escape(_split_words(t, labels)),
                 effect_words(t.effect_size),
-                *([DASH if t.hedges_g is None else f"{t.hedges_g:+.2f}"] if hedges else []),
+                *([DASH if t.hedges_g is None else number(f"{t.hedges_g:+.2f}")] if hedges else []),
                 fmt_p(p_shown(a, t)),
                 backed_words(t),
             ]
@@ -487,8 +548,8 @@ def _md_rows(
 def render_gaps_markdown(a: Assessment, scale: tuple[float, float] | None = None) -> str:
     span = item_span(a, scale)
     title = md_escape(a.questionnaire.title or a.questionnaire.id)
-    lines = [f"# {title}: perception gaps", "", md_escape(_header(a)), ""]
-    lines += ["Each group's cell: mean (% favourable).", ""]
+    lines = [_("# {title}: perception gaps").format(title=title), "", md_escape(_header(a)), ""]
+    lines += [_("Each group's cell: mean (% favourable)."), ""]
     lines += [f"**{md_escape(flag_summary(a))}**", ""]
     note = small_sample_note(a)
     if note:
@@ -497,21 +558,21 @@ def render_gaps_markdown(a: Assessment, scale: tuple[float, float] | None = None
         lines += [f"> {md_escape(a.gap_limits.message)}", ""]
     if a.stage_disagreement and a.stage_disagreement.headline:
         lines += [f"> **{md_escape(a.stage_disagreement.headline)}**", ""]
-    lines += ["## Items (largest gap first)", ""]
+    lines += ["## " + _("Items (largest gap first)"), ""]
     header, rows, right = _md_rows(a, by_gap_size(a.items), span, hedges=False)
     lines += _md_table(header, rows, right)
     if a.dimensions:
         dims = sorted(a.dimensions, key=lambda d: (d.gap is None, -abs(d.gap or 0.0)))
         header, rows, right = _md_rows(a, dims, span, hedges=True)
-        lines += ["## Dimensions", ""]
+        lines += ["## " + _("Dimensions"), ""]
         lines += _md_table(header, rows, right)
     total = _total_line(a)
     if total:
-        lines += ["## Total", "", md_escape(total), ""]
+        lines += ["## " + _("Total"), "", md_escape(total), ""]
     notes = [b.message for b in a.borderline] + _quality_lines(a) + _reasons(a)
-    notes += [f"Withheld: {s}" for s in a.suppressed]
+    notes += [_("Withheld:") + f" {s}" for s in a.suppressed]
     if notes:
-        lines += ["## Notes", ""]
+        lines += ["## " + _("Notes"), ""]
         lines += [f"- {md_escape(n)}" for n in notes]
         lines.append("")
     return "\n".join(lines)
@@ -601,7 +662,7 @@ def _csv_row(
 
 def render_gaps_csv(a: Assessment) -> str:
     """One row per item, dimension and the total, with every gap field."""
-    first, second, _, _ = _labels(a)
+    first, second = _labels(a)[:2]
     compare = (first, second)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -642,7 +703,7 @@ def render_gaps_csv(a: Assessment) -> str:
                 "total",
                 a.total_gap,
                 ident="total",
-                label="Total",
+                label=_("Total"),
                 dimension=None,
                 means=(mean_a, mean_b),
                 compare=compare,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from salesmkt.l10n import N_, _, ngettext, number
 from salesmkt.model.assessment import Assessment, GroupResult, ItemResult
 from salesmkt.render.text import md_escape
 from salesmkt.wording import (
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from salesmkt.analysis.scoring import ScoreResult
 
 TOP_GAPS = 5
-POOLED_FOOTNOTE = (
+POOLED_FOOTNOTE = N_(
     "pooled mean of the groups shown in that row: a compared group is missing or withheld there"
 )
 MAX_LISTED = 50
@@ -59,9 +60,9 @@ def _group_row(g: GroupResult, edges: list[float]) -> list[str]:
     label = md_escape(g.label)
     n = fmt_n(g.n, g.n_fewer_than)
     if g.suppressed:
-        return [label, n, "withheld", DASH, DASH, DASH, DASH, DASH]
+        return [label, n, _("withheld"), DASH, DASH, DASH, DASH, DASH]
     span = DASH if g.min is None else f"{fmt_score(g.min)}–{fmt_score(g.max)}"
-    sd = DASH if g.sd is None else f"{g.sd:.1f}"
+    sd = DASH if g.sd is None else number(f"{g.sd:.1f}")
     median = fmt_score(g.median, edges)
     mean = fmt_score(g.mean, edges)
     return [label, n, mean, median, sd, span, fmt_pct(g.favourable), _stage(g)]
@@ -79,7 +80,15 @@ def render_markdown(a: Assessment) -> str:
 def headline_words(a: Assessment) -> tuple[str, str | None]:
     """The organisation's stage line when it cannot be shown, and the split warning."""
     o = a.overall
-    return (o.not_estimable or "no score could be shown", o.hides_split)
+    return (o.not_estimable or _("no score could be shown"), o.hides_split)
+
+
+def weighting_words(a: Assessment, labels: dict[str, str]) -> str:
+    """How the organisation's score was made: "Sales and Marketing weighted equally"."""
+    if a.overall.method == "equal-weight":
+        names = _(" and ").join(labels.get(c, c) for c in a.compare)
+        return _("{groups} weighted equally").format(groups=names)
+    return _("pooled respondent mean")
 
 
 def _group_names(a: Assessment) -> dict[str, str]:
@@ -89,23 +98,34 @@ def _group_names(a: Assessment) -> dict[str, str]:
 def _headline(a: Assessment, edges: list[float]) -> list[str]:
     lo, hi = (edges[0], a.stages[-1].max) if edges and a.stages else (None, None)
     labels = _group_names(a)
-    lines = [f"# {md_escape(a.questionnaire.title or a.questionnaire.id)}: score summary", ""]
+    title = md_escape(a.questionnaire.title or a.questionnaire.id)
+    lines = [_("# {title}: score summary").format(title=title), ""]
     o = a.overall
     if o.stage is not None:
-        how = (
-            f"{md_escape(' and '.join(labels.get(c, c) for c in a.compare))} weighted equally"
-            if o.method == "equal-weight"
-            else "pooled respondent mean"
+        how = md_escape(weighting_words(a, labels))
+        scale = (
+            _(" on {low}–{high}").format(low=number(f"{lo:g}"), high=number(f"{hi:g}"))
+            if lo is not None and isinstance(hi, int | float)
+            else ""
         )
-        scale = f" on {lo:g}–{hi:g}" if lo is not None and isinstance(hi, int | float) else ""
         lines.append(
-            f"**Overall stage: {md_escape(o.stage.label)}**: score {fmt_score(o.score, edges)}"
-            f"{scale} ({how}); pooled respondent mean {fmt_score(o.pooled_mean, edges)}."
+            _(
+                "**Overall stage: {stage}**: score {score}{scale} ({how}); "
+                "pooled respondent mean {pooled}."
+            ).format(
+                stage=md_escape(o.stage.label),
+                score=fmt_score(o.score, edges),
+                scale=scale,
+                how=how,
+                pooled=fmt_score(o.pooled_mean, edges),
+            )
         )
     elif o.not_estimable:
-        lines.append(f"**Organisation stage: cannot be estimated.** {md_escape(o.not_estimable)}")
+        lines.append(
+            _("**Organisation stage: cannot be estimated.**") + f" {md_escape(o.not_estimable)}"
+        )
     else:
-        lines.append("**Overall stage: not available** (no score could be shown).")
+        lines.append(_("**Overall stage: not available** (no score could be shown)."))
     lines.append("")
     if o.hides_split:
         lines += [f"> **{md_escape(o.hides_split)}**", ""]
@@ -113,12 +133,21 @@ def _headline(a: Assessment, edges: list[float]) -> list[str]:
         lines += [f"*{md_escape(o.note)}*", ""]
     r = a.respondents
     source = f"`{md_escape(a.source_file)}`, " if a.source_file else ""
-    fav = f" {fmt_pct(o.favourable)} of the answers shown are favourable." if o.favourable else ""
+    fav = (
+        " " + _("{pct} of the answers shown are favourable.").format(pct=fmt_pct(o.favourable))
+        if o.favourable
+        else ""
+    )
+    counts = ngettext(
+        "{total} respondent read, {scored} scored ({prorated} prorated), {excluded} excluded.",
+        "{total} respondents read, {scored} scored ({prorated} prorated), {excluded} excluded.",
+        r.total,
+    ).format(total=r.total, scored=r.scored, prorated=r.prorated, excluded=len(r.excluded))
+    questionnaire = _("questionnaire {id} {version}").format(
+        id=md_escape(a.questionnaire.id), version=md_escape(a.questionnaire.version)
+    )
     lines += [
-        f"{source}questionnaire {md_escape(a.questionnaire.id)} "
-        f"{md_escape(a.questionnaire.version)}: "
-        f"{r.total} respondents read, {r.scored} scored ({r.prorated} prorated), "
-        f"{len(r.excluded)} excluded.{fav}",
+        f"{source}{questionnaire}: {counts}{fav}",
         "",
         settings_line(a),
         "",
@@ -129,21 +158,24 @@ def _headline(a: Assessment, edges: list[float]) -> list[str]:
 
 
 def _groups(a: Assessment, edges: list[float]) -> list[str]:
-    header = ["Group", "n", "Mean", "Median", "SD", "Min–max", "% favourable", "Stage"]
+    header = [_("Group"), "n", _("Mean"), _("Median"), _("SD"), _("Min–max")]
+    header += [_("% favourable"), _("Stage")]
     rows = [_group_row(g, edges) for g in a.groups]
-    return ["## Groups", "", *_table(header, rows, right={1, 2, 3, 4, 6})]
+    return ["## " + _("Groups"), "", *_table(header, rows, right={1, 2, 3, 4, 6})]
 
 
 def _gaps(a: Assessment) -> list[str]:
-    lines = ["## Strongest perception gaps", ""]
+    lines = ["## " + _("Strongest perception gaps"), ""]
     gaps = strongest_gaps(a)
     if not gaps:
         reason = next((i.not_estimable for i in a.items if i.not_estimable), None)
         return [
             *lines,
-            md_escape(f"No gaps: {reason}.")
+            md_escape(_("No gaps: {reason}.").format(reason=reason))
             if reason
-            else f"No item differs by {a.settings.gap_threshold:g} point(s) or more.",
+            else _("No item differs by {threshold} point(s) or more.").format(
+                threshold=number(f"{a.settings.gap_threshold:g}")
+            ),
             "",
         ]
     labels = _group_names(a)
@@ -160,15 +192,15 @@ def _gaps(a: Assessment) -> list[str]:
         for i in gaps
     ]
     first_label, second_label = labels.get(first, first), labels.get(second, second)
-    header = ["Item", "Statement", md_escape(first_label), md_escape(second_label), "Gap"]
-    return lines + _table([*header, "Rates higher"], rows, right={2, 3, 4})
+    header = [_("Item"), _("Statement"), md_escape(first_label), md_escape(second_label)]
+    return lines + _table([*header, _("Gap"), _("Rates higher")], rows, right={2, 3, 4})
 
 
 def _dimensions(a: Assessment) -> list[str]:
     if not a.dimensions:
         return []
     shown = [g for g in a.groups if not g.suppressed]
-    header = ["Dimension", *(md_escape(g.label) for g in shown), "All", "Gap"]
+    header = [_("Dimension"), *(md_escape(g.label) for g in shown), _("All"), _("Gap")]
     rows = [
         [
             md_escape(d.label),
@@ -181,9 +213,9 @@ def _dimensions(a: Assessment) -> list[str]:
         ]
         for d in a.dimensions
     ]
-    note = "Each cell: mean (% favourable)."
+    note = _("Each cell: mean (% favourable).")
     return [
-        "## Dimensions",
+        "## " + _("Dimensions"),
         "",
         note,
         "",
@@ -195,7 +227,7 @@ def _items(a: Assessment) -> list[str]:
     if not a.items:
         return []
     shown = [g for g in a.groups if not g.suppressed]
-    header = ["Item", "Statement", *(md_escape(g.label) for g in shown), "All"]
+    header = [_("Item"), _("Statement"), *(md_escape(g.label) for g in shown), _("All")]
     rows = [
         [
             md_escape(i.id),
@@ -209,7 +241,8 @@ def _items(a: Assessment) -> list[str]:
         for i in a.items
     ]
     right = set(range(2, len(header)))
-    return ["## Items", "", "Each cell: mean (% favourable).", "", *_table(header, rows, right)]
+    note = _("Each cell: mean (% favourable).")
+    return ["## " + _("Items"), "", note, "", *_table(header, rows, right)]
 
 
 def _participation(a: Assessment) -> list[str]:
@@ -219,15 +252,15 @@ def _participation(a: Assessment) -> list[str]:
     rows = [
         [
             md_escape(labels.get(p.group, p.group)),
-            md_escape(f"{p.by} = {p.value}") if p.by else "all",
+            md_escape(f"{p.by} = {p.value}") if p.by else _("all"),
             str(p.invited),
-            "withheld" if p.withheld else fmt_n(p.responded),
-            "withheld" if p.withheld else fmt_pct(p.rate) + (" (low)" if p.low else ""),
+            _("withheld") if p.withheld else fmt_n(p.responded),
+            _("withheld") if p.withheld else fmt_pct(p.rate) + (_(" (low)") if p.low else ""),
         ]
         for p in a.participation
     ]
-    header = ["Group", "Segment", "Invited", "Responded", "Response rate"]
-    return ["## Participation", "", *_table(header, rows, right={2, 3, 4})]
+    header = [_("Group"), _("Segment"), _("Invited"), _("Responded"), _("Response rate")]
+    return ["## " + _("Participation"), "", *_table(header, rows, right={2, 3, 4})]
 
 
 def _segments(a: Assessment, edges: list[float]) -> list[str]:
@@ -243,9 +276,10 @@ def _segments(a: Assessment, edges: list[float]) -> list[str]:
             stage = md_escape(s.overall.stage.label) if s.overall.stage else DASH
             cells = "; ".join(md_escape(segment_cell(g, edges)) for g in s.groups)
             rows.append([md_escape(s.value), fmt_n(s.n, s.n_fewer_than), overall, stage, cells])
-        header = [md_escape(by), "n", "Score", "Stage", "Groups"]
-        lines += [f"## By {md_escape(by)}", "", *_table(header, rows, right={1, 2})]
-    return lines + ([f"\\* {POOLED_FOOTNOTE}", ""] if footnote else [])
+        header = [md_escape(by), "n", _("Score"), _("Stage"), _("Groups")]
+        title = _("By {by}").format(by=md_escape(by))
+        lines += [f"## {title}", "", *_table(header, rows, right={1, 2})]
+    return lines + ([f"\\* {_(POOLED_FOOTNOTE)}", ""] if footnote else [])
 
 
 def segment_cell(g: GroupResult, edges: list[float]) -> str:
@@ -254,8 +288,8 @@ def segment_cell(g: GroupResult, edges: list[float]) -> str:
     if not g.suppressed:
         return f"{g.label} {fmt_score(g.mean, edges)} (n={fmt_n(g.n)})"
     if g.n_fewer_than is not None:
-        return f"{g.label} withheld (n<{g.n_fewer_than})"
-    return f"{g.label} withheld"
+        return _("{group} withheld (n<{k})").format(group=g.label, k=g.n_fewer_than)
+    return _("{group} withheld").format(group=g.label)
 
 
 def segment_score(
@@ -263,8 +297,8 @@ def segment_score(
 ) -> str:
     """A segment's overall score: withheld, not estimable, or the score."""
     if suppressed:
-        return "withheld"
-    return "not estimable" if not_estimable else fmt_score(score, edges)
+        return _("withheld")
+    return _("not estimable") if not_estimable else fmt_score(score, edges)
 
 
 def _quality(a: Assessment) -> list[str]:
@@ -273,17 +307,20 @@ def _quality(a: Assessment) -> list[str]:
     for e in r.excluded[:MAX_LISTED]:
         who = ", ".join(md_escape(x) for x in (e.respondent, e.group) if x)
         who = f" ({who})" if who else ""
-        quality.append(f"Excluded row {e.row}{who}: {md_escape(e.reason)}")
+        excluded = _("Excluded row {row}").format(row=e.row)
+        quality.append(f"{excluded}{who}: {md_escape(e.reason)}")
     if len(r.excluded) > MAX_LISTED:
-        quality.append(f"… and {len(r.excluded) - MAX_LISTED} more excluded respondents")
+        more = len(r.excluded) - MAX_LISTED
+        quality.append(_("… and {n} more excluded respondents").format(n=more))
     for w in a.warnings[:MAX_LISTED]:
-        where = f"row {w.row}: " if w.row is not None else ""
-        quality.append(f"Warning: {where}{md_escape(w.message)}")
+        where = _("row {row}").format(row=w.row) + ": " if w.row is not None else ""
+        quality.append(_("Warning:") + f" {where}{md_escape(w.message)}")
     if len(a.warnings) > MAX_LISTED:
-        quality.append(f"… and {len(a.warnings) - MAX_LISTED} more warnings")
-    quality += [f"Withheld: {md_escape(note)}" for note in a.suppressed]
-    body = [f"- {q}" for q in quality] if quality else ["No problems found."]
-    return ["## Data quality", "", *body, ""]
+        more = len(a.warnings) - MAX_LISTED
+        quality.append(_("… and {n} more warnings").format(n=more))
+    quality += [_("Withheld:") + f" {md_escape(note)}" for note in a.suppressed]
+    body = [f"- {q}" for q in quality] if quality else [_("No problems found.")]
+    return ["## " + _("Data quality"), "", *body, ""]
 
 
 def render_score(result: ScoreResult) -> str:

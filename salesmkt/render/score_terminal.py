@@ -19,12 +19,14 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from salesmkt.l10n import _, ngettext, number
 from salesmkt.model.assessment import Assessment, GroupResult
 from salesmkt.render.score_markdown import (
     POOLED_FOOTNOTE,
     segment_cell,
     segment_score,
     strongest_gaps,
+    weighting_words,
 )
 from salesmkt.render.terminal_layout import Col, FittedTable
 from salesmkt.render.text import plain, visible
@@ -118,44 +120,48 @@ def _headline(a: Assessment) -> RenderableType:
     labels = {g.id: g.label for g in a.groups}
     title = Text()
     if o.stage is not None:
-        title.append("Overall stage: ", style="bold")
+        title.append(_("Overall stage: "), style="bold")
         title.append_text(_stage_text(a, o.stage.id, o.stage.label.upper()))
-        how = (
-            " and ".join(labels.get(c, c) for c in a.compare) + " weighted equally"
-            if o.method == "equal-weight"
-            else "pooled respondent mean"
+        how = weighting_words(a, labels)
+        title.append(
+            "\n" + _("score {score}").format(score=fmt_score(o.score, edges)), style="bold"
         )
-        title.append(f"\nscore {fmt_score(o.score, edges)}", style="bold")
         title.append(visible(f" ({how})"))
-        title.append(f"\npooled respondent mean {fmt_score(o.pooled_mean, edges)}")
+        pooled = fmt_score(o.pooled_mean, edges)
+        title.append("\n" + _("pooled respondent mean {score}").format(score=pooled))
     elif o.not_estimable:
-        title.append("Organisation stage: cannot be estimated", style="bold")
+        title.append(_("Organisation stage: cannot be estimated"), style="bold")
         title.append(visible(f"\n{o.not_estimable}"))
     else:
-        title.append("Overall stage: not available", style="bold")
+        title.append(_("Overall stage: not available"), style="bold")
     if o.favourable is not None:
-        title.append(f"\n{fmt_pct(o.favourable)} of the answers shown are favourable")
+        fav = _("{pct} of the answers shown are favourable").format(pct=fmt_pct(o.favourable))
+        title.append("\n" + fav)
     if o.note:
         title.append(visible(f"\n{o.note}"), style="italic")
-    r = a.respondents
-    title.append(
-        f"\n{r.scored} of {r.total} respondents scored "
-        f"({r.prorated} prorated, {len(r.excluded)} excluded)",
-        style="dim",
-    )
+    title.append("\n" + _scored_line(a), style="dim")
     title.append(visible(f"\n{settings_line(a)}"), style="dim")
     heading = plain(a.questionnaire.title or a.questionnaire.id)
     return Panel(title, title=heading, title_align="left", padding=(1, 2), expand=False)
 
 
+def _scored_line(a: Assessment) -> str:
+    r = a.respondents
+    return ngettext(
+        "{scored} of {total} respondent scored ({prorated} prorated, {excluded} excluded)",
+        "{scored} of {total} respondents scored ({prorated} prorated, {excluded} excluded)",
+        r.total,
+    ).format(scored=r.scored, total=r.total, prorated=r.prorated, excluded=len(r.excluded))
+
+
 def _groups_table(a: Assessment) -> FittedTable:
     edges = stage_edges(a.stages)
     cols = [
-        Col("Group", wrap=True, min_width=12, key=True),
+        Col(_("Group"), wrap=True, min_width=12, key=True),
         Col("n", justify="right"),
-        Col("Score", justify="right"),
-        Col("% fav", justify="right"),
-        Col("Stage"),
+        Col(_("Score"), justify="right"),
+        Col(_("% fav"), justify="right"),
+        Col(_("Stage")),
         # The band bar is a picture of the score beside it: the first to go.
         Col(band_axis(a), drop=1, stack_label="", split_header=False),
     ]
@@ -164,7 +170,7 @@ def _groups_table(a: Assessment) -> FittedTable:
     def row(label: str, g: GroupResult | None, score: float | None, fav: float | None) -> None:
         if g is not None and g.suppressed:
             n = fmt_n(g.n, g.n_fewer_than)
-            rows.append([plain(label), n, "withheld", DASH, plain(DASH), plain("")])
+            rows.append([plain(label), n, _("withheld"), DASH, plain(DASH), plain("")])
             return
         stage = g.stage if g is not None else a.overall.stage
         rows.append(
@@ -181,11 +187,11 @@ def _groups_table(a: Assessment) -> FittedTable:
     for g in a.groups:
         row(g.label, g, g.mean, g.favourable)
     if a.overall.not_estimable:
-        rows.append(["Organisation", "", "cannot be estimated", "", plain(DASH), plain("")])
+        rows.append([_("Organisation"), "", _("cannot be estimated"), "", plain(DASH), plain("")])
     else:
-        row("Overall", None, a.overall.score, a.overall.favourable)
+        row(_("Overall"), None, a.overall.score, a.overall.favourable)
     return FittedTable(
-        cols, rows, title="Groups", table_options=_TITLED, sections=(len(a.groups) - 1,)
+        cols, rows, title=_("Groups"), table_options=_TITLED, sections=(len(a.groups) - 1,)
     )
 
 
@@ -195,20 +201,26 @@ def _gaps(a: Assessment) -> RenderableType:
     gaps = strongest_gaps(a)
     if not gaps:
         reason = next((i.not_estimable for i in a.items if i.not_estimable), None)
+        threshold = number(f"{a.settings.gap_threshold:g}")
         text = (
-            f"Perception gaps: none shown ({reason})."
+            _("Perception gaps: none shown ({reason}).").format(reason=reason)
             if reason
-            else f"Perception gaps: no item differs by {a.settings.gap_threshold:g} point(s) "
-            "or more between "
-            f"{labels.get(first, first)} and {labels.get(second, second)}."
+            else _(
+                "Perception gaps: no item differs by {threshold} point(s) or more between "
+                "{first} and {second}."
+            ).format(
+                threshold=threshold,
+                first=labels.get(first, first),
+                second=labels.get(second, second),
+            )
         )
         return plain(text)
     cols = [
-        Col("Item", key=True),
-        Col("Statement", wrap=True, key=True),
+        Col(_("Item"), key=True),
+        Col(_("Statement"), wrap=True, key=True),
         Col(plain(labels.get(first, first)), justify="right"),
         Col(plain(labels.get(second, second)), justify="right"),
-        Col("Gap", justify="right"),
+        Col(_("Gap"), justify="right"),
     ]
     rows: list[list[Text | str]] = [
         [
@@ -220,7 +232,8 @@ def _gaps(a: Assessment) -> RenderableType:
         ]
         for i in gaps
     ]
-    title = f"Strongest perception gaps (≥ {a.settings.gap_threshold:g} point)"
+    threshold = number(f"{a.settings.gap_threshold:g}")
+    title = _("Strongest perception gaps (≥ {threshold} point)").format(threshold=threshold)
     return FittedTable(cols, rows, title=title, table_options=_TITLED)
 
 
@@ -231,9 +244,9 @@ def _segments(a: Assessment) -> list[RenderableType]:
         cols = [
             Col(plain(by), wrap=True, min_width=12, key=True),
             Col("n", justify="right"),
-            Col("Score", justify="right"),
-            Col("Stage"),
-            Col("Groups", wrap=True, min_width=24),
+            Col(_("Score"), justify="right"),
+            Col(_("Stage")),
+            Col(_("Groups"), wrap=True, min_width=24),
         ]
         rows: list[list[Text | str]] = []
         caption = None
@@ -244,7 +257,7 @@ def _segments(a: Assessment) -> list[RenderableType]:
             score = segment_score(s.suppressed, o.not_estimable, o.score, edges)
             if not s.suppressed and s.overall.method == "pooled" and s.overall.score is not None:
                 score += "*"
-                caption = f"* {POOLED_FOOTNOTE}"
+                caption = f"* {_(POOLED_FOOTNOTE)}"
             rows.append(
                 [
                     plain(s.value),
@@ -256,37 +269,49 @@ def _segments(a: Assessment) -> list[RenderableType]:
             )
         options = {**_TITLED, "caption_justify": "left"}
         out.append(
-            FittedTable(cols, rows, title=plain(f"By {by}"), caption=caption, table_options=options)
+            FittedTable(
+                cols,
+                rows,
+                title=plain(_("By {by}").format(by=by)),
+                caption=caption,
+                table_options=options,
+            )
         )
     return out
 
 
-def _listed(lines: Sequence[str], what: str) -> list[str]:
+def _listed(lines: Sequence[str], more: str) -> list[str]:
+    """The first lines; ``more`` (with ``{n}``) says how many were left out."""
     shown = list(lines[:MAX_LISTED])
     if len(lines) > MAX_LISTED:
-        shown.append(f"and {len(lines) - MAX_LISTED} more {what} (see --format json)")
+        shown.append(more.format(n=len(lines) - MAX_LISTED))
     return shown
 
 
 def _quality(a: Assessment) -> RenderableType:
     r = a.respondents
     out = Text()
-    out.append("Data quality\n", style="bold")
+    out.append(_("Data quality") + "\n", style="bold")
     excluded = []
     for e in r.excluded:
         who = ", ".join(x for x in (e.respondent, e.group) if x)
-        excluded.append(f"row {e.row}" + (f" ({who})" if who else "") + f": {e.reason}")
-    warnings = [(f"row {w.row}: " if w.row is not None else "") + w.message for w in a.warnings]
+        row = _("row {row}").format(row=e.row)
+        excluded.append(row + (f" ({who})" if who else "") + f": {e.reason}")
+    warnings = [
+        (_("row {row}").format(row=w.row) + ": " if w.row is not None else "") + w.message
+        for w in a.warnings
+    ]
     if not (excluded or warnings or a.suppressed):
-        out.append("No problems found: every respondent was scored.\n")
-    for line in _listed(excluded, "excluded respondents"):
-        out.append("✗ excluded ", style="bold red")
+        out.append(_("No problems found: every respondent was scored.") + "\n")
+    more_excluded = _("and {n} more excluded respondents (see --format json)")
+    for line in _listed(excluded, more_excluded):
+        out.append(_("✗ excluded") + " ", style="bold red")
         out.append(visible(line + "\n"))
-    for line in _listed(warnings, "warnings"):
-        out.append("! warning ", style="bold yellow")
+    for line in _listed(warnings, _("and {n} more warnings (see --format json)")):
+        out.append(_("! warning") + " ", style="bold yellow")
         out.append(visible(line + "\n"))
     for note in a.suppressed:
-        out.append("◌ withheld ", style="bold")
+        out.append(_("◌ withheld") + " ", style="bold")
         out.append(visible(note + "\n"))
     out.rstrip()
     return out
@@ -296,10 +321,10 @@ def _items(a: Assessment) -> RenderableType:
     """Every item's mean and % favourable, per shown group and for all of them."""
     shown = [g for g in a.groups if not g.suppressed]
     cols = [
-        Col("Item", key=True),
-        Col("Statement", wrap=True, key=True),
+        Col(_("Item"), key=True),
+        Col(_("Statement"), wrap=True, key=True),
         *(Col(plain(g.label), justify="right") for g in shown),
-        Col("All", justify="right"),
+        Col(_("All"), justify="right"),
     ]
     rows: list[list[Text | str]] = []
     for i in a.items:
@@ -310,15 +335,15 @@ def _items(a: Assessment) -> RenderableType:
         rows.append(
             [plain(i.id), plain(i.short or i.text), *cells, with_favourable(i.mean, i.favourable)]
         )
-    return FittedTable(cols, rows, title="Items: mean (% favourable)", table_options=_TITLED)
+    return FittedTable(cols, rows, title=_("Items: mean (% favourable)"), table_options=_TITLED)
 
 
 def _dimensions(a: Assessment) -> RenderableType:
     shown = [g for g in a.groups if not g.suppressed]
     cols = [
-        Col("Dimension", wrap=True, min_width=14, key=True),
+        Col(_("Dimension"), wrap=True, min_width=14, key=True),
         *(Col(plain(g.label), justify="right") for g in shown),
-        Col("All", justify="right"),
+        Col(_("All"), justify="right"),
     ]
     rows: list[list[Text | str]] = []
     for d in a.dimensions:
@@ -327,16 +352,16 @@ def _dimensions(a: Assessment) -> RenderableType:
             for g in shown
         ]
         rows.append([plain(d.label), *cells, with_favourable(d.mean, d.favourable)])
-    title = "Dimensions: mean (% favourable)"
+    title = _("Dimensions: mean (% favourable)")
     return FittedTable(cols, rows, title=title, table_options=_TITLED)
 
 
 def _participation(a: Assessment) -> RenderableType:
     labels = {g.id: g.label for g in a.groups}
     cols = [
-        Col("Group", wrap=True, min_width=12, key=True),
-        Col("Segment", wrap=True, min_width=12, key=True),
-        *(Col(name, justify="right") for name in ("Invited", "Responded", "Rate")),
+        Col(_("Group"), wrap=True, min_width=12, key=True),
+        Col(_("Segment"), wrap=True, min_width=12, key=True),
+        *(Col(name, justify="right") for name in (_("Invited"), _("Responded"), _("Rate"))),
     ]
     rows: list[list[Text | str]] = []
     for p in a.participation:
@@ -344,13 +369,13 @@ def _participation(a: Assessment) -> RenderableType:
         rows.append(
             [
                 plain(labels.get(p.group, p.group)),
-                plain(f"{p.by} = {p.value}" if p.by else "all"),
+                plain(f"{p.by} = {p.value}" if p.by else _("all")),
                 str(p.invited),
-                "withheld" if p.withheld else fmt_n(p.responded),
-                plain("withheld") if p.withheld else rate,
+                _("withheld") if p.withheld else fmt_n(p.responded),
+                plain(_("withheld")) if p.withheld else rate,
             ]
         )
-    return FittedTable(cols, rows, title="Participation", table_options=_TITLED)
+    return FittedTable(cols, rows, title=_("Participation"), table_options=_TITLED)
 
 
 def render_terminal(a: Assessment) -> RenderableType:

@@ -33,9 +33,10 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from salesmkt.l10n import N_, _
 from salesmkt.render.text import plain
 
-HINT = "--wide or --format markdown"
+HINT = N_("--wide or --format markdown")
 STACK_INDENT = 2
 READABLE = 36  # a text column's width before headers over figures may widen
 SHORT_HEADER = 8  # a header this short never wraps
@@ -226,8 +227,9 @@ class FittedTable:
             yield [k for k, c in enumerate(self.cols) if c.drop == 0 or c.drop < level]
 
     def _dropped_note(self, left: Sequence[Col]) -> Text:
-        names = ", ".join(_text(c.header).plain.strip() or "bars" for c in left)
-        return plain(f"Not shown at this width: {names} (see {self.hint}).", style="dim")
+        names = ", ".join(_text(c.header).plain.strip() or _("bars") for c in left)
+        note = _("Not shown at this width: {columns} (see {hint}).")
+        return plain(note.format(columns=names, hint=_(self.hint)), style="dim")
 
     # -- stacked -----------------------------------------------------------------------
 

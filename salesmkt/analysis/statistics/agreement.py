@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from salesmkt.analysis.statistics.sample import Tally, as_matrix, finite, join_reasons
+from salesmkt.l10n import _
 from salesmkt.model.assessment import AgreementResult, ad_m_limit
 
 if TYPE_CHECKING:
@@ -220,7 +221,7 @@ def agreement_of_tallies(
     )
 
     if rwg is None and adm is None:
-        out.not_estimable = "not estimable: no item was answered by at least 2 respondents"
+        out.not_estimable = _("not estimable: no item was answered by at least 2 respondents")
     flags: list[bool] = []
     if adm is not None:
         flags.append(adm > ad_m_limit(n_options))

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from salesmkt.analysis.statistics.sample import MODEL_CONFIG, Tally, as_tally, finite
+from salesmkt.l10n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -277,7 +278,7 @@ class _Boot:
         lo, hi = percentile_interval(self.draws)
         lo_f, hi_f = finite(lo), finite(hi)
         if lo_f is None or hi_f is None:
-            return MeanCI(n=self.n, mean=mean, reason="ci not estimable: numerically unstable")
+            return MeanCI(n=self.n, mean=mean, reason=_("ci not estimable: numerically unstable"))
         return MeanCI(n=self.n, mean=mean, ci_low=lo_f, ci_high=hi_f)
 
     def shares(self, edges: Sequence[float], labels: Sequence[str]) -> dict[str, float]:
@@ -291,11 +292,11 @@ def _single_boot(x: ArrayLike | Tally, seed: int, n_boot: int) -> _Boot:
     s = as_tally(x, "x")
     out = _Boot(s.n, s.mean)
     if s.n == 0:
-        out.reason = "not estimable: no respondents"
+        out.reason = _("not estimable: no respondents")
     elif s.n < 2:
-        out.reason = "ci not estimable: fewer than 2 respondents"
+        out.reason = _("ci not estimable: fewer than 2 respondents")
     elif s.distinct == 1:
-        out.reason = "ci not estimable: all answers identical"
+        out.reason = _("ci not estimable: all answers identical")
     else:
         out.draws = _seeded_means(seed, n_boot, s)
     return out
@@ -354,14 +355,14 @@ def _equal_weight_boot(x: ArrayLike | Tally, y: ArrayLike | Tally, seed: int, n_
     out = _Boot(sx.n + sy.n, estimate)
     for s, name in ((sx, "x"), (sy, "y")):
         if s.n == 0:
-            out.reason = f"not estimable: no respondents in {name}"
+            out.reason = _("not estimable: no respondents in {name}").format(name=name)
             return out
     for s, name in ((sx, "x"), (sy, "y")):
         if s.n < 2:
-            out.reason = f"ci not estimable: fewer than 2 respondents in {name}"
+            out.reason = _("ci not estimable: fewer than 2 respondents in {name}").format(name=name)
             return out
     if sx.distinct == 1 and sy.distinct == 1:
-        out.reason = "ci not estimable: all answers identical within each group"
+        out.reason = _("ci not estimable: all answers identical within each group")
         return out
     first, second = (sx, sy) if _canonical_order(sx, sy) else (sy, sx)
     b1, b2 = _seeded_pair(seed, n_boot, first, second)

@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from salesmkt.analysis.statistics.sample import as_matrix, finite, join_reasons
+from salesmkt.l10n import _
 from salesmkt.model.assessment import ItemTotalStat, ReliabilityResult
 
 if TYPE_CHECKING:
@@ -139,17 +140,19 @@ def cronbach_alpha(
 
     reasons: list[str] = []
     if k < 2:
-        reasons.append("not estimable: fewer than 2 items")
+        reasons.append(_("not estimable: fewer than 2 items"))
     if n < 2:
-        dropped = f" (listwise deletion dropped {excluded})" if excluded else ""
-        reasons.append(f"not estimable: fewer than 2 complete respondents{dropped}")
+        dropped = _(" (listwise deletion dropped {n})").format(n=excluded) if excluded else ""
+        reasons.append(
+            _("not estimable: fewer than 2 complete respondents{dropped}").format(dropped=dropped)
+        )
     if reasons:
         out.not_estimable = join_reasons(reasons)
         return out
 
     out.alpha = _alpha_of(complete)
     if out.alpha is None:
-        out.not_estimable = "not estimable: every complete respondent has the same total score"
+        out.not_estimable = _("not estimable: every complete respondent has the same total score")
     return out
 
 
@@ -274,7 +277,7 @@ def alpha_from_cov(
     out = ReliabilityResult(scope=scope, n=n)
     if k < 2:
         out.items = [ItemTotalStat(item=str(i)) for i in item_ids]
-        out.not_estimable = "not estimable: fewer than 2 items"
+        out.not_estimable = _("not estimable: fewer than 2 items")
         return out
     var = [float(cov[i, i]) for i in range(k)]
     rowsum = [float(v) for v in cov.sum(axis=1)]
@@ -291,7 +294,7 @@ def alpha_from_cov(
             entry.alpha_if_dropped = value if math.isfinite(value) else None
         out.items.append(entry)
     if total_var <= 0.0:
-        out.not_estimable = "not estimable: every complete respondent has the same total score"
+        out.not_estimable = _("not estimable: every complete respondent has the same total score")
         return out
     alpha = k / (k - 1) * (1.0 - var_sum / total_var)
     out.alpha = alpha if math.isfinite(alpha) else None
@@ -347,7 +350,7 @@ def _one_factor(corr: FloatArray) -> FloatArray | None:
         h2 = np.full(corr.shape[0], 0.5)
     h2 = np.clip(h2, 0.0, _MAX_COMMUNALITY)
     loadings = np.sqrt(h2)
-    for _ in range(_PAF_ROUNDS):
+    for _round in range(_PAF_ROUNDS):
         reduced = corr.copy()
         np.fill_diagonal(reduced, h2)
         values, vectors = np.linalg.eigh(reduced)

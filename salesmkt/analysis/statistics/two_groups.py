@@ -53,6 +53,7 @@ from salesmkt.analysis.statistics.sample import (
     finite,
     join_reasons,
 )
+from salesmkt.l10n import _
 from salesmkt.model.assessment import GapFields, TotalGap
 
 if TYPE_CHECKING:
@@ -174,9 +175,9 @@ def compare_groups(
 
     for s, name in ((sx, x_name), (sy, y_name)):
         if s.n == 0:
-            reasons.append(f"not estimable: no respondents in {name}")
+            reasons.append(_("not estimable: no respondents in {name}").format(name=name))
         elif s.n < 2:
-            reasons.append(f"not estimable: fewer than 2 respondents in {name}")
+            reasons.append(_("not estimable: fewer than 2 respondents in {name}").format(name=name))
     if sx.mean is not None and sy.mean is not None:
         result.gap = finite(sx.mean - sy.mean)
     if sx.n < 2 or sy.n < 2:
@@ -221,13 +222,13 @@ def _fill_p_value(
     reasons: list[str],
 ) -> None:
     if pr.distinct == 1:
-        reasons.append("p_value not estimable: all answers identical, the rank test has no data")
+        reasons.append(_("p_value not estimable: all answers identical, the rank test has no data"))
         return
     p, method = mann_whitney_p(
         pr, t_obs, seed=seed, permutation_max_n=permutation_max_n, n_perm=n_perm
     )
     if p is None:
-        reasons.append("p_value not estimable: numerically unstable")
+        reasons.append(_("p_value not estimable: numerically unstable"))
         return
     result.p_value, result.p_method = p, method
 
@@ -236,11 +237,11 @@ def _fill_interval(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -
     if sx.distinct == 1 and sy.distinct == 1:
         # A zero-width interval would claim certainty that two or three identical answers
         # cannot give.
-        reasons.append("ci not estimable: no variance within either group")
+        reasons.append(_("ci not estimable: no variance within either group"))
         return
     ci, why = t_interval((sx, sy), (1.0, -1.0))
     if ci is None:
-        reasons.append(why or "ci not estimable")
+        reasons.append(why or _("ci not estimable"))
         return
     result.ci_low, result.ci_high = ci
     result.ci_excludes_zero = result.ci_low > 0.0 or result.ci_high < 0.0
@@ -260,12 +261,12 @@ def _fill_hedges(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> 
     df = sx.n + sy.n - 2
     pooled_var = (sx.ss + sy.ss) / df
     if pooled_var <= 0.0:
-        reasons.append("hedges_g not estimable: zero variance in both groups")
+        reasons.append(_("hedges_g not estimable: zero variance in both groups"))
         return
     j = 1.0 - 3.0 / (4.0 * (sx.n + sy.n) - 9.0)
     result.hedges_g = finite(j * (sx.mean - sy.mean) / math.sqrt(pooled_var))
     if result.hedges_g is None:
-        reasons.append("hedges_g not estimable: numerically unstable")
+        reasons.append(_("hedges_g not estimable: numerically unstable"))
 
 
 def _fill_welch(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> None:
@@ -275,7 +276,7 @@ def _fill_welch(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> N
     b = sy.var / sy.n
     se2 = a + b
     if se2 <= 0.0:
-        reasons.append("welch_t not estimable: zero variance in both groups")
+        reasons.append(_("welch_t not estimable: zero variance in both groups"))
         return
     # scipy.special, not scipy.stats: the same function ttest_ind calls, without the
     # second it takes to import scipy.stats.
@@ -285,12 +286,12 @@ def _fill_welch(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> N
     denominator = a * a / (sx.n - 1) + b * b / (sy.n - 1)
     if not denominator > 0.0 or not math.isfinite(t):
         # Variances so small that their squares underflow: no usable degrees of freedom.
-        reasons.append("welch_t not estimable: variance too close to zero")
+        reasons.append(_("welch_t not estimable: variance too close to zero"))
         return
     df = se2 * se2 / denominator
     p = 2.0 * float(stdtr(df, -abs(t)))
     t_f, df_f, p_f = finite(t), finite(df), finite(min(1.0, p))
     if t_f is None or df_f is None or p_f is None:
-        reasons.append("welch_t not estimable: numerically unstable")
+        reasons.append(_("welch_t not estimable: numerically unstable"))
         return
     result.welch_t, result.welch_df, result.welch_p = t_f, df_f, p_f
