@@ -30,16 +30,16 @@ runner = CliRunner()
 PLACEHOLDER = re.compile(r"\{\w*\}|\[/?bold\]")
 
 
-def _catalogue(lang: str) -> dict[object, str]:
-    """Every translated msgid of ``lang``'s .po files (a plural's forms joined by "|")."""
-    found: dict[object, str] = {}
+def _catalogue(lang: str) -> dict[object, tuple[str, ...]]:
+    """Every translated msgid of ``lang``'s .po files → its forms (one unless a plural)."""
+    found: dict[object, tuple[str, ...]] = {}
     for path in sorted((ROOT / "salesmkt" / "locale" / lang / "LC_MESSAGES").glob("*.po")):
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=lang)
         for m in catalog:
             forms = m.string if isinstance(m.string, tuple) else (m.string,)
             if m.id and all(forms) and not m.fuzzy:
-                found[m.id] = "|".join(forms)
+                found[m.id] = tuple(forms)
     return found
 
 
@@ -71,11 +71,12 @@ def test_every_fixed_word_has_a_translation_with_the_same_placeholders(lang: str
     catalogue = _catalogue(lang)
     missing = sorted(set(msgids()) - set(catalogue))
     assert not missing, f"{lang}.po lacks translations of: {missing}"
-    for msgid, text in catalogue.items():
-        english = "|".join(msgid) if isinstance(msgid, tuple) else str(msgid)
-        for form in text.split("|"):
+    for msgid, forms in catalogue.items():
+        english = " ".join(msgid) if isinstance(msgid, tuple) else str(msgid)
+        for form in forms:
             assert set(PLACEHOLDER.findall(form)) == set(PLACEHOLDER.findall(english)), msgid
         same = {"{id} version {version}", "(optional)", "total", "dimension", "Source:"}
+        text = " ".join(forms)
         left = text == english and english not in same and not _few_words(english)
         assert not left, f"{lang}: {msgid!r} left in English"
 
