@@ -5,7 +5,7 @@ Vocabulary:
   inline SVG, there is no script, and a Content-Security-Policy (:data:`CSP`) forbids
   every remote load, so opening it offline (or from an e-mail) shows everything and
   fetches nothing.
-- *template*: ``templates/report.html.j2``, rendered by jinja2 with autoescaping on, so
+- *template*: ``templates/report.html``, rendered by jinja2 with autoescaping on, so
   every string from the view (respondent text, labels) is escaped. The one piece of
   markup that is not escaped is each chart's SVG, which :meth:`Chart.inline_svg` has
   checked for active content.
@@ -91,7 +91,7 @@ def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
         further_actions=further_actions,
         made_with=made_with,
     )
-    template = env.get_template("report.html.j2")
+    template = env.get_template("report.html")
     lang = reader_language() or "en"
     return template.render(r=report, charts=_chart_context(charts), csp=CSP, lang=lang)
 

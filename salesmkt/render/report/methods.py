@@ -116,19 +116,20 @@ def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
             _("Effect size"),
             _(
                 "Cliff's delta δ = P(X > Y) − P(X < Y) for a random {first} answer X and "
-                "{second} answer Y, read with Romano et al.'s bands: negligible |δ| < 0.147, "
-                "small < 0.33, medium < 0.474, large otherwise. Hedges' g on the total and "
+                "{second} answer Y, read with Romano et al.'s bands: negligible "
+                "{abs_delta} < 0.147, small < 0.33, medium < 0.474, large otherwise. Hedges' g "
+                "on the total and "
                 "the dimensions."
-            ).format(first=first, second=second),
+            ).format(first=first, second=second, abs_delta="|δ|"),
         ),
         (
             _("Flagged gap"),
             _(
-                "|gap| ≥ {threshold} scale point(s) per item (the same per-item "
+                "{abs_gap} ≥ {threshold} scale point(s) per item (the same per-item "
                 "threshold for dimension means, and scaled by the number of items for the "
                 "total). Practical size decides the flag; the adjusted p-value says "
                 "whether the data are strong enough to back it."
-            ).format(threshold=number(f"{s.gap_threshold:g}")),
+            ).format(abs_gap=f"|{_('gap')}|", threshold=number(f"{s.gap_threshold:g}")),
         ),
         (
             _("Quadrant"),

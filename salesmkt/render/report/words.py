@@ -39,6 +39,8 @@ class Names:
             return _("All scored respondents")
         if group_id == "overall":
             return _("The organisation")
+        if group_id == "both" and "both" not in self.labels:
+            return _("both")  # an action's owner: the two compared functions together
         return self.labels.get(group_id, group_id)
 
 
