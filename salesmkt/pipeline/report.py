@@ -408,12 +408,15 @@ def add_advice(
     given explicitly must work, or the error says why.
     """
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
-    book = rules_in_reader_language(rules_load.load(rules))
-    if book.questionnaire.id != assessment.questionnaire.id and not explicit:
+    source = rules_load.load(rules)
+    if source.questionnaire.id != assessment.questionnaire.id and not explicit:
         return False
+    # The answer files are read as written (their labels in any language the rules know);
+    # the advice is worded from the rules in the reader's language.
     answers = recommend.load_answer_files(
-        book, situation=situation, checklist=checklist, funnel=funnel
+        source, situation=situation, checklist=checklist, funnel=funnel
     )
+    book = rules_in_reader_language(source)
     assessment.advice = recommend.evaluate(
         book,
         assessment,
