@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
-from salesmkt.l10n import _, list_separator, ngettext, number
+from salesmkt.l10n import _, list_separator, ngettext, number, reader_language
 from salesmkt.model.assessment import Action, Assessment, GroupResult, ItemResult
 from salesmkt.render.branding import Branding, brand_view
 from salesmkt.render.report import client, references
@@ -31,7 +31,9 @@ from salesmkt.render.report.participation import participation_fields
 from salesmkt.render.report.progress import progress_view
 from salesmkt.render.report.quality import data_quality_fields, shown_reliability, trust_fields
 from salesmkt.render.report.sentences import (
+    ANY_STAGE,
     EFFECT_BANDS,
+    HORIZONS,
     TITLE_WORDS,
     VERDICT_WORDS,
     consultant_notes,
@@ -468,12 +470,22 @@ def _action_view(
         action=a.action,
         why=a.why,
         owner=ctx.names(a.owner) if a.owner else "",
-        horizon=a.horizon or "",
-        transition=(a.transition or "").replace("->", " → "),
+        horizon=_(HORIZONS[a.horizon]) if a.horizon in HORIZONS else a.horizon or "",
+        transition=transition_words(ctx.assessment, a.transition),
         priority=a.priority,
         evidence=[e.text for e in a.evidence],
         sources=references.links(references.cited(a.why, covers), refs),
     )
+
+
+def transition_words(a: Assessment, transition: str | None) -> str:
+    """``defined → aligned``; in another language with the stages' labels
+    (``Definiert → Abgestimmt``), which the ids would leave in English."""
+    text = (transition or "").replace("->", " → ")
+    if reader_language() is None:
+        return text
+    labels = {s.id: s.label for s in a.stages}
+    return " → ".join(labels.get(p, _(ANY_STAGE) if p == "any" else p) for p in text.split(" → "))
 
 
 def _advice_view(

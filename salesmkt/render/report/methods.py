@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from salesmkt.l10n import N_, _, number
+from salesmkt.l10n import N_, _, number, reader_language
 from salesmkt.model.assessment import PARTICIPATION_FLOOR, Assessment, StageBand
 from salesmkt.render.report.view import ReportOptions, StageRow
 from salesmkt.render.report.words import RELIABILITY_FLOOR
@@ -228,6 +228,14 @@ def methods_text(assessment: Assessment, first: str, second: str) -> list[Method
     return [m for part in _METHOD_PARTS for m in part(assessment, first, second)]
 
 
+def _adjustment(adjust: str) -> str:
+    """The p-value adjustment as the settings table shows it: the method's id in English
+    (as it always read), its name in another language."""
+    if adjust == "none":
+        return _(_ADJUST_NAMES["none"])
+    return adjust if reader_language() is None else _ADJUST_NAMES.get(adjust, adjust)
+
+
 # -- settings ------------------------------------------------------------------------------
 
 
@@ -264,7 +272,7 @@ def settings_rows(
                 threshold=number(f"{s.gap_threshold:g}")
             ),
         ),
-        (_("p-value adjustment"), _(s.adjust) if s.adjust == "none" else s.adjust),
+        (_("p-value adjustment"), _adjustment(s.adjust)),
         (
             _("Bootstrap (borderline stage shares)"),
             _("{n} resamples, seed {seed}").format(n=s.n_boot, seed=s.seed),

@@ -23,6 +23,9 @@ VERDICT_WORDS = {
     "top": N_("Already at the top stage"),
 }
 TITLE_WORDS = N_("Sales & Marketing alignment: workshop report")  # = view.DEFAULT_TITLE
+#: An action's horizon as its tag shows it (English keeps the rules' own word).
+ANY_STAGE = N_("any")  # a rule for every transition
+HORIZONS = {"now": N_("now"), "quarter": N_("quarter"), "year": N_("year")}
 #: An effect-size band as the item tables show it, before its δ.
 EFFECT_BANDS = {
     "negligible": N_("negligible"),
