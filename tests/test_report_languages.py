@@ -378,3 +378,21 @@ def test_the_german_page_fits_a_phone_and_passes_axe(
     bad = [(v["id"], v["impact"]) for v in found if v["impact"] in ("serious", "critical")]
     assert bad == [], (width, bad)
     context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "stage"),
+    [("fr", "Synthèse pour la direction", "Défini"), ("es", "Resumen ejecutivo", "Definida")],
+)
+def test_french_and_spanish_pages(
+    runner: CliRunner, tmp_path: Path, lang: str, heading: str, stage: str
+) -> None:
+    out = tmp_path / "report.html"
+    _invoke(runner, "report", str(WORKSHOP), "-o", str(out), "--lang", lang, *ADVICE)
+    page = read_page(out)
+    text = " ".join(" ".join(page.text).split())
+    labels = yaml.safe_load((QUESTIONNAIRES / f"alignment.{lang}.yaml").read_text("utf-8"))
+    assert page.lang == lang
+    assert heading in text
+    assert labels["stages"]["defined"]["label"] == stage and stage in text
+    assert "Executive summary" not in text and "Key findings" not in text
