@@ -372,13 +372,13 @@ def dimension_slide(r: Report) -> Slide | None:
     )
     notes = [
         _("{label}: {first} {first_mean}, {second} {second_mean}, gap {gap}, {quadrant}.").format(
-            label=d.label + (" (" + _("flagged") + ")" if d.flagged else ""),
+            label=d.label,
             first=r.first_label,
             first_mean=d.first,
             second=r.second_label,
             second_mean=d.second,
             gap=d.gap,
-            quadrant=d.quadrant,
+            quadrant=d.quadrant + (" (" + _("flagged") + ")" if d.flagged else ""),
         )
         for d in rows
     ]
