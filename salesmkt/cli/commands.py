@@ -522,6 +522,7 @@ def report(
     trend_from: TrendFromOpt = None,
     benchmark_client: BenchmarkClientOpt = None,
     store: StoreOpt = None,
+    lang: ReaderLangOpt = None,
 ) -> None:
     """Write the workshop report: one self-contained HTML page, Markdown, or a slide deck.
 
@@ -558,7 +559,8 @@ def report(
         trend_from=tuple(trend_from or ()),
         benchmark=BenchmarkAsk(benchmark_client, store) if benchmark_client else None,
     )  # --store alone asks for nothing: it says where --benchmark-client looks
-    run = run_report(source, settings, request)
+    with out.reading(lang, fmt.value if fmt is not None else "html"):
+        run = run_report(source, settings, request)
     out.wrote(output, f"{run.format}, {run.size:,} bytes", run.notes)
 
 

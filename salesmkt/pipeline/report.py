@@ -17,6 +17,7 @@ input; the outputs are checked before any work is done. Nothing here prints or e
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,8 +31,10 @@ from salesmkt.analysis.comparison import Wave
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
+from salesmkt.l10n import long_date, reader_language
 from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.pipeline import report_sections
+from salesmkt.pipeline.language import assessment_in_reader_language, rules_in_reader_language
 from salesmkt.pipeline.report_sections import BenchmarkAsk as BenchmarkAsk  # for the CLI
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
@@ -106,7 +109,7 @@ class ReportRequest:
         return ReportOptions(
             min_comment_group=self.min_comment_group,
             show_comments=self.show_comments,
-            generated=self.generated,
+            generated=reader_date(self.generated),
             consultant_notes=self.consultant_notes,
             top=self.top,
             heatmap_items=self.heatmap_items,
@@ -147,7 +150,7 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         inputs.append(Path(settings.headcount))
     outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
     branding_notes = check_branding(fmt, request.branding)
-    loaded = load_inputs(source, settings)
+    loaded = in_reader_language(load_inputs(source, settings), source.questionnaire)
     crm = _load_evidence(request.evidence)
     if loaded.assessment.advice is None or request.advice_asked or crm is not None:
         add_advice(
@@ -308,6 +311,31 @@ def _notes(
 # -- the steps ---------------------------------------------------------------------------
 
 
+def reader_date(iso: str | None) -> str | None:
+    """The generated date as the reader's language writes it (``30. November 2026``); an
+    English report keeps the ISO date it always showed."""
+    if iso is None or reader_language() is None:
+        return iso
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso  # a date given as free text stays as given
+    return long_date(day)
+
+
+def in_reader_language(loaded: ReportInputs, questionnaire: str | Path | None) -> ReportInputs:
+    """``loaded`` with the questionnaire's texts (labels, items, stage descriptions) in the
+    reader's language, where the questionnaire has that translation."""
+    lang = reader_language()
+    if lang is None:
+        return loaded
+    loaded.assessment = assessment_in_reader_language(loaded.assessment, questionnaire)
+    q = loaded.questionnaire
+    if q is not None and lang in q.languages and q.language != lang:
+        loaded.questionnaire = q.in_language(lang)
+    return loaded
+
+
 def comments_from_table(table: ResponseTable) -> list[Comment]:
     """Every non-empty free-text cell of a responses table, with its respondent's group.
 
@@ -380,12 +408,15 @@ def add_advice(
     given explicitly must work, or the error says why.
     """
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
-    book = rules_load.load(rules)
-    if book.questionnaire.id != assessment.questionnaire.id and not explicit:
+    source = rules_load.load(rules)
+    if source.questionnaire.id != assessment.questionnaire.id and not explicit:
         return False
+    # The answer files are read as written (their labels in any language the rules know);
+    # the advice is worded from the rules in the reader's language.
     answers = recommend.load_answer_files(
-        book, situation=situation, checklist=checklist, funnel=funnel
+        source, situation=situation, checklist=checklist, funnel=funnel
     )
+    book = rules_in_reader_language(source)
     assessment.advice = recommend.evaluate(
         book,
         assessment,

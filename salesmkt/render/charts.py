@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from salesmkt.l10n import N_, _, number, reader_language
 from salesmkt.model.assessment import Assessment, DimensionResult, GroupResult, ItemResult
 from salesmkt.render.text import visible
 from salesmkt.wording import fmt_gap, fmt_mean, fmt_n, quadrant_words
@@ -92,6 +93,16 @@ class Chart:
 def mpl_text(text: object) -> str:
     """A label as matplotlib must see it: controls visible, ``$`` escaped (no mathtext)."""
     return visible(text).replace("\\", "\\\\").replace("$", r"\$")
+
+
+def local_ticks(axis: Any) -> None:
+    """The axis's numbers with the reader's decimal sign (``0,5``); English keeps
+    matplotlib's own."""
+    if reader_language() is None:
+        return
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda x, _pos: number(f"{x:g}").replace("-", "\u2212")))
 
 
 _PROLOG = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*", re.IGNORECASE)
@@ -234,7 +245,7 @@ def _gap_axes(ax: Any, n: int, span: float, threshold: float, first: str, second
     ax.text(
         threshold,
         -0.65,
-        f" flag at ±{threshold:g}",
+        " " + _("flag at ±{threshold}").format(threshold=number(f"{threshold:g}")),
         ha="left",
         va="bottom",
         fontsize=7,
@@ -245,10 +256,12 @@ def _gap_axes(ax: Any, n: int, span: float, threshold: float, first: str, second
     ax.set_ylim(-0.7, n - 0.3)
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="x", color="#EEEEEE", zorder=0)
-    ax.set_xlabel(mpl_text(f"Gap in scale points: {first} mean − {second} mean"), labelpad=6)
+    label = _("Gap in scale points: {first} mean − {second} mean")
+    ax.set_xlabel(mpl_text(label.format(first=first, second=second)), labelpad=6)
+    local_ticks(ax.xaxis)
     for x, ha, text in (
-        (0.0, "left", f"\u2190 {second} rates higher"),
-        (1.0, "right", f"{first} rates higher \u2192"),
+        (0.0, "left", "\u2190 " + _("{group} rates higher").format(group=second)),
+        (1.0, "right", _("{group} rates higher").format(group=first) + " \u2192"),
     ):
         ax.text(
             x,
@@ -317,22 +330,30 @@ def gap_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
         _quadrant_legend(fig, items)
         svg, png_bytes = _render(fig, png=png)
     missing = [i.id for i in assessment.items if i.gap is None]
-    notes = [f"Not estimable, so not shown: {', '.join(missing)}."] if missing else []
+    notes = (
+        [_("Not estimable, so not shown: {items}.").format(items=", ".join(missing))]
+        if missing
+        else []
+    )
     if left_out:
         notes.append(
-            f"Only the {len(items)} largest gaps (flagged ones first) are drawn; "
-            f"{left_out:,} more items are not drawn. The tables list them all."
+            _(
+                "Only the {n} largest gaps (flagged ones first) are drawn; "
+                "{more} more items are not drawn. The tables list them all."
+            ).format(n=len(items), more=number(f"{left_out:,}"))
         )
     return Chart(
         name="gap-chart",
-        title=f"Perception gaps per item: {first} minus {second}",
+        title=_("Perception gaps per item: {first} minus {second}").format(
+            first=first, second=second
+        ),
         svg=svg,
         png=png_bytes,
-        description=(
-            f"Bars to the right: {first} rates the statement higher; to the left: {second} "
-            f"does. Dashed lines mark the ±{threshold:g}-point flag threshold; thin black "
+        description=_(
+            "Bars to the right: {first} rates the statement higher; to the left: {second} "
+            "does. Dashed lines mark the ±{threshold}-point flag threshold; thin black "
             "lines are 95% confidence intervals; ● marks a flagged gap."
-        ),
+        ).format(first=first, second=second, threshold=number(f"{threshold:g}")),
         notes=notes,
     )
 
@@ -344,7 +365,8 @@ BandRow = tuple[str, float | None, tuple[float, float] | None, str]
 
 def _band_rows(assessment: Assessment) -> list[BandRow]:
     """Overall first on top, then each group, bottom-up as matplotlib counts rows."""
-    rows: list[BandRow] = [("Overall", assessment.overall.score, assessment.overall.ci, INK)]
+    overall = _(OVERALL)
+    rows: list[BandRow] = [(overall, assessment.overall.score, assessment.overall.ci, INK)]
     for index, group in enumerate(assessment.groups):
         rows.append(_band_row(group, GROUP_COLOURS[index % len(GROUP_COLOURS)]))
     rows.reverse()  # overall at the top
@@ -372,7 +394,7 @@ def _band_points(ax: Any, rows: Sequence[BandRow], lo: float, hi: float) -> None
             ax.text(
                 lo + (hi - lo) * 0.01,
                 y,
-                "figures withheld (group too small)",
+                _("figures withheld (group too small)"),
                 va="center",
                 fontsize=8,
                 color=MUTED,
@@ -381,7 +403,7 @@ def _band_points(ax: Any, rows: Sequence[BandRow], lo: float, hi: float) -> None
             continue
         if ci is not None:
             ax.plot(list(ci), [y, y], color=colour, linewidth=2.0, alpha=0.6, zorder=2)
-        marker = "D" if label == "Overall" else "o"
+        marker = "D" if label == _(OVERALL) else "o"
         ax.plot([score], [y], marker=marker, color=colour, markersize=8, zorder=3)
         ax.text(
             score,
@@ -414,31 +436,40 @@ def band_chart(assessment: Assessment, *, png: bool = False) -> Chart | None:
         ax.set_xlim(lo, hi)
         ax.set_ylim(-0.6, len(rows) + 0.1)
         ax.set_xticks([b[0] for b in bands] + [hi])
-        ax.set_xlabel("Total score (the stage bands of the scoring key)")
+        ax.set_xlabel(_("Total score (the stage bands of the scoring key)"))
         ax.spines["left"].set_visible(False)
         svg, png_bytes = _render(fig, png=png)
     return Chart(
         name="band-chart",
-        title="Scores on the stage scale",
+        title=_("Scores on the stage scale"),
         svg=svg,
         png=png_bytes,
         description=(
-            "Each dot is a group's mean total, the diamond the overall score"
-            + (
-                "; the line through it is its 95% confidence interval"
-                if any(r[2] is not None for r in rows)
-                else ""
+            _(
+                "Each dot is a group's mean total, the diamond the overall score; the line "
+                "through it is its 95% confidence interval. Shading shows the stage bands."
             )
-            + ". Shading shows the stage bands."
+            if any(r[2] is not None for r in rows)
+            else _(
+                "Each dot is a group's mean total, the diamond the overall score. Shading "
+                "shows the stage bands."
+            )
         ),
     )
+
+
+OVERALL = N_("Overall")  # the band chart's top row
 
 
 def _with_size(group: GroupResult) -> str:
     """'Sales (n = 9)', or 'Leadership (fewer than 5)': a withheld size is never shown."""
     if group.n is None:
         below = group.n_fewer_than
-        return f"{group.label} (fewer than {below})" if below else f"{group.label} (withheld)"
+        return (
+            _("{group} (fewer than {n})").format(group=group.label, n=below)
+            if below
+            else _("{group} (withheld)").format(group=group.label)
+        )
     return f"{group.label} (n = {fmt_n(group.n, group.n_fewer_than)})"
 
 
@@ -511,16 +542,19 @@ def dimension_profile(
         ax.set_xlim(lo - 0.1, hi + 0.1)
         ax.set_ylim(-0.6, len(ordered) - 0.4)
         ax.grid(axis="x", color="#EEEEEE", zorder=0)
-        ax.set_xlabel("Mean item score per dimension")
+        ax.set_xlabel(_("Mean item score per dimension"))
+        local_ticks(ax.xaxis)
         fig.legend(loc="outside upper center", ncol=len(shown), frameon=False)
         svg, png_bytes = _render(fig, png=png)
-    names = " and ".join(g.label for g in shown)
+    names = shown[0].label
+    if len(shown) > 1:
+        names = _("{first} and {second}").format(first=shown[0].label, second=shown[1].label)
     return Chart(
         name="dimension-profile",
-        title=f"Dimension profile: {names}",
+        title=_("Dimension profile: {names}").format(names=names),
         svg=svg,
         png=png_bytes,
-        description=(
+        description=_(
             "Mean item score per dimension for each compared group; a long grey line "
             "between the markers is a large difference. The dashed line is the scale's "
             "midpoint."

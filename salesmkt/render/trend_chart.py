@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from html import escape
 
+from salesmkt.l10n import _
 from salesmkt.model.trend import Trend, TrendSeries
 from salesmkt.render.text import visible
 from salesmkt.wording import fmt_ci, fmt_score
@@ -112,9 +113,10 @@ def _axes(t: Trend, lo: float, hi: float) -> list[str]:
             f'<text x="{x:.1f}" y="{BOTTOM + 18}" font-size="12" text-anchor="middle">'
             f"{escape(visible(w.label))}</text>"
         )
+    axis_label = escape(_("score (95% interval)"))
     out.append(
         f'<text x="16" y="{(TOP + BOTTOM) / 2:.1f}" font-size="12" text-anchor="middle" '
-        f'transform="rotate(-90 16 {(TOP + BOTTOM) / 2:.1f})">score (95% interval)</text>'
+        f'transform="rotate(-90 16 {(TOP + BOTTOM) / 2:.1f})">{axis_label}</text>'
     )
     return out
 
@@ -161,7 +163,11 @@ def _legend_lines(s: TrendSeries) -> list[str]:
     lines = textwrap.wrap(s.label, LEGEND_CHARS) or [""]
     if withheld:
         every = len(withheld) == len(s.points)
-        note = "withheld in every wave" if every else f"withheld: {', '.join(withheld)}"
+        note = (
+            _("withheld in every wave")
+            if every
+            else _("withheld: {waves}").format(waves=", ".join(withheld))
+        )
         lines += textwrap.wrap(note, LEGEND_CHARS)
     return lines
 
@@ -195,9 +201,9 @@ def trend_description(t: Trend) -> str:
         parts = []
         for p in s.points:
             if p.withheld:
-                parts.append(f"{p.wave} withheld")
+                parts.append(_("{wave} withheld").format(wave=p.wave))
             elif p.value is None:
-                parts.append(f"{p.wave} no score")
+                parts.append(_("{wave} no score").format(wave=p.wave))
             else:
                 stage = f", {p.stage.label}" if p.stage else ""
                 parts.append(
@@ -212,7 +218,9 @@ def trend_svg(t: Trend, *, standalone: bool = True) -> str:
     element to put inside an HTML page."""
     lines = t.of_kind("overall", "group")
     lo, hi = _range(t, lines)
-    title = f"{t.questionnaire.title or t.questionnaire.id}: score by wave and group"
+    title = _("{questionnaire}: score by wave and group").format(
+        questionnaire=t.questionnaire.title or t.questionnaire.id
+    )
     body = [
         f"<title>{escape(visible(title))}</title>",
         f"<desc>{escape(visible(trend_description(t)))}</desc>",

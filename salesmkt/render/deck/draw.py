@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, cast
 
+from salesmkt.l10n import _, reader_language
 from salesmkt.render.branding import Logo, raster_logo
 from salesmkt.render.deck.extra_slides import extra_slides
 from salesmkt.render.deck.fit import INDENT, LINE_HEIGHT, SPACE_BEFORE, Para, fit_size, paginate
@@ -95,8 +96,11 @@ def layout(slides: Sequence[Slide]) -> list[Slide]:
             out.append(replace(slide, body=pages[0]))
             continue
         for number, page in enumerate(pages, 1):
-            title = f"{slide.title} ({number} of {len(pages)})"
-            notes = slide.notes if number == 1 else [f"Continued from {slide.title}."]
+            title = (
+                f"{slide.title} (" + _("{n} of {total}").format(n=number, total=len(pages)) + ")"
+            )
+            continued = _("Continued from {title}.").format(title=slide.title)
+            notes = slide.notes if number == 1 else [continued]
             out.append(replace(slide, title=title, body=page, notes=notes, size=smallest))
     return out
 
@@ -321,7 +325,7 @@ def _table(slide: PptxSlide, spec: TableSpec, accent: str) -> None:
         _cell(table.cell(0, c), text, (widths[c], row_height, head), accent.lstrip("#"), True)
     for r, (row, shades) in enumerate(zip(spec.rows, spec.shades, strict=True), 1):
         for c, (text, value) in enumerate(zip(row, shades, strict=True)):
-            fill = _shade(value, accent) or ("F2F2F2" if text == "withheld" else "FFFFFF")
+            fill = _shade(value, accent) or ("F2F2F2" if text == _("withheld") else "FFFFFF")
             _cell(table.cell(r, c), text, (widths[c], row_height, body), fill)
 
 
@@ -452,4 +456,5 @@ def _properties(deck: Any, inputs: DeckInputs) -> None:
     props.author = shown(inputs.branding.consultant or "salesmkt")[:255]
     props.subject = shown(inputs.branding.client)[:255]
     props.comments = ""
+    props.language = reader_language() or "en"
     props.keywords = ""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from salesmkt.l10n import N_, _
+from salesmkt.l10n import number as local_number
 from salesmkt.render.deck.fit import Para
 from salesmkt.render.deck.slides import ChartSpec, DeckInputs, Series, Slide, TableSpec
 from salesmkt.wording import fmt_mean
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
     from salesmkt.benchmark.placement import Cell, Placement
     from salesmkt.model.trend import Trend
 
-HEADER = ["", "Client", "P25", "Median", "P75", "Rank"]
+HEADER = ["", N_("Client"), "P25", N_("Median"), "P75", N_("Rank")]
 
 
 def extra_slides(inputs: DeckInputs) -> list[Slide]:
@@ -48,7 +50,7 @@ def trend_slide(t: Trend) -> Slide:
     ]
     for s in (s for s in t.series if s.kind in ("overall", "group", "gap")):
         notes += [f"{s.label}, {step_name(step)}: {verdict(step)}" for step in s.steps]
-    return Slide("Trend across survey waves", [Para(headline(t))], chart=chart, notes=notes)
+    return Slide(_("Trend across survey waves"), [Para(headline(t))], chart=chart, notes=notes)
 
 
 def _axis(t: Trend) -> tuple[float | None, float | None]:
@@ -65,14 +67,18 @@ def benchmark_slides(p: Placement) -> list[Slide]:
     order = sorted(p.scopes, key=lambda s: s.id != "overall")
     slides = []
     for scope in order:
-        title = f"Benchmark: {scope.label}"
+        title = _("Benchmark: {scope}").format(scope=scope.label)
         if scope.withheld:
-            slides.append(Slide(title, [Para(f"No benchmark: {scope.withheld}")]))
+            why = _("No benchmark: {why}").format(why=scope.withheld)
+            slides.append(Slide(title, [Para(why)]))
             continue
         cells = [c for c in p.cells if c.scope == scope.id and not c.metric.startswith("item:")]
         rows = [_row(c) for c in cells]
-        table = TableSpec(HEADER, rows, [[None] * len(HEADER) for _ in rows])
-        body = [Para(f"{scope.peers} peer organisations; {p.rules_text}.")]
+        header = [_(h) if h else h for h in HEADER]
+        table = TableSpec(header, rows, [[None] * len(HEADER) for _row in rows])
+        body = [
+            Para(_("{n} peer organisations; {rules}.").format(n=scope.peers, rules=p.rules_text))
+        ]
         notes = [p.rules_text, *(n for n in (scope.note,) if n)]
         slides.append(Slide(title, body, table=table, notes=notes))
     return slides
@@ -80,8 +86,8 @@ def benchmark_slides(p: Placement) -> list[Slide]:
 
 def _row(cell: Cell) -> list[str]:
     if cell.withheld:
-        return [cell.label, "withheld", "", "", "", ""]
+        return [cell.label, _("withheld"), "", "", "", ""]
     places = 1 if cell.metric == "total" else 2
     figures = [fmt_mean(v, places) for v in (cell.client, cell.p25, cell.median, cell.p75)]
-    rank = "—" if cell.rank is None else f"{cell.rank:.0f}%"
+    rank = "—" if cell.rank is None else local_number(f"{cell.rank:.0f}%")
     return [cell.label, *figures, rank]

@@ -31,12 +31,15 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING, Literal
 
+from salesmkt.l10n import _, list_separator
+from salesmkt.l10n import number as local_number
 from salesmkt.model.assessment import Assessment, SegmentResult
 from salesmkt.render.branding import Branding
 from salesmkt.render.deck.fit import Para
 from salesmkt.render.report.heatmap import segment_cell, shown_groups
 from salesmkt.render.report.summary import stage_sentence, summary
 from salesmkt.render.report.view import ActionView, HeatCell, ItemRow, Report
+from salesmkt.render.report.words import and_list
 from salesmkt.wording import fmt_mean
 
 if TYPE_CHECKING:
@@ -97,14 +100,16 @@ class Slide:
     size: float | None = None  # the body's point size, when layout has fixed it
 
 
-_LEADING_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?")
+_LEADING_NUMBER = re.compile(r"^[+\-]?\d+(?:[.,]\d+)?")
 
 
 def number(worded: str) -> float | None:
     """A worded figure back as a number: its leading number ("+1.3" → 1.3, "3.67 (57%)"
-    → 3.67, the mean beside its % favourable); None when it holds none ("–", "<5")."""
+    → 3.67, the mean beside its % favourable; "+1,3" in a language with a decimal comma);
+    None when it holds none ("–", "<5"). The report's figures are small (a score, a mean,
+    a gap) and carry no group separator, so a comma can only be the decimal sign."""
     found = _LEADING_NUMBER.match(worded.strip().replace("\u2212", "-"))
-    return float(found.group()) if found else None
+    return float(found.group().replace(",", ".")) if found else None
 
 
 def cut(text: str, limit: int = LABEL_CHARS) -> str:
@@ -142,14 +147,22 @@ def deck_slides(inputs: DeckInputs, extra: Sequence[Slide] = ()) -> list[Slide]:
 def title_slide(inputs: DeckInputs) -> Slide:
     r, b = inputs.report, inputs.branding
     body = [Para(b.client, bold=True, scale=1.3)] if b.client else []
-    body.append(Para(f"{r.questionnaire} (version {r.questionnaire_version})"))
+    body.append(
+        Para(
+            _("{questionnaire} (version {version})").format(
+                questionnaire=r.questionnaire, version=r.questionnaire_version
+            )
+        )
+    )
     if b.consultant:
-        body.append(Para(f"Prepared by {b.consultant}"))
+        body.append(Para(_("Prepared by {consultant}").format(consultant=b.consultant)))
     if r.generated:
         body.append(Para(r.generated))
     notes = [
-        f"Figures from {r.source_file or 'the assessment'}, scored with salesmkt "
-        f"{r.tool_version}. Every figure matches the written report.",
+        _(
+            "Figures from {source}, scored with salesmkt {version}. Every figure matches the "
+            "written report."
+        ).format(source=r.source_file or _("the assessment"), version=r.tool_version),
     ]
     return Slide(r.title, body, notes=notes, kind="title")
 
@@ -162,8 +175,10 @@ def top_actions(r: Report, top: int) -> list[ActionView]:
 
 
 def action_line(number_: int, action: ActionView) -> str:
-    owner = f" (owner: {action.owner})" if action.owner else ""
-    return f"{number_}. {action.title}{owner}"
+    if not action.owner:
+        return f"{number_}. {action.title}"
+    owner = _("owner: {owner}").format(owner=action.owner)
+    return f"{number_}. {action.title} ({owner})"
 
 
 def summary_slide(inputs: DeckInputs) -> Slide:
@@ -171,17 +186,18 @@ def summary_slide(inputs: DeckInputs) -> Slide:
     r = inputs.report
     sm = r.summary or summary(r)
     body = [Para(sm.stage_sentence, bold=True)]
-    body += [Para("What matters most", bold=True)] + [bullet(f) for f in sm.findings]
-    body.append(Para(f"Verdict: {sm.verdict}", bold=True))
+    body += [Para(_("What matters most"), bold=True)] + [bullet(f) for f in sm.findings]
+    body.append(Para(_("Verdict: {verdict}").format(verdict=sm.verdict), bold=True))
     actions = sm.actions
     if actions:
-        heading = "Top three actions" if len(actions) == 3 else "Top actions"
+        heading = _("Top three actions") if len(actions) == 3 else _("Top actions")
         body.append(Para(heading, bold=True))
         body += [Para(action_line(i, a), level=1) for i, a in enumerate(actions, 1)]
     notes = [stage_sentence(r), r.overall_method, *r.key_findings]
     if r.advice is not None and r.advice.message:
-        notes.append(f"Verdict: {r.advice.verdict_label}. {r.advice.message}")
-    return Slide("Executive summary", body, notes=[n for n in notes if n])
+        verdict = _("Verdict: {verdict}.").format(verdict=r.advice.verdict_label)
+        notes.append(f"{verdict} {r.advice.message}")
+    return Slide(_("Executive summary"), body, notes=[n for n in notes if n])
 
 
 # -- results -----------------------------------------------------------------------------
@@ -206,33 +222,52 @@ def _band_width(assessment: Assessment) -> float | None:
 def stage_slide(inputs: DeckInputs) -> Slide:
     r = inputs.report
     shown = [g for g in r.groups if not g.suppressed]
-    categories = [f"The organisation: {r.headline_stage}"]
+    categories = [_("The organisation: {stage}").format(stage=r.headline_stage)]
     categories += [f"{g.label} (n = {g.n}): {g.stage}" for g in shown]
     values = [number(r.headline_score)] + [number(g.score) for g in shown]
     low, high = _scale(inputs.assessment)
     chart = ChartSpec(
         categories,
-        [Series("Score", values)],
+        [Series(_("Score"), values)],
         "0.0",
         (low, high),
         major_unit=_band_width(inputs.assessment),
         axis_format="0",
     )
     stages = "; ".join(f"{g.label}: {g.stage}" for g in shown)
-    body = [Para(f"Stage by group: {stages}." if stages else "No group can be shown.")]
+    body = [
+        Para(
+            _("Stage by group: {stages}.").format(stages=stages)
+            if stages
+            else _("No group can be shown.")
+        )
+    ]
     if r.stage_disagreement:
-        body.append(Para(f"The groups disagree: {r.stage_disagreement}."))
+        body.append(Para(_("The groups disagree: {what}.").format(what=r.stage_disagreement)))
     withheld = [f"{g.label} (n = {g.n})" for g in r.groups if g.suppressed]
     if withheld:
-        body.append(Para(f"Withheld to protect anonymity: {', '.join(withheld)}."))
+        body.append(
+            Para(_("Withheld to protect anonymity: {groups}.").format(groups=", ".join(withheld)))
+        )
     notes = [stage_sentence(r), r.overall_method]
     notes += [
-        f"{g.label}: n = {g.n}, score {g.score}, 95% CI {g.ci}, median {g.median}, "
-        f"SD {g.sd}, range {g.range}, stage {g.stage}."
+        _(
+            "{group}: n = {n}, score {score}, 95% CI {ci}, median {median}, SD {sd}, "
+            "range {range}, stage {stage}."
+        ).format(
+            group=g.label,
+            n=g.n,
+            score=g.score,
+            ci=g.ci,
+            median=g.median,
+            sd=g.sd,
+            range=g.range,
+            stage=g.stage,
+        )
         for g in shown
     ]
     notes += r.borderline
-    return Slide("Stage by group", body, chart=chart, notes=[n for n in notes if n])
+    return Slide(_("Stage by group"), body, chart=chart, notes=[n for n in notes if n])
 
 
 def _gap_rows(r: Report) -> list[ItemRow]:
@@ -258,7 +293,7 @@ def gap_slide(inputs: DeckInputs) -> Slide | None:
     span = _span(values, threshold)
     chart = ChartSpec(
         [f"{i.id} {cut(i.short)}" + (" ●" if i.flagged else "") for i in rows],
-        [Series(f"{r.first_label} minus {r.second_label}", list(values))],
+        [Series(minus(r), list(values))],
         "+0.0;-0.0;+0.0",
         (-span, span),
         [i.flagged for i in rows],
@@ -266,24 +301,55 @@ def gap_slide(inputs: DeckInputs) -> Slide | None:
     )
     body = [
         Para(
-            f"Bars to the right: {r.first_label} rates the statement higher; to the left: "
-            f"{r.second_label} does. ● marks a gap of at least {threshold:g} point(s) "
-            f"either way ({len(r.flagged_items)} flagged)."
+            _(
+                "Bars to the right: {first} rates the statement higher; to the left: "
+                "{second} does. ● marks a gap of at least {threshold} point(s) "
+                "either way ({n} flagged)."
+            ).format(
+                first=r.first_label,
+                second=r.second_label,
+                threshold=local_number(f"{threshold:g}"),
+                n=len(r.flagged_items),
+            )
         )
     ]
     left_out = sum(number(i.gap) is not None for i in r.items) - len(rows)
     if left_out:
-        body.append(Para(f"{left_out} smaller gap(s) are not drawn; the report lists them all."))
+        body.append(
+            Para(
+                _("{n} smaller gap(s) are not drawn; the report lists them all.").format(n=left_out)
+            )
+        )
     notes = [r.total_gap or ""] + [_item_note(r, i) for i in rows] + r.not_estimable_items
-    title = f"Perception gaps: {r.first_label} minus {r.second_label}"
+    title = _("Perception gaps: {first} minus {second}").format(
+        first=r.first_label, second=r.second_label
+    )
     return Slide(title, body, chart=chart, notes=[n for n in notes if n])
 
 
+def minus(r: Report) -> str:
+    """The gap chart's series: ``Sales minus Marketing``."""
+    return _("{first} minus {second}").format(first=r.first_label, second=r.second_label)
+
+
 def _item_note(r: Report, i: ItemRow) -> str:
-    flag = "FLAGGED. " if i.flagged else ""
-    return (
-        f"{flag}{i.id} {i.text}: {r.first_label} {i.first}, {r.second_label} {i.second}, "
-        f"gap {i.gap} (95% CI {i.ci}), {i.effect}, p = {i.p}, {i.quadrant}; {i.support}."
+    flag = _("FLAGGED.") + " " if i.flagged else ""
+    return flag + _(
+        "{id} {text}: {first} {first_mean}, {second} {second_mean}, "
+        "gap {gap} (95% CI {ci}), {effect}, p = {p}, {quadrant}; {support}."
+    ).format(
+        id=i.id,
+        text=i.text,
+        first=r.first_label,
+        first_mean=i.first,
+        second=r.second_label,
+        second_mean=i.second,
+        gap=i.gap,
+        ci=i.ci,
+        effect=i.effect,
+        p=i.p,
+        quadrant=i.quadrant,
+        support=i.support,
     )
 
 
@@ -300,16 +366,23 @@ def dimension_slide(r: Report) -> Slide | None:
     )
     flagged = [f"{d.label} ({d.gap}, {d.quadrant})" for d in rows if d.flagged]
     text = (
-        f"Largest differences: {', '.join(flagged)}."
+        _("Largest differences: {dimensions}.").format(dimensions=list_separator().join(flagged))
         if flagged
-        else "No dimension shows a large difference between the two groups."
+        else _("No dimension shows a large difference between the two groups.")
     )
     notes = [
-        f"{d.label}: {r.first_label} {d.first}, {r.second_label} {d.second}, gap {d.gap}, "
-        f"{d.quadrant}{' (flagged)' if d.flagged else ''}."
+        _("{label}: {first} {first_mean}, {second} {second_mean}, gap {gap}, {quadrant}.").format(
+            label=d.label,
+            first=r.first_label,
+            first_mean=d.first,
+            second=r.second_label,
+            second_mean=d.second,
+            gap=d.gap,
+            quadrant=d.quadrant + (" (" + _("flagged") + ")" if d.flagged else ""),
+        )
         for d in rows
     ]
-    return Slide("Dimension profile", [Para(text)], chart=chart, notes=notes)
+    return Slide(_("Dimension profile"), [Para(text)], chart=chart, notes=notes)
 
 
 # -- advice ------------------------------------------------------------------------------
@@ -318,39 +391,55 @@ def dimension_slide(r: Report) -> Slide | None:
 def verdict_slide(r: Report) -> Slide:
     a = r.advice
     if a is None:
-        text = "No advice was made: the shipped rules are not written for this questionnaire."
-        return Slide("Stay or move up?", [Para(text)], notes=[text])
+        text = _("No advice was made: the shipped rules are not written for this questionnaire.")
+        return Slide(_("Stay or move up?"), [Para(text)], notes=[text])
     body = [Para(a.verdict_label, bold=True, scale=1.2)]
     if a.message:
         body.append(Para(a.message))
     if a.current_stage and a.next_stage:
-        body.append(Para(f"From {a.current_stage} to {a.next_stage}: {a.next_description}"))
+        body.append(
+            Para(
+                _("From {here} to {there}: {description}").format(
+                    here=a.current_stage, there=a.next_stage, description=a.next_description
+                )
+            )
+        )
     if a.stay_reasons:
-        body += [Para("Reasons to stay", bold=True)] + [bullet(x) for x in a.stay_reasons]
+        body += [Para(_("Reasons to stay"), bold=True)] + [bullet(x) for x in a.stay_reasons]
     if a.move_reasons:
-        body += [Para("Reasons to move up", bold=True)] + [bullet(x) for x in a.move_reasons]
+        body += [Para(_("Reasons to move up"), bold=True)] + [bullet(x) for x in a.move_reasons]
     body += [Para(m) for m in a.missing_inputs]  # already sentences in client words
-    notes = [f"Verdict: {a.verdict_label}.", a.message, f"Rules: {a.rules}." if a.rules else ""]
-    return Slide("Stay or move up?", body, notes=[n for n in notes if n])
+    notes = [
+        _("Verdict: {verdict}.").format(verdict=a.verdict_label),
+        a.message,
+        _("Rules: {rules}.").format(rules=a.rules) if a.rules else "",
+    ]
+    return Slide(_("Stay or move up?"), body, notes=[n for n in notes if n])
 
 
 def action_slides(r: Report, top: int) -> list[Slide]:
     actions = top_actions(r, top)
     if not actions:
-        text = "No action was recommended." if r.advice else "No advice was made."
-        return [Slide("Top actions", [Para(text)], notes=[text])]
+        text = _("No action was recommended.") if r.advice else _("No advice was made.")
+        return [Slide(_("Top actions"), [Para(text)], notes=[text])]
     body: list[Para] = []
     notes: list[str] = []
     for index, a in enumerate(actions, 1):
         meta = [x for x in (a.horizon, a.transition) if x]
         body.append(Para(action_line(index, a), bold=True))
         body.append(Para(a.action + (f" ({', '.join(meta)})" if meta else ""), level=1))
-        notes.append(f"{index}. {a.title}. Why: {a.why} Evidence: {'; '.join(a.evidence)}.")
+        notes.append(
+            _("{n}. {title}. Why: {why} Evidence: {evidence}.").format(
+                n=index, title=a.title, why=a.why, evidence="; ".join(a.evidence)
+            )
+        )
     assert r.advice is not None  # top_actions found some
     more = len(r.advice.actions) - len(actions)
     if more:
-        body.append(Para(f"{more} further action(s) are listed in the written report."))
-    return [Slide("Top actions", body, notes=notes)]
+        body.append(
+            Para(_("{n} further action(s) are listed in the written report.").format(n=more))
+        )
+    return [Slide(_("Top actions"), body, notes=notes)]
 
 
 # -- segments ----------------------------------------------------------------------------
@@ -372,9 +461,9 @@ def _heat_row(inputs: DeckInputs, seg: SegmentResult, dims: Sequence[str]) -> He
     shown = shown_groups(seg, a.compare[:2])
     label = f"{seg.by} = {seg.value}"
     if 0 < len(shown) < len(a.compare[:2]):
-        label += f" ({' and '.join(g.label for g in shown)} only)"
+        label += " (" + _("{groups} only").format(groups=and_list([g.label for g in shown])) + ")"
     if seg.suppressed or not shown:
-        return [label, str(seg.n)] + ["withheld"] * (len(dims) + 1), [None] * (len(dims) + 3)
+        return [label, str(seg.n)] + [_("withheld")] * (len(dims) + 1), [None] * (len(dims) + 3)
     cells = [_heat_cell(segment_cell(a, seg, "dimension", dim)) for dim in dims]
     texts = [label, str(seg.n), fmt_mean(seg.overall.score, 1)] + [c[0] for c in cells]
     return texts, [None, None, None] + [c[1] for c in cells]
@@ -387,29 +476,29 @@ def heatmap_slides(inputs: DeckInputs) -> list[Slide]:
     slides = []
     for start in range(0, len(a.dimensions), HEATMAP_COLUMNS):
         dims = a.dimensions[start : start + HEATMAP_COLUMNS]
-        header = ["Segment", "n", "Overall score"] + [d.label for d in dims]
+        header = [_("Segment"), "n", _("Overall score")] + [d.label for d in dims]
         rows = [_heat_row(inputs, s, [d.id for d in dims]) for s in a.segments]
         for first in range(0, len(rows), HEATMAP_ROWS):
             chunk = rows[first : first + HEATMAP_ROWS]
             table = TableSpec(header, [c[0] for c in chunk], [c[1] for c in chunk])
-            slides.append(Slide("Segments by dimension", table=table))
+            slides.append(Slide(_("Segments by dimension"), table=table))
     key = heat_key(inputs.report)
     for number_, slide in enumerate(slides, 1):
         if len(slides) > 1:
-            slide.title += f" ({number_} of {len(slides)})"
+            slide.title += " (" + _("{n} of {total}").format(n=number_, total=len(slides)) + ")"
         slide.body = [Para(key)]
         slide.notes = [key, *inputs.report.suppressed]
     return slides
 
 
 def heat_key(r: Report) -> str:
-    return (
+    return _(
         "Each cell: the mean item score of the dimension in that segment "
-        f"({r.first_label} and {r.second_label} weigh equally; where one is withheld, the "
+        "({first} and {second} weigh equally; where one is withheld, the "
         "other alone) and, in brackets, its difference from the same group(s) in the whole "
         "organisation, as in the written report. Accent shading: above; orange: below. "
         "Withheld: too few to show."
-    )
+    ).format(first=r.first_label, second=r.second_label)
 
 
 # -- appendix ----------------------------------------------------------------------------
@@ -419,27 +508,28 @@ def methods_slide(r: Report) -> Slide:
     body: list[Para] = []
     for name, text in r.methods:
         body += [Para(name, bold=True), Para(text)]
-    body.append(Para("Settings", bold=True))
+    body.append(Para(_("Settings"), bold=True))
     body += [bullet(f"{name}: {value}") for name, value in r.settings]
     notes = [f"{name}: {text}" for name, text in r.methods]
-    return Slide("Appendix: methods", body, notes=notes)
+    return Slide(_("Appendix: methods"), body, notes=notes)
 
 
 def quality_slide(r: Report) -> Slide:
     body = [Para(r.respondents, bold=True)]
     if r.excluded:
-        body += [Para("Excluded", bold=True)] + [bullet(x) for x in r.excluded]
+        body += [Para(_("Excluded"), bold=True)] + [bullet(x) for x in r.excluded]
         if r.excluded_more:
-            body.append(bullet(f"… and {r.excluded_more} more"))
+            body.append(bullet(_("… and {n} more").format(n=r.excluded_more)))
+    more = [_("… and {n} more").format(n=r.warnings_more)] if r.warnings_more else []
     sections = (
-        ("Withheld for anonymity", r.suppressed),
-        ("Warnings", r.warnings + ([f"… and {r.warnings_more} more"] if r.warnings_more else [])),
-        ("How far the figures can be trusted", r.reliability + r.agreement),
-        ("Borderline scores", r.borderline),
-        ("Not estimable", r.not_estimable_items),
+        (_("Withheld for anonymity"), r.suppressed),
+        (_("Warnings"), r.warnings + more),
+        (_("How far the figures can be trusted"), r.reliability + r.agreement),
+        (_("Borderline scores"), r.borderline),
+        (_("Not estimable"), r.not_estimable_items),
     )
     for heading, lines in sections:
         if lines:
             body += [Para(heading, bold=True)] + [bullet(x) for x in lines]
     notes = [r.respondents, *r.suppressed, *r.reliability, *r.agreement]
-    return Slide("Appendix: data quality", body, notes=notes)
+    return Slide(_("Appendix: data quality"), body, notes=notes)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
+from salesmkt.l10n import _, list_separator, ngettext, number, reader_language
 from salesmkt.model.assessment import Action, Assessment, GroupResult, ItemResult
 from salesmkt.render.branding import Branding, brand_view
 from salesmkt.render.report import client, references
@@ -29,8 +30,21 @@ from salesmkt.render.report.methods import methods_text, settings_rows, stage_ra
 from salesmkt.render.report.participation import participation_fields
 from salesmkt.render.report.progress import progress_view
 from salesmkt.render.report.quality import data_quality_fields, shown_reliability, trust_fields
+from salesmkt.render.report.sentences import (
+    ANY_STAGE,
+    EFFECT_BANDS,
+    HORIZONS,
+    TITLE_WORDS,
+    VERDICT_WORDS,
+    consultant_notes,
+    overall_method,
+    score_finding,
+    support,
+    total_gap,
+)
 from salesmkt.render.report.summary import summary
 from salesmkt.render.report.view import (
+    DEFAULT_TITLE,
     ActionView,
     AdviceView,
     Comment,
@@ -59,19 +73,12 @@ from salesmkt.wording import (
     fmt_p,
     fmt_pct,
     quadrant_words,
+    tidy,
 )
 
 if TYPE_CHECKING:
     from salesmkt.analysis.comparison import Comparison
     from salesmkt.definitions.questionnaire import Questionnaire
-
-VERDICT_WORDS = {
-    "stay": "Stay at this stage",
-    "move_up": "Move up a stage",
-    "mixed": "The situation points both ways",
-    "unknown": "Stay or move up: not yet decided",
-    "top": "Already at the top stage",
-}
 
 
 @dataclass(frozen=True)
@@ -169,31 +176,12 @@ def build_report(
         brand=brand_view(branding or Branding()),
         extra_sections=list(extra_sections),
     )
+    report.score_finding = score_finding(assessment)
     report.summary = summary(report)
     report.consultant_notes = (
-        _consultant_notes(ctx, report, notes) if options.consultant_notes else []
+        consultant_notes(assessment, report.source_file, notes) if options.consultant_notes else []
     )
     return report
-
-
-def _consultant_notes(ctx: _Context, report: Report, notes: list[str]) -> list[str]:
-    """Hints for the consultant: where the data came from, what would add to the report."""
-    a = ctx.assessment
-    found = [f"Data file: {report.source_file}."] if report.source_file else []
-    if a.settings.headcount:
-        found.append(f"Headcount file: {Path(a.settings.headcount).name}.")
-    if a.advice is None:
-        found.append(
-            "No advice in this report: it was made from a score without the rules step. "
-            "Run salesmkt report with --situation FILE (and optionally --checklist FILE, "
-            "--funnel FILE) to add the stay-or-move-up verdict and the action list."
-        )
-    found += notes
-    found.append(
-        "This box is for you, not the client: --no-consultant-notes leaves it out of the "
-        "copy you send."
-    )
-    return [sentence(n) for n in found]
 
 
 class _FrontMatter(TypedDict):
@@ -211,7 +199,7 @@ class _FrontMatter(TypedDict):
 def _front_matter(ctx: _Context, options: ReportOptions) -> _FrontMatter:
     a, q = ctx.assessment, ctx.assessment.questionnaire
     return _FrontMatter(
-        title=options.title,
+        title=_(TITLE_WORDS) if options.title == DEFAULT_TITLE else options.title,
         generated=options.generated,
         questionnaire=q.title or q.id,
         questionnaire_id=q.id,
@@ -246,20 +234,13 @@ def _headline(ctx: _Context) -> _Headline:
     if overall.not_estimable:
         note = overall.not_estimable
     elif overall.score is None and not note:
-        note = "The overall score needs both compared groups' figures, and one is missing."
-    method = (
-        f"{ctx.first} and {ctx.second} weigh equally; pooled mean of all respondents "
-        f"{fmt_mean(overall.pooled_mean, 1)}"
-        if overall.method == "equal-weight" and overall.pooled_mean is not None
-        else ("every respondent weighs equally" if overall.method == "pooled" else "")
-    )
+        note = _("The overall score needs both compared groups' figures, and one is missing.")
+    method = overall_method(ctx.assessment, ctx.first, ctx.second)
     if overall.hides_split:
         note = f"{sentence(note)} {sentence(overall.hides_split)}".strip()
-    if overall.favourable is not None and method:
-        method = f"{method}; {fmt_pct(overall.favourable)} of the answers shown are favourable"
     if overall.not_estimable:
         method = ""  # no organisation score: the pooled mean would be one function's view
-    not_determined = "Cannot be estimated" if overall.not_estimable else "Not determined"
+    not_determined = _("Cannot be estimated") if overall.not_estimable else _("Not determined")
     return _Headline(
         headline_stage=stage.label if stage else not_determined,
         headline_score=fmt_mean(overall.score, 1),
@@ -274,46 +255,54 @@ def _key_findings(
     ctx: _Context, flagged: Sequence[ItemRow], advice: AdviceView | None
 ) -> list[str]:
     a, first, second = ctx.assessment, ctx.first, ctx.second
-    findings: list[str] = []
-    overall, stage = a.overall, a.overall.stage
-    if overall.score is not None and stage is not None:
-        highest = max(
-            (float(row.max) for row in a.stages if row.max is not None),
-            default=None,
-        )
-        out_of = f" out of {highest:g}" if highest is not None else ""
-        findings.append(
-            f"The organisation scores {fmt_mean(overall.score, 1)}{out_of}: {stage.label}."
-        )
+    findings = [f for f in [score_finding(a)] if f]
+    overall = a.overall
     if overall.not_estimable:
         findings.append(overall.not_estimable)
     if overall.hides_split:
         findings.append(overall.hides_split)
     disagreement = _disagreement(ctx)
     if disagreement:
-        findings.append(f"The two functions disagree on the stage: {disagreement}.")
-    if flagged:
-        largest = ", ".join(f"{r.short} ({r.gap})" for r in flagged[:3])
         findings.append(
-            f"{len(flagged)} {'statement shows' if len(flagged) == 1 else 'statements show'} "
-            f"a large perception gap between {first} and "
-            f"{second}: {largest}."
+            _("The two functions disagree on the stage: {disagreement}.").format(
+                disagreement=disagreement
+            )
+        )
+    if flagged:
+        largest = list_separator().join(f"{r.short} ({r.gap})" for r in flagged[:3])
+        findings.append(
+            ngettext(
+                "{n} statement shows a large perception gap between {first} and {second}: "
+                "{largest}.",
+                "{n} statements show a large perception gap between {first} and {second}: "
+                "{largest}.",
+                len(flagged),
+            ).format(n=len(flagged), first=first, second=second, largest=largest)
         )
     elif a.items and any(i.gap is not None for i in a.items):
-        findings.append(f"No statement shows a large perception gap between {first} and {second}.")
+        findings.append(
+            _("No statement shows a large perception gap between {first} and {second}.").format(
+                first=first, second=second
+            )
+        )
     if advice is not None and advice.message:
         findings.append(advice.message)
     low = [r for r in shown_reliability(a, ctx.hidden) if r.below_floor]
     if low:
         who = and_list(
-            ["all respondents together" if r.scope == "pooled" else ctx.names(r.scope) for r in low]
+            [
+                _("all respondents together") if r.scope == "pooled" else ctx.names(r.scope)
+                for r in low
+            ]
         )
         findings.append(
-            f"Read the scores with care: Cronbach's alpha is below {RELIABILITY_FLOOR:.2f} for "
-            f"{who}, so the total is not a reliable measure for them."
+            _(
+                "Read the scores with care: Cronbach's alpha is below {floor} for {who}, so the "
+                "total is not a reliable measure for them."
+            ).format(floor=number(f"{RELIABILITY_FLOOR:.2f}"), who=who)
         )
     if a.suppressed:
-        findings.append("Some figures are withheld to protect anonymity (see data quality).")
+        findings.append(_("Some figures are withheld to protect anonymity (see data quality)."))
     return findings
 
 
@@ -327,8 +316,8 @@ def _group_row(group: GroupResult, compared: bool) -> GroupRow:
             label=group.label,
             n=fmt_n(group.n, group.n_fewer_than),
             suppressed=True,
-            score="withheld",
-            stage="withheld",
+            score=_("withheld"),
+            stage=_("withheld"),
             ci=DASH,
             median=DASH,
             sd=DASH,
@@ -379,7 +368,9 @@ def _disagreement(ctx: _Context) -> str | None:
     if sd is None or not sd.differs:
         return None
     return sd.headline or ", ".join(
-        f"{ctx.names(k)} sees {v.label}" for k, v in sd.stages.items() if v is not None
+        _("{group} sees {stage}").format(group=ctx.names(k), stage=v.label)
+        for k, v in sd.stages.items()
+        if v is not None
     )
 
 
@@ -397,42 +388,13 @@ def _gaps(ctx: _Context) -> _Gaps:
     a = ctx.assessment
     items = [_item_row(i, ctx) for i in a.items]
     return _Gaps(
-        total_gap=_total_gap(ctx),
+        total_gap=total_gap(a, ctx.first, ctx.second),
         flagged_items=_flagged(items, a.items),
         items=items,
         not_estimable_items=[
             f"{i.id}: {i.not_estimable}" for i in a.items if i.gap is None and i.not_estimable
         ],
     )
-
-
-def _total_gap(ctx: _Context) -> str | None:
-    tg = ctx.assessment.total_gap
-    if tg is None or tg.gap is None:
-        return None
-    direction = "higher" if tg.gap >= 0 else "lower"
-    bits = [f"95% CI {fmt_ci(tg.ci, 1)}"]
-    if tg.welch_t is not None:
-        bits.append(f"Welch's t = {fmt_mean(tg.welch_t, 2)}, p = {fmt_p(tg.welch_p)}")
-    if tg.cliffs_delta is not None:
-        bits.append(f"Cliff's δ = {fmt_gap(tg.cliffs_delta, 2)}, {tg.effect_size or DASH} effect")
-    if tg.hedges_g is not None:
-        bits.append(f"Hedges' g = {fmt_gap(tg.hedges_g, 2)}")
-    return (
-        f"On the total, {ctx.first} scores {fmt_mean(abs(tg.gap), 1)} points {direction} than "
-        f"{ctx.second} ({'; '.join(bits)})."
-    )
-
-
-def _support(item: ItemResult) -> str:
-    """Whether the data back the gap, in words."""
-    if item.gap is None:
-        return item.not_estimable or "not estimable"
-    if item.backed is None:
-        return "not tested"
-    if item.backed:
-        return "the data back it (adjusted p < 0.05)"
-    return "not backed by the data yet (adjusted p ≥ 0.05)"
 
 
 def _item_row(item: ItemResult, ctx: _Context) -> ItemRow:
@@ -453,24 +415,29 @@ def _item_row(item: ItemResult, ctx: _Context) -> ItemRow:
         ci=fmt_ci(item.ci, 1),
         delta=fmt_gap(item.cliffs_delta, 2),
         effect=(
-            f"{item.effect_size} (δ = {fmt_gap(item.cliffs_delta, 2)})"
+            f"{_(EFFECT_BANDS.get(item.effect_size, item.effect_size))} "
+            f"(δ = {fmt_gap(item.cliffs_delta, 2)})"
             if item.effect_size
             else DASH
         ),
         p=fmt_p(item.p_adjusted if item.p_adjusted is not None else item.p_value),
         quadrant=quadrant_words(item.quadrant),
         flagged=item.flagged,
-        direction=f"{ctx.names(item.direction)} rates higher" if item.direction else "",
-        support=_support(item),
+        direction=(
+            _("{group} rates higher").format(group=ctx.names(item.direction))
+            if item.direction
+            else ""
+        ),
+        support=support(item),
     )
 
 
 def _flagged(rows: Sequence[ItemRow], items: Sequence[ItemResult]) -> list[ItemRow]:
     """The flagged statements, largest gap first."""
-    return sorted(
-        (r for r, i in zip(rows, items, strict=True) if i.flagged),
-        key=lambda r: -abs(float(r.gap)) if r.gap != DASH else 0.0,
-    )
+    # By the figure, not its words: a worded gap may have a decimal comma.
+    flagged = [(r, i) for r, i in zip(rows, items, strict=True) if i.flagged]
+    flagged.sort(key=lambda ri: -abs(tidy(ri[1].gap, 1)) if ri[1].gap is not None else 0.0)
+    return [r for r, _i in flagged]
 
 
 def _dimension_rows(ctx: _Context) -> list[DimensionRow]:
@@ -503,12 +470,22 @@ def _action_view(
         action=a.action,
         why=a.why,
         owner=ctx.names(a.owner) if a.owner else "",
-        horizon=a.horizon or "",
-        transition=(a.transition or "").replace("->", " → "),
+        horizon=_(HORIZONS[a.horizon]) if a.horizon in HORIZONS else a.horizon or "",
+        transition=transition_words(ctx.assessment, a.transition),
         priority=a.priority,
         evidence=[e.text for e in a.evidence],
         sources=references.links(references.cited(a.why, covers), refs),
     )
+
+
+def transition_words(a: Assessment, transition: str | None) -> str:
+    """``defined → aligned``; in another language with the stages' labels
+    (``Definiert → Abgestimmt``), which the ids would leave in English."""
+    text = (transition or "").replace("->", " → ")
+    if reader_language() is None:
+        return text
+    labels = {s.id: s.label for s in a.stages}
+    return " → ".join(labels.get(p, _(ANY_STAGE) if p == "any" else p) for p in text.split(" → "))
 
 
 def _advice_view(
@@ -527,7 +504,9 @@ def _advice_view(
     actions = [_action_view(ctx, a, refs, covers.get(a.rule, ())) for a in advice.actions]
     rules = ""
     if advice.rules is not None:
-        rules = f"{advice.rules.title or advice.rules.id} (version {advice.rules.version})"
+        rules = _("{rules} (version {version})").format(
+            rules=advice.rules.title or advice.rules.id, version=advice.rules.version
+        )
     nxt = som.next_stage
     here = som.current_stage.label if som.current_stage else ""
     worded = client.advice_message(
@@ -540,7 +519,9 @@ def _advice_view(
     missing = client.missing_sentence(advice.missing_inputs)
     return AdviceView(
         verdict=som.verdict,
-        verdict_label=VERDICT_WORDS.get(som.verdict, som.verdict),
+        verdict_label=_(VERDICT_WORDS[som.verdict])
+        if som.verdict in VERDICT_WORDS
+        else som.verdict,
         message=worded.message,
         current_stage=here,
         next_stage=nxt.label if nxt else "",

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from salesmkt.l10n import N_, _
 from salesmkt.render.report.words import sentence
 
 # Options (--situation), file names (.csv, .yaml, .json, .xlsx), placeholders (FILE,
@@ -31,14 +32,16 @@ _PAREN_JARGON = re.compile(r"\s*\([^()]*(?:--\w|\bFILE\b)[^()]*\)")
 _NOTE = re.compile(r"\s+Note:\s+")
 
 MISSING_WORDS = {
-    "situation": "the company's situation, which decides whether moving up is worth it",
-    "checklist": "the integration checklist of practices already in place",
-    "funnel": "who owns each step of the customer's buying funnel",
+    "situation": N_("the company's situation, which decides whether moving up is worth it"),
+    "checklist": N_("the integration checklist of practices already in place"),
+    "funnel": N_("who owns each step of the customer's buying funnel"),
 }
 MISSING_HINTS = {
-    "situation": "the need-to-align answers (--situation FILE) give the stay-or-move-up verdict",
-    "checklist": "the integration checklist answers (--checklist FILE) let its rules fire",
-    "funnel": "the buying-funnel ownership answers (--funnel FILE) let its rules fire",
+    "situation": N_(
+        "the need-to-align answers (--situation FILE) give the stay-or-move-up verdict"
+    ),
+    "checklist": N_("the integration checklist answers (--checklist FILE) let its rules fire"),
+    "funnel": N_("the buying-funnel ownership answers (--funnel FILE) let its rules fire"),
 }
 
 
@@ -75,11 +78,11 @@ def advice_message(
     notes: list[str] = []
     if verdict == "unknown" and "situation" in missing and here and there:
         notes.append(head)
-        head = (
-            f"The relationship is at the {here} stage. Whether moving up to {there} is "
+        head = _(
+            "The relationship is at the {here} stage. Whether moving up to {there} is "
             "worth it depends on the company's situation, which was not assessed for this "
             "report; until it is, read the actions below as options."
-        )
+        ).format(here=here, there=there)
     elif has_jargon(head):
         notes.append(head)
         head = without_jargon(head)
@@ -88,16 +91,21 @@ def advice_message(
 
 def missing_sentence(missing: Sequence[str]) -> str:
     """What the advice could not consider, in client words (empty when nothing is)."""
-    words = [MISSING_WORDS.get(m, m) for m in missing]
+    words = [_(MISSING_WORDS[m]) if m in MISSING_WORDS else m for m in missing]
     if not words:
         return ""
     listed = "; ".join(words)
-    return f"Not yet assessed, so not considered in the advice: {listed}."
+    return _("Not yet assessed, so not considered in the advice: {listed}.").format(listed=listed)
 
 
 def missing_notes(missing: Sequence[str]) -> list[str]:
     """One consultant note per input the advice did not have."""
-    return [sentence(f"Not given: {MISSING_HINTS.get(m, m)}") for m in missing]
+    return [
+        sentence(
+            _("Not given: {what}").format(what=_(MISSING_HINTS[m]) if m in MISSING_HINTS else m)
+        )
+        for m in missing
+    ]
 
 
 def client_sentences(texts: Sequence[str]) -> tuple[list[str], list[str]]:

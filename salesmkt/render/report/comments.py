@@ -15,6 +15,7 @@ import random
 from collections.abc import Sequence
 from typing import TypedDict
 
+from salesmkt.l10n import _
 from salesmkt.model.assessment import Assessment
 from salesmkt.render.report.view import (
     MAX_COMMENTS_PER_GROUP,
@@ -50,10 +51,10 @@ def comment_fields(
 ) -> CommentFields:
     """The groups whose comments are shown, and the note that says what was left out."""
     if not options.show_comments:
-        return CommentFields(comments=[], comments_note="Comments are left out of this report.")
+        return CommentFields(comments=[], comments_note=_("Comments are left out of this report."))
     by_group = _by_group(comments)
     if not by_group:
-        return CommentFields(comments=[], comments_note="No free-text comments were given.")
+        return CommentFields(comments=[], comments_note=_("No free-text comments were given."))
     threshold = comment_threshold(assessment, options)
     shown: list[CommentGroup] = []
     hidden: list[str] = []
@@ -71,9 +72,11 @@ def comment_fields(
             CommentGroup(group.label, group.n, shuffled[:MAX_COMMENTS_PER_GROUP], len(shuffled))
         )
     notes = [
-        f"Comments are shown only for groups of at least {threshold} respondents, "
-        "in shuffled order, with nothing that links them to a person."
+        _(
+            "Comments are shown only for groups of at least {n} respondents, "
+            "in shuffled order, with nothing that links them to a person."
+        ).format(n=threshold)
     ]
     if hidden:
-        notes.append(f"Not shown (group too small): {', '.join(hidden)}.")
+        notes.append(_("Not shown (group too small): {groups}.").format(groups=", ".join(hidden)))
     return CommentFields(comments=shown, comments_note=" ".join(notes))

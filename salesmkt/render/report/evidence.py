@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from salesmkt.analysis.evidence_claims import mean_words
+from salesmkt.l10n import N_, _
 from salesmkt.model.evidence import ClaimVerdict
 from salesmkt.render.report.view import ClaimRow, Report
 from salesmkt.render.text import md_escape
 from salesmkt.wording import DASH, fmt_figure, fmt_figure_ci
 
-TITLE = "What the data say"
-INTRO = (
+TITLE = N_("What the data say")
+INTRO = N_(
     "Statements the company's CRM data can test, set against the funnel figures. A "
     "group agrees with a statement when its mean is above the scale's midpoint. The "
     "data show what happened to leads and deals, not why: this is evidence of the "
@@ -51,8 +52,9 @@ def markdown_section(r: Report, links: Mapping[str, str] | None = None) -> list[
     """The section in Markdown (nothing when the report was not given evidence)."""
     if not r.evidence:
         return []
-    lines = [f"## {TITLE}", "", INTRO, ""]
-    lines.append("| Statement | The survey says | The data show | Verdict |")
+    lines = [f"## {_(TITLE)}", "", _(INTRO), ""]
+    head = (_("Statement"), _("The survey says"), _("The data show"), _("Verdict"))
+    lines.append("| " + " | ".join(md_escape(h) for h in head) + " |")
     lines.append("|---|---|---|---|")
     for row in r.evidence:
         cells = (row.statement, row.survey, row.data, row.verdict)

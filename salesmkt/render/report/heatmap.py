@@ -19,12 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from salesmkt.l10n import N_, _
 from salesmkt.model.assessment import Assessment, GroupResult, SegmentResult
 from salesmkt.render.report.view import HeatCell, Heatmap, HeatRow
+from salesmkt.render.report.words import and_list
 from salesmkt.wording import DASH, fmt_gap, fmt_mean
 
 NEUTRAL = 0.05  # a difference under this reads as "level with" the organisation
-WITHHELD = "withheld"
+WITHHELD = N_("withheld")
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
@@ -52,7 +54,7 @@ def segment_cell(a: Assessment, seg: SegmentResult, kind: str, key: str) -> Heat
     """One dimension (``kind="dimension"``) or statement (``"item"``) in one segment."""
     shown = shown_groups(seg, a.compare[:2])
     if seg.suppressed or not shown:
-        return HeatCell(WITHHELD, withheld=True)
+        return HeatCell(_(WITHHELD), withheld=True)
     means = [g.dimension_means if kind == "dimension" else g.item_means for g in shown]
     value = _mean([m.get(key) for m in means])
     if value is None:
@@ -69,13 +71,14 @@ def segment_cell(a: Assessment, seg: SegmentResult, kind: str, key: str) -> Heat
 
 def segment_label(seg: SegmentResult, a: Assessment, several: bool) -> str:
     """'EMEA (n = 12)', with the column's name when several --by columns are shown."""
-    n = "fewer than " + str(seg.n_fewer_than) if seg.n is None else str(seg.n)
     label = f"{seg.by}: {seg.value}" if several else seg.value
+    if seg.n is None:
+        return _("{label} (fewer than {n})").format(label=label, n=seg.n_fewer_than)
     shown = shown_groups(seg, a.compare[:2])
-    only = ""
     if not seg.suppressed and 0 < len(shown) < len(a.compare[:2]):
-        only = f", {' and '.join(g.label for g in shown)} only"
-    return f"{label} (n = {n}{only})" if seg.n is not None else f"{label} ({n})"
+        only = and_list([g.label for g in shown])
+        return _("{label} (n = {n}, {groups} only)").format(label=label, n=seg.n, groups=only)
+    return f"{label} (n = {seg.n})"
 
 
 def heatmap(a: Assessment, first: str, second: str, items: bool = False) -> Heatmap | None:
@@ -99,7 +102,7 @@ def heatmap(a: Assessment, first: str, second: str, items: bool = False) -> Heat
             for i in a.items
             if i.dimension is None or a.dimension(i.dimension) is None
         ]
-    by = " and ".join(dict.fromkeys(s.by for s in a.segments))
+    by = and_list(list(dict.fromkeys(s.by for s in a.segments)))
     return Heatmap(
         by=by,
         segments=[segment_label(s, a, several) for s in a.segments],
@@ -116,10 +119,10 @@ def _item_row(a: Assessment, key: str, label: str, both: list[str]) -> HeatRow:
 
 
 def heat_key(first: str, second: str) -> str:
-    return (
+    return _(
         "Each cell: the mean score (1 to 5) in that segment, with its difference from the "
-        f"same group(s) in the whole organisation ({first} and {second} weigh equally; "
+        "same group(s) in the whole organisation ({first} and {second} weigh equally; "
         "where one is withheld, the other alone). Above the organisation: shaded blue and "
         "marked ▲; below: shaded orange and marked ▼. Withheld: too few respondents to "
         "show."
-    )
+    ).format(first=first, second=second)

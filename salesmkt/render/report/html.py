@@ -5,7 +5,7 @@ Vocabulary:
   inline SVG, there is no script, and a Content-Security-Policy (:data:`CSP`) forbids
   every remote load, so opening it offline (or from an e-mail) shows everything and
   fetches nothing.
-- *template*: ``templates/report.html.j2``, rendered by jinja2 with autoescaping on, so
+- *template*: ``templates/report.html``, rendered by jinja2 with autoescaping on, so
   every string from the view (respondent text, labels) is escaped. The one piece of
   markup that is not escaped is each chart's SVG, which :meth:`Chart.inline_svg` has
   checked for active content.
@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesmkt.l10n import N_, _, ngettext, reader_language
+from salesmkt.render.report.markdown import and_more, comment_count, further_actions, made_with
 from salesmkt.render.report.view import Report
 from salesmkt.render.text import visible
 
@@ -79,8 +81,22 @@ def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
         keep_trailing_newline=True,
         finalize=_shown,
     )
-    template = env.get_template("report.html.j2")
-    return template.render(r=report, charts=_chart_context(charts), csp=CSP)
+    # The fixed words in the reader's language: {{ _("…") }} in the template, and the
+    # sentences the Markdown renderer words the same way.
+    env.globals.update(
+        _=_,
+        ngettext=ngettext,
+        and_more=and_more,
+        comment_count=comment_count,
+        further_actions=further_actions,
+        made_with=made_with,
+    )
+    template = env.get_template("report.html")
+    lang = reader_language() or "en"
+    return template.render(r=report, charts=_chart_context(charts), csp=CSP, lang=lang)
+
+
+CLIENT = N_("Client")  # the logo's alt text without a client name
 
 
 def render_page(report: Report, charts: Sequence[Chart], chart_links: Mapping[str, str]) -> str:

@@ -15,7 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
+from salesmkt.l10n import N_, _, ngettext
 from salesmkt.render.report.evidence import markdown_section as evidence_section
+from salesmkt.render.report.summary import move_up_words
 from salesmkt.render.report.view import ActionView, HeatCell, Report, SourceLink
 from salesmkt.render.text import md_escape, visible
 
@@ -47,33 +49,30 @@ def _progress(r: Report) -> list[str]:
     pr = r.progress
     assert pr is not None
     lines = [
-        "## Progress since the baseline",
+        "## " + _("Progress since the baseline"),
         "",
-        f"Compared with **{_E(pr.baseline)}**. {_E(pr.design_note)}",
+        _("Compared with {baseline}.").format(baseline=f"**{_E(pr.baseline)}**")
+        + f" {_E(pr.design_note)}",
         "",
     ]
     if pr.stages:
-        lines += _table(["Stage of", "Before", "Now", "Moved"], pr.stages, right=set())
+        lines += _table([_("Stage of"), _("Before"), _("Now"), _("Moved")], pr.stages, right=set())
+    before_now = [_("Before"), _("Now"), _("Change")]
     if pr.totals:
-        lines += ["### Scores", ""]
-        lines += _table(
-            ["Score", "Before", "Now", "Change", "95% CI", "p"], pr.totals, right={1, 2, 3, 4}
-        )
+        lines += ["### " + _("Scores"), ""]
+        lines += _table([_("Score"), *before_now, _("95% CI"), "p"], pr.totals, right={1, 2, 3, 4})
     if pr.dimensions:
-        lines += ["### Dimensions", ""]
+        lines += ["### " + _("Dimensions"), ""]
         lines += _table(
-            ["Dimension", "Before", "Now", "Change", "95% CI"], pr.dimensions, right={1, 2, 3, 4}
+            [_("Dimension"), *before_now, _("95% CI")], pr.dimensions, right={1, 2, 3, 4}
         )
     if pr.gaps:
-        lines += ["### Perception gaps", ""]
-        lines += _table(
-            [f"Gap ({r.first_label} − {r.second_label})", "Before", "Now", "Since then"],
-            pr.gaps,
-            right={1, 2},
-        )
+        lines += ["### " + _("Perception gaps"), ""]
+        gap = _("Gap ({first} − {second})").format(first=r.first_label, second=r.second_label)
+        lines += _table([gap, _("Before"), _("Now"), _("Since then")], pr.gaps, right={1, 2})
     if pr.movers:
-        lines += ["### Statements that moved most", ""]
-        lines += _table(["Statement", "Before", "Now", "Change"], pr.movers, right={1, 2, 3})
+        lines += ["### " + _("Statements that moved most"), ""]
+        lines += _table([_("Statement"), *before_now], pr.movers, right={1, 2, 3})
     for note in pr.notes:
         lines += [f"*{_E(note)}*", ""]
     return lines
@@ -88,7 +87,7 @@ def _title(r: Report, links: Mapping[str, str] | None) -> list[str]:
     if r.generated:
         sub.append(r.generated)
     if r.brand.consultant:
-        sub.append(f"prepared by {r.brand.consultant}")
+        sub.append(_("prepared by {consultant}").format(consultant=r.brand.consultant))
     return [f"# {_E(r.title)}", "", _E(" · ".join(sub)), ""]
 
 
@@ -96,46 +95,62 @@ def _summary(r: Report, links: Mapping[str, str] | None) -> list[str]:
     """Page one: the stage, what matters most, the verdict and the top three actions."""
     sm = r.summary
     assert sm is not None  # build_report always makes one
-    lines = ["## Executive summary", ""]
-    lines += [
-        f"**Stage of the relationship: {_E(r.headline_stage)}** (score {_E(r.headline_score)}"
-        + (f", band {_E(r.headline_range)})" if r.headline_range else ")"),
-        "",
-    ]
+    lines = ["## " + _("Executive summary"), ""]
+    stage = "**" + _("Stage of the relationship: {stage}").format(stage=_E(r.headline_stage)) + "**"
+    score = (
+        _("score {score}, band {band}").format(
+            score=_E(r.headline_score), band=_E(r.headline_range)
+        )
+        if r.headline_range
+        else _("score {score}").format(score=_E(r.headline_score))
+    )
+    lines += [f"{stage} ({score})", ""]
     if not sm.estimable:
         lines += [f"**{_E(sm.stage_sentence)}**", ""]
     elif r.headline_description:
-        lines += [f"*What it means:* {_E(r.headline_description)}", ""]
+        lines += [f"*{_('What it means:')}* {_E(r.headline_description)}", ""]
     if r.headline_note and sm.estimable:
         lines += [_E(r.headline_note), ""]
     if sm.findings:
-        lines += ["**What matters most**", ""]
+        lines += ["**" + _("What matters most") + "**", ""]
         lines += [f"{n}. {_E(f)}" for n, f in enumerate(sm.findings, 1)] + [""]
-    verdict = f"**Verdict: {_E(sm.verdict)}.**"
+    verdict = "**" + _("Verdict: {verdict}.").format(verdict=_E(sm.verdict)) + "**"
     lines += [verdict + (f" {_E(sm.verdict_sentence)}" if sm.verdict_sentence else ""), ""]
     if sm.actions:
-        lines += [f"**Top {len(sm.actions)} action{'s' if len(sm.actions) > 1 else ''}**", ""]
+        top = ngettext("Top {n} action", "Top {n} actions", len(sm.actions))
+        lines += ["**" + top.format(n=len(sm.actions)) + "**", ""]
         lines += [
-            f"{n}. {_E(a.title)}" + (f" (owner: {_E(a.owner)})" if a.owner else "")
+            f"{n}. {_E(a.title)}"
+            + (" (" + _("owner: {owner}").format(owner=_E(a.owner)) + ")" if a.owner else "")
             for n, a in enumerate(sm.actions, 1)
         ] + [""]
     return lines
 
 
 def _headline(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Key findings", ""]
+    lines = ["## " + _("Key findings"), ""]
     if r.overall_method:
-        lines += [f"Overall score: {_E(r.overall_method)}.", ""]
+        lines += [_("Overall score: {method}.").format(method=_E(r.overall_method)), ""]
     return lines + _bullets(r.key_findings)
 
 
 def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Scores by group", ""]
-    lines += _chart("band-chart", "Scores on the stage scale", links)
-    header = ["Group", "n", "Score", "Stage", "95% CI", "Median", "SD", "Range", "% favourable"]
+    lines = ["## " + _("Scores by group"), ""]
+    lines += _chart("band-chart", _("Scores on the stage scale"), links)
+    header = [
+        _("Group"),
+        "n",
+        _("Score"),
+        _("Stage"),
+        _("95% CI"),
+        _("Median"),
+        _("SD"),
+        _("Range"),
+        _("% favourable"),
+    ]
     rows: list[list[object]] = [
         [
-            g.label + (" (compared)" if g.compared else ""),
+            g.label + (" (" + _("compared") + ")" if g.compared else ""),
             g.n,
             g.score,
             g.stage,
@@ -153,18 +168,20 @@ def _scores(r: Report, links: Mapping[str, str] | None) -> list[str]:
             row.pop(4)
     right = {1, 2, 4, 5, 6, 7} if not r.group_ci else {1, 2, 4, 5, 6, 7, 8}
     lines += _table(header, rows, right=right)
-    lines += ["% favourable: the share of answers in the top two points of the scale.", ""]
+    lines += [_("% favourable: the share of answers in the top two points of the scale."), ""]
     if r.hides_split:
-        lines += [f"> **The average hides a split.** {_E(r.hides_split)}", ""]
+        lines += [f"> **{_('The average hides a split.')}** {_E(r.hides_split)}", ""]
     if r.stage_disagreement:
         lines += [
-            f"> **Stage disagreement.** {_E(r.stage_disagreement)}. The two functions place "
-            "the relationship in different stages; that difference is a finding in its own "
-            "right.",
+            f"> **{_('Stage disagreement.')}** {_E(r.stage_disagreement)}. "
+            + _(
+                "The two functions place the relationship in different stages; that "
+                "difference is a finding in its own right."
+            ),
             "",
         ]
     for b in r.borderline:
-        lines += [f"> **Borderline.** {_E(b)}", ""]
+        lines += [f"> **{_('Borderline.')}** {_E(b)}", ""]
     return lines
 
 
@@ -174,14 +191,24 @@ def _progress_section(r: Report, links: Mapping[str, str] | None) -> list[str]:
 
 def _gaps(r: Report, links: Mapping[str, str] | None) -> list[str]:
     first, second = r.first_label, r.second_label
-    lines = [f"## Perception gaps: where {_E(first)} and {_E(second)} see it differently", ""]
+    heading = _("Perception gaps: where {first} and {second} see it differently")
+    lines = ["## " + heading.format(first=_E(first), second=_E(second)), ""]
     if r.total_gap:
         lines += [_E(r.total_gap), ""]
-    lines += _chart("gap-chart", f"Perception gaps: {first} minus {second}", links)
+    alt = _("Perception gaps: {first} minus {second}").format(first=first, second=second)
+    lines += _chart("gap-chart", alt, links)
     if r.flagged_items:
-        lines += ["### Flagged gaps", ""]
+        lines += ["### " + _("Flagged gaps"), ""]
         lines += _table(
-            ["Statement", first, second, "Gap", "95% CI", "Effect", "Backed by the data?"],
+            [
+                _("Statement"),
+                first,
+                second,
+                _("Gap"),
+                _("95% CI"),
+                _("Effect"),
+                _("Backed by the data?"),
+            ],
             [
                 [f"{i.id} {i.short}", i.first, i.second, i.gap, i.ci, i.effect, i.support]
                 for i in r.flagged_items
@@ -189,24 +216,25 @@ def _gaps(r: Report, links: Mapping[str, str] | None) -> list[str]:
             right={1, 2, 3, 4},
         )
     else:
-        lines += ["No statement reaches the flag threshold.", ""]
+        lines += [_("No statement reaches the flag threshold."), ""]
     if r.not_estimable_items:
-        lines += [_E("Not estimable: " + "; ".join(r.not_estimable_items) + "."), ""]
+        listed = "; ".join(r.not_estimable_items)
+        lines += [_E(_("Not estimable: {items}.").format(items=listed)), ""]
     return lines
 
 
 def _dimensions(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Dimension profile", ""]
-    lines += _chart("dimension-profile", "Dimension profile", links)
+    lines = ["## " + _("Dimension profile"), ""]
+    lines += _chart("dimension-profile", _("Dimension profile"), links)
     if not r.dimensions:
-        return [*lines, "This questionnaire has no dimensions.", ""]
+        return [*lines, _("This questionnaire has no dimensions."), ""]
     return (
         lines
         + _table(
-            ["Dimension", r.first_label, r.second_label, "Gap", "Quadrant"],
+            [_("Dimension"), r.first_label, r.second_label, _("Gap"), _("Quadrant")],
             [
                 [
-                    d.label + (" (flagged)" if d.flagged else ""),
+                    d.label + (" (" + _("flagged") + ")" if d.flagged else ""),
                     d.first,
                     d.second,
                     d.gap,
@@ -216,24 +244,23 @@ def _dimensions(r: Report, links: Mapping[str, str] | None) -> list[str]:
             ],
             right={1, 2, 3},
         )
-        + ["Each group's cell: mean (% favourable).", ""]
+        + [_("Each group's cell: mean (% favourable)."), ""]
     )
 
 
 def _action(n: int, act: ActionView) -> list[str]:
     lines = [f"#### {n}. {_E(act.title)}", ""]
-    tags = [
-        t for t in (f"owner: {act.owner}" if act.owner else "", act.horizon, act.transition) if t
-    ]
+    owner = _("owner: {owner}").format(owner=act.owner) if act.owner else ""
+    tags = [t for t in (owner, act.horizon, act.transition) if t]
     if tags:
         lines += [_E(" · ".join(tags)), ""]
     lines += [_E(act.action), ""]
     if act.why:
-        lines += [f"*Why:* {_E(act.why)}", ""]
+        lines += [f"*{_('Why:')}* {_E(act.why)}", ""]
     if act.evidence:
-        lines += ["Evidence:", "", *_bullets(act.evidence)]
+        lines += [_("Evidence:"), "", *_bullets(act.evidence)]
     if act.sources:
-        lines += ["Sources: " + "; ".join(_cite(c) for c in act.sources), ""]
+        lines += [_("Sources:") + " " + "; ".join(_cite(c) for c in act.sources), ""]
     return lines
 
 
@@ -242,92 +269,100 @@ def _cite(c: SourceLink) -> str:
 
 
 def _advice(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Stay or move up, and what to do", ""]
+    lines = ["## " + _("Stay or move up, and what to do"), ""]
     a = r.advice
     if a is None:
-        return [
-            *lines,
-            "This report makes no recommendations: the stay-or-move-up verdict and the "
-            "action list were not part of this assessment.",
-            "",
-        ]
+        return [*lines, _(NO_ADVICE_SENTENCE), ""]
     verdict = a.verdict_label
     if a.verdict == "move_up" and a.next_stage:
-        verdict += f": from {a.current_stage} to {a.next_stage}"
+        verdict = move_up_words(verdict, a.current_stage, a.next_stage)
     lines += [f"**{_E(verdict)}**", ""]
     if a.message:
         lines += [_E(a.message), ""]
     lines += _bullets(a.notes)
     if a.move_reasons:
-        lines += ["Arguments for moving up:", "", *_bullets(a.move_reasons)]
+        lines += [_("Arguments for moving up:"), "", *_bullets(a.move_reasons)]
     if a.stay_reasons:
-        lines += ["Arguments for staying:", "", *_bullets(a.stay_reasons)]
+        lines += [_("Arguments for staying:"), "", *_bullets(a.stay_reasons)]
     if a.next_stage and a.next_description:
-        lines += [f"*{_E(a.next_stage)} would look like this:* {_E(a.next_description)}", ""]
+        looks = _("{stage} would look like this:").format(stage=_E(a.next_stage))
+        lines += [f"*{looks}* {_E(a.next_description)}", ""]
     if a.actions:
-        lines += ["### Recommended actions", ""]
+        lines += ["### " + _("Recommended actions"), ""]
         for n, act in enumerate(a.top_actions, 1):
             lines += _action(n, act)
         more = len(a.more_actions)
         if more:
-            verb = "actions are" if more > 1 else "action is"
-            lines += [f"{more} further {verb} listed in Appendix C, one line each.", ""]
+            lines += [further_actions(more).replace("{link}", _("Appendix C")), ""]
     else:
-        lines += ["No action rule fired for this assessment.", ""]
+        lines += [_("No action rule fired for this assessment."), ""]
     for m in a.missing_inputs:
         lines += [_E(m), ""]
     if a.rules:
-        lines += [_E(f"Rules: {a.rules}."), ""]
+        lines += [_E(_("Rules: {rules}.").format(rules=a.rules)), ""]
     return lines
 
 
+NO_ADVICE_SENTENCE = N_(
+    "This report makes no recommendations: the stay-or-move-up verdict and the "
+    "action list were not part of this assessment."
+)
+
+
+def further_actions(more: int) -> str:
+    """The sentence on the actions left to Appendix C, with ``{link}`` where its name goes."""
+    return ngettext(
+        "{n} further action is listed in {link}, one line each.",
+        "{n} further actions are listed in {link}, one line each.",
+        more,
+    ).replace("{n}", str(more))
+
+
 def _comments(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Comments", ""]
+    lines = ["## " + _("Comments"), ""]
     for g in r.comments:
-        extra = ""
-        if g.total > len(g.texts):
-            extra = f"; {len(g.texts)} of {g.total} comments, a random sample"
-        lines += [f"### {_E(g.label)} ({g.n} respondents{_E(extra)})", ""]
+        lines += [f"### {_E(g.label)} ({_E(comment_count(g.n, len(g.texts), g.total))})", ""]
         for t in g.texts:
             lines += [f"> {_E(t)}", ""]
     return [*lines, f"*{_E(r.comments_note)}*", ""]
 
 
 def _quality(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## How far the figures can be trusted", "", "### Reliability of the total", ""]
-    lines += _bullets(r.reliability) if r.reliability else ["Not computed.", ""]
-    lines += ["### Agreement within each group", ""]
-    lines += _bullets(r.agreement) if r.agreement else ["Not computed.", ""]
+    lines = ["## " + _("How far the figures can be trusted"), ""]
+    lines += ["### " + _("Reliability of the total"), ""]
+    lines += _bullets(r.reliability) if r.reliability else [_("Not computed."), ""]
+    lines += ["### " + _("Agreement within each group"), ""]
+    lines += _bullets(r.agreement) if r.agreement else [_("Not computed."), ""]
     return lines
 
 
 def _data(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Data quality", "", _E(r.respondents), ""]
+    lines = ["## " + _("Data quality"), "", _E(r.respondents), ""]
     if r.excluded:
-        more = [f"… and {r.excluded_more} more"] if r.excluded_more else []
-        lines += ["### Excluded respondents", "", *_bullets(r.excluded + more)]
+        more = [and_more(r.excluded_more)] if r.excluded_more else []
+        lines += ["### " + _("Excluded respondents"), "", *_bullets(r.excluded + more)]
     if r.suppressed:
-        lines += ["### Withheld for anonymity", "", *_bullets(r.suppressed)]
+        lines += ["### " + _("Withheld for anonymity"), "", *_bullets(r.suppressed)]
     if r.warnings:
-        more = [f"… and {r.warnings_more} more"] if r.warnings_more else []
-        lines += ["### Warnings", "", *_bullets(r.warnings + more)]
+        more = [and_more(r.warnings_more)] if r.warnings_more else []
+        lines += ["### " + _("Warnings"), "", *_bullets(r.warnings + more)]
     if not (r.excluded or r.suppressed or r.warnings):
         lines += [
-            "No respondent was excluded, nothing was withheld and no warning was raised.",
+            _("No respondent was excluded, nothing was withheld and no warning was raised."),
             "",
         ]
     if r.participation:
-        lines += ["### Participation", ""]
+        lines += ["### " + _("Participation"), ""]
         lines += _table(
-            ["Group", "Segment", "Invited", "Responded", "Response rate"],
+            [_("Group"), _("Segment"), _("Invited"), _("Responded"), _("Response rate")],
             r.participation,
             right={2, 3, 4},
         )
         lines += [_E(r.participation_note), ""]
     if r.segments:
-        lines += ["### Breakdown", ""]
+        lines += ["### " + _("Breakdown"), ""]
         lines += _table(
-            ["Segment", "n", "Overall", "Stage", "Groups"],
+            [_("Segment"), "n", _("Overall"), _("Stage"), _("Groups")],
             [[f"{s.by}: {s.value}", s.n, s.overall, s.stage, s.groups] for s in r.segments],
             right={1, 2},
         )
@@ -335,53 +370,84 @@ def _data(r: Report, links: Mapping[str, str] | None) -> list[str]:
 
 
 def _methods(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Appendix A: Methods", "", "### Scoring key", ""]
+    lines = ["## " + _("Appendix A: Methods"), "", "### " + _("Scoring key"), ""]
     lines += _table(
-        ["Stage", "Total", "What it looks like"],
+        [_("Stage"), _("Total"), _("What it looks like")],
         [
-            [s.label + (" (this report)" if s.current else ""), s.range, s.description]
+            [s.label + (" (" + _("this report") + ")" if s.current else ""), s.range, s.description]
             for s in r.stages
         ],
         right={1},
     )
-    lines += ["### Formulas and thresholds", ""]
+    lines += ["### " + _("Formulas and thresholds"), ""]
     for name, text in r.methods:
         lines += [f"**{_E(name)}.** {_E(text)}", ""]
-    lines += ["### Settings", ""]
-    return lines + _table(["Setting", "Value"], r.settings, right=set())
+    lines += ["### " + _("Settings"), ""]
+    return lines + _table([_("Setting"), _("Value")], r.settings, right=set())
 
 
 def _statements(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## Appendix B: Every statement", ""]
+    lines = ["## " + _("Appendix B: Every statement"), ""]
     lines += _table(
-        ["Statement", r.first_label, r.second_label, "Gap", "95% CI", "δ", "p (adj.)", "Quadrant"],
+        [
+            _("Statement"),
+            r.first_label,
+            r.second_label,
+            _("Gap"),
+            _("95% CI"),
+            "δ",
+            _("p (adj.)"),
+            _("Quadrant"),
+        ],
         [
             [f"{i.id} {i.short}", i.first, i.second, i.gap, i.ci, i.delta, i.p, i.quadrant]
             for i in r.items
         ],
         right={1, 2, 3, 4, 5, 6},
     )
-    return [*lines, "Each group's cell: mean (% favourable).", ""]
+    return [*lines, _("Each group's cell: mean (% favourable)."), ""]
 
 
 def _footer(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    return [
-        _E(
-            f"Made with salesmkt {r.tool_version} from the {r.questionnaire} "
-            f"(id {r.questionnaire_id}, version {r.questionnaire_version})."
+    return [_E(made_with(r))]
+
+
+def made_with(r: Report) -> str:
+    """The footer's first sentence: the tool's version and the questionnaire's."""
+    return _(
+        "Made with salesmkt {tool} from the {questionnaire} (id {id}, version {version})."
+    ).format(
+        tool=r.tool_version,
+        questionnaire=r.questionnaire,
+        id=r.questionnaire_id,
+        version=r.questionnaire_version,
+    )
+
+
+def comment_count(n: int, shown: int, total: int) -> str:
+    """``12 respondents`` and, when sampled, how many of the comments are shown."""
+    text = ngettext("{n} respondent", "{n} respondents", n).format(n=n)
+    if total > shown:
+        text += "; " + _("{shown} of {total} comments, a random sample").format(
+            shown=shown, total=total
         )
-    ]
+    return text
+
+
+def and_more(n: int) -> str:
+    return _("… and {n} more").format(n=n)
 
 
 def _segments(r: Report, links: Mapping[str, str] | None) -> list[str]:
     h = r.heatmap
     if h is None:
         return []
-    lines = [f"## Segments: where each {_E(h.by)} stands against the organisation", ""]
+    heading = _("Segments: where each {by} stands against the organisation")
+    lines = ["## " + heading.format(by=_E(h.by)), ""]
     lines += [_E(h.key), ""]
     rows = [[row.label, row.reference, *[_heat_text(c) for c in row.cells]] for row in h.rows]
     right = set(range(1, len(h.segments) + 2))
-    return lines + _table(["Dimension", "Organisation", *h.segments], rows, right=right)
+    return lines + _table([_("Dimension"), _("Organisation"), *h.segments], rows, right=right)
 
 
 def _heat_text(c: HeatCell) -> str:
@@ -401,30 +467,30 @@ def _extra(r: Report, links: Mapping[str, str] | None) -> list[str]:
 def _notes(r: Report, links: Mapping[str, str] | None) -> list[str]:
     if not r.consultant_notes:
         return []
-    return ["## Consultant notes", "", *_bullets(r.consultant_notes)]
+    return ["## " + _("Consultant notes"), "", *_bullets(r.consultant_notes)]
 
 
 def _references(r: Report, links: Mapping[str, str] | None) -> list[str]:
-    lines = ["## References", ""]
+    lines = ["## " + _("References"), ""]
     for ref in r.references:
         lines += [
             f'{ref.number}. <a id="{ref.anchor}"></a>{_E(ref.citation)} '
-            f"*Used for:* {_E(ref.used_for)}"
+            f"*{_('Used for:')}* {_E(ref.used_for)}"
         ]
-    return [
-        *lines,
-        "",
-        "The questionnaire's statements and the actions are written in salesmkt's own "
-        "words; the sources are paraphrased, never quoted.",
-        "",
-    ]
+    return [*lines, "", _(PARAPHRASED), ""]
+
+
+PARAPHRASED = N_(
+    "The questionnaire's statements and the actions are written in salesmkt's own "
+    "words; the sources are paraphrased, never quoted."
+)
 
 
 def _more_actions(r: Report, links: Mapping[str, str] | None) -> list[str]:
     a = r.advice
     if a is None or not a.more_actions:
         return []
-    lines = ["## Appendix C: Further actions", ""]
+    lines = ["## " + _("Appendix C: Further actions"), ""]
     rows = [
         [
             str(a.top + n),
@@ -436,7 +502,8 @@ def _more_actions(r: Report, links: Mapping[str, str] | None) -> list[str]:
         ]
         for n, act in enumerate(a.more_actions, 1)
     ]
-    return lines + _table(["#", "Action", "Owner", "When", "Move", "Sources"], rows, right={0})
+    header = ["#", _("Action"), _("Owner"), _("When"), _("Move"), _("Sources")]
+    return lines + _table(header, rows, right={0})
 
 
 # The report's sections in page order (the same order as the HTML template).

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from salesmkt.l10n import N_, _, number, reader_language
 from salesmkt.model.assessment import PARTICIPATION_FLOOR, Assessment, StageBand
 from salesmkt.render.report.view import ReportOptions, StageRow
 from salesmkt.render.report.words import RELIABILITY_FLOOR
@@ -22,14 +23,14 @@ Method = tuple[str, str]
 
 
 def _num_text(value: object) -> str:
-    return f"{value:g}" if isinstance(value, int | float) else str(value)
+    return number(f"{value:g}") if isinstance(value, int | float) else str(value)
 
 
 def stage_range(stage: StageBand) -> str:
     """A stage's band of totals: ``40–59``, or ``80 and above`` when it has no maximum."""
     low, high = stage.min, stage.max
     if high is None:
-        return f"{_num_text(low)} and above"
+        return _("{low} and above").format(low=_num_text(low))
     return f"{_num_text(low)}–{_num_text(high)}"
 
 
@@ -56,69 +57,87 @@ def stage_rows(
 def _scores(a: Assessment, first: str, second: str) -> list[Method]:
     s = a.settings
     overall = (
-        f"the mean of the {first} and {second} group means, so each function counts "
-        "equally whatever its head count; the pooled mean, which weighs every respondent "
-        "equally, is shown beside it"
+        _(
+            "the mean of the {first} and {second} group means, so each function counts "
+            "equally whatever its head count; the pooled mean, which weighs every respondent "
+            "equally, is shown beside it"
+        ).format(first=first, second=second)
         if a.overall.method == "equal-weight"
-        else "the mean of every scored respondent's total (pooled)"
+        else _("the mean of every scored respondent's total (pooled)")
     )
     return [
         (
-            "Total score",
-            "Each answer is an item score; reverse-worded items are recoded as "
-            "(scale minimum + scale maximum − answer). A respondent's total is the sum of "
-            "the item scores. A respondent who skipped at most "
-            f"{s.max_missing:.0%} of the items is prorated: mean of the answered items × "
-            "number of items. Anyone missing more is excluded and listed.",
+            _("Total score"),
+            _(
+                "Each answer is an item score; reverse-worded items are recoded as "
+                "(scale minimum + scale maximum − answer). A respondent's total is the sum of "
+                "the item scores. A respondent who skipped at most "
+                "{share} of the items is prorated: mean of the answered items × "
+                "number of items. Anyone missing more is excluded and listed."
+            ).format(share=number(f"{s.max_missing:.0%}")),
         ),
         (
-            "Group and overall score",
-            "A group's score is the mean of its members' totals; its stage is the band "
-            f"that mean falls in. The overall score is {overall}.",
+            _("Group and overall score"),
+            _(
+                "A group's score is the mean of its members' totals; its stage is the band "
+                "that mean falls in. The overall score is {overall}."
+            ).format(overall=overall),
         ),
     ]
 
 
-_ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": "none"}
+_ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini–Hochberg", "none": N_("none")}
 
 
 def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
     s = a.settings
-    midpoint = f"{s.midpoint:g}" if s.midpoint is not None else "the scale's midpoint"
+    midpoint = number(f"{s.midpoint:g}") if s.midpoint is not None else _("the scale's midpoint")
+    adjust = _ADJUST_NAMES.get(s.adjust, s.adjust)
     return [
         (
-            "Perception gap",
-            f"gap = mean({first}) − mean({second}); a positive gap means {first} rates "
-            "the statement higher. The 95% confidence interval is Welch's t interval "
-            "(not adjusted for the number of items); group scores and the overall score "
-            "get the same t interval.",
+            _("Perception gap"),
+            _(
+                "gap = mean({first}) − mean({second}); a positive gap means {first} rates "
+                "the statement higher. The 95% confidence interval is Welch's t interval "
+                "(not adjusted for the number of items); group scores and the overall score "
+                "get the same t interval."
+            ).format(first=first, second=second),
         ),
         (
-            "Significance",
-            "Mann–Whitney U test (a permutation p-value for small groups); on the total "
-            "also Welch's t-test. Item p-values are adjusted for multiple comparisons "
-            f"({_ADJUST_NAMES.get(s.adjust, s.adjust)}); a gap is backed by the data when "
-            "its adjusted p-value is below 0.05, so the verdict and the printed p agree.",
+            _("Significance"),
+            _(
+                "Mann–Whitney U test (a permutation p-value for small groups); on the total "
+                "also Welch's t-test. Item p-values are adjusted for multiple comparisons "
+                "({adjust}); a gap is backed by the data when "
+                "its adjusted p-value is below 0.05, so the verdict and the printed p agree."
+            ).format(adjust=_(adjust) if s.adjust == "none" else adjust),
         ),
         (
-            "Effect size",
-            f"Cliff's delta δ = P(X > Y) − P(X < Y) for a random {first} answer X and "
-            f"{second} answer Y, read with Romano et al.'s bands: negligible |δ| < 0.147, "
-            "small < 0.33, medium < 0.474, large otherwise. Hedges' g on the total and "
-            "the dimensions.",
+            _("Effect size"),
+            _(
+                "Cliff's delta δ = P(X > Y) − P(X < Y) for a random {first} answer X and "
+                "{second} answer Y, read with Romano et al.'s bands: negligible "
+                "{abs_delta} < 0.147, small < 0.33, medium < 0.474, large otherwise. Hedges' g "
+                "on the total and "
+                "the dimensions."
+            ).format(first=first, second=second, abs_delta="|δ|"),
         ),
         (
-            "Flagged gap",
-            f"|gap| ≥ {s.gap_threshold:g} scale point(s) per item (the same per-item "
-            "threshold for dimension means, and scaled by the number of items for the "
-            "total). Practical size decides the flag; the adjusted p-value says "
-            "whether the data are strong enough to back it.",
+            _("Flagged gap"),
+            _(
+                "{abs_gap} ≥ {threshold} scale point(s) per item (the same per-item "
+                "threshold for dimension means, and scaled by the number of items for the "
+                "total). Practical size decides the flag; the adjusted p-value says "
+                "whether the data are strong enough to back it."
+            ).format(abs_gap=f"|{_('gap')}|", threshold=number(f"{s.gap_threshold:g}")),
         ),
         (
-            "Quadrant",
-            f"Midpoint: {midpoint}. Split view: a flagged gap. Otherwise shared strength: "
-            "both groups' means at or above the midpoint; shared pain: both below it; "
-            "mixed: one on each side.",
+            _("Quadrant"),
+            _(
+                "Midpoint: {midpoint}. Split view: a flagged gap. Otherwise shared strength: "
+                "both groups' means at or above the midpoint; shared pain: both below it; "
+                "mixed: one on each side."
+            ).format(midpoint=midpoint),
         ),
     ]
 
@@ -126,33 +145,39 @@ def _gaps(a: Assessment, first: str, second: str) -> list[Method]:
 def _quality(a: Assessment, first: str, second: str) -> list[Method]:
     return [
         (
-            "Reliability",
-            "Cronbach's alpha = k/(k − 1) · (1 − Σ item variances / variance of the "
-            "total), k items, from the covariance pooled within the groups (each group's "
-            "answers about its own means, so a gap between Sales and Marketing cannot pass "
-            "for reliability), per compared group and per dimension, on the respondents who "
-            "answered every item of that scope; with Feldt's 95% interval and McDonald's "
-            f"omega (one factor). Below {RELIABILITY_FLOOR:.2f} the total is not a reliable "
-            "measure for those respondents.",
+            _("Reliability"),
+            _(
+                "Cronbach's alpha = k/(k − 1) · (1 − Σ item variances / variance of the "
+                "total), k items, from the covariance pooled within the groups (each group's "
+                "answers about its own means, so a gap between Sales and Marketing cannot pass "
+                "for reliability), per compared group and per dimension, on the respondents who "
+                "answered every item of that scope; with Feldt's 95% interval and McDonald's "
+                "omega (one factor). Below {floor} the total is not a reliable "
+                "measure for those respondents."
+            ).format(floor=number(f"{RELIABILITY_FLOOR:.2f}")),
         ),
         (
-            "Agreement within a group",
-            "r*wg(J) = 1 − s̄²/σ²ₑ (Lindell, Brandt & Whitney), with s̄² the mean item "
-            "variance and σ²ₑ = (A² − 1)/12 for an A-point scale (uniform null; also shown "
-            "against a slightly skewed null); below 0.70 agreement is low. r_wg(J) = "
-            "J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ) is shown for comparison: over many "
-            "items it stays near 1. AD_M is the mean absolute deviation from the item "
-            "mean; above c/6 (c = number of scale points) agreement is low. ICC(1) and "
-            "ICC(2) of the totals (one-way ANOVA) say how much of the spread lies between "
-            "groups and how reliable a group's mean is.",
+            _("Agreement within a group"),
+            _(
+                "r*wg(J) = 1 − s̄²/σ²ₑ (Lindell, Brandt & Whitney), with s̄² the mean item "
+                "variance and σ²ₑ = (A² − 1)/12 for an A-point scale (uniform null; also shown "
+                "against a slightly skewed null); below 0.70 agreement is low. r_wg(J) = "
+                "J(1 − s̄²/σ²ₑ) / (J(1 − s̄²/σ²ₑ) + s̄²/σ²ₑ) is shown for comparison: over many "
+                "items it stays near 1. AD_M is the mean absolute deviation from the item "
+                "mean; above c/6 (c = number of scale points) agreement is low. ICC(1) and "
+                "ICC(2) of the totals (one-way ANOVA) say how much of the spread lies between "
+                "groups and how reliable a group's mean is."
+            ),
         ),
         (
-            "Anonymity",
-            f"A group or segment with fewer than {a.settings.min_group_size} respondents "
-            f'is withheld: no figure, and its size reads only "fewer than '
-            f'{a.settings.min_group_size}"; no withheld figure can be worked out from the '
-            "figures shown. When a compared group is withheld, the organisation stage cannot "
-            "be estimated and is not shown.",
+            _("Anonymity"),
+            _(
+                "A group or segment with fewer than {n} respondents "
+                'is withheld: no figure, and its size reads only "fewer than '
+                '{n}"; no withheld figure can be worked out from the '
+                "figures shown. When a compared group is withheld, the organisation stage cannot "
+                "be estimated and is not shown."
+            ).format(n=a.settings.min_group_size),
         ),
     ]
 
@@ -160,21 +185,31 @@ def _quality(a: Assessment, first: str, second: str) -> list[Method]:
 def _field(a: Assessment, first: str, second: str) -> list[Method]:
     """% favourable and the response rate."""
     start = a.settings.favourable_from
-    top = f"answers of {start:g} or more (after reverse items are recoded)" if start else "—"
+    top = (
+        _("answers of {start} or more (after reverse items are recoded)").format(
+            start=number(f"{start:g}")
+        )
+        if start
+        else "—"
+    )
     methods = [
         (
-            "% favourable",
-            f"The share of answers in the top two points of the scale: {top}. Per statement, "
-            "per dimension (all the answers to its statements) and per group (all its "
-            "answers); missing answers are left out.",
+            _("% favourable"),
+            _(
+                "The share of answers in the top two points of the scale: {top}. Per statement, "
+                "per dimension (all the answers to its statements) and per group (all its "
+                "answers); missing answers are left out."
+            ).format(top=top),
         )
     ]
     if a.participation:
         methods.append(
             (
-                "Response rate",
-                "Scored respondents divided by the people invited, from the headcount file, "
-                f"per group and segment; below {PARTICIPATION_FLOOR:.0%} it is marked low.",
+                _("Response rate"),
+                _(
+                    "Scored respondents divided by the people invited, from the headcount file, "
+                    "per group and segment; below {floor} it is marked low."
+                ).format(floor=number(f"{PARTICIPATION_FLOOR:.0%}")),
             )
         )
     return methods
@@ -193,6 +228,14 @@ def methods_text(assessment: Assessment, first: str, second: str) -> list[Method
     return [m for part in _METHOD_PARTS for m in part(assessment, first, second)]
 
 
+def _adjustment(adjust: str) -> str:
+    """The p-value adjustment as the settings table shows it: the method's id in English
+    (as it always read), its name in another language."""
+    if adjust == "none":
+        return _(_ADJUST_NAMES["none"])
+    return adjust if reader_language() is None else _ADJUST_NAMES.get(adjust, adjust)
+
+
 # -- settings ------------------------------------------------------------------------------
 
 
@@ -206,23 +249,46 @@ def settings_rows(
     s = assessment.settings
     q = assessment.questionnaire
     rows = [
-        ("Questionnaire", f"{q.title or q.id} (id {q.id}, version {q.version})"),
-        ("Tool", f"salesmkt {assessment.tool_version}".strip()),
-        ("Compared groups", " − ".join(names(g) for g in assessment.compare) or DASH),
-        ("Minimum group size", str(s.min_group_size)),
-        ("Favourable answers", f"{s.favourable_from:g} or more" if s.favourable_from else DASH),
-        ("Headcount", "given" if s.headcount else "not given"),
-        ("Maximum missing answers", f"{s.max_missing:.0%}"),
-        ("Gap threshold", f"{s.gap_threshold:g} scale point(s) per item"),
-        ("p-value adjustment", s.adjust),
-        ("Bootstrap (borderline stage shares)", f"{s.n_boot} resamples, seed {s.seed}"),
-        ("Quadrant midpoint", f"{s.midpoint:g}" if s.midpoint is not None else "scale midpoint"),
-        ("Breakdown by", ", ".join(s.by) or "none"),
         (
-            "Comments",
-            f"groups of at least {threshold}" if options.show_comments else "left out",
+            _("Questionnaire"),
+            _("{title} (id {id}, version {version})").format(
+                title=q.title or q.id, id=q.id, version=q.version
+            ),
+        ),
+        (_("Tool"), f"salesmkt {assessment.tool_version}".strip()),
+        (_("Compared groups"), " − ".join(names(g) for g in assessment.compare) or DASH),
+        (_("Minimum group size"), str(s.min_group_size)),
+        (
+            _("Favourable answers"),
+            _("{start} or more").format(start=number(f"{s.favourable_from:g}"))
+            if s.favourable_from
+            else DASH,
+        ),
+        (_("Headcount"), _("given") if s.headcount else _("not given")),
+        (_("Maximum missing answers"), number(f"{s.max_missing:.0%}")),
+        (
+            _("Gap threshold"),
+            _("{threshold} scale point(s) per item").format(
+                threshold=number(f"{s.gap_threshold:g}")
+            ),
+        ),
+        (_("p-value adjustment"), _adjustment(s.adjust)),
+        (
+            _("Bootstrap (borderline stage shares)"),
+            _("{n} resamples, seed {seed}").format(n=s.n_boot, seed=s.seed),
+        ),
+        (
+            _("Quadrant midpoint"),
+            number(f"{s.midpoint:g}") if s.midpoint is not None else _("scale midpoint"),
+        ),
+        (_("Breakdown by"), ", ".join(s.by) or _("none")),
+        (
+            _("Comments"),
+            _("groups of at least {n}").format(n=threshold)
+            if options.show_comments
+            else _("left out"),
         ),
     ]
     if options.generated:
-        rows.append(("Generated", options.generated))
+        rows.append((_("Generated"), options.generated))
     return rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypedDict
 
+from salesmkt.l10n import _, number
 from salesmkt.model.assessment import PARTICIPATION_FLOOR, Assessment
 from salesmkt.wording import fmt_n, fmt_pct
 
@@ -23,20 +24,20 @@ class ParticipationFields(TypedDict):
 def participation_fields(a: Assessment, names: Callable[[str], str]) -> ParticipationFields:
     rows: list[tuple[str, str, str, str, str]] = []
     for p in a.participation:
-        rate = "withheld" if p.withheld else fmt_pct(p.rate) + (" (low)" if p.low else "")
+        rate = _("withheld") if p.withheld else fmt_pct(p.rate) + (_(" (low)") if p.low else "")
         rows.append(
             (
                 names(p.group),
-                f"{p.by}: {p.value}" if p.by else "all",
+                f"{p.by}: {p.value}" if p.by else _("all"),
                 str(p.invited),
-                "withheld" if p.withheld else fmt_n(p.responded),
+                _("withheld") if p.withheld else fmt_n(p.responded),
                 rate,
             )
         )
     note = ""
     if rows:
-        note = (
-            f"Response rate = scored respondents / people invited (from the headcount file). "
-            f"Below {PARTICIPATION_FLOOR:.0%} the figures may not speak for the whole group."
-        )
+        note = _(
+            "Response rate = scored respondents / people invited (from the headcount file). "
+            "Below {floor} the figures may not speak for the whole group."
+        ).format(floor=number(f"{PARTICIPATION_FLOOR:.0%}"))
     return ParticipationFields(participation=rows, participation_note=note)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesmkt.l10n import N_, _, ngettext
 from salesmkt.render.report.view import ProgressView
 from salesmkt.wording import DASH, fmt_ci, fmt_gap, fmt_mean, fmt_p
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from salesmkt.analysis.comparison import Change, Comparison, GapChange
     from salesmkt.model.assessment import StageRef
 
-_MOVES = {"up": "up", "down": "down", "same": "unchanged", "unknown": DASH}
+_MOVES = {"up": N_("up"), "down": N_("down"), "same": N_("unchanged")}
 
 
 def _stage(ref: StageRef | None) -> str:
@@ -26,10 +27,13 @@ def _stage(ref: StageRef | None) -> str:
 
 
 def _movement(direction: str, steps: int | None) -> str:
-    word = _MOVES.get(direction, direction)
-    if steps and direction in {"up", "down"}:
-        word += f" {abs(steps)} stage" + ("s" if abs(steps) > 1 else "")
-    return word
+    if steps and direction == "up":
+        return ngettext("up {n} stage", "up {n} stages", abs(steps)).format(n=abs(steps))
+    if steps and direction == "down":
+        return ngettext("down {n} stage", "down {n} stages", abs(steps)).format(n=abs(steps))
+    if direction == "unknown":
+        return DASH
+    return _(_MOVES[direction]) if direction in _MOVES else direction
 
 
 def _p_text(change: Change) -> str:
@@ -41,15 +45,15 @@ def _p_text(change: Change) -> str:
 
 def _gap_words(g: GapChange) -> str:
     if g.reversed:
-        return "reversed"
+        return _("reversed")
     if g.narrowed is None:
         return g.note or DASH
-    return "narrowed" if g.narrowed else "widened or unchanged"
+    return _("narrowed") if g.narrowed else _("widened or unchanged")
 
 
 def progress_view(c: Comparison) -> ProgressView:
     """The comparison of a baseline (before) with this wave (after), as table rows."""
-    baseline = c.before.source or "the baseline"
+    baseline = c.before.source or _("the baseline")
     return ProgressView(
         baseline=Path(baseline).name,
         design_note=c.design_note,

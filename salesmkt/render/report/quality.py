@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Set
 from typing import TypedDict
 
+from salesmkt.l10n import N_, _, list_separator, ngettext, number, reader_language
 from salesmkt.model.assessment import (
     AggregationResult,
     AgreementResult,
@@ -30,26 +31,28 @@ from salesmkt.wording import DASH, fmt_mean, fmt_n, reliability_figures
 
 # George & Mallery's bands for Cronbach's alpha; "acceptable" starts at the floor.
 _ALPHA_BANDS = (
-    (0.9, "excellent"),
-    (0.8, "good"),
-    (RELIABILITY_FLOOR, "acceptable"),
-    (0.6, "questionable"),
+    (0.9, N_("excellent")),
+    (0.8, N_("good")),
+    (RELIABILITY_FLOOR, N_("acceptable")),
+    (0.6, N_("questionable")),
 )
 # LeBreton & Senter (2008)'s bands for r_wg: (upper bound, words).
 _RWG_BANDS = (
-    (0.30, "no real agreement"),
-    (0.50, "weak agreement"),
-    (0.70, "moderate agreement"),
-    (0.90, "strong agreement"),
+    (0.30, N_("no real agreement")),
+    (0.50, N_("weak agreement")),
+    (0.70, N_("moderate agreement")),
+    (0.90, N_("strong agreement")),
 )
 
 
 def alpha_words(alpha: float) -> str:
-    return next((words for low, words in _ALPHA_BANDS if alpha >= low), "poor")
+    return _(next((words for low, words in _ALPHA_BANDS if alpha >= low), N_("poor")))
 
 
 def rwg_words(rwg: float) -> str:
-    return next((words for high, words in _RWG_BANDS if rwg <= high), "very strong agreement")
+    return _(
+        next((words for high, words in _RWG_BANDS if rwg <= high), N_("very strong agreement"))
+    )
 
 
 # -- how far the figures can be trusted --------------------------------------------------
@@ -85,11 +88,26 @@ def _dimension_sentences(assessment: Assessment) -> list[str]:
             continue
         label = labels.get(rel.dimension, rel.dimension)
         if rel.alpha is None:
-            why = (rel.not_estimable or "not enough data").removeprefix("not estimable: ")
-            out.append(f"Dimension {label}: reliability could not be estimated ({why}).")
+            why = (rel.not_estimable or _("not enough data")).removeprefix("not estimable: ")
+            out.append(
+                _("Dimension {label}: reliability could not be estimated ({why}).").format(
+                    label=label, why=why
+                )
+            )
+        elif rel.below_floor:
+            out.append(
+                _("Dimension {label}: {figures}; below {floor}.").format(
+                    label=label,
+                    figures=reliability_figures(rel),
+                    floor=number(f"{RELIABILITY_FLOOR:.2f}"),
+                )
+            )
         else:
-            low = f"; below {RELIABILITY_FLOOR:.2f}" if rel.below_floor else ""
-            out.append(f"Dimension {label}: {reliability_figures(rel)}{low}.")
+            out.append(
+                _("Dimension {label}: {figures}.").format(
+                    label=label, figures=reliability_figures(rel)
+                )
+            )
     return out
 
 
@@ -97,13 +115,15 @@ def _aggregation_sentences(agg: AggregationResult | None) -> list[str]:
     if agg is None:
         return []
     if agg.icc1 is None or agg.icc2 is None:
-        why = (agg.not_estimable or "not enough data").removeprefix("not estimable: ")
-        return [f"ICC across the {agg.groups} groups: not estimable ({why})."]
-    text = (
-        f"ICC(1) = {fmt_mean(agg.icc1, 2)}, ICC(2) = {fmt_mean(agg.icc2, 2)} across the "
-        f"{agg.groups} groups (n = {agg.n}): ICC(1) is the share of the spread in totals "
+        why = (agg.not_estimable or _("not enough data")).removeprefix("not estimable: ")
+        return [
+            _("ICC across the {n} groups: not estimable ({why}).").format(n=agg.groups, why=why)
+        ]
+    text = _(
+        "ICC(1) = {icc1}, ICC(2) = {icc2} across the "
+        "{groups} groups (n = {n}): ICC(1) is the share of the spread in totals "
         "that lies between groups, ICC(2) how reliably a group's mean stands for it."
-    )
+    ).format(icc1=fmt_mean(agg.icc1, 2), icc2=fmt_mean(agg.icc2, 2), groups=agg.groups, n=agg.n)
     if agg.note:
         text += f" {agg.note}."
     return [text]
@@ -112,15 +132,17 @@ def _aggregation_sentences(agg: AggregationResult | None) -> list[str]:
 def _reliability_sentence(rel: ReliabilityResult, names: Names) -> str:
     who = names(rel.scope)
     if rel.alpha is None:
-        reason = rel.not_estimable or "not enough data"
-        return f"{who} (n = {rel.n}): reliability could not be estimated ({reason})."
+        reason = rel.not_estimable or _("not enough data")
+        return _("{who} (n = {n}): reliability could not be estimated ({reason}).").format(
+            who=who, n=rel.n, reason=reason
+        )
     words = alpha_words(rel.alpha)
     if rel.warning:  # the statistics' own wording names the figure and the likely cause
         return f"{who} ({reliability_figures(rel)}): {words}. {rel.warning}"
     text = f"{who} ({reliability_figures(rel)}): {words}: "
     if not rel.below_floor:
-        return text + "the statements hang together well enough to add them up into one score."
-    return text + (
+        return text + _("the statements hang together well enough to add them up into one score.")
+    return text + _(
         "the total is not a reliable measure for these respondents. Read the stage as a "
         "rough indication."
     )
@@ -129,23 +151,31 @@ def _reliability_sentence(rel: ReliabilityResult, names: Names) -> str:
 def _agreement_sentence(agr: AgreementResult, names: Names) -> str:
     who = names(agr.group)
     if agr.rwg_j is None and agr.ad_m is None:
-        reason = agr.not_estimable or "not enough data"
-        return f"{who} (n = {agr.n}): agreement could not be estimated ({reason})."
+        reason = agr.not_estimable or _("not enough data")
+        return _("{who} (n = {n}): agreement could not be estimated ({reason}).").format(
+            who=who, n=agr.n, reason=reason
+        )
     parts = []
     if agr.rwg_star_j is not None:
         parts.append(f"r*wg(J) = {fmt_mean(agr.rwg_star_j, 2)}")
     if agr.rwg_star_j_skewed is not None:
-        parts.append(f"{fmt_mean(agr.rwg_star_j_skewed, 2)} against a slightly skewed null")
+        parts.append(
+            _("{value} against a slightly skewed null").format(
+                value=fmt_mean(agr.rwg_star_j_skewed, 2)
+            )
+        )
     if agr.rwg_j is not None:
         parts.append(f"r_wg(J) = {fmt_mean(agr.rwg_j, 2)}")
     if agr.ad_m is not None:
         parts.append(f"AD_M = {fmt_mean(agr.ad_m, 2)}")
-    text = f"{who} (n = {agr.n}): {agreement_words(agr)} within the group ({', '.join(parts)})."
+    text = _("{who} (n = {n}): {agreement} within the group ({figures}).").format(
+        who=who, n=agr.n, agreement=agreement_words(agr), figures=list_separator().join(parts)
+    )
     if agr.note:
         # The analysis joins its notes with "; ": each is shown as its own sentence.
         text += " " + " ".join(sentence(n) for n in agr.note.split("; ") if n.strip())
     elif agr.low:
-        text += " Its members answer very differently, so its mean may hide a split team."
+        text += " " + _("Its members answer very differently, so its mean may hide a split team.")
     return text
 
 
@@ -154,7 +184,7 @@ def agreement_words(agr: AgreementResult) -> str:
     group whose r*wg(J) alone reads strong; the report then says low, as the flag does)."""
     if agr.rwg_star_j is not None and (agr.rwg_below_floor or not agr.low):
         return rwg_words(agr.rwg_star_j)
-    return "low agreement" if agr.low else "agreement measured by AD_M"
+    return _("low agreement") if agr.low else _("agreement measured by AD_M")
 
 
 # -- data quality ------------------------------------------------------------------------
@@ -173,16 +203,12 @@ class DataQualityFields(TypedDict):
 def data_quality_fields(assessment: Assessment, names: Names) -> DataQualityFields:
     a = assessment
     resp = a.respondents
-    respondents = (
-        f"{resp.total} response(s) read, {resp.scored} scored"
-        + (f" ({resp.prorated} with some answers missing, prorated)" if resp.prorated else "")
-        + f", {len(resp.excluded)} excluded."
-    )
+    respondents = _respondents_sentence(assessment)
     codes = {e.respondent for e in resp.excluded} | {w.respondent for w in a.warnings}
     excluded = [
-        f"Row {e.row}"
-        + (f" ({names(e.group)})" if e.group else "")
-        + f": {without_codes(e.reason, codes)}"
+        (_("Row {row} ({group}): {reason}") if e.group else _("Row {row}: {reason}")).format(
+            row=e.row, group=names(e.group), reason=without_codes(e.reason, codes)
+        )
         for e in resp.excluded[:MAX_LISTED]
     ]
     return DataQualityFields(
@@ -193,6 +219,22 @@ def data_quality_fields(assessment: Assessment, names: Names) -> DataQualityFiel
         warnings=[without_codes(w.message, codes) for w in a.warnings[:MAX_LISTED]],
         warnings_more=max(0, len(a.warnings) - MAX_LISTED),
         segments=[_segment_row(s) for s in a.segments],
+    )
+
+
+def _respondents_sentence(a: Assessment) -> str:
+    """How many responses were read, scored, prorated and excluded."""
+    resp = a.respondents
+    read = ngettext("{n} response read", "{n} responses read", resp.total).format(n=resp.total)
+    if reader_language() is None:  # English as it always read
+        read = f"{resp.total} response(s) read"
+    if resp.prorated:
+        return _(
+            "{read}, {scored} scored ({prorated} with some answers missing, prorated), "
+            "{excluded} excluded."
+        ).format(read=read, scored=resp.scored, prorated=resp.prorated, excluded=len(resp.excluded))
+    return _("{read}, {scored} scored, {excluded} excluded.").format(
+        read=read, scored=resp.scored, excluded=len(resp.excluded)
     )
 
 
@@ -208,12 +250,22 @@ def without_codes(text: str, codes: Iterable[str | None]) -> str:
 def _segment_row(seg: SegmentResult) -> SegmentRow:
     if seg.suppressed:
         return SegmentRow(
-            seg.by, seg.value, fmt_n(seg.n, seg.n_fewer_than), True, "withheld", "withheld", ""
+            seg.by,
+            seg.value,
+            fmt_n(seg.n, seg.n_fewer_than),
+            True,
+            _("withheld"),
+            _("withheld"),
+            "",
         )
     parts = [
         f"{g.label} {fmt_mean(g.mean, 1)} (n = {g.n})"
         if not g.suppressed
-        else f"{g.label} (withheld{', n < ' + str(g.n_fewer_than) if g.n_fewer_than else ''})"
+        else (
+            _("{group} (withheld, n < {n})").format(group=g.label, n=g.n_fewer_than)
+            if g.n_fewer_than
+            else _("{group} (withheld)").format(group=g.label)
+        )
         for g in seg.groups
     ]
     return SegmentRow(

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from salesmkt.l10n import N_, _
 from salesmkt.render.report.view import Reference, SourceLink
 
 
@@ -39,51 +40,69 @@ SOURCES: tuple[Source, ...] = (
     Source(
         KOTLER,
         "Kotler, Rackham & Krishnaswamy (2006)",
-        "Kotler, P., Rackham, N. & Krishnaswamy, S. (2006). Ending the War Between Sales "
-        "and Marketing. Harvard Business Review, 84(7/8), July–August 2006, 68–78.",
-        "The four relationship stages, the scoring key and the 20 themes of the "
-        "questionnaire, the stay-or-move-up conditions and the moving-up actions.",
+        N_(
+            "Kotler, P., Rackham, N. & Krishnaswamy, S. (2006). Ending the War Between Sales "
+            "and Marketing. Harvard Business Review, 84(7/8), July–August 2006, 68–78."
+        ),
+        N_(
+            "The four relationship stages, the scoring key and the 20 themes of the "
+            "questionnaire, the stay-or-move-up conditions and the moving-up actions."
+        ),
         ("ud-", "da-", "ai-"),
         r"\bHBR\b|Kotler|Rackham",
     ),
     Source(
         "vancamp-guinn",
         "Vancamp & Guinn",
-        "Vancamp, T. & Guinn, A. Sales and Marketing Integration for Best Practice "
-        "Execution. Online article (LinkedIn), undated.",
-        "Upstream and downstream roles, unfiltered information flow, a liaison between "
-        "the groups, common financial targets and a shared reward system.",
+        N_(
+            "Vancamp, T. & Guinn, A. Sales and Marketing Integration for Best Practice "
+            "Execution. Online article (LinkedIn), undated."
+        ),
+        N_(
+            "Upstream and downstream roles, unfiltered information flow, a liaison between "
+            "the groups, common financial targets and a shared reward system."
+        ),
         ("seed-000-",),
         r"Vancamp|Guinn",
     ),
     Source(
         "ama-sales-champion",
         "AMA, A Sales Champion Comments",
-        "A Sales Champion Comments on the Critical Integration of Marketing and Sales. "
-        "Marketing News, American Marketing Association; author and date not given.",
-        "A launch that fails in silos; a regular rhythm of communication, target lists "
-        "from Marketing, relevant collateral and one consistent value message.",
+        N_(
+            "A Sales Champion Comments on the Critical Integration of Marketing and Sales. "
+            "Marketing News, American Marketing Association; author and date not given."
+        ),
+        N_(
+            "A launch that fails in silos; a regular rhythm of communication, target lists "
+            "from Marketing, relevant collateral and one consistent value message."
+        ),
         ("seed-001-",),
         r"\bAMA\b",
     ),
     Source(
         "roundtable-3cs",
-        "Sales and marketing executive roundtable",
-        "[Article on a joint sales and marketing executive roundtable: what makes a good "
-        "relationship, and the 3 C's of conflict: Communication, Culture, Compensation]. "
-        "Online article; title, author and date not given in the source text.",
-        "Signs of a good relationship and the three sources of conflict with their symptoms.",
+        N_("Sales and marketing executive roundtable"),
+        N_(
+            "[Article on a joint sales and marketing executive roundtable: what makes a good "
+            "relationship, and the 3 C's of conflict: Communication, Culture, Compensation]. "
+            "Online article; title, author and date not given in the source text."
+        ),
+        N_("Signs of a good relationship and the three sources of conflict with their symptoms."),
         ("seed-003-",),
         r"roundtable|3 C's|three C's",
     ),
     Source(
         "joint-business-plan",
-        "Boardroom Metrics, joint business plan",
-        "[Third article in a series on Sales & Marketing Integration: the joint business "
-        "plan]. Boardroom Metrics, online article; title, author and date not given in the "
-        "source text.",
-        "CEO endorsement of one joint plan, joint execution through cross-functional "
-        "teams and joint evaluation with lessons learned.",
+        N_("Boardroom Metrics, joint business plan"),
+        N_(
+            "[Third article in a series on Sales & Marketing Integration: the joint business "
+            "plan]. Boardroom Metrics, online article; title, author and date not given in the "
+            "source text."
+        ),
+        N_(
+            "CEO endorsement of one joint plan, joint execution through cross-functional "
+            "teams and joint evaluation with lessons learned."
+        ),
         ("seed-004-",),
         r"joint-business-plan|joint business plan",
     ),
@@ -94,7 +113,8 @@ def references(with_advice: bool) -> list[Reference]:
     """The numbered references: the instrument's source, and with advice the rules' ones."""
     shown = SOURCES if with_advice else SOURCES[:1]
     return [
-        Reference(n, anchor(s.key), s.short, s.citation, s.used_for) for n, s in enumerate(shown, 1)
+        Reference(n, anchor(s.key), _(s.short), _(s.citation), _(s.used_for))
+        for n, s in enumerate(shown, 1)
     ]
 
 

@@ -16,35 +16,45 @@ so page one of the report and the deck's summary slide say the same thing.
 
 from __future__ import annotations
 
+from salesmkt.l10n import N_, _
 from salesmkt.render.report.view import Report, Summary
 from salesmkt.wording import DASH
 
 FINDINGS = 3
 ACTIONS = 3
-NO_ADVICE = "No stay-or-move-up advice was made for this report"
+NO_ADVICE = N_("No stay-or-move-up advice was made for this report")
 
 
 def stage_sentence(r: Report) -> str:
     """The stage, and whether it could be estimated, in one sentence."""
     if r.headline_score == DASH:
         why = f" {r.headline_note}" if r.headline_note else ""
-        return f"The stage cannot be estimated from these data.{why}"
-    band = f" (the {r.headline_stage} band runs {r.headline_range})" if r.headline_range else ""
-    return f"Stage: {r.headline_stage}, score {r.headline_score}{band}."
+        return _("The stage cannot be estimated from these data.") + why
+    if r.headline_range:
+        return _("Stage: {stage}, score {score} (the {stage} band runs {band}).").format(
+            stage=r.headline_stage, score=r.headline_score, band=r.headline_range
+        )
+    return _("Stage: {stage}, score {score}.").format(
+        stage=r.headline_stage, score=r.headline_score
+    )
+
+
+def move_up_words(verdict: str, here: str, there: str) -> str:
+    """The move-up verdict with its two stages: ``Move up a stage: from A to B``."""
+    return _("{verdict}: from {here} to {there}").format(verdict=verdict, here=here, there=there)
 
 
 def summary(r: Report) -> Summary:
     """Page one of the report: stage, three findings, verdict and the top three actions."""
     skip = {r.advice.message} if r.advice else set()
+    skip.add(r.score_finding)
     if r.headline_note:
         skip.add(r.headline_note)
-    findings = [
-        f for f in r.key_findings if not f.startswith("The organisation scores") and f not in skip
-    ]
+    findings = [f for f in r.key_findings if f not in skip]
     a = r.advice
-    verdict = a.verdict_label if a else NO_ADVICE
+    verdict = a.verdict_label if a else _(NO_ADVICE)
     if a is not None and a.verdict == "move_up" and a.next_stage:
-        verdict += f": from {a.current_stage} to {a.next_stage}"
+        verdict = move_up_words(verdict, a.current_stage, a.next_stage)
     return Summary(
         stage=r.headline_stage,
         estimable=r.headline_score != DASH,

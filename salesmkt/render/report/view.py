@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_MIN_COMMENT_GROUP = 10  # = model.assessment.DEFAULT_MIN_COMMENT_GROUP (no import here)
+# Translated where shown (render.report.build): this module imports nothing of the tool.
 DEFAULT_TITLE = "Sales & Marketing alignment: workshop report"
 DEFAULT_TOP = 10  # = recommend --top
 MAX_COMMENTS_PER_GROUP = 200
@@ -330,6 +331,7 @@ class Report:
     hides_split: str | None = None
     evidence: list[ClaimRow] | None = None  # "What the data say", with --evidence
     summary: Summary | None = None
+    score_finding: str = ""  # the key finding the summary's stage sentence says already
     consultant_notes: list[str] = field(default_factory=list)  # [] when switched off
     references: list[Reference] = field(default_factory=list)
     heatmap: Heatmap | None = None

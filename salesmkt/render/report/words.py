@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from salesmkt.l10n import _, number
 from salesmkt.model.assessment import RELIABILITY_FLOOR, Assessment
 from salesmkt.wording import DASH
 
@@ -35,14 +36,16 @@ class Names:
         if group_id is None:
             return ""
         if group_id == "pooled":
-            return "All scored respondents"
+            return _("All scored respondents")
         if group_id == "overall":
-            return "The organisation"
+            return _("The organisation")
+        if group_id == "both" and "both" not in self.labels:
+            return _("both")  # an action's owner: the two compared functions together
         return self.labels.get(group_id, group_id)
 
 
 def _whole_or_1dp(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}"
+    return number(f"{value:.0f}" if abs(value - round(value)) < 1e-9 else f"{value:.1f}")
 
 
 def fmt_range(low: float | None, high: float | None) -> str:
@@ -62,4 +65,4 @@ def and_list(words: Sequence[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])
