@@ -34,7 +34,11 @@ from salesmkt.errors import OutputError, SalesmktError
 from salesmkt.l10n import long_date, reader_language
 from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.pipeline import report_sections
-from salesmkt.pipeline.language import assessment_in_reader_language, rules_in_reader_language
+from salesmkt.pipeline.language import (
+    answers_read_with,
+    assessment_in_reader_language,
+    rules_in_reader_language,
+)
 from salesmkt.pipeline.report_sections import BenchmarkAsk as BenchmarkAsk  # for the CLI
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
@@ -417,6 +421,7 @@ def add_advice(
         source, situation=situation, checklist=checklist, funnel=funnel
     )
     book = rules_in_reader_language(source)
+    answers = answers_read_with(answers, book)  # evidence quotes items in the reader's words
     assessment.advice = recommend.evaluate(
         book,
         assessment,
