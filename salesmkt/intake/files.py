@@ -302,7 +302,7 @@ class TextFile(ResponsesFile):
             clean = clean.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if not clean or clean.isspace():
             raise ResponseDataError(f"{source}: the file is empty")
-        self.data = clean
+        self._data: bytes | None = clean
         self.source = source
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
@@ -310,6 +310,13 @@ class TextFile(ResponsesFile):
         self.starts, self.counts, self._breaks = _scan_records(clean, self.sep)
         self.width = int(self.counts.max())
         self._records: list[list[str]] | None = None
+
+    @property
+    def data(self) -> bytes:
+        """The file's text as clean UTF-8 bytes, until the arrow path let them go."""
+        if self._data is None:
+            raise RuntimeError(f"{self.source}: the body was read already")
+        return self._data
 
     def _read(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
         with warnings.catch_warnings():  # a bad read falls back to the csv module
@@ -481,6 +488,9 @@ class TextFile(ResponsesFile):
             return None
         if table.num_rows != len(counts):
             return None
+        # The table is the body from here on: the file's bytes go before its columns
+        # become arrays (2 GB of them for a million 2 KB comments).
+        self._data = None
         plain = set(numeric)
         columns = table.columns
         del table  # each column is let go once converted: never the whole table twice
