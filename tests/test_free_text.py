@@ -103,3 +103,27 @@ def test_free_text_and_blank_helpers() -> None:
     cells = np.array(["", " ", "".join(spaces), "\u00a0x", "x"], dtype=object)
     expected = [" ".join(c.split()) != "" for c in cells.tolist()]
     assert not_blank(cells).tolist() == expected
+
+
+def test_free_text_reads_the_same_with_and_without_arrow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from salesmkt.intake import files
+    from tests.test_arrow_reading import _read as read_both_ways
+
+    # Long comments in the head (read as plain text by the arrow path), short ones and
+    # blanks further down.
+    cells = [_cell(i) for i in range(70)] + ["short", "", "  ", "é  x"] * 20
+    path = _file(tmp_path, cells)
+    arrow_seen: list[bool] = []
+    original = files.TextFile._read_arrow
+
+    def spy(self: files.TextFile, *args: object) -> object:
+        found = original(self, *args)  # type: ignore[arg-type]
+        arrow_seen.append(found is not None and 22 in self._free_text)
+        return found
+
+    monkeypatch.setattr(files.TextFile, "_read_arrow", spy)
+    with_arrow = read_both_ways(path, arrow=True, monkeypatch=monkeypatch)
+    assert arrow_seen == [True]
+    assert with_arrow == read_both_ways(path, arrow=False, monkeypatch=monkeypatch)

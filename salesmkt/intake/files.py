@@ -43,6 +43,7 @@ import pandas as pd
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake.rawfile import Factorized, RawRows, ResponsesFile, column_letter
+from salesmkt.intake.spelling import is_free_text
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning
 
@@ -310,6 +311,10 @@ class TextFile(ResponsesFile):
         self.starts, self.counts, self._breaks = _scan_records(clean, self.sep)
         self.width = int(self.counts.max())
         self._records: list[list[str]] | None = None
+        # Columns whose first cells are long free text: the arrow path reads them as
+        # plain text, not dictionary-encoded (hashing 2 KB cells that are all distinct
+        # costs time and a second copy of them). Only the speed depends on this guess.
+        self._free_text: set[int] = set()
 
     @property
     def data(self) -> bytes:
@@ -372,6 +377,7 @@ class TextFile(ResponsesFile):
                 frame = None
             if frame is not None and len(frame) == n:
                 cells = [frame[c].to_numpy(dtype=object) for c in range(self.width)]
+                self._free_text = {c for c, col in enumerate(cells) if is_free_text(col[1:])}
                 rownum = np.arange(1, n + 1, dtype=np.int64)
                 return self._check_open_quotes(RawRows(cells, rownum, self.counts[:n]))
         return self._check_open_quotes(self._slow(0, HEAD_RECORDS))
@@ -497,6 +503,10 @@ class TextFile(ResponsesFile):
         cells: list[npt.NDArray[Any]] = []
         factorized: dict[int, Factorized] = {}
         for c in range(self.width):
+            if c in self._free_text and c not in plain:
+                cells.append(columns[c].to_numpy(zero_copy_only=False))
+                columns[c] = None
+                continue
             cell, codes = _arrow_column(columns[c], c in plain, lo, hi)
             cells.append(cell)
             if codes is not None:
@@ -515,7 +525,8 @@ class TextFile(ResponsesFile):
         # Numeric items as plain text (checked byte by byte, see _single_digits); the
         # rest dictionary-encoded (few distinct cells, or each cell once anyway).
         text = pa.dictionary(pa.int32(), pa.string())
-        types = {name: pa.string() if c in set(numeric) else text for c, name in enumerate(names)}
+        plain = set(numeric) | self._free_text
+        types = {name: pa.string() if c in plain else text for c, name in enumerate(names)}
         return pacsv.read_csv(
             io.BytesIO(memoryview(self.data)[offset:]),
             read_options=pacsv.ReadOptions(column_names=names),
