@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.questionnaire_load import load
@@ -127,3 +129,39 @@ def test_free_text_reads_the_same_with_and_without_arrow(
     with_arrow = read_both_ways(path, arrow=True, monkeypatch=monkeypatch)
     assert arrow_seen == [True]
     assert with_arrow == read_both_ways(path, arrow=False, monkeypatch=monkeypatch)
+
+
+def _records_in_one_pass(data: bytes, delim: str) -> tuple[list[int], list[int], bool]:
+    """The record starts and field counts by a plain scan byte by byte (the oracle)."""
+    starts, counts, inside, breaks, fields = [0], [], False, False, 1
+    for i, byte in enumerate(data):
+        if byte == ord('"'):
+            inside = not inside
+        elif byte == ord("\n") and inside:
+            breaks = True
+        elif byte == ord(delim) and not inside:
+            fields += 1
+        elif byte == ord("\n"):
+            counts.append(fields)
+            fields = 1
+            starts.append(i + 1)
+    if starts[-1] < len(data):
+        counts.append(fields)
+    else:
+        starts.pop()
+    return starts, counts, breaks
+
+
+@given(st.binary(min_size=1, max_size=80).map(lambda b: bytes(b'ab,;"\n'[x % 6] for x in b)))
+@settings(max_examples=300)
+def test_records_are_found_the_same_block_by_block(data: bytes) -> None:
+    from salesmkt.intake import files
+
+    data += b'"'  # the quoted scan
+    for block in (1, 2, 5, 64):
+        saved, files._SCAN_BLOCK = files._SCAN_BLOCK, block
+        try:
+            starts, counts, breaks = files._scan_records(data, ",")
+        finally:
+            files._SCAN_BLOCK = saved
+        assert (starts.tolist(), counts.tolist(), breaks) == _records_in_one_pass(data, ",")
