@@ -14,7 +14,8 @@ Tables:
   ``report`` at one size, each beside plain ``score`` of the same file;
 - ``compare``: two waves with matching respondent codes, doubling the size;
 - ``start-up``: ``--help``, ``validate`` and ``score`` on 1,000 respondents;
-- ``comments``: ``score`` of a file with a 2 KB free-text comment per respondent.
+- ``comments``: ``score`` of a file with a 2 KB free-text comment per respondent, per
+  size (``--comments-sizes``; the before tree only up to ``--comments-before-max``).
 
 With ``--after DIR`` the salesmkt commands run from that source tree rather than the
 installed package (so that editing the work tree cannot change a run half-way). With
@@ -283,7 +284,13 @@ def main(argv: list[str] | None = None) -> int:
         choices=["score", "targets", "compare", "startup", "comments"],
         default=None,
     )
-    parser.add_argument("--comments-size", type=int, default=1_000_000)
+    parser.add_argument("--comments-sizes", type=int, nargs="+", default=[100_000, 300_000])
+    parser.add_argument(
+        "--comments-before-max",
+        type=int,
+        default=300_000,
+        help="run the --before tree on comment files up to this size only (it needs 9 GB at 1M)",
+    )
     args = parser.parse_args(argv)
     global AFTER, PYCACHE
     AFTER = args.after
@@ -302,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
     if "targets" in only:
         bench_targets(work, args.targets_size, args.repeat, args.before)
     if "comments" in only:
-        bench_comments(work, args.comments_size, args.repeat, args.before)
+        for n in args.comments_sizes:
+            before = args.before if n <= args.comments_before_max else ""
+            bench_comments(work, n, args.repeat, before)
     print(f"\nload average after: {os.getloadavg()}")
     return 0
 

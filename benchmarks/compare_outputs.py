@@ -68,6 +68,22 @@ def _label_file(source: Path, target: Path) -> None:
             fout.write(",".join(cells) + "\n")
 
 
+_UNTIDY = ["  ", "\n", "\t", "\u00a0", " \r\n ", "\u3000", "\x1f"]
+
+
+def _comments_file(source: Path, target: Path) -> None:
+    """``source`` with a free-text ``comment`` column: long (2 KB) and short cells,
+    blanks, and odd spaces (runs, line breaks, tabs, NBSP) for the report to tidy."""
+    text = 'the leads were "qualified" said sales; marketing disagreed. ' * 40
+    with source.open(encoding="utf-8") as fin, target.open("w", encoding="utf-8") as fout:
+        fout.write(fin.readline().rstrip("\n") + ",comment\n")
+        for i, line in enumerate(fin):
+            odd = _UNTIDY[i % len(_UNTIDY)]
+            cell = ["", " ", f"{odd}#{i}{odd}" + text[i % 50 :] + odd][i % 3 if i % 7 else 2]
+            cell = cell[: 400 + i % 2000]
+            fout.write(line.rstrip("\n") + ',"' + cell.replace('"', '""') + '"\n')
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, required=True, help="earlier source tree")
@@ -80,10 +96,15 @@ def main(argv: list[str] | None = None) -> int:
         make_file(data, n)
         labelled = work / f"labels-{n}.csv"
         _label_file(data, labelled)
-        inputs += [(data, data.stem), (labelled, labelled.stem)]
+        commented = work / f"comments-{n}.csv"
+        _comments_file(data, commented)
+        inputs += [(data, data.stem), (labelled, labelled.stem), (commented, commented.stem)]
     same = differ = 0
     for data, label in inputs:
         cmds = _commands(data, label)
+        if label.startswith(("comments", "wave1")):  # what shows the comments
+            cmds.append((f"{label}.report.md", ["report", str(data), "--format", "md"]))
+            cmds.append((f"{label}.merge.csv", ["merge", str(data), str(data)]))
         if label.startswith("wave1"):
             wave2 = str(EXAMPLES / "wave2.csv")
             cmds.append(

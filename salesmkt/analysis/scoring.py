@@ -30,7 +30,6 @@ this module puts them together into the assessment and reads a saved one back.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -219,7 +218,10 @@ def _without_withheld_comments(
     segment or cell withheld for its own size (``--by``), or unscored, so that the report
     cannot show them. A cell withheld only to protect another (complementary) keeps its
     comments: they are shown by group, never by cell."""
-    if table.comments.empty:
+    from salesmkt.intake.responses import raw_comments, with_comments
+
+    held = raw_comments(table)  # blanking cells needs no tidied text: leave it for later
+    if held.empty:
         return table
     hidden = suppressed[prep.group_code].copy()
     for column in by:
@@ -228,9 +230,9 @@ def _without_withheld_comments(
     drop[prep.keep] = hidden
     if not drop.any():
         return table
-    comments = table.comments.copy()
+    comments = held.copy()
     comments.loc[drop] = None
-    return dataclasses.replace(table, comments=comments)
+    return with_comments(table, comments)
 
 
 def _withhold_details(

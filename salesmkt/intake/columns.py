@@ -38,7 +38,7 @@ from salesmkt.intake.headers import (
 )
 from salesmkt.intake.layout import Column, Layout, column_label, columns_found
 from salesmkt.intake.rawfile import column_letter
-from salesmkt.intake.spelling import join, key, short
+from salesmkt.intake.spelling import join, key, not_blank, short, tidy
 
 LONG_TEXT = 40
 """Median length (characters) from which an unnamed text column counts as comments."""
@@ -345,17 +345,32 @@ def _group_by_values(
 
 
 def segments_and_comments(
-    layout: Layout, roles: Roles, text: dict[int, npt.NDArray[Any]]
+    layout: Layout,
+    roles: Roles,
+    text: dict[int, npt.NDArray[Any]],
+    untidy: set[int] | None = None,
 ) -> tuple[list[Column], list[Column]]:
     """The other columns with a header or some text, split into segments and comments;
-    ``text`` is the tidied cells of every column that is not an item."""
+    ``text`` is the tidied cells of every column that is not an item, but for the
+    ``untidy`` ones (free text as read: see :func:`.gate.parse_cells`)."""
+    untidy = untidy or set()
+
+    def tidied(c: Column, first: int | None = None) -> npt.NDArray[Any]:
+        cells = text[c.index][:first]
+        return tidy(cells) if c.index in untidy else cells
+
+    def has_text(c: Column) -> bool:
+        if c.index not in untidy:
+            return bool((text[c.index] != "").any())
+        return bool(not_blank(text[c.index][:2000]).any() or not_blank(text[c.index]).any())
+
     used = roles.used
     rest = [
         c
         for c in layout.columns
-        if c.index not in used and c.index in text and (c.header or (text[c.index] != "").any())
+        if c.index not in used and c.index in text and (c.header or has_text(c))
     ]
-    comments = [c for c in rest if _is_comment(c, text[c.index])]
+    comments = [c for c in rest if _is_comment(c, tidied(c, 2000))]
     segments = [c for c in rest if c not in comments]
     return segments, comments
 

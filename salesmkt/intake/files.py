@@ -43,6 +43,7 @@ import pandas as pd
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake.rawfile import Factorized, RawRows, ResponsesFile, column_letter
+from salesmkt.intake.spelling import is_free_text
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning
 
@@ -214,19 +215,28 @@ def _scan_records(
     quoted = b'"' in data
     if not quoted:
         return (*_find_plain_records(a, delim), False)
-    # Work on the positions of the few special bytes only, not on every byte.
-    special = (a == 10) | (a == ord(delim))
-    if quoted:
-        special |= a == 34
-    pos = np.flatnonzero(special)
-    del special
-    chars = a[pos]
-    if quoted:
+    # Work on the positions of the few special bytes only, not on every byte; found a
+    # block at a time, so that the masks cost a block's bytes, not the file's three times
+    # over, and only the bytes outside quotes are kept (2 GB of quoted comments made 6 GB
+    # of masks, then 1.5 GB of positions inside quotes).
+    parts: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]] = []
+    inside_before = breaks = False
+    for at in range(0, a.size, _SCAN_BLOCK):
+        pos, chars = _special_bytes(a[at : at + _SCAN_BLOCK], delim, at)
         is_quote = chars == 34
+        # Inside quotes: an odd number of quotes so far (this one included), carried
+        # over from the blocks before.
         inside = np.bitwise_xor.accumulate(is_quote.view(np.uint8)).view(bool)
-        breaks = bool(np.any(inside & (chars == 10)))
+        if inside_before:
+            inside = ~inside
+        breaks = breaks or bool(np.any(inside & (chars == 10)))
+        if len(inside):
+            inside_before = bool(inside[-1])
         keep = ~inside & ~is_quote
-        pos, chars = pos[keep], chars[keep]
+        parts.append((pos[keep], chars[keep]))
+    pos = np.concatenate([p for p, _ in parts])
+    chars = np.concatenate([c for _, c in parts])
+    del parts
     newline_at = np.flatnonzero(chars == 10)  # indexes into pos
     counts = np.diff(newline_at, prepend=-1) - 1  # delimiters between two newlines
     starts = np.concatenate((np.zeros(1, dtype=np.int64), pos[newline_at] + 1))
@@ -239,6 +249,19 @@ def _scan_records(
 
 
 _RECORD_BLOCK = 65_536
+_SCAN_BLOCK = 1 << 24
+
+
+def _special_bytes(
+    block: npt.NDArray[np.uint8], delim: str, at: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint8]]:
+    """Offsets (from the file's start, ``block`` starting at ``at``) and values of the
+    line feeds, delimiters and quotes in ``block``."""
+    special = block == 10
+    special |= block == ord(delim)
+    special |= block == 34
+    where = np.flatnonzero(special)
+    return where.astype(np.int64) + at, block[where]
 
 
 def _find_plain_records(
@@ -287,7 +310,7 @@ class TextFile(ResponsesFile):
             clean = clean.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if not clean or clean.isspace():
             raise ResponseDataError(f"{source}: the file is empty")
-        self.data = clean
+        self._data: bytes | None = clean
         self.source = source
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
@@ -295,6 +318,17 @@ class TextFile(ResponsesFile):
         self.starts, self.counts, self._breaks = _scan_records(clean, self.sep)
         self.width = int(self.counts.max())
         self._records: list[list[str]] | None = None
+        # Columns whose first cells are long free text: the arrow path reads them as
+        # plain text, not dictionary-encoded (hashing 2 KB cells that are all distinct
+        # costs time and a second copy of them). Only the speed depends on this guess.
+        self._free_text: set[int] = set()
+
+    @property
+    def data(self) -> bytes:
+        """The file's text as clean UTF-8 bytes, until the arrow path let them go."""
+        if self._data is None:
+            raise RuntimeError(f"{self.source}: the body was read already")
+        return self._data
 
     def _read(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
         with warnings.catch_warnings():  # a bad read falls back to the csv module
@@ -350,6 +384,7 @@ class TextFile(ResponsesFile):
                 frame = None
             if frame is not None and len(frame) == n:
                 cells = [frame[c].to_numpy(dtype=object) for c in range(self.width)]
+                self._free_text = {c for c, col in enumerate(cells) if is_free_text(col[1:])}
                 rownum = np.arange(1, n + 1, dtype=np.int64)
                 return self._check_open_quotes(RawRows(cells, rownum, self.counts[:n]))
         return self._check_open_quotes(self._slow(0, HEAD_RECORDS))
@@ -466,12 +501,19 @@ class TextFile(ResponsesFile):
             return None
         if table.num_rows != len(counts):
             return None
+        # The table is the body from here on: the file's bytes go before its columns
+        # become arrays (2 GB of them for a million 2 KB comments).
+        self._data = None
         plain = set(numeric)
         columns = table.columns
         del table  # each column is let go once converted: never the whole table twice
         cells: list[npt.NDArray[Any]] = []
         factorized: dict[int, Factorized] = {}
         for c in range(self.width):
+            if c in self._free_text and c not in plain:
+                cells.append(columns[c].to_numpy(zero_copy_only=False))
+                columns[c] = None
+                continue
             cell, codes = _arrow_column(columns[c], c in plain, lo, hi)
             cells.append(cell)
             if codes is not None:
@@ -490,7 +532,8 @@ class TextFile(ResponsesFile):
         # Numeric items as plain text (checked byte by byte, see _single_digits); the
         # rest dictionary-encoded (few distinct cells, or each cell once anyway).
         text = pa.dictionary(pa.int32(), pa.string())
-        types = {name: pa.string() if c in set(numeric) else text for c, name in enumerate(names)}
+        plain = set(numeric) | self._free_text
+        types = {name: pa.string() if c in plain else text for c, name in enumerate(names)}
         return pacsv.read_csv(
             io.BytesIO(memoryview(self.data)[offset:]),
             read_options=pacsv.ReadOptions(column_names=names),

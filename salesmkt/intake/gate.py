@@ -25,7 +25,7 @@ everything else is numpy over whole columns.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,7 +38,7 @@ from salesmkt.intake.columns import Roles
 from salesmkt.intake.layout import Column, Layout, column_label
 from salesmkt.intake.rawfile import Factorized, RawRows, column_letter
 from salesmkt.intake.scale import ANSWERED, BLANK, INVALID, AnswerScale
-from salesmkt.intake.spelling import join, key, quote, tidy
+from salesmkt.intake.spelling import is_free_text, join, key, not_blank, quote, tidy
 from salesmkt.model.assessment import DataWarning, Excluded
 
 Problem = tuple[int, int, str]
@@ -58,6 +58,9 @@ class ParsedCells:
     answered: npt.NDArray[np.int64]  # items answered per row
     touched: npt.NDArray[np.bool_]  # some item cell is not blank (answered, coded or invalid)
     invalid: npt.NDArray[np.bool_]  # some item cell is invalid
+    # Free-text columns whose ``text`` is still as read, tidied only if shown (see
+    # :func:`_text_columns`).
+    untidy: set[int] = field(default_factory=set)
 
 
 # -- parsing the data rows --------------------------------------------------------------
@@ -70,10 +73,13 @@ def parse_cells(
     questionnaire: Questionnaire,
     scale: AnswerScale,
     factorized: dict[int, Factorized] | None = None,
+    free: frozenset[int] = frozenset(),
 ) -> ParsedCells:
     """Every item cell read on the scale, every other column tidied, and which rows
     hold anything (``data`` is the body's cells, one array per column; ``factorized``
-    the codes of the text item columns the reader already has, see :class:`RawRows`)."""
+    the codes of the text item columns the reader already has, see :class:`RawRows`).
+    Columns in ``free`` (neither an item, the group nor the respondent id) that hold
+    long free text are left as read, in ``untidy``."""
     n = len(data[0]) if data else 0
     values, states, problems = _parse_items(
         data, items, questionnaire.item_ids, scale, n, factorized or {}
@@ -84,12 +90,14 @@ def parse_cells(
         touched = answered > 0  # the fast path has only answered and blank cells
     else:
         touched = (states != BLANK).any(axis=0)
-    text, content = _text_columns(data, layout, items, touched)
+    text, content, untidy = _text_columns(data, layout, items, touched, free)
     extra = np.zeros(n, dtype=bool)
     for c in range(layout.width, len(data)):
         extra |= data[c] != ""
     content |= extra
-    return ParsedCells(values, states, text, content, extra, problems, answered, touched, invalid)
+    return ParsedCells(
+        values, states, text, content, extra, problems, answered, touched, invalid, untidy
+    )
 
 
 def _parse_items(
@@ -125,21 +133,33 @@ def _text_columns(
     layout: Layout,
     items: dict[str, Column],
     touched: npt.NDArray[np.bool_],
-) -> tuple[dict[int, npt.NDArray[Any]], npt.NDArray[np.bool_]]:
-    """The tidied text of every column that is not an item, and which rows hold anything
-    in an item or in one of these columns."""
+    free: frozenset[int],
+) -> tuple[dict[int, npt.NDArray[Any]], npt.NDArray[np.bool_], set[int]]:
+    """The tidied text of every column that is not an item, which rows hold anything
+    in an item or in one of these columns, and the free-text columns left untidied.
+
+    Tidying long free text (2 KB comments) cost most of a run that never shows it, so a
+    ``free`` column whose first cells are long is kept as read: what is needed of it
+    here, whether a cell is blank, does not depend on tidying."""
     content = touched.copy()
     item_columns = {c.index for c in items.values()}
     text: dict[int, npt.NDArray[Any]] = {}
+    untidy: set[int] = set()
     for col in layout.columns:
-        if col.index not in item_columns:
+        if col.index in item_columns:
+            continue
+        if col.index in free and is_free_text(data[col.index]):
+            text[col.index] = data[col.index]
+            untidy.add(col.index)
+        else:
             text[col.index] = tidy(data[col.index])
-            # Only rows with no answer can still be empty; comparing a million Python
-            # strings to "" costs 10 ms a column.
-            if not content.all():
-                rest = np.flatnonzero(~content)
-                content[rest] = text[col.index][rest] != ""
-    return text, content
+        # Only rows with no answer can still be empty; comparing a million Python
+        # strings to "" costs 10 ms a column.
+        if not content.all():
+            rest = np.flatnonzero(~content)
+            cells = text[col.index][rest]
+            content[rest] = not_blank(cells) if col.index in untidy else cells != ""
+    return text, content, untidy
 
 
 def empty_rows(cells: ParsedCells, rownum: npt.NDArray[np.int64], source: str) -> list[DataWarning]:

@@ -31,6 +31,7 @@ Only the cells and rows that are wrong are visited one by one, to word their mes
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,6 +73,7 @@ from salesmkt.intake.rawfile import (
 from salesmkt.intake.scale import AnswerScale, parse_answers
 from salesmkt.intake.sheets import choose_sheet
 from salesmkt.intake.source import ResponseSource
+from salesmkt.intake.spelling import tidy
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning, Excluded
 
@@ -110,6 +112,60 @@ class ResponseTable:
     header_rows: int = 1
 
 
+class _TidiedOnRead:
+    """:attr:`ResponseTable.comments`: the comment columns read as they are in the file
+    are tidied (see :func:`.spelling.tidy`) the first time the comments are read.
+
+    Tidying 2 KB of free text per respondent took most of a run; ``score`` and ``gaps``
+    never read the comments, the report and ``merge`` do. The frame lives in the
+    instance's ``__dict__``, the names of the columns still to tidy beside it."""
+
+    def __get__(self, table: object, owner: type | None = None) -> Any:
+        if table is None:
+            raise AttributeError("comments")  # a dataclass field without a default
+        frame: pd.DataFrame = table.__dict__["comments"]
+        names = table.__dict__.pop(_UNTIDY, ())
+        if names:
+            frame = frame.copy()
+            for name in names:
+                cells = frame[name].to_numpy(dtype=object, copy=True)
+                text = np.flatnonzero([isinstance(v, str) for v in cells.tolist()])
+                cells[text] = tidy(cells[text])
+                frame[name] = cells
+            table.__dict__["comments"] = frame
+        return frame
+
+    def __set__(self, table: object, frame: pd.DataFrame) -> None:
+        table.__dict__["comments"] = frame
+        table.__dict__.pop(_UNTIDY, None)
+
+
+_UNTIDY = "_comments_untidy"
+# After the class: as a class attribute in its body, dataclass would take it for a default.
+setattr(ResponseTable, "comments", _TidiedOnRead())  # noqa: B010
+
+
+def raw_comments(table: ResponseTable) -> pd.DataFrame:
+    """The table's comments as held, some columns perhaps not yet tidied: for changes
+    that do not depend on the text (blanking cells) without tidying it."""
+    frame: pd.DataFrame = table.__dict__["comments"]
+    return frame
+
+
+def with_comments(
+    table: ResponseTable, frame: pd.DataFrame, untidy: list[str] | None = None
+) -> ResponseTable:
+    """A copy of ``table`` with ``frame`` as its comments, whose ``untidy`` columns
+    (by default the ones still untidied in ``table``) are tidied when first read."""
+    pending = table.__dict__.get(_UNTIDY, ()) if untidy is None else tuple(untidy)
+    new = copy.copy(table)  # not dataclasses.replace: that reads (so tidies) the comments
+    new.__dict__["comments"] = frame
+    new.__dict__.pop(_UNTIDY, None)
+    if pending:
+        new.__dict__[_UNTIDY] = pending
+    return new
+
+
 def read_responses(
     source: ResponseSource, questionnaire: Questionnaire, *, max_missing: float = 0.2
 ) -> ResponseTable:
@@ -127,7 +183,10 @@ def read_responses(
     scale = AnswerScale(questionnaire)
     opened, layout, roles, body, warnings = _open_and_match(source, questionnaire, scale)
 
-    cells = parse_cells(body.cells, layout, roles.items, questionnaire, scale, body.factorized)
+    free = frozenset(range(len(body.cells))) - roles.used
+    cells = parse_cells(
+        body.cells, layout, roles.items, questionnaire, scale, body.factorized, free
+    )
     for col in roles.items.values():  # parsed: let the item cells go (half the memory at 1M rows)
         body.cells[col.index] = body.cells[col.index][:0]
     body.factorized.clear()
@@ -145,8 +204,11 @@ def read_responses(
     if len(questionnaire.scale.points) >= STRAIGHT_LINE_MIN_POINTS:
         counts = kept.take(cells.answered)
         warnings += straight_lining(values, counts, rows, respondent, questionnaire)
-    segments, comments = segments_and_comments(layout, roles, cells.text)
-    return ResponseTable(
+    segments, comments = segments_and_comments(layout, roles, cells.text, cells.untidy)
+    for col in segments:  # free text all the same, but --by may group by it
+        if col.index in cells.untidy:
+            cells.text[col.index] = tidy(cells.text[col.index])
+    table = ResponseTable(
         source=name,
         questionnaire=questionnaire,
         answers=answers,
@@ -164,6 +226,10 @@ def read_responses(
         delimiter=opened.delimiter,
         header_rows=layout.header_rows,
     )
+    untidy = [
+        n for n, c in zip(_unique_names(comments), comments, strict=True) if c.index in cells.untidy
+    ]
+    return with_comments(table, table.__dict__["comments"], untidy)
 
 
 def _check_options(

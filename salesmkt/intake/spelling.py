@@ -9,6 +9,8 @@ Vocabulary:
 - *short*: a long header cut at a word boundary so a message stays on one line.
 - *tidy*: a column's cells with odd spaces turned into plain ones, runs collapsed and
   ends stripped; this is the text kept for segments, comments, groups and ids.
+- *free text*: a column whose first cells are long (:data:`LONG_CELLS` characters on
+  average), comments above all; it may be tidied only where it is shown.
 """
 
 from __future__ import annotations
@@ -98,3 +100,19 @@ def tidy(cells: npt.NDArray[Any]) -> npt.NDArray[Any]:
     codes = np.where(codes < 0, len(uniques), codes)
     result: npt.NDArray[Any] = cleaned[codes]
     return result
+
+
+LONG_CELLS = 200
+"""Mean characters per cell (of a column's first 1,000) from which a column is free text."""
+
+
+def is_free_text(cells: npt.NDArray[Any]) -> bool:
+    """Whether a column of text holds long free text (see :data:`LONG_CELLS`)."""
+    first = cells[:1000].tolist()
+    return bool(first) and sum(map(len, first)) >= LONG_CELLS * len(first)
+
+
+def not_blank(cells: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """Whether each cell holds anything but spaces, that is, is not "" once tidied
+    (str.strip and str.split know the same spaces)."""
+    return np.fromiter((s.strip() != "" for s in cells.tolist()), dtype=bool, count=len(cells))

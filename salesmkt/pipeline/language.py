@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from salesmkt.advice.answers import Answers
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.relabel import relabel
-from salesmkt.definitions.rules import RuleBook
 from salesmkt.errors import SalesmktError
 from salesmkt.l10n import reader_language
 from salesmkt.model.assessment import Assessment
+
+if TYPE_CHECKING:  # the advice and the rules load only for the runs that use them
+    from salesmkt.advice.answers import Answers
+    from salesmkt.definitions.rules import RuleBook
 
 
 def assessment_in_reader_language(

@@ -17,15 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from salesmkt.advice import recommend as rec
-from salesmkt.advice.answers import Answers
 from salesmkt.analysis import scoring
-from salesmkt.analysis.compare import compare_waves, load_wave, saved_questionnaire
-from salesmkt.analysis.comparison import Comparison
 from salesmkt.definitions import questionnaire_load as qmod
-from salesmkt.definitions import rules as rules_mod
-from salesmkt.definitions import rules_load
 from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
@@ -34,10 +29,17 @@ from salesmkt.pipeline.language import (
     assessment_in_reader_language,
     rules_in_reader_language,
 )
-from salesmkt.render.advice import AdviceView
-from salesmkt.render.gaps import GapsView
 
-Asker = Callable[[rules_mod.RuleBook, str], Answers | None]
+# The advice, the rules and the comparison are imported by the runs that use them:
+# ``score`` has no use for their models (a fifth of its start-up on a small file).
+if TYPE_CHECKING:
+    from salesmkt.advice.answers import Answers
+    from salesmkt.analysis.comparison import Comparison
+    from salesmkt.definitions import rules as rules_mod
+    from salesmkt.render.advice import AdviceView
+    from salesmkt.render.gaps import GapsView
+
+Asker = Callable[["rules_mod.RuleBook", str], "Answers | None"]
 
 
 def score(source: ResponseSource, settings: Settings) -> scoring.ScoreResult:
@@ -55,6 +57,8 @@ class GapsRun:
 
 def gaps(source: ResponseSource, settings: Settings) -> GapsRun:
     """The perception gaps of a responses file, or of a saved assessment as it was saved."""
+    from salesmkt.render.gaps import GapsView
+
     if scoring.looks_like_assessment(source.path):
         saved = scoring.load_assessment_json(source.path)
         note = (
@@ -97,6 +101,8 @@ class AdviceRun:
 
 def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list[Path]:
     """Every file ``recommend`` reads (checked against ``--output`` before any work)."""
+    from salesmkt.definitions import rules_load
+
     files = source.inputs() if source is not None else []
     if request.evidence is not None:
         from salesmkt.intake.evidence.read import export_files
@@ -107,6 +113,10 @@ def advice_inputs(request: AdviceRequest, source: ResponseSource | None) -> list
 
 def playbook(request: AdviceRequest) -> AdviceRun:
     """A stage's playbook: every action that serves the move up from it, no data needed."""
+    from salesmkt.advice import recommend as rec
+    from salesmkt.definitions import rules_load
+    from salesmkt.render.advice import AdviceView
+
     assert request.stage is not None
     book = rules_in_reader_language(rules_load.load(request.rules))
     given_files = (
@@ -126,6 +136,10 @@ def recommend(
     source: ResponseSource, settings: Settings, request: AdviceRequest, ask: Asker | None
 ) -> AdviceRun:
     """Stay or move up, and the actions the assessment calls for, with their evidence."""
+    from salesmkt.advice import recommend as rec
+    from salesmkt.definitions import rules_load
+    from salesmkt.render.advice import AdviceView
+
     source_book = rules_load.load(request.rules)  # answer files use its words
     answers = rec.load_answer_files(
         source_book,
@@ -219,11 +233,15 @@ def compare_questionnaire(before: Path, after: Path, given: str | None) -> str:
     for path in (before, after):
         if not path.is_file():
             raise SalesmktError(f"{path}: no such file")
+    from salesmkt.analysis.compare import saved_questionnaire
+
     return given or saved_questionnaire(before) or saved_questionnaire(after) or "alignment"
 
 
 def compare(before: ResponseSource, after: Path, settings: Settings) -> Comparison:
     """Two waves of the same questionnaire: what changed, and is it real?"""
+    from salesmkt.analysis.compare import compare_waves, load_wave
+
     waves = [load_wave(before.at(path), settings) for path in (before.path, after)]
     for wave in waves:  # the questionnaire's texts in the reader's language (--lang)
         wave.assessment = assessment_in_reader_language(wave.assessment, before.questionnaire)
