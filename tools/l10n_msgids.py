@@ -110,13 +110,14 @@ def _read(path: Path, lang: str) -> Any:
         return read_po(handle, locale=lang, domain=path.stem)
 
 
-def _placed(lang: str) -> dict[MsgId, str]:
-    """msgid → the domain whose file already holds it (translated or not)."""
-    placed: dict[MsgId, str] = {}
+def _placed(lang: str) -> dict[MsgId, list[str]]:
+    """msgid → the domains whose files already hold it (translated or not); a word two
+    subjects share may sit in both files, each kept as its translator wrote it."""
+    placed: dict[MsgId, list[str]] = {}
     for path in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
         for m in _read(path, lang):
             if m.id:
-                placed.setdefault(m.id, path.stem)
+                placed.setdefault(m.id, []).append(path.stem)
     return placed
 
 
@@ -143,9 +144,9 @@ def update() -> None:
         placed = _placed(lang)
         templates: dict[str, Any] = {}
         for msgid, files in sorted(found.items(), key=lambda kv: str(kv[0])):
-            domain = placed.get(msgid) or domain_of(files)
-            template = templates.setdefault(domain, Catalog(domain=domain))
-            template.add(msgid, locations=[(f, 0) for f in files])
+            for domain in placed.get(msgid) or [domain_of(files)]:
+                template = templates.setdefault(domain, Catalog(domain=domain))
+                template.add(msgid, locations=[(f, 0) for f in files])
         for domain, template in templates.items():
             path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
             catalog = _read(path, lang) if path.exists() else _new_catalogue(lang, domain)

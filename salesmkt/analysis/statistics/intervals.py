@@ -30,6 +30,7 @@ import math
 from collections.abc import Sequence
 
 from salesmkt.analysis.statistics.sample import Tally, finite
+from salesmkt.l10n import _
 
 __all__ = [
     "CONFIDENCE_LEVEL",
@@ -70,26 +71,26 @@ def t_interval_of_summaries(
     """:func:`t_interval` from each group's (n, mean, variance with ddof = 1)."""
     if len(groups) != len(weights) or not groups:
         raise ValueError("need one weight per group")
-    for n, _, _ in groups:
+    for n, _mean, _var in groups:
         if n < 2:
-            return None, "ci not estimable: fewer than 2 respondents in a group"
-    parts = [w * w * var / n for (n, _, var), w in zip(groups, weights, strict=True)]
+            return None, _("ci not estimable: fewer than 2 respondents in a group")
+    parts = [w * w * var / n for (n, _mean, var), w in zip(groups, weights, strict=True)]
     se2 = sum(parts)
     if not se2 > 0.0:
-        return None, "ci not estimable: no variance within any group"
+        return None, _("ci not estimable: no variance within any group")
     # df is scale-free: computed on the parts relative to the largest, so tiny variances
     # whose squares would underflow still give it.
     top = max(parts)
     rel = [p / top for p in parts]
-    denominator = sum(r * r / (n - 1) for r, (n, _, _) in zip(rel, groups, strict=True))
+    denominator = sum(r * r / (n - 1) for r, (n, _m, _v) in zip(rel, groups, strict=True))
     if not denominator > 0.0:
-        return None, "ci not estimable: variance too close to zero"
+        return None, _("ci not estimable: variance too close to zero")
     df = sum(rel) ** 2 / denominator
-    estimate = sum(w * mean for (_, mean, _), w in zip(groups, weights, strict=True))
+    estimate = sum(w * mean for (_n, mean, _v), w in zip(groups, weights, strict=True))
     half = _t_quantile(df, 1.0 - (1.0 - level) / 2.0) * math.sqrt(se2)
     lo, hi = finite(estimate - half), finite(estimate + half)
     if lo is None or hi is None:
-        return None, "ci not estimable: numerically unstable"
+        return None, _("ci not estimable: numerically unstable")
     return (lo, hi), None
 
 
