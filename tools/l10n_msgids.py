@@ -46,6 +46,8 @@ DOMAINS: tuple[tuple[str, str], ...] = (
     ("salesmkt/analysis/paired", "waves"),
     ("salesmkt/analysis/wave_changes", "waves"),
     ("salesmkt/analysis/trend", "waves"),
+    ("salesmkt/analysis/evidence", "waves"),
+    ("salesmkt/definitions/metrics", "waves"),
     ("salesmkt/benchmark/", "waves"),
     ("salesmkt/pipeline/trend", "waves"),
     ("salesmkt/pipeline/evidence", "waves"),
