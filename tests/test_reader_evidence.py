@@ -239,3 +239,24 @@ def test_evidence_in_french_and_spanish(runner: CliRunner, english: Any, lang: s
     for word in ("agrees", "clearly", "data support", "Win rate", "Leakage"):
         assert word not in text, word
     _fits(text)
+
+
+def test_a_note_on_the_exports_in_german(tmp_path: Path) -> None:
+    """A converted lead whose opportunity is missing: the note in German, located."""
+    from test_evidence_input import LEADS_HEAD, OPPS_HEAD
+
+    from salesmkt.definitions.crm_load import builtin_mappings
+    from salesmkt.intake.evidence.combine import read_exports
+    from salesmkt.l10n import reading_in
+
+    leads = tmp_path / "leads.csv"
+    leads.write_text(LEADS_HEAD + "L1,Web,Closed - Converted,2026-01-05,true,O9\n", "utf-8")
+    opps = tmp_path / "opps.csv"
+    opps.write_text(OPPS_HEAD + "O1,Prospecting,false,false,10,2026-02-01,2026-01-10,Web,\n")
+    with reading_in("de"):
+        data = read_exports([leads, opps], builtin_mappings())
+    key = (
+        "{where}: {n} converted lead(s) name an opportunity that is not in the "
+        "opportunities export (first: {first}); they still count as converted"
+    )
+    assert data.notes == [_po("de")[key].format(where=f"{leads}:2", n=1, first="'O9'")]

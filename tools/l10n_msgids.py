@@ -48,6 +48,7 @@ DOMAINS: tuple[tuple[str, str], ...] = (
     ("salesmkt/analysis/trend", "waves"),
     ("salesmkt/analysis/evidence", "waves"),
     ("salesmkt/definitions/metrics", "waves"),
+    ("salesmkt/intake/evidence/", "waves"),
     ("salesmkt/benchmark/", "waves"),
     ("salesmkt/pipeline/trend", "waves"),
     ("salesmkt/pipeline/evidence", "waves"),
