@@ -141,7 +141,7 @@ def test_evidence_in_german(runner: CliRunner) -> None:
     assert f"{accepted['numerator']} von {count}" in text
     for heading in ("Was die Funnel-Daten zeigen", "Gelesene Dateien", "Funnel-Kennzahlen"):
         assert heading in text
-    # (the metrics' own names, "Win-rate lift of …", are not this view's words)
+    # (the metrics' names, verdicts and reasons: tests/test_reader_evidence.py)
     for english in ("What the funnel data show", "Files read", "read as", "records", " scored"):
         assert english not in text, english
     _fits(text)
@@ -171,15 +171,20 @@ def test_benchmark_show_in_german(runner: CliRunner, tmp_path: Path) -> None:
     row = next(line for line in text.splitlines() if line.strip().startswith("Gesamtwert"))
     assert _comma(f"{total['median']:.1f}") in row.split()
     assert "Median" in text and "Rang" in text and "Regeln: interne Aussage" in text
-    # The questionnaire's own labels (English here: benchmark keeps them) aside.
+    # The questionnaire's labels come from its German translation, clipped to 30 columns.
+    german = _german()
+    lines = [line.strip() for line in text.splitlines()]
+    assert f"{german['groups']['sales']['label']}: 10 Vergleichsorganisationen" in lines
+    for dim in german["dimensions"].values():
+        assert any(line.startswith(dim["label"][:29]) for line in lines), dim["label"]
+    for item_id, item in german["items"].items():
+        assert any(line.startswith(f"{item_id} {item['short']}"[:29]) for line in lines)
     from salesmkt.definitions import questionnaire_load
 
     q = questionnaire_load.load("alignment")
-    own = [d.label for d in q.dimensions] + [f"{i.id} {i.short or i.text}" for i in q.items]
-    stripped = text
-    for label in sorted(own, key=len, reverse=True):
-        stripped = stripped.replace(label[:30], "")
-    _no_english(stripped)
+    english = [d.label for d in q.dimensions] + [f"{i.id} {i.short}" for i in q.items]
+    assert not [label for label in english if label[:20] in text]
+    _no_english(text)
     _fits(text)
     md = _run(runner, [*show, "--lang", "de", "-f", "markdown"])
     assert "Verglichene Organisationen:" in md and "| | Kunde | P25 | Median |" in md

@@ -15,6 +15,9 @@ Vocabulary (one boolean per lead, computed once for all leads, :func:`lead_flags
 Rates are over MQLs (lead→opportunity over all leads; win rates over closed
 opportunities). Every rate carries its Wilson interval; a denominator below ``min_n``
 is *small*: shown and flagged, never hidden.
+
+A figure's label and note are written in the reader's language (:mod:`salesmkt.l10n`)
+when the figure is made, inside the run; the metric id stays the key.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import TYPE_CHECKING
 from salesmkt.analysis.evidence_stats import newcombe, quantile, quantile_interval, wilson
 from salesmkt.definitions.metrics import CATALOGUE
 from salesmkt.intake.evidence.read import CrmData
+from salesmkt.l10n import N_, _
 from salesmkt.model.evidence import Figure
 
 if TYPE_CHECKING:
@@ -42,7 +46,8 @@ RATES = {
     "leakage_rate": ("leaked", "mql"),
 }
 TOUCH_METRICS = ("first_touch_within_sla_rate", "leakage_rate")
-NO_TOUCH = "no first-touch dates: give an activities (Tasks) export or a first-touch column"
+NO_TOUCH = N_("no first-touch dates: give an activities (Tasks) export or a first-touch column")
+NO_RECORDS = N_("no records to count")
 
 
 def lead_flags(leads: pd.DataFrame, sla_hours: float) -> pd.DataFrame:
@@ -80,25 +85,25 @@ def rate(metric: str, k: int, n: int, min_n: int, note: str | None = None) -> Fi
     info = CATALOGUE[metric]
     return Figure(
         metric=metric,
-        label=info.label,
+        label=info.name(),
         kind=info.kind,
         value=k / n if n else None,
         ci=wilson(k, n),
         numerator=k,
         denominator=n,
         small=n < min_n,
-        note=note if n else (note or "no records to count"),
+        note=note if n else (note or _(NO_RECORDS)),
     )
 
 
 def count(metric: str, value: float) -> Figure:
     info = CATALOGUE[metric]
-    return Figure(metric=metric, label=info.label, kind=info.kind, value=value)
+    return Figure(metric=metric, label=info.name(), kind=info.kind, value=value)
 
 
 def missing(metric: str, why: str) -> Figure:
     info = CATALOGUE[metric]
-    return Figure(metric=metric, label=info.label, kind=info.kind, note=why)
+    return Figure(metric=metric, label=info.name(), kind=info.kind, note=why)
 
 
 def flag_sums(flags: pd.DataFrame) -> dict[str, int]:
@@ -131,13 +136,13 @@ def touch_figures(flags: pd.DataFrame, min_n: int, touch: bool) -> list[Figure]:
         out.append(
             Figure(
                 metric=metric,
-                label=info.label,
+                label=info.name(),
                 kind=info.kind,
                 value=None if empty else quantile(hours, q),
                 ci=None if empty else quantile_interval(hours, q),
                 denominator=len(hours),
                 small=len(hours) < min_n,
-                note="no MQL was touched" if empty else None,
+                note=_("no MQL was touched") if empty else None,
             )
         )
     return out
@@ -158,7 +163,9 @@ def opportunity_figures(opps: pd.DataFrame, min_n: int, campaign: bool) -> list[
             )
         )
     out.append(
-        _lift(opps, min_n) if campaign else missing("campaign_win_rate_lift", "no campaign column")
+        _lift(opps, min_n)
+        if campaign
+        else missing("campaign_win_rate_lift", N_("no campaign column"))
     )
     open_ = ~closed
     for origin, code in (("marketing", 1), ("sales", 2)):
@@ -178,14 +185,16 @@ def _lift(opps: pd.DataFrame, min_n: int) -> Figure:
     value = k1 / n1 - k2 / n2 if n1 and n2 else None
     return Figure(
         metric=info.id,
-        label=info.label,
+        label=info.name(),
         kind=info.kind,
         value=value,
         ci=newcombe(k1, n1, k2, n2),
         numerator=n1,
         denominator=n2,
         small=min(n1, n2) < min_n,
-        note=f"{k1}/{n1} won with a campaign, {k2}/{n2} without",
+        note=_("{k1}/{n1} won with a campaign, {k2}/{n2} without").format(
+            k1=k1, n1=n1, k2=k2, n2=n2
+        ),
     )
 
 

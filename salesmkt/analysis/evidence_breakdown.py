@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Literal
 from salesmkt.analysis import evidence as ev
 from salesmkt.definitions.metrics import CATALOGUE
 from salesmkt.intake.evidence.read import ORIGINS, CrmData
+from salesmkt.l10n import N_, _, ngettext
 from salesmkt.model.evidence import Breakdown, Figure, PeriodForecast
 
 if TYPE_CHECKING:
@@ -133,11 +134,11 @@ def opportunity_breakdowns(data: CrmData, min_n: int) -> list[Breakdown]:
 
 def _opportunity_figures(sums: dict[str, float], min_n: int) -> list[Figure]:
     pipeline = Figure(
-        metric="pipeline", label="Open pipeline", kind="amount", value=sums["pipeline"]
+        metric="pipeline", label=_("Open pipeline"), kind="amount", value=sums["pipeline"]
     )
     return [
         ev.count("lead_volume", sums["all"]).model_copy(
-            update={"metric": "opportunities", "label": "Opportunities"}
+            update={"metric": "opportunities", "label": _("Opportunities")}
         ),
         ev.rate("win_rate", int(sums["won"]), int(sums["closed"]), min_n),
         pipeline,
@@ -174,7 +175,7 @@ def forecast_error(periods: list[PeriodForecast], seed: int = 2006, n_boot: int 
     info = CATALOGUE["forecast_error"]
     errors = np.array([p.error for p in periods if p.error is not None], dtype=float)
     if len(errors) == 0:
-        return ev.missing("forecast_error", "no forecast export, or no period with a forecast")
+        return ev.missing("forecast_error", N_("no forecast export, or no period with a forecast"))
     ci = None
     if len(errors) >= 2:
         rng = np.random.default_rng(seed)
@@ -182,11 +183,11 @@ def forecast_error(periods: list[PeriodForecast], seed: int = 2006, n_boot: int 
         ci = (float(np.percentile(draws, 2.5)), float(np.percentile(draws, 97.5)))
     return Figure(
         metric=info.id,
-        label=info.label,
+        label=info.name(),
         kind=info.kind,
         value=float(errors.mean()),
         ci=ci,
         denominator=len(errors),
         small=len(errors) < MIN_PERIODS,
-        note=f"over {len(errors)} period(s)",
+        note=ngettext("over {n} period", "over {n} periods", len(errors)).format(n=len(errors)),
     )

@@ -15,18 +15,49 @@ Vocabulary:
   "the data support neither" when both views are known and neither matches, and "not
   enough data" otherwise. It is evidence from the funnel, not proof of intent: a slow
   follow-up says when leads were touched, not why.
+
+The verdicts, the reasons and the views' words are in the reader's language
+(:mod:`salesmkt.l10n`), made inside the run; ``data_say`` and a view's ``view`` stay
+English keys for programs.
 """
 
 from __future__ import annotations
 
+from salesmkt.definitions.metrics import metric_name
 from salesmkt.definitions.questionnaire import Item, Questionnaire
+from salesmkt.l10n import N_, _, reader_language
 from salesmkt.model.assessment import Assessment
 from salesmkt.model.evidence import ClaimVerdict, DataSay, EvidenceResult, Figure, GroupView
 from salesmkt.wording import fmt_figure, fmt_figure_ci, fmt_mean
 
-NOT_ENOUGH = "not enough data"
-NEITHER = "the data support neither"
-BOTH = "the data support both views"
+NOT_ENOUGH = N_("not enough data")
+NEITHER = N_("the data support neither")
+BOTH = N_("the data support both views")
+#: One group's view supported. English says it with the possessive (Sales' view,
+#: Marketing's view), which no placeholder can carry: the other languages say "the view
+#: of {group}" (see :func:`supports_one`).
+SUPPORTS_ONE = N_("the data support the view of {group}")
+VIEW_WORDS = {
+    "agrees": N_("agrees"),
+    "disagrees": N_("disagrees"),
+    "undecided": N_("undecided"),
+    "unknown": N_("unknown"),
+}
+#: The reason, by what the data say and the side of the threshold the statement needs.
+REASONS = {
+    ("supports", "above"): N_(
+        "clearly above {threshold}: the funnel data are consistent with the statement"
+    ),
+    ("supports", "below"): N_(
+        "clearly below {threshold}: the funnel data are consistent with the statement"
+    ),
+    ("contradicts", "above"): N_(
+        "clearly not above {threshold}: the funnel data are at odds with the statement"
+    ),
+    ("contradicts", "below"): N_(
+        "clearly not below {threshold}: the funnel data are at odds with the statement"
+    ),
+}
 
 
 def possessive(label: str) -> str:
@@ -58,35 +89,43 @@ def views(q: Questionnaire, assessment: Assessment, item: Item) -> list[GroupVie
     return out
 
 
+def supports_one(label: str) -> str:
+    """The verdict "the data support Sales' view", in the reader's language."""
+    if reader_language() is None:
+        return f"the data support {possessive(label)} view"
+    return _(SUPPORTS_ONE).format(group=label)
+
+
 def verdict(said: DataSay, group_views: list[GroupView]) -> str:
     if said in ("not_enough", "inconclusive"):
-        return NOT_ENOUGH
+        return _(NOT_ENOUGH)
     side = "agrees" if said == "supports" else "disagrees"
     matching = [v for v in group_views if v.view == side]
     if len(matching) == len(group_views) and len(matching) > 1:
-        return BOTH
+        return _(BOTH)
     if matching:
-        return f"the data support {possessive(matching[0].label)} view"
+        return supports_one(matching[0].label)
     if any(v.view == "unknown" for v in group_views):
-        return NOT_ENOUGH
-    return NEITHER
+        return _(NOT_ENOUGH)
+    return _(NEITHER)
 
 
 def _why(item: Item, figure: Figure | None, said: DataSay) -> str:
     ev = item.evidence
     assert ev is not None
     if figure is None or figure.value is None:
-        return f"no {ev.metric} figure: {figure.note if figure and figure.note else 'no data'}"
-    shown = f"{figure.label}: {fmt_figure(figure.kind, figure.value)} "
+        why = figure.note if figure and figure.note else _("no data")
+        return _("no {metric} figure: {why}").format(metric=ev.metric, why=why)
+    shown = f"{metric_name(figure.metric, figure.label)}: {fmt_figure(figure.kind, figure.value)} "
     shown += fmt_figure_ci(figure.kind, figure.ci)
-    bar = f"{ev.supports_if} {fmt_figure(figure.kind, ev.threshold)}"
-    words = {
-        "supports": f"clearly {bar}: the funnel data are consistent with the statement",
-        "contradicts": f"clearly not {bar}: the funnel data are at odds with the statement",
-        "inconclusive": f"the interval straddles {fmt_figure(figure.kind, ev.threshold)}",
-        "not_enough": "too few records to judge (flagged small)",
-    }
-    return f"{shown}; {words[said]}"
+    threshold = fmt_figure(figure.kind, ev.threshold)
+    if said in ("supports", "contradicts"):
+        words = _(REASONS[(said, ev.supports_if)]).format(threshold=threshold)
+    elif said == "inconclusive":
+        words = _("the interval straddles {threshold}").format(threshold=threshold)
+    else:
+        words = _("too few records to judge (flagged small)")
+    return f"{shown}; {words}"
 
 
 def claim_verdicts(
@@ -119,5 +158,6 @@ def claim_verdicts(
 
 
 def mean_words(v: GroupView) -> str:
-    """How a group's view reads: ``agrees (4.22)``."""
-    return v.view if v.mean is None else f"{v.view} ({fmt_mean(v.mean)})"
+    """How a group's view reads: ``agrees (4.22)``, in the reader's language."""
+    word = _(VIEW_WORDS[v.view])
+    return word if v.mean is None else f"{word} ({fmt_mean(v.mean)})"

@@ -14,6 +14,10 @@ Vocabulary:
   scope's ``note`` says so.
 - *withheld*: a cell or scope that fails a rule shows no figure, only "no benchmark for
   this cell" and why.
+
+Labels (groups, dimensions, items) are the questionnaire's, in the reader's language
+when the questionnaire has that translation (:func:`shown_questionnaire`); the metric
+and scope ids stay the same in every language.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ import numpy as np
 
 from salesmkt.benchmark.admission import Rules, latest_waves
 from salesmkt.benchmark.scores import count_array, metric_labels, metrics, overall_metrics
-from salesmkt.l10n import N_, _
+from salesmkt.l10n import N_, _, reader_language
 from salesmkt.model.assessment import DEFAULT_MIN_GROUP_SIZE
 from salesmkt.wording import fmt_pct
 
@@ -214,6 +218,14 @@ def scopes_of(q: Questionnaire, client: Contribution) -> list[tuple[str, str]]:
     return out
 
 
+def shown_questionnaire(q: Questionnaire) -> Questionnaire:
+    """``q`` with its labels in the reader's language when it has that translation."""
+    lang = reader_language()
+    if lang is None or lang == q.language or lang not in q.languages:
+        return q
+    return q.in_language(lang)
+
+
 def place(
     q: Questionnaire,
     client: Contribution,
@@ -227,9 +239,10 @@ def place(
     as_of = as_of or dt.date.today()
     peers = latest_waves(stored, rules, as_of, exclude)
     given = {k: v for k, v in _meta(client).items() if v}
-    labels = metric_labels(q)
+    shown = shown_questionnaire(q)
+    labels = metric_labels(shown)
     out = Placement(f"{q.id} {q.version}", exclude, as_of.isoformat(), rules, rules.describe())
-    for scope_id, scope_label in scopes_of(q, client):
+    for scope_id, scope_label in scopes_of(shown, client):
         k = rules.min_respondents
         group = (
             _overall_peers(q, peers, k)

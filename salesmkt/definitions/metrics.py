@@ -12,13 +12,17 @@ Vocabulary:
   amounts describe the funnel's size and cannot support or contradict a statement.
 
 This module is pure data (no pandas): ``validate`` checks a questionnaire's evidence
-links against it without importing the analysis stage.
+links against it without importing the analysis stage. A metric's ``label`` and
+``description`` are English msgids (marked ``N_``); :meth:`MetricInfo.name` and
+:meth:`MetricInfo.meaning` give them in the reader's language, at use time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal
+
+from salesmkt.l10n import N_, _
 
 MetricKind = Literal["count", "rate", "difference", "hours", "error", "amount"]
 
@@ -30,6 +34,14 @@ class MetricInfo:
     kind: MetricKind
     needs: str  # the exports it needs, in words
     description: str
+
+    def name(self) -> str:
+        """The label in the reader's language."""
+        return _(self.label)
+
+    def meaning(self) -> str:
+        """The description in the reader's language."""
+        return _(self.description)
 
     @property
     def testable(self) -> bool:
@@ -43,140 +55,161 @@ def _m(id_: str, label: str, kind: MetricKind, needs: str, description: str) -> 
 CATALOGUE: dict[str, MetricInfo] = {
     m.id: m
     for m in (
-        _m("lead_volume", "Leads", "count", "leads", "Leads created."),
-        _m("mql_volume", "MQLs", "count", "leads", "Leads Marketing passed to Sales (MQLs)."),
+        _m("lead_volume", N_("Leads"), "count", "leads", N_("Leads created.")),
+        _m(
+            "mql_volume",
+            N_("MQLs"),
+            "count",
+            "leads",
+            N_("Leads Marketing passed to Sales (MQLs)."),
+        ),
         _m(
             "mql_acceptance_rate",
-            "MQL→SAL acceptance",
+            N_("MQL→SAL acceptance"),
             "rate",
             "leads",
-            "Share of MQLs that Sales accepted (SAL or beyond).",
+            N_("Share of MQLs that Sales accepted (SAL or beyond)."),
         ),
         _m(
             "mql_rejection_rate",
-            "MQL rejection",
+            N_("MQL rejection"),
             "rate",
             "leads",
-            "Share of MQLs that Sales rejected (disqualified).",
+            N_("Share of MQLs that Sales rejected (disqualified)."),
         ),
         _m(
             "mql_recycle_rate",
-            "MQL recycled",
+            N_("MQL recycled"),
             "rate",
             "leads",
-            "Share of MQLs that Sales sent back to Marketing for nurturing.",
+            N_("Share of MQLs that Sales sent back to Marketing for nurturing."),
         ),
         _m(
             "mql_disposition_rate",
-            "MQLs dispositioned by Sales",
+            N_("MQLs dispositioned by Sales"),
             "rate",
             "leads",
-            "Share of MQLs that Sales accepted, rejected or recycled: a recorded verdict "
-            "on the lead, the feedback the CRM holds.",
+            N_(
+                "Share of MQLs that Sales accepted, rejected or recycled: a recorded verdict "
+                "on the lead, the feedback the CRM holds."
+            ),
         ),
         _m(
             "mql_to_sql_rate",
-            "MQL→SQL conversion",
+            N_("MQL→SQL conversion"),
             "rate",
             "leads",
-            "Share of MQLs that became sales-qualified (SQL or converted).",
+            N_("Share of MQLs that became sales-qualified (SQL or converted)."),
         ),
         _m(
             "lead_to_opportunity_rate",
-            "Lead→opportunity conversion",
+            N_("Lead→opportunity conversion"),
             "rate",
             "leads",
-            "Share of leads converted to an opportunity.",
+            N_("Share of leads converted to an opportunity."),
         ),
         _m(
             "first_touch_median_hours",
-            "Time to first touch, median",
+            N_("Time to first touch, median"),
             "hours",
             "leads and a first-touch date (activities export or a column)",
-            "Median hours from the MQL date (else the creation date) to the first sales "
-            "activity, over the MQLs that were touched.",
+            N_(
+                "Median hours from the MQL date (else the creation date) to the first sales "
+                "activity, over the MQLs that were touched."
+            ),
         ),
         _m(
             "first_touch_p90_hours",
-            "Time to first touch, 90th percentile",
+            N_("Time to first touch, 90th percentile"),
             "hours",
             "leads and a first-touch date",
-            "90th percentile of the same hours.",
+            N_("90th percentile of the same hours."),
         ),
         _m(
             "first_touch_within_sla_rate",
-            "First touch within the SLA",
+            N_("First touch within the SLA"),
             "rate",
             "leads and a first-touch date",
-            "Share of MQLs touched within --sla of becoming an MQL (untouched ones count "
-            "as outside).",
+            N_(
+                "Share of MQLs touched within --sla of becoming an MQL (untouched ones count "
+                "as outside)."
+            ),
         ),
         _m(
             "leakage_rate",
-            "Leakage at the hand-off",
+            N_("Leakage at the hand-off"),
             "rate",
             "leads and a first-touch date",
-            "Share of MQLs with no sales activity at all and no verdict (never touched).",
+            N_("Share of MQLs with no sales activity at all and no verdict (never touched)."),
         ),
         _m(
             "win_rate",
-            "Win rate",
+            N_("Win rate"),
             "rate",
             "opportunities",
-            "Share of closed opportunities that were won.",
+            N_("Share of closed opportunities that were won."),
         ),
         _m(
             "win_rate_marketing_sourced",
-            "Win rate, marketing-sourced",
+            N_("Win rate, marketing-sourced"),
             "rate",
             "opportunities",
-            "Win rate of opportunities whose source the mapping calls marketing.",
+            N_("Win rate of opportunities whose source the mapping calls marketing."),
         ),
         _m(
             "win_rate_sales_sourced",
-            "Win rate, sales-sourced",
+            N_("Win rate, sales-sourced"),
             "rate",
             "opportunities",
-            "Win rate of opportunities whose source the mapping calls sales.",
+            N_("Win rate of opportunities whose source the mapping calls sales."),
         ),
         _m(
             "campaign_win_rate_lift",
-            "Win-rate lift of campaign-influenced deals",
+            N_("Win-rate lift of campaign-influenced deals"),
             "difference",
             "opportunities with a campaign column",
-            "Win rate of closed opportunities with a marketing campaign attached minus "
-            "that of the others.",
+            N_(
+                "Win rate of closed opportunities with a marketing campaign attached minus "
+                "that of the others."
+            ),
         ),
         _m(
             "pipeline_marketing_sourced",
-            "Open pipeline, marketing-sourced",
+            N_("Open pipeline, marketing-sourced"),
             "amount",
             "opportunities",
-            "Amount of open opportunities sourced by marketing.",
+            N_("Amount of open opportunities sourced by marketing."),
         ),
         _m(
             "pipeline_sales_sourced",
-            "Open pipeline, sales-sourced",
+            N_("Open pipeline, sales-sourced"),
             "amount",
             "opportunities",
-            "Amount of open opportunities sourced by sales.",
+            N_("Amount of open opportunities sourced by sales."),
         ),
         _m(
             "won_amount",
-            "Closed-won amount",
+            N_("Closed-won amount"),
             "amount",
             "opportunities",
-            "Amount of won opportunities.",
+            N_("Amount of won opportunities."),
         ),
         _m(
             "forecast_error",
-            "Forecast error (MAPE)",
+            N_("Forecast error (MAPE)"),
             "error",
             "opportunities and a forecast export",
-            "Mean over periods of |closed-won − forecast| / forecast.",
+            N_("Mean over periods of |closed-won − forecast| / forecast."),
         ),
     )
 }
+
+
+def metric_name(metric: str, fallback: str = "") -> str:
+    """A metric's label in the reader's language; ``fallback`` (else the id) for an id
+    not in the catalogue (a saved JSON of another version)."""
+    info = CATALOGUE.get(metric)
+    return info.name() if info is not None else fallback or metric
 
 
 def testable_ids() -> list[str]:

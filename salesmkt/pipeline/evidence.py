@@ -7,6 +7,10 @@ Vocabulary:
   format for ambiguous dates, and optionally a responses file to set the claims
   against the figures.
 - *SLA text*: ``24h``, ``2d``, ``90m`` or a number of hours (:func:`parse_sla`).
+
+The run happens inside the reader's language (``--lang``): the figures' labels and the
+verdicts come out in it, and the claims show the statements and group labels from the
+questionnaire's translation into that language (:func:`in_reader_language`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from salesmkt.analysis import evidence_breakdown as eb
 from salesmkt.analysis.evidence_claims import claim_verdicts
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions.crm_load import builtin_mappings, load_mapping
+from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import EvidenceDataError, UsageError
 from salesmkt.intake.evidence.combine import read_exports
 from salesmkt.intake.evidence.read import export_files
 from salesmkt.intake.source import ResponseSource
+from salesmkt.l10n import reader_language
 from salesmkt.model.assessment import Assessment, Settings
 from salesmkt.model.evidence import EvidenceResult, EvidenceSettings, FileRead
 
@@ -81,6 +87,15 @@ def compute(request: EvidenceRequest) -> EvidenceResult:
     )
 
 
+def in_reader_language(q: Questionnaire) -> Questionnaire:
+    """``q`` with its texts in the reader's language when it has that translation (ids,
+    scale and evidence links unchanged), else as it is."""
+    lang = reader_language()
+    if lang is None or lang == q.language or lang not in q.languages:
+        return q
+    return q.in_language(lang)
+
+
 def load_evidence(path: Path) -> EvidenceResult:
     """Evidence given to another command: a saved ``evidence --format json``, else the
     exports in a folder or file, read with the built-in mappings and default settings."""
@@ -105,7 +120,7 @@ def claims_for(path: Path, assessment: Assessment, questionnaire: str) -> Eviden
     found = qmod.load(questionnaire)
     if found.id != assessment.questionnaire.id:  # a saved assessment names its own
         found = qmod.load(assessment.questionnaire.id)
-    result.claims = claim_verdicts(found, assessment, result)
+    result.claims = claim_verdicts(in_reader_language(found), assessment, result)
     return result
 
 
@@ -121,6 +136,6 @@ def run(request: EvidenceRequest) -> EvidenceResult:
         questionnaire = qmod.load(source.questionnaire)
         if questionnaire.id != assessment.questionnaire.id:  # a saved assessment names its own
             questionnaire = qmod.load(assessment.questionnaire.id)
-        result.claims = claim_verdicts(questionnaire, assessment, result)
+        result.claims = claim_verdicts(in_reader_language(questionnaire), assessment, result)
         result.responses_file = str(source.path)
     return result

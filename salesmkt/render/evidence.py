@@ -12,7 +12,9 @@ from the exports.
 
 The tool's words are in the reader's language (:func:`salesmkt.l10n._`); the column
 heads stay English keys inside (the layout picks columns by them) and are translated
-when shown.
+when shown. A figure's name is the metric catalogue's, in the reader's language, so a
+saved JSON in one language reads in another; the breakdowns' own values (origins, the
+pooled and blank values) are translated when shown, the exports' values never.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich import box
-from rich.console import Group, RenderableType
-from rich.padding import Padding
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 
 from salesmkt.analysis.evidence_claims import mean_words
+from salesmkt.definitions.metrics import metric_name
 from salesmkt.l10n import N_, _
 from salesmkt.model.evidence import Breakdown, ClaimVerdict, EvidenceResult, Figure
 from salesmkt.render.terminal_layout import Col, FittedTable
@@ -76,6 +78,17 @@ BREAKDOWN_TITLES = {
     "opportunities": N_("Opportunities by {by}"),
 }
 SMALL_N = N_("small n")
+#: The breakdowns' values the tool itself names (the rest are the exports' own).
+VALUE_WORDS = {
+    ("origin", "marketing"): N_("marketing"),
+    ("origin", "sales"): N_("sales"),
+    ("origin", "other"): N_("other"),
+    ("source", "(other values)"): N_("(other values)"),
+    ("segment", "(other values)"): N_("(other values)"),
+    ("source", "(blank)"): N_("(blank)"),
+    ("segment", "(blank)"): N_("(blank)"),
+    ("period", "(no date)"): N_("(no date)"),
+}
 
 
 @dataclass
@@ -107,7 +120,8 @@ def head_word(name: str) -> str:
 def figure_row(f: Figure) -> list[str]:
     flag = _(SMALL_N) if f.small else ""
     note = f.note if f.value is None else flag
-    return [f.label, fmt_figure(f.kind, f.value), fmt_figure_ci(f.kind, f.ci), _n(f), note or ""]
+    name = metric_name(f.metric, f.label)
+    return [name, fmt_figure(f.kind, f.value), fmt_figure_ci(f.kind, f.ci), _n(f), note or ""]
 
 
 def _cell(f: Figure | None) -> str:
@@ -122,7 +136,9 @@ def _breakdown_section(items: list[Breakdown], records: str, by: str) -> Section
     rows = []
     for b in items:
         found = {f.metric: f for f in b.figures}
-        rows.append([b.value, *(_cell(found.get(m)) for m, _h in columns)])
+        shown = VALUE_WORDS.get((by, b.value))
+        value = _(shown) if shown else b.value
+        rows.append([value, *(_cell(found.get(m)) for m, _h in columns)])
     title = BREAKDOWN_TITLES.get(records, "{by}")
     return Section(
         _(title).format(by=_(by)),
@@ -204,6 +220,24 @@ def sections(r: EvidenceResult) -> list[Section]:
 _DROPS = {"verdict": 2, "lead→opp": 1, "open pipeline": 1}
 
 
+class Indented:
+    """A line wrapped to the terminal's width, its lines indented by two spaces.
+
+    Wrapped with :mod:`textwrap`, which breaks at ASCII spaces only: a figure's
+    no-break space (``10,0\u00a0%``, ``4,6\u00a0T.``) keeps it whole, where rich's own
+    wrap would break there."""
+
+    def __init__(self, text: str, indent: int = 2) -> None:
+        self.text, self.indent = text, indent
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        import textwrap
+
+        width = max(options.max_width - self.indent, 20)
+        for line in textwrap.wrap(self.text, width, break_on_hyphens=False) or [""]:
+            yield plain(" " * self.indent + line)
+
+
 def _terminal(s: Section) -> list[RenderableType]:
     cols = [
         Col(
@@ -219,7 +253,7 @@ def _terminal(s: Section) -> list[RenderableType]:
     table = FittedTable(cols, s.rows, title=s.title, table_options=options)
     parts: list[RenderableType] = [table]
     # Wrapped lines stay indented under their first line.
-    parts += [Padding(plain(line), (0, 0, 0, 2)) for line in s.lines]
+    parts += [Indented(line) for line in s.lines]
     if s.note:
         parts.append(plain(s.note, "dim"))
     return parts

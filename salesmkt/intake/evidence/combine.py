@@ -3,7 +3,8 @@
 Vocabulary: *duplicate ids* (two records of one export with the same id) are problems,
 each located with the record it repeats; *references* are the links between exports (a
 converted lead's opportunity, an activity's lead): one outside the exports is a note,
-counted and located, since an export filtered by date leaves such links behind.
+counted and located, since an export filtered by date leaves such links behind. The
+notes are in the reader's language (:mod:`salesmkt.l10n`); problems (errors) stay English.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from salesmkt.errors import EvidenceDataError
 from salesmkt.intake.evidence import read
 from salesmkt.intake.evidence.recognise import open_export, recognise
 from salesmkt.intake.evidence.sheet import read_sheet
+from salesmkt.l10n import _
+from salesmkt.wording import fmt_count
 
 if TYPE_CHECKING:
     import numpy as np
@@ -119,13 +122,17 @@ def _first_touch(data: read.CrmData, activities: list[pd.DataFrame]) -> None:
     unknown = ~known[act_codes] & ~blank
     if unknown.any():
         data.notes.append(
-            f"{int(unknown.sum()):,} activit(ies) name a record that is not in the leads "
-            "export; they do not count as a first touch"
+            _(
+                "{n} activit(ies) name a record that is not in the leads export; they do "
+                "not count as a first touch"
+            ).format(n=fmt_count(int(unknown.sum())))
         )
     if blank.any():
         data.notes.append(
-            f"{int(blank.sum()):,} activit(ies) name no lead or contact (logged against an "
-            "account or a deal); they do not count as a first touch"
+            _(
+                "{n} activit(ies) name no lead or contact (logged against an account or a "
+                "deal); they do not count as a first touch"
+            ).format(n=fmt_count(int(blank.sum())))
         )
 
 
@@ -141,8 +148,12 @@ def _references(data: read.CrmData, names: list[str]) -> None:
     dangling = (opp != "").to_numpy() & ~known[lead_codes]
     if dangling.any():
         first = data.leads[dangling].iloc[0]
+        where = f"{names[first['file']]}:{first['row']}"
         data.notes.append(
-            f"{names[first['file']]}:{first['row']}: {int(dangling.sum()):,} converted lead(s) "
-            f"name an opportunity that is not in the opportunities export (first: "
-            f"{first['opportunity']!r}); they still count as converted"
+            _(
+                "{where}: {n} converted lead(s) name an opportunity that is not in the "
+                "opportunities export (first: {first}); they still count as converted"
+            ).format(
+                where=where, n=fmt_count(int(dangling.sum())), first=repr(first["opportunity"])
+            )
         )
