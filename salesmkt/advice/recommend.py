@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from salesmkt.advice.answers import Answers
-from salesmkt.definitions.metrics import CATALOGUE
+from salesmkt.definitions.metrics import CATALOGUE, metric_name
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.rules import (
     ANY,
@@ -46,7 +46,7 @@ from salesmkt.definitions.rules import (
     StageCond,
 )
 from salesmkt.errors import AnalysisError, UsageError
-from salesmkt.l10n import _, number, reader_language
+from salesmkt.l10n import _, number, reader_language, whole
 from salesmkt.model.assessment import (
     Action,
     Advice,
@@ -383,9 +383,10 @@ def _evidence(inp: _Inputs, body: EvidenceCond) -> _Result:
     low, high = figure.ci
     truth = (body.below is None or high < body.below) and (body.above is None or low > body.above)
     shown = f"{fmt_figure(figure.kind, figure.value)} {fmt_figure_ci(figure.kind, figure.ci)}"
-    text = _("CRM data: {figure} {shown}").format(figure=figure.label, shown=shown)
+    name = metric_name(body.metric, figure.label)
+    text = _("CRM data: {figure} {shown}").format(figure=name, shown=shown)
     if figure.denominator is not None:
-        text += f" (n = {number(f'{figure.denominator:,}')})"
+        text += f" (n = {whole(figure.denominator)})"
     return _Result(truth, [Evidence(kind="crm", text=text)])
 
 
@@ -823,7 +824,7 @@ def describe(book: RuleBook, pred: Predicate) -> str:
 
 def _describe_evidence(body: EvidenceCond) -> str:
     info = CATALOGUE.get(body.metric)
-    label = info.label if info else body.metric
+    label = metric_name(body.metric)
     kind = info.kind if info else "count"
     tests = []
     if body.above is not None:
