@@ -152,3 +152,10 @@ def test_a_language_not_shipped_is_a_usage_error(runner: CliRunner, tag: str) ->
     assert result.exit_code == 2
     assert f"--lang {tag}: expected one of en, de, fr, es" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_dropped_bar_column_is_named_as_bars_not_by_its_axis(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["score", str(WORKSHOP), "--lang", "de"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    assert "Bei dieser Breite nicht gezeigt: Balken (" in result.stdout
+    assert "nicht gezeigt: 20" not in result.stdout

@@ -227,7 +227,11 @@ class FittedTable:
             yield [k for k, c in enumerate(self.cols) if c.drop == 0 or c.drop < level]
 
     def _dropped_note(self, left: Sequence[Col]) -> Text:
-        names = ", ".join(_text(c.header).plain.strip() or _("bars") for c in left)
+        # a column without a label of its own (a bar, whose header is an axis) is "bars"
+        names = ", ".join(
+            _("bars") if c.stack_label == "" else _text(c.header).plain.strip() or _("bars")
+            for c in left
+        )
         note = _("Not shown at this width: {columns} (see {hint}).")
         return plain(note.format(columns=names, hint=_(self.hint)), style="dim")
 
