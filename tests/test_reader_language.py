@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -159,3 +160,16 @@ def test_a_dropped_bar_column_is_named_as_bars_not_by_its_axis(runner: CliRunner
     assert result.exit_code == 0, result.output
     assert "Bei dieser Breite nicht gezeigt: Balken (" in result.stdout
     assert "nicht gezeigt: 20" not in result.stdout
+
+
+def test_the_trend_chart_follows_the_language(runner: CliRunner, tmp_path: Path) -> None:
+    chart = tmp_path / "t.svg"
+    waves = [str(WORKSHOP.parent / f"wave{k}.csv") for k in (1, 2)]
+    result = runner.invoke(app, ["trend", *waves, "--lang", "de", "--chart", str(chart)])
+    assert result.exit_code == 0, result.output
+    english = runner.invoke(app, ["score", waves[0], "-f", "json"])
+    first = json.loads(english.stdout)["overall"]["score"]
+    svg = chart.read_text("utf-8")
+    assert "Punktwert je Welle und Gruppe" in svg
+    assert format_decimal(first, "0.0", locale="de") in svg
+    assert "score by wave" not in svg

@@ -111,5 +111,7 @@ def trend(
         from salesmkt.render.outputs import write_atomic
         from salesmkt.render.trend_chart import trend_svg
 
-        write_atomic(chart, trend_svg(result), inputs=inputs)
+        with out.reading(lang, "svg"):  # a chart is for people, whatever --format says
+            svg = trend_svg(result)
+        write_atomic(chart, svg, inputs=inputs)
         typer.echo(f"salesmkt: wrote {chart}", err=True)
