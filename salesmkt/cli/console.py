@@ -229,14 +229,21 @@ def check_output(output: Path | None, inputs: list[Path]) -> None:
 MACHINE_FORMATS = frozenset({"json", "csv", "jsonl"})
 
 
+def check_language(lang: str | None) -> None:
+    """Refuse a ``--lang`` the tool does not ship (UsageError, exit 2)."""
+    from salesmkt.l10n import SHIPPED, shipped_tag
+
+    if lang is not None and lang.lower() not in {"en", "en-gb", "en-us"} and not shipped_tag(lang):
+        raise UsageError(f"--lang {lang}: expected one of en, {', '.join(SHIPPED)}")
+
+
 @contextmanager
 def reading(lang: str | None, chosen: str) -> Iterator[None]:
     """Run and render inside in the reader's language ``lang`` (``--lang``); a language
     the tool does not ship is a usage error."""
-    from salesmkt.l10n import SHIPPED, reading_in, shipped_tag
+    from salesmkt.l10n import reading_in
 
-    if lang is not None and lang.lower() not in {"en", "en-gb", "en-us"} and not shipped_tag(lang):
-        raise UsageError(f"--lang {lang}: expected one of en, {', '.join(SHIPPED)}")
+    check_language(lang)
     with reading_in(lang, local_numbers=chosen not in MACHINE_FORMATS):
         yield
 

@@ -197,8 +197,7 @@ def room(
     """
     from salesmkt.room import serve as rs
 
-    with out.reading(lang, "terminal"):  # refuses a language the tool does not ship
-        pass
+    out.check_language(lang)
 
     out.settings(min_group_size=min_group_size)  # the same floor as every other command
     options = rs.RoomOptions(
