@@ -71,3 +71,56 @@ def test_wheel_packages_builtin_questionnaires_and_rules(tmp_path: Path) -> None
     assert "salesmkt/cli/commands.py" in names
     for lang in ("de", "fr", "es"):  # the fixed words' catalogues, read at run time
         assert f"salesmkt/locale/{lang}/LC_MESSAGES/salesmkt.po" in names
+
+
+_HEAVY = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "pyarrow",
+    "openpyxl",
+    "python_calamine",
+    "jinja2",
+    "starlette",
+    "uvicorn",
+    "sqlalchemy",
+    "psycopg",
+    "pptx",
+    "segno",
+    "rapidfuzz",
+    "babel",
+    "platformdirs",
+)
+
+
+def _modules_after_command(*args: str) -> set[str]:
+    """The modules loaded by the console script's entry point run with ``args``."""
+    return _modules_after(
+        "import contextlib, io, sys\n"
+        f"sys.argv = ['salesmkt', *{list(args)!r}]\n"
+        "from salesmkt.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.redirect_stderr(io.StringIO()):\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit as exc:\n"
+        "        assert exc.code in (0, None), exc.code\n"
+    )
+
+
+def test_help_through_the_entry_point_loads_neither_models_nor_yaml() -> None:
+    loaded = _modules_after_command("--help")
+    # --help needs typer and rich only: no pydantic, no YAML, no pipeline stage.
+    light = ("pydantic", "yaml", "salesmkt.definitions.yamlload", "salesmkt.definitions.kinds")
+    for module in (*_HEAVY, *light, "salesmkt.pipeline"):
+        assert module not in loaded, module
+
+
+@pytest.mark.parametrize(
+    "args", [("validate",), ("validate", "questionnaires/alignment.yaml", "rules/moving-up.yaml")]
+)
+def test_validate_through_the_entry_point_stays_light(args: tuple[str, ...]) -> None:
+    loaded = _modules_after_command(*args)
+    for module in (*_HEAVY, "salesmkt.pipeline", "salesmkt.analysis", "salesmkt.render.report"):
+        assert module not in loaded, module

@@ -30,7 +30,19 @@ import yaml
 from yaml._yaml import CParser
 from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
@@ -52,6 +64,7 @@ _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+)$")
 _PLAIN = "tag:salesmkt,2026:plain"
+_STR = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {
     None,
     "!",
@@ -158,23 +171,33 @@ class _Refused(Exception):
 def _check_number(node: ScalarNode) -> None:
     """Refuse a number read from ``node`` (as :func:`_scalar` would) that is too long or
     overflows to infinity."""
-    value: str = node.value
-    if node.tag == "tag:yaml.org,2002:str" or not (_INT.match(value) or _FLOAT.match(value)):
-        return
+    if _number_refused(node.tag, node.value):
+        _refuse_number(node.value, node.start_mark)
+
+
+def _number_refused(tag: str, value: str) -> bool:
+    """Whether :func:`_check_number` would refuse the scalar ``value`` tagged ``tag``."""
+    if tag == _STR or not (_INT.match(value) or _FLOAT.match(value)):
+        return False
+    if sum(ch.isdigit() for ch in value) > MAX_NUMBER_DIGITS:
+        return True
+    return not _INT.match(value) and math.isinf(float(value))
+
+
+def _refuse_number(value: str, mark: Any) -> None:
     digits = sum(ch.isdigit() for ch in value)
     if digits > MAX_NUMBER_DIGITS:
         raise _Refused(
             "yaml-number-too-long",
             f"a number with {digits:,} digits; numbers are limited to {MAX_NUMBER_DIGITS} "
             "digits (put it in quotes if it is text)",
-            node.start_mark,
+            mark,
         )
-    if not _INT.match(value) and math.isinf(float(value)):
-        raise _Refused(
-            "yaml-number-out-of-range",
-            f"the number {value} is too large (it overflows to infinity)",
-            node.start_mark,
-        )
+    raise _Refused(
+        "yaml-number-out-of-range",
+        f"the number {value} is too large (it overflows to infinity)",
+        mark,
+    )
 
 
 def _control_error(name: str, text: str, exc: yaml.reader.ReaderError) -> YamlError:
@@ -231,9 +254,12 @@ def _pos(mark: Any) -> tuple[int, int]:
 
 
 def _scalar(node: ScalarNode) -> Any:
-    value: str = node.value
-    tag = node.tag
-    if tag == "tag:yaml.org,2002:str":  # quoted, block or !!str: text as written
+    return _value(node.tag, node.value)
+
+
+def _value(tag: str, value: str) -> Any:
+    """The Python value of a scalar: YAML 1.2's core rules for plain ones."""
+    if tag == _STR:  # quoted, block or !!str: text as written
         return value
     if _NULL.match(value):
         return None
@@ -292,6 +318,13 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
         yaml.reader.Reader(text)  # refuses control characters
     except yaml.reader.ReaderError as exc:
         raise _control_error(name, text, exc) from None
+    remembered = _MEMO.get((name, text))
+    if remembered is not None:
+        return _copy(remembered)
+    fast = _from_events(text, name)
+    if fast is not None:
+        _remember(name, text, fast)
+        return _copy(fast)
     try:
         root = _compose(_FastStrictLoader(text))
     except (_Refused, yaml.YAMLError):
@@ -366,3 +399,164 @@ def _build(node: Node, here: PathT, out: Located) -> Any:
             result[key] = _build(value_node, (*here, key), out)
         return result
     raise YamlError("unsupported YAML node", path=out.path)  # pragma: no cover
+
+
+# -- the fast path: the document built straight from libyaml's events ----------------------
+#
+# Composing nodes in Python and then walking them again (:func:`_build`) was most of the
+# time of ``salesmkt validate``. Here one loop over libyaml's events builds the document
+# and its positions at once, and gives up (None) on anything the strict composer or
+# :func:`_build` would refuse or treat specially: an alias, an anchor, a foreign tag, the
+# depth limit, a refused number, a key that is not a scalar, a duplicate key, a second
+# document or a syntax error. The caller then runs the strict composer, whose result or
+# located error is the documented one, so the fast path only ever returns what the strict
+# path would have returned.
+
+
+class _GiveUp(Exception):
+    """The event stream holds something the strict path must judge."""
+
+
+_MAP = 0
+_SEQ = 1
+_NO_KEY: Any = object()
+
+
+def _from_events(text: str, name: str) -> Located | None:
+    """``text`` as a :class:`Located` read from libyaml's events, or None to let the strict
+    composer decide."""
+    parser = CParser(text)
+    try:
+        return _walk(parser, Located(path=name, data=None))
+    except (_GiveUp, yaml.YAMLError):
+        return None
+    finally:
+        parser.dispose()
+
+
+def _walk(parser: CParser, out: Located) -> Located:
+    """Consume the whole stream into ``out`` (see :func:`_from_events`)."""
+    # A frame is [container, path, kind, pending key or next index].
+    stack: list[list[Any]] = []
+    documents = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is ScalarEvent:
+            _place_scalar(event, stack, out)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            _open(event, kind is MappingStartEvent, stack, out)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            stack.pop()
+        elif kind is DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _GiveUp
+        elif kind is StreamEndEvent:
+            break
+        elif kind is not StreamStartEvent and kind is not DocumentEndEvent:
+            raise _GiveUp  # an alias, or an event the composer would refuse
+    if () not in out.positions:  # an empty stream: no document at all
+        out.positions[()] = (1, 1)
+    return out
+
+
+def _checked_tag(event: Any) -> None:
+    if event.anchor is not None or event.tag not in _ALLOWED_TAGS:
+        raise _GiveUp
+
+
+def _place_scalar(event: Any, stack: list[list[Any]], out: Located) -> None:
+    _checked_tag(event)
+    tag = event.tag
+    if tag is None or tag == "!":
+        tag = _PLAIN if event.implicit[0] else _STR
+    text: str = event.value
+    if _number_refused(tag, text):
+        raise _GiveUp
+    value = _value(tag, text)
+    pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+    if stack and stack[-1][2] == _MAP and stack[-1][3] is _NO_KEY:
+        frame = stack[-1]
+        if value in frame[0]:
+            raise _GiveUp  # a duplicate key: the strict path words the error
+        out.key_positions[(*frame[1], value)] = pos
+        frame[3] = value
+        return
+    out.positions[_child_path(stack)] = pos
+    _attach(stack, value, out)
+
+
+def _open(event: Any, is_map: bool, stack: list[list[Any]], out: Located) -> None:
+    _checked_tag(event)
+    if len(stack) >= MAX_DEPTH:
+        raise _GiveUp
+    if stack and stack[-1][2] == _MAP and stack[-1][3] is _NO_KEY:
+        raise _GiveUp  # a mapping or list as a key
+    path = _child_path(stack)
+    out.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+    container: Any = {} if is_map else []
+    _attach(stack, container, out)
+    stack.append([container, path, _MAP if is_map else _SEQ, _NO_KEY if is_map else 0])
+
+
+def _child_path(stack: list[list[Any]]) -> PathT:
+    """The path of the value about to be placed in the innermost open collection."""
+    if not stack:
+        return ()
+    frame = stack[-1]
+    return (*frame[1], frame[3])
+
+
+def _attach(stack: list[list[Any]], value: Any, out: Located) -> None:
+    """Put ``value`` in the innermost open collection (or make it the document)."""
+    if not stack:
+        out.data = value
+        return
+    frame = stack[-1]
+    if frame[2] == _MAP:
+        frame[0][frame[3]] = value
+        frame[3] = _NO_KEY
+    else:
+        frame[0].append(value)
+        frame[3] += 1
+
+
+# -- loads of the same text in one process -----------------------------------------------
+#
+# Checking the built-in files reads every questionnaire and translation three times (its
+# own check, the rules' instruments, the translations' cross-checks). A document that
+# loaded cleanly is kept, by its name and its exact text, and handed out as a fresh copy
+# so that no caller sees another's changes. Refused files are not kept: they are read
+# again and refused again.
+
+_MEMO: dict[tuple[str, str], Located] = {}
+_MEMO_ENTRIES = 64
+_MEMO_MAX_CHARS = 256 * 1024
+
+
+def _remember(name: str, text: str, located: Located) -> None:
+    if len(text) > _MEMO_MAX_CHARS:
+        return
+    if len(_MEMO) >= _MEMO_ENTRIES:
+        _MEMO.clear()
+    _MEMO[(name, text)] = located
+
+
+def _copy(located: Located) -> Located:
+    """A copy of ``located`` that shares nothing mutable with it."""
+    return Located(
+        path=located.path,
+        data=_copy_data(located.data),
+        positions=dict(located.positions),
+        key_positions=dict(located.key_positions),
+    )
+
+
+def _copy_data(value: Any) -> Any:
+    # The documents hold only dicts, lists and immutable scalars (see _walk).
+    if type(value) is dict:
+        return {key: _copy_data(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy_data(item) for item in value]
+    return value
