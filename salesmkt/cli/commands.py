@@ -446,24 +446,16 @@ def recommend(
             "--save-answers keeps the answers typed at the terminal; with --situation or "
             "without FILE nothing is asked"
         )
+    if file is None and stage is None:
+        raise UsageError(
+            "give a responses file or assessment JSON, or --stage STAGE for the playbook"
+        )
     with out.reading(lang, chosen):
         if file is None:
-            if stage is None:
-                raise UsageError(
-                    "give a responses file or assessment JSON, or --stage STAGE for the playbook"
-                )
             run = runs.playbook(request)
         else:
-            source = out.source(
-                file,
-                questionnaire,
-                mapping,
-                group_column,
-                respondent_column,
-                drop_invalid,
-                header_rows,
-                sheet,
-            )
+            reading = (file, questionnaire, mapping, group_column, respondent_column)
+            source = out.source(*reading, drop_invalid, header_rows, sheet)
             out.check_output(output, runs.advice_inputs(request, source))
             out.check_output(save_answers, runs.advice_inputs(request, source))  # before asking
             settings = out.settings(
