@@ -57,33 +57,10 @@ def _english(text: str) -> str:
 
 
 def translator(lang: str | None) -> Translate:
-    """The fixed words in ``lang`` (a BCP 47 tag; ``de-AT`` falls back to ``de``)."""
-    if not lang:
-        return _english
-    for tag in (lang, lang.split("-")[0]):
-        if tag in SHIPPED:
-            return _catalogue(tag)
-    return _english
-
-
-@cache
-def _catalogue(tag: str) -> Translate:
-    messages = catalogue_messages(tag)
-    return lambda text: messages.get(text) or text
-
-
-def catalogue_messages(tag: str) -> dict[str, str]:
-    """msgid → msgstr of the shipped catalogue for ``tag`` (untranslated and fuzzy left out)."""
-    from babel.messages.pofile import read_po
-
-    found: dict[str, str] = {}
-    for path in catalogue_files(tag):
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=tag, domain=path.name.removesuffix(".po"))
-        for m in catalog:
-            if m.id and isinstance(m.id, str) and m.string and not m.fuzzy:
-                found.setdefault(str(m.id), str(m.string))
-    return found
+    """The fixed words in ``lang`` (a BCP 47 tag; ``de-AT`` falls back to ``de``), for
+    a respondent's page or prompt, whatever the reader's language of the run."""
+    tag = shipped_tag(lang)
+    return _english if tag is None else _translations(tag).gettext
 
 
 def catalogue_files(tag: str) -> list[resources.abc.Traversable]:
