@@ -137,3 +137,18 @@ def test_validate_through_the_entry_point_stays_light(args: tuple[str, ...]) -> 
     loaded = _modules_after_command(*args)
     for module in (*_HEAVY, "salesmkt.pipeline", "salesmkt.analysis", "salesmkt.render.report"):
         assert module not in loaded, module
+
+
+def test_one_questionnaire_loads_no_rules_or_crm_models(tmp_path: Path) -> None:
+    loaded = _modules_after_command("validate", "questionnaires/alignment.yaml")
+    for module in ("salesmkt.definitions.rules", "salesmkt.definitions.crm_mapping"):
+        assert module not in loaded, module
+
+
+def test_score_loads_no_rules_model(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    args = ("score", "examples/workshop.csv", "--format", "json", "-o", str(out))
+    loaded = _modules_after_command(*args)
+    assert out.is_file()
+    for module in ("salesmkt.definitions.rules", "salesmkt.cli.helpcache", "typer.rich_utils"):
+        assert module not in loaded, module

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import sys
 
-from salesmkt.cli import helpcache
-
 
 def main() -> None:
     """Console-script entry point."""
     args = sys.argv[1:]
-    if helpcache.help_request(args):
-        helpcache.serve(args, _run)
-    else:
-        _run()
+    if args and args[-1] == "--help":  # the cache's imports (json, hashlib) only then
+        from salesmkt.cli import helpcache
+
+        if helpcache.help_request(args):
+            helpcache.serve(args, _run)
+            return
+    _run()
 
 
 def _run() -> None:
