@@ -88,6 +88,7 @@ def request_key(args: list[str]) -> str:
         FORMAT,
         args,
         (sys.executable, sys.version, sys.platform, tuple(sys.flags), sys.path),
+        (sys.warnoptions, sys._xoptions),  # -W and -X options
         env,
         _streams(),
         _package_files(_PACKAGE),
