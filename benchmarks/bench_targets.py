@@ -250,6 +250,11 @@ def bench_startup(work: Path, repeat: int, before: str) -> None:
     commands = {
         "python -c pass": ("", [sys.executable, "-c", "pass"]),
         "salesmkt --help": ("", _salesmkt("--help")),
+        # The same help rendered by typer and rich: no stored help can be read or kept.
+        "salesmkt --help, none stored": (
+            "",
+            ["env", "XDG_CACHE_HOME=/dev/null/x", *_salesmkt("--help")],
+        ),
         "salesmkt validate": ("", _salesmkt("validate")),
         # One file (a copy outside the tree, as a user's own questionnaire would be).
         "salesmkt validate one file": ("", _salesmkt("validate", _own_questionnaire(work))),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -11,10 +12,12 @@ import pytest
 from support.paths import ROOT
 
 
-def _modules_after(code: str) -> set[str]:
+def _modules_after(code: str, cache: Path | None = None) -> set[str]:
+    """The modules loaded by ``code``; the stored helps under ``cache`` (default: none)."""
     probe = f"{code}\nimport sys\nprint(','.join(sorted(sys.modules)))"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache) if cache else "", "HOME": "relative"}
     out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT, env=env
     )
     return set(out.stdout.strip().splitlines()[-1].split(","))
 
@@ -94,18 +97,19 @@ _HEAVY = (
 )
 
 
-def _modules_after_command(*args: str) -> set[str]:
+def _modules_after_command(*args: str, cache: Path | None = None) -> set[str]:
     """The modules loaded by the console script's entry point run with ``args``."""
     return _modules_after(
         "import contextlib, io, sys\n"
         f"sys.argv = ['salesmkt', *{list(args)!r}]\n"
         "from salesmkt.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()), "
+        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO(), encoding='utf-8')), "
         "contextlib.redirect_stderr(io.StringIO()):\n"
         "    try:\n"
         "        main()\n"
         "    except SystemExit as exc:\n"
-        "        assert exc.code in (0, None), exc.code\n"
+        "        assert exc.code in (0, None), exc.code\n",
+        cache,
     )
 
 
@@ -117,10 +121,34 @@ def test_help_through_the_entry_point_loads_neither_models_nor_yaml() -> None:
         assert module not in loaded, module
 
 
+def test_a_stored_help_loads_neither_typer_nor_rich(tmp_path: Path) -> None:
+    for args in (("--help",), ("score", "--help")):
+        rendered = _modules_after_command(*args, cache=tmp_path)  # rendered, then stored
+        assert "typer" in rendered and "rich" in rendered
+        again = _modules_after_command(*args, cache=tmp_path)
+        for module in (*_HEAVY, "typer", "rich", "pydantic", "salesmkt.cli.commands"):
+            assert module not in again, module
+
+
 @pytest.mark.parametrize(
     "args", [("validate",), ("validate", "questionnaires/alignment.yaml", "rules/moving-up.yaml")]
 )
 def test_validate_through_the_entry_point_stays_light(args: tuple[str, ...]) -> None:
     loaded = _modules_after_command(*args)
     for module in (*_HEAVY, "salesmkt.pipeline", "salesmkt.analysis", "salesmkt.render.report"):
+        assert module not in loaded, module
+
+
+def test_one_questionnaire_loads_no_rules_or_crm_models(tmp_path: Path) -> None:
+    loaded = _modules_after_command("validate", "questionnaires/alignment.yaml")
+    for module in ("salesmkt.definitions.rules", "salesmkt.definitions.crm_mapping"):
+        assert module not in loaded, module
+
+
+def test_score_loads_no_rules_model(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    args = ("score", "examples/workshop.csv", "--format", "json", "-o", str(out))
+    loaded = _modules_after_command(*args)
+    assert out.is_file()
+    for module in ("salesmkt.definitions.rules", "salesmkt.cli.helpcache", "typer.rich_utils"):
         assert module not in loaded, module

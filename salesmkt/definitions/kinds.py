@@ -17,13 +17,16 @@ translation
 ============== ========================================= =======================
 
 :data:`KINDS` is the one list of them: ``salesmkt validate`` and ``salesmkt schema``
-read it, and a new kind is added here. :func:`check_any_file` tells a file's kind from
+read it, and a new kind is added here (to ``_RECORDS``: each record is imported when its
+kind is first asked for). :func:`check_any_file` tells a file's kind from
 its top-level keys, then checks it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -34,21 +37,38 @@ from salesmkt.definitions.checks import (
     not_a_mapping,
     yaml_error_report,
 )
-from salesmkt.definitions.crm_mapping_checks import CRM_MAPPING
 from salesmkt.definitions.diagnostics import Diagnostic
-from salesmkt.definitions.questionnaire_checks import QUESTIONNAIRE
-from salesmkt.definitions.rules_checks import RULES
-from salesmkt.definitions.translation_checks import QUESTIONNAIRE_TRANSLATION, RULES_TRANSLATION
 from salesmkt.definitions.yamlload import MAX_BYTES, load_yaml
 from salesmkt.errors import YamlError
 
-KINDS: dict[str, Kind] = {
-    "questionnaire": QUESTIONNAIRE,
-    "rules": RULES,
-    "crm-mapping": CRM_MAPPING,
-    "questionnaire-translation": QUESTIONNAIRE_TRANSLATION,
-    "rules-translation": RULES_TRANSLATION,
+# Where each kind's record lives. A record is imported when its kind is first asked for:
+# building the pydantic models of the rules and CRM-mapping files costs start-up time
+# that checking a questionnaire alone (or scoring) does not need.
+_RECORDS: dict[str, tuple[str, str]] = {
+    "questionnaire": ("questionnaire_checks", "QUESTIONNAIRE"),
+    "rules": ("rules_checks", "RULES"),
+    "crm-mapping": ("crm_mapping_checks", "CRM_MAPPING"),
+    "questionnaire-translation": ("translation_checks", "QUESTIONNAIRE_TRANSLATION"),
+    "rules-translation": ("translation_checks", "RULES_TRANSLATION"),
 }
+
+
+class _Kinds(Mapping[str, Kind]):
+    """Kind name → record, in :data:`_RECORDS`' order, each imported on first access."""
+
+    def __getitem__(self, name: str) -> Kind:
+        module, attribute = _RECORDS[name]
+        record: Kind = getattr(import_module(f"salesmkt.definitions.{module}"), attribute)
+        return record
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_RECORDS)
+
+    def __len__(self) -> int:
+        return len(_RECORDS)
+
+
+KINDS: Mapping[str, Kind] = _Kinds()
 
 
 def detect_kind(data: dict[str, Any]) -> Kind | None:
@@ -56,13 +76,13 @@ def detect_kind(data: dict[str, Any]) -> Kind | None:
     mapping has ``export``; a translation has ``translation`` (and ``rules`` when it
     translates a rules file)."""
     if "translation" in data:
-        return RULES_TRANSLATION if "rules" in data else QUESTIONNAIRE_TRANSLATION
+        return KINDS["rules-translation" if "rules" in data else "questionnaire-translation"]
     if "rules" in data:
-        return RULES
+        return KINDS["rules"]
     if "items" in data:
-        return QUESTIONNAIRE
+        return KINDS["questionnaire"]
     if "export" in data:
-        return CRM_MAPPING
+        return KINDS["crm-mapping"]
     return None
 
 

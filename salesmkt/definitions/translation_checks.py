@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 
 from salesmkt.definitions.checks import Kind, Problem
 from salesmkt.definitions.questionnaire import Questionnaire
-from salesmkt.definitions.rules import RulesFile
 from salesmkt.definitions.translations import (
     QuestionnaireTranslation,
     RulesTranslation,
@@ -257,6 +256,9 @@ def check_questionnaire_translation(t: QuestionnaireTranslation, located: Locate
 
 
 def check_rules_translation(t: RulesTranslation, located: Located) -> list[Problem]:
+    # Here, not at the top: loading a questionnaire's translations needs no rules model.
+    from salesmkt.definitions.rules import RulesFile
+
     spec, p = _source(located, RulesFile)
     if spec is None:
         return p

@@ -12,14 +12,16 @@ and every language's answer words go to the scale (:meth:`Scale.accepted_spellin
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from salesmkt.definitions.checks import Kind, check_file
 from salesmkt.definitions.questionnaire import Questionnaire, Spelling
-from salesmkt.definitions.rules import RulesFile
 from salesmkt.definitions.translation_checks import QUESTIONNAIRE_TRANSLATION, RULES_TRANSLATION
 from salesmkt.definitions.translations import sibling_paths
 from salesmkt.errors import InvalidFileError
+
+if TYPE_CHECKING:  # the rules model is built only when a rules file is loaded
+    from salesmkt.definitions.rules import RulesFile
 
 _CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
 
