@@ -209,7 +209,7 @@ def test_pairs_and_doubled_codes_against_a_plain_count() -> None:
         )
         for c in sorted(set(rows[0]) & set(rows[1]))
     ]
-    assert pairs == expected
+    assert pairs is not None and pairs.rows() == expected
     doubled = [sum(1 for k in count.values() if k > 1) for count in counts]
     assert notes == [
         f"{doubled[0]} respondent code(s) appear more than once in the before wave; "

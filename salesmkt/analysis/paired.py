@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,18 +44,23 @@ if TYPE_CHECKING:
 
     from salesmkt.model.assessment import Assessment
 
+    BoolArray = NDArray[np.bool_]
     FloatArray = NDArray[np.float64]
+    ObjectArray = NDArray[np.object_]
 
 __all__ = [
     "EXACT_MAX_PAIRS",
     "MIN_PAIRS",
     "PairRow",
+    "Pairs",
+    "WaveCodes",
     "normalised_codes",
     "paired_changes",
     "paired_statistics",
     "respondent_codes",
     "signed_rank_exact",
     "signed_rank_normal",
+    "wave_codes",
     "wave_design",
 ]
 
@@ -106,36 +112,42 @@ def _plain_codes(values: list[object]) -> list[str] | None:
     return codes
 
 
-def respondent_codes(frame: pd.DataFrame, codes: list[str] | None = None) -> dict[str, int]:
-    """Normalised respondent code → frame position, codes used once only (``codes``: the
-    frame's :func:`normalised_codes` when already at hand)."""
-    return _code_table(normalised_codes(frame) if codes is None else codes)[0]
+def respondent_codes(frame: pd.DataFrame) -> dict[str, int]:
+    """Normalised respondent code → frame position, codes used once only."""
+    return wave_codes(frame).once
 
 
-def _code_table(codes: list[str]) -> tuple[dict[str, int], int]:
-    """The codes used once → their position (in the order of the rows), and how many
-    codes are doubled; blank codes count as neither. Hashed in pandas, not a Python step
-    per row: linear, and a few milliseconds at 100,000 rows."""
+@dataclass(frozen=True)
+class WaveCodes:
+    """One wave's codes: those used once → their row (in row order), and how many codes
+    are doubled; blank codes count as neither."""
+
+    once: dict[str, int]
+    doubled: int
+
+
+def wave_codes(frame: pd.DataFrame) -> WaveCodes:
+    """The :class:`WaveCodes` of a per-respondent table, hashed in one pass (pandas'
+    factorize and a count per distinct code), not a Python step per row."""
     import pandas as pd
 
-    series = pd.Series(codes, dtype=object)
-    coded = (series != "").to_numpy()
-    repeated = series.duplicated(keep=False).to_numpy()
-    at = np.flatnonzero(coded & ~repeated)
-    once = dict(zip(series.to_numpy()[at].tolist(), at.tolist(), strict=True))
-    # A doubled code's first row is repeated but not a duplicate of an earlier one.
-    first = ~series.duplicated(keep="first").to_numpy()
-    return once, int(np.count_nonzero(coded & repeated & first))
+    codes = np.asarray(normalised_codes(frame), dtype=object)
+    labels, uniques = pd.factorize(codes)
+    counts = np.bincount(labels, minlength=len(uniques))
+    counts[np.asarray(uniques == "", dtype=bool)] = 0  # blanks: no code at all
+    at = np.flatnonzero(counts[labels] == 1)
+    once = dict(zip(codes[at].tolist(), at.tolist(), strict=True))
+    return WaveCodes(once, int(np.count_nonzero(counts > 1)))
 
 
 def wave_design(
     fb: pd.DataFrame | None,
     fa: pd.DataFrame | None,
-    codes: tuple[list[str], list[str]] | None = None,
-) -> tuple[Design, str, list[PairRow] | None, list[str]]:
+    codes: tuple[WaveCodes, WaveCodes] | None = None,
+) -> tuple[Design, str, Pairs | None, list[str]]:
     """The design of two waves' per-respondent tables (None: a saved assessment), in
     words, with the matched pairs when paired and notes on doubled codes (``codes``: the
-    two frames' :func:`normalised_codes` when already at hand)."""
+    two frames' :func:`wave_codes` when already at hand)."""
     if fb is None or fa is None:
         saved = {
             (True, True): _(
@@ -162,9 +174,9 @@ def wave_design(
         )
     notes: list[str] = []
     if codes is None:
-        codes = (normalised_codes(fb), normalised_codes(fa))
-    tables = [_code_table(found) for found in codes]
-    for name, (__, doubled) in zip(("before", "after"), tables, strict=True):
+        codes = (wave_codes(fb), wave_codes(fa))
+    for name, found in zip(("before", "after"), codes, strict=True):
+        doubled = found.doubled
         if doubled:
             twice = {
                 "before": _(
@@ -177,7 +189,7 @@ def wave_design(
                 ),
             }
             notes.append(twice[name].format(n=doubled))
-    cb, ca = tables[0][0], tables[1][0]
+    cb, ca = codes[0].once, codes[1].once
     common = sorted(set(cb) & set(ca))
     if len(common) >= MIN_PAIRS:
         return (
@@ -209,49 +221,80 @@ def wave_design(
     )
 
 
+@dataclass(frozen=True)
+class Pairs:
+    """The matched respondents in code order, as columns: total before and after (NaN:
+    not scored), group before and after."""
+
+    total_before: FloatArray
+    total_after: FloatArray
+    group_before: ObjectArray
+    group_after: ObjectArray
+
+    def __len__(self) -> int:
+        return len(self.total_before)
+
+    def rows(self) -> list[PairRow]:
+        """One (total before, total after, group before, group after) per pair."""
+        columns = (self.total_before, self.total_after, self.group_before, self.group_after)
+        return list(zip(*(c.tolist() for c in columns), strict=True))
+
+
 def _pair_rows(
     common: list[str], cb: dict[str, int], ca: dict[str, int], fb: pd.DataFrame, fa: pd.DataFrame
-) -> list[PairRow]:
+) -> Pairs:
     # Whole columns taken once and indexed by position: no per-pair frame lookup.
     at_b = np.fromiter(map(cb.__getitem__, common), dtype=np.intp, count=len(common))
     at_a = np.fromiter(map(ca.__getitem__, common), dtype=np.intp, count=len(common))
-    total_b = fb["total"].to_numpy(dtype=np.float64)[at_b].tolist()
-    total_a = fa["total"].to_numpy(dtype=np.float64)[at_a].tolist()
-    group_b = [str(g) for g in fb["group"].to_numpy()[at_b].tolist()]
-    group_a = [str(g) for g in fa["group"].to_numpy()[at_a].tolist()]
-    return list(zip(total_b, total_a, group_b, group_a, strict=True))
+    return Pairs(
+        fb["total"].to_numpy(dtype=np.float64)[at_b],
+        fa["total"].to_numpy(dtype=np.float64)[at_a],
+        _as_text(fb["group"].to_numpy()[at_b]),
+        _as_text(fa["group"].to_numpy()[at_a]),
+    )
+
+
+def _as_text(values: Any) -> ObjectArray:
+    out: ObjectArray = np.empty(len(values), dtype=object)
+    out[:] = [str(g) for g in values.tolist()]
+    return out
 
 
 def paired_changes(
-    rows: Sequence[PairRow],
+    pairs: Pairs,
     a: Assessment,
     b: Assessment,
     k_min: int,
     seed: int,
     n_boot: int,
 ) -> list[PairedChange]:
-    usable = [r for r in rows if math.isfinite(r[0]) and math.isfinite(r[1])]
-    out = [_paired_change("all", _("Everyone"), usable, k_min, seed, n_boot)]
+    """The paired change of everyone matched, then of those who stayed in each group."""
+    usable = np.isfinite(pairs.total_before) & np.isfinite(pairs.total_after)
+    out = [_paired_change("all", _("Everyone"), pairs, usable, k_min, seed, n_boot)]
     notes: list[str] = []
-    hidden = len(rows) - len(usable)
+    hidden = len(pairs) - int(np.count_nonzero(usable))
     if hidden:
         notes.append(
             _("{n} matched respondent(s) left out (withheld group or not scored)").format(n=hidden)
         )
-    moved = sum(1 for r in usable if r[2] != r[3])
+    moved = int(np.count_nonzero(usable & (pairs.group_before != pairs.group_after)))
     if moved:
         notes.append(_("{n} changed group: counted here, not in the group rows").format(n=moved))
     if notes and out[0].note is None:
         out[0].note = "; ".join(notes)
     for gid, label in group_ids(a, b):
-        same = [r for r in usable if r[2] == gid and r[3] == gid]
-        if same:
-            out.append(_paired_change(gid, label, same, k_min, seed, n_boot))
+        same = usable & (pairs.group_before == gid) & (pairs.group_after == gid)
+        if np.any(same):
+            out.append(_paired_change(gid, label, pairs, same, k_min, seed, n_boot))
     return out
 
 
 def paired_statistics(
-    before_totals: Sequence[float], after_totals: Sequence[float], *, seed: int, n_boot: int
+    before_totals: Sequence[float] | FloatArray,
+    after_totals: Sequence[float] | FloatArray,
+    *,
+    seed: int,
+    n_boot: int,
 ) -> PairedChange:
     """Mean/median paired difference, bootstrap CI and Wilcoxon signed-rank test."""
     xb = np.asarray(before_totals, dtype=np.float64)
@@ -344,19 +387,29 @@ def signed_rank_exact(diff: Sequence[float] | FloatArray) -> tuple[float, float]
 
 
 def _paired_change(
-    scope: str, label: str, rows: Sequence[PairRow], k_min: int, seed: int, n_boot: int
+    scope: str,
+    label: str,
+    pairs: Pairs,
+    chosen: BoolArray,
+    k_min: int,
+    seed: int,
+    n_boot: int,
 ) -> PairedChange:
-    if len(rows) < k_min:
+    n = int(np.count_nonzero(chosen))
+    if n < k_min:
         return PairedChange(
             scope=scope,
             label=label,
-            n=len(rows),
+            n=n,
             note=_("withheld: fewer matched respondents than the anonymity threshold ({k})").format(
                 k=k_min
             ),
         )
-    if len(rows) < MIN_PAIRS:
-        return PairedChange(scope=scope, label=label, n=len(rows), note=_("too few pairs"))
-    result = paired_statistics([r[0] for r in rows], [r[1] for r in rows], seed=seed, n_boot=n_boot)
+    if n < MIN_PAIRS:
+        return PairedChange(scope=scope, label=label, n=n, note=_("too few pairs"))
+    # The chosen pairs in code order, as the row-by-row lists were.
+    result = paired_statistics(
+        pairs.total_before[chosen], pairs.total_after[chosen], seed=seed, n_boot=n_boot
+    )
     result.scope, result.label = scope, label
     return result
