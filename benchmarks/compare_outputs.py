@@ -105,10 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         if label.startswith(("comments", "wave1")):  # what shows the comments
             cmds.append((f"{label}.report.md", ["report", str(data), "--format", "md"]))
             cmds.append((f"{label}.merge.csv", ["merge", str(data), str(data)]))
-        if label.startswith("wave1"):
+        if label.startswith(("wave1", "gen-")):  # gen-: independent (no codes in common)
             wave2 = str(EXAMPLES / "wave2.csv")
             cmds.append(
                 (f"{label}.compare.json", ["compare", str(data), wave2, "--format", "json"])
+            )
+        if label.startswith("gen-"):  # a second wave, the same codes: paired, n pairs
+            again = work / f"again-{label}.csv"
+            make_file(again, int(label[4:]), seed=2007)
+            cmds.append(
+                (f"{label}.paired.json", ["compare", str(data), str(again), "--format", "json"])
             )
         for name, cmd in cmds:
             before, after = work / f"before.{name}", work / f"after.{name}"

@@ -47,7 +47,7 @@ from salesmkt.analysis.comparison import (
     group_ids,
     withheld,
 )
-from salesmkt.analysis.paired import paired_changes, respondent_codes, wave_design
+from salesmkt.analysis.paired import WaveCodes, paired_changes, wave_codes, wave_design
 from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
 from salesmkt.analysis.wave_changes import dimension_changes, total_changes
 from salesmkt.errors import AnalysisError
@@ -137,12 +137,15 @@ def compare_waves(
     """Everything that changed between two waves (see the module docstring)."""
     check_comparable(before, after)
     a, b = before.assessment, after.assessment
-    design, note, pairs, pair_notes = wave_design(before.respondents, after.respondents)
+    # Each wave's codes read once, for the design and the summaries alike.
+    codes = [None if w.respondents is None else wave_codes(w.respondents) for w in (before, after)]
+    pair = None if codes[0] is None or codes[1] is None else (codes[0], codes[1])
+    design, note, pairs, pair_notes = wave_design(before.respondents, after.respondents, pair)
     result = Comparison(
         questionnaire=b.questionnaire,
         compare=list(b.compare or a.compare),
-        before=_summary("before", before),
-        after=_summary("after", after),
+        before=_summary("before", before, codes[0]),
+        after=_summary("after", after, codes[1]),
         design=design,
         design_note=note,
         matched=0 if pairs is None else len(pairs),
@@ -175,7 +178,7 @@ def compare_waves(
     return result
 
 
-def _summary(role: Literal["before", "after"], wave: Wave) -> WaveSummary:
+def _summary(role: Literal["before", "after"], wave: Wave, codes: WaveCodes | None) -> WaveSummary:
     frame = wave.respondents
     return WaveSummary(
         role=role,
@@ -183,7 +186,7 @@ def _summary(role: Literal["before", "after"], wave: Wave) -> WaveSummary:
         kind="assessment" if frame is None else "responses",
         scored=wave.assessment.respondents.scored,
         n_by_group={g.id: g.n for g in wave.assessment.groups if g.n is not None},
-        has_codes=frame is not None and bool(respondent_codes(frame)),
+        has_codes=codes is not None and bool(codes.once),
     )
 
 
