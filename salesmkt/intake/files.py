@@ -15,8 +15,9 @@ Vocabulary:
 - *raw rows*: what either read returns (:class:`RawRows`): one array per column, the
   spreadsheet row number of every row and, for text files, the fields per record.
 - *numeric columns*: item columns the body may read as plain numbers (the *fast path*);
-  they come back as floats only when every cell is blank or a whole number on the scale,
-  otherwise as text like every other column.
+  they come back as numbers only when every cell is blank or a whole number on the
+  scale, otherwise as text like every other column. The arrow path gives them as small
+  integers (``int8``, a blank as :data:`.scale.BLANK_CODE`), pandas' as floats (NaN).
 
 Why the reading is hand-rolled rather than ``pandas.read_csv`` defaults: pandas guesses
 types and turns "NA", "null" or "None" into missing values; here every cell is read as
@@ -42,7 +43,14 @@ import numpy.typing as npt
 import pandas as pd
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.intake.rawfile import Factorized, RawRows, ResponsesFile, column_letter
+from salesmkt.intake.rawfile import (
+    MAX_CELL_CHARS,
+    Factorized,
+    RawRows,
+    ResponsesFile,
+    column_letter,
+)
+from salesmkt.intake.scale import BLANK_CODE
 from salesmkt.intake.spelling import is_free_text
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning
@@ -61,9 +69,12 @@ _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _DELIMITERS = ",;\t|"
 
 
-def open_responses(path: Path, source: str, sheet: str | None = None) -> ResponsesFile:
+def open_responses(
+    path: Path, source: str, sheet: str | None = None, *, exact: bool = False
+) -> ResponsesFile:
     """The file at ``path`` opened as a workbook or as text (``source`` names it);
-    ``sheet`` names the worksheet to read (workbooks only)."""
+    ``sheet`` names the worksheet to read (workbooks only); ``exact``: a text file's
+    records are all counted up front (see :class:`Rescan`)."""
     if path.is_dir():
         raise ResponseDataError(f"{source}: is a folder, not a responses file")
     if not path.is_file():
@@ -92,7 +103,13 @@ def open_responses(path: Path, source: str, sheet: str | None = None) -> Respons
         raise ResponseDataError(
             f"{source}: {path.suffix} files are not supported; save it as .xlsx or CSV UTF-8"
         )
-    return TextFile(data, source, tab_first=path.suffix.lower() in {".tsv", ".tab"})
+    return TextFile(data, source, tab_first=path.suffix.lower() in {".tsv", ".tab"}, exact=exact)
+
+
+class Rescan(Exception):  # not an error: a request to start again, caught in responses
+    """The body of a text file whose records were taken to have the header's width (see
+    :func:`_uniform_records`) turned out to be wider: open it again with ``exact``, so
+    that its head is read at the file's real width, as it always was."""
 
 
 # -- text files -------------------------------------------------------------------------
@@ -249,6 +266,47 @@ def _scan_records(
 
 
 _RECORD_BLOCK = 65_536
+
+
+def _count_byte(a: npt.NDArray[np.uint8], byte: int) -> int:
+    """How often ``byte`` occurs in ``a``, a block at a time (twice the speed of
+    ``bytes.count``, and a block's mask rather than the whole text's)."""
+    return sum(
+        int(np.count_nonzero(a[at : at + _COUNT_BLOCK] == byte))
+        for at in range(0, a.size, _COUNT_BLOCK)
+    )
+
+
+_COUNT_BLOCK = 1 << 22
+
+
+def _uniform_records(
+    data: bytes, delim: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """:func:`find_records` of text without quotes, on the guess that every record after
+    the first ones has as many fields as the widest of those: the start of the first
+    records only, and the fields of every record. ``None`` when the number of delimiters
+    in the text rules the guess out (or the text is short: then counting is cheap).
+
+    Counting the delimiters of every record of 400 MB took a second. The guess is
+    checked where it matters: the arrow path reads the body at that width and fails on
+    any record of another width, and every other path counts the records first."""
+    first = 2 * HEAD_RECORDS
+    a = np.frombuffer(data, dtype=np.uint8)
+    records = _count_byte(a, 10) + (not data.endswith(b"\n"))
+    if records <= 4 * first:
+        return None
+    end = -1
+    for _ in range(first):
+        end = data.index(b"\n", end + 1)
+    starts, counts = _find_plain_records(a[: end + 1], delim)
+    width = int(counts.max())
+    rest = records - first
+    if _count_byte(a, ord(delim)) - int(counts.sum() - first) != rest * (width - 1):
+        return None
+    return starts, np.concatenate((counts, np.full(rest, width, dtype=np.int64)))
+
+
 _SCAN_BLOCK = 1 << 24
 
 
@@ -304,7 +362,7 @@ class TextFile(ResponsesFile):
     (stray quotes), the csv module reads the file instead (the *slow path*).
     """
 
-    def __init__(self, data: bytes, source: str, *, tab_first: bool) -> None:
+    def __init__(self, data: bytes, source: str, *, tab_first: bool, exact: bool = False) -> None:
         clean, self.encoding, self.warnings = decode(data, source)
         if b"\r" in clean:  # CRLF, classic Mac CR, or both mixed with LF: all become LF
             clean = clean.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
@@ -315,13 +373,26 @@ class TextFile(ResponsesFile):
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
         self.delimiter = self.sep
-        self.starts, self.counts, self._breaks = _scan_records(clean, self.sep)
+        uniform = None if exact or b'"' in clean else _uniform_records(clean, self.sep)
+        # Exact: every record counted. Otherwise only the first ones are, the rest taken
+        # to have their width (and ``starts`` lists the first ones only) until the body
+        # read confirms it or counts them (:meth:`_exact_records`).
+        self._exact = uniform is None
+        if uniform is None:
+            self.starts, self.counts, self._breaks = _scan_records(clean, self.sep)
+        else:
+            (self.starts, self.counts), self._breaks = uniform, False
         self.width = int(self.counts.max())
+        self._head_read = False
         self._records: list[list[str]] | None = None
         # Columns whose first cells are long free text: the arrow path reads them as
         # plain text, not dictionary-encoded (hashing 2 KB cells that are all distinct
         # costs time and a second copy of them). Only the speed depends on this guess.
         self._free_text: set[int] = set()
+        self._items: set[int] = set()
+        # Body columns whose every cell the arrow path found within MAX_CELL_CHARS (by
+        # pyarrow over each distinct cell): responses need not measure them again.
+        self.short_columns: set[int] = set()
 
     @property
     def data(self) -> bytes:
@@ -353,7 +424,20 @@ class TextFile(ResponsesFile):
             encoding="utf-8",
         )
 
+    def _exact_records(self) -> None:
+        """Every record counted, if they were not (see :func:`_uniform_records`); raises
+        :class:`Rescan` if the file is wider than its head was read at."""
+        if self._exact:
+            return
+        width = self.width
+        self.starts, self.counts, self._breaks = _scan_records(self.data, self.sep)
+        self.width = int(self.counts.max())
+        self._exact = True
+        if self._head_read and self.width != width:
+            raise Rescan(self.source)
+
     def _slow(self, first: int, last: int) -> RawRows:
+        self._exact_records()
         if self._records is None:
             text = self.data.decode("utf-8")
             self._records = list(csv.reader(io.StringIO(text, newline=""), delimiter=self.sep))
@@ -368,6 +452,11 @@ class TextFile(ResponsesFile):
         return RawRows(cells, rownum, self.counts[first : first + len(rows)])
 
     def head(self) -> RawRows:
+        rows = self._head()
+        self._head_read = True
+        return rows
+
+    def _head(self) -> RawRows:
         total = len(self.counts)
         n = min(HEAD_RECORDS, total)
         if self._records is None:
@@ -389,7 +478,13 @@ class TextFile(ResponsesFile):
                 return self._check_open_quotes(RawRows(cells, rownum, self.counts[:n]))
         return self._check_open_quotes(self._slow(0, HEAD_RECORDS))
 
-    def body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
+    def body(
+        self, start: int, numeric: Sequence[int], lo: float, hi: float, items: Sequence[int] = ()
+    ) -> RawRows:
+        """Rows from record ``start`` on (see :class:`.rawfile.ResponsesFile`); ``items``
+        are the item columns, whose codes the arrow path hands on when it reads them as
+        text (see :class:`.rawfile.RawRows`)."""
+        self._items = set(items) | set(numeric)
         return self._check_open_quotes(self._body(start, numeric, lo, hi))
 
     def _body(self, start: int, numeric: Sequence[int], lo: float, hi: float) -> RawRows:
@@ -405,6 +500,8 @@ class TextFile(ResponsesFile):
             cells, factorized = fast
             rownum = np.arange(start + 1, total + 1, dtype=np.int64)
             return RawRows(cells, rownum, self.counts[start:], factorized=factorized)
+        self._exact_records()  # pandas reads the rest: the records as they really are
+        total = len(self.counts)
         frame = self._read_numbers(offset, numeric, lo, hi) if numeric else None
         if frame is None:
             try:
@@ -481,12 +578,12 @@ class TextFile(ResponsesFile):
         It applies when every record has the header's width (ragged rows and blank lines
         are pandas' to pad) and pyarrow is installed. Every column is read as text,
         dictionary-encoded, so each column's distinct cells are known without a Python
-        loop per row. The ``numeric`` columns come back as floats when every distinct
+        loop per row. The ``numeric`` columns come back as small integers when every
         cell is blank or plain digits from ``lo`` to ``hi`` (values pandas' fast path
         gives too), otherwise as text. Any parser error, or a record count that differs
         from the one counted up front, hands the body back to pandas. With the cells come
-        the codes of the ``numeric`` columns read as text (label answers): the scale
-        parses each distinct cell from them without hashing the column again.
+        the codes of the item columns read as text (label answers): the scale parses
+        each distinct cell from them without hashing the column again.
         """
         counts = self.counts[start:]
         if not len(counts) or bool((counts != self.width).any()):
@@ -505,16 +602,19 @@ class TextFile(ResponsesFile):
         # become arrays (2 GB of them for a million 2 KB comments).
         self._data = None
         plain = set(numeric)
+        items = self._items | plain
         columns = table.columns
         del table  # each column is let go once converted: never the whole table twice
         cells: list[npt.NDArray[Any]] = []
         factorized: dict[int, Factorized] = {}
         for c in range(self.width):
-            if c in self._free_text and c not in plain:
+            if c not in items and _longest(columns[c]) <= MAX_CELL_CHARS:
+                self.short_columns.add(c)
+            if c in self._free_text and c not in items:
                 cells.append(columns[c].to_numpy(zero_copy_only=False))
                 columns[c] = None
                 continue
-            cell, codes = _arrow_column(columns[c], c in plain, lo, hi)
+            cell, codes = _arrow_column(columns[c], c in plain, c in items, lo, hi)
             cells.append(cell)
             if codes is not None:
                 factorized[c] = codes
@@ -532,7 +632,7 @@ class TextFile(ResponsesFile):
         # Numeric items as plain text (checked byte by byte, see _single_digits); the
         # rest dictionary-encoded (few distinct cells, or each cell once anyway).
         text = pa.dictionary(pa.int32(), pa.string())
-        plain = set(numeric) | self._free_text
+        plain = set(numeric) | (self._free_text - self._items)
         types = {name: pa.string() if c in plain else text for c, name in enumerate(names)}
         return pacsv.read_csv(
             io.BytesIO(memoryview(self.data)[offset:]),
@@ -559,39 +659,70 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 def _arrow_column(
-    column: Any, numeric: bool, lo: float, hi: float
+    column: Any, numeric: bool, item: bool, lo: float, hi: float
 ) -> tuple[npt.NDArray[Any], Factorized | None]:
-    """One dictionary-encoded pyarrow column as a numpy array: floats for a ``numeric``
-    column whose distinct cells are all blank or whole numbers from ``lo`` to ``hi``,
+    import pyarrow as pa
+
+    """One pyarrow column as a numpy array: small integers for a ``numeric`` column whose
+    cells are all blank or whole numbers from ``lo`` to ``hi`` (see :func:`_numbers`),
     otherwise text (each distinct cell one Python string, shared by the rows holding it),
-    and then, for a ``numeric`` column, its codes (see :class:`RawRows`).
+    and then, for an ``item`` column, its codes (see :class:`RawRows`).
     A numeric column comes as plain text: single digits are read straight from its bytes."""
     if not hasattr(column.type, "index_type"):  # plain text, not dictionary-encoded
         digits = _single_digits(column, lo, hi)
         if digits is not None:
             return digits, None
         column = column.dictionary_encode()
+    if item and column.num_chunks > 1:
+        # One dictionary for the whole column (pyarrow's C remaps each chunk's codes):
+        # each distinct answer becomes one Python string and is parsed once, not once
+        # per 1 MB block.
+        column = column.unify_dictionaries().combine_chunks()
+        column = pa.chunked_array([column], type=column.type)
     chunks = [(c.dictionary.to_pylist(), c.indices.to_numpy()) for c in column.chunks]
     if numeric:
         values = [[_plain_value(v, lo, hi) for v in words] for words, _ in chunks]
         if all(v is not None for found in values for v in found):
-            # Small whole numbers and NaN are exact in float16: a quarter of float64's
-            # memory until the gate copies them into its grid.
-            kind = np.float16 if lo >= -2048 and hi <= 2048 else np.float64
-            parts = [
-                np.array(found, dtype=kind)[idx]
-                for found, (_, idx) in zip(values, chunks, strict=True)
-            ]
-            return (np.concatenate(parts) if parts else np.zeros(0, dtype=kind)), None
+            return _numbers(values, [idx for _, idx in chunks], lo, hi), None
     parts = [_as_objects(words)[idx] for words, idx in chunks]
     text = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
-    return text, _codes(chunks) if numeric else None
+    return text, _codes(chunks) if item else None
+
+
+def _numbers(
+    values: list[list[float | None]], indices: list[npt.NDArray[Any]], lo: float, hi: float
+) -> npt.NDArray[Any]:
+    """The cells of a numeric column from each chunk's distinct values and codes: as
+    ``int8`` (a blank as :data:`BLANK_CODE`) when the scale fits, else as floats."""
+    small = lo > BLANK_CODE and hi <= 127
+    kind = np.int8 if small else np.float64
+    parts = []
+    for found, idx in zip(values, indices, strict=True):
+        known = [v if v is not None else math.nan for v in found]
+        table = np.array(known, dtype=np.float64)
+        if small:
+            table = np.where(np.isnan(table), BLANK_CODE, table)
+        parts.append(table.astype(kind)[idx])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=kind)
+
+
+def _longest(column: Any) -> int:
+    """The most characters in one cell of a pyarrow text column (plain or dictionary)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if hasattr(column.type, "index_type"):  # each chunk's distinct cells
+        column = pa.chunked_array([c.dictionary for c in column.chunks], type=pa.string())
+    found = pc.max(pc.utf8_length(column)).as_py() if len(column) else None
+    return int(found or 0)
 
 
 def _codes(chunks: list[tuple[list[str], npt.NDArray[Any]]]) -> Factorized:
     """One code per row into the chunks' distinct cells listed one after the other."""
     if not chunks:
         return np.zeros(0, dtype=np.intp), []
+    if len(chunks) == 1:  # pyarrow's own codes (int32) serve as they are
+        return chunks[0][1], chunks[0][0]
     shift = np.cumsum([0] + [len(words) for words, _ in chunks[:-1]])
     codes = np.concatenate(
         [idx.astype(np.intp) + int(s) for (_, idx), s in zip(chunks, shift, strict=True)]
@@ -599,33 +730,54 @@ def _codes(chunks: list[tuple[list[str], npt.NDArray[Any]]]) -> Factorized:
     return codes, [word for words, _ in chunks for word in words]
 
 
-def _single_digits(column: Any, lo: float, hi: float) -> npt.NDArray[np.float16] | None:
+def _single_digits(column: Any, lo: float, hi: float) -> npt.NDArray[np.int8] | None:
     """A text column whose every cell is blank or one digit from ``lo`` to ``hi``, as
-    numbers (NaN for blanks), read from its offsets and bytes; ``None`` otherwise."""
-    cells = column.combine_chunks()
-    if cells.null_count:
+    small integers (:data:`BLANK_CODE` for blanks), read from each chunk's offsets and
+    bytes; ``None`` otherwise."""
+    out = np.empty(len(column), dtype=np.int8)
+    at = 0
+    for chunk in column.chunks:
+        digits = _chunk_digits(chunk, lo, hi)
+        if digits is None:
+            return None
+        out[at : at + len(digits)] = digits
+        at += len(digits)
+    return out
+
+
+def _chunk_digits(chunk: Any, lo: float, hi: float) -> npt.NDArray[np.int8] | None:
+    """:func:`_single_digits` of one chunk of a pyarrow text column."""
+    n = len(chunk)
+    if chunk.null_count:
         return None
-    _, offsets_buf, data_buf = cells.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32)[
-        cells.offset : cells.offset + len(cells) + 1
-    ]
+    if not n:
+        return np.zeros(0, dtype=np.int8)
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1, offset=4 * chunk.offset)
     lengths = np.diff(offsets)
-    if len(lengths) and int(lengths.max()) > 1:
+    if int(lengths.max()) > 1:
         return None
-    data = (
-        np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
-    )
-    # The byte at each cell's start (a blank cell's is its neighbour's, or the padding).
-    first = np.append(data, np.uint8(0))[offsets[:-1]]
-    value_of = np.full(256, np.nan, dtype=np.float16)
-    for digit in range(10):
-        if lo <= digit <= hi:
-            value_of[ord("0") + digit] = digit
-    values = value_of[first]
-    single = lengths == 1
-    if bool((single & np.isnan(values)).any()):  # a cell that is not a digit on the scale
+    first, end = int(offsets[0]), int(offsets[-1])
+    if end == first:  # every cell blank
+        return np.full(n, BLANK_CODE, dtype=np.int8)
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    low = int(lo) if 0 <= lo <= 9 else 0
+    zero = np.uint8(ord("0") + low)
+    blank = None
+    if end - first == n:  # one byte each: the bytes are the cells
+        digits = data[first:end] - zero
+    else:  # a blank cell's start is its neighbour's (or the end): read, then blanked
+        blank = lengths == 0
+        digits = data[np.minimum(offsets[:-1], end - 1)] - zero
+        np.copyto(digits, np.uint8(0), where=blank)
+    # Bytes below the scale's lowest digit wrap round to 246 and more: one max checks
+    # that every byte is a digit from lo to hi.
+    if int(digits.max()) > min(int(hi), 9) - low or lo > 9:
         return None
-    np.copyto(values, np.float16(np.nan), where=~single)
+    values = digits.view(np.int8)
+    values += np.int8(low)
+    if blank is not None:
+        np.copyto(values, np.int8(BLANK_CODE), where=blank)
     return values
 
 

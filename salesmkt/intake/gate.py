@@ -37,7 +37,7 @@ from salesmkt.errors import ResponseDataError
 from salesmkt.intake.columns import Roles
 from salesmkt.intake.layout import Column, Layout, column_label
 from salesmkt.intake.rawfile import Factorized, RawRows, column_letter
-from salesmkt.intake.scale import ANSWERED, BLANK, INVALID, AnswerScale
+from salesmkt.intake.scale import ANSWERED, BLANK, BLANK_CODE, INVALID, AnswerScale
 from salesmkt.intake.spelling import is_free_text, join, key, not_blank, quote, tidy
 from salesmkt.model.assessment import DataWarning, Excluded
 
@@ -86,7 +86,7 @@ def parse_cells(
     )
     answered = (states == ANSWERED).sum(axis=0, dtype=np.int64)
     invalid = (states == INVALID).any(axis=0) if problems else np.zeros(n, dtype=bool)
-    if all(data[c.index].dtype.kind == "f" for c in items.values()):
+    if all(data[c.index].dtype.kind in "fi" for c in items.values()):
         touched = answered > 0  # the fast path has only answered and blank cells
     else:
         touched = (states != BLANK).any(axis=0)
@@ -117,15 +117,26 @@ def _parse_items(
     for j, item_id in enumerate(item_ids):
         col = items[item_id]
         column = data[col.index]
-        if column.dtype.kind == "f":  # the fast path: already checked to be scale points
-            values[j] = column
-            states[j] = ANSWERED
-            np.copyto(states[j], BLANK, where=np.isnan(column))  # no int64 temporary
+        if column.dtype.kind in "fi":  # the fast path: already checked to be scale points
+            _numbers(column, values[j], states[j])
             continue
         values[j], states[j], found = scale.parse_column(column, factorized.get(col.index))
         label = column_label(col, item_id)
         problems += [(r, col.index, f"{label}: {m}") for r, m in found.items()]
     return values, states, problems
+
+
+def _numbers(
+    column: npt.NDArray[Any], values: npt.NDArray[np.float64], states: npt.NDArray[np.int8]
+) -> None:
+    """Fill one item's ``values`` and ``states`` from a column the reader read as numbers:
+    floats (NaN for a blank) or small integers (:data:`.scale.BLANK_CODE` for a blank)."""
+    blank = np.isnan(column) if column.dtype.kind == "f" else column == BLANK_CODE
+    values[:] = column
+    if column.dtype.kind != "f":
+        np.copyto(values, np.nan, where=blank)
+    states[:] = ANSWERED
+    np.copyto(states, BLANK, where=blank)  # no int64 temporary
 
 
 def _text_columns(

@@ -49,7 +49,7 @@ from salesmkt.intake.columns import (
     match_items,
     segments_and_comments,
 )
-from salesmkt.intake.files import open_responses
+from salesmkt.intake.files import Rescan, TextFile, open_responses
 from salesmkt.intake.gate import (
     STRAIGHT_LINE_MIN_POINTS,
     empty_rows,
@@ -248,12 +248,22 @@ def _open_and_match(
 ) -> tuple[ResponsesFile, Layout, Roles, RawRows, list[DataWarning]]:
     """The file opened, its header rows found, its columns matched and its body read,
     with the warnings so far (the file's encoding or sheets, sub-header rows)."""
+    try:
+        return _match(source, questionnaire, scale, exact=False)
+    except Rescan:  # rare: a text file wider than its first records
+        return _match(source, questionnaire, scale, exact=True)
+
+
+def _match(
+    source: ResponseSource, questionnaire: Questionnaire, scale: AnswerScale, *, exact: bool
+) -> tuple[ResponsesFile, Layout, Roles, RawRows, list[DataWarning]]:
+    """:func:`_open_and_match`, the text file's records all counted up front if ``exact``."""
     name = str(source.path)
     matcher = ItemMatcher(questionnaire)
     group_names = questionnaire.group_lookup()
     mapping = load_mapping(source.mapping, questionnaire) if source.mapping is not None else {}
 
-    opened = open_responses(source.path, name, source.sheet)
+    opened = open_responses(source.path, name, source.sheet, exact=exact)
 
     def fit() -> tuple[RawRows, Layout, list[DataWarning], dict[str, Column]]:
         head = opened.head()
@@ -267,12 +277,14 @@ def _open_and_match(
         (head, layout, found, items), chosen = fit(), []
     warnings = opened.warnings + chosen + found
     numeric = _numeric_columns(head, layout, items, scale)
-    lo, hi = questionnaire.scale.min or 0, questionnaire.scale.max or 0
-    body = opened.body(layout.data_start, numeric, lo, hi)
+    body = _read_body(opened, layout.data_start, numeric, items, questionnaire)
     check_rows(body, name)
-    item_columns = {c.index for c in items.values()}
+    # Item cells are judged on the scale; columns the reader measured need no second look.
+    measured = {c.index for c in items.values()}
+    if isinstance(opened, TextFile):
+        measured |= opened.short_columns
     check_cells(
-        [c if i not in item_columns else c[:0] for i, c in enumerate(body.cells)],
+        [c if i not in measured else c[:0] for i, c in enumerate(body.cells)],
         body.rownum,
         name,
     )
@@ -287,6 +299,21 @@ def _open_and_match(
         source=name,
     )
     return opened, layout, roles, body, warnings
+
+
+def _read_body(
+    opened: ResponsesFile,
+    start: int,
+    numeric: list[int],
+    items: dict[str, Column],
+    questionnaire: Questionnaire,
+) -> RawRows:
+    """The body from record ``start`` on, the ``numeric`` columns perhaps as numbers."""
+    lo, hi = questionnaire.scale.min or 0, questionnaire.scale.max or 0
+    if isinstance(opened, TextFile):  # the item columns' codes come with the text
+        item_indexes = [c.index for c in items.values()]
+        return opened.body(start, numeric, lo, hi, items=item_indexes)
+    return opened.body(start, numeric, lo, hi)
 
 
 def _numeric_columns(

@@ -35,6 +35,10 @@ from salesmkt.intake.spelling import TRAILING_PUNCT, join, key, quote
 # Cell states of an answer cell.
 ANSWERED, BLANK, MISSING_CODE, INVALID = 0, 1, 2, 3
 
+BLANK_CODE = -128
+"""A blank cell in an item column the reader holds as small integers (``int8``: every
+other cell a whole number on the scale, already checked); see :mod:`.files`."""
+
 _NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?$")
 _NUM_THEN_LABEL = re.compile(r"^\(?\s*([+-]?\d+)\s*\)?\s*[-\u2013\u2014:.=]?\s*\(?(.+?)\)?$")
 _LABEL_THEN_NUM = re.compile(r"^(.+?)\s*[(\[]\s*([+-]?\d+)\s*[)\]]$")
