@@ -513,12 +513,13 @@ def _factor_lockstep(corrs: Sequence[FloatArray]) -> list[FloatArray | None]:
         if not ok.all():
             live, vectors, top, h2 = live[ok], vectors[ok], top[ok], h2[ok]
         loadings = vectors[:, :, -1] * np.sqrt(top)[:, None]
-        new = np.clip(loadings * loadings, 0.0, _MAX_COMMUNALITY)
-        done = np.max(np.abs(new - h2), axis=1) < _PAF_TOL
+        # a square is never below 0, so clipping it to [0, max] is taking the minimum
+        new = np.minimum(np.multiply(loadings, loadings), _MAX_COMMUNALITY)
+        done = np.maximum.reduce(np.abs(new - h2), axis=1) < _PAF_TOL
         h2 = new
-        for j in np.flatnonzero(done):
-            found[int(live[j])] = _signed(loadings[j], h2[j])
         if done.any():
+            for j in np.flatnonzero(done):
+                found[int(live[j])] = _signed(loadings[j], h2[j])
             live, h2 = live[~done], h2[~done]
         if live.size == 0:
             break
