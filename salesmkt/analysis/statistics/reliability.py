@@ -40,7 +40,7 @@ belong to :mod:`salesmkt.analysis.quality`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,16 +55,22 @@ if TYPE_CHECKING:
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
+    UIntArray = NDArray[np.uint64]
 
 __all__ = [
     "Moments",
     "alpha_from_cov",
     "alpha_from_moments",
+    "answered_cells",
+    "block_moments",
     "complete_rows",
     "cronbach_alpha",
     "feldt_interval",
     "gather_moments",
+    "none_missing",
     "omega_total",
+    "omega_totals",
+    "pack_missing",
     "within_group_cov",
 ]
 
@@ -218,25 +224,90 @@ def complete_rows(items: FloatArray, valid: BoolArray | None) -> BoolArray:
     return out
 
 
+def answered_cells(items: FloatArray, valid: BoolArray | None) -> BoolArray:
+    """Which answers are there (finite and, with ``valid``, marked valid), cell by cell."""
+    import numpy as np
+
+    out: BoolArray = np.isfinite(items)
+    if valid is not None:
+        out &= valid
+    return out
+
+
+def pack_missing(missing: BoolArray) -> UIntArray:
+    """Each row's missing cells as bits (respondents x words, bit j % 64 of word j // 64
+    set when item j is missing): which items a respondent skipped, in a few bytes."""
+    import numpy as np
+
+    words = max(1, -(-missing.shape[1] // 64))
+    packed = np.packbits(missing, axis=1, bitorder="little")
+    out = np.zeros((missing.shape[0], words * 8), dtype=np.uint8)
+    out[:, : packed.shape[1]] = packed
+    bits: UIntArray = out.view(np.dtype("<u8"))
+    return bits
+
+
+def none_missing(bits: UIntArray, cols: Sequence[int]) -> BoolArray:
+    """Which rows of :func:`pack_missing`'s ``bits`` miss none of the items ``cols``."""
+    import numpy as np
+
+    masks = [0] * bits.shape[1]
+    for j in cols:
+        masks[j // 64] |= 1 << (j % 64)
+    out: BoolArray = np.ones(bits.shape[0], dtype=bool)
+    for w, mask in enumerate(masks):
+        if mask:
+            out &= (bits[:, w] & np.uint64(mask)) == 0
+    return out
+
+
 def gather_moments(items: FloatArray, rows: IntArray, complete: BoolArray, shift: float) -> Moments:
     """Moments of the complete answer sets among ``rows`` (respondents of one group).
 
     Rows are gathered _GATHER_ROWS at a time and multiplied _PRODUCT_ROWS at a time (see
     there), so memory stays small and no big matrix product is ever handed to BLAS.
     """
+    keep = rows[complete[rows]]
+    chunks = (
+        items[keep[start : start + _GATHER_ROWS]] for start in range(0, keep.size, _GATHER_ROWS)
+    )
+    s1, s2 = _summed(chunks, items.shape[1], shift)
+    return Moments(int(keep.size), int(rows.size), s1, s2)
+
+
+def block_moments(items: FloatArray, keep: IntArray, cols: list[int], shift: float) -> Moments:
+    """Moments of the rows ``keep`` (all complete) over the columns ``cols``: the figures
+    of :func:`gather_moments` on a float64 copy of ``items[:, cols]``, without the copy."""
     import numpy as np
 
-    k = items.shape[1]
+    columns = np.asarray(cols, dtype=np.int64)
+    chunks = (
+        np.asarray(items[np.ix_(keep[start : start + _GATHER_ROWS], columns)], dtype=np.float64)
+        for start in range(0, keep.size, _GATHER_ROWS)
+    )
+    s1, s2 = _summed(chunks, len(cols), shift)
+    return Moments(int(keep.size), int(keep.size), s1, s2)
+
+
+def _summed(chunks: Iterable[FloatArray], k: int, shift: float) -> tuple[FloatArray, FloatArray]:
+    """Sums and cross-products of the rows of ``chunks`` less ``shift``, chunk by chunk
+    (each chunk a new array, which this may change)."""
+    import numpy as np
+
     s1 = np.zeros(k)
     s2 = np.zeros((k, k))
-    keep = rows[complete[rows]]
-    for start in range(0, keep.size, _GATHER_ROWS):
-        dev = np.subtract(items[keep[start : start + _GATHER_ROWS]], shift, order="C")
+    for chunk in chunks:
+        # Every chunk is a new array (gathered by an index), so a C-ordered float64 one
+        # takes the shift in place: the same values, without a second array each time.
+        if chunk.dtype == np.float64 and chunk.flags.c_contiguous:
+            dev = np.subtract(chunk, shift, out=chunk)
+        else:
+            dev = np.subtract(chunk, shift, order="C")
         s1 += dev.sum(axis=0)
         for lo in range(0, dev.shape[0], _PRODUCT_ROWS):
             part = dev[lo : lo + _PRODUCT_ROWS]
             s2 += part.T @ part
-    return Moments(int(keep.size), int(rows.size), s1, s2)
+    return s1, s2
 
 
 def alpha_from_moments(
@@ -321,34 +392,81 @@ def omega_total(cov: FloatArray) -> float | None:
     """McDonald's omega total under one factor (see the module docstring); None when an
     item has no variance, there are fewer than 3 items (one factor is not identified) or
     more than :data:`OMEGA_MAX_ITEMS`, or the fit fails or does not converge."""
+    return omega_totals([cov])[0]
+
+
+def omega_totals(covs: Sequence[FloatArray]) -> list[float | None]:
+    """:func:`omega_total` of each covariance matrix, the fits of one size in lockstep.
+
+    The figures are those of fitting one at a time (:func:`_one_factor`): the same
+    operations on the same values, only each round's eigen decompositions are asked of
+    LAPACK in one call (see :func:`_factor_lockstep`).
+    """
     import numpy as np
 
-    k = cov.shape[0]
-    sd = np.sqrt(np.diag(cov))
-    if k < 3 or k > OMEGA_MAX_ITEMS or not (sd > 0).all():
-        return None
-    corr = cov / np.outer(sd, sd)
-    loadings = _one_factor(corr)
-    if loadings is None:
-        return None
+    out: list[float | None] = [None] * len(covs)
+    scales: dict[int, FloatArray] = {}
+    by_size: dict[int, list[int]] = {}
+    corrs: dict[int, FloatArray] = {}
+    for i, cov in enumerate(covs):
+        k = cov.shape[0]
+        sd = np.sqrt(np.diag(cov))
+        if k < 3 or k > OMEGA_MAX_ITEMS or not (sd > 0).all():
+            continue
+        scales[i] = sd
+        corrs[i] = cov / np.outer(sd, sd)
+        by_size.setdefault(k, []).append(i)
+    for which in by_size.values():
+        fits = _factor_lockstep([corrs[i] for i in which])
+        for i, loadings in zip(which, fits, strict=True):
+            if loadings is not None:
+                out[i] = _omega_of(loadings, scales[i])
+    return out
+
+
+def _omega_of(loadings: FloatArray, sd: FloatArray) -> float | None:
+    """Omega from standardised loadings, put back on the items' own scale ``sd``."""
     lam = loadings * sd
     psi = (1.0 - loadings * loadings) * sd * sd
     common = float(lam.sum()) ** 2
     return finite(common / (common + float(psi.sum())))
 
 
-def _one_factor(corr: FloatArray) -> FloatArray | None:
-    """Loadings of one factor by iterated principal axes on a correlation matrix."""
+def _start_communalities(corr: FloatArray) -> FloatArray:
+    """Squared multiple correlations (0.5 each for a singular matrix), kept in range."""
     import numpy as np
 
     try:
-        # squared multiple correlations; a zero on the inverse's diagonal gives -inf,
-        # clipped to 0 below, so numpy's divide-by-zero warning says nothing new
+        # a zero on the inverse's diagonal gives -inf, clipped to 0 below, so numpy's
+        # divide-by-zero warning says nothing new
         with np.errstate(divide="ignore"):
             h2 = 1.0 - 1.0 / np.diag(np.linalg.inv(corr))
     except np.linalg.LinAlgError:
         h2 = np.full(corr.shape[0], 0.5)
-    h2 = np.clip(h2, 0.0, _MAX_COMMUNALITY)
+    out: FloatArray = np.clip(h2, 0.0, _MAX_COMMUNALITY)
+    return out
+
+
+def _signed(loadings: FloatArray, h2: FloatArray) -> FloatArray:
+    """The fitted loadings, signed so that most items load positively (the sign of an
+    eigenvector is arbitrary)."""
+    import numpy as np
+
+    if loadings.sum() < 0:
+        loadings = -loadings
+    out: FloatArray = np.sign(loadings) * np.sqrt(h2)
+    return out
+
+
+def _one_factor(corr: FloatArray) -> FloatArray | None:
+    """Loadings of one factor by iterated principal axes on a correlation matrix.
+
+    One fit at a time: the definition that :func:`_factor_lockstep` follows (and the
+    oracle its tests compare with).
+    """
+    import numpy as np
+
+    h2 = _start_communalities(corr)
     loadings = np.sqrt(h2)
     for _round in range(_PAF_ROUNDS):
         reduced = corr.copy()
@@ -365,8 +483,44 @@ def _one_factor(corr: FloatArray) -> FloatArray | None:
             break
     else:
         return None  # not converged
-    # The sign of an eigenvector is arbitrary: most items load positively.
-    if loadings.sum() < 0:
-        loadings = -loadings
-    out: FloatArray = np.sign(loadings) * np.sqrt(h2)
-    return out
+    return _signed(loadings, h2)
+
+
+def _factor_lockstep(corrs: Sequence[FloatArray]) -> list[FloatArray | None]:
+    """:func:`_one_factor` of several k x k correlation matrices, round by round together.
+
+    Each round decomposes every unfinished fit's reduced matrix in one call of
+    ``numpy.linalg.eigh`` on the (m, k, k) stack: numpy runs the same LAPACK routine on
+    each matrix of a stack as on a single one, so every value is that of the fit alone
+    (the tests check it), while the per-call cost, most of a round for small k, is paid
+    once. Every other step is element by element or a maximum, which no order changes.
+    A fit leaves the stack when it converges or its top eigenvalue is not positive.
+    """
+    import numpy as np
+
+    found: list[FloatArray | None] = [None] * len(corrs)
+    k = corrs[0].shape[0]
+    stack = np.stack(corrs)
+    h2 = np.stack([_start_communalities(c) for c in corrs])
+    live = np.arange(len(corrs))
+    diag = np.arange(k)
+    for _round in range(_PAF_ROUNDS):
+        reduced = stack[live]  # a copy: the fits' own matrices stay untouched
+        reduced[:, diag, diag] = h2
+        values, vectors = np.linalg.eigh(reduced)
+        top = values[:, -1]
+        ok = top > 0.0  # False for NaN too: such a fit gives no omega
+        if not ok.all():
+            live, vectors, top, h2 = live[ok], vectors[ok], top[ok], h2[ok]
+        loadings = vectors[:, :, -1] * np.sqrt(top)[:, None]
+        # a square is never below 0, so clipping it to [0, max] is taking the minimum
+        new = np.minimum(np.multiply(loadings, loadings), _MAX_COMMUNALITY)
+        done = np.maximum.reduce(np.abs(new - h2), axis=1) < _PAF_TOL
+        h2 = new
+        if done.any():
+            for j in np.flatnonzero(done):
+                found[int(live[j])] = _signed(loadings[j], h2[j])
+            live, h2 = live[~done], h2[~done]
+        if live.size == 0:
+            break
+    return found  # fits still live after the last round did not converge: None
