@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from salesmkt.analysis.gapdata import answer_counts, count_base, counts_fit
 from salesmkt.l10n import _
 from salesmkt.model.assessment import GroupResult, Overall, StageRef
 
@@ -127,7 +128,11 @@ class Cells:
 
 
 def _column_sums(
-    key: IntArray, ncells: int, n: IntArray, filled: FloatArray | BoolArray, valid: BoolArray
+    key: IntArray,
+    ncells: int,
+    n: IntArray,
+    filled: NDArray[Any],
+    valid: BoolArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Per cell and column: sum and count of the answered values.
 
@@ -144,6 +149,40 @@ def _column_sums(
     return sums, counts
 
 
+def _answer_sums(
+    key: IntArray, ncells: int, n: IntArray, prep: Prepared, start: float | None
+) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+    """Per cell and item: sum and count of the answers, and (with ``start``, the lowest
+    favourable point) the count of favourable answers.
+
+    Whole-number (int8) answers are counted per cell and value with one ``bincount`` per
+    item; sums and counts are then exact sums of whole numbers, the same floats as the
+    weighted ``bincount`` of :func:`_column_sums` gives."""
+    filled, valid = prep.filled, prep.valid
+    if filled.dtype != np.int8 or not counts_fit(ncells):
+        from salesmkt.analysis.favourable import favourable_matrix
+
+        sums, counts = _column_sums(key, ncells, n, filled, valid)
+        if start is None:
+            return sums, counts, None
+        return sums, counts, _column_sums(key, ncells, n, favourable_matrix(prep, start), valid)[0]
+    base = count_base(key, ncells)
+    values = np.arange(-128, 128, dtype=np.float64)
+    cols = filled.shape[1]
+    sums = np.zeros((ncells, cols))
+    counts = np.zeros((ncells, cols))
+    fav = None if start is None else np.zeros((ncells, cols))
+    favourable = values >= (start if start is not None else np.inf)
+    for j in range(cols):
+        tally = answer_counts(base, ncells, filled[:, j], valid[:, j])
+        # + 0.0: a cell without answers sums to 0.0, never -0.0.
+        sums[:, j] = tally @ values + 0.0
+        counts[:, j] = tally.sum(axis=1)
+        if fav is not None:
+            fav[:, j] = tally[:, favourable].sum(axis=1)
+    return sums, counts, fav
+
+
 def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
     """The key in the narrowest integer type, so a stable sort runs as a radix sort."""
     if ncells <= np.iinfo(np.int16).max:
@@ -152,10 +191,11 @@ def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
 
 
 def cell_stats(
-    key: IntArray, ncells: int, prep: Prepared, favourable: BoolArray | None = None
+    key: IntArray, ncells: int, prep: Prepared, favourable_from: float | None = None
 ) -> Cells:
-    """Every cell's figures; ``favourable`` (respondents × items, True for a favourable
-    answer) adds the per-cell counts of favourable answers."""
+    """Every cell's figures; ``favourable_from`` (the lowest favourable point of the
+    scale, :func:`~salesmkt.analysis.favourable.favourable_from`) adds the per-cell
+    counts of favourable answers."""
     total = prep.total
     n = np.bincount(key, minlength=ncells).astype(np.int64)
     total_sum = np.bincount(key, weights=total, minlength=ncells).astype(np.float64, copy=False)
@@ -175,10 +215,7 @@ def cell_stats(
         chunk = by_cell[ends[c] - n[c] : ends[c]]
         lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
     dim_sum, dim_n = _column_sums(key, ncells, n, prep.dims_filled, prep.dims_valid)
-    item_sum, item_n = _column_sums(key, ncells, n, prep.filled, prep.valid)
-    fav_sum = None
-    if favourable is not None:
-        fav_sum, _ = _column_sums(key, ncells, n, favourable, prep.valid)
+    item_sum, item_n, fav_sum = _answer_sums(key, ncells, n, prep, favourable_from)
     return Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum)
 
 

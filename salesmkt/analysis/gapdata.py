@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -43,16 +43,21 @@ if TYPE_CHECKING:
     BoolArray = NDArray[np.bool_]
 
 __all__ = [
+    "INT8_VALUES",
     "SKIPPED_DIMENSION",
     "GapData",
     "Groups",
     "ItemTallies",
+    "answer_counts",
     "answer_rows",
+    "count_base",
+    "counts_fit",
     "derived_scores",
     "group_tallies",
     "possessive",
     "skipped_dimension_warnings",
     "suppressed_reason",
+    "tally_of_counts",
 ]
 
 #: The warning code of a respondent who skipped every item of a dimension.
@@ -71,10 +76,12 @@ class GapData:
 
     ``valid`` / ``dims_valid`` (same shapes, True = answered) may mark the missing cells
     instead of NaN, for callers that keep 0 in unanswered cells; cells marked False are
-    treated as missing whatever they hold.
+    treated as missing whatever they hold. With ``valid``, ``items`` may hold whole
+    numbers as int8 (scoring does: 1 byte a cell, not 8); readers cast to float64 before
+    any arithmetic or NaN, so every figure is the same.
     """
 
-    items: FloatArray
+    items: NDArray[Any]  # float64, or int8 whole numbers (with ``valid``)
     group_code: IntArray
     group_ids: Sequence[str]
     totals: FloatArray | None = None
@@ -194,7 +201,7 @@ def _tally_of(x: FloatArray) -> Tally:
 
     # Hash-based np.unique: a million answers are counted without being sorted.
     values, counts = np.unique(x, return_counts=True)
-    return Tally.trusted(values, counts.astype(np.int64))
+    return Tally.trusted(values.astype(np.float64, copy=False), counts.astype(np.int64))
 
 
 def group_tallies(
@@ -205,14 +212,56 @@ def group_tallies(
     return {c: _tally_of(_group_values(column, valid, groups.rows[c])[0]) for c in which}
 
 
+#: Bins per cell of :func:`answer_counts`: one per int8 value, −128 … 127.
+INT8_VALUES = 256
+# answer_counts is used while cells × bins stays small (a few MB of counts).
+_MAX_COUNT_BINS = 1 << 22
+
+
+def counts_fit(ncells: int) -> bool:
+    """Whether :func:`answer_counts` may count ``ncells`` cells (its bins stay small)."""
+    return (ncells + 1) * INT8_VALUES < _MAX_COUNT_BINS
+
+
+def count_base(key: IntArray, ncells: int) -> IntArray:
+    """Each respondent's first bin in :func:`answer_counts` (a key outside 0 … ncells−1
+    counts in a spare cell, never read)."""
+    cell = np.where((key >= 0) & (key < ncells), key, ncells)
+    # Bin 0 is "no answer"; answer v of cell c goes to bin 1 + 256c + (v + 128).
+    base: IntArray = cell * INT8_VALUES + 129
+    return base
+
+
+def answer_counts(base: IntArray, ncells: int, column: NDArray[Any], valid: BoolArray) -> IntArray:
+    """Per cell (rows) and int8 value −128 … 127 (columns): how many respondents gave
+    that answer in ``column`` (cells from :func:`count_base`; unanswered cells skipped).
+
+    One ``bincount`` over whole numbers replaces a gather, a sort or hash and a sum per
+    cell; the counts are exact, and so is every sum taken from them."""
+    bins = base + column
+    bins *= valid  # no answer: bin 0
+    counts = np.bincount(bins, minlength=1 + (ncells + 1) * INT8_VALUES)
+    out: IntArray = counts[1 : 1 + ncells * INT8_VALUES].reshape(ncells, INT8_VALUES)
+    return out
+
+
+def tally_of_counts(row: IntArray) -> Tally:
+    """The tally of one cell's row of :func:`answer_counts` (what ``np.unique`` of its
+    answers gives: the values present, ascending, and their counts)."""
+    present = np.flatnonzero(row)
+    return Tally.trusted((present - 128).astype(np.float64), row[present].astype(np.int64))
+
+
 class ItemTallies:
     """Every shown group's tally of every item, and how many of its respondents answered
     at least one item; shared by the item gaps and the agreement indices."""
 
     def __init__(self, data: GapData, groups: Groups) -> None:
-
         shown = groups.shown()
         self.by_group: dict[int, list[Tally]] = {c: [] for c in shown}
+        if data.items.dtype == np.int8 and data.valid is not None and counts_fit(len(groups.ids)):
+            self._count(data.items, data.valid, groups, shown)
+            return
         anything = {c: np.zeros(groups.rows[c].size, dtype=bool) for c in shown}
         for j in range(data.items.shape[1]):
             column = data.items[:, j]
@@ -225,6 +274,20 @@ class ItemTallies:
                 else:
                     anything[c] |= ok
         self.answered = {c: int(np.count_nonzero(anything[c])) for c in shown}
+
+    def _count(
+        self, items: NDArray[np.int8], valid: BoolArray, groups: Groups, shown: list[int]
+    ) -> None:
+        """Whole-number answers: one ``bincount`` per item for every group at once."""
+        ncells = len(groups.ids)
+        base = count_base(groups.code, ncells)
+        for j in range(items.shape[1]):
+            counts = answer_counts(base, ncells, items[:, j], valid[:, j])
+            for c in shown:
+                self.by_group[c].append(tally_of_counts(counts[c]))
+        some = np.logical_or.reduce(valid, axis=1)
+        per_group = np.bincount(base[some] // INT8_VALUES, minlength=ncells + 1)
+        self.answered = {c: int(per_group[c]) for c in shown}
 
 
 def skipped_dimension_warnings(
@@ -266,7 +329,7 @@ def skipped_dimension_warnings(
 def answer_rows(data: GapData, rows: IntArray) -> FloatArray:
     """The rows' answers, respondents × items, NaN where not answered."""
 
-    out: FloatArray = data.items[rows]
+    out: FloatArray = data.items[rows].astype(np.float64, copy=False)
     if data.valid is not None:
         out[~data.valid[rows]] = np.nan
     return out

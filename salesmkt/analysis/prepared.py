@@ -4,7 +4,9 @@ Vocabulary:
 - *recoded answer*: an answer after reverse items are turned round (``min + max −
   answer``), so a higher number always means a closer Sales–Marketing relationship.
 - *filled* / *valid*: the recoded answers with 0 where a respondent gave no answer, and
-  which cells were answered; every later sum is a plain sum over ``filled``.
+  which cells were answered; every later sum is a plain sum over ``filled``. ``filled``
+  is int8 when every answer is a small whole number (always, for a scale's answers), else
+  float64; readers cast to float64 before any float arithmetic.
 - *total*: a respondent's score, the sum of recoded answers; a respondent who skipped
   some items is *prorated*: total = mean of the answered items × the number of items.
 - *dimension mean*: a respondent's mean over the answered items of one dimension (0 in
@@ -21,7 +23,7 @@ Matrices are Fortran-ordered (one contiguous column per item, what the per-colum
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -29,6 +31,7 @@ from salesmkt.errors import AnalysisError
 from salesmkt.model.assessment import Excluded
 
 if TYPE_CHECKING:
+    import pandas as pd
     from numpy.typing import NDArray
 
     from salesmkt.definitions.questionnaire import Questionnaire
@@ -37,6 +40,8 @@ if TYPE_CHECKING:
     FloatArray = NDArray[np.float64]
     IntArray = NDArray[np.int64]
     BoolArray = NDArray[np.bool_]
+    # Recoded answers: int8 when every answer is a small whole number, else float64.
+    AnswerGrid = NDArray[np.int8] | NDArray[np.float64]
 
 __all__ = ["Prepared", "prepare"]
 
@@ -47,7 +52,7 @@ class Prepared:
     Fortran-ordered)."""
 
     keep: BoolArray
-    filled: FloatArray  # recoded answers, 0 where missing
+    filled: AnswerGrid  # recoded answers, 0 where missing (int8 or float64)
     valid: BoolArray  # answered?
     answered: IntArray
     total: FloatArray
@@ -77,8 +82,13 @@ def _group_codes(table: ResponseTable) -> tuple[IntArray, list[str]]:
     return lookup[codes], group_ids
 
 
-def _recoded(table: ResponseTable) -> tuple[FloatArray, BoolArray]:
-    """The recoded answers with 0 where missing (``filled``), and which were answered."""
+def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
+    """The recoded answers with 0 where missing (``filled``), and which were answered.
+
+    ``filled`` holds small integers (int8, 1 byte a cell instead of 8) when every answer
+    is a whole number that int8 holds exactly, as the scale's answers are; otherwise it
+    falls back to float64. Either way every figure read from it is the same.
+    """
     q = table.questionnaire
     if q.scale.type != "numeric" or q.scale.min is None or q.scale.max is None:
         raise AnalysisError(
@@ -89,15 +99,57 @@ def _recoded(table: ResponseTable) -> tuple[FloatArray, BoolArray]:
         raise AnalysisError(
             f"{table.source}: the answers table does not hold the items of {q.id!r} in order"
         )
-    # A private Fortran-ordered copy: each item is one contiguous column (what the
-    # per-column bincounts want), and the table's own data are never modified.
-    answers = np.array(table.answers.to_numpy(dtype=np.float64), dtype=np.float64, order="F")
-    reverse = [j for j, it in enumerate(q.items) if it.reverse]
-    if reverse:
-        answers[:, reverse] = (q.scale.min + q.scale.max) - answers[:, reverse]
-    valid = ~np.isnan(answers)
-    np.copyto(answers, 0.0, where=~valid)
-    return answers, valid
+    answers = table.answers
+    mirror = q.scale.min + q.scale.max
+    reverse = [it.reverse for it in q.items]
+    if _whole_int8(q.scale.min) and _whole_int8(q.scale.max):
+        small = _recoded_into(answers, reverse, mirror, np.int8)
+        if small is not None:
+            return small
+    out = _recoded_into(answers, reverse, mirror, np.float64)
+    assert out is not None  # float64 holds every answer
+    return out
+
+
+def _whole_int8(value: float) -> bool:
+    return float(value).is_integer() and -128 <= value <= 127
+
+
+def _recoded_into(
+    answers: pd.DataFrame, reverse: list[bool], mirror: float, dtype: type[np.generic]
+) -> tuple[AnswerGrid, BoolArray] | None:
+    """Recode column by column into a new Fortran-ordered grid of ``dtype``; None when
+    some answer does not survive the cast to ``dtype`` exactly."""
+    filled: AnswerGrid = np.empty(answers.shape, dtype=dtype, order="F")
+    valid = np.empty(answers.shape, dtype=bool, order="F")
+    for j, rev in enumerate(reverse):
+        # One column at a time, read and never written: a view of the table's own grid
+        # when that is float64, else a one-column float64 copy (never the whole grid).
+        col = answers.iloc[:, j].to_numpy(dtype=np.float64)
+        ok = valid[:, j]
+        np.equal(col, col, out=ok)  # False only for NaN: no answer
+        # The same float operation as on the whole grid: mirror − answer.
+        value = mirror - col if rev else col
+        out = filled[:, j]
+        if dtype is np.float64:
+            out[...] = np.where(ok, value, 0.0)
+            continue
+        with np.errstate(invalid="ignore", over="ignore"):
+            np.copyto(out, value, casting="unsafe")  # a NaN casts to anything: zeroed next
+        out *= ok
+        if not _held_exactly(out, value, ok):
+            return None
+    return filled, valid
+
+
+def _held_exactly(small: NDArray[Any], value: FloatArray, ok: BoolArray) -> bool:
+    """Whether the int8 column holds every answered float exactly (NaN is never equal
+    to anything, so the equal cells must be exactly the answered ones). A −0.0, which
+    int8 would turn into 0, counts as not held: it could change the sign of a zero sum."""
+    if np.count_nonzero(small == value) != np.count_nonzero(ok):
+        return False
+    negative = np.signbit(value)
+    return not (negative.any() and np.logical_and(negative, value == 0).any())
 
 
 def _unscoreable(table: ResponseTable, keep: BoolArray) -> list[Excluded]:
@@ -122,26 +174,39 @@ def _unscoreable(table: ResponseTable, keep: BoolArray) -> list[Excluded]:
 
 
 def _dimension_means(
-    q: Questionnaire, filled: FloatArray, valid: BoolArray
+    q: Questionnaire, filled: AnswerGrid, valid: BoolArray
 ) -> tuple[FloatArray, BoolArray]:
     """Each respondent's mean over the answered items of each dimension (0 where none),
     and whether they answered any item of it."""
     nrows = len(filled)
     dims_filled = np.zeros((nrows, len(q.dimensions)), order="F")
     dims_valid = np.zeros((nrows, len(q.dimensions)), dtype=bool, order="F")
+    # Whole-number answers are summed as integers: every partial sum is a whole number
+    # float64 holds exactly, so the mean is the same float either way.
+    whole = filled.dtype.kind == "i"
     for j, dim in enumerate(q.dimensions):
         cols = [i for i, it in enumerate(q.items) if it.dimension == dim.id]
         if not cols:
             continue
-        dim_sum = np.zeros(nrows)
-        dim_count = np.zeros(nrows, dtype=np.int64)
+        dim_sum: NDArray[Any] = np.zeros(nrows, dtype=np.int32 if whole else np.float64)
+        dim_count = np.zeros(nrows, dtype=np.int32)
         for c in cols:
             dim_sum += filled[:, c]
             dim_count += valid[:, c]
-        dims_valid[:, j] = dim_count > 0
+        answered = dims_valid[:, j]
+        np.greater(dim_count, 0, out=answered)
         with np.errstate(invalid="ignore", divide="ignore"):
-            dims_filled[:, j] = np.where(dim_count > 0, dim_sum / dim_count, 0.0)
+            np.divide(dim_sum, dim_count, out=dims_filled[:, j], where=answered)
     return dims_filled, dims_valid
+
+
+def _row_sums(filled: AnswerGrid) -> FloatArray | IntArray:
+    """Each respondent's sum of recoded answers (exact integers for whole answers)."""
+    if filled.dtype.kind == "i":
+        out: IntArray = filled.sum(axis=1, dtype=np.int64)
+        return out
+    sums: FloatArray = filled.sum(axis=1)
+    return sums
 
 
 def prepare(table: ResponseTable) -> Prepared:
@@ -152,7 +217,7 @@ def prepare(table: ResponseTable) -> Prepared:
     keep = answered > 0
     excluded = _unscoreable(table, keep)
     k = len(q.item_ids)
-    sums = filled.sum(axis=1)
+    sums = _row_sums(filled)
     with np.errstate(invalid="ignore", divide="ignore"):
         # sum × k first, then ÷ answered: a whole-number result stays exact.
         total = sums * k / answered

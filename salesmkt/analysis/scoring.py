@@ -133,8 +133,7 @@ def score_table(
     start = favourable_from(table.questionnaire)
     settings = settings.model_copy(update={"favourable_from": start})
     prep = prepare(table)
-    fav = favourable_matrix(prep, start) if start is not None else None
-    cells = cell_stats(prep.group_code, len(prep.group_ids), prep, fav)
+    cells = cell_stats(prep.group_code, len(prep.group_ids), prep, start)
     suppressed = (cells.n > 0) & (cells.n < k_min)
     notes = _suppression_notes(table.questionnaire, prep.group_ids, suppressed, k_min)
 
@@ -144,7 +143,7 @@ def score_table(
     # Two spellings of one column ("region", "Region") give one breakdown.
     columns = dict.fromkeys(segment_column(table, by) for by in settings.by)
     for column in columns:
-        seg_results, seg_hidden, seg_notes = segments(table, prep, column, k_min, fav)
+        seg_results, seg_hidden, seg_notes = segments(table, prep, column, k_min, start)
         breakdowns += seg_results
         hidden_rows |= seg_hidden
         notes += seg_notes

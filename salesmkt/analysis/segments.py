@@ -114,7 +114,7 @@ def _breakdown(
     prep: Prepared,
     by: str,
     k_min: int,
-    favourable: BoolArray | None = None,
+    favourable_from: float | None = None,
 ) -> _Breakdown:
     import pandas as pd
 
@@ -133,7 +133,7 @@ def _breakdown(
         )
     ngroups = len(prep.group_ids)
     key = codes.astype(np.int64) * ngroups + prep.group_code
-    cells = cell_stats(key, nseg * ngroups, prep, favourable)
+    cells = cell_stats(key, nseg * ngroups, prep, favourable_from)
     n = cells.n.reshape(nseg, ngroups)
     small = n.sum(axis=1) < k_min
     primary = (n > 0) & ((n < k_min) | small[:, None])
@@ -164,12 +164,12 @@ def segments(
     prep: Prepared,
     by: str,
     k_min: int,
-    favourable: BoolArray | None = None,
+    favourable_from: float | None = None,
 ) -> tuple[list[SegmentResult], BoolArray, list[str]]:
     """The segments of ``--by`` column ``by``, which respondents' figures they withhold,
     and notes in words on what was withheld and why (never a withheld cell's size)."""
     q = table.questionnaire
-    b = _breakdown(table, prep, by, k_min, favourable)
+    b = _breakdown(table, prep, by, k_min, favourable_from)
     ngroups = len(prep.group_ids)
     notes: list[str] = []
     results: list[SegmentResult] = []
