@@ -243,3 +243,36 @@ def test_compare_does_not_import_scipy_stats(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+# -- a wave scored for comparison only -------------------------------------------------
+
+QUALITY_ONLY = ("borderline", "reliability", "reliability_dimensions", "agreement", "aggregation")
+
+
+@pytest.mark.parametrize("name", ["wave1.csv", "workshop.csv"])
+def test_a_wave_scored_for_comparison_differs_only_by_the_figures_compare_never_reads(
+    name: str,
+) -> None:
+    from salesmkt.analysis.scoring import assess_file
+    from salesmkt.intake.source import ResponseSource
+    from salesmkt.model.assessment import Settings
+
+    source = ResponseSource(Path(__file__).parent.parent / "examples" / name)
+    whole = assess_file(source, Settings()).assessment.model_dump(mode="json")
+    light = assess_file(source, Settings(), quality=False).assessment.model_dump(mode="json")
+    assert any(whole[field] for field in QUALITY_ONLY)  # the full run does fill them
+    for field in QUALITY_ONLY:
+        assert light[field] in ([], None), field
+    assert {k: v for k, v in light.items() if k not in QUALITY_ONLY} == {
+        k: v for k, v in whole.items() if k not in QUALITY_ONLY
+    }
+
+
+def test_compare_reads_no_wave_figure_that_its_light_scoring_leaves_out() -> None:
+    # The modules that build a comparison never name the figures left out.
+    root = Path(__file__).parent.parent / "salesmkt" / "analysis"
+    for module in ("compare.py", "wave_changes.py", "paired.py", "comparison.py"):
+        text = (root / module).read_text(encoding="utf-8")
+        for field in QUALITY_ONLY:
+            assert f".{field}" not in text, (module, field)

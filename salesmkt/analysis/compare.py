@@ -72,7 +72,8 @@ def load_wave(source: ResponseSource, settings: Settings) -> Wave:
 
     if looks_like_assessment(source.path):
         return Wave(load_assessment_json(source.path), None, str(source.path))
-    result = assess_file(source, settings)
+    # A comparison reads no wave's reliability, agreement or borderline stages.
+    result = assess_file(source, settings, quality=False)
     return Wave(result.assessment, result.respondents, str(source.path))
 
 

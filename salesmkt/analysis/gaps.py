@@ -261,8 +261,14 @@ def _limits_message(lim: GapLimits) -> str:
 # -- the whole assessment ----------------------------------------------------------------
 
 
-def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Settings) -> None:
+def fill_assessment(
+    a: Assessment, data: GapData, q: Questionnaire, settings: Settings, *, quality: bool = True
+) -> None:
     """Fill every gap, quality and borderline figure of ``a`` from the raw arrays.
+
+    ``quality=False`` leaves the borderline stages, reliability, agreement and aggregation
+    empty: a wave scored only to be compared never shows them, and they are most of the
+    statistics' time (the omega fits, the moments, the bootstrap).
 
     Items and dimensions are matched by id (``a.items`` / ``a.dimensions`` as scoring
     built them); ``a.total_gap`` is created when the questionnaire compares two groups.
@@ -294,6 +300,8 @@ def fill_assessment(a: Assessment, data: GapData, q: Questionnaire, settings: Se
     _fill_intervals(a, groups, shown_totals)
     if len(q.compare) == 2:
         _segment_intervals(a, q.compare)
+    if not quality:
+        return
     a.borderline = borderline_results(q, settings, total_tallies, groups)
     full = scale_moments(q, data, groups)
     a.reliability = reliability_results(q, data, groups, full)

@@ -122,11 +122,17 @@ class ScoreResult:
 
 
 def score_table(
-    table: ResponseTable, settings: Settings, headcount: Sequence[Headcount] = ()
+    table: ResponseTable,
+    settings: Settings,
+    headcount: Sequence[Headcount] = (),
+    *,
+    quality: bool = True,
 ) -> ScoreResult:
     """Score a checked responses table: every figure of the assessment, vectorised.
 
-    ``headcount`` (the ``--headcount`` entries) adds the response rates."""
+    ``headcount`` (the ``--headcount`` entries) adds the response rates; ``quality=False``
+    leaves out the figures only a whole assessment shows (see
+    :func:`~salesmkt.analysis.gaps.fill_assessment`)."""
 
     k_min = settings.min_group_size
     check_thresholds(settings)
@@ -177,6 +183,7 @@ def score_table(
         ),
         table.questionnaire,
         settings,
+        quality=quality,
     )
     _without_withheld_sizes(assessment)
     return ScoreResult(
@@ -616,8 +623,9 @@ def _respondents_frame(
 # -- files in, assessment out ------------------------------------------------------------
 
 
-def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
-    """Load the questionnaire, read and check the responses file, and score it."""
+def assess_file(source: ResponseSource, settings: Settings, *, quality: bool = True) -> ScoreResult:
+    """Load the questionnaire, read and check the responses file, and score it
+    (``quality``: see :func:`score_table`)."""
     # The reader brings pandas; a saved assessment JSON is read without it.
     from salesmkt.intake.responses import read_responses
 
@@ -627,7 +635,7 @@ def assess_file(source: ResponseSource, settings: Settings) -> ScoreResult:
     table = read_responses(source, q, max_missing=settings.max_missing)
     if settings.leaders_function:
         table = pool_leaders(table, settings.leaders_function)
-    return score_table(table, settings, entries)
+    return score_table(table, settings, entries, quality=quality)
 
 
 def _not_an_assessment(path: Path, why: str) -> InvalidFileError:
