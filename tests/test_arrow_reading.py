@@ -12,14 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from support.reading import fingerprint
 
 from salesmkt.definitions import questionnaire_load
-from salesmkt.errors import ResponseDataError
-from salesmkt.intake import files
 from salesmkt.intake.files import open_responses
-from salesmkt.intake.responses import read_responses
 from salesmkt.intake.scale import BLANK_CODE
-from salesmkt.intake.source import ResponseSource
 
 HEADER = "respondent,group,region," + ",".join(f"q{i:02d}" for i in range(1, 21)) + ",comment"
 
@@ -29,25 +26,7 @@ def _row(code: str, group: str, answers: list[str], comment: str = "") -> str:
 
 
 def _read(path: Path, *, arrow: bool, monkeypatch: pytest.MonkeyPatch) -> object:
-    with monkeypatch.context() as patch:
-        if not arrow:
-            patch.setattr(files.TextFile, "_read_arrow", lambda *args: None)
-        try:
-            table = read_responses(
-                ResponseSource(path, drop_invalid=True), questionnaire_load.load("alignment")
-            )
-        except ResponseDataError as exc:
-            return ("refused", str(exc), exc.problems)
-    return (
-        table.answers.to_numpy().tobytes(),
-        table.group.tolist(),
-        None if table.respondent is None else table.respondent.tolist(),
-        table.segments.to_dict("list"),
-        table.comments.to_dict("list"),
-        table.rows.tolist(),
-        [e.model_dump() for e in table.excluded],
-        [w.model_dump() for w in table.warnings],
-    )
+    return fingerprint(path, monkeypatch, arrow=arrow)
 
 
 def _same_both_ways(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,15 +18,13 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pytest
+from support.reading import fingerprint
 
 from salesmkt.definitions import questionnaire_load
-from salesmkt.errors import ResponseDataError
 from salesmkt.intake import files
 from salesmkt.intake.files import _count_byte, _single_digits, open_responses
 from salesmkt.intake.rawfile import MAX_CELL_CHARS
-from salesmkt.intake.responses import read_responses
 from salesmkt.intake.scale import BLANK_CODE, AnswerScale
-from salesmkt.intake.source import ResponseSource
 
 HEADER = "respondent,group,region," + ",".join(f"q{i:02d}" for i in range(1, 21)) + ",comment"
 ALIGNMENT = questionnaire_load.load("alignment")
@@ -98,26 +96,7 @@ def _answers(i: int, blank_every: int = 13) -> list[str]:
 
 def _table(path: Path, monkeypatch: pytest.MonkeyPatch, **off: bool) -> object:
     """The response table read with the named fast paths switched off, or the refusal."""
-    with monkeypatch.context() as patch:
-        if off.get("arrow"):
-            patch.setattr(files.TextFile, "_read_arrow", lambda *args: None)
-        if off.get("guess"):
-            patch.setattr(files, "_uniform_records", lambda *args: None)
-        try:
-            table = read_responses(ResponseSource(path, drop_invalid=True), ALIGNMENT)
-        except ResponseDataError as exc:
-            return ("refused", str(exc), exc.problems)
-    return (
-        table.answers.to_numpy().tobytes(),
-        table.group.tolist(),
-        None if table.respondent is None else table.respondent.tolist(),
-        table.segments.to_dict("list"),
-        table.comments.to_dict("list"),
-        table.rows.tolist(),
-        [e.model_dump() for e in table.excluded],
-        [w.model_dump() for w in table.warnings],
-        table.rows_read,
-    )
+    return fingerprint(path, monkeypatch, arrow=not off.get("arrow"), guess=not off.get("guess"))
 
 
 def _same_every_way(path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
