@@ -53,13 +53,21 @@ def _data(
     return data, groups
 
 
+def _complete_rows(items: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+    """Which respondents answered every item (the old whole-matrix test)."""
+    out = np.logical_and.reduce(np.isfinite(items), axis=1)
+    if valid is not None:
+        out &= np.logical_and.reduce(valid, axis=1)
+    return out
+
+
 def _old_dimension_moments(
     data: GapData, groups: _Groups, full: quality.ScaleMoments, cols: list[int]
 ) -> dict[int, rel.Moments]:
     """The moments as gathered before the skipped-item bits (the oracle)."""
     items = np.asarray(data.items[:, cols], dtype=np.float64)
     valid = None if data.valid is None else data.valid[:, cols]
-    extra = rel.complete_rows(items, valid) & ~full.complete
+    extra = _complete_rows(items, valid) & ~full.complete
     out = {}
     for c, m in full.by_group.items():
         sub = rel.Moments(m.n, m.rows, m.s1[cols], m.s2[np.ix_(cols, cols)])

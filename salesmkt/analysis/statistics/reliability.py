@@ -63,7 +63,6 @@ __all__ = [
     "alpha_from_moments",
     "answered_cells",
     "block_moments",
-    "complete_rows",
     "cronbach_alpha",
     "feldt_interval",
     "gather_moments",
@@ -210,18 +209,6 @@ class Moments:
         return Moments(
             self.n + other.n, self.rows + other.rows, self.s1 + other.s1, self.s2 + other.s2
         )
-
-
-def complete_rows(items: FloatArray, valid: BoolArray | None) -> BoolArray:
-    """Which respondents answered every item (finite and, with ``valid``, marked valid)."""
-    import numpy as np
-
-    # Whole-matrix reductions along the item axis: one pass each, where the same test on
-    # gathered blocks of rows costs three times as much.
-    out: BoolArray = np.logical_and.reduce(np.isfinite(items), axis=1)
-    if valid is not None:
-        out &= np.logical_and.reduce(valid, axis=1)
-    return out
 
 
 def answered_cells(items: FloatArray, valid: BoolArray | None) -> BoolArray:
