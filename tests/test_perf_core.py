@@ -118,7 +118,7 @@ def test_answer_sums_equal_weighted_bincount_bits(lo: int, hi: int) -> None:
     key, filled, valid, ncells = _cells_case(lo, hi)
     n = np.bincount(key, minlength=ncells).astype(np.int64)
     start = (lo + hi) / 2
-    sums, counts, fav = _answer_sums(key, ncells, n, _prepared(filled, valid, key), start)
+    sums, counts, fav, tallies = _answer_sums(key, ncells, n, _prepared(filled, valid, key), start)
     as_float = np.asfortranarray(filled.astype(np.float64))
     want_sums, want_counts = _column_sums(key, ncells, n, as_float, valid)
     want_fav, _ = _column_sums(key, ncells, n, (filled >= start) & valid, valid)
@@ -127,7 +127,8 @@ def test_answer_sums_equal_weighted_bincount_bits(lo: int, hi: int) -> None:
     assert counts.tobytes() == want_counts.tobytes()
     assert fav.tobytes() == want_fav.tobytes()
     # the float path gives the same, and both match a plain per-cell loop
-    slow = _answer_sums(key, ncells, n, _prepared(as_float, valid, key), start)
+    *slow, no_tallies = _answer_sums(key, ncells, n, _prepared(as_float, valid, key), start)
+    assert no_tallies is None and tallies is not None and len(tallies) == filled.shape[1]
     assert [a.tobytes() for a in slow if a is not None] == [
         sums.tobytes(),
         counts.tobytes(),

@@ -186,9 +186,9 @@ def test_label_answers_reach_the_scale_as_pyarrows_codes(
     given: list[bool] = []
     original = AnswerScale.parse_column
 
-    def spy(self: AnswerScale, cells: object, factorized: object = None) -> object:
+    def spy(self: AnswerScale, cells: object, factorized: object = None, **kw: bool) -> object:
         given.append(factorized is not None)
-        return original(self, cells, factorized)  # type: ignore[arg-type]
+        return original(self, cells, factorized, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(AnswerScale, "parse_column", spy)
     fast = _table(path, monkeypatch)

@@ -115,6 +115,9 @@ class Cells:
     item_sum: FloatArray  # cells × items
     item_n: FloatArray
     fav_sum: FloatArray | None = None  # cells × items: favourable answers
+    # Per item, cells × int8 values: the answer counts of gapdata.answer_counts, when
+    # the answers are int8 (the gaps' item tallies of the same cells read them again).
+    item_counts: list[IntArray] | None = None
 
     @property
     def dim_mean(self) -> FloatArray:
@@ -151,7 +154,7 @@ def _column_sums(
 
 def _answer_sums(
     key: IntArray, ncells: int, n: IntArray, prep: Prepared, start: float | None
-) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+) -> tuple[FloatArray, FloatArray, FloatArray | None, list[IntArray] | None]:
     """Per cell and item: sum and count of the answers, and (with ``start``, the lowest
     favourable point) the count of favourable answers.
 
@@ -164,8 +167,9 @@ def _answer_sums(
 
         sums, counts = _column_sums(key, ncells, n, filled, valid)
         if start is None:
-            return sums, counts, None
-        return sums, counts, _column_sums(key, ncells, n, favourable_matrix(prep, start), valid)[0]
+            return sums, counts, None, None
+        fav_sums = _column_sums(key, ncells, n, favourable_matrix(prep, start), valid)[0]
+        return sums, counts, fav_sums, None
     base = count_base(key, ncells)
     values = np.arange(-128, 128, dtype=np.float64)
     cols = filled.shape[1]
@@ -173,14 +177,16 @@ def _answer_sums(
     counts = np.zeros((ncells, cols))
     fav = None if start is None else np.zeros((ncells, cols))
     favourable = values >= (start if start is not None else np.inf)
+    tallies: list[IntArray] = []
     for j in range(cols):
         tally = answer_counts(base, ncells, filled[:, j], valid[:, j])
+        tallies.append(tally)
         # + 0.0: a cell without answers sums to 0.0, never -0.0.
         sums[:, j] = tally @ values + 0.0
         counts[:, j] = tally.sum(axis=1)
         if fav is not None:
             fav[:, j] = tally[:, favourable].sum(axis=1)
-    return sums, counts, fav
+    return sums, counts, fav, tallies
 
 
 def _small_ints(key: IntArray, ncells: int) -> NDArray[np.integer[Any]]:
@@ -215,8 +221,10 @@ def cell_stats(
         chunk = by_cell[ends[c] - n[c] : ends[c]]
         lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
     dim_sum, dim_n = _column_sums(key, ncells, n, prep.dims_filled, prep.dims_valid)
-    item_sum, item_n, fav_sum = _answer_sums(key, ncells, n, prep, favourable_from)
-    return Cells(n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum)
+    item_sum, item_n, fav_sum, counts = _answer_sums(key, ncells, n, prep, favourable_from)
+    return Cells(
+        n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum, counts
+    )
 
 
 def share(favourable: FloatArray, answered: FloatArray) -> float | None:

@@ -88,6 +88,10 @@ class GapData:
     dims: FloatArray | None = None
     valid: BoolArray | None = None
     dims_valid: BoolArray | None = None
+    # Per item, groups × int8 values: :func:`answer_counts` of ``items`` by
+    # ``group_code`` already taken (scoring's per-group cells), read instead of counting
+    # again; it must come from these very arrays.
+    item_counts: Sequence[IntArray] | None = None
 
 
 def possessive(name: str) -> str:
@@ -259,6 +263,7 @@ class ItemTallies:
     def __init__(self, data: GapData, groups: Groups) -> None:
         shown = groups.shown()
         self.by_group: dict[int, list[Tally]] = {c: [] for c in shown}
+        self._given = data.item_counts
         if data.items.dtype == np.int8 and data.valid is not None and counts_fit(len(groups.ids)):
             self._count(data.items, data.valid, groups, shown)
             return
@@ -280,14 +285,33 @@ class ItemTallies:
     ) -> None:
         """Whole-number answers: one ``bincount`` per item for every group at once."""
         ncells = len(groups.ids)
-        base = count_base(groups.code, ncells)
+        known = self._known_counts(items.shape[1], ncells)
+        base = count_base(groups.code, ncells) if known is None else None
         for j in range(items.shape[1]):
-            counts = answer_counts(base, ncells, items[:, j], valid[:, j])
+            if base is None:
+                assert known is not None
+                counts = known[j]
+            else:
+                counts = answer_counts(base, ncells, items[:, j], valid[:, j])
             for c in shown:
                 self.by_group[c].append(tally_of_counts(counts[c]))
         some = np.logical_or.reduce(valid, axis=1)
-        per_group = np.bincount(base[some] // INT8_VALUES, minlength=ncells + 1)
+        # Each respondent's cell as count_base places it (outside 0 … ncells−1: the spare).
+        code = groups.code[some]
+        cell = np.where((code >= 0) & (code < ncells), code, ncells)
+        per_group = np.bincount(cell, minlength=ncells + 1)
         self.answered = {c: int(per_group[c]) for c in shown}
+
+    _given: Sequence[IntArray] | None = None
+
+    def _known_counts(self, items: int, ncells: int) -> Sequence[IntArray] | None:
+        """The counts scoring already took (``GapData.item_counts``), if they fit."""
+        known = self._given
+        if known is None or len(known) != items:
+            return None
+        if any(c.shape != (ncells, INT8_VALUES) for c in known):
+            return None
+        return known
 
 
 def skipped_dimension_warnings(

@@ -95,13 +95,18 @@ def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
             f"questionnaire {q.id!r} uses a choice scale: its answers name an owner, not a "
             "score, so 'score' cannot total them"
         )
-    if list(table.answers.columns) != q.item_ids:
+    mirror = q.scale.min + q.scale.max
+    reverse = [it.reverse for it in q.items]
+    codes = _codes(table)
+    if codes is not None and len(codes) == len(reverse):
+        small = _recoded_codes(codes, reverse, mirror)
+        if small is not None:
+            return small
+    answers = table.answers
+    if list(answers.columns) != q.item_ids:
         raise AnalysisError(
             f"{table.source}: the answers table does not hold the items of {q.id!r} in order"
         )
-    answers = table.answers
-    mirror = q.scale.min + q.scale.max
-    reverse = [it.reverse for it in q.items]
     if _whole_int8(q.scale.min) and _whole_int8(q.scale.max):
         small = _recoded_into(answers, reverse, mirror, np.int8)
         if small is not None:
@@ -109,6 +114,41 @@ def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
     out = _recoded_into(answers, reverse, mirror, np.float64)
     assert out is not None  # float64 holds every answer
     return out
+
+
+def _codes(table: ResponseTable) -> NDArray[np.int8] | None:
+    """The table's answers as the reader's int8 codes (items × rows), if it holds them."""
+    from salesmkt.intake.responses import answer_codes
+
+    return answer_codes(table)
+
+
+def _recoded_codes(
+    codes: NDArray[np.int8], reverse: list[bool], mirror: float
+) -> tuple[AnswerGrid, BoolArray] | None:
+    """:func:`_recoded_into` from int8 codes (:data:`BLANK_CODE` unless answered) without
+    a float64 column: the same whole numbers, so the same figures. None when a recoded
+    answer would not fit int8 (the float path decides then)."""
+    from salesmkt.intake.scale import BLANK_CODE
+
+    if not float(mirror).is_integer():
+        return None
+    k, n = codes.shape
+    filled = np.empty((n, k), dtype=np.int8, order="F")
+    valid = np.empty((n, k), dtype=bool, order="F")
+    for j, rev in enumerate(reverse):
+        col, ok, out = codes[j], valid[:, j], filled[:, j]
+        np.not_equal(col, BLANK_CODE, out=ok)
+        if rev:
+            value = int(mirror) - col.astype(np.int16)
+            value *= ok
+            if value.min(initial=0) < -128 or value.max(initial=0) > 127:
+                return None
+            out[...] = value
+        else:
+            np.copyto(out, col)
+            out *= ok
+    return filled, valid
 
 
 def _whole_int8(value: float) -> bool:

@@ -180,6 +180,7 @@ def score_table(
             dims=prep.dims_filled,
             valid=prep.valid,
             dims_valid=prep.dims_valid,
+            item_counts=cells.item_counts,
         ),
         table.questionnaire,
         settings,

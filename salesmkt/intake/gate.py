@@ -49,7 +49,9 @@ Problem = tuple[int, int, str]
 class ParsedCells:
     """The data rows of a file, parsed: what the gate looks at."""
 
-    values: npt.NDArray[np.float64]  # (items, rows): answers, NaN unless answered
+    # (items, rows): answers as int8, BLANK_CODE unless answered (every scale whose
+    # answers int8 holds), else float64, NaN unless answered.
+    values: npt.NDArray[Any]
     states: npt.NDArray[np.int8]  # (items, rows): cell states
     text: dict[int, npt.NDArray[Any]]  # column index → cleaned text of non-item columns
     content: npt.NDArray[np.bool_]  # the row holds anything at all
@@ -107,11 +109,15 @@ def _parse_items(
     scale: AnswerScale,
     n: int,
     factorized: dict[int, Factorized],
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], list[Problem]]:
-    """Values and cell states (items × rows), and a problem per invalid answer."""
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int8], list[Problem]]:
+    """Values and cell states (items × rows), and a problem per invalid answer.
+
+    The values are held as int8 (1 byte a cell, not 8) unless some answer does not fit,
+    when the grid so far is widened to float64 (see :func:`_widened`)."""
     # Items along the first axis, so each column's values are contiguous and the
     # answers DataFrame can be built without a transposing copy.
-    values = np.empty((len(item_ids), n), dtype=np.float64)
+    small = scale.choice or (_fits_int8(scale.lo) and _fits_int8(scale.hi))
+    values = np.empty((len(item_ids), n), dtype=np.int8 if small else np.float64)
     states = np.empty((len(item_ids), n), dtype=np.int8)
     problems: list[Problem] = []
     for j, item_id in enumerate(item_ids):
@@ -120,21 +126,47 @@ def _parse_items(
         if column.dtype.kind in "fi":  # the fast path: already checked to be scale points
             _numbers(column, values[j], states[j])
             continue
-        values[j], states[j], found = scale.parse_column(column, factorized.get(col.index))
+        got, states[j], found = scale.parse_column(
+            column, factorized.get(col.index), small=values.dtype == np.int8
+        )
+        if got.dtype != values.dtype:
+            values = _widened(values, j)
+        values[j] = got
         label = column_label(col, item_id)
         problems += [(r, col.index, f"{label}: {m}") for r, m in found.items()]
     return values, states, problems
 
 
+def _fits_int8(bound: float | None) -> bool:
+    """Whether a scale bound is a whole number int8 holds above :data:`BLANK_CODE`."""
+    return bound is not None and float(bound).is_integer() and BLANK_CODE < bound <= 127
+
+
+def _widened(values: npt.NDArray[np.int8], filled: int) -> npt.NDArray[np.float64]:
+    """The int8 grid as float64 (NaN unless answered), its first ``filled`` items copied."""
+    out = np.empty(values.shape, dtype=np.float64)
+    for j in range(filled):
+        out[j] = values[j]
+        np.copyto(out[j], np.nan, where=values[j] == BLANK_CODE)
+    return out
+
+
 def _numbers(
-    column: npt.NDArray[Any], values: npt.NDArray[np.float64], states: npt.NDArray[np.int8]
+    column: npt.NDArray[Any], values: npt.NDArray[Any], states: npt.NDArray[np.int8]
 ) -> None:
-    """Fill one item's ``values`` and ``states`` from a column the reader read as numbers:
-    floats (NaN for a blank) or small integers (:data:`.scale.BLANK_CODE` for a blank)."""
+    """Fill one item's ``values`` (int8 or float64, see :class:`ParsedCells`) and
+    ``states`` from a column the reader read as numbers: floats (NaN for a blank) or
+    small integers (:data:`.scale.BLANK_CODE` for a blank), on the scale."""
     blank = np.isnan(column) if column.dtype.kind == "f" else column == BLANK_CODE
-    values[:] = column
-    if column.dtype.kind != "f":
-        np.copyto(values, np.nan, where=blank)
+    if values.dtype.kind == column.dtype.kind == "i":
+        values[:] = column
+    elif values.dtype.kind == "i":  # float scale points into a grid whose scale fits int8
+        np.copyto(values, column, casting="unsafe", where=~blank)
+        np.copyto(values, np.int8(BLANK_CODE), where=blank)
+    else:
+        values[:] = column
+        if column.dtype.kind != "f":
+            np.copyto(values, np.nan, where=blank)
     states[:] = ANSWERED
     np.copyto(states, BLANK, where=blank)  # no int64 temporary
 
@@ -381,16 +413,15 @@ careful answer rather than a sign of clicking down one column."""
 
 
 def straight_lining(
-    values: npt.NDArray[np.float64],
+    values: npt.NDArray[Any],
     count: npt.NDArray[np.int64],
     rows: pd.Series,
     respondent: pd.Series | None,
     questionnaire: Questionnaire,
 ) -> list[DataWarning]:
-    """Respondents who gave every item the same answer (``values`` is items × rows)."""
-    # fmax/fmin skip NaN, and reducing along the item axis is one pass per item.
-    hi = np.fmax.reduce(values, axis=0)
-    lo = np.fmin.reduce(values, axis=0)
+    """Respondents who gave every item the same answer (``values`` is items × rows, as
+    in :class:`ParsedCells`)."""
+    lo, hi = _answer_range(values)
     out: list[DataWarning] = []
     for r in np.flatnonzero((count >= STRAIGHT_LINE_MIN_ANSWERS) & (lo == hi)).tolist():
         point = int(lo[r])
@@ -409,3 +440,17 @@ def straight_lining(
             )
         )
     return out
+
+
+def _answer_range(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
+    """Each row's lowest and highest answer, blanks skipped (reducing along the item axis
+    is one pass per item). Rows with no answer hold anything: their count rules them out."""
+    if values.dtype.kind == "f":  # fmax/fmin skip NaN
+        return np.fmin.reduce(values, axis=0), np.fmax.reduce(values, axis=0)
+    # BLANK_CODE is below every answer, so it never wins the maximum; for the minimum
+    # it is read as the highest int8 instead, one item at a time (no grid temporary).
+    hi = np.max(values, axis=0)
+    lo = np.full(values.shape[1:], 127, dtype=np.int8)
+    for row in values:
+        np.minimum(lo, row, out=lo, where=row != BLANK_CODE)
+    return lo, hi

@@ -70,7 +70,7 @@ from salesmkt.intake.rawfile import (
     check_width,
     column_letter,
 )
-from salesmkt.intake.scale import AnswerScale, parse_answers
+from salesmkt.intake.scale import BLANK_CODE, AnswerScale, parse_answers
 from salesmkt.intake.sheets import choose_sheet
 from salesmkt.intake.source import ResponseSource
 from salesmkt.intake.spelling import tidy
@@ -82,6 +82,7 @@ __all__ = [
     "RESPONDENT_COLUMN_NAMES",
     "AnswerScale",
     "ResponseTable",
+    "answer_codes",
     "column_letter",
     "parse_answers",
     "read_responses",
@@ -145,6 +146,57 @@ _UNTIDY = "_comments_untidy"
 setattr(ResponseTable, "comments", _TidiedOnRead())  # noqa: B010
 
 
+class _AnswersOnRead:
+    """:attr:`ResponseTable.answers`: answers read as ``int8`` codes (see
+    :class:`.gate.ParsedCells`) become the float64 frame (NaN unless answered) the
+    first time the attribute is read.
+
+    ``score`` and ``gaps`` never read it: :func:`answer_codes` hands scoring the codes,
+    1 byte a cell where the frame takes 8 (160 MB at a million respondents × 20 items).
+    The codes live in the instance's ``__dict__`` until the frame is built or set."""
+
+    def __get__(self, table: object, owner: type | None = None) -> Any:
+        if table is None:
+            raise AttributeError("answers")  # a dataclass field without a default
+        state = table.__dict__
+        if "answers" not in state:
+            codes, names = state.pop(_CODES)
+            values = codes.astype(np.float64)
+            np.copyto(values, np.nan, where=codes == BLANK_CODE)
+            state["answers"] = pd.DataFrame(values.T, columns=names, copy=False)
+        return state["answers"]
+
+    def __set__(self, table: object, frame: pd.DataFrame | _Codes) -> None:
+        if isinstance(frame, _Codes):
+            table.__dict__.pop("answers", None)
+            table.__dict__[_CODES] = (frame.codes, frame.names)
+        else:
+            table.__dict__["answers"] = frame
+            table.__dict__.pop(_CODES, None)
+
+
+@dataclass(frozen=True)
+class _Codes:
+    """Answers as int8 codes (items × rows), set as :attr:`ResponseTable.answers`."""
+
+    codes: npt.NDArray[np.int8]
+    names: list[str]
+
+
+_CODES = "_answer_codes"
+setattr(ResponseTable, "answers", _AnswersOnRead())  # noqa: B010
+
+
+def answer_codes(table: ResponseTable) -> npt.NDArray[np.int8] | None:
+    """The table's answers as int8 codes, items × rows (:data:`.scale.BLANK_CODE` unless
+    answered), while the float64 frame has not been built (so cannot have been changed);
+    else None and the frame is the answers."""
+    if "answers" in table.__dict__:
+        return None
+    codes: npt.NDArray[np.int8] = table.__dict__[_CODES][0]
+    return codes
+
+
 def raw_comments(table: ResponseTable) -> pd.DataFrame:
     """The table's comments as held, some columns perhaps not yet tidied: for changes
     that do not depend on the text (blanking cells) without tidying it."""
@@ -200,7 +252,8 @@ def read_responses(
     kept = _KeptRows.of(cells.content, reasons)
     answers, values = _answers(cells.values, kept, questionnaire)
     resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
-    group, respondent, rows = _row_labels(kept, answers.index, group_ids, resp_ids, body.rownum)
+    index = pd.RangeIndex(values.shape[1])
+    group, respondent, rows = _row_labels(kept, index, group_ids, resp_ids, body.rownum)
     if len(questionnaire.scale.points) >= STRAIGHT_LINE_MIN_POINTS:
         counts = kept.take(cells.answered)
         warnings += straight_lining(values, counts, rows, respondent, questionnaire)
@@ -211,11 +264,11 @@ def read_responses(
     table = ResponseTable(
         source=name,
         questionnaire=questionnaire,
-        answers=answers,
+        answers=answers,  # int8 codes become the frame when read: see _AnswersOnRead
         group=group,
         respondent=respondent,
-        segments=_text_frame(segments, cells.text, kept, answers.index),
-        comments=_text_frame(comments, cells.text, kept, answers.index),
+        segments=_text_frame(segments, cells.text, kept, index),
+        comments=_text_frame(comments, cells.text, kept, index),
         rows=rows,
         columns={item_id: roles.items[item_id].header for item_id in questionnaire.item_ids},
         group_column=roles.group.header if roles.group is not None else "",
@@ -351,13 +404,16 @@ class _KeptRows:
 
 
 def _answers(
-    values: npt.NDArray[np.float64], kept: _KeptRows, questionnaire: Questionnaire
-) -> tuple[pd.DataFrame, npt.NDArray[np.float64]]:
-    """The answers of the kept rows, and the items × rows grid the frame is a view of."""
+    values: npt.NDArray[Any], kept: _KeptRows, questionnaire: Questionnaire
+) -> tuple[pd.DataFrame | _Codes, npt.NDArray[Any]]:
+    """The answers of the kept rows (the frame, or int8 codes that become it when read),
+    and the items × rows grid they are a view of."""
     if not kept.every:  # compact in place, one item at a time: no second copy of the grid
         for j in range(len(values)):
             values[j, : len(kept.index)] = values[j, kept.index]
         values = values[:, : len(kept.index)]
+    if values.dtype == np.int8:
+        return _Codes(values, list(questionnaire.item_ids)), values
     answers = pd.DataFrame(values.T, columns=questionnaire.item_ids, copy=False)
     return answers, values
 

@@ -169,9 +169,13 @@ class AnswerScale:
         self,
         cells: npt.NDArray[Any],
         factorized: tuple[npt.NDArray[np.intp], list[str]] | None = None,
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int8], dict[int, str]]:
+        *,
+        small: bool = False,
+    ) -> tuple[npt.NDArray[Any], npt.NDArray[np.int8], dict[int, str]]:
         """Values (NaN unless answered), states, and the problem text per invalid row;
         ``factorized``: the cells' codes and distinct cells when the reader knows them.
+        With ``small`` the values come as ``int8`` (:data:`BLANK_CODE` unless answered)
+        when every answer fits (see :func:`small_values`), else as float64.
 
         Vectorised: only each distinct spelling is parsed in Python.
         """
@@ -180,7 +184,9 @@ class AnswerScale:
         else:
             codes, uniques = factorized
         parsed = [self.parse(str(u)) for u in uniques]
-        values = np.array([p[1] for p in parsed] + [math.nan], dtype=np.float64)
+        values: npt.NDArray[Any] = np.array([p[1] for p in parsed] + [math.nan], dtype=np.float64)
+        if small:
+            values = small_values(values)
         states = np.array([p[0] for p in parsed] + [BLANK], dtype=np.int8)
         # NaN cells (never produced by the readers, but possible from callers) are blank.
         codes = np.where(codes < 0, len(parsed), codes)
@@ -194,6 +200,21 @@ class AnswerScale:
                 assert text is not None
                 problems[int(row)] = text
         return out_values, out_states, problems
+
+
+def small_values(values: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
+    """``values`` (NaN unless answered) as ``int8`` with :data:`BLANK_CODE` for NaN when
+    every answer is a whole number int8 holds exactly above the blank code (every scale's
+    answers are), else unchanged (float64)."""
+    answered = values[~np.isnan(values)]
+    whole = answered == np.floor(answered)
+    if not (whole.all() and (answered > BLANK_CODE).all() and (answered <= 127).all()):
+        return values
+    if (np.signbit(answered) & (answered == 0)).any():
+        return values  # a -0.0 (never a scale's answer) would lose its sign
+    out = np.full(len(values), BLANK_CODE, dtype=np.int8)
+    np.copyto(out, values, casting="unsafe", where=~np.isnan(values))
+    return out
 
 
 def parse_answers(values: Sequence[str], questionnaire: Questionnaire) -> list[float | None]:
