@@ -25,7 +25,7 @@ def fingerprint(
         if not arrow:
             patch.setattr(files.TextFile, "_read_arrow", lambda *args: None)
         if not guess:
-            patch.setattr(files, "_uniform_records", lambda *args: None)
+            patch.setattr(files, "uniform_records", lambda *args: None)
         try:
             table = read_responses(
                 ResponseSource(path, drop_invalid=True), questionnaire_load.load("alignment")
