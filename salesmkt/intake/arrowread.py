@@ -13,7 +13,6 @@ Vocabulary:
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from collections.abc import Set
@@ -27,20 +26,33 @@ from salesmkt.intake.scale import BLANK_CODE
 
 
 def arrow_table(
-    data: bytes, offset: int, width: int, sep: str, plain: Set[int], breaks: bool
+    source: Any,
+    size: int,
+    records: int,
+    width: int,
+    sep: str,
+    plain: Set[int],
+    breaks: bool,
 ) -> Any:
-    """The text from ``offset`` on as a pyarrow table of ``width`` text columns named by
-    their index: the ``plain`` ones as plain text, the others dictionary-encoded;
-    ``breaks``: a quoted cell may hold a line break."""
+    """The text read from ``source`` (a binary file object: ``size`` bytes, ``records``
+    records) as a pyarrow table of ``width`` text columns named by their index: the
+    ``plain`` ones as plain text, the others dictionary-encoded; ``breaks``: a quoted
+    cell may hold a line break."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     names = [str(c) for c in range(width)]
+    # Long records (free text) in blocks of some 16,000 records, up to 16 MB: pyarrow's
+    # default 1 MB holds only 500 records of 2 KB comments, and every block is a chunk
+    # of every column, each converted on its own (40,000 chunks at a million such
+    # records). Short records keep the default (larger blocks cost them more CPU).
+    long = size > 1024 * records
+    block = min(16_384 * (size // max(records, 1)), 1 << 24) if long else 1 << 20
     text = pa.dictionary(pa.int32(), pa.string())
     types = {name: pa.string() if c in plain else text for c, name in enumerate(names)}
     return pacsv.read_csv(
-        io.BytesIO(memoryview(data)[offset:]),
-        read_options=pacsv.ReadOptions(column_names=names),
+        source,
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block),
         parse_options=pacsv.ParseOptions(
             delimiter=sep,
             quote_char='"',
@@ -110,15 +122,40 @@ def _numbers(
     return np.concatenate(parts) if parts else np.zeros(0, dtype=kind)
 
 
-def longest(column: Any) -> int:
-    """The most characters in one cell of a pyarrow text column (plain or dictionary)."""
+def within(column: Any, limit: int) -> bool:
+    """Whether no cell of a pyarrow text column (plain or dictionary) holds more than
+    ``limit`` characters (code points, as ``len`` counts them). A cell holds no more
+    characters than bytes, so the bytes (from the offsets) answer first; characters are
+    counted only when some cell has more bytes than the limit."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if hasattr(column.type, "index_type"):  # each chunk's distinct cells
         column = pa.chunked_array([c.dictionary for c in column.chunks], type=pa.string())
-    found = pc.max(pc.utf8_length(column)).as_py() if len(column) else None
-    return int(found or 0)
+    if not len(column):
+        return True
+    if pc.max(pc.binary_length(column)).as_py() <= limit:
+        return True
+    return bool(pc.max(pc.utf8_length(column)).as_py() <= limit)
+
+
+def plain_text(chunks: list[Any], n: int) -> npt.NDArray[Any]:
+    """The ``n`` cells of a plain pyarrow text column's ``chunks`` as Python strings; each
+    chunk is let go once converted, so that a column of long free text (2 GB of 2 KB
+    comments at a million rows) is never held twice over (``to_pylist`` per chunk is
+    also three times the speed of ``to_numpy``, which goes through pandas)."""
+    import pyarrow as pa
+
+    out = np.empty(n, dtype=object)
+    at = 0
+    pool = pa.default_memory_pool()
+    for i, chunk in enumerate(chunks):
+        chunks[i] = None
+        out[at : at + len(chunk)] = chunk.to_pylist()
+        at += len(chunk)
+        del chunk
+        pool.release_unused()  # the chunk's memory back to the system, not kept for arrow
+    return out
 
 
 def _codes(chunks: list[tuple[list[str], npt.NDArray[Any]]]) -> Factorized:

@@ -29,18 +29,19 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.intake.arrowread import arrow_column, arrow_table, longest
+from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
 from salesmkt.intake.decoding import decode, sniff_delimiter
 from salesmkt.intake.rawfile import (
     MAX_CELL_CHARS,
@@ -49,7 +50,7 @@ from salesmkt.intake.rawfile import (
     ResponsesFile,
     column_letter,
 )
-from salesmkt.intake.records import HEAD_RECORDS, scan_records, uniform_records
+from salesmkt.intake.records import HEAD_RECORDS, quoted_records, scan_records, uniform_records
 from salesmkt.intake.spelling import is_free_text
 from salesmkt.intake.workbook import Workbook
 
@@ -75,6 +76,7 @@ def open_responses(
     if not path.is_file():
         raise NotFoundError(f"{source}: no such file")
     try:
+        stamp = path.stat()
         data = path.read_bytes()
     except OSError as exc:
         raise ResponseDataError(f"{source}: cannot read the file: {exc.strerror}") from None
@@ -98,7 +100,18 @@ def open_responses(
         raise ResponseDataError(
             f"{source}: {path.suffix} files are not supported; save it as .xlsx or CSV UTF-8"
         )
-    return TextFile(data, source, tab_first=path.suffix.lower() in {".tsv", ".tab"}, exact=exact)
+    origin = (path, stamp.st_size, stamp.st_mtime_ns) if len(data) == stamp.st_size else None
+    tab_first = path.suffix.lower() in {".tsv", ".tab"}
+    return TextFile(data, source, tab_first=tab_first, exact=exact, origin=origin)
+
+
+FROM_FILE = 1 << 26
+"""Bytes of text from which the arrow path reads the body from the file itself rather
+than from the bytes in memory, when the file holds exactly that text (see
+:meth:`TextFile._body_reader`)."""
+
+Origin = tuple[Path, int, int]
+"""The file a text was read from, with its size and modification time (ns) then."""
 
 
 class Rescan(Exception):  # not an error: a request to start again, caught in responses
@@ -118,8 +131,21 @@ class TextFile(ResponsesFile):
     (stray quotes), the csv module reads the file instead (the *slow path*).
     """
 
-    def __init__(self, data: bytes, source: str, *, tab_first: bool, exact: bool = False) -> None:
+    def __init__(
+        self,
+        data: bytes,
+        source: str,
+        *,
+        tab_first: bool,
+        exact: bool = False,
+        origin: Origin | None = None,
+    ) -> None:
         clean, self.encoding, self.warnings = decode(data, source)
+        # The file itself holds the clean text after its byte-order mark, if any, when
+        # it is UTF-8 with LF line ends: the arrow path may read it from there.
+        self._skip = len(data) - len(clean)
+        plain = self.encoding in ("utf-8", "utf-8-sig") and b"\r" not in clean
+        self._origin = origin if plain and len(clean) >= FROM_FILE else None
         if b"\r" in clean:  # CRLF, classic Mac CR, or both mixed with LF: all become LF
             clean = clean.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if not clean or clean.isspace():
@@ -129,7 +155,10 @@ class TextFile(ResponsesFile):
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
         self.delimiter = self.sep
-        uniform = None if exact or b'"' in clean else uniform_records(clean, self.sep)
+        uniform = None
+        if not exact:
+            guess = quoted_records if b'"' in clean else uniform_records
+            uniform = guess(clean, self.sep)
         # Exact: every record counted. Otherwise only the first ones are, the rest taken
         # to have their width (and ``starts`` lists the first ones only) until the body
         # read confirms it or counts them (:meth:`_exact_records`).
@@ -325,6 +354,34 @@ class TextFile(ResponsesFile):
             return None
         return frame
 
+    def _body_reader(self, offset: int) -> BinaryIO:
+        """What the arrow path reads the text from ``offset`` on from: the file itself
+        when it holds that very text (UTF-8, LF line ends), is large and is unchanged
+        since it was read, the bytes in memory let go first, so that the text and
+        pyarrow's table of it are never held at once (2 GB each for a million 2 KB
+        comments); otherwise the bytes in memory."""
+        if self._origin is not None:
+            path, size, mtime = self._origin
+            handle = path.open("rb")
+            found = os.fstat(handle.fileno())
+            if (found.st_size, found.st_mtime_ns) == (size, mtime):
+                handle.seek(self._skip + offset)
+                self._data = None
+                return handle
+            handle.close()
+        return io.BytesIO(memoryview(self.data)[offset:])
+
+    def _restore(self) -> None:
+        """The text in memory again, after :meth:`_body_reader` let it go for a read
+        that failed (the other paths read from memory)."""
+        if self._data is not None or self._origin is None:
+            return
+        path, size, _ = self._origin
+        data = path.read_bytes()
+        if len(data) != size:
+            raise ResponseDataError(f"{self.source}: the file changed while it was read")
+        self._data = decode(data, self.source)[0]
+
     def _read_arrow(
         self, start: int, numeric: Sequence[int], lo: float, hi: float
     ) -> tuple[list[npt.NDArray[Any]], dict[int, Factorized]] | None:
@@ -352,12 +409,17 @@ class TextFile(ResponsesFile):
             # Numeric items as plain text (checked byte by byte, see single_digits); long
             # free text too; the rest dictionary-encoded (few distinct cells).
             plain = set(numeric) | (self._free_text - self._items)
-            table = arrow_table(
-                self.data, int(self.starts[start]), self.width, self.sep, plain, self._breaks
-            )
+            offset = int(self.starts[start])
+            size = len(self.data) - offset
+            with self._body_reader(offset) as reader:
+                table = arrow_table(
+                    reader, size, len(counts), self.width, self.sep, plain, self._breaks
+                )
         except (pa.ArrowException, ValueError, OSError):
+            self._restore()
             return None
         if table.num_rows != len(counts):
+            self._restore()
             return None
         # The table is the body from here on: the file's bytes go before its columns
         # become arrays (2 GB of them for a million 2 KB comments).
@@ -369,11 +431,12 @@ class TextFile(ResponsesFile):
         cells: list[npt.NDArray[Any]] = []
         factorized: dict[int, Factorized] = {}
         for c in range(self.width):
-            if c not in items and longest(columns[c]) <= MAX_CELL_CHARS:
+            if c not in items and within(columns[c], MAX_CELL_CHARS):
                 self.short_columns.add(c)
             if c in self._free_text and c not in items:
-                cells.append(columns[c].to_numpy(zero_copy_only=False))
+                chunks, n = columns[c].chunks, len(columns[c])
                 columns[c] = None
+                cells.append(plain_text(chunks, n))
                 continue
             cell, codes = arrow_column(columns[c], c in plain, c in items, lo, hi)
             cells.append(cell)

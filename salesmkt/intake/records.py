@@ -118,6 +118,70 @@ def uniform_records(
     return starts, np.concatenate((counts, np.full(rest, width, dtype=np.int64)))
 
 
+def quoted_records(
+    data: bytes, delim: str
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """:func:`uniform_records` for text with quotes: the first records counted, the rest
+    taken to have the widest of their widths; ``None`` unless every quote stands where
+    the CSV rules put one and no line feed lies inside quotes (:func:`_lines_if_plain`),
+    or when the text is short.
+
+    Counting the fields of every record of 2 GB of quoted comments took five seconds;
+    in such a file every parser (pyarrow, pandas, the csv module, :func:`scan_records`)
+    finds the same records and fields, so the arrow path's read at this width checks the
+    guess as it does for :func:`uniform_records`."""
+    first = 2 * HEAD_RECORDS
+    a = np.frombuffer(data, dtype=np.uint8)
+    lines = _lines_if_plain(a, ord(delim))
+    if lines is None:
+        return None
+    records = lines + (not data.endswith(b"\n"))
+    if records <= 4 * first:
+        return None
+    end = -1
+    for _ in range(first):
+        end = data.index(b"\n", end + 1)
+    starts, counts, _ = scan_records(data[: end + 1], delim)
+    width = int(counts.max())
+    return starts, np.concatenate((counts, np.full(records - first, width, dtype=np.int64)))
+
+
+def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
+    """The number of line feeds in ``a``, if every quote in it opens a field (at the
+    start of the text or after a delimiter, a line feed or a closing quote) or closes one
+    (at the end of the text or before a delimiter, a line feed or an opening quote: a
+    doubled quote closes and opens again), quotes counted in turn as opening and
+    closing, and none is left open at a line feed or at the end; else ``None``.
+
+    Only the positions of the quotes and line feeds are listed, a block at a time, and
+    only the bytes either side of a quote are looked at."""
+    quotes = lines = 0
+    last = a.size - 1
+    for at in range(0, a.size, _SCAN_BLOCK):
+        block = a[at : at + _SCAN_BLOCK]
+        special = block == 34
+        special |= block == 10
+        where = np.flatnonzero(special)
+        is_quote = block[where] == 34
+        q = where[is_quote].astype(np.int64) + at
+        newline = where[~is_quote].astype(np.int64) + at
+        # The quotes before a line feed, these and the earlier blocks': an odd number
+        # leaves it inside quotes.
+        if np.any((np.searchsorted(q, newline) + quotes) & 1):
+            return None
+        opening, closing = q[quotes & 1 :: 2], q[1 - (quotes & 1) :: 2]
+        before = a[np.maximum(opening - 1, 0)]
+        after = a[np.minimum(closing + 1, last)]
+        if not (
+            np.all((before == delim) | (before == 10) | (before == 34) | (opening == 0))
+            and np.all((after == delim) | (after == 10) | (after == 34) | (closing == last))
+        ):
+            return None
+        quotes += len(q)
+        lines += len(newline)
+    return None if quotes & 1 else lines
+
+
 _SCAN_BLOCK = 1 << 24
 
 
