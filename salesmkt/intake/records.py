@@ -157,6 +157,8 @@ def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
     only the bytes either side of a quote are looked at."""
     quotes = lines = 0
     last = a.size - 1
+    beside = np.zeros(256, dtype=bool)  # the bytes a quote may stand next to
+    beside[[delim, 10, 34]] = True
     for at in range(0, a.size, _SCAN_BLOCK):
         block = a[at : at + _SCAN_BLOCK]
         special = block == 34
@@ -170,12 +172,12 @@ def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
         if np.any((np.searchsorted(q, newline) + quotes) & 1):
             return None
         opening, closing = q[quotes & 1 :: 2], q[1 - (quotes & 1) :: 2]
-        before = a[np.maximum(opening - 1, 0)]
-        after = a[np.minimum(closing + 1, last)]
-        if not (
-            np.all((before == delim) | (before == 10) | (before == 34) | (opening == 0))
-            and np.all((after == delim) | (after == 10) | (after == 34) | (closing == last))
-        ):
+        # The text's first and last bytes stand next to its start and end.
+        if len(opening) and opening[0] == 0:
+            opening = opening[1:]
+        if len(closing) and closing[-1] == last:
+            closing = closing[:-1]
+        if not (beside[a[opening - 1]].all() and beside[a[closing + 1]].all()):
             return None
         quotes += len(q)
         lines += len(newline)
