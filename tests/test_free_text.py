@@ -155,13 +155,13 @@ def _records_in_one_pass(data: bytes, delim: str) -> tuple[list[int], list[int],
 @given(st.binary(min_size=1, max_size=80).map(lambda b: bytes(b'ab,;"\n'[x % 6] for x in b)))
 @settings(max_examples=300)
 def test_records_are_found_the_same_block_by_block(data: bytes) -> None:
-    from salesmkt.intake import files
+    from salesmkt.intake import records
 
     data += b'"'  # the quoted scan
     for block in (1, 2, 5, 64):
-        saved, files._SCAN_BLOCK = files._SCAN_BLOCK, block
+        saved, records._SCAN_BLOCK = records._SCAN_BLOCK, block
         try:
-            starts, counts, breaks = files._scan_records(data, ",")
+            starts, counts, breaks = records.scan_records(data, ",")
         finally:
-            files._SCAN_BLOCK = saved
+            records._SCAN_BLOCK = saved
         assert (starts.tolist(), counts.tolist(), breaks) == _records_in_one_pass(data, ",")

@@ -22,8 +22,10 @@ from support.reading import fingerprint
 
 from salesmkt.definitions import questionnaire_load
 from salesmkt.intake import files
-from salesmkt.intake.files import _count_byte, _single_digits, open_responses
+from salesmkt.intake.arrowread import single_digits
+from salesmkt.intake.files import open_responses
 from salesmkt.intake.rawfile import MAX_CELL_CHARS
+from salesmkt.intake.records import count_byte, find_records
 from salesmkt.intake.scale import BLANK_CODE, AnswerScale
 
 HEADER = "respondent,group,region," + ",".join(f"q{i:02d}" for i in range(1, 21)) + ",comment"
@@ -64,7 +66,7 @@ def _digits_oracle(cells: list[str], lo: int, hi: int) -> list[int] | None:
 )
 def test_single_digits_read_as_each_cell_reads(chunks: list[list[str]], lo: int, hi: int) -> None:
     column = pa.chunked_array([pa.array(c, type=pa.string()) for c in chunks])
-    got = _single_digits(column, lo, hi)
+    got = single_digits(column, lo, hi)
     expected = _digits_oracle([cell for c in chunks for cell in c], lo, hi)
     if expected is None:
         assert got is None
@@ -75,15 +77,15 @@ def test_single_digits_read_as_each_cell_reads(chunks: list[list[str]], lo: int,
 def test_single_digits_of_a_sliced_chunk() -> None:
     # A chunk may start inside its buffers (an offset): the cells are still its own.
     column = pa.chunked_array([pa.array(["9", "1", "", "3", "x"]).slice(1, 3)])
-    got = _single_digits(column, 1, 5)
+    got = single_digits(column, 1, 5)
     assert got is not None and got.tolist() == [1, BLANK_CODE, 3]
 
 
 def test_bytes_are_counted_as_bytes_count_does() -> None:
     data = b"a,b\n" * 3_000_000 + b"x,"
     a = np.frombuffer(data, dtype=np.uint8)
-    assert _count_byte(a, ord("\n")) == data.count(b"\n")
-    assert _count_byte(a, ord(",")) == data.count(b",")
+    assert count_byte(a, ord("\n")) == data.count(b"\n")
+    assert count_byte(a, ord(",")) == data.count(b",")
 
 
 def _row(i: int, answers: list[str], comment: str = "") -> str:
@@ -127,7 +129,7 @@ def test_a_clean_file_with_blanks_reads_the_same_every_way(
     body = opened.body(1, list(range(3, 23)), 1, 5)
     assert body.cells[3].dtype == np.int8
     # The guess was confirmed: counted the same as every record counted one by one.
-    _, counts = files.find_records(path.read_bytes(), ",")
+    _, counts = find_records(path.read_bytes(), ",")
     assert body.fields is not None and body.fields.tolist() == counts[1:].tolist()
 
 

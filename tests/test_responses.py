@@ -748,7 +748,7 @@ def test_record_count_without_parsing_agrees_with_the_csv_module(
     import csv
     import io
 
-    from salesmkt.intake.files import find_records
+    from salesmkt.intake.records import find_records
 
     buffer = io.StringIO(newline="")
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
@@ -777,10 +777,10 @@ def test_record_count_of_very_wide_rows(
     import csv
     import io
 
-    from salesmkt.intake import files
-    from salesmkt.intake.files import find_records
+    from salesmkt.intake import records
+    from salesmkt.intake.records import find_records
 
-    monkeypatch.setattr(files, "_RECORD_BLOCK", block)
+    monkeypatch.setattr(records, "_RECORD_BLOCK", block)
     lines = ["a,b,c", ",".join(["1"] * fields), "", "x,y"]
     for text in ("\n".join(lines), "\n".join(lines) + "\n"):
         starts, counts = find_records(text.encode("utf-8"), ",")

@@ -29,9 +29,10 @@ MAX_COLUMNS = 16_384
 MAX_CELL_CHARS = 32_767
 """Characters one cell may hold: Excel's own limit, so no spreadsheet writes more."""
 
-Factorized = tuple[npt.NDArray[np.intp], list[str]]
+Factorized = tuple[npt.NDArray[np.signedinteger[Any]], list[str]]
 """A text column as a code per row and the distinct cells the codes point into (a cell
-may be listed twice: every code still points at its own text)."""
+may be listed twice: every code still points at its own text). The codes are ``intp``
+or pyarrow's own ``int32`` dictionary indices, used as they come."""
 
 Flagged = tuple[int, int, str]
 """A cell the reader could not read as written: (data row index, column index, why)."""

@@ -20,12 +20,13 @@ def fingerprint(
     path: Path, monkeypatch: pytest.MonkeyPatch, *, arrow: bool = True, guess: bool = True
 ) -> object:
     """The table read from ``path`` (``arrow``: pyarrow's read; ``guess``: records of a
-    quote-free file counted by their width), or the refusal."""
+    long file counted by the first ones' width), or the refusal."""
     with monkeypatch.context() as patch:
         if not arrow:
             patch.setattr(files.TextFile, "_read_arrow", lambda *args: None)
         if not guess:
-            patch.setattr(files, "_uniform_records", lambda *args: None)
+            patch.setattr(files, "uniform_records", lambda *args: None)
+            patch.setattr(files, "quoted_records", lambda *args: None)
         try:
             table = read_responses(
                 ResponseSource(path, drop_invalid=True), questionnaire_load.load("alignment")

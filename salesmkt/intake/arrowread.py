@@ -1,0 +1,237 @@
+"""The body of a text file read by pyarrow's multithreaded CSV parser (the *arrow path*).
+
+Vocabulary:
+- *arrow table*: the body as pyarrow reads it, every column as text: item columns read
+  as plain numbers as plain text, long free text as plain text, the rest
+  dictionary-encoded (each column's distinct cells once, with a code per row).
+- *single digits*: an item column whose every cell is blank or one digit on the scale,
+  read straight from pyarrow's offsets and bytes as ``int8`` (:func:`single_digits`; a
+  blank as :data:`.scale.BLANK_CODE`).
+- *codes*: an item column read as text comes with a code per row into its distinct
+  cells (:data:`.rawfile.Factorized`), so that the scale parses each distinct cell once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Set
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from salesmkt.intake.rawfile import Factorized
+from salesmkt.intake.scale import BLANK_CODE
+
+
+def arrow_table(
+    source: Any,
+    size: int,
+    records: int,
+    width: int,
+    sep: str,
+    plain: Set[int],
+    breaks: bool,
+) -> Any:
+    """The text read from ``source`` (a binary file object: ``size`` bytes, ``records``
+    records) as a pyarrow table of ``width`` text columns named by their index: the
+    ``plain`` ones as plain text, the others dictionary-encoded; ``breaks``: a quoted
+    cell may hold a line break."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    names = [str(c) for c in range(width)]
+    # Long records (free text) in blocks of some 16,000 records, up to 16 MB: pyarrow's
+    # default 1 MB holds only 500 records of 2 KB comments, and every block is a chunk
+    # of every column, each converted on its own (40,000 chunks at a million such
+    # records). Short records keep the default (larger blocks cost them more CPU).
+    long = size > 1024 * records
+    block = min(16_384 * (size // max(records, 1)), 1 << 24) if long else 1 << 20
+    text = pa.dictionary(pa.int32(), pa.string())
+    types = {name: pa.string() if c in plain else text for c, name in enumerate(names)}
+    return pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(column_names=names, block_size=block),
+        parse_options=pacsv.ParseOptions(
+            delimiter=sep,
+            quote_char='"',
+            double_quote=True,
+            escape_char=False,
+            newlines_in_values=breaks,
+            ignore_empty_lines=False,
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=types,
+            null_values=[],
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+            check_utf8=False,  # decode() already made it UTF-8
+        ),
+    )
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def arrow_column(
+    column: Any, numeric: bool, item: bool, lo: float, hi: float
+) -> tuple[npt.NDArray[Any], Factorized | None]:
+    import pyarrow as pa
+
+    """One pyarrow column as a numpy array: small integers for a ``numeric`` column whose
+    cells are all blank or whole numbers from ``lo`` to ``hi`` (see :func:`_numbers`),
+    otherwise text (each distinct cell one Python string, shared by the rows holding it),
+    and then, for an ``item`` column, its codes (see :class:`RawRows`).
+    A numeric column comes as plain text: single digits are read straight from its bytes."""
+    if not hasattr(column.type, "index_type"):  # plain text, not dictionary-encoded
+        digits = single_digits(column, lo, hi)
+        if digits is not None:
+            return digits, None
+        column = column.dictionary_encode()
+    if item and column.num_chunks > 1:
+        # One dictionary for the whole column (pyarrow's C remaps each chunk's codes):
+        # each distinct answer becomes one Python string and is parsed once, not once
+        # per 1 MB block.
+        column = column.unify_dictionaries().combine_chunks()
+        column = pa.chunked_array([column], type=column.type)
+    chunks = [(c.dictionary.to_pylist(), c.indices.to_numpy()) for c in column.chunks]
+    if numeric:
+        values = [[_plain_value(v, lo, hi) for v in words] for words, _ in chunks]
+        if all(v is not None for found in values for v in found):
+            return _numbers(values, [idx for _, idx in chunks], lo, hi), None
+    parts = [_as_objects(words)[idx] for words, idx in chunks]
+    text = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+    return text, _codes(chunks) if item else None
+
+
+def _numbers(
+    values: list[list[float | None]], indices: list[npt.NDArray[Any]], lo: float, hi: float
+) -> npt.NDArray[Any]:
+    """The cells of a numeric column from each chunk's distinct values and codes: as
+    ``int8`` (a blank as :data:`BLANK_CODE`) when the scale fits, else as floats."""
+    small = lo > BLANK_CODE and hi <= 127
+    kind = np.int8 if small else np.float64
+    parts = []
+    for found, idx in zip(values, indices, strict=True):
+        known = [v if v is not None else math.nan for v in found]
+        table = np.array(known, dtype=np.float64)
+        if small:
+            table = np.where(np.isnan(table), BLANK_CODE, table)
+        parts.append(table.astype(kind)[idx])
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=kind)
+
+
+def within(column: Any, limit: int) -> bool:
+    """Whether no cell of a pyarrow text column (plain or dictionary) holds more than
+    ``limit`` characters (code points, as ``len`` counts them). A cell holds no more
+    characters than bytes, so the bytes (from the offsets) answer first; characters are
+    counted only when some cell has more bytes than the limit."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if hasattr(column.type, "index_type"):  # each chunk's distinct cells
+        column = pa.chunked_array([c.dictionary for c in column.chunks], type=pa.string())
+    if not len(column):
+        return True
+    if pc.max(pc.binary_length(column)).as_py() <= limit:
+        return True
+    return bool(pc.max(pc.utf8_length(column)).as_py() <= limit)
+
+
+def plain_text(chunks: list[Any], n: int) -> npt.NDArray[Any]:
+    """The ``n`` cells of a plain pyarrow text column's ``chunks`` as Python strings; each
+    chunk is let go once converted, so that a column of long free text (2 GB of 2 KB
+    comments at a million rows) is never held twice over (``to_pylist`` per chunk is
+    also three times the speed of ``to_numpy``, which goes through pandas)."""
+    import pyarrow as pa
+
+    out = np.empty(n, dtype=object)
+    at = 0
+    pool = pa.default_memory_pool()
+    for i, chunk in enumerate(chunks):
+        chunks[i] = None
+        out[at : at + len(chunk)] = chunk.to_pylist()
+        at += len(chunk)
+        del chunk
+        pool.release_unused()  # the chunk's memory back to the system, not kept for arrow
+    return out
+
+
+def _codes(chunks: list[tuple[list[str], npt.NDArray[Any]]]) -> Factorized:
+    """One code per row into the chunks' distinct cells listed one after the other."""
+    if not chunks:
+        return np.zeros(0, dtype=np.intp), []
+    if len(chunks) == 1:  # pyarrow's own codes (int32) serve as they are
+        return chunks[0][1], chunks[0][0]
+    shift = np.cumsum([0] + [len(words) for words, _ in chunks[:-1]])
+    codes = np.concatenate(
+        [idx.astype(np.intp) + int(s) for (_, idx), s in zip(chunks, shift, strict=True)]
+    )
+    return codes, [word for words, _ in chunks for word in words]
+
+
+def single_digits(column: Any, lo: float, hi: float) -> npt.NDArray[np.int8] | None:
+    """A text column whose every cell is blank or one digit from ``lo`` to ``hi``, as
+    small integers (:data:`BLANK_CODE` for blanks), read from each chunk's offsets and
+    bytes; ``None`` otherwise."""
+    out = np.empty(len(column), dtype=np.int8)
+    at = 0
+    for chunk in column.chunks:
+        digits = _chunk_digits(chunk, lo, hi)
+        if digits is None:
+            return None
+        out[at : at + len(digits)] = digits
+        at += len(digits)
+    return out
+
+
+def _chunk_digits(chunk: Any, lo: float, hi: float) -> npt.NDArray[np.int8] | None:
+    """:func:`single_digits` of one chunk of a pyarrow text column."""
+    n = len(chunk)
+    if chunk.null_count:
+        return None
+    if not n:
+        return np.zeros(0, dtype=np.int8)
+    _, offsets_buf, data_buf = chunk.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1, offset=4 * chunk.offset)
+    lengths = np.diff(offsets)
+    if int(lengths.max()) > 1:
+        return None
+    first, end = int(offsets[0]), int(offsets[-1])
+    if end == first:  # every cell blank
+        return np.full(n, BLANK_CODE, dtype=np.int8)
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    low = int(lo) if 0 <= lo <= 9 else 0
+    zero = np.uint8(ord("0") + low)
+    blank = None
+    if end - first == n:  # one byte each: the bytes are the cells
+        digits = data[first:end] - zero
+    else:  # a blank cell's start is its neighbour's (or the end): read, then blanked
+        blank = lengths == 0
+        digits = data[np.minimum(offsets[:-1], end - 1)] - zero
+        np.copyto(digits, np.uint8(0), where=blank)
+    # Bytes below the scale's lowest digit wrap round to 246 and more: one max checks
+    # that every byte is a digit from lo to hi.
+    if int(digits.max()) > min(int(hi), 9) - low or lo > 9:
+        return None
+    values = digits.view(np.int8)
+    values += np.int8(low)
+    if blank is not None:
+        np.copyto(values, np.int8(BLANK_CODE), where=blank)
+    return values
+
+
+def _as_objects(words: list[str]) -> npt.NDArray[Any]:
+    out = np.empty(len(words), dtype=object)
+    out[:] = words
+    return out
+
+
+def _plain_value(cell: str, lo: float, hi: float) -> float | None:
+    """NaN for a blank, the number for plain digits from ``lo`` to ``hi``, else ``None``."""
+    if cell == "":
+        return math.nan
+    if _DIGITS.fullmatch(cell) and lo <= int(cell) <= hi:
+        return float(int(cell))
+    return None
