@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from salesmkt.analysis.statistics.sample import as_matrix, finite, join_reasons
+from salesmkt.analysis.statistics.special import ufunc
 from salesmkt.l10n import _
 from salesmkt.model.assessment import ItemTotalStat, ReliabilityResult
 
@@ -365,8 +366,7 @@ def feldt_interval(
     """Feldt's interval of alpha (see the module docstring); None when df < 1 or k < 2."""
     if df < 1 or k < 2 or not math.isfinite(alpha):
         return None
-    from scipy.special import fdtri
-
+    fdtri = ufunc("fdtri")
     d2 = df * (k - 1)
     tail = (1.0 - level) / 2.0
     lo = 1.0 - (1.0 - alpha) * float(fdtri(df, d2, 1.0 - tail))
