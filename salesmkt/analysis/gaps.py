@@ -281,7 +281,9 @@ def fill_assessment(
     totals, dims, dims_valid = derived_scores(data, q)
     items = ItemTallies(data, groups)
     compared = [c for gid in q.compare if (c := groups.index(gid)) is not None and c in groups.rows]
-    total_tallies = group_tallies(totals, None, groups, compared)
+    # Every group with rows is shown, so the compared groups' tallies are among these.
+    shown_totals = group_tallies(totals, None, groups, groups.shown())
+    total_tallies = {c: shown_totals[c] for c in compared}
     if len(q.compare) == 2 and a.total_gap is None:
         a.total_gap = TotalGap()
     if groups.pair is None:
@@ -296,7 +298,6 @@ def fill_assessment(
             adjust_family([a.total_gap], method)
         n1, n2 = (int(groups.n[c]) for c in groups.pair)
         a.gap_limits = gap_limits(n1, n2, len(a.items), method)
-    shown_totals = group_tallies(totals, None, groups, groups.shown())
     _fill_intervals(a, groups, shown_totals)
     if len(q.compare) == 2:
         _segment_intervals(a, q.compare)

@@ -34,6 +34,7 @@ from salesmkt.analysis.comparison import Design, PairedChange, group_ids
 from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.analysis.statistics.ranks import average_ranks
 from salesmkt.analysis.statistics.sample import Tally, finite
+from salesmkt.analysis.statistics.special import ufunc
 from salesmkt.definitions.questionnaire import normalise
 from salesmkt.l10n import _
 
@@ -334,8 +335,7 @@ def signed_rank_normal(diff: FloatArray) -> tuple[float, float]:
     method "wilcox": zeros become NaN, ranked last and left out of the count) and its
     two-sided p ``2·ndtr(−|z|)``; without importing ``scipy.stats`` (about a second).
     """
-    from scipy.special import ndtr
-
+    ndtr = ufunc("ndtr")
     d = np.where(diff == 0, np.nan, diff)
     count = np.float64(d.shape[-1] - np.count_nonzero(np.isnan(d)))
     ranks, ties = average_ranks(np.abs(d))

@@ -35,6 +35,7 @@ from salesmkt.analysis.paired import MIN_PAIRS, respondent_codes
 from salesmkt.analysis.statistics.adjust import AdjustMethod, adjust_p
 from salesmkt.analysis.statistics.intervals import t_interval
 from salesmkt.analysis.statistics.sample import Tally, finite
+from salesmkt.analysis.statistics.special import ufunc
 from salesmkt.errors import AnalysisError
 from salesmkt.l10n import N_
 from salesmkt.l10n import _ as say  # `_` is a throwaway name in this module
@@ -342,8 +343,7 @@ def _test(step: TrendStep, samples: list[Tally] | None, weights: tuple[float, ..
 
 def welch_p(samples: Sequence[Tally], weights: Sequence[float]) -> float | None:
     """Two-sided p of the Welch t test that Σ wᵢ·meanᵢ is 0 (the interval's own test)."""
-    from scipy.special import stdtr
-
+    stdtr = ufunc("stdtr")
     parts = [w * w * (t.var or 0.0) / t.n for t, w in zip(samples, weights, strict=True)]
     se2 = sum(parts)
     if not se2 > 0.0:

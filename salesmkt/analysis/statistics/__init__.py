@@ -47,6 +47,9 @@ Design notes:
   out from the pooled tie blocks, and Welch's p comes from ``scipy.special.stdtr``, the
   function ``scipy.stats.ttest_ind`` itself uses. The tests keep ``scipy.stats`` as the
   oracle for both.
+- Those scipy functions (t, F and normal distributions) come from :mod:`.special`,
+  which loads scipy's compiled ufunc module without the rest of ``scipy.special``
+  (0.03 s instead of 0.2 s): the same ufunc objects, so the same bits.
 """
 
 from __future__ import annotations

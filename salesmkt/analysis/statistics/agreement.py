@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from salesmkt.analysis.statistics.sample import Tally, as_matrix, finite, join_reasons
+from salesmkt.analysis.statistics.special import ufunc
 from salesmkt.l10n import _
 from salesmkt.model.assessment import AgreementResult, ad_m_limit
 
@@ -143,12 +144,10 @@ def icc_oneway(samples: Sequence[Tally]) -> tuple[float, float, float, float, fl
     if not msb > 0.0 or not msw > 0.0:
         return None
     n0 = (n - sum(s.n * s.n for s in groups) / n) / (g - 1)
-    from scipy.special import fdtrc
-
     f = msb / msw
     denominator = msb + (n0 - 1.0) * msw
     icc1, icc2 = finite((msb - msw) / denominator) if denominator > 0 else None, (msb - msw) / msb
-    p = finite(float(fdtrc(g - 1, n - g, f)))
+    p = finite(float(ufunc("fdtrc")(g - 1, n - g, f)))
     if icc1 is None or p is None or not math.isfinite(f):
         return None
     return icc1, icc2, f, p, n0

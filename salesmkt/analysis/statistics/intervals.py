@@ -21,7 +21,8 @@ Vocabulary:
 
 Every group needs two respondents and the combination some variance; otherwise the
 interval is None and a reason says why. ``scipy.special.stdtrit`` gives the t quantiles
-(the function scipy.stats.t.ppf calls, without importing scipy.stats).
+(the function scipy.stats.t.ppf calls, without importing scipy.stats; taken from the
+compiled module alone, :mod:`.special`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import math
 from collections.abc import Sequence
 
 from salesmkt.analysis.statistics.sample import Tally, finite
+from salesmkt.analysis.statistics.special import ufunc
 from salesmkt.l10n import _
 
 __all__ = [
@@ -48,9 +50,7 @@ POWER = 0.80
 
 
 def _t_quantile(df: float, p: float) -> float:
-    from scipy.special import stdtrit
-
-    return float(stdtrit(df, p))
+    return float(ufunc("stdtrit")(df, p))
 
 
 def t_interval(

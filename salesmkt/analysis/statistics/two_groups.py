@@ -53,6 +53,7 @@ from salesmkt.analysis.statistics.sample import (
     finite,
     join_reasons,
 )
+from salesmkt.analysis.statistics.special import ufunc
 from salesmkt.l10n import _
 from salesmkt.model.assessment import GapFields, TotalGap
 
@@ -278,10 +279,6 @@ def _fill_welch(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> N
     if se2 <= 0.0:
         reasons.append(_("welch_t not estimable: zero variance in both groups"))
         return
-    # scipy.special, not scipy.stats: the same function ttest_ind calls, without the
-    # second it takes to import scipy.stats.
-    from scipy.special import stdtr
-
     t = (sx.mean - sy.mean) / math.sqrt(se2)
     denominator = a * a / (sx.n - 1) + b * b / (sy.n - 1)
     if not denominator > 0.0 or not math.isfinite(t):
@@ -289,7 +286,8 @@ def _fill_welch(result: GapStats, sx: Tally, sy: Tally, reasons: list[str]) -> N
         reasons.append(_("welch_t not estimable: variance too close to zero"))
         return
     df = se2 * se2 / denominator
-    p = 2.0 * float(stdtr(df, -abs(t)))
+    # scipy.special's stdtr, the function ttest_ind calls, without importing scipy.stats.
+    p = 2.0 * float(ufunc("stdtr")(df, -abs(t)))
     t_f, df_f, p_f = finite(t), finite(df), finite(min(1.0, p))
     if t_f is None or df_f is None or p_f is None:
         reasons.append(_("welch_t not estimable: numerically unstable"))
