@@ -252,3 +252,30 @@ def _tallies(t: ItemTallies) -> dict[int, list[tuple[list[float], list[int]]]]:
         c: [(x.values.tolist(), x.counts.tolist()) for x in tallies]
         for c, tallies in t.by_group.items()
     }
+
+
+def test_pooled_leaders_keep_the_codes_and_score_as_the_frame(tmp_path: Path) -> None:
+    """--leaders-function's pooled table keeps the int8 codes (the frame is never built)
+    and scores exactly as the same pooling done on the float64 frame."""
+    from salesmkt.analysis.leaders import pool_leaders
+
+    q = _questionnaire(tmp_path, 1, 5)
+    rows = _rows(60, 1, 5, groups=("Sales", "Marketing", "Leadership"))
+    path = tmp_path / "r.csv"
+    header = ["respondent", "group", "leads", *ITEMS]
+    functions = ["Sales", "Marketing", ""]
+    lines = [header] + [[*r[:2], functions[(n // 3) % 3], *r[2:]] for n, r in enumerate(rows)]
+    path.write_text("\n".join(",".join(line) for line in lines) + "\n")
+    source = ResponseSource(path)
+    table = read_responses(source, q, max_missing=0.5)
+    pooled = pool_leaders(table, "leads")
+    assert pooled is not table and answer_codes(pooled) is not None
+    assert answer_codes(table) is not None  # the original is untouched too
+    moved = (table.group.astype(str) == "leadership") & (pooled.group != table.group)
+    assert moved.any()  # some leaders were pooled: the test exercises the copy
+    fast = render_json(score_table(pooled, Settings()).assessment)
+    slow_table = read_responses(source, q, max_missing=0.5)
+    slow_table.answers  # noqa: B018  (built: the float64 frame from here on)
+    slow = pool_leaders(slow_table, "leads")
+    assert answer_codes(slow) is None
+    assert fast == render_json(score_table(slow, Settings()).assessment)

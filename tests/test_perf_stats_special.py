@@ -20,7 +20,7 @@ import scipy.stats
 from salesmkt.analysis.statistics import special
 from salesmkt.analysis.statistics.intervals import detectable_effect, t_interval_of_summaries
 
-NAMES = ("stdtr", "stdtrit", "fdtri", "fdtrc", "ndtr")
+NAMES = ("stdtr", "stdtrit", "fdtri", "fdtrc", "ndtr", "bdtrc")
 
 
 def _fresh(code: str) -> subprocess.CompletedProcess[str]:

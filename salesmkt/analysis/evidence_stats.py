@@ -64,7 +64,10 @@ def quantile_interval(
 ) -> tuple[float, float] | None:
     """The exact 95% percentile-bootstrap interval of the q-quantile (None below n = 2)."""
     import numpy as np
-    from scipy.special import bdtrc  # binomial survival function; lighter than scipy.stats
+
+    from salesmkt.analysis.statistics.special import ufunc
+
+    bdtrc = ufunc("bdtrc")  # binomial survival function, without importing scipy.special
 
     n = len(sorted_values)
     if n < 2:
