@@ -176,6 +176,8 @@ def test_the_models_build_their_validators_on_first_use() -> None:
         "assert not Assessment.__pydantic_complete__\n"
         "assert not ItemResult.__pydantic_complete__\n"
         "assert not Questionnaire.__pydantic_complete__\n"
+        "from salesmkt.definitions.diagnostics import Diagnostic\n"
+        "assert not Diagnostic.__pydantic_complete__\n"
         "ItemResult.model_json_schema()\n"
         "print('ok')\n"
     )
