@@ -22,12 +22,19 @@ from typing import ParamSpec, TypeVar
 import typer
 
 from salesmkt.errors import SalesmktError
-from salesmkt.render.text import visible
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 STATE = {"debug": False}
+
+
+def visible(text: str) -> str:
+    """Control characters shown, not sent (imported here, on an error only: a run that
+    succeeds needs no escaping and ``validate`` would load ``html`` for nothing)."""
+    from salesmkt.render.text import visible as shown
+
+    return shown(text)
 
 
 def error(message: str) -> None:

@@ -1,10 +1,33 @@
 """The console script's entry point, light on purpose: a help request is answered from
 :mod:`~salesmkt.cli.helpcache` when it can be, without importing typer; everything else
-runs the application of :mod:`~salesmkt.cli.application`."""
+runs the application of :mod:`~salesmkt.cli.application`.
+
+A command line that starts with one of :data:`CORE_COMMANDS`, the commands
+:mod:`~salesmkt.cli.commands` declares itself, is run by that module's app alone: the
+other command modules (benchmark, merge, trend, workshop) only register commands of
+their own on it, so importing them and building their commands would change nothing of
+such a run but its start-up time.
+"""
 
 from __future__ import annotations
 
 import sys
+
+# The commands (and command groups) of salesmkt/cli/commands.py; a test checks this
+# list against that module's app.
+CORE_COMMANDS = frozenset(
+    {
+        "compare",
+        "evidence",
+        "gaps",
+        "questionnaires",
+        "recommend",
+        "report",
+        "schema",
+        "score",
+        "validate",
+    }
+)
 
 
 def main() -> None:
@@ -20,6 +43,11 @@ def main() -> None:
 
 
 def _run() -> None:
+    if sys.argv[1:2] and sys.argv[1] in CORE_COMMANDS:
+        from salesmkt.cli.commands import main as run_core
+
+        run_core()
+        return
     from salesmkt.cli.application import main as run_application
 
     run_application()

@@ -14,13 +14,16 @@ import os
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 Level = Literal["error", "warning"]
 Format = Literal["text", "json", "github", "auto"]
 
 
 class Diagnostic(BaseModel):
+    # Built on first use: a run that finds no problem makes no diagnostic.
+    model_config = ConfigDict(defer_build=True)
+
     file: str
     line: int = 1
     column: int = 1

@@ -28,7 +28,7 @@ JsonDict = dict[str, Any]
 class DefinitionModel(BaseModel):
     """Base of every model of a definition file: closed (no unknown keys), immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _integral(value: Any) -> Any:

@@ -51,7 +51,7 @@ EffectBand = Literal["negligible", "small", "medium", "large"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class QuestionnaireRef(_Model):

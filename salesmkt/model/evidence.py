@@ -27,7 +27,7 @@ DataSay = Literal["supports", "contradicts", "inconclusive", "not_enough"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Figure(_Model):

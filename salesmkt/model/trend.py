@@ -46,7 +46,7 @@ SeriesKind = Literal["overall", "group", "gap", "segment"]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class TrendWave(_Model):
