@@ -113,7 +113,7 @@ def test_stay_path_terminal(tmp_path: Path) -> None:
 
 
 def test_json_is_the_assessment_with_advice(tmp_path: Path) -> None:
-    from salesmkt.analysis.scoring import load_assessment_json
+    from salesmkt.analysis.saved import load_assessment_json
 
     a = write_assessment(
         tmp_path,

@@ -12,7 +12,8 @@ import pytest
 from support.paths import ROOT
 from typer.testing import CliRunner
 
-from salesmkt.analysis.scoring import assess_file, load_assessment_json
+from salesmkt.analysis.saved import load_assessment_json
+from salesmkt.analysis.scoring import assess_file
 from salesmkt.cli import app
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Assessment, Settings
@@ -398,7 +399,7 @@ def test_csv_neutralises_segment_values_and_headers(tmp_path: Path) -> None:
 
 
 def test_load_assessment_or_responses_scores_a_responses_file() -> None:
-    from salesmkt.analysis.scoring import load_assessment_or_responses
+    from salesmkt.analysis.saved import load_assessment_or_responses
 
     a = load_assessment_or_responses(ResponseSource(WORKSHOP), Settings(min_group_size=1))
     assert a.overall.stage is not None and a.overall.stage.id == "defined"

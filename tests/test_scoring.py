@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from support.scoring import NA, make_table, oracle_group, oracle_total, tiny
 
-from salesmkt.analysis.scoring import (
-    load_assessment_json,
-    load_assessment_or_responses,
-    score_table,
-)
+from salesmkt.analysis.saved import load_assessment_json, load_assessment_or_responses
+from salesmkt.analysis.scoring import score_table
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.errors import AnalysisError, InvalidFileError, NotFoundError, UsageError
 from salesmkt.intake.source import ResponseSource

@@ -48,7 +48,8 @@ from salesmkt.analysis.comparison import (
     withheld,
 )
 from salesmkt.analysis.paired import WaveCodes, paired_changes, wave_codes, wave_design
-from salesmkt.analysis.scoring import assess_file, load_assessment_json, looks_like_assessment
+from salesmkt.analysis.saved import load_assessment_json, looks_like_assessment
+from salesmkt.analysis.scoring import assess_file
 from salesmkt.analysis.wave_changes import dimension_changes, total_changes
 from salesmkt.errors import AnalysisError
 from salesmkt.l10n import _

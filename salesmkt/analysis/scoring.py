@@ -30,8 +30,6 @@ this module puts them together into the assessment and reads a saved one back.
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,7 +57,7 @@ from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
 from salesmkt.analysis.segments import primary_rows, segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
-from salesmkt.errors import InvalidFileError, NotFoundError, UsageError
+from salesmkt.errors import UsageError
 from salesmkt.intake.headcount import Headcount, read_headcount
 from salesmkt.l10n import _
 from salesmkt.model.assessment import (
@@ -637,105 +635,3 @@ def assess_file(source: ResponseSource, settings: Settings, *, quality: bool = T
     if settings.leaders_function:
         table = pool_leaders(table, settings.leaders_function)
     return score_table(table, settings, entries, quality=quality)
-
-
-def _not_an_assessment(path: Path, why: str) -> InvalidFileError:
-    return InvalidFileError(
-        str(path),
-        [
-            f"{path}: not a salesmkt assessment ({why}); expected the JSON written by "
-            "'salesmkt score --format json'"
-        ],
-    )
-
-
-class _NonFinite:
-    """A NaN or infinite number met while parsing a saved assessment (refused later)."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-
-def _finite_float(text: str) -> float | _NonFinite:
-    value = float(text)
-    return value if math.isfinite(value) else _NonFinite(text)
-
-
-def _first_non_finite(doc: Any, where: str = "$") -> tuple[str, str] | None:
-    """The token and JSON path of the first NaN or infinite number, in document order."""
-    if isinstance(doc, _NonFinite):
-        return doc.token, where
-    if isinstance(doc, dict):
-        for key, value in doc.items():
-            found = _first_non_finite(value, f"{where}.{key}")
-            if found is not None:
-                return found
-    elif isinstance(doc, list):
-        for index, value in enumerate(doc):
-            found = _first_non_finite(value, f"{where}[{index}]")
-            if found is not None:
-                return found
-    return None
-
-
-def load_assessment_json(path: Path) -> Assessment:
-    """Read back what ``score --format json`` wrote, or explain why the file is not that."""
-    from pydantic import ValidationError
-
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise NotFoundError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        doc = json.loads(
-            raw.decode("utf-8-sig"), parse_constant=_NonFinite, parse_float=_finite_float
-        )
-    except UnicodeDecodeError:
-        raise _not_an_assessment(path, "not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise _not_an_assessment(
-            path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
-        ) from None
-    bad = _first_non_finite(doc)
-    if bad is not None:
-        token, where = bad
-        raise _not_an_assessment(path, f"non-finite number {token} at {where}")
-    if not isinstance(doc, dict) or "schema_version" not in doc:
-        raise _not_an_assessment(path, "no schema_version field")
-    version = doc.get("schema_version")
-    if not isinstance(version, int) or version > SCHEMA_VERSION or version < 1:
-        raise _not_an_assessment(
-            path, f"schema_version {version!r}; this salesmkt reads version {SCHEMA_VERSION}"
-        )
-    try:
-        return Assessment.model_validate(doc)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-        raise _not_an_assessment(path, f"{where}: {first['msg']}{more}") from None
-
-
-def looks_like_assessment(path: Path) -> bool:
-    """True when the file's content is JSON (an object), whatever its name."""
-    try:
-        with Path(path).open("rb") as handle:
-            head = handle.read(64)
-    except OSError:
-        return False
-    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
-    return text.startswith(b"{")
-
-
-def load_assessment_or_responses(source: ResponseSource, settings: Settings) -> Assessment:
-    """An assessment from either a saved ``score`` JSON or a responses file.
-
-    Decided by content: a file that starts with a JSON object is read as an assessment
-    (and must be one); anything else is a responses file, scored with ``settings``.
-    """
-    if looks_like_assessment(source.path):
-        return load_assessment_json(source.path)
-    return assess_file(source, settings).assessment

@@ -82,7 +82,7 @@ def midpoint_on_scale(midpoint: float | None, source: ResponseSource) -> None:
     """
     if midpoint is None:
         return
-    from salesmkt.analysis.scoring import looks_like_assessment
+    from salesmkt.analysis.saved import looks_like_assessment
     from salesmkt.definitions import questionnaire_load as qmod
 
     if looks_like_assessment(source.path):

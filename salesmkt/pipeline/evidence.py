@@ -128,11 +128,11 @@ def run(request: EvidenceRequest) -> EvidenceResult:
     """The figures, and with a responses file the verdict on each linked statement."""
     result = compute(request)
     if request.responses is not None:
-        from salesmkt.analysis import scoring
+        from salesmkt.analysis import saved
 
         source = request.responses
         settings = request.settings or Settings()
-        assessment = scoring.load_assessment_or_responses(source, settings)
+        assessment = saved.load_assessment_or_responses(source, settings)
         questionnaire = qmod.load(source.questionnaire)
         if questionnaire.id != assessment.questionnaire.id:  # a saved assessment names its own
             questionnaire = qmod.load(assessment.questionnaire.id)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesmkt.advice import recommend
-from salesmkt.analysis import scoring
+from salesmkt.analysis import saved, scoring
 from salesmkt.analysis.compare import compare_waves, load_wave
 from salesmkt.analysis.comparison import Wave
 from salesmkt.definitions import questionnaire_load as qmod
@@ -367,8 +367,8 @@ def load_inputs(source: ResponseSource, settings: Settings) -> ReportInputs:
     given, or else the built-in one of that id) is used for the stage texts when id and
     version match.
     """
-    if scoring.looks_like_assessment(source.path):
-        assessment = scoring.load_assessment_json(source.path)
+    if saved.looks_like_assessment(source.path):
+        assessment = saved.load_assessment_json(source.path)
         q = _matching_questionnaire(assessment, source.questionnaire)
         return ReportInputs(assessment, q, [], from_json=True)
     result = scoring.assess_file(source, settings)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salesmkt.analysis import scoring
+from salesmkt.analysis import saved, scoring
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import SalesmktError, UsageError
 from salesmkt.intake.source import ResponseSource
@@ -59,13 +59,13 @@ def gaps(source: ResponseSource, settings: Settings) -> GapsRun:
     """The perception gaps of a responses file, or of a saved assessment as it was saved."""
     from salesmkt.render.gaps import GapsView
 
-    if scoring.looks_like_assessment(source.path):
-        saved = scoring.load_assessment_json(source.path)
+    if saved.looks_like_assessment(source.path):
+        assessment_saved = saved.load_assessment_json(source.path)
         note = (
             f"salesmkt: {source.path} is a saved assessment: its gaps are shown as they were "
             "computed (see its settings); the statistics options do not apply"
         )
-        return GapsRun(GapsView(assessment_in_reader_language(saved)), [note])
+        return GapsRun(GapsView(assessment_in_reader_language(assessment_saved)), [note])
     assessment = score(source, settings).assessment
     scale = qmod.load(source.questionnaire).scale
     span = (scale.min, scale.max) if scale.min is not None and scale.max is not None else None
@@ -149,7 +149,7 @@ def recommend(
     )
     book = rules_in_reader_language(source_book)
     answers = answers_read_with(answers, book)
-    assessment = scoring.load_assessment_or_responses(source, settings)
+    assessment = saved.load_assessment_or_responses(source, settings)
     assessment = assessment_in_reader_language(assessment, source.questionnaire)
     labels = _stage_labels(book)
     if request.stage is not None and request.stage not in labels:
@@ -157,8 +157,8 @@ def recommend(
             f"--stage {request.stage!r}: expected one of {', '.join(book.stage_ids())}"
         )
     notes = _ask_situation(book, assessment, request.stage, answers, ask)
-    saved = answers_read_with(answers, source_book)  # the words --situation reads back
-    notes += _save_answers(request, saved, advice_inputs(request, source))
+    kept = answers_read_with(answers, source_book)  # the words --situation reads back
+    notes += _save_answers(request, kept, advice_inputs(request, source))
     crm = None
     if request.evidence is not None:
         from salesmkt.pipeline.evidence import load_evidence

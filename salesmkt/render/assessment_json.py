@@ -2,7 +2,7 @@
 
 Vocabulary: the *document* is ``Assessment.model_dump_json`` with two-space indents;
 ``recommend``, ``report`` and ``compare`` read it back with
-:func:`salesmkt.analysis.scoring.load_assessment_json`. It never holds NaN or infinity: a
+:func:`salesmkt.analysis.saved.load_assessment_json`. It never holds NaN or infinity: a
 missing or withheld figure is ``null``, and a non-finite number is a bug that stops
 the output rather than slipping through as ``null``.
 """

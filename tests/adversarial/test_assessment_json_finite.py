@@ -10,7 +10,7 @@ import pytest
 from support.paths import EXAMPLES
 from typer.testing import CliRunner
 
-from salesmkt.analysis.scoring import load_assessment_json
+from salesmkt.analysis.saved import load_assessment_json
 from salesmkt.cli import app
 from salesmkt.errors import InvalidFileError
 
