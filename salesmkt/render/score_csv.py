@@ -41,13 +41,14 @@ _BLOCK_BYTES = 1 << 30
 """And at most this many bytes a block (arrow's string offsets are 32-bit)."""
 
 
-def _merged(columns: list[Coded | Plain]) -> list[Coded | Plain]:
-    """Neighbouring coded columns joined into one where their texts stay few."""
+def _merged(columns: list[tuple[Coded | Plain, str]]) -> list[tuple[Coded | Plain, str]]:
+    """Neighbouring coded columns (each with its header cell) joined into one where
+    their texts stay few."""
     import numpy as np
 
-    merged: list[Coded | Plain] = []
-    for column in columns:
-        last = merged[-1] if merged else None
+    merged: list[tuple[Coded | Plain, str]] = []
+    for column, header in columns:
+        last, last_header = merged[-1] if merged else (None, "")
         if (
             isinstance(column, Coded)
             and isinstance(last, Coded)
@@ -57,10 +58,21 @@ def _merged(columns: list[Coded | Plain]) -> list[Coded | Plain]:
             codes *= len(column.texts)  # in place: ``codes`` is the merge's own copy
             codes += column.codes
             texts = [f"{a},{b}" for a in last.texts for b in column.texts]
-            merged[-1] = Coded(codes, texts)
+            merged[-1] = (Coded(codes, texts), f"{last_header},{header}")
         else:
-            merged.append(column)
+            merged.append((column, header))
     return merged
+
+
+def _headed(column: Coded | Plain, header: str) -> Coded | Plain:
+    """``column`` with its header cell as a first row, so that the header line comes
+    out of the same join as the rows (and the text needs no copy to put it in front)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(column, Coded):
+        return Coded(np.concatenate(([len(column.texts)], column.codes)), [*column.texts, header])
+    return Plain(pa.concat_arrays([pa.array([header], type=pa.string()), column.cells]))
 
 
 def _line_ends(column: Coded | Plain, lone: bool) -> Coded | Plain:
@@ -122,12 +134,14 @@ def render_csv(respondents: pd.DataFrame) -> str:
     """The per-respondent table as CSV text (figures rounded to 4 decimals)."""
     import pyarrow as pa
 
-    header = ",".join(cell(str(c)) for c in respondents.columns)
+    headers = [cell(str(c)) for c in respondents.columns]
     n, width = respondents.shape
     if n == 0 or width == 0:
-        return header + "\n"
-    columns = _merged([column_cells(respondents.iloc[:, j]) for j in range(width)])
-    columns[-1] = _line_ends(columns[-1], lone=width == 1)
+        return ",".join(headers) + "\n"
+    pairs = _merged([(column_cells(respondents.iloc[:, j]), headers[j]) for j in range(width)])
+    last, last_header = pairs[-1]
+    pairs[-1] = (_line_ends(last, lone=width == 1), last_header + "\n")
+    columns = [_headed(column, header) for column, header in pairs]
     try:
         arrow = [
             (c.codes, pa.array(c.texts, type=pa.string()))
@@ -136,11 +150,10 @@ def render_csv(respondents: pd.DataFrame) -> str:
             for c in columns
         ]
     except UnicodeEncodeError:  # a lone surrogate, which arrow's UTF-8 cannot hold
-        return header + "\n" + _python_rows(columns)
+        return _python_rows(columns)
     step = _block_rows(arrow)
-    parts = [header, "\n"]
-    parts += [_block_text(arrow, a, min(n, a + step)) for a in range(0, n, step)]
-    return "".join(parts)
+    # One block (up to a million rows) is the whole text: "".join returns it uncopied.
+    return "".join(_block_text(arrow, a, min(n + 1, a + step)) for a in range(0, n + 1, step))
 
 
 def render_score(result: ScoreResult) -> str:
