@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from salesmkt.render import csv_columns, score_csv
@@ -62,7 +62,7 @@ def test_a_scored_table_matches_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     frame = pd.DataFrame(
         {
             "row": np.arange(2, n + 2, dtype=np.int64),
-            "respondent": [f"R{i:07d}" for i in range(n)],
+            "respondent": pd.Series([f"R{i:07d}" for i in range(n)], dtype=object),
             "group": pd.array(rng.choice(["sales", "marketing", "=x"], n), dtype="str"),
             "region": np.array(["EMEA", "a,b", "", None], dtype=object)[rng.integers(0, 4, n)],
             "answered": rng.integers(16, 21, n),
@@ -79,12 +79,15 @@ def test_a_scored_table_matches_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @settings(max_examples=80, deadline=None)
 @given(st.lists(_TEXT, min_size=1, max_size=40, unique=True))
+@example(["", "\ud800"])  # a lone surrogate: the Python join
 def test_respondent_codes_of_any_text_match_pandas(codes: list[str]) -> None:
     """Distinct codes take the plain path: commas, quotes, line breaks, formula starts,
     control, bidirectional and invisible characters, any Unicode, blanks and gaps."""
     values: list[object] = list(codes)
     values[0 if len(values) < 3 else 2] = None
-    frame = pd.DataFrame({"row": np.arange(len(values)), "respondent": values})
+    frame = pd.DataFrame(
+        {"row": np.arange(len(values)), "respondent": pd.Series(values, dtype=object)}
+    )
     if not any(0xD800 <= ord(ch) <= 0xDFFF for code in codes for ch in code):
         frame["arrow"] = pd.array(values, dtype="str")  # arrow holds no lone surrogate
     assert render_csv(frame) == _oracle(frame)
