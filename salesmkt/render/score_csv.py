@@ -10,117 +10,150 @@ a formula.
 
 Speed: the text is the same as ``DataFrame.to_csv`` writes (numbers as numpy prints
 them, missing values blank, a field quoted only when it holds a comma, a quote or a
-line break, quotes doubled), but built column by column from each column's *distinct*
-values: every distinct value is formatted, neutralised and quoted once, and the rows
-are then joined. A million respondents hold a few hundred distinct totals and means,
-so the cost is one join per row rather than pandas' formatting per cell.
+line break, quotes doubled), but no Python runs per row or per cell. Each column becomes
+its cells (:mod:`salesmkt.render.csv_columns`: codes into its distinct texts, or one
+arrow text per row); neighbouring coded columns are *merged* into one column whose
+distinct texts are the joined pairs (while there are at most :data:`_MERGED_TEXTS` of
+them); then arrow joins the columns of a *block* of rows with commas, each row ending in
+a line break, and the block's bytes are decoded at once.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from salesmkt.render.text import CONTROL_CHARS, neutralise_cell
+from salesmkt.render.csv_columns import DECIMALS, Coded, Plain, cell, column_cells
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from salesmkt.analysis.scoring import ScoreResult
 
-DECIMALS = 4
-_NEEDS_QUOTES = (",", '"', "\n", "\r")
+__all__ = ["DECIMALS", "render_csv", "render_score"]
+
+_MERGED_TEXTS = 1 << 16
+"""At most this many distinct texts in a merged column (each built once, in Python)."""
+_BLOCK_ROWS = 1 << 20
+"""Rows joined at a time: the cells taken for one block are alive at once, not all.
+(The text is returned whole, so its blocks' copies are the floor of the memory it
+takes; smaller blocks would only add a copy of the whole text.)"""
+_BLOCK_BYTES = 1 << 30
+"""And at most this many bytes a block (arrow's string offsets are 32-bit)."""
 
 
-def _quoted(text: str) -> str:
-    """``text`` as one CSV field (the csv module's minimal quoting)."""
-    if any(ch in text for ch in _NEEDS_QUOTES):
-        return '"' + text.replace('"', '""') + '"'
-    return text
+def _merged(columns: list[tuple[Coded | Plain, str]]) -> list[tuple[Coded | Plain, str]]:
+    """Neighbouring coded columns (each with its header cell) joined into one where
+    their texts stay few."""
+    import numpy as np
+
+    merged: list[tuple[Coded | Plain, str]] = []
+    for column, header in columns:
+        last, last_header = merged[-1] if merged else (None, "")
+        if (
+            isinstance(column, Coded)
+            and isinstance(last, Coded)
+            and len(last.texts) * len(column.texts) <= _MERGED_TEXTS
+        ):
+            codes = last.codes if last.codes.dtype == np.int32 else last.codes.astype(np.int32)
+            codes *= len(column.texts)  # in place: ``codes`` is the merge's own copy
+            codes += column.codes
+            texts = [f"{a},{b}" for a in last.texts for b in column.texts]
+            merged[-1] = (Coded(codes, texts), f"{last_header},{header}")
+        else:
+            merged.append((column, header))
+    return merged
 
 
-def _cell(value: Any) -> str:
-    """A neutralised text cell, or a blank for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _headed(column: Coded | Plain, header: str) -> Coded | Plain:
+    """``column`` with its header cell as a first row, so that the header line comes
+    out of the same join as the rows (and the text needs no copy to put it in front)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(column, Coded):
+        return Coded(np.concatenate(([len(column.texts)], column.codes)), [*column.texts, header])
+    return Plain(pa.concat_arrays([pa.array([header], type=pa.string()), column.cells]))
+
+
+def _line_ends(column: Coded | Plain, lone: bool) -> Coded | Plain:
+    """The last column with each row's line break (and, alone, blanks as ``""``: the csv
+    module quotes an empty lone field so that the row shows)."""
+    import pyarrow.compute as pc
+
+    if isinstance(column, Coded):
+        return Coded(column.codes, [(t or '""' if lone else t) + "\n" for t in column.texts])
+    cells = column.cells
+    if lone:
+        cells = pc.if_else(pc.equal(cells, ""), '""', cells)
+    return Plain(pc.binary_join_element_wise(cells, "", "\n"))
+
+
+def _block_rows(columns: list[tuple[Any, Any]]) -> int:
+    """Rows a block holds, so that its text stays below :data:`_BLOCK_BYTES` even if
+    every row were as wide as the widest cell of each column makes it."""
+    import pyarrow.compute as pc
+
+    widest = len(columns)  # the separators and the line break
+    for _, texts in columns:
+        widest += pc.max(pc.binary_length(texts)).as_py() or 0
+    return max(1, min(_BLOCK_ROWS, _BLOCK_BYTES // widest))
+
+
+def _block_text(columns: list[Any], a: int, b: int) -> str:
+    """Rows ``a`` to ``b`` as CSV text: arrow joins the cells, one decode."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [
+        pc.take(texts, pa.array(codes[a:b])) if codes is not None else texts.slice(a, b - a)
+        for codes, texts in columns
+    ]
+    lines = pc.binary_join_element_wise(*parts, ",") if len(parts) > 1 else parts[0]
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
+    start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
+    if start == end:
         return ""
-    return _quoted(str(neutralise_cell(str(value))))
+    return str(memoryview(lines.buffers()[2])[start:end], "utf-8")
 
 
-def _column_cells(column: pd.Series) -> Callable[[int, int], list[str]]:
-    """The cells of rows ``a`` to ``b`` of ``column`` as CSV text, each distinct value
-    formatted once for the whole column."""
+def _python_rows(columns: list[Coded | Plain]) -> str:
+    """The rows joined in Python, for cells arrow cannot hold (slow, and rare)."""
     import numpy as np
-    import pandas as pd
 
-    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
-        numbers = column.to_numpy()  # whole numbers, never missing
-        return lambda a, b: list(map(str, numbers[a:b].tolist()))
-    if pd.api.types.is_float_dtype(column.dtype):
-        codes, shown = _float_text(column.to_numpy(dtype=np.float64, na_value=np.nan))
-    else:
-        codes, uniques = pd.factorize(column.astype(object), use_na_sentinel=True)
-        shown = [*_texts(uniques), ""]  # code -1 (missing) → the "" at the end
-    table = np.array(shown, dtype=object)
-    return lambda a, b: list(table[codes[a:b]].tolist())
-
-
-_SPECIAL = re.compile(f'(?!\n)[{CONTROL_CHARS},"]')
-"""A character :func:`~salesmkt.render.text.visible` shows by code (bar the line break
-that joins the values), a comma or a quote."""
-_FORMULA_START = ("=", "+", "-", "@")
-
-
-def _texts(values: Any) -> list[str]:
-    """Distinct non-missing cells as CSV fields."""
-    import pandas as pd
-
-    strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
-    texts: list[str] = values.tolist() if strings else [str(v) for v in values]
-    # One search over them all (codes are mostly distinct, so per-value calls would
-    # cost a second per million): only when something needs escaping is each one visited.
-    joined = "\n".join(texts)
-    plain = (
-        joined.count("\n") == max(len(texts) - 1, 0)
-        and not _SPECIAL.search(joined)
-        and not joined.startswith(_FORMULA_START)
-        and not any("\n" + start in joined for start in _FORMULA_START)
-    )
-    return texts if plain else [_cell(v) for v in values]
-
-
-def _float_text(values: Any) -> tuple[Any, list[str]]:
-    """Codes into the distinct rounded values' texts (the last one blank, for NaN)."""
-    import numpy as np
-    import pandas as pd
-
-    with np.errstate(over="ignore"):  # a huge value rounds to inf, as in pandas
-        values = values.round(DECIMALS)
-    missing = np.isnan(values)
-    # Distinct by bit pattern, so that -0.0 keeps its sign as numpy prints it.
-    codes, uniques = pd.factorize(values.view(np.int64), use_na_sentinel=True)
-    codes[missing] = -1
-    shown: list[str] = np.asarray(uniques, dtype=np.int64).view(np.float64).astype(str).tolist()
-    return codes, [*shown, ""]
-
-
-_BLOCK_ROWS = 100_000
-"""Rows joined at a time: the per-cell strings of one block are alive at once, not all."""
+    cells = [
+        np.array(c.texts, dtype=object)[c.codes].tolist()
+        if isinstance(c, Coded)
+        else c.cells.to_pylist()
+        for c in columns
+    ]
+    return "".join(map(",".join, zip(*cells, strict=True)))
 
 
 def render_csv(respondents: pd.DataFrame) -> str:
     """The per-respondent table as CSV text (figures rounded to 4 decimals)."""
-    header = ",".join(_cell(str(c)) for c in respondents.columns)
-    cells = [_column_cells(respondents.iloc[:, j]) for j in range(respondents.shape[1])]
-    n = len(respondents)
-    parts = [header, "\n"]
-    for a in range(0, n if cells else 0, _BLOCK_ROWS):
-        columns = [cell(a, min(n, a + _BLOCK_ROWS)) for cell in cells]
-        if len(columns) == 1:  # the csv module quotes an empty lone field: a blank row shows
-            columns = [[text or '""' for text in columns[0]]]
-        parts += ["\n".join(map(",".join, zip(*columns, strict=True))), "\n"]
-    return "".join(parts)
+    import pyarrow as pa
+
+    headers = [cell(str(c)) for c in respondents.columns]
+    n, width = respondents.shape
+    if n == 0 or width == 0:
+        return ",".join(headers) + "\n"
+    pairs = _merged([(column_cells(respondents.iloc[:, j]), headers[j]) for j in range(width)])
+    last, last_header = pairs[-1]
+    pairs[-1] = (_line_ends(last, lone=width == 1), last_header + "\n")
+    columns = [_headed(column, header) for column, header in pairs]
+    try:
+        arrow = [
+            (c.codes, pa.array(c.texts, type=pa.string()))
+            if isinstance(c, Coded)
+            else (None, c.cells)
+            for c in columns
+        ]
+    except UnicodeEncodeError:  # a lone surrogate, which arrow's UTF-8 cannot hold
+        return _python_rows(columns)
+    step = _block_rows(arrow)
+    # One block (up to a million rows) is the whole text: "".join returns it uncopied.
+    return "".join(_block_text(arrow, a, min(n + 1, a + step)) for a in range(0, n + 1, step))
 
 
 def render_score(result: ScoreResult) -> str:

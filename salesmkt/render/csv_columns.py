@@ -1,0 +1,243 @@
+"""Each column of a table as CSV cells, ready to be joined into rows without Python per row.
+
+Vocabulary: a column becomes either *coded* (:class:`Coded`: one code per row into a
+short list of *distinct* cell texts, each formatted, neutralised and quoted once) or
+*plain* (:class:`Plain`: one text per row in an arrow string array, for columns whose
+values are mostly distinct, such as respondent codes and row numbers). The texts are
+those ``DataFrame.to_csv`` writes after :func:`~salesmkt.render.text.neutralise_cell`:
+numbers as numpy prints them, missing values blank, a field quoted only when it holds a
+comma, a quote or a line break (quotes doubled).
+
+Plain text columns are checked in arrow with one regular expression that finds every
+cell neutralising or quoting could change (a control character, a comma, a quote, a
+formula start); only those cells are visited in Python. Which form a column takes
+changes the speed, never the text: both give the same cells.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from salesmkt.render.text import CONTROL_CHARS, neutralise_cell
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+DECIMALS = 4
+_NEEDS_QUOTES = (",", '"', "\n", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+_RANGE_CODES = 1 << 16
+"""Whole numbers spanning fewer values than this are coded (one text per value)."""
+_SAMPLE = 2048
+"""Rows looked at to guess whether a text column is mostly distinct."""
+
+
+@dataclass(frozen=True)
+class Coded:
+    """Cells as ``texts[codes]``: ``codes`` an integer array, one per row."""
+
+    codes: np.ndarray[Any, Any]
+    texts: list[str]
+
+
+@dataclass(frozen=True)
+class Plain:
+    """Cells as an arrow string array, one text per row, no nulls."""
+
+    cells: Any  # pyarrow.StringArray
+
+
+def quoted(text: str) -> str:
+    """``text`` as one CSV field (the csv module's minimal quoting)."""
+    if any(ch in text for ch in _NEEDS_QUOTES):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def cell(value: Any) -> str:
+    """A neutralised text cell, or a blank for a missing value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return quoted(str(neutralise_cell(str(value))))
+
+
+_SPECIAL = re.compile(f'(?!\n)[{CONTROL_CHARS},"]')
+"""A character :func:`~salesmkt.render.text.visible` shows by code (bar the line break
+that joins the values), a comma or a quote."""
+
+
+def distinct_texts(values: Any) -> list[str]:
+    """Distinct non-missing cells as CSV fields."""
+    import pandas as pd
+
+    strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
+    texts: list[str] = values.tolist() if strings else [str(v) for v in values]
+    # One search over them all: only when something needs escaping is each one visited.
+    joined = "\n".join(texts)
+    plain = (
+        joined.count("\n") == max(len(texts) - 1, 0)
+        and not _SPECIAL.search(joined)
+        and not joined.startswith(_FORMULA_START)
+        and not any("\n" + start in joined for start in _FORMULA_START)
+    )
+    return texts if plain else [cell(v) for v in values]
+
+
+def _missing_last(codes: Any, texts: list[str]) -> Coded:
+    """Codes with -1 (missing) pointing at a blank appended to ``texts``."""
+    import numpy as np
+
+    codes = np.asarray(codes, dtype=np.int64)
+    codes[codes < 0] = len(texts)
+    return Coded(codes, [*texts, ""])
+
+
+def float_cells(values: Any) -> Coded:
+    """Floats rounded to :data:`DECIMALS`, each distinct value printed once by numpy."""
+    import numpy as np
+    import pandas as pd
+
+    # Distinct by bit pattern (so that -0.0 keeps its sign as numpy prints it), first
+    # as given, then as rounded: only the few distinct values are rounded and printed.
+    codes, uniques = pd.factorize(values.view(np.int64))
+    with np.errstate(over="ignore"):  # a huge value rounds to inf, as in pandas
+        rounded = np.asarray(uniques, dtype=np.int64).view(np.float64).round(DECIMALS)
+    inner, distinct = pd.factorize(rounded.view(np.int64))
+    texts: list[str] = np.asarray(distinct, dtype=np.int64).view(np.float64).astype(str).tolist()
+    inner[np.isnan(rounded)] = len(texts)  # every NaN, whatever its bits, is a blank
+    return Coded(inner[codes], [*texts, ""])
+
+
+def integer_cells(numbers: Any) -> Coded | Plain:
+    """Whole numbers (never missing): coded over their range when it is short, else
+    printed by arrow (the same digits as ``str``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if len(numbers) and int(numbers.max()) - int(numbers.min()) < _RANGE_CODES:
+        low = int(numbers.min())
+        wide = np.uint64 if numbers.dtype.kind == "u" else np.int64  # no overflow below
+        codes = (numbers.astype(wide) - wide(low)).astype(np.int64)
+        return Coded(codes, [str(v) for v in range(low, int(numbers.max()) + 1)])
+    return Plain(pa.array(numbers).cast(pa.string()))
+
+
+def _arrow_class(python_class: str) -> str:
+    """A Python regex class body in RE2's spelling (``\\uXXXX`` → ``\\x{XXXX}``)."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", python_class)
+
+
+_NEEDS_WORK = f'[{_arrow_class(CONTROL_CHARS)},"]|^[=+\\-@]'
+"""RE2: a cell :func:`cell` would change (control characters include tab, CR and LF)."""
+
+
+def _mostly_distinct(column: pd.Series) -> bool:
+    """Whether the first rows of ``column`` are mostly distinct (a guess: speed only)."""
+    head = column.iloc[:_SAMPLE]
+    return bool(head.nunique(dropna=True) * 2 > len(head))
+
+
+def _arrow_strings(column: pd.Series) -> Any:
+    """``column`` as one arrow string array (nulls for missing), or None when it holds
+    something other than text or does not fit one array."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if column.dtype == object and pd.api.types.infer_dtype(column, skipna=True) != "string":
+        return None
+    try:
+        cells = pa.array(column, type=pa.string(), from_pandas=True)
+    except (pa.ArrowException, UnicodeError, TypeError, ValueError):
+        return None  # e.g. a lone surrogate: the coded path writes what Python writes
+    if isinstance(cells, pa.ChunkedArray):
+        if cells.num_chunks != 1:
+            return None
+        cells = cells.chunk(0)
+    return cells
+
+
+def _surely_plain(cells: Any) -> bool:
+    """Whether no cell can need work, judged from the bytes: none below space or from
+    DEL on (controls, and every non-ASCII byte: such text is left to the regular
+    expression), no comma or quote, no formula start. A quick test that may say no
+    when the answer is yes (an empty cell looks at its neighbour), never the reverse."""
+    import numpy as np
+
+    _, offsets, data = cells.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int32)[cells.offset : cells.offset + len(cells) + 1]
+    if data is None or ends[0] == ends[-1]:
+        return True
+    body = np.frombuffer(data, dtype=np.uint8)[ends[0] : ends[-1]]
+    if body.min() < 0x20 or body.max() >= 0x7F:
+        return False
+    if any((body == ord(c)).any() for c in ',"'):
+        return False
+    if not any((body == ord(c)).any() for c in _FORMULA_START):
+        return True
+    firsts = body[np.minimum(ends[:-1] - ends[0], len(body) - 1)]
+    return not any((firsts == ord(c)).any() for c in _FORMULA_START)
+
+
+def plain_text_cells(cells: Any) -> Plain:
+    """Arrow text cells neutralised and quoted; only cells the check flags go to Python."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not _surely_plain(cells):
+        flagged = pc.fill_null(pc.match_substring_regex(cells, _NEEDS_WORK), False)
+        where = np.flatnonzero(flagged.to_numpy(zero_copy_only=False))
+        fixed = [cell(v) for v in cells.take(pa.array(where)).to_pylist()]
+        if fixed:
+            cells = pc.replace_with_mask(cells, flagged, pa.array(fixed, type=pa.string()))
+    return Plain(pc.fill_null(cells, ""))
+
+
+def text_cells(column: pd.Series) -> Coded | Plain:
+    """A column of text (or anything else printed by ``str``)."""
+    import pandas as pd
+
+    texty = column.dtype == object or isinstance(column.dtype, pd.StringDtype)
+    if texty and _mostly_distinct(column):
+        cells = _arrow_strings(column)
+        if cells is not None:
+            return plain_text_cells(cells)
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "pyarrow":
+        return _arrow_coded(column)
+    values = column if texty else column.astype(object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return _missing_last(codes, distinct_texts(uniques))
+
+
+def _arrow_coded(column: pd.Series) -> Coded:
+    """An arrow-backed text column coded by arrow's own dictionary encoding."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(column.array)
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks()
+    encoded = pc.dictionary_encode(cells)
+    codes = pc.fill_null(encoded.indices, -1).to_numpy()
+    uniques = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+    return _missing_last(codes, distinct_texts(uniques))
+
+
+def column_cells(column: pd.Series) -> Coded | Plain:
+    """The cells of one column, in whichever form suits it."""
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "iu":
+        return integer_cells(column.to_numpy())
+    if pd.api.types.is_float_dtype(column.dtype):
+        return float_cells(column.to_numpy(dtype=np.float64, na_value=np.nan))
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = np.asarray(column.cat.categories, dtype=object)
+        return _missing_last(column.cat.codes.to_numpy(), distinct_texts(categories))
+    return text_cells(column)
