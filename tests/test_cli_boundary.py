@@ -88,6 +88,22 @@ def test_ctrl_c_says_so_and_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.stderr.strip() == "salesmkt: error: interrupted; nothing was written"
 
 
+def _sleeping(pid: int) -> bool:
+    """True when the process sleeps in a system call, seen three times in a row (Linux's
+    /proc; elsewhere True at once)."""
+    import time
+
+    for _ in range(3):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return True
+        if stat.rsplit(")", 1)[1].split()[0] != "S":
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     """SIGINT to a real ``take`` waiting at its first question: the message, 130, no file."""
     import signal
@@ -108,11 +124,21 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     seen = b""
     while b"Your answer" not in seen and time.monotonic() < deadline:
         seen += proc.stdout.read1(4096)  # type: ignore[attr-defined]
+    # A signal that lands after the prompt is written but before the read has begun only
+    # sets Python's flag; the read then blocks anyway (a person would press Ctrl-C again).
+    # So wait until the process sleeps in its read before sending the one Ctrl-C.
+    while not _sleeping(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
-    # Wait before closing stdin: communicate() closes it at once, and on a loaded machine
-    # the end of input could then reach the prompt before the signal does (an EOF, exit 1).
-    proc.wait(timeout=30)
-    _, err = proc.communicate(timeout=30)
+    # Keep stdin open until the process has gone: communicate() would close it at once, and
+    # on a loaded machine the end of input could reach the prompt before the signal (an
+    # EOF, exit 1). communicate() still drains stdout and stderr, so no write can block.
+    stdin, proc.stdin = proc.stdin, None
+    try:
+        _, err = proc.communicate(timeout=30)
+    finally:
+        assert stdin is not None
+        stdin.close()
     assert proc.returncode == 130, err.decode(errors="replace")  # the message says why, if not
     assert b"salesmkt: error: interrupted; nothing was written" in err
     assert not out.exists()
