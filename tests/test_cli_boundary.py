@@ -112,7 +112,13 @@ def test_ctrl_c_in_a_real_process(tmp_path: Path) -> None:
     import time
 
     out = tmp_path / "answers.csv"
-    code = "from salesmkt.cli import main; main()"
+    # Ctrl-C as at a terminal: a test run started in the background (``cmd &`` in a
+    # script) has SIGINT ignored, and a child inherits that, so the child sets Python's
+    # own handler first; salesmkt itself leaves an ignored SIGINT ignored, as it should.
+    code = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+        "from salesmkt.cli import main; main()"
+    )
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "take", "--group", "sales", "-o", str(out)],
         stdin=subprocess.PIPE,
