@@ -14,10 +14,10 @@ import pandas as pd
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from support.csvtext import pandas_csv
 
 from salesmkt.render import csv_columns, score_csv
-from salesmkt.render.score_csv import DECIMALS, render_csv
-from salesmkt.render.text import neutralise_cell
+from salesmkt.render.score_csv import render_csv
 
 _SPECIAL = [",", '"', "\n", "\r", "\t", "=", "+", "-", "@", "\x00", "\x1b", "\x7f"]
 _SPECIAL += ["\x85", "\u202e", "\u200b", "\ufeff", "\u061c", "é", "€", "😀", " ", "'"]
@@ -28,27 +28,9 @@ _UTF8 = st.text(  # what arrow can hold: no lone surrogates
 )
 
 
-def _oracle(frame: pd.DataFrame) -> str:
-    """``DataFrame.to_csv`` after rounding floats and neutralising every text cell."""
-    out = frame.copy()
-    for name in out.columns:
-        col = out[name]
-        if pd.api.types.is_float_dtype(col.dtype):
-            out[name] = col.round(DECIMALS)
-        elif not (
-            pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype)
-        ):
-            out[name] = pd.Series(
-                [None if pd.isna(v) else neutralise_cell(str(v)) for v in col], dtype=object
-            )
-    out.columns = [str(neutralise_cell(str(c))) for c in out.columns]
-    text: str = out.to_csv(index=False, lineterminator="\n")
-    return text
-
-
 def _both_guesses(frame: pd.DataFrame, monkeypatch: pytest.MonkeyPatch) -> None:
     """The frame written with text columns taken as mostly distinct, and as not."""
-    expected = _oracle(frame)
+    expected = pandas_csv(frame)
     for guess in (True, False):
         monkeypatch.setattr(csv_columns, "_mostly_distinct", lambda column, g=guess: g)
         assert render_csv(frame) == expected
@@ -90,7 +72,7 @@ def test_respondent_codes_of_any_text_match_pandas(codes: list[str]) -> None:
     )
     if not any(0xD800 <= ord(ch) <= 0xDFFF for code in codes for ch in code):
         frame["arrow"] = pd.array(values, dtype="str")  # arrow holds no lone surrogate
-    assert render_csv(frame) == _oracle(frame)
+    assert render_csv(frame) == pandas_csv(frame)
 
 
 @settings(max_examples=60, deadline=None)
@@ -117,7 +99,7 @@ def test_floats_match_pandas(numbers: list[float]) -> None:
     """Any float, NaN, ±inf, -0.0, huge values that round to inf, repeated values."""
     values = np.array(numbers + numbers[:3] + [-0.0, 0.0, 1e-5, -1e-5], dtype=np.float64)
     frame = pd.DataFrame({"total": values, "share": values[::-1].copy()})
-    assert render_csv(frame) == _oracle(frame)
+    assert render_csv(frame) == pandas_csv(frame)
 
 
 @settings(max_examples=60, deadline=None)
@@ -130,7 +112,7 @@ def test_whole_numbers_match_pandas(numbers: list[int]) -> None:
             "short": np.array([n % 7 - 3 for n in numbers], dtype=np.int64),
         }
     )
-    assert render_csv(frame) == _oracle(frame)
+    assert render_csv(frame) == pandas_csv(frame)
 
 
 def test_extreme_and_unsigned_integers_match_pandas() -> None:
@@ -143,7 +125,7 @@ def test_extreme_and_unsigned_integers_match_pandas() -> None:
             "range": np.array([2**16, 0, 2**16 - 1], dtype=np.int32),
         }
     )
-    assert render_csv(frame) == _oracle(frame)
+    assert render_csv(frame) == pandas_csv(frame)
 
 
 def test_other_dtypes_match_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,11 +155,11 @@ def test_one_row_zero_rows_lone_columns_and_no_columns(
     zero = pd.DataFrame(
         {"row": np.zeros(0, dtype=np.int64), "respondent": pd.Series([], dtype=object)}
     )
-    assert render_csv(zero) == _oracle(zero)
+    assert render_csv(zero) == pandas_csv(zero)
     lone = pd.DataFrame({"respondent": ["a", "", None, '"q"', "b"]})
     _both_guesses(lone, monkeypatch)
     lone_number = pd.DataFrame({"total": [np.nan, 1.0]})
-    assert render_csv(lone_number) == _oracle(lone_number)
+    assert render_csv(lone_number) == pandas_csv(lone_number)
     assert render_csv(pd.DataFrame(index=range(3))) == "\n"
 
 
@@ -199,4 +181,4 @@ def test_merging_and_blocks_change_nothing(
             "total": np.where(rng.random(n) < 0.3, np.nan, rng.integers(0, 2, n) * 0.5),
         }
     )
-    assert render_csv(frame) == _oracle(frame)
+    assert render_csv(frame) == pandas_csv(frame)

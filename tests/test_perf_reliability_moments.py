@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from support.scoring import FivePointQ
 
 from salesmkt.analysis import quality
 from salesmkt.analysis.gapdata import GapData
@@ -26,16 +27,6 @@ class _Groups:
 
     def shown(self) -> list[int]:
         return sorted(self.rows)
-
-
-class _Scale:
-    midpoint = 3.0
-    min = 1
-    max = 5
-
-
-class _Q:
-    scale = _Scale()
 
 
 def _data(
@@ -113,7 +104,7 @@ def test_dimension_moments_equal_the_plain_gather_bit_for_bit(
 ) -> None:
     rng = np.random.default_rng(n + k)
     data, groups = _data(rng, n, k, blank, with_valid)
-    full = quality.scale_moments(_Q(), data, groups)  # type: ignore[arg-type]
+    full = quality.scale_moments(FivePointQ(), data, groups)  # type: ignore[arg-type]
     answered = np.isfinite(data.items) & (True if data.valid is None else data.valid)
     assert full.complete.tolist() == answered.all(axis=1).tolist()
     for c in groups.shown():
@@ -130,7 +121,7 @@ def test_dimension_moments_equal_the_plain_gather_bit_for_bit(
 def test_a_dimension_nobody_skipped_elsewhere_is_the_block_of_the_scale() -> None:
     rng = np.random.default_rng(1)
     data, groups = _data(rng, 500, 6, 0.0, False)
-    full = quality.scale_moments(_Q(), data, groups)  # type: ignore[arg-type]
+    full = quality.scale_moments(FivePointQ(), data, groups)  # type: ignore[arg-type]
     assert full.partial.size == 0
     got = quality._dimension_moments(data, groups, full, [0, 2])  # type: ignore[arg-type]
     for c, m in got.items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from support.scoring import FivePointQ
 
 from salesmkt.analysis import quality
 from salesmkt.analysis.gapdata import GapData
@@ -96,16 +97,6 @@ def test_when_a_sum_might_round_the_float64_path_is_taken(
     _same((m.s1, m.s2), _old(items, keep, 3.0))
 
 
-class _Scale:
-    midpoint = 3.0
-    min = 1
-    max = 5
-
-
-class _Q:
-    scale = _Scale()
-
-
 class _Groups:
     def __init__(self, code: np.ndarray) -> None:
         self.code = code
@@ -133,8 +124,8 @@ def test_scoring_form_int8_with_marks_equals_floats_with_nan() -> None:
     as_float = GapData(
         items=np.where(valid, answers.astype(float), np.nan), group_code=code, group_ids="abc"
     )
-    fast = quality.scale_moments(_Q(), as_int8, groups)  # type: ignore[arg-type]
-    slow = quality.scale_moments(_Q(), as_float, groups)  # type: ignore[arg-type]
+    fast = quality.scale_moments(FivePointQ(), as_int8, groups)  # type: ignore[arg-type]
+    slow = quality.scale_moments(FivePointQ(), as_float, groups)  # type: ignore[arg-type]
     for c in groups.shown():
         _same(
             (fast.by_group[c].s1, fast.by_group[c].s2), (slow.by_group[c].s1, slow.by_group[c].s2)

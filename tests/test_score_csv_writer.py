@@ -7,25 +7,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.csvtext import pandas_csv
 
-from salesmkt.render.score_csv import DECIMALS, render_csv
-from salesmkt.render.text import neutralise_cell
-
-
-def _pandas_csv(frame: pd.DataFrame) -> str:
-    """What ``DataFrame.to_csv`` writes after rounding and neutralising every text cell."""
-    out = frame.copy()
-    for name in out.columns:
-        col = out[name]
-        if pd.api.types.is_float_dtype(col.dtype):
-            out[name] = col.round(DECIMALS)
-        elif not (
-            pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype)
-        ):
-            out[name] = [None if pd.isna(v) else neutralise_cell(str(v)) for v in col]
-    out.columns = [str(neutralise_cell(str(c))) for c in out.columns]
-    text: str = out.to_csv(index=False, lineterminator="\n")
-    return text
+from salesmkt.render.score_csv import render_csv
 
 
 def test_typical_table_matches_pandas() -> None:
@@ -48,14 +32,14 @@ def test_typical_table_matches_pandas() -> None:
             "signs": np.array([-0.0, 0.0, 1e-5, -1e-5, 123456.123456] * (n // 5)),
         }
     )
-    assert render_csv(frame) == _pandas_csv(frame)
+    assert render_csv(frame) == pandas_csv(frame)
 
 
 def test_empty_and_single_column_tables_match_pandas() -> None:
     empty = pd.DataFrame({"row": np.zeros(0, dtype=np.int64), "total": np.zeros(0)})
-    assert render_csv(empty) == _pandas_csv(empty)
+    assert render_csv(empty) == pandas_csv(empty)
     lone = pd.DataFrame({"respondent": ["a", "", None, '"q"']})
-    assert render_csv(lone) == _pandas_csv(lone)
+    assert render_csv(lone) == pandas_csv(lone)
 
 
 @pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
@@ -67,7 +51,7 @@ def test_empty_and_single_column_tables_match_pandas() -> None:
 def test_any_text_and_numbers_match_pandas(texts: list[str], numbers: list[float]) -> None:
     n = min(len(texts), len(numbers))
     frame = pd.DataFrame({"code": texts[:n], "total": numbers[:n]})
-    assert render_csv(frame) == _pandas_csv(frame)
+    assert render_csv(frame) == pandas_csv(frame)
 
 
 def test_rows_joined_in_blocks_match_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -78,4 +62,4 @@ def test_rows_joined_in_blocks_match_pandas(monkeypatch: pytest.MonkeyPatch) -> 
         {"row": np.arange(50, dtype=np.int64), "code": [f"R{i}" for i in range(50)]}
     )
     frame["total"] = np.linspace(20, 100, 50)
-    assert render_csv(frame) == _pandas_csv(frame)
+    assert render_csv(frame) == pandas_csv(frame)

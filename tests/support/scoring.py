@@ -110,3 +110,16 @@ def oracle_group(q: Questionnaire, rows: list[Sequence[float]]) -> dict[str, Any
         "items": items,
         "dims": dims,
     }
+
+
+class _FivePointScale:
+    midpoint = 3.0
+    min = 1
+    max = 5
+
+
+class FivePointQ:
+    """A stand-in questionnaire with only a 1–5 scale (midpoint 3), for the functions
+    that read nothing else of it (``quality.scale_moments``)."""
+
+    scale = _FivePointScale()
