@@ -21,7 +21,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from salesmkt.errors import InvalidFileError, NotFoundError
+from salesmkt.errors import InvalidFileError
+from salesmkt.intake.inputbytes import read_input_bytes
 from salesmkt.model.assessment import SCHEMA_VERSION, Assessment
 
 if TYPE_CHECKING:
@@ -75,12 +76,7 @@ def load_assessment_json(path: Path) -> Assessment:
     from pydantic import ValidationError
 
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise NotFoundError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    raw = read_input_bytes(path)
     try:
         doc = json.loads(
             raw.decode("utf-8-sig"), parse_constant=_NonFinite, parse_float=_finite_float

@@ -12,5 +12,7 @@ Modules, in the order a file goes through them:
 - ``columns``: matching item, respondent and group columns, and the ``--map`` file;
 - ``scale``: reading one answer on the questionnaire's scale;
 - ``gate``: the data-quality problems, exclusions and warnings;
-- ``spelling``: how cells and headers are compared, tidied and quoted.
+- ``spelling``: how cells and headers are compared, tidied and quoted;
+- ``inputbytes``: a named input file's bytes (a headcount, a CRM export), or one line
+  saying why not.
 """

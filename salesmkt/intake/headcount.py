@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from salesmkt.definitions.questionnaire import normalise
-from salesmkt.errors import NotFoundError, SalesmktError
+from salesmkt.errors import SalesmktError
+from salesmkt.intake.inputbytes import read_input_bytes
 
 if TYPE_CHECKING:
     from salesmkt.definitions.questionnaire import Questionnaire
@@ -53,12 +54,8 @@ class Headcount:
 def read_headcount(path: Path, questionnaire: Questionnaire) -> list[Headcount]:
     """The entries of a headcount file, checked (see the module docstring)."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFoundError(f"{path}: no such file (--headcount)") from None
-    except OSError as exc:
-        raise NotFoundError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    # One byte past the limit is enough to know the file is too large.
+    raw = read_input_bytes(path, hint=" (--headcount)", limit=MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise HeadcountError("headcount file larger than 1 MB", location=f"{path}:1:1")
     if path.suffix.lower() in YAML_SUFFIXES:

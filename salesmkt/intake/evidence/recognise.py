@@ -16,6 +16,7 @@ from pathlib import Path
 
 from salesmkt.definitions.crm_mapping import CrmMapping
 from salesmkt.errors import EvidenceDataError
+from salesmkt.intake.inputbytes import read_input_bytes
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,8 @@ def _key(name: str) -> str:
 
 def open_export(path: Path) -> Opened:
     """Read the header line: UTF-8 (with or without BOM), else Windows-1252."""
-    try:
-        raw = path.read_bytes()[:65536]
-    except OSError as exc:
-        raise EvidenceDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    # The header is in the first 64 KB; the rest of a large export is read later, once.
+    raw = read_input_bytes(path, error=EvidenceDataError, limit=65536)
     try:
         text, encoding = raw.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError as exc:
