@@ -110,3 +110,24 @@ def test_cell_sums_from_the_packed_counts_equal_the_weighted_sums() -> None:
     assert counts.tobytes() == want_counts.tobytes()
     assert tallies is not None
     _same(tallies, _oracle(key, ncells, items, valid))
+
+
+def test_answered_respondents_per_group_counted_from_the_blank_ones() -> None:
+    """ItemTallies.answered: per shown group, respondents with at least one answer
+    (oracle: a plain numpy count), with blank respondents and respondents in no group."""
+    from support.scoring import tiny
+
+    from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies
+    from salesmkt.model.assessment import Settings
+
+    rng = np.random.default_rng(8)
+    n, k = 3_000, 4
+    valid = rng.random((n, k)) >= 0.3
+    valid[rng.random(n) < 0.1] = False  # blank respondents, in every group
+    items = np.where(valid, rng.integers(1, 6, size=(n, k)), 0).astype(np.int8)
+    code = rng.integers(-1, 3, size=n)  # -1: in no group
+    ids = ["sales", "marketing", "leadership"]
+    data = GapData(np.asfortranarray(items), code, ids, valid=np.asfortranarray(valid))
+    groups = Groups(data, tiny(), Settings(min_group_size=1))
+    got = ItemTallies(data, groups).answered
+    assert got == {c: int(np.count_nonzero(valid[code == c].any(axis=1))) for c in range(3)}

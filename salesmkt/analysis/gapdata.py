@@ -354,12 +354,12 @@ class ItemTallies:
                 counts = answer_counts(base, ncells, items[:, j], valid[:, j])
             for c in shown:
                 self.by_group[c].append(tally_of_counts(counts[c]))
-        some = np.logical_or.reduce(valid, axis=1)
-        # Each respondent's cell as count_base places it (outside 0 … ncells−1: the spare).
-        code = groups.code[some]
-        cell = np.where((code >= 0) & (code < ncells), code, ncells)
-        per_group = np.bincount(cell, minlength=ncells + 1)
-        self.answered = {c: int(per_group[c]) for c in shown}
+        # Respondents who answered nothing are few (scoring leaves none), so they are
+        # counted and taken from each group's size: the same count as of those who did.
+        none = ~np.logical_or.reduce(valid, axis=1)
+        code = groups.code[none]
+        blank = np.bincount(code[(code >= 0) & (code < ncells)], minlength=ncells)
+        self.answered = {c: int(groups.n[c]) - int(blank[c]) for c in shown}
 
     _given: Sequence[IntArray] | None = None
 
