@@ -16,7 +16,7 @@ Vocabulary:
 - *favourable*: an answer in the favourable points of the scale
   (:mod:`salesmkt.analysis.favourable`); ``fav_sum`` counts them per cell and item.
 
-No per-respondent Python loops: one ``bincount`` per column, one stable (radix) sort
+No per-respondent Python loops: ``bincount`` over columns, one stable (radix) sort
 for medians, minimum and maximum, then a loop over cells.
 """
 
@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from salesmkt.analysis.gapdata import answer_counts, count_base, counts_fit
+from salesmkt.analysis.gapdata import counts_fit, item_answer_counts
 from salesmkt.l10n import _
 from salesmkt.model.assessment import GroupResult, Overall, StageRef
 
@@ -158,8 +158,9 @@ def _answer_sums(
     """Per cell and item: sum and count of the answers, and (with ``start``, the lowest
     favourable point) the count of favourable answers.
 
-    Whole-number (int8) answers are counted per cell and value with one ``bincount`` per
-    item; sums and counts are then exact sums of whole numbers, the same floats as the
+    Whole-number (int8) answers are counted per cell and value
+    (:func:`~salesmkt.analysis.gapdata.item_answer_counts`: a few items per ``bincount``);
+    sums and counts are then exact sums of whole numbers, the same floats as the
     weighted ``bincount`` of :func:`_column_sums` gives."""
     filled, valid = prep.filled, prep.valid
     if filled.dtype != np.int8 or not counts_fit(ncells):
@@ -170,17 +171,14 @@ def _answer_sums(
             return sums, counts, None, None
         fav_sums = _column_sums(key, ncells, n, favourable_matrix(prep, start), valid)[0]
         return sums, counts, fav_sums, None
-    base = count_base(key, ncells)
     values = np.arange(-128, 128, dtype=np.float64)
     cols = filled.shape[1]
     sums = np.zeros((ncells, cols))
     counts = np.zeros((ncells, cols))
     fav = None if start is None else np.zeros((ncells, cols))
     favourable = values >= (start if start is not None else np.inf)
-    tallies: list[IntArray] = []
-    for j in range(cols):
-        tally = answer_counts(base, ncells, filled[:, j], valid[:, j])
-        tallies.append(tally)
+    tallies = item_answer_counts(key, ncells, filled, valid)
+    for j, tally in enumerate(tallies):
         # + 0.0: a cell without answers sums to 0.0, never -0.0.
         sums[:, j] = tally @ values + 0.0
         counts[:, j] = tally.sum(axis=1)

@@ -76,13 +76,28 @@ def average_ranks(values: FloatArray) -> tuple[FloatArray, FloatArray]:
     return ranks, ties
 
 
+def _union(a: FloatArray, b: FloatArray) -> FloatArray:
+    """``np.union1d`` of two tallies' values (finite, a zero always +0.0): their
+    distinct values, ascending. Written out because ``np.union1d`` goes through
+    ``np.unique``, whose first call imports ``numpy.ma`` (some 15 ms) to ask whether
+    the array is masked."""
+    import numpy as np
+
+    both = np.concatenate((a, b))
+    both.sort()
+    keep = np.ones(both.size, dtype=bool)
+    np.not_equal(both[1:], both[:-1], out=keep[1:])
+    out: FloatArray = both[keep]
+    return out
+
+
 class PooledRanks:
     """Pooled distinct values with x/y counts and doubled average ranks (integers)."""
 
     def __init__(self, sx: Tally, sy: Tally) -> None:
         import numpy as np
 
-        allv = np.union1d(sx.values, sy.values)
+        allv = _union(sx.values, sy.values)
         cx = np.zeros(allv.size, dtype=np.int64)
         cy = np.zeros(allv.size, dtype=np.int64)
         cx[np.searchsorted(allv, sx.values)] = sx.counts

@@ -224,10 +224,16 @@ class Moments:
         )
 
 
-def answered_cells(items: FloatArray, valid: BoolArray | None) -> BoolArray:
-    """Which answers are there (finite and, with ``valid``, marked valid), cell by cell."""
+def answered_cells(items: NDArray[Any], valid: BoolArray | None) -> BoolArray:
+    """Which answers are there (finite and, with ``valid``, marked valid), cell by cell.
+
+    Integer answers are always finite, so with ``valid`` the answer is ``valid`` itself
+    (not a copy: callers only read it)."""
     import numpy as np
 
+    whole = items.dtype.kind in "iub"
+    if whole and valid is not None and valid.dtype == np.bool_ and valid.shape == items.shape:
+        return valid
     out: BoolArray = np.isfinite(items)
     if valid is not None:
         out &= valid
@@ -261,7 +267,9 @@ def none_missing(bits: UIntArray, cols: Sequence[int]) -> BoolArray:
     return out
 
 
-def gather_moments(items: FloatArray, rows: IntArray, complete: BoolArray, shift: float) -> Moments:
+def gather_moments(
+    items: NDArray[Any], rows: IntArray, complete: BoolArray, shift: float
+) -> Moments:
     """Moments of the complete answer sets among ``rows`` (respondents of one group).
 
     Rows are gathered _GATHER_ROWS at a time and multiplied _PRODUCT_ROWS at a time (see
@@ -273,11 +281,12 @@ def gather_moments(items: FloatArray, rows: IntArray, complete: BoolArray, shift
         for start in range(0, keep.size, _GATHER_ROWS):
             yield items[keep[start : start + _GATHER_ROWS]]
 
-    s1, s2 = _summed(chunks, items.shape[1], shift)
+    found = _exact_columns(items, keep, None, shift)
+    s1, s2 = found if found is not None else _summed(chunks, items.shape[1], shift)
     return Moments(int(keep.size), int(rows.size), s1, s2)
 
 
-def block_moments(items: FloatArray, keep: IntArray, cols: list[int], shift: float) -> Moments:
+def block_moments(items: NDArray[Any], keep: IntArray, cols: list[int], shift: float) -> Moments:
     """Moments of the rows ``keep`` (all complete) over the columns ``cols``: the figures
     of :func:`gather_moments` on a float64 copy of ``items[:, cols]``, without the copy."""
     import numpy as np
@@ -288,7 +297,8 @@ def block_moments(items: FloatArray, keep: IntArray, cols: list[int], shift: flo
         for start in range(0, keep.size, _GATHER_ROWS):
             yield items[np.ix_(keep[start : start + _GATHER_ROWS], columns)]
 
-    s1, s2 = _summed(chunks, len(cols), shift)
+    found = _exact_columns(items, keep, cols, shift)
+    s1, s2 = found if found is not None else _summed(chunks, len(cols), shift)
     return Moments(int(keep.size), int(keep.size), s1, s2)
 
 
@@ -354,6 +364,57 @@ def _exact_sums(
         for lo in range(0, dev.shape[0], rows):
             part = dev[lo : lo + rows]
             acc += part.T @ part
+    return acc[k, :k].copy(), acc[:k, :k].copy()
+
+
+def _exact_columns(
+    items: NDArray[Any], keep: IntArray, cols: Sequence[int] | None, shift: float
+) -> tuple[FloatArray, FloatArray] | None:
+    """:func:`_exact_sums` of the rows ``keep`` of ``items`` (of its columns ``cols``;
+    None: all), gathered column by column: the same chunks of rows, the same checks and
+    so the same exact sums, or None where :func:`_exact_sums` gives None.
+
+    Scoring's answers are Fortran-ordered, so each item's answers lie side by side: a
+    chunk is gathered as items × rows from those columns and shifted into a float32
+    block of the same shape, whose rows are contiguous. For a dimension's few columns
+    this halves the time of a two-dimensional ``np.ix_`` gather; for all columns it
+    costs the same as a gather of whole rows. Every sum is exact (see _EXACT_ROWS), so
+    the products' layout and order change no bit.
+    """
+    import numpy as np
+
+    if items.dtype.kind not in "iu" or items.ndim != 2:
+        return None
+    if not (2.0 * shift).is_integer() or not abs(shift) < _F32_HALVES:
+        return None
+    units = 1 if shift.is_integer() else 4
+    columns = items.T
+    k = items.shape[1] if cols is None else len(cols)
+    acc = np.zeros((k + 1, k + 1))
+    n = 0
+    for start in range(0, keep.size, _GATHER_ROWS):
+        idx = keep[start : start + _GATHER_ROWS]
+        if cols is None:
+            chunk = columns.take(idx, axis=1)
+        else:
+            chunk = np.empty((k, idx.size), dtype=items.dtype)
+            for r, j in enumerate(cols):
+                columns[j].take(idx, out=chunk[r])
+        if chunk.size == 0:
+            continue
+        top, bottom = float(chunk.max()), float(chunk.min())
+        far = max(abs(top - shift), abs(bottom - shift), 1.0)
+        per_row = int(far * far * units)  # as in _exact_sums
+        rows = min(_EXACT_ROWS, (_F32_UNITS - 1) // per_row)
+        n += idx.size
+        if max(abs(top), abs(bottom)) >= _F32_HALVES or rows < 1 or n * per_row >= _F64_UNITS:
+            return None
+        dev = np.empty((k + 1, idx.size), dtype=np.float32)
+        np.subtract(chunk, np.float32(shift), out=dev[:k], dtype=np.float32)
+        dev[k] = 1.0
+        for lo in range(0, idx.size, rows):
+            part = dev[:, lo : lo + rows]
+            acc += part @ part.T
     return acc[k, :k].copy(), acc[:k, :k].copy()
 
 
