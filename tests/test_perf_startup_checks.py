@@ -16,7 +16,7 @@ from support.paths import FIXTURES, QUESTIONNAIRES, ROOT
 
 from salesmkt.definitions import checks
 from salesmkt.definitions.builtin import builtin_paths, translation_paths
-from salesmkt.definitions.checks import FileReport, check_located, control_diagnostics
+from salesmkt.definitions.checks import FileReport, Kind, check_located, control_diagnostics
 from salesmkt.definitions.kinds import check_any_file, detect_kind
 from salesmkt.definitions.questionnaire_load import load
 from salesmkt.definitions.yamlload import Located, load_yaml
@@ -168,3 +168,19 @@ def test_a_text_without_backslash_or_control_skips_the_walk() -> None:
     assert not checks._may_hold_controls("a: plain\n")
     assert checks._may_hold_controls('a: "\\e"\n')
     assert checks._may_hold_controls("a: \u200b\n")
+
+
+def test_a_large_text_is_not_remembered() -> None:
+    text = (FIXTURES / "questionnaires" / "minimal.yaml").read_text(encoding="utf-8")
+    large = text + "# " + "x" * (checks._CHECKED_MAX_CHARS + 1) + "\n"
+    checks._CHECKED.clear()
+    report = check_located(load_yaml("large.yaml", text=large), detect_kind_of(large))
+    assert report.ok and not checks._CHECKED
+    check_located(load_yaml("small.yaml", text=text), detect_kind_of(text))
+    assert len(checks._CHECKED) == 1
+
+
+def detect_kind_of(text: str) -> Kind:
+    kind = detect_kind(load_yaml("t.yaml", text=text).data)
+    assert kind is not None
+    return kind

@@ -237,6 +237,7 @@ def check_located(located: Located, kind: Kind) -> FileReport:
 
 _CHECKED: dict[tuple[Any, ...], tuple[Diagnostic, ...]] = {}
 _CHECKED_ENTRIES = 64
+_CHECKED_MAX_CHARS = 256 * 1024  # as the loader's memo: larger texts are not kept
 
 
 def _version(path: Path) -> tuple[str, int, int] | tuple[str]:
@@ -248,7 +249,7 @@ def _version(path: Path) -> tuple[str, int, int] | tuple[str]:
 
 
 def _memo_key(located: Located, kind: Kind) -> tuple[Any, ...] | None:
-    if located.text is None or kind.inputs is None:
+    if located.text is None or kind.inputs is None or len(located.text) > _CHECKED_MAX_CHARS:
         return None
     others = tuple(_version(p) for p in kind.inputs(Path(located.path)))
     return (kind.name, located.path, located.text, others)
