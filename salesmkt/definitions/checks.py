@@ -11,7 +11,7 @@ located :class:`~salesmkt.definitions.diagnostics.Diagnostic`, collected in a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from salesmkt.definitions.diagnostics import Diagnostic, Level
-from salesmkt.definitions.yamlload import Located, PathT, control_characters, load_yaml
+from salesmkt.definitions.yamlload import (
+    Located,
+    PathT,
+    control_characters,
+    is_control,
+    load_yaml,
+)
 from salesmkt.errors import ResponseDataError, YamlError
 
 
@@ -41,6 +47,14 @@ class Kind:
     name: str
     model: type[BaseModel]
     check: Callable[[Any, Located], list[Problem]]
+    # The other files the check reads, given the file's path; None when they cannot be
+    # listed (a rules file's questionnaires): then its results are never remembered.
+    inputs: Callable[[Path], Iterable[Path]] | None = None
+
+
+def reads_no_other_file(path: Path) -> tuple[Path, ...]:
+    """``Kind.inputs`` of a kind whose check reads nothing but the document."""
+    return ()
 
 
 @dataclass
@@ -131,6 +145,8 @@ def control_diagnostics(located: Located) -> list[Diagnostic]:
     Walks the document with a stack, not recursion (its depth is limited by the loader).
     """
     out: list[Diagnostic] = []
+    if located.text is not None and not _may_hold_controls(located.text):
+        return out
 
     def report(loc: PathT, text: str, *, key: bool) -> None:
         found = control_characters(text)
@@ -166,6 +182,13 @@ def control_diagnostics(located: Located) -> list[Diagnostic]:
     return out
 
 
+def _may_hold_controls(text: str) -> bool:
+    """Whether a document read from ``text`` can hold a control character anywhere: only
+    if the text holds one, or a backslash (an escape such as ``"\\e"`` in a double-quoted
+    value). A text with neither gives no diagnostic, so its walk is skipped."""
+    return "\\" in text or is_control(text)
+
+
 def refuse_controls(located: Located, what: str) -> None:
     """Raise, listing every key or text value of ``what`` (a mapping or answers file)
     that holds a control character, written raw or as an escape such as ``"\\e"``."""
@@ -183,6 +206,9 @@ def check_located(located: Located, kind: Kind) -> FileReport:
     refused = not_a_mapping(located)
     if refused is not None:
         return refused
+    key = _memo_key(located, kind)
+    if key is not None and key in _CHECKED:
+        return _recalled(located, kind, _CHECKED[key])
     report = FileReport(path=located.path, kind=kind.name)
     report.diagnostics.extend(control_diagnostics(located))
     try:
@@ -194,7 +220,56 @@ def check_located(located: Located, kind: Kind) -> FileReport:
         return report
     report.diagnostics.extend(_diagnostic(located, p) for p in kind.check(model, located))
     report.model = model
+    if key is not None:
+        _remember(key, report.diagnostics)
     return report
+
+
+# -- checks of the same text in one process ----------------------------------------------
+#
+# `salesmkt validate` checks every built-in questionnaire and translation as a file, and
+# again when the rules load the questionnaires they name (with their translations). The
+# outcome of a check whose model validated is kept, keyed by the kind, the file's name
+# and exact text, and the version (time and size) of every other file the check reads
+# (Kind.inputs; the translation checks read their siblings through caches keyed the same
+# way). A recalled check validates its own fresh model (no caller shares a model with
+# another) and hands out copies of the diagnostics; the meaning checks are not run again.
+
+_CHECKED: dict[tuple[Any, ...], tuple[Diagnostic, ...]] = {}
+_CHECKED_ENTRIES = 64
+_CHECKED_MAX_CHARS = 256 * 1024  # as the loader's memo: larger texts are not kept
+
+
+def _version(path: Path) -> tuple[str, int, int] | tuple[str]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _memo_key(located: Located, kind: Kind) -> tuple[Any, ...] | None:
+    if located.text is None or kind.inputs is None or len(located.text) > _CHECKED_MAX_CHARS:
+        return None
+    others = tuple(_version(p) for p in kind.inputs(Path(located.path)))
+    return (kind.name, located.path, located.text, others)
+
+
+def _remember(key: tuple[Any, ...], diagnostics: list[Diagnostic]) -> None:
+    if len(_CHECKED) >= _CHECKED_ENTRIES:
+        _CHECKED.clear()
+    _CHECKED[key] = tuple(d.model_copy() for d in diagnostics)
+
+
+def _recalled(located: Located, kind: Kind, diagnostics: tuple[Diagnostic, ...]) -> FileReport:
+    """The report of a check made before on the same text and inputs (see above)."""
+    model = kind.model.model_validate(located.data, strict=True)
+    return FileReport(
+        path=located.path,
+        kind=kind.name,
+        model=model,
+        diagnostics=[d.model_copy() for d in diagnostics],
+    )
 
 
 def _diagnostic(located: Located, problem: Problem) -> Diagnostic:

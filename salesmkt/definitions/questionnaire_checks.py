@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from salesmkt.definitions.checks import Kind, Problem
+from salesmkt.definitions.checks import Kind, Problem, reads_no_other_file
 from salesmkt.definitions.questionnaire import Item, Questionnaire, Stage, normalise
 from salesmkt.definitions.yamlload import Located, PathT
 
@@ -422,4 +422,9 @@ def _stages_in_range(q: Questionnaire) -> list[Problem]:
     return p
 
 
-QUESTIONNAIRE = Kind(name="questionnaire", model=Questionnaire, check=check_questionnaire)
+QUESTIONNAIRE = Kind(
+    name="questionnaire",
+    model=Questionnaire,
+    check=check_questionnaire,
+    inputs=reads_no_other_file,
+)

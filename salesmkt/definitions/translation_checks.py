@@ -277,7 +277,24 @@ def check_rules_translation(t: RulesTranslation, located: Located) -> list[Probl
     return p
 
 
+def _questionnaire_inputs(path: Path) -> list[Path]:
+    """What a questionnaire translation's check reads: its source and every sibling."""
+    src = source_path(path)
+    return [] if src is None else [src, *sibling_paths(src).values()]
+
+
+def _rules_inputs(path: Path) -> list[Path]:
+    """What a rules translation's check reads: its source (the rules file)."""
+    src = source_path(path)
+    return [] if src is None else [src]
+
+
 QUESTIONNAIRE_TRANSLATION = Kind(
-    "questionnaire-translation", QuestionnaireTranslation, check_questionnaire_translation
+    "questionnaire-translation",
+    QuestionnaireTranslation,
+    check_questionnaire_translation,
+    inputs=_questionnaire_inputs,
 )
-RULES_TRANSLATION = Kind("rules-translation", RulesTranslation, check_rules_translation)
+RULES_TRANSLATION = Kind(
+    "rules-translation", RulesTranslation, check_rules_translation, inputs=_rules_inputs
+)

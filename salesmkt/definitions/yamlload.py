@@ -86,6 +86,10 @@ class Located:
     data: Any
     positions: dict[PathT, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[PathT, tuple[int, int]] = field(default_factory=dict)
+    # The YAML text the document was read from (None when it was built otherwise). The
+    # checks key remembered results on it (see checks.py), so a caller that changes
+    # ``data`` must make a new Located rather than keep this text beside other data.
+    text: str | None = field(default=None, repr=False, compare=False)
 
     def position(self, loc: PathT, *, key: bool = False) -> tuple[int, int]:
         """The closest known position for ``loc``, walking up to its parents."""
@@ -333,7 +337,7 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
         # positions are the ones documented.
         root = _diagnose(text, name)
 
-    located = Located(path=name, data=None)
+    located = Located(path=name, data=None, text=text)
     if root is None:
         located.positions[()] = (1, 1)
         return located
@@ -427,7 +431,7 @@ def _from_events(text: str, name: str) -> Located | None:
     composer decide."""
     parser = CParser(text)
     try:
-        return _walk(parser, Located(path=name, data=None))
+        return _walk(parser, Located(path=name, data=None, text=text))
     except (_GiveUp, yaml.YAMLError):
         return None
     finally:
@@ -550,6 +554,7 @@ def _copy(located: Located) -> Located:
         data=_copy_data(located.data),
         positions=dict(located.positions),
         key_positions=dict(located.key_positions),
+        text=located.text,
     )
 
 
