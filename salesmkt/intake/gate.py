@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import ResponseDataError
 from salesmkt.intake.columns import Roles
+from salesmkt.intake.distinct import duplicated, factorize
 from salesmkt.intake.layout import Column, Layout, column_label
 from salesmkt.intake.rawfile import Factorized, RawRows, column_letter
 from salesmkt.intake.scale import ANSWERED, BLANK, BLANK_CODE, INVALID, AnswerScale
@@ -303,7 +303,7 @@ def _resolve_groups(
     """Group id per row ("" when unknown or blank) and a problem per unusable group."""
     lookup_table = questionnaire.group_lookup()
     raw = cells.text[col.index]
-    codes, uniques = pd.factorize(raw)
+    codes, uniques = factorize(raw)
     resolved = [lookup_table.get(key(u), "") for u in uniques] + [""]
     codes = np.where(codes < 0, len(uniques), codes)
     ids: npt.NDArray[Any] = np.array(resolved, dtype=object)[codes]
@@ -337,7 +337,7 @@ def _duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64
     hashes.sort()
     if not (hashes[1:] == hashes[:-1]).any():
         return []
-    repeated = pd.Series(ids, dtype=object, copy=False).duplicated(keep=False).to_numpy()
+    repeated = duplicated(ids)
     mask = repeated & (ids != "") & cells.content
     rows_of: dict[str, list[int]] = {}
     for r in np.flatnonzero(mask).tolist():
@@ -415,18 +415,18 @@ careful answer rather than a sign of clicking down one column."""
 def straight_lining(
     values: npt.NDArray[Any],
     count: npt.NDArray[np.int64],
-    rows: pd.Series,
-    respondent: pd.Series | None,
+    rows: npt.NDArray[np.int64],
+    respondent: npt.NDArray[Any] | None,
     questionnaire: Questionnaire,
 ) -> list[DataWarning]:
     """Respondents who gave every item the same answer (``values`` is items × rows, as
-    in :class:`ParsedCells`)."""
+    in :class:`ParsedCells`; ``rows`` and ``respondent`` per row)."""
     lo, hi = _answer_range(values)
     out: list[DataWarning] = []
     for r in np.flatnonzero((count >= STRAIGHT_LINE_MIN_ANSWERS) & (lo == hi)).tolist():
         point = int(lo[r])
-        rid = str(respondent.iloc[r]) if respondent is not None else None
-        who = f"row {rows.iloc[r]}" + (f" (respondent {rid})" if rid else "")
+        rid = str(respondent[r]) if respondent is not None else None
+        who = f"row {rows[r]}" + (f" (respondent {rid})" if rid else "")
         out.append(
             DataWarning(
                 code="straight-lining",
@@ -435,7 +435,7 @@ def straight_lining(
                     f"({quote(questionnaire.scale.label(point))}), to all {count[r]} items "
                     "answered; kept, but check it was answered with care"
                 ),
-                row=int(rows.iloc[r]),
+                row=int(rows[r]),
                 respondent=rid or None,
             )
         )
