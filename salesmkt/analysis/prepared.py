@@ -69,10 +69,8 @@ class Prepared:
 
 
 def _group_codes(table: ResponseTable) -> tuple[IntArray, list[str]]:
-    import pandas as pd
-
     q = table.questionnaire
-    codes, uniques = pd.factorize(table.group, use_na_sentinel=True)
+    codes, uniques = _factorized_groups(table)
     if (codes < 0).any():
         raise AnalysisError(f"{table.source}: a respondent has no group")
     names = [str(u) for u in uniques]
@@ -80,6 +78,23 @@ def _group_codes(table: ResponseTable) -> tuple[IntArray, list[str]]:
     group_ids = declared + sorted(set(names) - set(declared))
     lookup = np.array([group_ids.index(name) for name in names], dtype=np.int64)
     return lookup[codes], group_ids
+
+
+def _factorized_groups(table: ResponseTable) -> tuple[NDArray[np.intp], Any]:
+    """``pandas.factorize`` of the table's groups: without pandas while they are the
+    reader's array (:func:`.distinct.factorize` gives the same codes and uniques), by
+    pandas itself once the Series was built or replaced (any dtype then)."""
+    from salesmkt.intake.distinct import factorize
+    from salesmkt.intake.responses import column_held, column_values
+
+    if column_held(table, "group"):
+        values = column_values(table, "group")
+        assert values is not None
+        return factorize(values)
+    import pandas as pd
+
+    codes, uniques = pd.factorize(table.group, use_na_sentinel=True)
+    return codes, uniques
 
 
 def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
@@ -197,10 +212,13 @@ def _unscoreable(table: ResponseTable, keep: BoolArray) -> list[Excluded]:
     excluded: list[Excluded] = []
     if keep.all():
         return excluded
+    from salesmkt.intake.responses import column_values
+
     lost = np.flatnonzero(~keep)  # only the (few) unscoreable rows are visited
-    rows = table.rows.to_numpy()[lost]
-    codes = table.respondent.to_numpy()[lost] if table.respondent is not None else None
-    groups = table.group.to_numpy()[lost]
+    rows = _values(table, "rows")[lost]
+    respondent = column_values(table, "respondent")
+    codes = respondent[lost] if respondent is not None else None
+    groups = _values(table, "group")[lost]
     for i in range(len(lost)):
         excluded.append(
             Excluded(
@@ -211,6 +229,15 @@ def _unscoreable(table: ResponseTable, keep: BoolArray) -> list[Excluded]:
             )
         )
     return excluded
+
+
+def _values(table: ResponseTable, name: str) -> NDArray[Any]:
+    """The values of the table's ``group`` or ``rows`` (never None)."""
+    from salesmkt.intake.responses import column_values
+
+    values = column_values(table, name)
+    assert values is not None
+    return values
 
 
 def _dimension_means(
