@@ -34,6 +34,7 @@ from salesmkt.definitions.questionnaire_load import load
 from salesmkt.intake.distinct import duplicated, factorize
 from salesmkt.intake.responses import (
     ResponseTable,
+    column_codes,
     column_held,
     column_values,
     raw_comments,
@@ -253,3 +254,45 @@ def test_score_and_gaps_import_pandas_from_no_module_of_theirs(
     assert importers <= READER_MODULES, importers - READER_MODULES
     if not importers:
         assert line[3] == "False", "pandas was loaded by a library on the way"
+
+
+def test_group_codes_with_spellings_unknown_groups_and_no_groups(
+    tmp_path: Path, alignment: Questionnaire
+) -> None:
+    """The reader's group codes (several spellings of one group, an unknown group
+    dropped, so a name no kept row uses) number the groups as pandas.factorize did."""
+    path = _file(tmp_path, n=80)
+    text = path.read_text(encoding="utf-8").splitlines()
+    spellings = ["Sales", "sales ", "MARKETING", "marketing", "Leadership", "nobody"]
+    for i in range(1, len(text)):
+        head, rest = text[i].split(",", 1)
+        if rest.startswith(("sales", "marketing")):
+            group = spellings[i % len(spellings)]
+            text[i] = f"{head},{group},{rest.split(',', 1)[1]}"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    source = ResponseSource(path, drop_invalid=True)
+    fast = read_responses(source, alignment)
+    codes = column_codes(fast, "group")
+    assert codes is not None and len(set(codes[1])) < len(codes[1])  # one id spelt twice
+    assert "" in codes[1]  # the unknown group's, used by no kept row
+    slow = read_responses(source, alignment)
+    assert slow.group.tolist() == fast.group.tolist() and column_codes(slow, "group") is None
+    settings_ = Settings(min_group_size=1)
+    got = render_json(score_table(fast, settings_).assessment)
+    assert got == render_json(score_table(slow, settings_).assessment)
+    assert '"leadership"' in got
+    # Without a group column every row is "all".
+    one = tmp_path / "one.csv"
+    one.write_text(
+        "\n".join(",".join(r.split(",")[:1] + r.split(",")[2:22]) for r in text[:30]) + "\n"
+    )
+    q = load("alignment")
+    no_groups = read_responses(
+        ResponseSource(one), q.model_copy(update={"groups": [], "compare": []})
+    )
+    assert column_codes(no_groups, "group") is not None
+    built = read_responses(ResponseSource(one), q.model_copy(update={"groups": [], "compare": []}))
+    assert set(built.group) == {"all"}
+    assert render_json(score_table(no_groups, settings_).assessment) == render_json(
+        score_table(built, settings_).assessment
+    )

@@ -74,19 +74,28 @@ def _group_codes(table: ResponseTable) -> tuple[IntArray, list[str]]:
     if (codes < 0).any():
         raise AnalysisError(f"{table.source}: a respondent has no group")
     names = [str(u) for u in uniques]
+    # The reader's codes may name groups no kept row is in, and one group twice.
+    used = np.bincount(codes, minlength=len(names)) > 0
+    present = {name for name, u in zip(names, used.tolist(), strict=True) if u}
     declared = [g.id for g in q.groups] or ["all"]
-    group_ids = declared + sorted(set(names) - set(declared))
-    lookup = np.array([group_ids.index(name) for name in names], dtype=np.int64)
+    group_ids = declared + sorted(present - set(declared))
+    lookup = np.array(
+        [group_ids.index(name) if name in present else -1 for name in names], dtype=np.int64
+    )
     return lookup[codes], group_ids
 
 
 def _factorized_groups(table: ResponseTable) -> tuple[NDArray[np.intp], Any]:
-    """``pandas.factorize`` of the table's groups: without pandas while they are the
-    reader's array (:func:`.distinct.factorize` gives the same codes and uniques), by
-    pandas itself once the Series was built or replaced (any dtype then)."""
+    """The table's groups as codes into names: the reader's own while the group column
+    is as read (some names perhaps unused or repeated), else ``pandas.factorize``'s,
+    computed without pandas while the values are the reader's array
+    (:func:`.distinct.factorize`), by pandas once the Series was built or replaced."""
     from salesmkt.intake.distinct import factorize
-    from salesmkt.intake.responses import column_held, column_values
+    from salesmkt.intake.responses import column_codes, column_held, column_values
 
+    known = column_codes(table, "group")
+    if known is not None:  # the reader's codes: no million strings hashed again
+        return known[0], known[1]
     if column_held(table, "group"):
         values = column_values(table, "group")
         assert values is not None

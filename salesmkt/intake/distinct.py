@@ -50,12 +50,7 @@ def factorize(
     and the distinct values in order of first appearance, of ``values``' dtype."""
     if values.dtype != object:
         return _factorize_numbers(values)
-    lookup: dict[Any, int] = {}
-    add = lookup.setdefault
-    codes = np.fromiter(
-        (add(v, len(lookup)) for v in values.tolist()), dtype=np.intp, count=len(values)
-    )
-    uniques = list(lookup)
+    codes, uniques = _first_seen(values.tolist())
     missing = [i for i, u in enumerate(uniques) if is_missing(u)]
     if missing:  # rare: renumber the rest in order, the missing ones -1
         renumber = np.full(len(uniques), -1, dtype=np.intp)
@@ -88,22 +83,25 @@ def _factorize_numbers(
 def duplicated(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
     """``pandas.Series(values).duplicated(keep=False)`` of an object array: whether each
     cell's value occurs elsewhere too (missing values of one kind count as one value)."""
-    lookup: dict[Any, int] = {}
-    add = lookup.setdefault
-    codes = np.fromiter(
-        (add(_nan_key(v), len(lookup)) for v in values.tolist()),
-        dtype=np.intp,
-        count=len(values),
-    )
-    counts = np.bincount(codes, minlength=len(lookup))
+    codes, uniques = _first_seen(values.tolist())
+    # Every Python float NaN is one value (pandas' hash table makes an exception to
+    # "NaN is not equal to itself" for exact floats only): their codes become one.
+    nans = [i for i, u in enumerate(uniques) if type(u) is float and u != u]
+    if len(nans) > 1:
+        merge = np.arange(len(uniques), dtype=np.intp)
+        merge[nans] = nans[0]
+        codes = merge[codes]
+    counts = np.bincount(codes, minlength=len(uniques))
     repeated: npt.NDArray[np.bool_] = counts[codes] > 1
     return repeated
 
 
-class _NaN:
-    """The one key every Python float NaN is counted under (a NaN is not equal to
-    itself; pandas' hash table makes an exception for exact floats only)."""
-
-
-def _nan_key(value: Any) -> Any:
-    return _NaN if type(value) is float and value != value else value
+def _first_seen(cells: list[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Each cell's index among the distinct cells in order of first appearance (dict
+    equality), and those cells. Two passes that run in C, no Python call per cell: the
+    reader shares one string object between the cells holding it, so most lookups
+    succeed on identity."""
+    uniques = list(dict.fromkeys(cells))
+    index = {u: i for i, u in enumerate(uniques)}
+    codes = np.fromiter(map(index.__getitem__, cells), dtype=np.intp, count=len(cells))
+    return codes, uniques

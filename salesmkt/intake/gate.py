@@ -65,6 +65,17 @@ class ParsedCells:
     untidy: set[int] = field(default_factory=set)
 
 
+@dataclass(frozen=True)
+class GroupIds:
+    """The group id of every row ("" when unknown or blank), and the same as codes into
+    ``names`` (one per distinct spelling in the file, so an id may be listed twice):
+    scoring numbers the groups from the codes without hashing a million strings again."""
+
+    ids: npt.NDArray[Any]
+    codes: npt.NDArray[np.intp]
+    names: list[str]
+
+
 # -- parsing the data rows --------------------------------------------------------------
 
 
@@ -236,14 +247,14 @@ def find_problems(
     layout: Layout,
     roles: Roles,
     questionnaire: Questionnaire,
-) -> tuple[list[Problem], npt.NDArray[Any] | None]:
+) -> tuple[list[Problem], GroupIds | None]:
     """Every problem in file order, and the group id of every row ("" when the group is
     unknown or blank; ``None`` when the questionnaire has no groups)."""
     problems = list(cells.problems)
     problems += [(r, c, f"{_label(layout, c)}: {why}") for r, c, why in body.flagged]
     if body.fields is not None:
         problems += _ragged_problems(cells, body.fields, body.cells, layout)
-    group_ids: npt.NDArray[Any] | None = None
+    group_ids: GroupIds | None = None
     if roles.group is not None:
         group_ids, found = _resolve_groups(cells, roles.group, questionnaire)
         problems += found
@@ -299,7 +310,7 @@ def _ragged_problems(
 
 def _resolve_groups(
     cells: ParsedCells, col: Column, questionnaire: Questionnaire
-) -> tuple[npt.NDArray[Any], list[Problem]]:
+) -> tuple[GroupIds, list[Problem]]:
     """Group id per row ("" when unknown or blank) and a problem per unusable group."""
     lookup_table = questionnaire.group_lookup()
     raw = cells.text[col.index]
@@ -325,7 +336,7 @@ def _resolve_groups(
         else:
             message = f"unknown group {quote(text)}; expected {names}{hint}"
         out.append((r, col.index, f"{column_label(col)}: {message}"))
-    return ids, out
+    return GroupIds(ids, codes, resolved), out
 
 
 def _duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64]) -> list[Problem]:
@@ -381,12 +392,13 @@ def excluded_respondents(
     reasons: dict[int, list[str]],
     cells: ParsedCells,
     roles: Roles,
-    group_ids: npt.NDArray[Any] | None,
+    groups: GroupIds | None,
     rownum: npt.NDArray[np.int64],
 ) -> list[Excluded]:
     """The excluded respondents in file order, each named by row, id and group."""
     resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
     group_raw = cells.text[roles.group.index] if roles.group is not None else None
+    group_ids = groups.ids if groups is not None else None
     excluded: list[Excluded] = []
     for r in sorted(reasons):
         excluded.append(

@@ -58,6 +58,7 @@ from salesmkt.intake.columns import (
 from salesmkt.intake.files import Rescan, TextFile, open_responses
 from salesmkt.intake.gate import (
     STRAIGHT_LINE_MIN_POINTS,
+    GroupIds,
     empty_rows,
     excluded_respondents,
     exclusion_reasons,
@@ -93,6 +94,7 @@ __all__ = [
     "ResponseTable",
     "answer_codes",
     "blank_comments",
+    "column_codes",
     "column_held",
     "column_letter",
     "column_values",
@@ -132,6 +134,8 @@ class _Column:
 
     values: npt.NDArray[Any]
     name: str
+    # The values as codes into names (not all used, perhaps repeated), when known.
+    dictionary: tuple[npt.NDArray[np.intp], list[str]] | None = None
 
     def build(self) -> pd.Series:
         import pandas as pd
@@ -209,6 +213,14 @@ def column_values(table: ResponseTable, name: str) -> npt.NDArray[Any] | None:
         return held.values
     series = getattr(table, name)
     return None if series is None else series.to_numpy()
+
+
+def column_codes(table: ResponseTable, name: str) -> tuple[npt.NDArray[np.intp], list[str]] | None:
+    """The held values of the table's ``name`` as codes into names (some perhaps unused
+    or listed twice) when the reader knows them and the Series was neither built nor
+    replaced; else None."""
+    held = table.__dict__.get(f"_held_{name}")
+    return held.dictionary if isinstance(held, _Column) else None
 
 
 def column_held(table: ResponseTable, name: str) -> bool:
@@ -378,16 +390,16 @@ def read_responses(
         body.cells[col.index] = body.cells[col.index][:0]
     body.factorized.clear()
     warnings += empty_rows(cells, body.rownum, name)
-    problems, group_ids = find_problems(cells, body, layout, roles, questionnaire)
+    problems, groups = find_problems(cells, body, layout, roles, questionnaire)
     if problems and not source.drop_invalid:
         raise gate_failure(problems, body.rownum, name)
     reasons = exclusion_reasons(cells, problems, len(questionnaire.items), max_missing)
-    excluded = excluded_respondents(reasons, cells, roles, group_ids, body.rownum)
+    excluded = excluded_respondents(reasons, cells, roles, groups, body.rownum)
 
     kept = _KeptRows.of(cells.content, reasons)
     answers, values = _answers(cells.values, kept, questionnaire)
     resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
-    group, respondent, rows = _row_labels(kept, group_ids, resp_ids, body.rownum)
+    group, respondent, rows = _row_labels(kept, groups, resp_ids, body.rownum)
     if len(questionnaire.scale.points) >= STRAIGHT_LINE_MIN_POINTS:
         counts = kept.take(cells.answered)
         warnings += straight_lining(
@@ -562,18 +574,18 @@ def _answers(
 
 def _row_labels(
     kept: _KeptRows,
-    group_ids: npt.NDArray[Any] | None,
+    groups: GroupIds | None,
     resp_ids: npt.NDArray[Any] | None,
     rownum: npt.NDArray[np.int64],
 ) -> tuple[_Column, _Column | None, _Column]:
     """Group (``all`` without groups), respondent id and spreadsheet row of each kept
     row, as the arrays their Series are built from when read."""
-    group_of = (
-        kept.take(group_ids)
-        if group_ids is not None
-        else np.full(len(kept.index), "all", dtype=object)
-    )
-    group = _Column(np.asarray(group_of, dtype=object), "group")
+    if groups is not None:
+        ids = np.asarray(kept.take(groups.ids), dtype=object)
+        group = _Column(ids, "group", (kept.take(groups.codes), groups.names))
+    else:
+        everyone = np.full(len(kept.index), "all", dtype=object)
+        group = _Column(everyone, "group", (np.zeros(len(everyone), dtype=np.intp), ["all"]))
     respondent = (
         _Column(np.asarray(kept.take(resp_ids), dtype=object), "respondent")
         if resp_ids is not None
