@@ -25,15 +25,16 @@ on the way to a clean file. Item columns are first read as plain numbers, and ke
 when every cell is blank or a whole number on the scale; otherwise they are read as
 text and mapped through a table of every distinct spelling per column
 (:func:`.distinct.factorize`), so only the few distinct spellings go through Python.
+Ragged rows are found by counting delimiters outside quotes with numpy, not by parsing
+twice. Only the cells and rows that are wrong are visited one by one, to word their
+messages.
 
 Without pandas (its import alone is a quarter of a small run): the table holds its
 columns as numpy arrays; ``answers``, ``group``, ``respondent``, ``rows``, ``segments``
 and ``comments`` become pandas objects the first time they are read, as every reader
 outside scoring expects. ``score`` and ``gaps`` read the arrays instead
-(:func:`column_values`, :func:`answer_codes`, :func:`blank_comments`), so they never
-import pandas on the way. Ragged
-rows are found by counting delimiters outside quotes with numpy, not by parsing twice.
-Only the cells and rows that are wrong are visited one by one, to word their messages.
+(:func:`column_values`, :func:`column_codes`, :func:`answer_codes`,
+:func:`blank_comments`), so this module brings no pandas on their way.
 """
 
 from __future__ import annotations
@@ -130,7 +131,8 @@ class ResponseTable:
 
 @dataclass(frozen=True)
 class _Column:
-    """A Series not built yet: its values (the table's own), name and dtype."""
+    """A Series not built yet: its values (the table's own; the Series keeps their
+    dtype), its name and, when the reader knows them, the values as codes."""
 
     values: npt.NDArray[Any]
     name: str
