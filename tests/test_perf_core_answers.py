@@ -194,7 +194,7 @@ def test_straight_lining_reads_codes_as_it_read_floats() -> None:
     np.testing.assert_array_equal(hi[answered], fhi[answered])
     q = questionnaire_load.load("alignment")
     count = (codes != BLANK_CODE).sum(axis=0).astype(np.int64)
-    rows = pd.Series(np.arange(2, 502))
+    rows = np.arange(2, 502)
     assert straight_lining(codes, count, rows, None, q) == straight_lining(
         floats, count, rows, None, q
     )

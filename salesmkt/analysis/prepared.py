@@ -69,17 +69,41 @@ class Prepared:
 
 
 def _group_codes(table: ResponseTable) -> tuple[IntArray, list[str]]:
-    import pandas as pd
-
     q = table.questionnaire
-    codes, uniques = pd.factorize(table.group, use_na_sentinel=True)
+    codes, uniques = _factorized_groups(table)
     if (codes < 0).any():
         raise AnalysisError(f"{table.source}: a respondent has no group")
     names = [str(u) for u in uniques]
+    # The reader's codes may name groups no kept row is in, and one group twice.
+    used = np.bincount(codes, minlength=len(names)) > 0
+    present = {name for name, u in zip(names, used.tolist(), strict=True) if u}
     declared = [g.id for g in q.groups] or ["all"]
-    group_ids = declared + sorted(set(names) - set(declared))
-    lookup = np.array([group_ids.index(name) for name in names], dtype=np.int64)
+    group_ids = declared + sorted(present - set(declared))
+    lookup = np.array(
+        [group_ids.index(name) if name in present else -1 for name in names], dtype=np.int64
+    )
     return lookup[codes], group_ids
+
+
+def _factorized_groups(table: ResponseTable) -> tuple[NDArray[np.intp], Any]:
+    """The table's groups as codes into names: the reader's own while the group column
+    is as read (some names perhaps unused or repeated), else ``pandas.factorize``'s,
+    computed without pandas while the values are the reader's array
+    (:func:`.distinct.factorize`), by pandas once the Series was built or replaced."""
+    from salesmkt.intake.distinct import factorize
+    from salesmkt.intake.responses import column_codes, column_held, column_values
+
+    known = column_codes(table, "group")
+    if known is not None:  # the reader's codes: no million strings hashed again
+        return known[0], known[1]
+    if column_held(table, "group"):
+        values = column_values(table, "group")
+        assert values is not None
+        return factorize(values)
+    import pandas as pd
+
+    codes, uniques = pd.factorize(table.group, use_na_sentinel=True)
+    return codes, uniques
 
 
 def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
@@ -197,10 +221,13 @@ def _unscoreable(table: ResponseTable, keep: BoolArray) -> list[Excluded]:
     excluded: list[Excluded] = []
     if keep.all():
         return excluded
+    from salesmkt.intake.responses import column_values
+
     lost = np.flatnonzero(~keep)  # only the (few) unscoreable rows are visited
-    rows = table.rows.to_numpy()[lost]
-    codes = table.respondent.to_numpy()[lost] if table.respondent is not None else None
-    groups = table.group.to_numpy()[lost]
+    rows = _values(table, "rows")[lost]
+    respondent = column_values(table, "respondent")
+    codes = respondent[lost] if respondent is not None else None
+    groups = _values(table, "group")[lost]
     for i in range(len(lost)):
         excluded.append(
             Excluded(
@@ -211,6 +238,15 @@ def _unscoreable(table: ResponseTable, keep: BoolArray) -> list[Excluded]:
             )
         )
     return excluded
+
+
+def _values(table: ResponseTable, name: str) -> NDArray[Any]:
+    """The values of the table's ``group`` or ``rows`` (never None)."""
+    from salesmkt.intake.responses import column_values
+
+    values = column_values(table, name)
+    assert values is not None
+    return values
 
 
 def _dimension_means(

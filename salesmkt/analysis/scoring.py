@@ -206,12 +206,15 @@ def _skipped_dimensions(table: ResponseTable, prep: Prepared) -> list[DataWarnin
     """Warnings for scored respondents who answered no item of a dimension (before the
     privacy filter, which drops those about withheld respondents)."""
     # Only the respondents missing some dimension are visited (few, where all are many).
+    from salesmkt.intake.responses import column_values
+
     some = np.flatnonzero(~prep.dims_valid.all(axis=1))
     scored = np.flatnonzero(prep.keep)[some]
-    rows = table.rows.to_numpy()[scored].tolist()
+    rows = _row_numbers(table)[scored].tolist()
     codes = None
-    if table.respondent is not None:
-        raw = table.respondent.to_numpy()[scored].tolist()
+    respondent = column_values(table, "respondent")
+    if respondent is not None:
+        raw = respondent[scored].tolist()
         codes = [None if v is None or str(v) in ("", "nan") else str(v) for v in raw]
     return skipped_dimension_warnings(table.questionnaire, prep.dims_valid[some], rows, codes)
 
@@ -223,21 +226,26 @@ def _without_withheld_comments(
     segment or cell withheld for its own size (``--by``), or unscored, so that the report
     cannot show them. A cell withheld only to protect another (complementary) keeps its
     comments: they are shown by group, never by cell."""
-    from salesmkt.intake.responses import raw_comments, with_comments
+    from salesmkt.intake.responses import blank_comments, has_comments
 
-    held = raw_comments(table)  # blanking cells needs no tidied text: leave it for later
-    if held.empty:
+    if not has_comments(table):
         return table
     hidden = suppressed[prep.group_code].copy()
     for column in by:
         hidden |= primary_rows(table, prep, column, k_min)
     drop = ~prep.keep
     drop[prep.keep] = hidden
-    if not drop.any():
-        return table
-    comments = held.copy()
-    comments.loc[drop] = None
-    return with_comments(table, comments)
+    # Blanking cells needs no tidied text (nor the comments' frame): left for later.
+    return blank_comments(table, drop)
+
+
+def _row_numbers(table: ResponseTable) -> NDArray[np.int64]:
+    """Each respondent's spreadsheet row (without building the table's Series)."""
+    from salesmkt.intake.responses import column_values
+
+    rows = column_values(table, "rows")
+    assert rows is not None
+    return rows
 
 
 def _withhold_details(
@@ -250,7 +258,7 @@ def _withhold_details(
 ) -> None:
     """Drop the warnings and exclusions that concern withheld respondents
     (:mod:`salesmkt.analysis.privacy`)."""
-    rows = table.rows.to_numpy()[prep.keep]
+    rows = _row_numbers(table)[prep.keep]
     hidden_rows = {int(r) for r in rows[hidden]}
     assessment.warnings = withhold_warnings(
         assessment.warnings, hidden_rows, len(hidden_rows), k_min

@@ -30,11 +30,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import ResponseDataError
 from salesmkt.intake.columns import Roles
+from salesmkt.intake.distinct import duplicated, factorize
 from salesmkt.intake.layout import Column, Layout, column_label
 from salesmkt.intake.rawfile import Factorized, RawRows, column_letter
 from salesmkt.intake.scale import ANSWERED, BLANK, BLANK_CODE, INVALID, AnswerScale
@@ -63,6 +63,17 @@ class ParsedCells:
     # Free-text columns whose ``text`` is still as read, tidied only if shown (see
     # :func:`_text_columns`).
     untidy: set[int] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class GroupIds:
+    """The group id of every row ("" when unknown or blank), and the same as codes into
+    ``names`` (one per distinct spelling in the file, so an id may be listed twice):
+    scoring numbers the groups from the codes without hashing a million strings again."""
+
+    ids: npt.NDArray[Any]
+    codes: npt.NDArray[np.intp]
+    names: list[str]
 
 
 # -- parsing the data rows --------------------------------------------------------------
@@ -236,14 +247,14 @@ def find_problems(
     layout: Layout,
     roles: Roles,
     questionnaire: Questionnaire,
-) -> tuple[list[Problem], npt.NDArray[Any] | None]:
+) -> tuple[list[Problem], GroupIds | None]:
     """Every problem in file order, and the group id of every row ("" when the group is
     unknown or blank; ``None`` when the questionnaire has no groups)."""
     problems = list(cells.problems)
     problems += [(r, c, f"{_label(layout, c)}: {why}") for r, c, why in body.flagged]
     if body.fields is not None:
         problems += _ragged_problems(cells, body.fields, body.cells, layout)
-    group_ids: npt.NDArray[Any] | None = None
+    group_ids: GroupIds | None = None
     if roles.group is not None:
         group_ids, found = _resolve_groups(cells, roles.group, questionnaire)
         problems += found
@@ -299,11 +310,11 @@ def _ragged_problems(
 
 def _resolve_groups(
     cells: ParsedCells, col: Column, questionnaire: Questionnaire
-) -> tuple[npt.NDArray[Any], list[Problem]]:
+) -> tuple[GroupIds, list[Problem]]:
     """Group id per row ("" when unknown or blank) and a problem per unusable group."""
     lookup_table = questionnaire.group_lookup()
     raw = cells.text[col.index]
-    codes, uniques = pd.factorize(raw)
+    codes, uniques = factorize(raw)
     resolved = [lookup_table.get(key(u), "") for u in uniques] + [""]
     codes = np.where(codes < 0, len(uniques), codes)
     ids: npt.NDArray[Any] = np.array(resolved, dtype=object)[codes]
@@ -325,7 +336,7 @@ def _resolve_groups(
         else:
             message = f"unknown group {quote(text)}; expected {names}{hint}"
         out.append((r, col.index, f"{column_label(col)}: {message}"))
-    return ids, out
+    return GroupIds(ids, codes, resolved), out
 
 
 def _duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64]) -> list[Problem]:
@@ -337,7 +348,7 @@ def _duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64
     hashes.sort()
     if not (hashes[1:] == hashes[:-1]).any():
         return []
-    repeated = pd.Series(ids, dtype=object, copy=False).duplicated(keep=False).to_numpy()
+    repeated = duplicated(ids)
     mask = repeated & (ids != "") & cells.content
     rows_of: dict[str, list[int]] = {}
     for r in np.flatnonzero(mask).tolist():
@@ -381,12 +392,13 @@ def excluded_respondents(
     reasons: dict[int, list[str]],
     cells: ParsedCells,
     roles: Roles,
-    group_ids: npt.NDArray[Any] | None,
+    groups: GroupIds | None,
     rownum: npt.NDArray[np.int64],
 ) -> list[Excluded]:
     """The excluded respondents in file order, each named by row, id and group."""
     resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
     group_raw = cells.text[roles.group.index] if roles.group is not None else None
+    group_ids = groups.ids if groups is not None else None
     excluded: list[Excluded] = []
     for r in sorted(reasons):
         excluded.append(
@@ -415,18 +427,18 @@ careful answer rather than a sign of clicking down one column."""
 def straight_lining(
     values: npt.NDArray[Any],
     count: npt.NDArray[np.int64],
-    rows: pd.Series,
-    respondent: pd.Series | None,
+    rows: npt.NDArray[np.int64],
+    respondent: npt.NDArray[Any] | None,
     questionnaire: Questionnaire,
 ) -> list[DataWarning]:
     """Respondents who gave every item the same answer (``values`` is items × rows, as
-    in :class:`ParsedCells`)."""
+    in :class:`ParsedCells`; ``rows`` and ``respondent`` per row)."""
     lo, hi = _answer_range(values)
     out: list[DataWarning] = []
     for r in np.flatnonzero((count >= STRAIGHT_LINE_MIN_ANSWERS) & (lo == hi)).tolist():
         point = int(lo[r])
-        rid = str(respondent.iloc[r]) if respondent is not None else None
-        who = f"row {rows.iloc[r]}" + (f" (respondent {rid})" if rid else "")
+        rid = str(respondent[r]) if respondent is not None else None
+        who = f"row {rows[r]}" + (f" (respondent {rid})" if rid else "")
         out.append(
             DataWarning(
                 code="straight-lining",
@@ -435,7 +447,7 @@ def straight_lining(
                     f"({quote(questionnaire.scale.label(point))}), to all {count[r]} items "
                     "answered; kept, but check it was answered with care"
                 ),
-                row=int(rows.iloc[r]),
+                row=int(rows[r]),
                 respondent=rid or None,
             )
         )

@@ -24,9 +24,17 @@ Speed (a million respondents must score in seconds): no Python loop ever runs pe
 on the way to a clean file. Item columns are first read as plain numbers, and kept
 when every cell is blank or a whole number on the scale; otherwise they are read as
 text and mapped through a table of every distinct spelling per column
-(``pandas.factorize``), so only the few distinct spellings go through Python. Ragged
-rows are found by counting delimiters outside quotes with numpy, not by parsing twice.
-Only the cells and rows that are wrong are visited one by one, to word their messages.
+(:func:`.distinct.factorize`), so only the few distinct spellings go through Python.
+Ragged rows are found by counting delimiters outside quotes with numpy, not by parsing
+twice. Only the cells and rows that are wrong are visited one by one, to word their
+messages.
+
+Without pandas (its import alone is a quarter of a small run): the table holds its
+columns as numpy arrays; ``answers``, ``group``, ``respondent``, ``rows``, ``segments``
+and ``comments`` become pandas objects the first time they are read, as every reader
+outside scoring expects. ``score`` and ``gaps`` read the arrays instead
+(:func:`column_values`, :func:`column_codes`, :func:`answer_codes`,
+:func:`blank_comments`), so this module brings no pandas on their way.
 """
 
 from __future__ import annotations
@@ -34,11 +42,10 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import UsageError
@@ -52,6 +59,7 @@ from salesmkt.intake.columns import (
 from salesmkt.intake.files import Rescan, TextFile, open_responses
 from salesmkt.intake.gate import (
     STRAIGHT_LINE_MIN_POINTS,
+    GroupIds,
     empty_rows,
     excluded_respondents,
     exclusion_reasons,
@@ -77,13 +85,21 @@ from salesmkt.intake.spelling import tidy
 from salesmkt.intake.workbook import Workbook
 from salesmkt.model.assessment import DataWarning, Excluded
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "GROUP_COLUMN_NAMES",
     "RESPONDENT_COLUMN_NAMES",
     "AnswerScale",
     "ResponseTable",
     "answer_codes",
+    "blank_comments",
+    "column_codes",
+    "column_held",
     "column_letter",
+    "column_values",
+    "has_comments",
     "parse_answers",
     "read_responses",
 ]
@@ -113,18 +129,121 @@ class ResponseTable:
     header_rows: int = 1
 
 
+@dataclass(frozen=True)
+class _Column:
+    """A Series not built yet: its values (the table's own; the Series keeps their
+    dtype), its name and, when the reader knows them, the values as codes."""
+
+    values: npt.NDArray[Any]
+    name: str
+    # The values as codes into names (not all used, perhaps repeated), when known.
+    dictionary: tuple[npt.NDArray[np.intp], list[str]] | None = None
+
+    def build(self) -> pd.Series:
+        import pandas as pd
+
+        # copy=False: the array is the table's own (pandas 3 copies by default).
+        index = pd.RangeIndex(len(self.values))
+        return pd.Series(
+            self.values, index=index, dtype=self.values.dtype, name=self.name, copy=False
+        )
+
+
+@dataclass(frozen=True)
+class _TextColumns:
+    """A frame of text columns not built yet: unique names, one array each, row count."""
+
+    names: list[str]
+    arrays: list[npt.NDArray[Any]]
+    rows: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.names or not self.rows
+
+    def build(self) -> pd.DataFrame:
+        import pandas as pd
+
+        body = dict(zip(self.names, self.arrays, strict=True))
+        index = pd.RangeIndex(self.rows)
+        return pd.DataFrame(body, index=index, columns=self.names, dtype=object)
+
+
+_Held = _Column | _TextColumns
+
+
+class _BuiltOnRead:
+    """A :class:`ResponseTable` field held as arrays (:class:`_Column`,
+    :class:`_TextColumns`) until first read, then as the pandas object built from them;
+    setting a pandas object (or None) replaces both. The arrays live in the instance's
+    ``__dict__`` under ``_held_<name>``."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.held = f"_held_{name}"
+
+    def __get__(self, table: object, owner: type | None = None) -> Any:
+        if table is None:
+            raise AttributeError(self.name)  # a dataclass field without a default
+        state = table.__dict__
+        if self.name not in state:
+            state[self.name] = state.pop(self.held).build()
+        return state[self.name]
+
+    def __set__(self, table: object, value: Any) -> None:
+        state = table.__dict__
+        if isinstance(value, _Held):
+            state.pop(self.name, None)
+            state[self.held] = value
+        else:
+            state[self.name] = value
+            state.pop(self.held, None)
+
+
+for _name in ("group", "respondent", "rows", "segments"):
+    # After the class: as class attributes in its body, dataclass would take them for
+    # defaults.
+    setattr(ResponseTable, _name, _BuiltOnRead(_name))
+
+
+def column_values(table: ResponseTable, name: str) -> npt.NDArray[Any] | None:
+    """The values of the table's ``group``, ``respondent`` or ``rows`` as an array
+    (None for no respondent column), without building the Series when it is not built
+    yet: what scoring reads, so that it never imports pandas."""
+    held = table.__dict__.get(f"_held_{name}")
+    if isinstance(held, _Column):
+        return held.values
+    series = getattr(table, name)
+    return None if series is None else series.to_numpy()
+
+
+def column_codes(table: ResponseTable, name: str) -> tuple[npt.NDArray[np.intp], list[str]] | None:
+    """The held values of the table's ``name`` as codes into names (some perhaps unused
+    or listed twice) when the reader knows them and the Series was neither built nor
+    replaced; else None."""
+    held = table.__dict__.get(f"_held_{name}")
+    return held.dictionary if isinstance(held, _Column) else None
+
+
+def column_held(table: ResponseTable, name: str) -> bool:
+    """Whether the table's ``name`` is still the reader's array (its Series neither built
+    nor replaced): then its values are known to be the reader's object strings."""
+    return isinstance(table.__dict__.get(f"_held_{name}"), _Column)
+
+
 class _TidiedOnRead:
     """:attr:`ResponseTable.comments`: the comment columns read as they are in the file
     are tidied (see :func:`.spelling.tidy`) the first time the comments are read.
 
     Tidying 2 KB of free text per respondent took most of a run; ``score`` and ``gaps``
-    never read the comments, the report and ``merge`` do. The frame lives in the
-    instance's ``__dict__``, the names of the columns still to tidy beside it."""
+    never read the comments, the report and ``merge`` do. The frame (or the arrays it is
+    built from, :class:`_TextColumns`) lives in the instance's ``__dict__``, the names of
+    the columns still to tidy beside it."""
 
     def __get__(self, table: object, owner: type | None = None) -> Any:
         if table is None:
             raise AttributeError("comments")  # a dataclass field without a default
-        frame: pd.DataFrame = table.__dict__["comments"]
+        frame = _comments_frame(table)
         names = table.__dict__.pop(_UNTIDY, ())
         if names:
             frame = frame.copy()
@@ -136,13 +255,21 @@ class _TidiedOnRead:
             table.__dict__["comments"] = frame
         return frame
 
-    def __set__(self, table: object, frame: pd.DataFrame) -> None:
+    def __set__(self, table: object, frame: pd.DataFrame | _TextColumns) -> None:
         table.__dict__["comments"] = frame
         table.__dict__.pop(_UNTIDY, None)
 
 
+def _comments_frame(table: object) -> pd.DataFrame:
+    """The comments as held, built into a frame (not tidied) if they were arrays."""
+    held = table.__dict__["comments"]
+    if isinstance(held, _TextColumns):
+        held = table.__dict__["comments"] = held.build()
+    frame: pd.DataFrame = held
+    return frame
+
+
 _UNTIDY = "_comments_untidy"
-# After the class: as a class attribute in its body, dataclass would take it for a default.
 setattr(ResponseTable, "comments", _TidiedOnRead())  # noqa: B010
 
 
@@ -160,6 +287,8 @@ class _AnswersOnRead:
             raise AttributeError("answers")  # a dataclass field without a default
         state = table.__dict__
         if "answers" not in state:
+            import pandas as pd
+
             codes, names = state.pop(_CODES)
             values = codes.astype(np.float64)
             np.copyto(values, np.nan, where=codes == BLANK_CODE)
@@ -200,12 +329,32 @@ def answer_codes(table: ResponseTable) -> npt.NDArray[np.int8] | None:
 def raw_comments(table: ResponseTable) -> pd.DataFrame:
     """The table's comments as held, some columns perhaps not yet tidied: for changes
     that do not depend on the text (blanking cells) without tidying it."""
-    frame: pd.DataFrame = table.__dict__["comments"]
-    return frame
+    return _comments_frame(table)
+
+
+def has_comments(table: ResponseTable) -> bool:
+    """Whether the table holds any comment cell (without building the comments' frame)."""
+    return not table.__dict__["comments"].empty
+
+
+def blank_comments(table: ResponseTable, drop: npt.NDArray[np.bool_]) -> ResponseTable:
+    """``table``, or a copy of it whose comments are blanked (None) on the ``drop``
+    rows; neither tidies the comments, nor builds their frame if it is not built yet."""
+    held = table.__dict__["comments"]
+    if held.empty or not drop.any():
+        return table
+    if isinstance(held, _TextColumns):
+        arrays = [a.copy() for a in held.arrays]
+        for cells in arrays:
+            cells[drop] = None
+        return with_comments(table, _TextColumns(held.names, arrays, held.rows))
+    frame = held.copy()
+    frame.loc[drop] = None
+    return with_comments(table, frame)
 
 
 def with_comments(
-    table: ResponseTable, frame: pd.DataFrame, untidy: list[str] | None = None
+    table: ResponseTable, frame: pd.DataFrame | _TextColumns, untidy: list[str] | None = None
 ) -> ResponseTable:
     """A copy of ``table`` with ``frame`` as its comments, whose ``untidy`` columns
     (by default the ones still untidied in ``table``) are tidied when first read."""
@@ -243,20 +392,25 @@ def read_responses(
         body.cells[col.index] = body.cells[col.index][:0]
     body.factorized.clear()
     warnings += empty_rows(cells, body.rownum, name)
-    problems, group_ids = find_problems(cells, body, layout, roles, questionnaire)
+    problems, groups = find_problems(cells, body, layout, roles, questionnaire)
     if problems and not source.drop_invalid:
         raise gate_failure(problems, body.rownum, name)
     reasons = exclusion_reasons(cells, problems, len(questionnaire.items), max_missing)
-    excluded = excluded_respondents(reasons, cells, roles, group_ids, body.rownum)
+    excluded = excluded_respondents(reasons, cells, roles, groups, body.rownum)
 
     kept = _KeptRows.of(cells.content, reasons)
     answers, values = _answers(cells.values, kept, questionnaire)
     resp_ids = cells.text[roles.respondent.index] if roles.respondent is not None else None
-    index = pd.RangeIndex(values.shape[1])
-    group, respondent, rows = _row_labels(kept, index, group_ids, resp_ids, body.rownum)
+    group, respondent, rows = _row_labels(kept, groups, resp_ids, body.rownum)
     if len(questionnaire.scale.points) >= STRAIGHT_LINE_MIN_POINTS:
         counts = kept.take(cells.answered)
-        warnings += straight_lining(values, counts, rows, respondent, questionnaire)
+        warnings += straight_lining(
+            values,
+            counts,
+            rows.values,
+            None if respondent is None else respondent.values,
+            questionnaire,
+        )
     segments, comments = segments_and_comments(layout, roles, cells.text, cells.untidy)
     for col in segments:  # free text all the same, but --by may group by it
         if col.index in cells.untidy:
@@ -267,8 +421,8 @@ def read_responses(
         answers=answers,  # int8 codes become the frame when read: see _AnswersOnRead
         group=group,
         respondent=respondent,
-        segments=_text_frame(segments, cells.text, kept, index),
-        comments=_text_frame(comments, cells.text, kept, index),
+        segments=_text_columns(segments, cells.text, kept),
+        comments=_text_columns(comments, cells.text, kept),
         rows=rows,
         columns={item_id: roles.items[item_id].header for item_id in questionnaire.item_ids},
         group_column=roles.group.header if roles.group is not None else "",
@@ -405,7 +559,7 @@ class _KeptRows:
 
 def _answers(
     values: npt.NDArray[Any], kept: _KeptRows, questionnaire: Questionnaire
-) -> tuple[pd.DataFrame | _Codes, npt.NDArray[Any]]:
+) -> tuple[pd.DataFrame | _Codes, npt.NDArray[Any]]:  # a frame: pandas read the file already
     """The answers of the kept rows (the frame, or int8 codes that become it when read),
     and the items × rows grid they are a view of."""
     if not kept.every:  # compact in place, one item at a time: no second copy of the grid
@@ -414,41 +568,42 @@ def _answers(
         values = values[:, : len(kept.index)]
     if values.dtype == np.int8:
         return _Codes(values, list(questionnaire.item_ids)), values
+    import pandas as pd
+
     answers = pd.DataFrame(values.T, columns=questionnaire.item_ids, copy=False)
     return answers, values
 
 
 def _row_labels(
     kept: _KeptRows,
-    index: pd.Index,
-    group_ids: npt.NDArray[Any] | None,
+    groups: GroupIds | None,
     resp_ids: npt.NDArray[Any] | None,
     rownum: npt.NDArray[np.int64],
-) -> tuple[pd.Series, pd.Series | None, pd.Series]:
-    """Group (``all`` without groups), respondent id and spreadsheet row of each kept row."""
-    group_of = (
-        kept.take(group_ids)
-        if group_ids is not None
-        else np.full(len(kept.index), "all", dtype=object)
-    )
-    # copy=False: these arrays are the table's own from here on (pandas 3 copies by default).
-    group = pd.Series(group_of, index=index, dtype=object, name="group", copy=False)
+) -> tuple[_Column, _Column | None, _Column]:
+    """Group (``all`` without groups), respondent id and spreadsheet row of each kept
+    row, as the arrays their Series are built from when read."""
+    if groups is not None:
+        ids = np.asarray(kept.take(groups.ids), dtype=object)
+        group = _Column(ids, "group", (kept.take(groups.codes), groups.names))
+    else:
+        everyone = np.full(len(kept.index), "all", dtype=object)
+        group = _Column(everyone, "group", (np.zeros(len(everyone), dtype=np.intp), ["all"]))
     respondent = (
-        pd.Series(kept.take(resp_ids), index=index, dtype=object, name="respondent", copy=False)
+        _Column(np.asarray(kept.take(resp_ids), dtype=object), "respondent")
         if resp_ids is not None
         else None
     )
-    rows = pd.Series(kept.take(rownum), index=index, dtype=np.int64, name="row", copy=False)
+    rows = _Column(np.asarray(kept.take(rownum), dtype=np.int64), "row")
     return group, respondent, rows
 
 
-def _text_frame(
-    cols: list[Column], text: dict[int, npt.NDArray[Any]], kept: _KeptRows, index: pd.Index
-) -> pd.DataFrame:
+def _text_columns(
+    cols: list[Column], text: dict[int, npt.NDArray[Any]], kept: _KeptRows
+) -> _TextColumns:
     """Segment or comment columns of the kept rows, as text, under unique names."""
     names = _unique_names(cols)
-    body = {name: kept.take(text[c.index]) for name, c in zip(names, cols, strict=True)}
-    return pd.DataFrame(body, index=index, columns=names, dtype=object)
+    arrays = [kept.take(text[c.index]) for c in cols]
+    return _TextColumns(names, arrays, len(kept.index))
 
 
 def _unique_names(columns: list[Column]) -> list[str]:

@@ -13,7 +13,7 @@ Vocabulary:
 - *problem*: why an invalid cell was refused, worded for the person who fixes the file
   (what was found, and what was expected).
 
-A whole column is read by parsing each distinct spelling once (``pandas.factorize``),
+A whole column is read by parsing each distinct spelling once (:func:`.distinct.factorize`),
 never each cell: a million cells usually hold a handful of spellings.
 """
 
@@ -26,10 +26,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import ResponseDataError
+from salesmkt.intake.distinct import factorize
 from salesmkt.intake.spelling import TRAILING_PUNCT, join, key, quote
 
 # Cell states of an answer cell.
@@ -179,8 +179,10 @@ class AnswerScale:
 
         Vectorised: only each distinct spelling is parsed in Python.
         """
+        uniques: Sequence[Any]
         if factorized is None or len(factorized[0]) != len(cells):
-            codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+            codes, distinct = factorize(cells)
+            uniques = distinct.tolist() if distinct.dtype == object else list(distinct)
         else:
             codes, uniques = factorized
         parsed = [self.parse(str(u)) for u in uniques]

@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from salesmkt.definitions.questionnaire import normalise
+from salesmkt.intake.distinct import factorize
 
 _QUOTES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'", "\u201c": '"',
@@ -95,7 +95,7 @@ def tidy(cells: npt.NDArray[Any]) -> npt.NDArray[Any]:
     )
     if not untidy:
         return cells
-    codes, uniques = pd.factorize(cells)
+    codes, uniques = factorize(cells)
     cleaned = np.array([" ".join(str(u).split()) for u in uniques] + [""], dtype=object)
     codes = np.where(codes < 0, len(uniques), codes)
     result: npt.NDArray[Any] = cleaned[codes]
