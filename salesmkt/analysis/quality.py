@@ -180,7 +180,7 @@ def dimension_reliability(
         cols = [j for j, it in enumerate(q.items) if it.dimension == dim.id]
         if len(cols) < 2:
             continue
-        ids = [q.item_ids[j] for j in cols]
+        ids = [q.items[j].id for j in cols]  # not q.item_ids[j]: a new list per item
         moments = _dimension_moments(data, groups, full, cols)
         scopes = [(_pooled_within(moments, ids, shown, omegas), _("these respondents"))]
         for gid in q.compare:
