@@ -354,12 +354,13 @@ class TextFile(ResponsesFile):
             return None
         return frame
 
-    def _body_reader(self, offset: int) -> BinaryIO:
+    def _body_reader(self, offset: int) -> Any:
         """What the arrow path reads the text from ``offset`` on from: the file itself
         when it holds that very text (UTF-8, LF line ends), is large and is unchanged
         since it was read, the bytes in memory let go first, so that the text and
         pyarrow's table of it are never held at once (2 GB each for a million 2 KB
-        comments); otherwise the bytes in memory."""
+        comments), as pyarrow's own file where it can (see :func:`_native`); otherwise
+        the bytes in memory."""
         if self._origin is not None:
             path, size, mtime = self._origin
             handle = path.open("rb")
