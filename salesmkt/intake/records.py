@@ -122,11 +122,12 @@ def uniform_records(
 
 def quoted_records(
     data: bytes, delim: str
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int] | None:
     """:func:`uniform_records` for text with quotes: the first records counted, the rest
     taken to have the widest of their widths; ``None`` unless every quote stands where
     the CSV rules put one and no line feed lies inside quotes (:func:`_lines_if_plain`),
-    or when the text is short.
+    or when the text is short. The third value is the length in bytes of the longest
+    record (no cell holds more characters).
 
     Counting the fields of every record of 2 GB of quoted comments took five seconds;
     in such a file every parser (pyarrow, pandas, the csv module, :func:`scan_records`)
@@ -134,9 +135,10 @@ def quoted_records(
     guess as it does for :func:`uniform_records`."""
     first = 2 * HEAD_RECORDS
     a = np.frombuffer(data, dtype=np.uint8)
-    lines = _lines_if_plain(a, ord(delim))
-    if lines is None:
+    found = plain_lines(a, ord(delim))
+    if found is None:
         return None
+    lines, longest = found
     records = lines + (not data.endswith(b"\n"))
     if records <= 4 * first:
         return None
@@ -145,7 +147,8 @@ def quoted_records(
         end = data.index(b"\n", end + 1)
     starts, counts, _ = scan_records(data[: end + 1], delim)
     width = int(counts.max())
-    return starts, np.concatenate((counts, np.full(records - first, width, dtype=np.int64)))
+    rest = np.full(records - first, width, dtype=np.int64)
+    return starts, np.concatenate((counts, rest)), longest
 
 
 def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
@@ -153,7 +156,14 @@ def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
     start of the text or after a delimiter, a line feed or a closing quote) or closes one
     (at the end of the text or before a delimiter, a line feed or an opening quote: a
     doubled quote closes and opens again), quotes counted in turn as opening and
-    closing, and none is left open at a line feed or at the end; else ``None``.
+    closing, and none is left open at a line feed or at the end; else ``None``."""
+    found = plain_lines(a, delim)
+    return None if found is None else found[0]
+
+
+def plain_lines(a: npt.NDArray[np.uint8], delim: int) -> tuple[int, int] | None:
+    """:func:`_lines_if_plain`, with the length in bytes of the longest line (line feed
+    left out): ``(line feeds, longest)``, or ``None``.
 
     The text is looked at a block at a time (:func:`_plain_block`), each block on its
     own, both as if it started outside quotes and inside (an odd number of quotes
@@ -163,7 +173,7 @@ def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
     beside = np.zeros(256, dtype=bool)  # the bytes a quote may stand next to
     beside[[delim, 10, 34]] = True
 
-    def look(at: int) -> tuple[int, int, tuple[bool, bool]]:
+    def look(at: int) -> _Block:
         return _plain_block(a, at, beside)
 
     starts = range(0, a.size, _SCAN_BLOCK)
@@ -172,23 +182,33 @@ def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
             found = list(pool.map(look, starts))
     else:
         found = [look(at) for at in starts]
-    quotes = lines = 0
+    quotes = lines = longest = 0
+    end = -1  # the last line feed so far
     for count, newlines, ok in found:
         if not ok[quotes & 1]:
             return None
         quotes += count
-        lines += newlines
-    return None if quotes & 1 else lines
+        lines += len(newlines)
+        if len(newlines):
+            inner = int(np.diff(newlines).max(initial=1))
+            longest = max(longest, int(newlines[0]) - end, inner)
+            end = int(newlines[-1])
+    longest = max(longest, a.size - end)
+    return None if quotes & 1 else (lines, longest - 1)
 
 
 _THREADED = 1 << 26
 """Bytes of text from which :func:`_lines_if_plain` looks at its blocks in two threads."""
 
 
-def _plain_block(
-    a: npt.NDArray[np.uint8], at: int, beside: npt.NDArray[np.bool_]
-) -> tuple[int, int, tuple[bool, bool]]:
-    """The quotes and the line feeds in the block of ``a`` from ``at`` on, and whether
+_Block = tuple[int, npt.NDArray[np.intp], tuple[bool, bool]]
+"""A block's quotes, the offsets of its line feeds, and its verdicts (see
+:func:`_plain_block`)."""
+
+
+def _plain_block(a: npt.NDArray[np.uint8], at: int, beside: npt.NDArray[np.bool_]) -> _Block:
+    """The quotes (how many) and the line feeds (where) in the block of ``a`` from ``at``
+    on, and whether
     the block follows the rules of :func:`_lines_if_plain` if the quotes before it are
     even (its first quote opens) and if they are odd (its first quote closes);
     ``beside``: the bytes a quote may stand next to.
@@ -215,7 +235,7 @@ def _plain_block(
         not odd.any() and bool(before[0::2].all()) and bool(after[1::2].all()),
         bool(odd.all()) and bool(before[1::2].all()) and bool(after[0::2].all()),
     )
-    return len(q), len(newline), ok
+    return len(q), newline + at, ok
 
 
 _SCAN_BLOCK = 1 << 20
