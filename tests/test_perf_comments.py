@@ -16,12 +16,14 @@ threads.
 
 from __future__ import annotations
 
+import copy
 import csv
 import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -255,3 +257,17 @@ def test_a_record_longer_than_a_cell_may_be_keeps_the_column_in_the_main_read(
     lines[400] = _row(399, '"' + "z" * 32_740 + '"')  # the cell fits; its record does not
     _, body = _lazy_body(_write(tmp_path / "c.csv", lines), monkeypatch)
     assert not isinstance(body.cells[23], FreeText)
+
+
+def test_a_copy_of_a_lazy_column_reads_the_same() -> None:
+    reads: list[int] = []
+
+    def read() -> npt.NDArray[Any]:
+        reads.append(1)
+        return np.array(["a", "b", "c"], dtype=object)
+
+    column = FreeText(read, 3, np.array(["a"], dtype=object))
+    twin = copy.copy(column)
+    assert twin[:1].tolist() == ["a"] and not reads
+    assert twin.tolist() == ["a", "b", "c"] and column.tolist() == ["a", "b", "c"]
+    assert len(reads) == 2

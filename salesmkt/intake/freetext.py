@@ -98,6 +98,6 @@ class FreeText:
     __hash__ = None  # type: ignore[assignment]
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
+        if name.startswith("_"):  # its own fields, before __init__ (a copy): never read
             raise AttributeError(name)
         return getattr(self.cells(), name)
