@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Set
+from collections.abc import Sequence, Set
 from typing import Any
 
 import numpy as np
@@ -33,11 +33,14 @@ def arrow_table(
     sep: str,
     plain: Set[int],
     breaks: bool,
+    include: Sequence[int] | None = None,
 ) -> Any:
     """The text read from ``source`` (a binary file object: ``size`` bytes, ``records``
     records) as a pyarrow table of ``width`` text columns named by their index: the
     ``plain`` ones as plain text, the others dictionary-encoded; ``breaks``: a quoted
-    cell may hold a line break."""
+    cell may hold a line break; ``include``: the columns to convert (by default all;
+    pyarrow still tokenises the others, and checks every record's width, but neither
+    copies nor unescapes their cells)."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -63,6 +66,7 @@ def arrow_table(
         ),
         convert_options=pacsv.ConvertOptions(
             column_types=types,
+            include_columns=None if include is None else [names[c] for c in include],
             null_values=[],
             strings_can_be_null=False,
             quoted_strings_can_be_null=False,

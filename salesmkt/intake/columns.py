@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import numpy.typing as npt
 
 from salesmkt.definitions.questionnaire import Questionnaire
@@ -352,7 +353,8 @@ def segments_and_comments(
 ) -> tuple[list[Column], list[Column]]:
     """The other columns with a header or some text, split into segments and comments;
     ``text`` is the tidied cells of every column that is not an item, but for the
-    ``untidy`` ones (free text as read: see :func:`.gate.parse_cells`)."""
+    ``untidy`` ones (free text as read: see :func:`.gate.parse_cells`). A segment's
+    lazy column (:class:`.freetext.FreeText`) is read here, in ``text``."""
     untidy = untidy or set()
 
     def tidied(c: Column, first: int | None = None) -> npt.NDArray[Any]:
@@ -372,6 +374,8 @@ def segments_and_comments(
     ]
     comments = [c for c in rest if _is_comment(c, tidied(c, 2000))]
     segments = [c for c in rest if c not in comments]
+    for c in segments:  # tidied and grouped by: a lazy column's cells are read now
+        text[c.index] = np.asarray(text[c.index])
     return segments, comments
 
 

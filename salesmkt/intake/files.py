@@ -32,7 +32,8 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,6 +44,7 @@ import pandas as pd
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
 from salesmkt.intake.decoding import decode, sniff_delimiter
+from salesmkt.intake.freetext import HEAD_CELLS, FreeText
 from salesmkt.intake.rawfile import (
     MAX_CELL_CHARS,
     Factorized,
@@ -155,10 +157,17 @@ class TextFile(ResponsesFile):
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
         self.delimiter = self.sep
-        uniform = None
-        if not exact:
-            guess = quoted_records if b'"' in clean else uniform_records
-            uniform = guess(clean, self.sep)
+        uniform: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None
+        # The longest record's bytes, when the quote check measured them (a quoted file
+        # whose records were guessed): no cell holds more characters.
+        self._longest: int | None = None
+        if not exact and b'"' in clean:
+            quoted = quoted_records(clean, self.sep)
+            if quoted is not None:
+                starts, counts, self._longest = quoted
+                uniform = (starts, counts)
+        elif not exact:
+            uniform = uniform_records(clean, self.sep)
         # Exact: every record counted. Otherwise only the first ones are, the rest taken
         # to have their width (and ``starts`` lists the first ones only) until the body
         # read confirms it or counts them (:meth:`_exact_records`).
@@ -354,20 +363,22 @@ class TextFile(ResponsesFile):
             return None
         return frame
 
-    def _body_reader(self, offset: int) -> BinaryIO:
+    def _body_reader(self, offset: int) -> Any:
         """What the arrow path reads the text from ``offset`` on from: the file itself
         when it holds that very text (UTF-8, LF line ends), is large and is unchanged
         since it was read, the bytes in memory let go first, so that the text and
         pyarrow's table of it are never held at once (2 GB each for a million 2 KB
-        comments); otherwise the bytes in memory."""
+        comments), as pyarrow's own file where it can (see :func:`_native`); otherwise
+        the bytes in memory."""
         if self._origin is not None:
             path, size, mtime = self._origin
             handle = path.open("rb")
             found = os.fstat(handle.fileno())
             if (found.st_size, found.st_mtime_ns) == (size, mtime):
-                handle.seek(self._skip + offset)
+                reader = _native(handle)
+                reader.seek(self._skip + offset)
                 self._data = None
-                return handle
+                return reader
             handle.close()
         return io.BytesIO(memoryview(self.data)[offset:])
 
@@ -405,16 +416,20 @@ class TextFile(ResponsesFile):
             import pyarrow as pa
         except ImportError:
             return None
+        offset = int(self.starts[start])
+        size = len(self.data) - offset
+        lazy = self._lazy_columns(len(counts))
+        reread = self._reader_again(offset) if lazy else None
         try:
+            heads = self._lazy_heads(offset, lazy)
             # Numeric items as plain text (checked byte by byte, see single_digits); long
             # free text too; the rest dictionary-encoded (few distinct cells).
             plain = set(numeric) | (self._free_text - self._items)
-            offset = int(self.starts[start])
-            size = len(self.data) - offset
             with self._body_reader(offset) as reader:
                 table = arrow_table(
-                    reader, size, len(counts), self.width, self.sep, plain, self._breaks
-                )
+                    reader, size, len(counts), self.width, self.sep, plain, self._breaks,
+                    include=[c for c in range(self.width) if c not in lazy],
+                )  # fmt: skip
         except (pa.ArrowException, ValueError, OSError):
             self._restore()
             return None
@@ -426,24 +441,119 @@ class TextFile(ResponsesFile):
         self._data = None
         plain = set(numeric)
         items = self._items | plain
-        columns = table.columns
+        columns = dict(zip((int(name) for name in table.column_names), table.columns, strict=True))
         del table  # each column is let go once converted: never the whole table twice
         cells: list[npt.NDArray[Any]] = []
         factorized: dict[int, Factorized] = {}
         for c in range(self.width):
-            if c not in items and within(columns[c], MAX_CELL_CHARS):
+            if c in lazy and reread is not None:
+                read = partial(self._lazy_column, reread, size, len(counts), c)
+                cells.append(FreeText(read, len(counts), heads[c]))  # type: ignore[arg-type]
+                self.short_columns.add(c)  # no record is longer than a cell may be
+                continue
+            column = columns.pop(c)
+            if c not in items and within(column, MAX_CELL_CHARS):
                 self.short_columns.add(c)
             if c in self._free_text and c not in items:
-                chunks, n = columns[c].chunks, len(columns[c])
-                columns[c] = None
+                chunks, n = column.chunks, len(column)
+                del column
                 cells.append(plain_text(chunks, n))
                 continue
-            cell, codes = arrow_column(columns[c], c in plain, c in items, lo, hi)
+            cell, codes = arrow_column(column, c in plain, c in items, lo, hi)
+            del column
             cells.append(cell)
             if codes is not None:
                 factorized[c] = codes
-            columns[c] = None
         # pyarrow's pool keeps what the table held; hand it back so that the scoring's
         # arrays reuse it rather than add to the peak.
         pa.default_memory_pool().release_unused()
         return cells, factorized
+
+    def _lazy_columns(self, records: int) -> set[int]:
+        """The free-text columns the arrow path leaves out of its main read (see
+        :class:`.freetext.FreeText`): none unless :data:`LAZY_FREE_TEXT`, the body is
+        long, no quoted cell holds a line break and no record is longer than a cell may
+        be (so that no cell of theirs need be measured)."""
+        if not LAZY_FREE_TEXT or self._breaks or records <= HEAD_CELLS:
+            return set()
+        if self._longest is None or self._longest > MAX_CELL_CHARS:
+            return set()
+        return self._free_text - self._items
+
+    def _lazy_heads(self, offset: int, lazy: set[int]) -> dict[int, npt.NDArray[Any]]:
+        """The first :data:`.freetext.HEAD_CELLS` cells of each ``lazy`` column from the
+        record at ``offset`` on (records are lines: no line break lies inside quotes)."""
+        if not lazy:
+            return {}
+        end = offset - 1
+        for _ in range(HEAD_CELLS):
+            end = self.data.index(b"\n", end + 1)
+        chunk = io.BytesIO(memoryview(self.data)[offset : end + 1])
+        table = arrow_table(
+            chunk, end + 1 - offset, HEAD_CELLS, self.width, self.sep, lazy, False,
+            include=sorted(lazy),
+        )  # fmt: skip
+        return {c: plain_text(table.column(str(c)).chunks, HEAD_CELLS) for c in lazy}
+
+    def _reader_again(self, offset: int) -> Callable[[], Any]:
+        """What reads the body from ``offset`` on again, for a lazy column: the file, if
+        it is the one the arrow path reads (see :meth:`_body_reader`) and is unchanged,
+        else the text in memory (kept for that)."""
+        if self._origin is None:
+            data = self.data
+            return lambda: io.BytesIO(memoryview(data)[offset:])
+        path, size, mtime = self._origin
+        where = self._skip + offset
+
+        def again() -> Any:
+            handle = path.open("rb")
+            found = os.fstat(handle.fileno())
+            if (found.st_size, found.st_mtime_ns) != (size, mtime):
+                handle.close()
+                raise ResponseDataError(f"{self.source}: the file changed while it was read")
+            reader = _native(handle)
+            reader.seek(where)
+            return reader
+
+        return again
+
+    def _lazy_column(
+        self, reread: Callable[[], Any], size: int, records: int, c: int
+    ) -> npt.NDArray[Any]:
+        """Column ``c`` of the body read again, alone: pyarrow's narrow read."""
+        import pyarrow as pa
+
+        try:
+            with reread() as reader:
+                table = arrow_table(
+                    reader, size, records, self.width, self.sep, {c}, False, include=[c]
+                )
+        except (pa.ArrowException, OSError):
+            table = None
+        if table is None or table.num_rows != records:
+            raise ResponseDataError(f"{self.source}: the file changed while it was read")
+        chunks = table.column(0).chunks
+        del table
+        return plain_text(chunks, records)
+
+
+LAZY_FREE_TEXT = False
+"""Whether the arrow path leaves long free-text columns out of its main read and reads
+them only when their cells are asked for (:class:`.freetext.FreeText`). Off until the
+response table keeps such a column unread (``responses._text_frame`` builds the comments
+frame, which reads every cell): on, ``score`` would read the column twice."""
+
+
+def _native(handle: BinaryIO) -> Any:
+    """The open file ``handle`` as pyarrow's own file (the very file, opened again
+    through ``/proc/self/fd``, and ``handle`` closed), so that its reads take neither
+    the interpreter lock nor a Python copy of each block (0.5 CPU s for 2 GB); ``handle``
+    itself where there is no ``/proc``."""
+    import pyarrow as pa
+
+    try:
+        native = pa.OSFile(f"/proc/self/fd/{handle.fileno()}")
+    except (OSError, pa.ArrowException):
+        return handle
+    handle.close()
+    return native

@@ -13,6 +13,8 @@ Vocabulary:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import numpy.typing as npt
 
@@ -120,11 +122,12 @@ def uniform_records(
 
 def quoted_records(
     data: bytes, delim: str
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], int] | None:
     """:func:`uniform_records` for text with quotes: the first records counted, the rest
     taken to have the widest of their widths; ``None`` unless every quote stands where
     the CSV rules put one and no line feed lies inside quotes (:func:`_lines_if_plain`),
-    or when the text is short.
+    or when the text is short. The third value is the length in bytes of the longest
+    record (no cell holds more characters).
 
     Counting the fields of every record of 2 GB of quoted comments took five seconds;
     in such a file every parser (pyarrow, pandas, the csv module, :func:`scan_records`)
@@ -132,9 +135,10 @@ def quoted_records(
     guess as it does for :func:`uniform_records`."""
     first = 2 * HEAD_RECORDS
     a = np.frombuffer(data, dtype=np.uint8)
-    lines = _lines_if_plain(a, ord(delim))
-    if lines is None:
+    found = plain_lines(a, ord(delim))
+    if found is None:
         return None
+    lines, longest = found
     records = lines + (not data.endswith(b"\n"))
     if records <= 4 * first:
         return None
@@ -143,7 +147,8 @@ def quoted_records(
         end = data.index(b"\n", end + 1)
     starts, counts, _ = scan_records(data[: end + 1], delim)
     width = int(counts.max())
-    return starts, np.concatenate((counts, np.full(records - first, width, dtype=np.int64)))
+    rest = np.full(records - first, width, dtype=np.int64)
+    return starts, np.concatenate((counts, rest)), longest
 
 
 def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
@@ -151,40 +156,89 @@ def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
     start of the text or after a delimiter, a line feed or a closing quote) or closes one
     (at the end of the text or before a delimiter, a line feed or an opening quote: a
     doubled quote closes and opens again), quotes counted in turn as opening and
-    closing, and none is left open at a line feed or at the end; else ``None``.
+    closing, and none is left open at a line feed or at the end; else ``None``."""
+    found = plain_lines(a, delim)
+    return None if found is None else found[0]
 
-    Only the positions of the quotes and line feeds are listed, a block at a time, and
-    only the bytes either side of a quote are looked at."""
-    quotes = lines = 0
-    last = a.size - 1
+
+def plain_lines(a: npt.NDArray[np.uint8], delim: int) -> tuple[int, int] | None:
+    """:func:`_lines_if_plain`, with the length in bytes of the longest line (line feed
+    left out): ``(line feeds, longest)``, or ``None``.
+
+    The text is looked at a block at a time (:func:`_plain_block`), each block on its
+    own, both as if it started outside quotes and inside (an odd number of quotes
+    before it), so that a long text's blocks are looked at in two threads (numpy lets
+    go of the interpreter lock while it compares and lists); the verdicts are then put
+    together in order."""
     beside = np.zeros(256, dtype=bool)  # the bytes a quote may stand next to
     beside[[delim, 10, 34]] = True
-    for at in range(0, a.size, _SCAN_BLOCK):
-        block = a[at : at + _SCAN_BLOCK]
-        special = block == 34
-        special |= block == 10
-        where = np.flatnonzero(special)
-        is_quote = block[where] == 34
-        q = where[is_quote].astype(np.int64) + at
-        newline = where[~is_quote].astype(np.int64) + at
-        # The quotes before a line feed, these and the earlier blocks': an odd number
-        # leaves it inside quotes.
-        if np.any((np.searchsorted(q, newline) + quotes) & 1):
+
+    def look(at: int) -> _Block:
+        return _plain_block(a, at, beside)
+
+    starts = range(0, a.size, _SCAN_BLOCK)
+    if a.size >= _THREADED:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            found = list(pool.map(look, starts))
+    else:
+        found = [look(at) for at in starts]
+    quotes = lines = longest = 0
+    end = -1  # the last line feed so far
+    for count, newlines, ok in found:
+        if not ok[quotes & 1]:
             return None
-        opening, closing = q[quotes & 1 :: 2], q[1 - (quotes & 1) :: 2]
-        # The text's first and last bytes stand next to its start and end.
-        if len(opening) and opening[0] == 0:
-            opening = opening[1:]
-        if len(closing) and closing[-1] == last:
-            closing = closing[:-1]
-        if not (beside[a[opening - 1]].all() and beside[a[closing + 1]].all()):
-            return None
-        quotes += len(q)
-        lines += len(newline)
-    return None if quotes & 1 else lines
+        quotes += count
+        lines += len(newlines)
+        if len(newlines):
+            inner = int(np.diff(newlines).max(initial=1))
+            longest = max(longest, int(newlines[0]) - end, inner)
+            end = int(newlines[-1])
+    longest = max(longest, a.size - end)
+    return None if quotes & 1 else (lines, longest - 1)
 
 
-_SCAN_BLOCK = 1 << 24
+_THREADED = 1 << 26
+"""Bytes of text from which :func:`_lines_if_plain` looks at its blocks in two threads."""
+
+
+_Block = tuple[int, npt.NDArray[np.intp], tuple[bool, bool]]
+"""A block's quotes, the offsets of its line feeds, and its verdicts (see
+:func:`_plain_block`)."""
+
+
+def _plain_block(a: npt.NDArray[np.uint8], at: int, beside: npt.NDArray[np.bool_]) -> _Block:
+    """The quotes (how many) and the line feeds (where) in the block of ``a`` from ``at``
+    on, and whether
+    the block follows the rules of :func:`_lines_if_plain` if the quotes before it are
+    even (its first quote opens) and if they are odd (its first quote closes);
+    ``beside``: the bytes a quote may stand next to.
+
+    Only the positions of the quotes and line feeds are listed (one compare each, no
+    mask of both), and only the bytes either side of a quote are looked at."""
+    block = a[at : at + _SCAN_BLOCK]
+    q = np.flatnonzero(block == 34)
+    newline = np.flatnonzero(block == 10)
+    # The block's quotes before each line feed: an odd number leaves it inside quotes
+    # when the block starts outside, an even number when it starts inside.
+    odd = np.searchsorted(q, newline) & 1
+    q += at
+    # Each quote's neighbour before it (which matters if it opens) and after it (if it
+    # closes); the text's first and last bytes stand next to its start and end.
+    before = beside[a[q - 1]]
+    if at == 0 and len(q) and q[0] == 0:
+        before[0] = True
+    last = len(q) and q[-1] == a.size - 1
+    after = beside[a[q[: len(q) - last] + 1]]
+    if last:
+        after = np.append(after, True)
+    ok = (
+        not odd.any() and bool(before[0::2].all()) and bool(after[1::2].all()),
+        bool(odd.all()) and bool(before[1::2].all()) and bool(after[0::2].all()),
+    )
+    return len(q), newline + at, ok
+
+
+_SCAN_BLOCK = 1 << 20
 
 
 def _special_bytes(
