@@ -99,7 +99,7 @@ def arrow_column(
         # per 1 MB block.
         column = column.unify_dictionaries().combine_chunks()
         column = pa.chunked_array([column], type=column.type)
-    chunks = [(c.dictionary.to_pylist(), c.indices.to_numpy()) for c in column.chunks]
+    chunks = [(c.dictionary.to_pylist(), _indices(c.indices)) for c in column.chunks]
     if numeric:
         values = [[_plain_value(v, lo, hi) for v in words] for words, _ in chunks]
         if all(v is not None for found in values for v in found):
@@ -239,3 +239,17 @@ def _plain_value(cell: str, lo: float, hi: float) -> float | None:
     if _DIGITS.fullmatch(cell) and lo <= int(cell) <= hi:
         return float(int(cell))
     return None
+
+
+def _indices(indices: Any) -> npt.NDArray[Any]:
+    """A dictionary chunk's codes as a numpy view of its buffer (they hold no nulls here:
+    a blank cell is the empty word): ``to_numpy`` imports pandas inside pyarrow."""
+    if indices.null_count:  # never from our reads; kept exact if one ever holds a null
+        return np.asarray(indices.to_numpy(zero_copy_only=False))
+    dtype = np.dtype(str(indices.type))
+    return np.frombuffer(
+        indices.buffers()[1],
+        dtype=dtype,
+        count=len(indices),
+        offset=dtype.itemsize * indices.offset,
+    )

@@ -39,7 +39,6 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
@@ -196,11 +195,15 @@ class TextFile(ResponsesFile):
         return self._data
 
     def _read(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
+        import pandas as pd  # only off the arrow path: score's usual files never load it
+
         with warnings.catch_warnings():  # a bad read falls back to the csv module
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
             return self._read_csv(offset, dtype, na)
 
     def _read_csv(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
+        import pandas as pd
+
         return pd.read_csv(
             io.BytesIO(self.data[offset:]),
             sep=self.sep,
@@ -255,18 +258,8 @@ class TextFile(ResponsesFile):
         n = min(HEAD_RECORDS, total)
         if self._records is None:
             chunk = self.data if n == total else self.data[: self.starts[n]]
-            try:
-                with warnings.catch_warnings():  # a bad read falls back to the csv module
-                    warnings.simplefilter("ignore", pd.errors.ParserWarning)
-                    frame = pd.read_csv(
-                        io.BytesIO(chunk), sep=self.sep, header=None,
-                        names=list(range(self.width)), dtype=object, na_filter=False,
-                        skip_blank_lines=False, index_col=False, engine="c", encoding="utf-8",
-                    )  # fmt: skip
-            except (pd.errors.ParserError, ValueError):
-                frame = None
-            if frame is not None and len(frame) == n:
-                cells = [frame[c].to_numpy(dtype=object) for c in range(self.width)]
+            cells = head_cells(chunk, self.sep, self.width, n)
+            if cells is not None:
                 self._free_text = {c for c, col in enumerate(cells) if is_free_text(col[1:])}
                 rownum = np.arange(1, n + 1, dtype=np.int64)
                 return self._check_open_quotes(RawRows(cells, rownum, self.counts[:n]))
@@ -294,6 +287,8 @@ class TextFile(ResponsesFile):
             cells, factorized = fast
             rownum = np.arange(start + 1, total + 1, dtype=np.int64)
             return RawRows(cells, rownum, self.counts[start:], factorized=factorized)
+        import pandas as pd
+
         self._exact_records()  # pandas reads the rest: the records as they really are
         total = len(self.counts)
         frame = self._read_numbers(offset, numeric, lo, hi) if numeric else None
@@ -320,6 +315,8 @@ class TextFile(ResponsesFile):
         """
         if not (self._breaks or self._records is not None):
             return rows
+        import pandas as pd
+
         record = f"(?:[^\n]*{re.escape(self.sep)}){{{max(2, (self.width - 1) // 2)}}}"
         for c, col in enumerate(rows.cells):
             if col.dtype != object or not len(col):
@@ -347,6 +344,8 @@ class TextFile(ResponsesFile):
     def _read_numbers(self, offset: int, numeric: Sequence[int], lo: float, hi: float) -> Any:
         """The fast path: the body with the ``numeric`` columns as floats, or ``None`` as
         soon as one of their cells is not blank or a whole number from ``lo`` to ``hi``."""
+        import pandas as pd
+
         text_types: dict[int, Any] = dict.fromkeys(range(self.width), object)
         try:
             frame = self._read(
@@ -557,3 +556,40 @@ def _native(handle: BinaryIO) -> Any:
         return handle
     handle.close()
     return native
+
+
+def head_cells(chunk: bytes, sep: str, width: int, n: int) -> list[npt.NDArray[Any]] | None:
+    """The head's ``n`` records as ``width`` text columns (a missing field is ""), read by
+    the csv module, or ``None`` when it finds another number of records than the record
+    scan did (the caller then reads the file record by record). At most
+    :data:`.records.HEAD_RECORDS` records: the csv module is as quick as pandas here, and
+    pandas is not loaded for it (its import is a quarter of a small file's ``score``)."""
+    try:
+        rows = list(csv.reader(io.StringIO(chunk.decode("utf-8"), newline=""), delimiter=sep))
+    except csv.Error:  # a cell over the csv module's limit: pandas reads it, the gate refuses
+        return _head_cells_by_pandas(chunk, sep, width, n)
+    if len(rows) != n:
+        return None
+    return [
+        np.array([r[c] if c < len(r) else "" for r in rows], dtype=object) for c in range(width)
+    ]
+
+
+def _head_cells_by_pandas(
+    chunk: bytes, sep: str, width: int, n: int
+) -> list[npt.NDArray[Any]] | None:
+    import pandas as pd
+
+    try:
+        with warnings.catch_warnings():  # a bad read falls back to the csv module
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(chunk), sep=sep, header=None, names=list(range(width)),
+                dtype=object, na_filter=False, skip_blank_lines=False, index_col=False,
+                engine="c", encoding="utf-8",
+            )  # fmt: skip
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(frame) != n:
+        return None
+    return [frame[c].to_numpy(dtype=object) for c in range(width)]
