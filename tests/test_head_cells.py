@@ -1,7 +1,8 @@
 """The head of a text file read by the csv module, as pandas' C parser read it before.
 
 :func:`salesmkt.intake.files.head_cells` keeps pandas out of ``score`` on ordinary
-files. The oracle is pandas itself (``read_csv`` with the options the head read used):
+files. The oracle is pandas' C parser (``read_csv`` with the options the head read used
+before, kept in the reader as ``_head_cells_by_pandas``):
 for any text, both give the same cells, or both give up (another number of records than
 the record scan found), over hypothesis-made files of quotes, delimiters, CR/LF, blanks
 and spaces. A cell over the csv module's own limit is read by pandas, so the gate still
@@ -10,36 +11,24 @@ names it.
 
 from __future__ import annotations
 
-import io
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from salesmkt.cli import app
-from salesmkt.intake.files import head_cells
+from salesmkt.intake.files import _head_cells_by_pandas, head_cells
 from salesmkt.intake.records import find_records
 
 
 def _pandas_head(chunk: bytes, sep: str, width: int, n: int) -> list[list[Any]] | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(chunk), sep=sep, header=None, names=list(range(width)),
-                dtype=object, na_filter=False, skip_blank_lines=False, index_col=False,
-                engine="c", encoding="utf-8",
-            )  # fmt: skip
-    except (pd.errors.ParserError, ValueError):
-        return None
-    if len(frame) != n:
-        return None
-    return [frame[c].tolist() for c in range(width)]
+    """The head as the reader read it before: pandas' C parser (kept in the reader for
+    cells over the csv module's limit)."""
+    cells = _head_cells_by_pandas(chunk, sep, width, n)
+    return None if cells is None else [c.tolist() for c in cells]
 
 
 CELL = st.text(alphabet='ab1 "é\r\n;,', max_size=6)
