@@ -172,6 +172,11 @@ class _TextColumns:
 _Held = _Column | _TextColumns
 
 
+def _held_key(name: str) -> str:
+    """Where a table's ``__dict__`` keeps the arrays of its field ``name`` until read."""
+    return f"_held_{name}"
+
+
 class _BuiltOnRead:
     """A :class:`ResponseTable` field held as arrays (:class:`_Column`,
     :class:`_TextColumns`) until first read, then as the pandas object built from them;
@@ -180,7 +185,7 @@ class _BuiltOnRead:
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.held = f"_held_{name}"
+        self.held = _held_key(name)
 
     def __get__(self, table: object, owner: type | None = None) -> Any:
         if table is None:
@@ -210,8 +215,8 @@ def column_values(table: ResponseTable, name: str) -> npt.NDArray[Any] | None:
     """The values of the table's ``group``, ``respondent`` or ``rows`` as an array
     (None for no respondent column), without building the Series when it is not built
     yet: what scoring reads, so that it never imports pandas."""
-    held = table.__dict__.get(f"_held_{name}")
-    if isinstance(held, _Column):
+    held = _held_column(table, name)
+    if held is not None:
         return held.values
     series = getattr(table, name)
     return None if series is None else series.to_numpy()
@@ -221,14 +226,21 @@ def column_codes(table: ResponseTable, name: str) -> tuple[npt.NDArray[np.intp],
     """The held values of the table's ``name`` as codes into names (some perhaps unused
     or listed twice) when the reader knows them and the Series was neither built nor
     replaced; else None."""
-    held = table.__dict__.get(f"_held_{name}")
-    return held.dictionary if isinstance(held, _Column) else None
+    held = _held_column(table, name)
+    return None if held is None else held.dictionary
 
 
 def column_held(table: ResponseTable, name: str) -> bool:
     """Whether the table's ``name`` is still the reader's array (its Series neither built
     nor replaced): then its values are known to be the reader's object strings."""
-    return isinstance(table.__dict__.get(f"_held_{name}"), _Column)
+    return _held_column(table, name) is not None
+
+
+def _held_column(table: ResponseTable, name: str) -> _Column | None:
+    """The reader's arrays for the table's ``name`` while its Series is not built (see
+    :class:`_BuiltOnRead`, which keeps them under this key)."""
+    held = table.__dict__.get(_held_key(name))
+    return held if isinstance(held, _Column) else None
 
 
 class _TidiedOnRead:
