@@ -28,7 +28,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.reading import fingerprint
+from support.reading import HEADER, odd_rows, same_every_way, survey_row, write_lines
 
 from salesmkt.errors import ResponseDataError
 from salesmkt.intake import files, records
@@ -117,33 +117,21 @@ def test_a_long_text_in_two_threads() -> None:
 
 # -- free-text columns left out of the main read (files.LAZY_FREE_TEXT) -----------------
 
-HEADER = "respondent,group,region," + ",".join(f"q{i:02d}" for i in range(1, 21)) + ",comment"
+_LONG = ", and the launch plan was never shared with sales" * 5  # free text: long cells
 
 
 def _row(i: int, comment: str | None = None) -> str:
-    answers = ["" if (i + j) % 13 == 0 else str(1 + (i * 7 + j) % 5) for j in range(20)]
-    if comment is None:
-        comment = f'"#{i} the forecast missed, again; ""qualified"" leads{" x" * (i % 40)}{_LONG}"'
-    return ",".join([f"R{i}", ["Sales", "Marketing"][i % 2], "EMEA", *answers, comment])
+    return survey_row(i, comment, tail=_LONG)
 
-
-_LONG = ", and the launch plan was never shared with sales" * 5  # free text: long cells
 
 ODD = {
-    "none": [],
-    "stray quote": [_row(9, 'a"b,c"d')],
-    "line break in quotes": [_row(9, '"line one\nline two"')],
-    "short row": ["R9,Sales,EMEA,1,2"],
-    "long row": [_row(9) + ",extra"],
+    **odd_rows(tail=_LONG),
     "cell over the limit": [_row(9, '"' + "y" * 33_000 + '"')],
     "blank comment": [_row(9, '""')],
     "no answers": ["R9,Sales,EMEA" + "," * 20 + ',"a comment only, no answers"'],
 }
 
-
-def _write(path: Path, lines: list[str]) -> Path:
-    path.write_bytes(("\n".join(lines) + "\n").encode("utf-8"))
-    return path
+_write = write_lines
 
 
 def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch, *, from_file: bool = True) -> object:
@@ -151,12 +139,7 @@ def _both_ways(path: Path, monkeypatch: pytest.MonkeyPatch, *, from_file: bool =
     on demand, and read with it (the oracle): they must be the same."""
     monkeypatch.setattr(files, "HEAD_CELLS", 50)
     monkeypatch.setattr(files, "FROM_FILE", 0 if from_file else 1 << 62)
-    found = []
-    for lazy in (True, False):
-        monkeypatch.setattr(files, "LAZY_FREE_TEXT", lazy)
-        found.append(fingerprint(path, monkeypatch))
-    assert found[0] == found[1]
-    return found[1]
+    return same_every_way(path, monkeypatch, [{"LAZY_FREE_TEXT": True}, {"LAZY_FREE_TEXT": False}])
 
 
 @pytest.mark.parametrize("odd", list(ODD))

@@ -25,13 +25,11 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.reading import fingerprint
+from support.reading import HEADER, fingerprint, odd_rows, same_every_way, survey_row, write_lines
 
 from salesmkt.intake import files, records
 from salesmkt.intake.arrowread import plain_text, within
 from salesmkt.intake.files import open_responses
-
-HEADER = "respondent,group,region," + ",".join(f"q{i:02d}" for i in range(1, 21)) + ",comment"
 
 
 def _plain_csv(data: bytes) -> list[int]:
@@ -81,46 +79,19 @@ def test_plain_quotes_are_accepted() -> None:
     assert records._lines_if_plain(a, ord(",")) == 2
 
 
-def _answers(i: int) -> list[str]:
-    return ["" if (i + j) % 13 == 0 else str(1 + (i * 7 + j) % 5) for j in range(20)]
+_row = survey_row
+_write = write_lines
 
-
-def _row(i: int, comment: str | None = None) -> str:
-    if comment is None:
-        comment = f'"#{i} the forecast missed, again; ""qualified"" leads{" x" * (i % 40)}"'
-    return ",".join([f"R{i}", ["Sales", "Marketing"][i % 2], "EMEA", *_answers(i), comment])
-
-
-ODD = {
-    "none": [],
-    "stray quote": [_row(9, 'a"b,c"d')],
-    "line break in quotes": [_row(9, '"line one\nline two"')],
-    "short row": ["R9,Sales,EMEA,1,2"],
-    "long row": [_row(9) + ",extra"],
-    "blank line": [""],
-    "runaway quote": [_row(9, '"opens here and runs on')],
-}
-
-
-def _write(path: Path, lines: list[str], encoding: str) -> Path:
-    text = "\n".join(lines) + "\n"
-    if encoding == "crlf":
-        path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
-    else:
-        path.write_bytes(text.encode(encoding))
-    return path
+ODD = {**odd_rows(), "blank line": [""], "runaway quote": [_row(9, '"opens here and runs on')]}
 
 
 def _every_way(path: Path, monkeypatch: pytest.MonkeyPatch) -> object:
     """The table (or refusal) read with the arrow path and the record guess each on and
     off, and read from the file itself: all must be the same."""
-    monkeypatch.setattr(files, "FROM_FILE", 0)
-    found = [fingerprint(path, monkeypatch)]
-    monkeypatch.setattr(files, "FROM_FILE", 1 << 62)
+    ways: list[dict[str, object]] = [{"FROM_FILE": 0}]
     for arrow, guess in ((True, True), (True, False), (False, True), (False, False)):
-        found.append(fingerprint(path, monkeypatch, arrow=arrow, guess=guess))
-    assert all(f == found[0] for f in found[1:])
-    return found[0]
+        ways.append({"FROM_FILE": 1 << 62, "arrow": arrow, "guess": guess})
+    return same_every_way(path, monkeypatch, ways)
 
 
 @pytest.mark.parametrize("odd", list(ODD))
