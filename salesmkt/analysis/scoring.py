@@ -30,15 +30,14 @@ this module puts them together into the assessment and reads a saved one back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from salesmkt import __version__
 from salesmkt.analysis.cells import (
-    STAGE_DECIMALS,
     Cells,
     Withheld,
     cell_stats,
@@ -48,13 +47,15 @@ from salesmkt.analysis.cells import (
     num,
     share,
 )
-from salesmkt.analysis.favourable import favourable_from, favourable_matrix
+from salesmkt.analysis.favourable import favourable_from
 from salesmkt.analysis.gapdata import GapData, skipped_dimension_warnings
 from salesmkt.analysis.gaps import fill_assessment
 from salesmkt.analysis.leaders import pool_leaders
 from salesmkt.analysis.participation import participation
 from salesmkt.analysis.prepared import Prepared, prepare
 from salesmkt.analysis.privacy import exclusion_note, withhold_exclusions, withhold_warnings
+from salesmkt.analysis.respondent_table import ScoreResult as ScoreResult  # re-exported
+from salesmkt.analysis.respondent_table import respondent_table
 from salesmkt.analysis.segments import primary_rows, segment_column, segments
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.errors import UsageError
@@ -80,7 +81,6 @@ from salesmkt.model.assessment import (
 )
 
 if TYPE_CHECKING:
-    import pandas as pd
     from numpy.typing import NDArray
 
     from salesmkt.definitions.questionnaire import Questionnaire
@@ -88,32 +88,6 @@ if TYPE_CHECKING:
     from salesmkt.intake.source import ResponseSource
 
     BoolArray = NDArray[np.bool_]
-
-
-class ScoreResult:
-    """The assessment plus the per-respondent table behind it.
-
-    ``respondents`` (row, respondent, group, segments, answered, total, stage and the
-    dimension means) is built on first use: JSON and terminal output never need it.
-    ``table`` is the responses table that was scored (its comments feed the report).
-    """
-
-    def __init__(
-        self,
-        assessment: Assessment,
-        respondents: Callable[[], pd.DataFrame],
-        table: ResponseTable,
-    ) -> None:
-        self.assessment = assessment
-        self.table = table
-        self._build = respondents
-        self._frame: pd.DataFrame | None = None
-
-    @property
-    def respondents(self) -> pd.DataFrame:
-        if self._frame is None:
-            self._frame = self._build()
-        return self._frame
 
 
 # -- the main entry point ----------------------------------------------------------------
@@ -187,7 +161,7 @@ def score_table(
     _without_withheld_sizes(assessment)
     return ScoreResult(
         assessment,
-        lambda: _respondents_frame(table, prep, hidden_rows, start),
+        lambda: respondent_table(table, prep, hidden_rows, start),
         _without_withheld_comments(table, prep, suppressed, list(columns), k_min),
     )
 
@@ -562,69 +536,6 @@ def _stage_disagreement(q: Questionnaire, groups: list[GroupResult]) -> StageDis
             second_stage=b.label,
         )
     return StageDisagreement(stages=stages, differs=differs, headline=headline)
-
-
-# -- per-respondent table ----------------------------------------------------------------
-
-
-def _unique_name(name: str, taken: set[str]) -> str:
-    candidate, i = name, 2
-    while candidate in taken:
-        candidate, i = f"{name}_{i}", i + 1
-    taken.add(candidate)
-    return candidate
-
-
-def _respondents_frame(
-    table: ResponseTable, prep: Prepared, hidden: BoolArray, start: float | None = None
-) -> pd.DataFrame:
-    import pandas as pd
-
-    q = table.questionnaire
-    keep = prep.keep
-    everyone = bool(keep.all())
-
-    def kept(series: pd.Series) -> pd.Series:
-        values = series if everyone else series[keep]
-        return values.reset_index(drop=True)
-
-    data: dict[str, Any] = {}
-    taken: set[str] = set()
-    data[_unique_name("row", taken)] = kept(table.rows).astype(np.int64)
-    respondent = (
-        kept(table.respondent).astype(object)
-        if table.respondent is not None
-        else pd.Series([None] * len(prep.total), dtype=object)
-    )
-    data[_unique_name("respondent", taken)] = respondent
-    data[_unique_name("group", taken)] = kept(table.group).astype(str)
-    reserved = {"total", "stage", "answered", "favourable", *(d.id for d in q.dimensions)}
-    for col in table.segments.columns:
-        name = str(col)
-        data[_unique_name(name if name not in reserved else f"{name} (column)", taken)] = kept(
-            table.segments[col]
-        )
-    total = np.where(hidden, np.nan, prep.total)
-    data[_unique_name("answered", taken)] = prep.answered.astype(np.int64)
-    data[_unique_name("total", taken)] = total
-    if q.stages:
-        ordered = sorted(q.stages, key=lambda s: s.min)
-        edges = np.array([s.min for s in ordered], dtype=np.float64)
-        idx = np.searchsorted(edges, np.round(total, STAGE_DECIMALS), side="right") - 1
-        idx = np.where(np.isnan(total), -1, idx)
-        data[_unique_name("stage", taken)] = pd.Categorical.from_codes(
-            idx, categories=[s.id for s in ordered]
-        )
-    else:
-        data[_unique_name("stage", taken)] = pd.Series([None] * len(total), dtype=object)
-    dims = prep.dims()
-    for j, dim in enumerate(q.dimensions):
-        data[_unique_name(dim.id, taken)] = np.where(hidden, np.nan, dims[:, j])
-    if start is not None:
-        # Each respondent's share of favourable answers (answers given; never zero here).
-        fav = favourable_matrix(prep, start).sum(axis=1) / np.maximum(prep.answered, 1)
-        data[_unique_name("favourable", taken)] = np.where(hidden, np.nan, fav)
-    return pd.DataFrame(data)
 
 
 # -- files in, assessment out ------------------------------------------------------------

@@ -139,8 +139,14 @@ class ReportInputs:
     questionnaire: Questionnaire | None
     comments: list[Comment]
     from_json: bool
-    respondents: pd.DataFrame | None = None  # per-respondent totals, for --baseline
+    scored: scoring.ScoreResult | None = None  # the scoring, for its per-respondent table
     table: ResponseTable | None = None  # the checked responses, for a benchmark
+
+    @property
+    def respondents(self) -> pd.DataFrame | None:
+        """The per-respondent totals (for ``--baseline``), built when first read: only a
+        comparison needs them, and their DataFrame brings pandas."""
+        return None if self.scored is None else self.scored.respondents
 
 
 # -- the run -----------------------------------------------------------------------------
@@ -347,8 +353,14 @@ def comments_from_table(table: ResponseTable) -> list[Comment]:
     respondent's comment is never shown. Cells without a letter or digit ("-", "…")
     are not comments.
     """
+    from salesmkt.intake.responses import column_values, has_comments
+
     found: list[Comment] = []
-    groups = [str(g) for g in table.group.tolist()]
+    if not has_comments(table):  # nothing to read (and no pandas frame to build)
+        return found
+    labels = column_values(table, "group")
+    assert labels is not None
+    groups = [str(g) for g in labels.tolist()]
     for column in table.comments.columns:
         for group, value in zip(groups, table.comments[column].tolist(), strict=True):
             if not isinstance(value, str):
@@ -377,7 +389,7 @@ def load_inputs(source: ResponseSource, settings: Settings) -> ReportInputs:
         result.table.questionnaire,
         comments_from_table(result.table),
         from_json=False,
-        respondents=result.respondents,
+        scored=result,
         table=result.table,
     )
 

@@ -72,10 +72,8 @@ that joins the values), a comma or a quote."""
 
 def distinct_texts(values: Any) -> list[str]:
     """Distinct non-missing cells as CSV fields."""
-    import pandas as pd
-
-    strings = pd.api.types.infer_dtype(values, skipna=False) == "string"
-    texts: list[str] = values.tolist() if strings else [str(v) for v in values]
+    # str() of a text is the text (of a str subclass, the same characters).
+    texts: list[str] = [v if type(v) is str else str(v) for v in values]
     # One search over them all: only when something needs escaping is each one visited.
     joined = "\n".join(texts)
     plain = (
@@ -87,11 +85,64 @@ def distinct_texts(values: Any) -> list[str]:
     return texts if plain else [cell(v) for v in values]
 
 
-def _missing_last(codes: Any, texts: list[str]) -> Coded:
+def arrow_text(texts: list[str]) -> Any:
+    """``texts`` as an arrow string array, built from its buffers: ``pyarrow.array``
+    imports pandas (pyarrow checks every argument against pandas' types). Raises
+    UnicodeEncodeError for a lone surrogate, which UTF-8 cannot hold, and OverflowError
+    beyond 2 GB (arrow's string offsets are 32-bit)."""
+    import numpy as np
+    import pyarrow as pa
+
+    joined = "".join(texts)
+    data = joined.encode("utf-8")
+    if len(data) == len(joined):  # ASCII: a character a byte
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    else:
+        encoded = (len(t.encode("utf-8")) for t in texts)
+        lengths = np.fromiter(encoded, dtype=np.int64, count=len(texts))
+    if len(data) >= 1 << 31:
+        raise OverflowError("more text than one arrow string array holds")
+    offsets = np.zeros(len(texts) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.string(), len(texts), buffers)
+
+
+def text_scalar(text: str) -> Any:
+    """An arrow string scalar (``pyarrow.scalar`` imports pandas, as ``pyarrow.array``)."""
+    return arrow_text([text])[0]
+
+
+def arrow_numbers(values: Any) -> Any:
+    """A one-dimensional numpy array of numbers as an arrow array over the same bytes."""
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    kind = pa.from_numpy_dtype(values.dtype)
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+
+
+def _factorize_bits(values: Any) -> tuple[Any, Any]:
+    """Codes (first appearance first) and distinct values of an int64 array, hashed by
+    arrow (as ``pandas.factorize``, without pandas)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(arrow_numbers(values))
+    indices = encoded.indices
+    codes = np.frombuffer(indices.buffers()[1], dtype=np.int32)
+    codes = codes[indices.offset : indices.offset + len(indices)]
+    uniques = encoded.dictionary
+    distinct = np.frombuffer(uniques.buffers()[1], dtype=np.int64)
+    return codes, distinct[uniques.offset : uniques.offset + len(uniques)]
+
+
+def coded_cells(codes: Any, texts: list[str]) -> Coded:
     """Codes with -1 (missing) pointing at a blank appended to ``texts``."""
     import numpy as np
 
-    codes = np.asarray(codes, dtype=np.int64)
+    codes = np.array(codes, dtype=np.int64)  # a copy: ``codes`` may be the table's own
     codes[codes < 0] = len(texts)
     return Coded(codes, [*texts, ""])
 
@@ -99,15 +150,15 @@ def _missing_last(codes: Any, texts: list[str]) -> Coded:
 def float_cells(values: Any) -> Coded:
     """Floats rounded to :data:`DECIMALS`, each distinct value printed once by numpy."""
     import numpy as np
-    import pandas as pd
 
     # Distinct by bit pattern (so that -0.0 keeps its sign as numpy prints it), first
     # as given, then as rounded: only the few distinct values are rounded and printed.
-    codes, uniques = pd.factorize(values.view(np.int64))
+    codes, uniques = _factorize_bits(np.ascontiguousarray(values, dtype=np.float64).view(np.int64))
     with np.errstate(over="ignore"):  # a huge value rounds to inf, as in pandas
-        rounded = np.asarray(uniques, dtype=np.int64).view(np.float64).round(DECIMALS)
-    inner, distinct = pd.factorize(rounded.view(np.int64))
-    texts: list[str] = np.asarray(distinct, dtype=np.int64).view(np.float64).astype(str).tolist()
+        rounded = uniques.view(np.float64).round(DECIMALS)
+    inner, distinct = _factorize_bits(rounded.view(np.int64))
+    texts: list[str] = distinct.view(np.float64).astype(str).tolist()
+    inner = inner.astype(np.int64)
     inner[np.isnan(rounded)] = len(texts)  # every NaN, whatever its bits, is a blank
     return Coded(inner[codes], [*texts, ""])
 
@@ -123,7 +174,7 @@ def integer_cells(numbers: Any) -> Coded | Plain:
         wide = np.uint64 if numbers.dtype.kind == "u" else np.int64  # no overflow below
         codes = (numbers.astype(wide) - wide(low)).astype(np.int64)
         return Coded(codes, [str(v) for v in range(low, int(numbers.max()) + 1)])
-    return Plain(pa.array(numbers).cast(pa.string()))
+    return Plain(arrow_numbers(numbers).cast(pa.string()))
 
 
 def _arrow_class(python_class: str) -> str:
@@ -184,17 +235,18 @@ def _surely_plain(cells: Any) -> bool:
 
 def plain_text_cells(cells: Any) -> Plain:
     """Arrow text cells neutralised and quoted; only cells the check flags go to Python."""
-    import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if not _surely_plain(cells):
-        flagged = pc.fill_null(pc.match_substring_regex(cells, _NEEDS_WORK), False)
-        where = np.flatnonzero(flagged.to_numpy(zero_copy_only=False))
-        fixed = [cell(v) for v in cells.take(pa.array(where)).to_pylist()]
+        flagged = pc.match_substring_regex(cells, _NEEDS_WORK)
+        if cells.null_count:
+            flagged = pc.and_kleene(flagged, pc.is_valid(cells))  # a missing cell: False
+        fixed = [cell(v) for v in cells.take(pc.indices_nonzero(flagged)).to_pylist()]
         if fixed:
-            cells = pc.replace_with_mask(cells, flagged, pa.array(fixed, type=pa.string()))
-    return Plain(pc.fill_null(cells, ""))
+            cells = pc.replace_with_mask(cells, flagged, arrow_text(fixed))
+    if cells.null_count:
+        cells = pc.fill_null(cells, text_scalar(""))
+    return Plain(cells)
 
 
 def text_cells(column: pd.Series) -> Coded | Plain:
@@ -210,7 +262,7 @@ def text_cells(column: pd.Series) -> Coded | Plain:
         return _arrow_coded(column)
     values = column if texty else column.astype(object)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    return _missing_last(codes, distinct_texts(uniques))
+    return coded_cells(codes, distinct_texts(uniques))
 
 
 def _arrow_coded(column: pd.Series) -> Coded:
@@ -225,7 +277,7 @@ def _arrow_coded(column: pd.Series) -> Coded:
     encoded = pc.dictionary_encode(cells)
     codes = pc.fill_null(encoded.indices, -1).to_numpy()
     uniques = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
-    return _missing_last(codes, distinct_texts(uniques))
+    return coded_cells(codes, distinct_texts(uniques))
 
 
 def column_cells(column: pd.Series) -> Coded | Plain:
@@ -239,5 +291,45 @@ def column_cells(column: pd.Series) -> Coded | Plain:
         return float_cells(column.to_numpy(dtype=np.float64, na_value=np.nan))
     if isinstance(column.dtype, pd.CategoricalDtype):
         categories = np.asarray(column.cat.categories, dtype=object)
-        return _missing_last(column.cat.codes.to_numpy(), distinct_texts(categories))
+        return coded_cells(column.cat.codes.to_numpy(), distinct_texts(categories))
     return text_cells(column)
+
+
+def _mostly_distinct_values(values: Any) -> bool:
+    """:func:`_mostly_distinct` of an object array (a guess: speed only)."""
+    head = values[:_SAMPLE].tolist()
+    return len({v for v in head if isinstance(v, str)}) * 2 > len(head)
+
+
+def _object_text(values: Any) -> Any:
+    """An object array of text as one arrow string array (a blank for a missing cell,
+    as the writer shows it), or None when it holds something other than text or more
+    than one array takes."""
+    from salesmkt.intake.distinct import is_missing
+
+    cells = values.tolist()
+    try:
+        return arrow_text(cells)
+    except TypeError:  # some cell is not text
+        pass
+    except (UnicodeEncodeError, OverflowError):  # the coded path writes what Python writes
+        return None
+    if not all(isinstance(v, str) or is_missing(v) for v in cells):
+        return None
+    try:
+        return arrow_text([v if isinstance(v, str) else "" for v in cells])
+    except (UnicodeEncodeError, OverflowError):
+        return None
+
+
+def object_cells(values: Any) -> Coded | Plain:
+    """A column of text held as a numpy object array (None or NaN where missing), as
+    :func:`text_cells` writes it, without pandas."""
+    from salesmkt.intake.distinct import factorize
+
+    if _mostly_distinct_values(values):
+        cells = _object_text(values)
+        if cells is not None:
+            return plain_text_cells(cells)
+    codes, uniques = factorize(values)
+    return coded_cells(codes, distinct_texts(uniques))

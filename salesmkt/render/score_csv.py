@@ -20,13 +20,29 @@ a line break, and the block's bytes are decoded at once.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from salesmkt.render.csv_columns import DECIMALS, Coded, Plain, cell, column_cells
+from salesmkt.render.csv_columns import (
+    DECIMALS,
+    Coded,
+    Plain,
+    arrow_numbers,
+    arrow_text,
+    cell,
+    coded_cells,
+    column_cells,
+    distinct_texts,
+    float_cells,
+    integer_cells,
+    object_cells,
+    text_scalar,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from salesmkt.analysis.respondent_table import RespondentColumn, RespondentTable
     from salesmkt.analysis.scoring import ScoreResult
 
 __all__ = ["DECIMALS", "render_csv", "render_score"]
@@ -41,7 +57,7 @@ _BLOCK_BYTES = 1 << 30
 """And at most this many bytes a block (arrow's string offsets are 32-bit)."""
 
 
-def _merged(columns: list[tuple[Coded | Plain, str]]) -> list[tuple[Coded | Plain, str]]:
+def _merged(columns: Iterable[tuple[Coded | Plain, str]]) -> list[tuple[Coded | Plain, str]]:
     """Neighbouring coded columns (each with its header cell) joined into one where
     their texts stay few."""
     import numpy as np
@@ -72,7 +88,7 @@ def _headed(column: Coded | Plain, header: str) -> Coded | Plain:
 
     if isinstance(column, Coded):
         return Coded(np.concatenate(([len(column.texts)], column.codes)), [*column.texts, header])
-    return Plain(pa.concat_arrays([pa.array([header], type=pa.string()), column.cells]))
+    return Plain(pa.concat_arrays([arrow_text([header]), column.cells]))
 
 
 def _line_ends(column: Coded | Plain, lone: bool) -> Coded | Plain:
@@ -84,8 +100,8 @@ def _line_ends(column: Coded | Plain, lone: bool) -> Coded | Plain:
         return Coded(column.codes, [(t or '""' if lone else t) + "\n" for t in column.texts])
     cells = column.cells
     if lone:
-        cells = pc.if_else(pc.equal(cells, ""), '""', cells)
-    return Plain(pc.binary_join_element_wise(cells, "", "\n"))
+        cells = pc.if_else(pc.equal(cells, text_scalar("")), text_scalar('""'), cells)
+    return Plain(pc.binary_join_element_wise(cells, text_scalar(""), text_scalar("\n")))
 
 
 def _block_rows(columns: list[tuple[Any, Any]]) -> int:
@@ -102,14 +118,14 @@ def _block_rows(columns: list[tuple[Any, Any]]) -> int:
 def _block_text(columns: list[Any], a: int, b: int) -> str:
     """Rows ``a`` to ``b`` as CSV text: arrow joins the cells, one decode."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     parts = [
-        pc.take(texts, pa.array(codes[a:b])) if codes is not None else texts.slice(a, b - a)
+        pc.take(texts, arrow_numbers(codes[a:b])) if codes is not None else texts.slice(a, b - a)
         for codes, texts in columns
     ]
-    lines = pc.binary_join_element_wise(*parts, ",") if len(parts) > 1 else parts[0]
+    comma = text_scalar(",")
+    lines = pc.binary_join_element_wise(*parts, comma) if len(parts) > 1 else parts[0]
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
     if start == end:
@@ -130,23 +146,49 @@ def _python_rows(columns: list[Coded | Plain]) -> str:
     return "".join(map(",".join, zip(*cells, strict=True)))
 
 
-def render_csv(respondents: pd.DataFrame) -> str:
-    """The per-respondent table as CSV text (figures rounded to 4 decimals)."""
-    import pyarrow as pa
+def _cells(column: RespondentColumn) -> Coded | Plain:
+    """The cells of one column of the per-respondent table, in the form that suits it."""
+    if column.kind == "series":
+        return column_cells(column.values)
+    if column.kind == "int":
+        return integer_cells(column.values)
+    if column.kind == "float":
+        return float_cells(column.values)
+    if column.codes is not None:  # a stage, or a group the reader knows as codes
+        return coded_cells(column.codes, distinct_texts(column.categories))
+    return object_cells(column.values)
 
-    headers = [cell(str(c)) for c in respondents.columns]
-    n, width = respondents.shape
+
+def render_csv(respondents: pd.DataFrame | RespondentTable) -> str:
+    """The per-respondent table (or any DataFrame) as CSV text (figures rounded to 4
+    decimals)."""
+    if hasattr(respondents, "iloc"):  # a DataFrame, cells by pandas' dtypes
+        frame: pd.DataFrame = respondents
+        names = [str(c) for c in frame.columns]
+        n, width = frame.shape
+        cells = (column_cells(frame.iloc[:, j]) for j in range(width))
+    else:
+        names = [c.name for c in respondents.columns]
+        n, width = respondents.rows, len(names)
+        cells = (_cells(c) for c in respondents.columns)
+    headers = [cell(name) for name in names]
     if n == 0 or width == 0:
         return ",".join(headers) + "\n"
-    pairs = _merged([(column_cells(respondents.iloc[:, j]), headers[j]) for j in range(width)])
-    last, last_header = pairs[-1]
-    pairs[-1] = (_line_ends(last, lone=width == 1), last_header + "\n")
-    columns = [_headed(column, header) for column, header in pairs]
+    return _rows(zip(cells, headers, strict=True), n, lone=width == 1)
+
+
+def _rows(pairs: Iterable[tuple[Coded | Plain, str]], n: int, *, lone: bool) -> str:
+    """The header line and ``n`` rows of the columns' cells (each with its header cell;
+    ``lone``: a single column), made one column after another so that the merge frees
+    each column's codes as it goes."""
+
+    merged = _merged(pairs)
+    last, last_header = merged[-1]
+    merged[-1] = (_line_ends(last, lone=lone), last_header + "\n")
+    columns = [_headed(column, header) for column, header in merged]
     try:
         arrow = [
-            (c.codes, pa.array(c.texts, type=pa.string()))
-            if isinstance(c, Coded)
-            else (None, c.cells)
+            (c.codes, arrow_text(c.texts)) if isinstance(c, Coded) else (None, c.cells)
             for c in columns
         ]
     except UnicodeEncodeError:  # a lone surrogate, which arrow's UTF-8 cannot hold
@@ -158,4 +200,4 @@ def render_csv(respondents: pd.DataFrame) -> str:
 
 def render_score(result: ScoreResult) -> str:
     """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`)."""
-    return render_csv(result.respondents)
+    return render_csv(result.respondent_table)

@@ -1,0 +1,237 @@
+"""The per-respondent table: one row per scored respondent, as numpy columns.
+
+Vocabulary:
+- *respondent table* (:class:`RespondentTable`): spreadsheet ``row``, ``respondent``
+  code, ``group``, the segment columns of the input, ``answered`` items, ``total``,
+  ``stage``, one column per dimension mean and ``favourable`` (each respondent's share
+  of favourable answers); the figures of withheld respondents are NaN. What
+  ``score --format csv`` writes, and (as a pandas DataFrame) what ``compare`` and the
+  report's ``--baseline`` read.
+- *column kind* (:class:`RespondentColumn`): ``int`` and ``float`` (numpy numbers),
+  ``text`` (an object array of text, None when missing), ``str`` (the same, shown as
+  pandas' ``astype(str)``: the group), ``stage`` (codes into the stage ids, -1 for none)
+  and ``series`` (a pandas Series taken as it is, when the responses table's column was
+  already built or replaced as pandas).
+
+Speed: the columns are the scoring arrays and the reader's arrays, so the CSV needs no
+pandas (its import is a tenth of a run at a million respondents); :meth:`frame` builds
+the DataFrame, column for column what the table was before it had this form, only for
+the readers that want one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from salesmkt.analysis.cells import STAGE_DECIMALS
+from salesmkt.analysis.favourable import favourable_matrix
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from numpy.typing import NDArray
+
+    from salesmkt.analysis.prepared import Prepared
+    from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.intake.responses import ResponseTable
+    from salesmkt.model.assessment import Assessment
+
+    BoolArray = NDArray[np.bool_]
+
+__all__ = ["RespondentColumn", "RespondentTable", "ScoreResult", "respondent_table"]
+
+
+@dataclass(frozen=True)
+class RespondentColumn:
+    """One column of the table: its unique name, kind (see the module) and values;
+    ``codes`` into ``categories`` for a ``stage`` column, and for a ``str`` column when
+    the reader knows its values as codes (-1: missing)."""
+
+    name: str
+    kind: str
+    values: Any  # numpy array, or a pandas Series for kind "series"
+    codes: NDArray[np.intp] | None = None
+    categories: tuple[str, ...] = ()
+
+    def series(self) -> Any:
+        """The column as the DataFrame holds it."""
+        import pandas as pd
+
+        if self.kind == "stage":
+            assert self.codes is not None
+            return pd.Categorical.from_codes(self.codes, categories=list(self.categories))
+        if self.kind == "text":
+            return pd.Series(self.values, dtype=object)
+        if self.kind == "str":
+            return pd.Series(self.values, dtype=self.values.dtype).astype(str)
+        return self.values
+
+
+@dataclass(frozen=True)
+class RespondentTable:
+    """The per-respondent columns, in order, and the number of rows."""
+
+    columns: list[RespondentColumn]
+    rows: int
+
+    def frame(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame (imports pandas)."""
+        import pandas as pd
+
+        return pd.DataFrame({c.name: c.series() for c in self.columns})
+
+
+class ScoreResult:
+    """The assessment plus the per-respondent table behind it.
+
+    ``respondent_table`` (:class:`RespondentTable`) is built on first use: JSON and
+    terminal output never need it; ``respondents`` is the same table as a pandas
+    DataFrame. ``table`` is the responses table that was scored (its comments feed the
+    report).
+    """
+
+    def __init__(
+        self,
+        assessment: Assessment,
+        respondents: Callable[[], RespondentTable],
+        table: ResponseTable,
+    ) -> None:
+        self.assessment = assessment
+        self.table = table
+        self._build = respondents
+        self._table: RespondentTable | None = None
+        self._frame: pd.DataFrame | None = None
+
+    @property
+    def respondent_table(self) -> RespondentTable:
+        if self._table is None:
+            self._table = self._build()
+        return self._table
+
+    @property
+    def respondents(self) -> pd.DataFrame:
+        if self._frame is None:
+            self._frame = self.respondent_table.frame()
+        return self._frame
+
+
+class _Names:
+    """Unique column names: a name taken twice gets ``_2``, ``_3``…"""
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+
+    def __call__(self, name: str) -> str:
+        candidate, i = name, 2
+        while candidate in self.taken:
+            candidate, i = f"{name}_{i}", i + 1
+        self.taken.add(candidate)
+        return candidate
+
+
+def respondent_table(
+    table: ResponseTable, prep: Prepared, hidden: BoolArray, start: float | None = None
+) -> RespondentTable:
+    """The per-respondent table of a scored responses table (``hidden``: the withheld
+    respondents, whose figures are NaN; ``start``: where favourable answers start)."""
+    q = table.questionnaire
+    name = _Names()
+    n = len(prep.total)
+    columns = _labels(table, prep.keep, name, n)
+    reserved = {"total", "stage", "answered", "favourable", *(d.id for d in q.dimensions)}
+    for label, values in _segments(table, prep.keep):
+        unique = name(label if label not in reserved else f"{label} (column)")
+        columns.append(_text_column(unique, values))
+    shown = None if not hidden.any() else ~hidden
+
+    def figure(values: NDArray[np.float64]) -> NDArray[np.float64]:
+        return values if shown is None else np.where(hidden, np.nan, values)
+
+    total = figure(prep.total)
+    columns.append(RespondentColumn(name("answered"), "int", prep.answered.astype(np.int64)))
+    columns.append(RespondentColumn(name("total"), "float", total))
+    columns.append(_stage(q, total, name("stage")))
+    for j, dim in enumerate(q.dimensions):
+        mean = np.where(prep.dims_valid[:, j], prep.dims_filled[:, j], np.nan)
+        columns.append(RespondentColumn(name(dim.id), "float", figure(mean)))
+    if start is not None:
+        # Each respondent's share of favourable answers (answers given; never zero here).
+        fav = favourable_matrix(prep, start).sum(axis=1) / np.maximum(prep.answered, 1)
+        columns.append(RespondentColumn(name("favourable"), "float", figure(fav)))
+    return RespondentTable(columns, n)
+
+
+def _labels(table: ResponseTable, keep: BoolArray, name: _Names, n: int) -> list[RespondentColumn]:
+    """The row, respondent and group columns (as the reader's arrays while it holds
+    them, else from the table's pandas Series)."""
+    from salesmkt.intake.responses import column_codes, column_held, column_values
+
+    everyone = bool(keep.all())
+
+    def kept(values: Any) -> Any:
+        return values if everyone else values[keep]
+
+    rows = column_values(table, "rows")
+    assert rows is not None
+    columns = [RespondentColumn(name("row"), "int", kept(rows).astype(np.int64))]
+    respondent_name = name("respondent")
+    if column_held(table, "respondent"):
+        columns.append(_text_column(respondent_name, kept(column_values(table, "respondent"))))
+    elif table.respondent is None:
+        columns.append(RespondentColumn(respondent_name, "text", np.full(n, None, object)))
+    else:
+        series = kept(table.respondent).reset_index(drop=True).astype(object)
+        columns.append(RespondentColumn(respondent_name, "series", series))
+    group_name = name("group")
+    if column_held(table, "group"):
+        values = kept(column_values(table, "group"))
+        known = column_codes(table, "group")
+        codes = None if known is None else kept(known[0])
+        categories = () if known is None else tuple(known[1])
+        columns.append(RespondentColumn(group_name, "str", values, codes, categories))
+    else:
+        series = kept(table.group).reset_index(drop=True).astype(str)
+        columns.append(RespondentColumn(group_name, "series", series))
+    return columns
+
+
+def _text_column(name: str, values: Any) -> RespondentColumn:
+    """A text column from the reader's array (or a pandas Series, kept as it is)."""
+    if isinstance(values, np.ndarray):
+        return RespondentColumn(name, "text", values.astype(object, copy=False))
+    return RespondentColumn(name, "series", values)
+
+
+def _segments(table: ResponseTable, keep: BoolArray) -> list[tuple[str, Any]]:
+    """The segment columns' names and kept values: the reader's arrays while the table
+    holds them (building its DataFrame would import pandas), else its Series."""
+    from salesmkt.intake import responses
+
+    everyone = bool(keep.all())
+    # The reader's arrays (see responses._BuiltOnRead), read without building the frame.
+    held = table.__dict__.get(responses._held_key("segments"))
+    if isinstance(held, responses._TextColumns):
+        return [
+            (str(n), a if everyone else a[keep])
+            for n, a in zip(held.names, held.arrays, strict=True)
+        ]
+    frame = table.segments
+    out: list[tuple[str, Any]] = []
+    for col in frame.columns:
+        series = frame[col] if everyone else frame[col][keep]
+        out.append((str(col), series.reset_index(drop=True)))
+    return out
+
+
+def _stage(q: Questionnaire, total: NDArray[np.float64], name: str) -> RespondentColumn:
+    """Each respondent's stage (codes into the stage ids; none without stages)."""
+    if not q.stages:
+        return RespondentColumn(name, "text", np.full(len(total), None, dtype=object))
+    ordered = sorted(q.stages, key=lambda s: s.min)
+    edges = np.array([s.min for s in ordered], dtype=np.float64)
+    idx = np.searchsorted(edges, np.round(total, STAGE_DECIMALS), side="right") - 1
+    idx = np.where(np.isnan(total), -1, idx)
+    return RespondentColumn(name, "stage", None, idx, tuple(s.id for s in ordered))
