@@ -68,7 +68,9 @@ start = time.process_time()
 render_json(result.assessment)
 spent["render json"] = time.process_time() - start
 start = time.process_time()
-render_csv(result.respondents)
+# The table as ``score --format csv`` writes it (a tree before the eighth round: its frame).
+table = getattr(result, "respondent_table", None)
+render_csv(table if table is not None else result.respondents)
 spent["render csv"] = time.process_time() - start
 print(json.dumps(spent))
 """
