@@ -214,3 +214,13 @@ def test_the_comments_stay_unread_through_the_table(
     got = blanked.comments["comment"]
     assert got.isna().tolist() == oracle.isna().tolist() == drop.tolist()
     assert got.fillna("").tolist() == oracle.fillna("").tolist()
+
+
+@pytest.mark.parametrize("text", [b"", b"  \n\n \n", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n \n", b"a,b"])
+def test_empty_and_tiny_files_are_refused_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: bytes
+) -> None:
+    path = tmp_path / "e.csv"
+    path.write_bytes(text)
+    found, scans = _scanned_and_whole(path, monkeypatch)
+    assert found[0] == "refused" and scans == 0  # type: ignore[index]

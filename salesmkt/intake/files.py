@@ -11,6 +11,11 @@ Vocabulary:
   :data:`HEAD_RECORDS` records) is read as text to find the header rows and the item
   columns; the body (every record from the first data row on) is read once they are
   known.
+- *scanned file*: a text file of :data:`FROM_FILE` bytes or more that is plain UTF-8
+  with LF line ends is looked at a chunk at a time (:mod:`.textscan`) rather than read
+  into memory: its head comes from the first chunk and its body from the file itself;
+  a file the scan cannot vouch for (another encoding, CR line ends, a quote out of
+  place, records the guess rules out) is read whole, as every file is.
 - *raw rows*: what either read returns (:class:`RawRows`): one array per column, the
   spreadsheet row number of every row and, for text files, the fields per record.
 - *numeric columns*: item columns the body may read as plain numbers (the *fast path*);
