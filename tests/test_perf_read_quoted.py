@@ -140,11 +140,19 @@ def test_the_guess_and_the_file_read_are_taken(
     assert body.cells[23][5] == _row(5).split(",", 23)[23][1:-1].replace('""', '"')
 
 
+@pytest.mark.parametrize("scanned", [False, True])
 def test_a_file_changed_after_it_was_read_is_read_from_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scanned: bool
 ) -> None:
+    """A file read whole is read from memory; a large file that was only scanned
+    (:mod:`salesmkt.intake.textscan`: its text is not held) is refused instead."""
     path = _write(tmp_path / "c.csv", [HEADER] + [_row(i) for i in range(700)], "utf-8")
     expected = fingerprint(path, monkeypatch)
+    if scanned:
+        expected = ("refused", f"{path}: the file changed while it was read", [])
+        monkeypatch.setattr(files.textscan, "CHUNK", 1 << 20)
+    else:
+        monkeypatch.setattr(files, "_open_large", lambda *args: None)
     monkeypatch.setattr(files, "FROM_FILE", 0)
     read = files.TextFile.head
 

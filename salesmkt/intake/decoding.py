@@ -34,13 +34,9 @@ def decode(data: bytes, source: str) -> tuple[bytes, str, list[DataWarning]]:
     for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
             return _from_utf16(data[2:], name, source), name, warnings
-    head = data[:4000]
-    if len(head) >= 4:  # UTF-16 without a BOM: every other byte is NUL
-        odd, even = head[1::2], head[0::2]
-        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
-            return _from_utf16(data, "utf-16-le", source), "utf-16-le", warnings
-        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
-            return _from_utf16(data, "utf-16-be", source), "utf-16-be", warnings
+    wide = utf16_without_mark(data)
+    if wide is not None:
+        return _from_utf16(data, wide, source), wide, warnings
     if data.isascii():
         return data, "utf-8", warnings
     try:
@@ -49,6 +45,33 @@ def decode(data: bytes, source: str) -> tuple[bytes, str, list[DataWarning]]:
     except UnicodeDecodeError as exc:
         where = exc.start
     return _from_legacy(data, where, source)
+
+
+def utf16_without_mark(data: bytes) -> str | None:
+    """The UTF-16 encoding of a text without a byte-order mark, judged by its first
+    4,000 bytes (every other byte is NUL), or ``None``."""
+    head = data[:4000]
+    if len(head) >= 4:
+        odd, even = head[1::2], head[0::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def plain_utf8_start(data: bytes) -> int | None:
+    """Where the text of a file starting with ``data`` starts when the file may be UTF-8
+    as it stands (after a UTF-8 byte-order mark: 3; else 0); ``None`` for a workbook,
+    UTF-16 or a legacy Excel file, which :func:`decode` (or the workbook reader) must
+    see whole."""
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        return None
+    if data.startswith(codecs.BOM_UTF8):
+        return len(codecs.BOM_UTF8)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    return None if utf16_without_mark(data) is not None else 0
 
 
 def _from_legacy(data: bytes, where: int, source: str) -> tuple[bytes, str, list[DataWarning]]:

@@ -11,6 +11,11 @@ Vocabulary:
   :data:`HEAD_RECORDS` records) is read as text to find the header rows and the item
   columns; the body (every record from the first data row on) is read once they are
   known.
+- *scanned file*: a text file of :data:`FROM_FILE` bytes or more that is plain UTF-8
+  with LF line ends is looked at a chunk at a time (:mod:`.textscan`) rather than read
+  into memory: its head comes from the first chunk and its body from the file itself;
+  a file the scan cannot vouch for (another encoding, CR line ends, a quote out of
+  place, records the guess rules out) is read whole, as every file is.
 - *raw rows*: what either read returns (:class:`RawRows`): one array per column, the
   spreadsheet row number of every row and, for text files, the fields per record.
 - *numeric columns*: item columns the body may read as plain numbers (the *fast path*);
@@ -41,8 +46,9 @@ import numpy as np
 import numpy.typing as npt
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
+from salesmkt.intake import textscan
 from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
-from salesmkt.intake.decoding import decode, sniff_delimiter
+from salesmkt.intake.decoding import decode, plain_utf8_start, sniff_delimiter
 from salesmkt.intake.freetext import HEAD_CELLS, FreeText
 from salesmkt.intake.rawfile import (
     MAX_CELL_CHARS,
@@ -51,8 +57,15 @@ from salesmkt.intake.rawfile import (
     ResponsesFile,
     column_letter,
 )
-from salesmkt.intake.records import HEAD_RECORDS, quoted_records, scan_records, uniform_records
+from salesmkt.intake.records import (
+    HEAD_RECORDS,
+    guessed_records,
+    quoted_records,
+    scan_records,
+    uniform_records,
+)
 from salesmkt.intake.spelling import is_free_text
+from salesmkt.intake.textscan import Scan, scan_text
 from salesmkt.intake.workbook import Workbook
 
 __all__ = ["HEAD_RECORDS", "MAX_CELL_LINES", "Rescan", "TextFile", "decode", "open_responses"]
@@ -76,8 +89,14 @@ def open_responses(
         raise ResponseDataError(f"{source}: is a folder, not a responses file")
     if not path.is_file():
         raise NotFoundError(f"{source}: no such file")
+    tab_first = path.suffix.lower() in {".tsv", ".tab"}
     try:
         stamp = path.stat()
+        large = None
+        if stamp.st_size >= FROM_FILE and sheet is None and not exact:
+            large = _open_large(path, source, stamp, tab_first)
+        if large is not None:
+            return large
         data = path.read_bytes()
     except OSError as exc:
         raise ResponseDataError(f"{source}: cannot read the file: {exc.strerror}") from None
@@ -102,7 +121,6 @@ def open_responses(
             f"{source}: {path.suffix} files are not supported; save it as .xlsx or CSV UTF-8"
         )
     origin = (path, stamp.st_size, stamp.st_mtime_ns) if len(data) == stamp.st_size else None
-    tab_first = path.suffix.lower() in {".tsv", ".tab"}
     return TextFile(data, source, tab_first=tab_first, exact=exact, origin=origin)
 
 
@@ -113,6 +131,51 @@ than from the bytes in memory, when the file holds exactly that text (see
 
 Origin = tuple[Path, int, int]
 """The file a text was read from, with its size and modification time (ns) then."""
+
+
+def _open_large(path: Path, source: str, stamp: os.stat_result, tab_first: bool) -> TextFile | None:
+    """A large text file opened without reading it into memory (see
+    :mod:`.textscan`), when it is plain UTF-8 with LF line ends, its quotes follow the
+    rule and its records can be guessed; ``None`` otherwise (it is then read whole, as
+    every file is). The scan is thrown away if the file changed while it was looked
+    at."""
+    if path.suffix.lower() in {".xls", ".ods", ".numbers"}:
+        return None
+    with path.open("rb", buffering=0) as handle:
+        first = _read_up_to(handle, textscan.CHUNK)
+        skip = plain_utf8_start(first)
+        if skip is None or first[skip:].isspace() or len(first) - skip < 4:
+            return None
+        text = first[skip:]
+        del first
+        sep = sniff_delimiter(text[:65536].decode("utf-8", errors="ignore"), tab_first)
+        scan = scan_text(handle, text, sep)
+        found = os.fstat(handle.fileno())
+    origin = (path, stamp.st_size, stamp.st_mtime_ns)
+    if scan is None or (found.st_size, found.st_mtime_ns) != origin[1:]:
+        return None
+    if scan.size + skip != stamp.st_size or scan.size < FROM_FILE:
+        return None
+    records = scan.lines + (not scan.ends_with_line_feed)
+    delimiters = None if scan.quoted else scan.delimiters
+    guess = guessed_records(scan.prefix, records, sep, delimiters=delimiters)
+    if guess is None:
+        return None
+    encoding = "utf-8-sig" if skip else "utf-8"
+    return TextFile.scanned(source, sep, encoding, origin, skip, scan, guess)
+
+
+def _read_up_to(handle: io.RawIOBase, size: int) -> bytes:
+    """The next ``size`` bytes of ``handle`` (fewer at the end of the file)."""
+    parts = []
+    left = size
+    while left:
+        part = handle.read(left)
+        if not part:
+            break
+        parts.append(part)
+        left -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class Rescan(Exception):  # not an error: a request to start again, caught in responses
@@ -145,6 +208,7 @@ class TextFile(ResponsesFile):
         # The file itself holds the clean text after its byte-order mark, if any, when
         # it is UTF-8 with LF line ends: the arrow path may read it from there.
         self._skip = len(data) - len(clean)
+        self._prefix: bytes | None = None  # the text's start, while the text is not held
         plain = self.encoding in ("utf-8", "utf-8-sig") and b"\r" not in clean
         self._origin = origin if plain and len(clean) >= FROM_FILE else None
         if b"\r" in clean:  # CRLF, classic Mac CR, or both mixed with LF: all become LF
@@ -152,6 +216,7 @@ class TextFile(ResponsesFile):
         if not clean or clean.isspace():
             raise ResponseDataError(f"{source}: the file is empty")
         self._data: bytes | None = clean
+        self._size = len(clean)
         self.source = source
         sample = clean[:65536].decode("utf-8", errors="ignore")
         self.sep = sniff_delimiter(sample, tab_first)
@@ -175,6 +240,36 @@ class TextFile(ResponsesFile):
             self.starts, self.counts, self._breaks = scan_records(clean, self.sep)
         else:
             (self.starts, self.counts), self._breaks = uniform, False
+        self._start_reading()
+
+    @classmethod
+    def scanned(
+        cls,
+        source: str,
+        sep: str,
+        encoding: str,
+        origin: Origin,
+        skip: int,
+        scan: Scan,
+        guess: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]],
+    ) -> TextFile:
+        """A large file opened from its :class:`.textscan.Scan` (see :func:`_open_large`):
+        its records guessed, its text not held (the head and the body's first cells come
+        from the scan's prefix, the body from the file; anything else reads the file
+        whole again, see :attr:`data`)."""
+        self = cls.__new__(cls)
+        self.encoding, self.warnings = encoding, []
+        self._skip, self._origin, self.source = skip, origin, source
+        self._data, self._prefix, self._size = None, scan.prefix, scan.size
+        self.sep = self.delimiter = sep
+        self._longest = scan.longest if scan.quoted else None
+        self._exact, self._breaks = False, False
+        self.starts, self.counts = guess
+        self._start_reading()
+        return self
+
+    def _start_reading(self) -> None:
+        """What every text file starts with once its records are counted or guessed."""
         self.width = int(self.counts.max())
         self._head_read = False
         self._records: list[list[str]] | None = None
@@ -189,10 +284,20 @@ class TextFile(ResponsesFile):
 
     @property
     def data(self) -> bytes:
-        """The file's text as clean UTF-8 bytes, until the arrow path let them go."""
+        """The file's text as clean UTF-8 bytes, until the arrow path let them go; a
+        scanned file's text is read whole the first time it is asked for."""
+        if self._data is None and self._prefix is not None:
+            self._restore()
         if self._data is None:
             raise RuntimeError(f"{self.source}: the body was read already")
         return self._data
+
+    def _text_to(self, end: int) -> bytes:
+        """The text's first ``end`` bytes (from a scanned file's prefix when it holds
+        them)."""
+        if self._data is None and self._prefix is not None and end <= len(self._prefix):
+            return self._prefix[:end]
+        return self.data[:end]
 
     def _read(self, offset: int, dtype: dict[int, Any], na: dict[int, list[str]]) -> Any:
         import pandas as pd  # only off the arrow path: score's usual files never load it
@@ -257,7 +362,7 @@ class TextFile(ResponsesFile):
         total = len(self.counts)
         n = min(HEAD_RECORDS, total)
         if self._records is None:
-            chunk = self.data if n == total else self.data[: self.starts[n]]
+            chunk = self._text_to(self._size if n == total else int(self.starts[n]))
             cells = head_cells(chunk, self.sep, self.width, n)
             if cells is not None:
                 self._free_text = {c for c, col in enumerate(cells) if is_free_text(col[1:])}
@@ -386,11 +491,13 @@ class TextFile(ResponsesFile):
         that failed (the other paths read from memory)."""
         if self._data is not None or self._origin is None:
             return
-        path, size, _ = self._origin
+        path, size, mtime = self._origin
         data = path.read_bytes()
-        if len(data) != size:
+        # A scanned file (its prefix held) must be the very file scanned, time and all.
+        scanned = self._prefix is not None
+        if len(data) != size or (scanned and path.stat().st_mtime_ns != mtime):
             raise ResponseDataError(f"{self.source}: the file changed while it was read")
-        self._data = decode(data, self.source)[0]
+        self._data, self._prefix = decode(data, self.source)[0], None
 
     def _read_arrow(
         self, start: int, numeric: Sequence[int], lo: float, hi: float
@@ -416,7 +523,7 @@ class TextFile(ResponsesFile):
         except ImportError:
             return None
         offset = int(self.starts[start])
-        size = len(self.data) - offset
+        size = self._size - offset
         lazy = self._lazy_columns(len(counts))
         reread = self._reader_again(offset) if lazy else None
         try:
@@ -437,7 +544,7 @@ class TextFile(ResponsesFile):
             return None
         # The table is the body from here on: the file's bytes go before its columns
         # become arrays (2 GB of them for a million 2 KB comments).
-        self._data = None
+        self._data = self._prefix = None
         plain = set(numeric)
         items = self._items | plain
         columns = dict(zip((int(name) for name in table.column_names), table.columns, strict=True))
@@ -484,10 +591,13 @@ class TextFile(ResponsesFile):
         record at ``offset`` on (records are lines: no line break lies inside quotes)."""
         if not lazy:
             return {}
-        end = offset - 1
-        for _ in range(HEAD_CELLS):
-            end = self.data.index(b"\n", end + 1)
-        chunk = io.BytesIO(memoryview(self.data)[offset : end + 1])
+        text = self._prefix if self._data is None and self._prefix is not None else self.data
+        try:
+            end = _line_end(text, offset, HEAD_CELLS)
+        except ValueError:  # a scanned file's prefix holds fewer lines: the whole text
+            text = self.data
+            end = _line_end(text, offset, HEAD_CELLS)
+        chunk = io.BytesIO(memoryview(text)[offset : end + 1])
         table = arrow_table(
             chunk, end + 1 - offset, HEAD_CELLS, self.width, self.sep, lazy, False,
             include=sorted(lazy),
@@ -536,11 +646,20 @@ class TextFile(ResponsesFile):
         return plain_text(chunks, records)
 
 
-LAZY_FREE_TEXT = False
+LAZY_FREE_TEXT = True
 """Whether the arrow path leaves long free-text columns out of its main read and reads
-them only when their cells are asked for (:class:`.freetext.FreeText`). Off until the
-response table keeps such a column unread (``responses._text_frame`` builds the comments
-frame, which reads every cell): on, ``score`` would read the column twice."""
+them only when their cells are asked for (:class:`.freetext.FreeText`): the response
+table keeps such a column unread until its comments are read (``score`` and ``gaps``
+never read them, ``report`` and ``merge`` do)."""
+
+
+def _line_end(text: bytes, offset: int, lines: int) -> int:
+    """Where the ``lines``-th line from ``offset`` on ends in ``text`` (its line feed);
+    ValueError when the text holds fewer."""
+    end = offset - 1
+    for _ in range(lines):
+        end = text.index(b"\n", end + 1)
+    return end
 
 
 def _native(handle: BinaryIO) -> Any:

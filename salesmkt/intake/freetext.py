@@ -56,6 +56,26 @@ class FreeText:
             self._cells, self._read = cells, None
         return self._cells
 
+    def take(self, index: npt.NDArray[np.intp]) -> FreeText:
+        """The cells at ``index`` (ascending row numbers) as a lazy column too: read
+        the first time they are asked for, as this column's cells then taken. Its first
+        cells are the ones of ``index`` that lie in this column's first cells."""
+        within = int(np.searchsorted(index, len(self.head)))
+        head = self.head[index[:within]]
+        return FreeText(lambda: self.cells()[index], len(index), head)
+
+    def blanked(self, drop: npt.NDArray[np.bool_]) -> FreeText:
+        """A lazy copy of this column with the ``drop`` rows blanked (None)."""
+
+        def read() -> npt.NDArray[Any]:
+            out = self.cells().copy()
+            out[drop] = None
+            return out
+
+        head = self.head.copy()
+        head[drop[: len(head)]] = None
+        return FreeText(read, self._n, head)
+
     def __len__(self) -> int:
         return self._n
 

@@ -104,20 +104,9 @@ def uniform_records(
     Counting the delimiters of every record of 400 MB took a second. The guess is
     checked where it matters: the arrow path reads the body at that width and fails on
     any record of another width, and every other path counts the records first."""
-    first = 2 * HEAD_RECORDS
     a = np.frombuffer(data, dtype=np.uint8)
     records = count_byte(a, 10) + (not data.endswith(b"\n"))
-    if records <= 4 * first:
-        return None
-    end = -1
-    for _ in range(first):
-        end = data.index(b"\n", end + 1)
-    starts, counts = _find_plain_records(a[: end + 1], delim)
-    width = int(counts.max())
-    rest = records - first
-    if count_byte(a, ord(delim)) - int(counts.sum() - first) != rest * (width - 1):
-        return None
-    return starts, np.concatenate((counts, np.full(rest, width, dtype=np.int64)))
+    return guessed_records(data, records, delim, delimiters=count_byte(a, ord(delim)))
 
 
 def quoted_records(
@@ -133,22 +122,46 @@ def quoted_records(
     in such a file every parser (pyarrow, pandas, the csv module, :func:`scan_records`)
     finds the same records and fields, so the arrow path's read at this width checks the
     guess as it does for :func:`uniform_records`."""
-    first = 2 * HEAD_RECORDS
     a = np.frombuffer(data, dtype=np.uint8)
     found = plain_lines(a, ord(delim))
     if found is None:
         return None
     lines, longest = found
     records = lines + (not data.endswith(b"\n"))
+    guess = guessed_records(data, records, delim)
+    return None if guess is None else (*guess, longest)
+
+
+def guessed_records(
+    text: bytes, records: int, delim: str, *, delimiters: int | None = None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """The record guess of a text of ``records`` records, ``text`` its start (at least
+    its first records): the first records' starts and the fields of every record, the
+    rest taken at the widest of the first ones' widths. ``delimiters``: the text's
+    delimiters, for a text without quotes (the guess must account for every one);
+    ``None`` for a quoted text whose quotes follow the rule of :func:`_lines_if_plain`
+    (the fields of its first records are counted outside quotes). ``None`` when the text
+    is short (counting is cheap then), its first records are not in ``text``, or the
+    delimiters rule the guess out."""
+    first = 2 * HEAD_RECORDS
     if records <= 4 * first:
         return None
     end = -1
-    for _ in range(first):
-        end = data.index(b"\n", end + 1)
-    starts, counts, _ = scan_records(data[: end + 1], delim)
+    try:
+        for _ in range(first):
+            end = text.index(b"\n", end + 1)
+    except ValueError:  # a start shorter than the first records (a scan's first chunk)
+        return None
+    if delimiters is None:
+        starts, counts, _ = scan_records(text[: end + 1], delim)
+        width = int(counts.max())
+        return starts, np.concatenate((counts, np.full(records - first, width, dtype=np.int64)))
+    starts, counts = _find_plain_records(np.frombuffer(text, dtype=np.uint8)[: end + 1], delim)
     width = int(counts.max())
-    rest = np.full(records - first, width, dtype=np.int64)
-    return starts, np.concatenate((counts, rest)), longest
+    rest = records - first
+    if delimiters - int(counts.sum() - first) != rest * (width - 1):
+        return None
+    return starts, np.concatenate((counts, np.full(rest, width, dtype=np.int64)))
 
 
 def _lines_if_plain(a: npt.NDArray[np.uint8], delim: int) -> int | None:
@@ -169,9 +182,8 @@ def plain_lines(a: npt.NDArray[np.uint8], delim: int) -> tuple[int, int] | None:
     own, both as if it started outside quotes and inside (an odd number of quotes
     before it), so that a long text's blocks are looked at in two threads (numpy lets
     go of the interpreter lock while it compares and lists); the verdicts are then put
-    together in order."""
-    beside = np.zeros(256, dtype=bool)  # the bytes a quote may stand next to
-    beside[[delim, 10, 34]] = True
+    together in order (:class:`PlainRule`)."""
+    beside = quote_neighbours(delim)
 
     def look(at: int) -> _Block:
         return _plain_block(a, at, beside)
@@ -182,19 +194,50 @@ def plain_lines(a: npt.NDArray[np.uint8], delim: int) -> tuple[int, int] | None:
             found = list(pool.map(look, starts))
     else:
         found = [look(at) for at in starts]
-    quotes = lines = longest = 0
-    end = -1  # the last line feed so far
-    for count, newlines, ok in found:
-        if not ok[quotes & 1]:
+    rule = PlainRule()
+    for block in found:
+        if not rule.add(block, 0):
             return None
-        quotes += count
-        lines += len(newlines)
+    return rule.result(a.size)
+
+
+def quote_neighbours(delim: int) -> npt.NDArray[np.bool_]:
+    """The bytes a quote may stand next to (see :func:`_lines_if_plain`)."""
+    beside = np.zeros(256, dtype=bool)
+    beside[[delim, 10, 34]] = True
+    return beside
+
+
+class PlainRule:
+    """The verdicts of a text's blocks (:func:`_plain_block`), put together in order:
+    whether the whole text follows the rules of :func:`_lines_if_plain`, its line feeds
+    and its longest line."""
+
+    def __init__(self) -> None:
+        self.quotes = self.lines = self.longest = 0
+        self.end = -1  # the last line feed so far
+        self.ok = True
+
+    def add(self, block: _Block, offset: int) -> bool:
+        """The next block's verdict (its line feeds' offsets are ``offset`` short of
+        the text's); False once the text breaks the rules."""
+        count, newlines, ok = block
+        if not (self.ok and ok[self.quotes & 1]):
+            self.ok = False
+            return False
+        self.quotes += count
+        self.lines += len(newlines)
         if len(newlines):
             inner = int(np.diff(newlines).max(initial=1))
-            longest = max(longest, int(newlines[0]) - end, inner)
-            end = int(newlines[-1])
-    longest = max(longest, a.size - end)
-    return None if quotes & 1 else (lines, longest - 1)
+            self.longest = max(self.longest, int(newlines[0]) + offset - self.end, inner)
+            self.end = int(newlines[-1]) + offset
+        return True
+
+    def result(self, size: int) -> tuple[int, int] | None:
+        """``(line feeds, longest line)`` of the text of ``size`` bytes, or ``None``."""
+        if not self.ok or self.quotes & 1:
+            return None
+        return self.lines, max(self.longest, size - self.end) - 1
 
 
 _THREADED = 1 << 26
@@ -206,18 +249,27 @@ _Block = tuple[int, npt.NDArray[np.intp], tuple[bool, bool]]
 :func:`_plain_block`)."""
 
 
-def _plain_block(a: npt.NDArray[np.uint8], at: int, beside: npt.NDArray[np.bool_]) -> _Block:
+def _plain_block(
+    a: npt.NDArray[np.uint8],
+    at: int,
+    beside: npt.NDArray[np.bool_],
+    edges: tuple[int, int] = (-1, -1),
+    newline: npt.NDArray[np.intp] | None = None,
+) -> _Block:
     """The quotes (how many) and the line feeds (where) in the block of ``a`` from ``at``
     on, and whether
     the block follows the rules of :func:`_lines_if_plain` if the quotes before it are
     even (its first quote opens) and if they are odd (its first quote closes);
-    ``beside``: the bytes a quote may stand next to.
+    ``beside``: the bytes a quote may stand next to; ``edges``: the bytes just before
+    ``a`` and just after it when ``a`` is a piece of a longer text (-1: the text's
+    start or end); ``newline``: the block's line feeds when the caller found them.
 
     Only the positions of the quotes and line feeds are listed (one compare each, no
     mask of both), and only the bytes either side of a quote are looked at."""
     block = a[at : at + _SCAN_BLOCK]
     q = np.flatnonzero(block == 34)
-    newline = np.flatnonzero(block == 10)
+    if newline is None:
+        newline = np.flatnonzero(block == 10)
     # The block's quotes before each line feed: an odd number leaves it inside quotes
     # when the block starts outside, an even number when it starts inside.
     odd = np.searchsorted(q, newline) & 1
@@ -226,11 +278,11 @@ def _plain_block(a: npt.NDArray[np.uint8], at: int, beside: npt.NDArray[np.bool_
     # closes); the text's first and last bytes stand next to its start and end.
     before = beside[a[q - 1]]
     if at == 0 and len(q) and q[0] == 0:
-        before[0] = True
+        before[0] = edges[0] < 0 or bool(beside[edges[0]])
     last = len(q) and q[-1] == a.size - 1
     after = beside[a[q[: len(q) - last] + 1]]
     if last:
-        after = np.append(after, True)
+        after = np.append(after, edges[1] < 0 or bool(beside[edges[1]]))
     ok = (
         not odd.any() and bool(before[0::2].all()) and bool(after[1::2].all()),
         bool(odd.all()) and bool(before[1::2].all()) and bool(after[0::2].all()),

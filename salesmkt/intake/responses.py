@@ -57,6 +57,7 @@ from salesmkt.intake.columns import (
     segments_and_comments,
 )
 from salesmkt.intake.files import Rescan, TextFile, open_responses
+from salesmkt.intake.freetext import FreeText
 from salesmkt.intake.gate import (
     STRAIGHT_LINE_MIN_POINTS,
     GroupIds,
@@ -356,13 +357,21 @@ def blank_comments(table: ResponseTable, drop: npt.NDArray[np.bool_]) -> Respons
     if held.empty or not drop.any():
         return table
     if isinstance(held, _TextColumns):
-        arrays = [a.copy() for a in held.arrays]
-        for cells in arrays:
-            cells[drop] = None
+        arrays = [_blanked(a, drop) for a in held.arrays]
         return with_comments(table, _TextColumns(held.names, arrays, held.rows))
     frame = held.copy()
     frame.loc[drop] = None
     return with_comments(table, frame)
+
+
+def _blanked(cells: npt.NDArray[Any], drop: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
+    """A copy of ``cells`` blanked (None) on the ``drop`` rows; a lazy free-text column
+    stays unread (blanked when it is read)."""
+    if isinstance(cells, FreeText) and not cells.read_yet:
+        return cells.blanked(drop)
+    out = cells.copy()
+    out[drop] = None
+    return out
 
 
 def with_comments(
@@ -614,8 +623,16 @@ def _text_columns(
 ) -> _TextColumns:
     """Segment or comment columns of the kept rows, as text, under unique names."""
     names = _unique_names(cols)
-    arrays = [kept.take(text[c.index]) for c in cols]
+    arrays = [_kept_cells(text[c.index], kept) for c in cols]
     return _TextColumns(names, arrays, len(kept.index))
+
+
+def _kept_cells(cells: npt.NDArray[Any], kept: _KeptRows) -> npt.NDArray[Any]:
+    """The ``kept`` rows of a text column; a lazy free-text column
+    (:class:`.freetext.FreeText`) stays unread (``score`` never reads its comments)."""
+    if isinstance(cells, FreeText) and not cells.read_yet:
+        return cells if kept.every else cells.take(kept.index)
+    return kept.take(cells)
 
 
 def _unique_names(columns: list[Column]) -> list[str]:
