@@ -23,7 +23,7 @@ numpy is imported inside functions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +94,10 @@ class GapData:
     # ``group_code`` already taken (scoring's per-group cells), read instead of counting
     # again; it must come from these very arrays.
     item_counts: Sequence[IntArray] | None = None
+    # Instead of ``dims``: dimension j's scores as a float64 column, made when asked
+    # (scoring's :meth:`~salesmkt.analysis.prepared.Prepared.dim_column`: no respondents ×
+    # dimensions float64 matrix is held). Read only with ``totals`` and ``dims_valid``.
+    dim_column: Callable[[int], FloatArray] | None = None
 
 
 def possessive(name: str) -> str:
@@ -114,10 +118,19 @@ def _label(q: Questionnaire, group_id: str) -> str:
 
 def derived_scores(
     data: GapData, q: Questionnaire
-) -> tuple[FloatArray, FloatArray, BoolArray | None]:
-    """Totals, dimension scores and which dimension scores exist (None: NaN marks them);
-    derived from the items when not given."""
+) -> tuple[FloatArray, Callable[[int], FloatArray], BoolArray | None]:
+    """Totals, dimension j's scores as ``dims(j)``, and which dimension scores exist
+    (None: NaN marks them); derived from the items when not given."""
+    if data.totals is not None and data.dim_column is not None and data.dims is None:
+        return np.asarray(data.totals, dtype=np.float64), data.dim_column, data.dims_valid
+    totals, dims, dims_valid = _derived_matrices(data, q)
+    return totals, lambda j: dims[:, j], dims_valid
 
+
+def _derived_matrices(
+    data: GapData, q: Questionnaire
+) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """:func:`derived_scores` with the dimension scores as one matrix."""
     if data.totals is not None and data.dims is not None:
         return (
             np.asarray(data.totals, dtype=np.float64),

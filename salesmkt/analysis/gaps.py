@@ -47,7 +47,7 @@ assessment it is given and never prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
@@ -397,7 +397,7 @@ def _fill_pair(
     pair: tuple[int, int],
     items: ItemTallies,
     total_tallies: dict[int, Tally],
-    dims: FloatArray,
+    dims: Callable[[int], FloatArray],
     dims_valid: BoolArray | None,
 ) -> None:
     """Every gap between the shown compared pair: items, dimensions and the total."""
@@ -418,7 +418,7 @@ def _fill_pair(
     for d in a.dimensions:
         j = dim_index[d.id]
         valid = None if dims_valid is None else dims_valid[:, j]
-        by = group_tallies(dims[:, j], valid, groups, pair)
+        by = group_tallies(dims(j), valid, groups, pair)
         fill(d, by[first], by[second], threshold=threshold, midpoint=midpoint, kind="dimension")
     if a.total_gap is not None:
         x, y = total_tallies[first], total_tallies[second]

@@ -175,7 +175,7 @@ def score_table(
             group_code=prep.group_code,
             group_ids=prep.group_ids,
             totals=prep.total,
-            dims=prep.dims_filled,
+            dim_column=prep.dim_column,
             valid=prep.valid,
             dims_valid=prep.dims_valid,
             item_counts=cells.item_counts,
