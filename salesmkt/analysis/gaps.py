@@ -48,11 +48,20 @@ assessment it is given and never prints.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from salesmkt.analysis.borderline import borderline_results
-from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies, derived_scores, group_tallies
+from salesmkt.analysis.gapdata import (
+    GapData,
+    Groups,
+    ItemTallies,
+    Ratio,
+    derived_scores,
+    group_tallies,
+    ratio_tallies,
+)
 from salesmkt.analysis.quality import (
     aggregation_result,
     agreement_results,
@@ -282,7 +291,7 @@ def fill_assessment(
     items = ItemTallies(data, groups)
     compared = [c for gid in q.compare if (c := groups.index(gid)) is not None and c in groups.rows]
     # Every group with rows is shown, so the compared groups' tallies are among these.
-    shown_totals = group_tallies(totals, None, groups, groups.shown())
+    shown_totals = _tallies(data.total_ratio, lambda: totals, None, groups, groups.shown())
     total_tallies = {c: shown_totals[c] for c in compared}
     if len(q.compare) == 2 and a.total_gap is None:
         a.total_gap = TotalGap()
@@ -291,7 +300,8 @@ def fill_assessment(
             _reset(t)
             t.not_estimable = groups.blocker
     else:
-        _fill_pair(a, q, settings, groups, groups.pair, items, total_tallies, dims, dims_valid)
+        dims_of = _DimScores(dims, dims_valid, data.dim_ratio)
+        _fill_pair(a, q, settings, groups, groups.pair, items, total_tallies, dims_of)
         adjust_family(a.items, method)
         adjust_family(a.dimensions, method)
         if a.total_gap is not None:
@@ -309,6 +319,34 @@ def fill_assessment(
     a.reliability_dimensions = dimension_reliability(q, data, groups, full)
     a.agreement = agreement_results(q, groups, items)
     a.aggregation = aggregation_result(shown_totals, groups)
+
+
+@dataclass(frozen=True)
+class _DimScores:
+    """The dimension scores as :func:`derived_scores` gives them (``column(j)``, which
+    exist: ``valid``), and their whole-number parts if the gap data hold them."""
+
+    column: Callable[[int], FloatArray]
+    valid: BoolArray | None
+    ratio: Callable[[int], Ratio | None] | None
+
+    def tallies(self, j: int, groups: Groups, which: Sequence[int]) -> dict[int, Tally]:
+        ratio = self.ratio(j) if self.ratio is not None else None
+        valid = None if self.valid is None else self.valid[:, j]
+        return _tallies(ratio, partial(self.column, j), valid, groups, which)
+
+
+def _tallies(
+    ratio: Ratio | None,
+    column: Callable[[], FloatArray],
+    valid: BoolArray | None,
+    groups: Groups,
+    which: Sequence[int],
+) -> dict[int, Tally]:
+    """Each group's tally of a score: from its whole-number parts when it has them
+    (:func:`ratio_tallies`), else from the float column (made only then)."""
+    found = ratio_tallies(ratio, groups, which) if ratio is not None else None
+    return found if found is not None else group_tallies(column(), valid, groups, which)
 
 
 def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) -> None:
@@ -397,8 +435,7 @@ def _fill_pair(
     pair: tuple[int, int],
     items: ItemTallies,
     total_tallies: dict[int, Tally],
-    dims: Callable[[int], FloatArray],
-    dims_valid: BoolArray | None,
+    dims: _DimScores,
 ) -> None:
     """Every gap between the shown compared pair: items, dimensions and the total."""
     first, second = pair
@@ -417,8 +454,7 @@ def _fill_pair(
     dim_index = {d.id: j for j, d in enumerate(q.dimensions)}
     for d in a.dimensions:
         j = dim_index[d.id]
-        valid = None if dims_valid is None else dims_valid[:, j]
-        by = group_tallies(dims(j), valid, groups, pair)
+        by = dims.tallies(j, groups, pair)
         fill(d, by[first], by[second], threshold=threshold, midpoint=midpoint, kind="dimension")
     if a.total_gap is not None:
         x, y = total_tallies[first], total_tallies[second]

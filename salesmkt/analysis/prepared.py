@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from salesmkt.analysis.gapdata import Ratio
 from salesmkt.errors import AnalysisError
 from salesmkt.model.assessment import Excluded
 
@@ -73,11 +74,20 @@ class DimScores:
             out: FloatArray = self.means[:, j]
             return out
         assert self.sums is not None and self.counts is not None
-        count = self.counts[:, j]
-        out = np.zeros(len(count))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            np.divide(self.sums[:, j], count, out=out, where=count > 0)
+        # float64(sum) / float64(count), as the division of the integer arrays computes
+        # it; a count of 0 (whose sum is 0) is divided by 1 instead, giving the 0.0 held
+        # for "none", with no mask and no mixed-type loop.
+        out = self.sums[:, j].astype(np.float64)
+        count = self.counts[:, j].astype(np.float64)
+        np.maximum(count, 1.0, out=count)
+        np.divide(out, count, out=out)
         return out
+
+    def ratio(self, j: int) -> Ratio | None:
+        """Dimension ``j``'s means as whole-number parts (None when the means are held)."""
+        if self.sums is None or self.counts is None:
+            return None
+        return Ratio(self.sums[:, j], self.counts[:, j])
 
     def matrix(self) -> FloatArray:
         """Every column (Fortran-ordered), as one float64 matrix."""
@@ -111,6 +121,10 @@ class Prepared:
     group_code: IntArray
     group_ids: list[str]
     excluded: list[Excluded] = field(default_factory=list)
+    # Each respondent's sum of recoded answers when they are whole numbers (in the
+    # narrowest integer type that holds them), else None: with ``answered``, the parts
+    # of ``total`` (see :meth:`total_ratio`).
+    row_sums: NDArray[Any] | None = None
 
     @property
     def dims_filled(self) -> FloatArray:
@@ -121,6 +135,17 @@ class Prepared:
     def dim_column(self, j: int) -> FloatArray:
         """Dimension ``j``'s means, 0 where a respondent answered none of its items."""
         return self.dim_scores.column(j)
+
+    def dim_ratio(self, j: int) -> Ratio | None:
+        """Dimension ``j``'s means as whole-number parts, if held so (see :class:`Ratio`)."""
+        return self.dim_scores.ratio(j)
+
+    def total_ratio(self) -> Ratio | None:
+        """The totals as whole-number parts, if the answers are whole numbers: each
+        total is ``float64(sum × k) / float64(answered)``, as :func:`prepare` divides."""
+        if self.row_sums is None:
+            return None
+        return Ratio(self.row_sums, self.answered, self.filled.shape[1])
 
     def dims(self) -> FloatArray:
         """Dimension means with NaN where a respondent answered none of its items."""
@@ -375,6 +400,7 @@ def prepare(table: ResponseTable) -> Prepared:
     with np.errstate(invalid="ignore", divide="ignore"):
         # sum × k first, then ÷ answered: a whole-number result stays exact.
         total = sums * k / answered
+    row_sums = sums.astype(_narrowest(k * 128)) if sums.dtype.kind == "i" else None
     dim_scores, dims_valid = _dimension_means(q, filled, valid)
     group_code, group_ids = _group_codes(table)
     if not keep.all():
@@ -384,6 +410,7 @@ def prepare(table: ResponseTable) -> Prepared:
             dims_valid[keep],
             group_code[keep],
         )
+        row_sums = None if row_sums is None else row_sums[keep]
     return Prepared(
         keep,
         filled,
@@ -395,4 +422,5 @@ def prepare(table: ResponseTable) -> Prepared:
         group_code,
         group_ids,
         excluded,
+        row_sums,
     )

@@ -176,6 +176,8 @@ def score_table(
             group_ids=prep.group_ids,
             totals=prep.total,
             dim_column=prep.dim_column,
+            total_ratio=prep.total_ratio(),
+            dim_ratio=prep.dim_ratio,
             valid=prep.valid,
             dims_valid=prep.dims_valid,
             item_counts=cells.item_counts,
