@@ -218,8 +218,12 @@ def cell_stats(
     total_sum = np.bincount(key, weights=total, minlength=ncells).astype(np.float64, copy=False)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, total_sum / n, np.nan)
-        dev = total - mean[key]
-        ss = np.bincount(key, weights=dev * dev, minlength=ncells)
+        # total − mean, squared, in one array (the same operations as ``dev * dev`` of
+        # ``total - mean[key]``, without their two other respondent-sized temporaries)
+        dev = mean[key]
+        np.subtract(total, dev, out=dev)
+        np.multiply(dev, dev, out=dev)
+        ss = np.bincount(key, weights=dev, minlength=ncells)
         sd = np.where(n >= 2, np.sqrt(ss / (n - 1)), np.nan)
     # Group the totals by cell with one stable (radix) sort; then each cell's median,
     # min and max come from its own slice (a loop over cells, not respondents).
