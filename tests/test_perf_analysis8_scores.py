@@ -175,3 +175,12 @@ def test_answer_range_equals_the_masked_minimum(lo: int, hi: int) -> None:
     # a view of a compacted grid (rows cut short, as the reader leaves it)
     part = codes[:, :400]
     assert _answer_range(part)[0].tobytes() == _old_answer_range(part)[0].tobytes()
+
+
+def test_ratio_tallies_leave_respondents_in_no_group_to_the_float_path() -> None:
+    code = np.array([0, 1, -1, 0])
+    ids = ["sales", "marketing"]
+    groups = _groups(code, ids)
+    ratio = Ratio(np.array([3, 4, 5, 6]), np.array([1, 2, 1, 3]))
+    assert ratio_tallies(ratio, groups, [0, 1]) is None
+    assert ratio_tallies(ratio, _groups(np.array([0, 1, 2, 0]), ids), [0, 1]) is None

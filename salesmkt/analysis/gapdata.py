@@ -264,7 +264,7 @@ _MAX_RATIO_BINS = 1 << 22
 
 def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[int, Tally] | None:
     """:func:`group_tallies` of the scores ``ratio`` holds (those with ``den`` > 0), or
-    None when its parts span too many bins.
+    None when its parts span too many bins or some respondent is in no group.
 
     Each respondent's (group, numerator, denominator) is counted in one ``bincount``
     over every respondent; each distinct pair is divided once, and pairs that give the
@@ -278,16 +278,19 @@ def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[in
         return None
     lo, hi = int(ratio.num.min()), int(ratio.num.max())
     span, width = hi - lo + 1, int(ratio.den.max()) + 1
-    if ratio.den.min() < 0 or (ncells + 1) * span * width >= _MAX_RATIO_BINS:
+    if ratio.den.min() < 0 or ncells * span * width >= _MAX_RATIO_BINS:
         return None
-    key = np.subtract(ratio.num, lo, dtype=np.int64)
+    if int(code.min()) < 0 or int(code.max()) >= ncells:
+        return None  # respondents in no group: the float path leaves them out
+    # bin = (group × span + numerator − lo) × width + denominator, built in place
+    key = np.multiply(code, span, dtype=np.int64)
+    key += ratio.num
+    if lo:
+        key -= lo
     key *= width
     key += ratio.den
-    cell = np.where((code >= 0) & (code < ncells), code, ncells)  # others: a spare cell
-    cell *= span * width
-    key += cell
-    counts = np.bincount(key, minlength=(ncells + 1) * span * width)
-    counts = counts.reshape(ncells + 1, span, width)
+    counts = np.bincount(key, minlength=ncells * span * width)
+    counts = counts.reshape(ncells, span, width)
     out: dict[int, Tally] = {}
     for c in which:
         num, den = np.nonzero(counts[c, :, 1:])  # den 0: no score
