@@ -352,11 +352,14 @@ class _Beside:
         self._found: list[Borderline] | None = None
         self._error: BaseException | None = None
         self._thread = None
-        if sum(t.n for t in totals.values()) >= _BESIDE_N:
-            import threading
+        if sum(t.n for t in totals.values()) < _BESIDE_N:
+            # small groups: at once, where the figures were always computed (first)
+            self._found = run(*self._args)
+            return
+        import threading
 
-            self._thread = threading.Thread(target=self._work, name="borderline", daemon=True)
-            self._thread.start()
+        self._thread = threading.Thread(target=self._work, name="borderline", daemon=True)
+        self._thread.start()
 
     def _work(self) -> None:
         try:
@@ -365,9 +368,8 @@ class _Beside:
             self._error = error
 
     def result(self) -> list[Borderline]:
-        if self._thread is None:
-            return self._run(*self._args)
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         if self._error is not None:
             raise self._error
         assert self._found is not None
