@@ -18,7 +18,7 @@ from salesmkt.analysis.gapdata import (
     count_base,
     tally_of_counts,
 )
-from salesmkt.analysis.prepared import Prepared, prepare
+from salesmkt.analysis.prepared import DimScores, Prepared, prepare
 from salesmkt.analysis.scoring import score_table
 from salesmkt.analysis.statistics.sample import Tally
 from salesmkt.model.assessment import Settings
@@ -108,8 +108,8 @@ def _prepared(filled: np.ndarray, valid: np.ndarray, key: np.ndarray) -> Prepare
     n = len(filled)
     zeros = np.zeros((n, 1))
     return Prepared(
-        np.ones(n, dtype=bool), filled, valid, valid.sum(axis=1), zeros[:, 0], zeros,
-        zeros > 0, key, [],
+        np.ones(n, dtype=bool), filled, valid, valid.sum(axis=1), zeros[:, 0],
+        DimScores(means=zeros), zeros > 0, key, [],
     )  # fmt: skip
 
 

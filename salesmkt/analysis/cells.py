@@ -143,11 +143,24 @@ def _column_sums(
     a loop over the 20-odd columns, never over respondents. Counts subtract the (few)
     missing answers from the cell sizes.
     """
-    cols = filled.shape[1]
+    return _sums_of_columns(key, ncells, n, filled.shape[1], lambda j: filled[:, j], valid)
+
+
+def _sums_of_columns(
+    key: IntArray,
+    ncells: int,
+    n: IntArray,
+    cols: int,
+    column: Callable[[int], NDArray[Any]],
+    valid: BoolArray,
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_column_sums` of the columns ``column(0)`` … ``column(cols − 1)``, each
+    made when it is summed (the dimension means: see
+    :class:`~salesmkt.analysis.prepared.DimScores`)."""
     sums = np.zeros((ncells, cols))
     counts = np.zeros((ncells, cols))
     for j in range(cols):
-        sums[:, j] = np.bincount(key, weights=filled[:, j], minlength=ncells)
+        sums[:, j] = np.bincount(key, weights=column(j), minlength=ncells)
         counts[:, j] = n - np.bincount(key[~valid[:, j]], minlength=ncells)
     return sums, counts
 
@@ -205,8 +218,12 @@ def cell_stats(
     total_sum = np.bincount(key, weights=total, minlength=ncells).astype(np.float64, copy=False)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(n > 0, total_sum / n, np.nan)
-        dev = total - mean[key]
-        ss = np.bincount(key, weights=dev * dev, minlength=ncells)
+        # total − mean, squared, in one array (the same operations as ``dev * dev`` of
+        # ``total - mean[key]``, without their two other respondent-sized temporaries)
+        dev = mean[key]
+        np.subtract(total, dev, out=dev)
+        np.multiply(dev, dev, out=dev)
+        ss = np.bincount(key, weights=dev, minlength=ncells)
         sd = np.where(n >= 2, np.sqrt(ss / (n - 1)), np.nan)
     # Group the totals by cell with one stable (radix) sort; then each cell's median,
     # min and max come from its own slice (a loop over cells, not respondents).
@@ -218,7 +235,8 @@ def cell_stats(
     for c in np.flatnonzero(n):
         chunk = by_cell[ends[c] - n[c] : ends[c]]
         lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
-    dim_sum, dim_n = _column_sums(key, ncells, n, prep.dims_filled, prep.dims_valid)
+    dims = prep.dims_valid.shape[1]
+    dim_sum, dim_n = _sums_of_columns(key, ncells, n, dims, prep.dim_column, prep.dims_valid)
     item_sum, item_n, fav_sum, counts = _answer_sums(key, ncells, n, prep, favourable_from)
     return Cells(
         n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum, counts

@@ -23,7 +23,7 @@ numpy is imported inside functions.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +49,7 @@ __all__ = [
     "GapData",
     "Groups",
     "ItemTallies",
+    "Ratio",
     "answer_counts",
     "answer_rows",
     "count_base",
@@ -57,6 +58,7 @@ __all__ = [
     "group_tallies",
     "item_answer_counts",
     "possessive",
+    "ratio_tallies",
     "skipped_dimension_warnings",
     "suppressed_reason",
     "tally_of_counts",
@@ -64,6 +66,24 @@ __all__ = [
 
 #: The warning code of a respondent who skipped every item of a dimension.
 SKIPPED_DIMENSION = "skipped-dimension"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """Per-respondent scores held as whole-number parts: ``float64(num × scale) /
+    float64(den)`` where ``den`` > 0 (no score where it is 0). A total is the sum of the
+    answers × the item count over the answers given; a dimension mean the sum of its
+    answers over their count."""
+
+    num: NDArray[Any]  # integers
+    den: NDArray[Any]  # integers, ≥ 0
+    scale: int = 1
+
+    def values(self, num: IntArray, den: IntArray) -> FloatArray:
+        """The scores of these parts, divided as the scores were."""
+        top = num.astype(np.int64) * self.scale
+        out: FloatArray = top.astype(np.float64) / den.astype(np.float64)
+        return out
 
 
 @dataclass(frozen=True)
@@ -94,6 +114,16 @@ class GapData:
     # ``group_code`` already taken (scoring's per-group cells), read instead of counting
     # again; it must come from these very arrays.
     item_counts: Sequence[IntArray] | None = None
+    # Instead of ``dims``: dimension j's scores as a float64 column, made when asked
+    # (scoring's :meth:`~salesmkt.analysis.prepared.Prepared.dim_column`: no respondents ×
+    # dimensions float64 matrix is held). Read only with ``totals`` and ``dims_valid``.
+    dim_column: Callable[[int], FloatArray] | None = None
+    # The same scores as whole-number parts (:class:`Ratio`), when the answers are whole
+    # numbers: their tallies are then counted from the parts (:func:`ratio_tallies`).
+    # ``total_ratio`` must give ``totals``; ``dim_ratio(j)`` dimension j's scores, its
+    # respondents with a count above 0 being those ``dims_valid`` marks.
+    total_ratio: Ratio | None = None
+    dim_ratio: Callable[[int], Ratio | None] | None = None
 
 
 def possessive(name: str) -> str:
@@ -114,10 +144,19 @@ def _label(q: Questionnaire, group_id: str) -> str:
 
 def derived_scores(
     data: GapData, q: Questionnaire
-) -> tuple[FloatArray, FloatArray, BoolArray | None]:
-    """Totals, dimension scores and which dimension scores exist (None: NaN marks them);
-    derived from the items when not given."""
+) -> tuple[FloatArray, Callable[[int], FloatArray], BoolArray | None]:
+    """Totals, dimension j's scores as ``dims(j)``, and which dimension scores exist
+    (None: NaN marks them); derived from the items when not given."""
+    if data.totals is not None and data.dim_column is not None and data.dims is None:
+        return np.asarray(data.totals, dtype=np.float64), data.dim_column, data.dims_valid
+    totals, dims, dims_valid = _derived_matrices(data, q)
+    return totals, lambda j: dims[:, j], dims_valid
 
+
+def _derived_matrices(
+    data: GapData, q: Questionnaire
+) -> tuple[FloatArray, FloatArray, BoolArray | None]:
+    """:func:`derived_scores` with the dimension scores as one matrix."""
     if data.totals is not None and data.dims is not None:
         return (
             np.asarray(data.totals, dtype=np.float64),
@@ -216,6 +255,52 @@ def group_tallies(
     """Per group in ``which``: the tally of its answered values in ``column`` (exactly
     ``Tally.of`` of those values)."""
     return {c: _tally_of(_group_values(column, valid, groups.rows[c])[0]) for c in which}
+
+
+# ratio_tallies counts in one bincount while groups × numerators × denominators stays
+# below this many bins.
+_MAX_RATIO_BINS = 1 << 22
+
+
+def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[int, Tally] | None:
+    """:func:`group_tallies` of the scores ``ratio`` holds (those with ``den`` > 0), or
+    None when its parts span too many bins or some respondent is in no group.
+
+    Each respondent's (group, numerator, denominator) is counted in one ``bincount``
+    over every respondent; each distinct pair is divided once, and pairs that give the
+    same float (2/4 and 1/2) are merged: the values ``np.unique`` of the scores gives,
+    ascending, with their counts. Integer counting and the very division of the
+    scores, so the same tallies bit for bit, without a float column, a gather or a sort
+    per group."""
+    code = groups.code
+    ncells = len(groups.ids)
+    if len(code) == 0 or ncells == 0:
+        return None
+    lo, hi = int(ratio.num.min()), int(ratio.num.max())
+    span, width = hi - lo + 1, int(ratio.den.max()) + 1
+    if ratio.den.min() < 0 or ncells * span * width >= _MAX_RATIO_BINS:
+        return None
+    if int(code.min()) < 0 or int(code.max()) >= ncells:
+        return None  # respondents in no group: the float path leaves them out
+    # bin = (group × span + numerator − lo) × width + denominator, built in place
+    key = np.multiply(code, span, dtype=np.int64)
+    key += ratio.num
+    if lo:
+        key -= lo
+    key *= width
+    key += ratio.den
+    counts = np.bincount(key, minlength=ncells * span * width)
+    counts = counts.reshape(ncells, span, width)
+    out: dict[int, Tally] = {}
+    for c in which:
+        num, den = np.nonzero(counts[c, :, 1:])  # den 0: no score
+        freq = counts[c, num, den + 1]
+        values = ratio.values(num + lo, den + 1)
+        unique, where = np.unique(values, return_inverse=True)
+        merged = np.zeros(len(unique), dtype=np.int64)
+        np.add.at(merged, where, freq)
+        out[c] = Tally.trusted(unique, merged)
+    return out
 
 
 #: Bins per cell of :func:`answer_counts`: one per int8 value, −128 … 127.

@@ -47,12 +47,21 @@ assessment it is given and never prints.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Literal
 
 from salesmkt.analysis.borderline import borderline_results
-from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies, derived_scores, group_tallies
+from salesmkt.analysis.gapdata import (
+    GapData,
+    Groups,
+    ItemTallies,
+    Ratio,
+    derived_scores,
+    group_tallies,
+    ratio_tallies,
+)
 from salesmkt.analysis.quality import (
     aggregation_result,
     agreement_results,
@@ -72,6 +81,7 @@ from salesmkt.errors import UsageError
 from salesmkt.l10n import _, number
 from salesmkt.model.assessment import (
     Assessment,
+    Borderline,
     GapFields,
     GapLimits,
     Quadrant,
@@ -282,7 +292,7 @@ def fill_assessment(
     items = ItemTallies(data, groups)
     compared = [c for gid in q.compare if (c := groups.index(gid)) is not None and c in groups.rows]
     # Every group with rows is shown, so the compared groups' tallies are among these.
-    shown_totals = group_tallies(totals, None, groups, groups.shown())
+    shown_totals = _tallies(data.total_ratio, lambda: totals, None, groups, groups.shown())
     total_tallies = {c: shown_totals[c] for c in compared}
     if len(q.compare) == 2 and a.total_gap is None:
         a.total_gap = TotalGap()
@@ -291,7 +301,8 @@ def fill_assessment(
             _reset(t)
             t.not_estimable = groups.blocker
     else:
-        _fill_pair(a, q, settings, groups, groups.pair, items, total_tallies, dims, dims_valid)
+        dims_of = _DimScores(dims, dims_valid, data.dim_ratio)
+        _fill_pair(a, q, settings, groups, groups.pair, items, total_tallies, dims_of)
         adjust_family(a.items, method)
         adjust_family(a.dimensions, method)
         if a.total_gap is not None:
@@ -303,12 +314,94 @@ def fill_assessment(
         _segment_intervals(a, q.compare)
     if not quality:
         return
-    a.borderline = borderline_results(q, settings, total_tallies, groups)
+    borderline = _Beside(borderline_results, q, settings, total_tallies, groups)
     full = scale_moments(q, data, groups)
     a.reliability = reliability_results(q, data, groups, full)
     a.reliability_dimensions = dimension_reliability(q, data, groups, full)
     a.agreement = agreement_results(q, groups, items)
     a.aggregation = aggregation_result(shown_totals, groups)
+    a.borderline = borderline.result()
+
+
+# From this many compared respondents on, the borderline stages run in a thread beside
+# the reliability figures (see _Beside); below it their draws take a few milliseconds.
+_BESIDE_N = 20_000
+
+
+class _Beside:
+    """``borderline_results(q, settings, totals, groups)`` run in a thread while the
+    caller goes on, for large groups.
+
+    The borderline stages are mostly bootstrap draws (``Generator.multinomial``), which
+    numpy makes without holding the GIL, so on a second core they cost no wall time
+    beside the moments and omega fits. The same function on the same inputs, with its
+    own generators seeded as always (nothing else draws meanwhile): the same figures.
+    An error in the thread is raised by :meth:`result`, as the call would have raised it.
+    """
+
+    def __init__(
+        self,
+        run: Callable[[Questionnaire, Settings, dict[int, Tally], Groups], list[Borderline]],
+        q: Questionnaire,
+        settings: Settings,
+        totals: dict[int, Tally],
+        groups: Groups,
+    ) -> None:
+        self._args = (q, settings, totals, groups)
+        self._run = run
+        self._found: list[Borderline] | None = None
+        self._error: BaseException | None = None
+        self._thread = None
+        if sum(t.n for t in totals.values()) < _BESIDE_N:
+            # small groups: at once, where the figures were always computed (first)
+            self._found = run(*self._args)
+            return
+        import threading
+
+        self._thread = threading.Thread(target=self._work, name="borderline", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        try:
+            self._found = self._run(*self._args)
+        except BaseException as error:  # raised again in the caller's thread
+            self._error = error
+
+    def result(self) -> list[Borderline]:
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._found is not None
+        return self._found
+
+
+@dataclass(frozen=True)
+class _DimScores:
+    """The dimension scores as :func:`derived_scores` gives them (``column(j)``, which
+    exist: ``valid``), and their whole-number parts if the gap data hold them."""
+
+    column: Callable[[int], FloatArray]
+    valid: BoolArray | None
+    ratio: Callable[[int], Ratio | None] | None
+
+    def tallies(self, j: int, groups: Groups, which: Sequence[int]) -> dict[int, Tally]:
+        ratio = self.ratio(j) if self.ratio is not None else None
+        valid = None if self.valid is None else self.valid[:, j]
+        return _tallies(ratio, partial(self.column, j), valid, groups, which)
+
+
+def _tallies(
+    ratio: Ratio | None,
+    column: Callable[[], FloatArray],
+    valid: BoolArray | None,
+    groups: Groups,
+    which: Sequence[int],
+) -> dict[int, Tally]:
+    """Each group's tally of a score: from its whole-number parts when it has them
+    (:func:`ratio_tallies`), else from the float column (made only then)."""
+    found = ratio_tallies(ratio, groups, which) if ratio is not None else None
+    return found if found is not None else group_tallies(column(), valid, groups, which)
 
 
 def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) -> None:
@@ -397,8 +490,7 @@ def _fill_pair(
     pair: tuple[int, int],
     items: ItemTallies,
     total_tallies: dict[int, Tally],
-    dims: FloatArray,
-    dims_valid: BoolArray | None,
+    dims: _DimScores,
 ) -> None:
     """Every gap between the shown compared pair: items, dimensions and the total."""
     first, second = pair
@@ -417,8 +509,7 @@ def _fill_pair(
     dim_index = {d.id: j for j, d in enumerate(q.dimensions)}
     for d in a.dimensions:
         j = dim_index[d.id]
-        valid = None if dims_valid is None else dims_valid[:, j]
-        by = group_tallies(dims[:, j], valid, groups, pair)
+        by = dims.tallies(j, groups, pair)
         fill(d, by[first], by[second], threshold=threshold, midpoint=midpoint, kind="dimension")
     if a.total_gap is not None:
         x, y = total_tallies[first], total_tallies[second]

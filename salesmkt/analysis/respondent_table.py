@@ -155,7 +155,7 @@ def respondent_table(
     columns.append(RespondentColumn(name("total"), "float", total))
     columns.append(_stage(q, total, name("stage")))
     for j, dim in enumerate(q.dimensions):
-        mean = np.where(prep.dims_valid[:, j], prep.dims_filled[:, j], np.nan)
+        mean = np.where(prep.dims_valid[:, j], prep.dim_column(j), np.nan)
         columns.append(RespondentColumn(name(dim.id), "float", figure(mean)))
     if start is not None:
         # Each respondent's share of favourable answers (answers given; never zero here).

@@ -459,10 +459,17 @@ def _answer_range(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArr
     is one pass per item). Rows with no answer hold anything: their count rules them out."""
     if values.dtype.kind == "f":  # fmax/fmin skip NaN
         return np.fmin.reduce(values, axis=0), np.fmax.reduce(values, axis=0)
-    # BLANK_CODE is below every answer, so it never wins the maximum; for the minimum
-    # it is read as the highest int8 instead, one item at a time (no grid temporary).
+    # BLANK_CODE is below every answer, so it never wins the maximum. For the minimum
+    # each answer v is read as the byte (v + 127) mod 256, which keeps the order of the
+    # answers (-127 … 127 become 0 … 254) and puts the blank code last (255): a plain
+    # minimum, one item at a time into one row of scratch (no mask, no grid temporary).
     hi = np.max(values, axis=0)
-    lo = np.full(values.shape[1:], 127, dtype=np.int8)
-    for row in values:
-        np.minimum(lo, row, out=lo, where=row != BLANK_CODE)
-    return lo, hi
+    lo = np.full(values.shape[1:], 255, dtype=np.uint8)
+    row = np.empty_like(lo)
+    for answers in values:
+        np.add(answers.view(np.uint8), np.uint8(127), out=row)
+        np.minimum(lo, row, out=lo)
+    nothing = lo == 255  # no answer at all: 127, as the masked minimum always left it
+    lo -= np.uint8(127)
+    lo[nothing] = 127
+    return lo.view(np.int8), hi
