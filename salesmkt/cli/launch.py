@@ -7,7 +7,8 @@ A command line that starts with one of :data:`CORE_COMMANDS`, the commands
 other command modules (benchmark, merge, trend, workshop) only register commands of
 their own on it, so importing them and building their commands would change nothing of
 such a run but its start-up time. Such a run holds the garbage collector back during
-its start-up (:mod:`~salesmkt.cli.collector`).
+its start-up (:mod:`~salesmkt.cli.collector`), and typer builds that one command (with
+the root's options) instead of all of them.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _run() -> None:
         collector.hold()  # before the imports: see collector
         from salesmkt.cli.commands import main as run_core
 
-        run_core()
+        run_core(only=sys.argv[1])
         return
     from salesmkt.cli.application import main as run_application
 
