@@ -108,7 +108,8 @@ def test_settle_freezes_once_and_only_after_hold() -> None:
 def _same_as_whole(args: list[str], target: Path) -> None:
     outputs = []
     for code in (_ENTRY, _WHOLE):
-        out = _python(code, *args, "-o", str(target))
+        # In the test's folder: HOME is relative there (matplotlib keeps its cache in it).
+        out = _python(code, *args, "-o", str(target), cwd=target.parent)
         assert out.returncode == 0, out.stderr
         outputs.append((target.read_bytes(), out.stdout))
         target.unlink()
