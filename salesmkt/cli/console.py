@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from salesmkt.cli import collector
 from salesmkt.errors import UsageError
 from salesmkt.intake.source import ResponseSource
 from salesmkt.render.registry import TERMINAL, Subject, formats, renderer
@@ -181,6 +182,7 @@ def source(
     sheet: str | None = None,
 ) -> ResponseSource:
     """The one input object, from the shared input options."""
+    collector.settle()  # the command's imports are done; its data work starts here
     if header_rows is not None and header_rows < 1:
         raise UsageError(f"--header-rows {header_rows}: expected a number of at least 1")
     if path.is_dir() and (path / "room.sqlite").is_file():

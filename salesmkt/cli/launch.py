@@ -6,7 +6,9 @@ A command line that starts with one of :data:`CORE_COMMANDS`, the commands
 :mod:`~salesmkt.cli.commands` declares itself, is run by that module's app alone: the
 other command modules (benchmark, merge, trend, workshop) only register commands of
 their own on it, so importing them and building their commands would change nothing of
-such a run but its start-up time.
+such a run but its start-up time. Such a run holds the garbage collector back during
+its start-up (:mod:`~salesmkt.cli.collector`), and typer builds that one command (with
+the root's options) instead of all of them.
 """
 
 from __future__ import annotations
@@ -44,9 +46,12 @@ def main() -> None:
 
 def _run() -> None:
     if sys.argv[1:2] and sys.argv[1] in CORE_COMMANDS:
+        from salesmkt.cli import collector
+
+        collector.hold()  # before the imports: see collector
         from salesmkt.cli.commands import main as run_core
 
-        run_core()
+        run_core(only=sys.argv[1])
         return
     from salesmkt.cli.application import main as run_application
 
