@@ -22,6 +22,7 @@ for medians, minimum and maximum, then a loop over cells.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -234,13 +235,27 @@ def cell_stats(
     median = np.full(ncells, np.nan)
     for c in np.flatnonzero(n):
         chunk = by_cell[ends[c] - n[c] : ends[c]]
-        lo[c], hi[c], median[c] = chunk.min(), chunk.max(), np.median(chunk)
+        lo[c], hi[c], median[c] = chunk.min(), chunk.max(), _median(chunk)
     dims = prep.dims_valid.shape[1]
     dim_sum, dim_n = _sums_of_columns(key, ncells, n, dims, prep.dim_column, prep.dims_valid)
     item_sum, item_n, fav_sum, counts = _answer_sums(key, ncells, n, prep, favourable_from)
     return Cells(
         n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum, counts
     )
+
+
+def _median(values: FloatArray) -> float:
+    """``np.median`` of a 1-D array, the same float: the mean of the middle value (or
+    the two middle values) of the partitioned values, as numpy takes it (so a lone -0.0
+    gives 0.0, as there); NaN when any value is NaN. By hand because ``np.median``
+    imports ``numpy.ma`` (some 10 ms of every start-up)."""
+    n = values.size
+    if np.isnan(values).any():
+        return math.nan
+    k = n // 2
+    if n % 2:
+        return float(np.mean(np.partition(values, k)[k : k + 1]))
+    return float(np.mean(np.partition(values, [k - 1, k])[k - 1 : k + 1]))
 
 
 def share(favourable: FloatArray, answered: FloatArray) -> float | None:

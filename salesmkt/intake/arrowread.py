@@ -132,15 +132,33 @@ def within(column: Any, limit: int) -> bool:
     characters than bytes, so the bytes (from the offsets) answer first; characters are
     counted only when some cell has more bytes than the limit."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if hasattr(column.type, "index_type"):  # each chunk's distinct cells
         column = pa.chunked_array([c.dictionary for c in column.chunks], type=pa.string())
     if not len(column):
         return True
-    if pc.max(pc.binary_length(column)).as_py() <= limit:
+    if max(_most_bytes(chunk) for chunk in column.chunks) <= limit:
         return True
+    # pyarrow.compute only here: importing it costs some 50 ms of every start-up.
+    import pyarrow.compute as pc
+
     return bool(pc.max(pc.utf8_length(column)).as_py() <= limit)
+
+
+def _most_bytes(chunk: Any) -> int:
+    """The most bytes any cell of a pyarrow text chunk holds, from its offsets."""
+    if chunk.null_count:  # never from our reads (no cell is null); kept exact if one is
+        import pyarrow.compute as pc
+
+        longest = pc.max(pc.binary_length(chunk)).as_py()
+        return 0 if longest is None else int(longest)
+    n = len(chunk)
+    if not n:
+        return 0
+    offsets = np.frombuffer(
+        chunk.buffers()[1], dtype=np.int32, count=n + 1, offset=4 * chunk.offset
+    )
+    return int((offsets[1:] - offsets[:-1]).max())
 
 
 def plain_text(chunks: list[Any], n: int) -> npt.NDArray[Any]:
