@@ -28,7 +28,14 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support.reading import HEADER, odd_rows, same_every_way, survey_row, write_lines
+from support.reading import (
+    HEADER,
+    odd_rows,
+    quoted_comments,
+    same_every_way,
+    survey_row,
+    write_lines,
+)
 
 from salesmkt.errors import ResponseDataError
 from salesmkt.intake import files, records
@@ -170,15 +177,7 @@ def test_free_text_read_again_from_the_file_or_from_memory(
     assert len(made) == 1 and made[0].read_yet  # the lazy path was taken, then read
 
 
-@given(
-    st.lists(
-        st.text(alphabet='ab ,"é\u00a0', max_size=30).map(
-            lambda t: '"' + t.replace('"', '""') + '"'
-        ),
-        min_size=600,
-        max_size=600,
-    )
-)
+@given(quoted_comments('ab ,"é\u00a0', max_size=30))
 @settings(max_examples=8, deadline=None)
 def test_any_quoted_comments_read_the_same(
     tmp_path_factory: pytest.TempPathFactory, comments: list[str]

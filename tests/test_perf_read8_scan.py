@@ -17,11 +17,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.reading import (
+    HEADER,
+    fingerprint,
+    odd_rows,
+    quoted_comments,
+    survey_row,
+    write_lines,
+)
 
 from salesmkt.intake import files, records, textscan
 from salesmkt.intake.files import TextFile, open_responses
 from salesmkt.intake.freetext import FreeText
-from tests.support.reading import HEADER, fingerprint, odd_rows, survey_row, write_lines
 
 _LONG = ", and the launch plan was never shared with sales" * 5
 
@@ -116,13 +123,7 @@ def test_a_bad_utf8_byte_after_the_first_chunk(
 @given(
     chunk=st.integers(min_value=45_000, max_value=90_000),
     block=st.sampled_from([1, 7, 64, 511]),
-    comments=st.lists(
-        st.text(alphabet='ab ,"\u00e9\u20ac', max_size=12).map(
-            lambda t: '"' + t.replace('"', '""') + '"'
-        ),
-        min_size=600,
-        max_size=600,
-    ),
+    comments=quoted_comments('ab ,"\u00e9\u20ac', max_size=12),
 )
 @settings(max_examples=10, deadline=None)
 def test_any_chunks_and_comments_read_the_same(

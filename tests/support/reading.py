@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from salesmkt.definitions import questionnaire_load
 from salesmkt.errors import ResponseDataError
@@ -97,3 +98,12 @@ def same_every_way(
         found.append(fingerprint(path, monkeypatch, arrow=arrow, guess=guess))
     assert all(f == found[0] for f in found[1:])
     return found[0]
+
+
+def quoted_comments(alphabet: str, max_size: int, count: int = 600) -> st.SearchStrategy[list[str]]:
+    """``count`` comment cells of up to ``max_size`` characters from ``alphabet``, each
+    quoted as the CSV rules want (a quote inside doubled)."""
+    cell = st.text(alphabet=alphabet, max_size=max_size).map(
+        lambda t: '"' + t.replace('"', '""') + '"'
+    )
+    return st.lists(cell, min_size=count, max_size=count)
