@@ -1,5 +1,5 @@
 """The borderline stages computed in a thread beside the reliability figures
-(``gaps._Beside``): the same entries as the plain call, errors raised in the caller,
+(``gaps._beside``): the same entries as the plain call, errors raised in the caller,
 and small groups left in the caller's thread."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def _case(n: int) -> tuple[object, Settings, dict[int, Tally], Groups]:
 def test_beside_gives_the_plain_call(n: int) -> None:
     q, settings, totals, groups = _case(n)
     want = gaps.borderline_results(q, settings, totals, groups)  # type: ignore[arg-type]
-    got = gaps._Beside(gaps.borderline_results, q, settings, totals, groups).result()  # type: ignore[arg-type]
+    got = gaps._beside(gaps.borderline_results, q, settings, totals, groups)()  # type: ignore[arg-type]
     assert want and [b.model_dump_json() for b in got] == [b.model_dump_json() for b in want]
 
 
@@ -47,10 +47,10 @@ def test_beside_runs_large_groups_in_a_thread_and_small_ones_here() -> None:
         return []
 
     q, settings, totals, groups = _case(60_000)
-    gaps._Beside(run, q, settings, totals, groups).result()  # type: ignore[arg-type]
+    gaps._beside(run, q, settings, totals, groups)()  # type: ignore[arg-type]
     q, settings, totals, groups = _case(200)
-    gaps._Beside(run, q, settings, totals, groups).result()  # type: ignore[arg-type]
-    assert seen == ["borderline", threading.current_thread().name]
+    gaps._beside(run, q, settings, totals, groups)()  # type: ignore[arg-type]
+    assert seen == ["borderline_0", threading.current_thread().name]
 
 
 def test_beside_raises_the_error_in_the_caller() -> None:
@@ -58,6 +58,6 @@ def test_beside_raises_the_error_in_the_caller() -> None:
         raise ValueError("from the thread")
 
     q, settings, totals, groups = _case(60_000)
-    beside = gaps._Beside(run, q, settings, totals, groups)  # type: ignore[arg-type]
+    beside = gaps._beside(run, q, settings, totals, groups)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="from the thread"):
-        beside.result()
+        beside()

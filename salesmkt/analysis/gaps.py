@@ -314,66 +314,46 @@ def fill_assessment(
         _segment_intervals(a, q.compare)
     if not quality:
         return
-    borderline = _Beside(borderline_results, q, settings, total_tallies, groups)
+    borderline = _beside(borderline_results, q, settings, total_tallies, groups)
     full = scale_moments(q, data, groups)
     a.reliability = reliability_results(q, data, groups, full)
     a.reliability_dimensions = dimension_reliability(q, data, groups, full)
     a.agreement = agreement_results(q, groups, items)
     a.aggregation = aggregation_result(shown_totals, groups)
-    a.borderline = borderline.result()
+    a.borderline = borderline()
 
 
 # From this many compared respondents on, the borderline stages run in a thread beside
-# the reliability figures (see _Beside); below it their draws take a few milliseconds.
+# the reliability figures (see _beside); below it their draws take a few milliseconds.
 _BESIDE_N = 20_000
 
 
-class _Beside:
-    """``borderline_results(q, settings, totals, groups)`` run in a thread while the
-    caller goes on, for large groups.
+def _beside(
+    run: Callable[[Questionnaire, Settings, dict[int, Tally], Groups], list[Borderline]],
+    q: Questionnaire,
+    settings: Settings,
+    totals: dict[int, Tally],
+    groups: Groups,
+) -> Callable[[], list[Borderline]]:
+    """``run(q, settings, totals, groups)`` (the borderline stages) started in a thread
+    while the caller goes on, for large groups; what is returned gives its result, or
+    raises its error, when called.
 
     The borderline stages are mostly bootstrap draws (``Generator.multinomial``), which
     numpy makes without holding the GIL, so on a second core they cost no wall time
     beside the moments and omega fits. The same function on the same inputs, with its
     own generators seeded as always (nothing else draws meanwhile): the same figures.
-    An error in the thread is raised by :meth:`result`, as the call would have raised it.
     """
+    if sum(t.n for t in totals.values()) < _BESIDE_N:
+        # small groups: at once, where the figures were always computed (first)
+        found = run(q, settings, totals, groups)
+        return lambda: found
+    from concurrent.futures import ThreadPoolExecutor
 
-    def __init__(
-        self,
-        run: Callable[[Questionnaire, Settings, dict[int, Tally], Groups], list[Borderline]],
-        q: Questionnaire,
-        settings: Settings,
-        totals: dict[int, Tally],
-        groups: Groups,
-    ) -> None:
-        self._args = (q, settings, totals, groups)
-        self._run = run
-        self._found: list[Borderline] | None = None
-        self._error: BaseException | None = None
-        self._thread = None
-        if sum(t.n for t in totals.values()) < _BESIDE_N:
-            # small groups: at once, where the figures were always computed (first)
-            self._found = run(*self._args)
-            return
-        import threading
-
-        self._thread = threading.Thread(target=self._work, name="borderline", daemon=True)
-        self._thread.start()
-
-    def _work(self) -> None:
-        try:
-            self._found = self._run(*self._args)
-        except BaseException as error:  # raised again in the caller's thread
-            self._error = error
-
-    def result(self) -> list[Borderline]:
-        if self._thread is not None:
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._found is not None
-        return self._found
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="borderline")
+    future = pool.submit(run, q, settings, totals, groups)
+    pool.shutdown(wait=False)  # not a `with`: that would wait here; the thread ends with its task
+    return future.result
 
 
 @dataclass(frozen=True)
