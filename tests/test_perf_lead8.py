@@ -25,8 +25,9 @@ any_float = st.floats(allow_nan=True, allow_infinity=True, width=64)
 @given(st.lists(finite, min_size=1, max_size=40))
 def test_median_is_numpys_to_the_bit(values: list[float]) -> None:
     a = np.array(values, dtype=np.float64)
-    expected = np.median(a)
-    got = _median(a.copy())
+    with np.errstate(over="ignore", invalid="ignore"):  # two huge middles overflow alike
+        expected = np.median(a)
+        got = _median(a.copy())
     assert np.array_equal(np.array([got]), np.array([expected]), equal_nan=True)
     assert np.signbit(got) == np.signbit(expected)
 
@@ -35,7 +36,8 @@ def test_median_is_numpys_to_the_bit(values: list[float]) -> None:
 @given(st.lists(any_float, min_size=1, max_size=20))
 def test_median_with_nan_is_nan_as_numpys(values: list[float]) -> None:
     a = np.array(values, dtype=np.float64)
-    got, expected = _median(a.copy()), float(np.median(a))
+    with np.errstate(over="ignore", invalid="ignore"):  # two huge middles overflow alike
+        got, expected = _median(a.copy()), float(np.median(a))
     assert (np.isnan(got) and np.isnan(expected)) or got == expected
 
 
