@@ -23,7 +23,7 @@ for medians, minimum and maximum, then a loop over cells.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -191,7 +191,8 @@ def _answer_sums(
     counts = np.zeros((ncells, cols))
     fav = None if start is None else np.zeros((ncells, cols))
     favourable = values >= (start if start is not None else np.inf)
-    tallies = item_answer_counts(key, ncells, filled, valid)
+    # prepare leaves 0 in every unanswered cell
+    tallies = item_answer_counts(key, ncells, filled, valid, blank_zero=True)
     for j, tally in enumerate(tallies):
         # + 0.0: a cell without answers sums to 0.0, never -0.0.
         sums[:, j] = tally @ values + 0.0
@@ -226,15 +227,10 @@ def cell_stats(
         np.multiply(dev, dev, out=dev)
         ss = np.bincount(key, weights=dev, minlength=ncells)
         sd = np.where(n >= 2, np.sqrt(ss / (n - 1)), np.nan)
-    # Group the totals by cell with one stable (radix) sort; then each cell's median,
-    # min and max come from its own slice (a loop over cells, not respondents).
-    by_cell = total[np.argsort(_small_ints(key, ncells), kind="stable")]
-    ends = np.cumsum(n)
     lo = np.full(ncells, np.nan)
     hi = np.full(ncells, np.nan)
     median = np.full(ncells, np.nan)
-    for c in np.flatnonzero(n):
-        chunk = by_cell[ends[c] - n[c] : ends[c]]
+    for c, chunk in _totals_by_cell(total, key, ncells, n):
         lo[c], hi[c], median[c] = chunk.min(), chunk.max(), _median(chunk)
     dims = prep.dims_valid.shape[1]
     dim_sum, dim_n = _sums_of_columns(key, ncells, n, dims, prep.dim_column, prep.dims_valid)
@@ -242,6 +238,31 @@ def cell_stats(
     return Cells(
         n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum, counts
     )
+
+
+# Up to this many cells with respondents, each cell's totals are picked out by a mask
+# (a pass over the keys per cell); beyond, by one sort of every respondent.
+_MASKED_CELLS = 4
+
+
+def _totals_by_cell(
+    total: FloatArray, key: IntArray, ncells: int, n: IntArray
+) -> Iterator[tuple[int, FloatArray]]:
+    """Each cell with respondents and its totals, in file order: the same values in the
+    same order either way (a stable sort keeps file order within a cell), so the same
+    median, minimum and maximum. Few cells are picked out one at a time, each a copy
+    of its own totals (no respondent-sized index and copy of every total at once, 16 MB
+    at a million respondents); many with one stable (radix) sort, each cell's totals
+    then a slice (a loop over cells, not respondents)."""
+    cells = np.flatnonzero(n)
+    if cells.size <= _MASKED_CELLS:
+        for c in cells.tolist():
+            yield c, total[key == c]
+        return
+    by_cell = total[np.argsort(_small_ints(key, ncells), kind="stable")]
+    ends = np.cumsum(n)
+    for c in cells.tolist():
+        yield c, by_cell[ends[c] - n[c] : ends[c]]
 
 
 def _median(values: FloatArray) -> float:

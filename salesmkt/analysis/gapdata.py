@@ -196,6 +196,8 @@ class Groups:
         self.ids = list(data.group_ids)
         code = np.asarray(data.group_code, dtype=np.int64)
         self.code = code
+        self._codes_as: dict[np.dtype[Any], NDArray[Any]] = {}
+        self._all_grouped: bool | None = None
         self.n = np.bincount(code[code >= 0], minlength=len(self.ids)).astype(np.int64)
         self.k_min = settings.min_group_size
         self.suppressed = (self.n > 0) & (self.n < self.k_min)
@@ -218,6 +220,24 @@ class Groups:
                 return
             pair.append(c)
         self.pair = (pair[0], pair[1])
+
+    def code_as(self, dtype: np.dtype[Any]) -> NDArray[Any]:
+        """The group codes in the integer type ``dtype`` (which holds every code), made
+        once per type: the tallies of seven scores read them."""
+        held = self._codes_as.get(dtype)
+        if held is None:
+            held = self.code if dtype == self.code.dtype else self.code.astype(dtype)
+            self._codes_as[dtype] = held
+        return held
+
+    def all_grouped(self) -> bool:
+        """Whether every respondent's code names a group (found once)."""
+        if self._all_grouped is None:
+            code = self.code
+            self._all_grouped = code.size == 0 or (
+                int(code.min()) >= 0 and int(code.max()) < len(self.ids)
+            )
+        return self._all_grouped
 
     def shown(self) -> list[int]:
         """Groups with respondents whose figures may be shown."""
@@ -280,15 +300,9 @@ def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[in
     span, width = hi - lo + 1, int(ratio.den.max()) + 1
     if ratio.den.min() < 0 or ncells * span * width >= _MAX_RATIO_BINS:
         return None
-    if int(code.min()) < 0 or int(code.max()) >= ncells:
+    if not groups.all_grouped():
         return None  # respondents in no group: the float path leaves them out
-    # bin = (group × span + numerator − lo) × width + denominator, built in place
-    key = np.multiply(code, span, dtype=np.int64)
-    key += ratio.num
-    if lo:
-        key -= lo
-    key *= width
-    key += ratio.den
+    key = _ratio_bins(ratio, groups, lo, span, width)
     counts = np.bincount(key, minlength=ncells * span * width)
     counts = counts.reshape(ncells, span, width)
     out: dict[int, Tally] = {}
@@ -301,6 +315,30 @@ def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[in
         np.add.at(merged, where, freq)
         out[c] = Tally.trusted(unique, merged)
     return out
+
+
+def _ratio_bins(ratio: Ratio, groups: Groups, lo: int, span: int, width: int) -> NDArray[Any]:
+    """Each respondent's bin of :func:`ratio_tallies`: (group × span + numerator − lo) ×
+    width + denominator, built in place in the narrowest integer type that holds every
+    bin (int16 for a few groups: a quarter of int64's memory traffic; ``bincount``
+    widens it once, in C). Whole numbers, so the same bins in any type that holds them."""
+    # the type holds every bin and every numerator (lo … lo + span − 1)
+    small = _narrow_type(max(len(groups.ids) * span * width, abs(lo) + span))
+    if small is None:
+        small = np.dtype(np.int64)
+    key: NDArray[Any] = np.subtract(ratio.num, lo, dtype=small)  # numerator − lo: 0 … span − 1
+    key *= width
+    key += ratio.den
+    key += np.multiply(groups.code_as(small), span * width, dtype=small)
+    return key
+
+
+def _narrow_type(bound: int) -> np.dtype[Any] | None:
+    """int16 or int32 when it holds every whole number from 0 to ``bound`` (None: neither)."""
+    for kind in (np.int16, np.int32):
+        if bound <= np.iinfo(kind).max:
+            return np.dtype(kind)
+    return None
 
 
 #: Bins per cell of :func:`answer_counts`: one per int8 value, −128 … 127.
@@ -342,7 +380,7 @@ _PACKED_BINS = 1 << 15
 
 
 def item_answer_counts(
-    key: IntArray, ncells: int, items: NDArray[Any], valid: BoolArray
+    key: IntArray, ncells: int, items: NDArray[Any], valid: BoolArray, *, blank_zero: bool = False
 ) -> list[IntArray]:
     """:func:`answer_counts` of every column of ``items`` (int8 answers; cells from
     ``key`` as :func:`count_base` places them), the same counts for less work.
@@ -351,18 +389,52 @@ def item_answer_counts(
     code (0 for no answer, 1 + its distance from the lowest value) and the codes of
     several items and the cell are packed into one bin number: one ``bincount`` counts
     every combination for a few items at once, and each item's counts are the sums over
-    the others. Whole-number counting throughout, so the counts are exact."""
+    the others. Whole-number counting throughout, so the counts are exact.
+
+    ``blank_zero``: the caller guarantees that every unanswered cell holds 0 (scoring's
+    recoded answers do). With no negative number in the grid, each answer is then taken
+    as its own code, a blank's 0 as "no answer", with no column shifted or masked; that
+    holds when no answered cell holds 0, which the counts show (each column's count of
+    0s must be its count of blanks), else the columns are counted again the usual way."""
     n, k = items.shape
     if n == 0 or k == 0 or items.dtype != np.int8:
         return _counts_one_by_one(key, ncells, items, valid)
     lo, hi = int(items.min()), int(items.max())
+    if blank_zero and lo >= 0:
+        found = _packed_counts(key, ncells, items, valid, 1, hi, direct=True)
+        blanks = [n - np.count_nonzero(valid[:, j]) for j in range(k)]
+        if found is not None and all(
+            int(f[:, 0].sum()) == b for f, b in zip(found, blanks, strict=True)
+        ):
+            return [_count_row(f, ncells, 1, hi) for f in found]
+    found = _packed_counts(key, ncells, items, valid, lo, hi, direct=False)
+    if found is None:
+        return _counts_one_by_one(key, ncells, items, valid)
+    return [_count_row(f, ncells, lo, hi) for f in found]
+
+
+def _packed_counts(
+    key: IntArray,
+    ncells: int,
+    items: NDArray[Any],
+    valid: BoolArray,
+    lo: int,
+    hi: int,
+    *,
+    direct: bool,
+) -> list[IntArray] | None:
+    """Per column of ``items``: counts by cell (``ncells`` and a spare one) and code
+    (0: no answer, v − lo + 1 for answer v), a few columns per packed ``bincount``; None
+    when not even one column fits :data:`_PACKED_BINS`. ``direct``: each cell already
+    holds its code (see :func:`item_answer_counts`)."""
+    k = items.shape[1]
     codes = hi - lo + 2  # a code per value, and 0 for no answer
     cells = ncells + 1  # and a spare cell for keys outside 0 … ncells−1
     per_bincount = 0
     while per_bincount < k and cells * codes ** (per_bincount + 1) <= _PACKED_BINS:
         per_bincount += 1
     if per_bincount == 0:
-        return _counts_one_by_one(key, ncells, items, valid)
+        return None
     # Every bin number is below _PACKED_BINS = 2**15: int16 arithmetic, a quarter of the
     # memory traffic of int64 (bincount widens it once, in C).
     cell = np.where((key >= 0) & (key < ncells), key, ncells).astype(np.int16)
@@ -371,19 +443,26 @@ def item_answer_counts(
         cols = range(first, min(k, first + per_bincount))
         packed = cell.copy()
         for j in cols:
+            packed *= codes
+            if direct:
+                packed += items[:, j]
+                continue
             code = np.subtract(items[:, j], lo - 1, dtype=np.int16)
             code *= valid[:, j]
-            packed *= codes
             packed += code
         shape = (cells,) + (codes,) * len(cols)
         counts = np.bincount(packed, minlength=math.prod(shape)).reshape(shape)
         for at in range(len(cols)):
             others = tuple(1 + a for a in range(len(cols)) if a != at)
-            found = counts.sum(axis=others) if others else counts
-            row: IntArray = np.zeros((ncells, INT8_VALUES), dtype=np.int64)
-            row[:, lo + 128 : hi + 129] = found[:ncells, 1:]
-            out.append(row)
+            out.append(counts.sum(axis=others) if others else counts)
     return out
+
+
+def _count_row(found: IntArray, ncells: int, lo: int, hi: int) -> IntArray:
+    """One column's :func:`answer_counts` from its counts by cell and code."""
+    row: IntArray = np.zeros((ncells, INT8_VALUES), dtype=np.int64)
+    row[:, lo + 128 : hi + 129] = found[:ncells, 1:]
+    return row
 
 
 def _counts_one_by_one(

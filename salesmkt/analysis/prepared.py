@@ -114,7 +114,7 @@ class Prepared:
     keep: BoolArray
     filled: AnswerGrid  # recoded answers, 0 where missing (int8 or float64)
     valid: BoolArray  # answered?
-    answered: IntArray
+    answered: NDArray[Any]  # answers given (int8 for whole-number answers of 127 items or fewer)
     total: FloatArray
     dim_scores: DimScores  # respondents × dimensions: dimension means, 0 where none
     dims_valid: BoolArray
@@ -388,20 +388,50 @@ def _row_sums(filled: AnswerGrid) -> FloatArray | IntArray:
     return sums
 
 
+def _whole_row_parts(
+    q: Questionnaire, filled: AnswerGrid, valid: BoolArray, dims: DimScores
+) -> tuple[NDArray[Any], NDArray[Any]]:
+    """Each respondent's sum of whole-number answers and count of answers, in the
+    narrowest integer types that hold them: the dimensions' own sums and counts added
+    up (six columns, not twenty), and the columns of items in no dimension. Integer
+    sums, so the same whole numbers as a sum of every column in any order."""
+    assert dims.sums is not None and dims.counts is not None
+    k = filled.shape[1]
+    sums = np.zeros(filled.shape[0], dtype=_narrowest(k * 128))
+    answered = np.zeros(filled.shape[0], dtype=_narrowest(k))
+    ids = [d.id for d in q.dimensions]
+    if len(set(ids)) == len(ids):  # each item in one dimension at most
+        for j in range(dims.sums.shape[1]):
+            sums += dims.sums[:, j]
+            answered += dims.counts[:, j]
+    for c, it in enumerate(q.items):
+        if it.dimension not in ids or len(set(ids)) != len(ids):
+            sums += filled[:, c]
+            answered += valid[:, c]
+    return sums, answered
+
+
 def prepare(table: ResponseTable) -> Prepared:
     """The per-respondent arrays of a checked responses table (unscoreable rows left out)."""
     q = table.questionnaire
     filled, valid = _recoded(table)
-    answered = np.count_nonzero(valid, axis=1)
+    k = len(q.item_ids)
+    dim_scores, dims_valid = _dimension_means(q, filled, valid)
+    row_sums: NDArray[Any] | None = None
+    if dim_scores.sums is not None:
+        # Whole numbers: the row sums and answer counts from the dimensions' parts,
+        # held narrow (int16 and int8 at 20 items, not int64).
+        row_sums, answered = _whole_row_parts(q, filled, valid, dim_scores)
+        sums: NDArray[Any] = np.multiply(row_sums, k, dtype=np.int64)
+    else:
+        answered = np.count_nonzero(valid, axis=1)
+        sums = _row_sums(filled) * k
     keep = answered > 0
     excluded = _unscoreable(table, keep)
-    k = len(q.item_ids)
-    sums = _row_sums(filled)
     with np.errstate(invalid="ignore", divide="ignore"):
         # sum × k first, then ÷ answered: a whole-number result stays exact.
-        total = sums * k / answered
-    row_sums = sums.astype(_narrowest(k * 128)) if sums.dtype.kind == "i" else None
-    dim_scores, dims_valid = _dimension_means(q, filled, valid)
+        total = sums / answered
+    del sums
     group_code, group_ids = _group_codes(table)
     if not keep.all():
         filled, valid, answered, total = filled[keep], valid[keep], answered[keep], total[keep]

@@ -606,6 +606,7 @@ def _factor_lockstep(corrs: Sequence[FloatArray]) -> list[FloatArray | None]:
     import numpy as np
 
     found: list[FloatArray | None] = [None] * len(corrs)
+    eigh = _stack_eigh()
     k = corrs[0].shape[0]
     stack = np.stack(corrs)
     h2 = np.stack([_start_communalities(c) for c in corrs])
@@ -614,7 +615,7 @@ def _factor_lockstep(corrs: Sequence[FloatArray]) -> list[FloatArray | None]:
     for _round in range(_PAF_ROUNDS):
         reduced = stack[live]  # a copy: the fits' own matrices stay untouched
         reduced[:, diag, diag] = h2
-        values, vectors = np.linalg.eigh(reduced)
+        values, vectors = eigh(reduced)
         top = values[:, -1]
         ok = top > 0.0  # False for NaN too: such a fit gives no omega
         if not ok.all():
@@ -631,3 +632,31 @@ def _factor_lockstep(corrs: Sequence[FloatArray]) -> list[FloatArray | None]:
         if live.size == 0:
             break
     return found  # fits still live after the last round did not converge: None
+
+
+def _stack_eigh() -> Callable[[FloatArray], tuple[FloatArray, FloatArray]]:
+    """``numpy.linalg.eigh`` of a C-ordered float64 stack, by the very gufunc it calls
+    (LAPACK's ``dsyevd`` on the lower triangle, error state as it sets it: a failure to
+    converge raises ``LinAlgError``), without its checks and conversions, which take
+    longer than decomposing a few 4 × 4 matrices: the fits make some 1,000 calls. The
+    public function when numpy's module is not where it was (an other numpy)."""
+    import numpy as np
+
+    try:
+        from numpy.linalg import _umath_linalg
+
+        gufunc = _umath_linalg.eigh_lo
+    except (ImportError, AttributeError):  # pragma: no cover - numpy moved it
+        return lambda a: tuple(np.linalg.eigh(a))  # type: ignore[return-value]
+
+    def failed(err: object, flag: int) -> None:
+        raise np.linalg.LinAlgError("Eigenvalues did not converge")
+
+    def eigh(a: FloatArray) -> tuple[FloatArray, FloatArray]:
+        with np.errstate(
+            call=failed, invalid="call", over="ignore", divide="ignore", under="ignore"
+        ):
+            values, vectors = gufunc(a, signature="d->dd")
+        return values, vectors
+
+    return eigh
