@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING
 
 from salesmkt.advice import recommend
 from salesmkt.analysis import saved, scoring
-from salesmkt.analysis.compare import compare_waves, load_wave
-from salesmkt.analysis.comparison import Wave
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
@@ -43,7 +41,6 @@ from salesmkt.pipeline.report_sections import BenchmarkAsk as BenchmarkAsk  # fo
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
 from salesmkt.render.charts import make_charts
-from salesmkt.render.deck.slides import DeckInputs
 from salesmkt.render.report.build import build_report
 from salesmkt.render.report.formats import (
     check_branding,
@@ -70,6 +67,7 @@ if TYPE_CHECKING:
     from salesmkt.model.evidence import EvidenceResult
     from salesmkt.model.trend import Trend
     from salesmkt.render.charts import Chart
+    from salesmkt.render.deck.slides import DeckInputs
 
 CHART_SUFFIXES = (".svg", ".png")
 
@@ -197,15 +195,7 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     )
     if crm is not None:
         _add_evidence(report, crm, loaded)
-    deck = DeckInputs(
-        report,
-        loaded.assessment,
-        request.branding,
-        request.top,
-        trend=extras.trend,
-        benchmark=extras.placement,
-    )
-    data = render_report(fmt, report, charts, links, deck)
+    data = render_report(fmt, report, charts, links, lambda: _deck(report, loaded, request, extras))
     outputs.write_atomic(request.output, data, inputs=inputs, force=request.force)
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     return ReportRun(
@@ -220,6 +210,22 @@ class _Extras:
     sections: tuple[ExtraSection, ...] = ()
     trend: Trend | None = None
     placement: Placement | None = None
+
+
+def _deck(
+    report: Report, loaded: ReportInputs, request: ReportRequest, extras: _Extras
+) -> DeckInputs:
+    """What a slide deck draws beside the worded view (its modules load only for a deck)."""
+    from salesmkt.render.deck.slides import DeckInputs
+
+    return DeckInputs(
+        report,
+        loaded.assessment,
+        request.branding,
+        request.top,
+        trend=extras.trend,
+        benchmark=extras.placement,
+    )
 
 
 def _extras(
@@ -449,6 +455,9 @@ def compare_baseline(
     current: ReportInputs, baseline: ResponseSource, *, source: Path, settings: Settings
 ) -> Comparison:
     """The comparison of a baseline wave (before) with the reported one (after)."""
+    from salesmkt.analysis.compare import compare_waves, load_wave
+    from salesmkt.analysis.comparison import Wave
+
     before = load_wave(baseline, settings)
     after = Wave(current.assessment, current.respondents, str(source))
     return compare_waves(before, after, seed=settings.seed, n_boot=settings.n_boot)
