@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         if label.startswith(("comments", "wave1")):  # what shows the comments
             cmds.append((f"{label}.report.md", ["report", str(data), "--format", "md"]))
             cmds.append((f"{label}.merge.csv", ["merge", str(data), str(data)]))
+        if label.startswith(("comments", "wave1", "workshop", "gen-")):  # the page, charts
+            cmds.append((f"{label}.report.html", ["report", str(data), "--format", "html"]))
         if label.startswith(("wave1", "gen-")):  # gen-: independent (no codes in common)
             wave2 = str(EXAMPLES / "wave2.csv")
             cmds.append(

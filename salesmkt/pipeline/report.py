@@ -26,8 +26,6 @@ from typing import TYPE_CHECKING
 
 from salesmkt.advice import recommend
 from salesmkt.analysis import saved, scoring
-from salesmkt.analysis.compare import compare_waves, load_wave
-from salesmkt.analysis.comparison import Wave
 from salesmkt.definitions import questionnaire_load as qmod
 from salesmkt.definitions import rules_load
 from salesmkt.errors import OutputError, SalesmktError
@@ -43,7 +41,6 @@ from salesmkt.pipeline.report_sections import BenchmarkAsk as BenchmarkAsk  # fo
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
 from salesmkt.render.charts import make_charts
-from salesmkt.render.deck.slides import DeckInputs
 from salesmkt.render.report.build import build_report
 from salesmkt.render.report.formats import (
     check_branding,
@@ -65,11 +62,13 @@ if TYPE_CHECKING:
     from salesmkt.analysis.comparison import Comparison
     from salesmkt.benchmark.placement import Placement
     from salesmkt.definitions.questionnaire import Questionnaire
+    from salesmkt.definitions.rules import RuleBook
     from salesmkt.intake.responses import ResponseTable
     from salesmkt.intake.source import ResponseSource
     from salesmkt.model.evidence import EvidenceResult
     from salesmkt.model.trend import Trend
     from salesmkt.render.charts import Chart
+    from salesmkt.render.deck.slides import DeckInputs
 
 CHART_SUFFIXES = (".svg", ".png")
 
@@ -162,8 +161,9 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
     branding_notes = check_branding(fmt, request.branding)
     loaded = in_reader_language(load_inputs(source, settings), source.questionnaire)
     crm = _load_evidence(request.evidence)
+    book = None  # the rules the advice was made with, read once
     if loaded.assessment.advice is None or request.advice_asked or crm is not None:
-        add_advice(
+        book = advise(
             loaded.assessment,
             rules=request.rules,
             situation=request.situation,
@@ -192,20 +192,12 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         options=request.options(),
         comparison=comparison,
         branding=request.branding,
-        covers=rule_covers(loaded.assessment, request.rules),
+        covers=rule_covers(loaded.assessment, request.rules, book),
         extra_sections=extras.sections,
     )
     if crm is not None:
         _add_evidence(report, crm, loaded)
-    deck = DeckInputs(
-        report,
-        loaded.assessment,
-        request.branding,
-        request.top,
-        trend=extras.trend,
-        benchmark=extras.placement,
-    )
-    data = render_report(fmt, report, charts, links, deck)
+    data = render_report(fmt, report, charts, links, lambda: _deck(report, loaded, request, extras))
     outputs.write_atomic(request.output, data, inputs=inputs, force=request.force)
     size = len(data.encode("utf-8") if isinstance(data, str) else data)
     return ReportRun(
@@ -222,6 +214,22 @@ class _Extras:
     placement: Placement | None = None
 
 
+def _deck(
+    report: Report, loaded: ReportInputs, request: ReportRequest, extras: _Extras
+) -> DeckInputs:
+    """What a slide deck draws beside the worded view (its modules load only for a deck)."""
+    from salesmkt.render.deck.slides import DeckInputs
+
+    return DeckInputs(
+        report,
+        loaded.assessment,
+        request.branding,
+        request.top,
+        trend=extras.trend,
+        benchmark=extras.placement,
+    )
+
+
 def _extras(
     source: ResponseSource, settings: Settings, request: ReportRequest, loaded: ReportInputs
 ) -> _Extras:
@@ -236,18 +244,21 @@ def _extras(
     return made
 
 
-def rule_covers(assessment: Assessment, rules: str | Path | None) -> dict[str, list[str]]:
+def rule_covers(
+    assessment: Assessment, rules: str | Path | None, book: RuleBook | None = None
+) -> dict[str, list[str]]:
     """Rule id → its ``covers`` keys, from the rules file the advice was made with.
 
     The keys say which published actions a rule carries out, so the report can cite the
     source of each action. A rules file that cannot be read again, or is not the one the
     advice names, gives no keys: the report then cites from the actions' own words.
+    ``book``: the rules file as the advice read it (not read again).
     """
     advice = assessment.advice
     if advice is None or advice.rules is None:
         return {}
     try:
-        book = rules_load.load(rules)
+        book = book if book is not None else rules_load.load(rules)
     except SalesmktError:
         return {}
     if (book.spec.id, book.spec.version) != (advice.rules.id, advice.rules.version):
@@ -423,10 +434,26 @@ def add_advice(
     questionnaire; otherwise the report simply has no advice (returns False). Anything
     given explicitly must work, or the error says why.
     """
+    found = advise(
+        assessment, rules=rules, situation=situation, checklist=checklist, funnel=funnel, crm=crm
+    )
+    return found is not None
+
+
+def advise(
+    assessment: Assessment,
+    *,
+    rules: str | Path | None = None,
+    situation: Path | None = None,
+    checklist: Path | None = None,
+    funnel: Path | None = None,
+    crm: EvidenceResult | None = None,
+) -> RuleBook | None:
+    """:func:`add_advice`, returning the rules file it read (None: no advice made)."""
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
     source = rules_load.load(rules)
     if source.questionnaire.id != assessment.questionnaire.id and not explicit:
-        return False
+        return None
     # The answer files are read as written (their labels in any language the rules know);
     # the advice is worded from the rules in the reader's language.
     answers = recommend.load_answer_files(
@@ -442,13 +469,16 @@ def add_advice(
         funnel=answers.get("funnel"),
         crm=crm,
     )
-    return True
+    return source
 
 
 def compare_baseline(
     current: ReportInputs, baseline: ResponseSource, *, source: Path, settings: Settings
 ) -> Comparison:
     """The comparison of a baseline wave (before) with the reported one (after)."""
+    from salesmkt.analysis.compare import compare_waves, load_wave
+    from salesmkt.analysis.comparison import Wave
+
     before = load_wave(baseline, settings)
     after = Wave(current.assessment, current.respondents, str(source))
     return compare_waves(before, after, seed=settings.seed, n_boot=settings.n_boot)

@@ -19,6 +19,7 @@ import stat
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from salesmkt.errors import OutputError
 
@@ -67,6 +68,21 @@ def check_output(path: Path, *, inputs: Sequence[Path] = (), force: bool = True)
         raise OutputError(f"{path}: already exists (use --force to overwrite)")
 
 
+_TEXT_CHUNK = 1 << 16
+"""Characters of a text encoded and written at a time: the UTF-8 bytes of a large text
+(85 MB for a million respondents' CSV) are never all held at once beside the text."""
+
+
+def _write(handle: BinaryIO, data: str | bytes) -> None:
+    """``data`` into ``handle``; a text as UTF-8, a chunk at a time (a character is
+    encoded on its own, so the bytes are those of the whole text encoded at once)."""
+    if isinstance(data, bytes):
+        handle.write(data)
+        return
+    for start in range(0, len(data), _TEXT_CHUNK):
+        handle.write(data[start : start + _TEXT_CHUNK].encode("utf-8"))
+
+
 def write_atomic(
     path: Path, data: str | bytes, *, inputs: Sequence[Path] = (), force: bool = True
 ) -> None:
@@ -81,7 +97,6 @@ def write_atomic(
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise OutputError(f"{path}: the folder {directory} does not exist")
-    payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
@@ -89,7 +104,7 @@ def write_atomic(
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            _write(handle, data)
             handle.flush()
             os.fsync(handle.fileno())
         umask = os.umask(0)

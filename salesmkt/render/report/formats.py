@@ -23,13 +23,12 @@ from typing import TYPE_CHECKING
 
 from salesmkt.errors import UsageError
 from salesmkt.render.branding import DEFAULT_ACCENT, Branding, raster_logo
-from salesmkt.render.deck.draw import render_deck
-from salesmkt.render.deck.slides import DeckInputs
 from salesmkt.render.report import html, markdown
 from salesmkt.render.report.view import Report
 
 if TYPE_CHECKING:
     from salesmkt.render.charts import Chart
+    from salesmkt.render.deck.slides import DeckInputs
 
 ReportRenderer = Callable[[Report, Sequence["Chart"], Mapping[str, str]], str]
 
@@ -46,8 +45,15 @@ REPORT_RENDERERS: dict[str, ReportRenderer] = {
 }
 
 
-DeckRenderer = Callable[[DeckInputs], bytes]
-DECK_RENDERERS: dict[str, DeckRenderer] = {"pptx": render_deck}
+def _pptx(deck: DeckInputs) -> bytes:
+    """The slide deck (:mod:`salesmkt.render.deck` is imported only for a deck)."""
+    from salesmkt.render.deck.draw import render_deck
+
+    return render_deck(deck)
+
+
+DeckRenderer = Callable[["DeckInputs"], bytes]
+DECK_RENDERERS: dict[str, DeckRenderer] = {"pptx": _pptx}
 
 
 def report_format(output: Path, asked: str | None = None) -> str:
@@ -97,10 +103,11 @@ def render_report(
     report: Report,
     charts: Sequence[Chart],
     links: Mapping[str, str],
-    deck: DeckInputs,
+    deck: Callable[[], DeckInputs],
 ) -> str | bytes:
-    """The report in ``fmt``: a page renderer's text, or a deck renderer's bytes."""
+    """The report in ``fmt``: a page renderer's text, or a deck renderer's bytes (``deck``
+    gives the deck's inputs, asked for only when a deck is made)."""
     deck_renderer = DECK_RENDERERS.get(fmt)
     if deck_renderer is not None:
-        return deck_renderer(deck)
+        return deck_renderer(deck())
     return REPORT_RENDERERS[fmt](report, charts, links)

@@ -13,6 +13,14 @@ Vocabulary:
   character from a file (an ESC, a BEL, a C1 CSI) reaches the page as a visible stand-in,
   never raw; autoescaping alone would keep it.
 
+- *precompiled template*: ``templates/report.html.compiled``, the Python code jinja2
+  compiles ``report.html`` into, kept beside it (written by
+  ``tools/compile_report_template.py``) because compiling the template takes a tenth of a
+  second every run. Its first line is the *key* of what it was compiled from (the
+  template's text, the jinja2 version and the environment's options, hashed): when the
+  key does not match, the template is compiled as usual, so a stale file is slower,
+  never different.
+
 jinja2 is imported inside :func:`render_html`.
 """
 
@@ -20,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from salesmkt.l10n import N_, _, ngettext, reader_language
 from salesmkt.render.report.markdown import and_more, comment_count, further_actions, made_with
@@ -68,8 +76,13 @@ def _shown(value: object) -> object:
     return value
 
 
-def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
-    """The report as one self-contained HTML page (autoescaped jinja2 template)."""
+TEMPLATE = "report.html"
+PRECOMPILED = TEMPLATES / "report.html.compiled"
+
+
+def environment() -> Any:
+    """The page's jinja2 environment (autoescaping on, control characters made visible),
+    with the fixed words in the reader's language as globals."""
     import jinja2
 
     env = jinja2.Environment(
@@ -91,9 +104,70 @@ def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
         further_actions=further_actions,
         made_with=made_with,
     )
-    template = env.get_template("report.html")
+    return env
+
+
+_SHAPING = [
+    "block_start_string",
+    "block_end_string",
+    "variable_start_string",
+    "variable_end_string",
+    "comment_start_string",
+    "comment_end_string",
+    "line_statement_prefix",
+    "line_comment_prefix",
+    "trim_blocks",
+    "lstrip_blocks",
+    "newline_sequence",
+    "keep_trailing_newline",
+    "autoescape",
+    "optimized",
+]
+"""The environment's settings that shape the code jinja2 compiles a template into."""
+
+
+def compiled_key(env: Any, source: str) -> str:
+    """The first line of the precompiled template: what its code was compiled from (the
+    template, jinja2's version, the environment's settings), hashed."""
+    import hashlib
+
+    import jinja2
+
+    settings = [repr(getattr(env, name)) for name in _SHAPING]
+    settings += [env.undefined.__name__, getattr(env.finalize, "__qualname__", "")]
+    made_from = repr((source, jinja2.__version__, settings))
+    return f"# {TEMPLATE} compiled by jinja2: {hashlib.sha256(made_from.encode()).hexdigest()}"
+
+
+def compiled_source(env: Any, source: str) -> str:
+    """The precompiled template's text: its key, then the code jinja2 compiles
+    ``source`` into (as ``Environment.compile`` does before running it)."""
+    code: str = env.compile(source, TEMPLATE, str(TEMPLATES / TEMPLATE), raw=True)
+    return compiled_key(env, source) + "\n" + code
+
+
+def _template(env: Any) -> Any:
+    """``report.html`` from its precompiled code when that matches the template, else
+    compiled by jinja2 as usual."""
+    source = (TEMPLATES / TEMPLATE).read_text(encoding="utf-8")
+    try:
+        compiled = PRECOMPILED.read_text(encoding="utf-8")
+    except OSError:
+        compiled = ""
+    key, _newline, code = compiled.partition("\n")
+    if key != compiled_key(env, source):
+        return env.get_template(TEMPLATE)
+    # Our own file, shipped beside the template and matched to it by its key.
+    program = compile(code, str(TEMPLATES / TEMPLATE), "exec")
+    return env.template_class.from_code(env, program, env.make_globals(None))
+
+
+def render_html(report: Report, charts: Sequence[Chart] = ()) -> str:
+    """The report as one self-contained HTML page (autoescaped jinja2 template)."""
+    template = _template(environment())
     lang = reader_language() or "en"
-    return template.render(r=report, charts=_chart_context(charts), csp=CSP, lang=lang)
+    page: str = template.render(r=report, charts=_chart_context(charts), csp=CSP, lang=lang)
+    return page
 
 
 CLIENT = N_("Client")  # the logo's alt text without a client name
