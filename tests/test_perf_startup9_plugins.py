@@ -104,13 +104,16 @@ def _real_loader(monkeypatch: pytest.MonkeyPatch) -> object:
 
 def test_the_stand_in_finds_none_and_hands_on_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
     real = _real_loader(monkeypatch)
-
     monkeypatch.delitem(sys.modules, plugins.LOADER)
-    monkeypatch.setattr(plugins, "no_plugins_installed", lambda: True)
+    monkeypatch.setattr(plugins, "_none_installed", [])
+    asked: list[bool] = []
+    monkeypatch.setattr(plugins, "no_plugins_installed", lambda: asked.append(True) or True)
     plugins.install()
     stand_in = sys.modules[plugins.LOADER]
-    assert stand_in is not real
+    assert stand_in is not real and not asked  # nothing is looked for before pydantic asks
     assert not stand_in.get_plugins()
+    assert not stand_in.get_plugins()
+    assert asked == [True]  # looked for once
     assert not hasattr(stand_in, "__path__")  # probes of a module's own names stay local
     assert sys.modules[plugins.LOADER] is stand_in
     assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == plugins.GROUP  # the real loader, now
@@ -118,18 +121,23 @@ def test_the_stand_in_finds_none_and_hands_on_the_rest(monkeypatch: pytest.Monke
     monkeypatch.setitem(sys.modules, plugins.LOADER, real)
 
 
-def test_install_leaves_a_loaded_loader_or_an_installed_plugin_alone(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_an_installed_plugin_is_asked_of_pydantics_loader(monkeypatch: pytest.MonkeyPatch) -> None:
     real = _real_loader(monkeypatch)
-
-    plugins.install()  # loaded already (this session built validators)
-    assert sys.modules[plugins.LOADER] is real
     monkeypatch.delitem(sys.modules, plugins.LOADER)
+    monkeypatch.setattr(plugins, "_none_installed", [])
     monkeypatch.setattr(plugins, "no_plugins_installed", lambda: False)
     plugins.install()
-    assert plugins.LOADER not in sys.modules
+    stand_in = sys.modules[plugins.LOADER]
+    assert list(stand_in.get_plugins()) == []  # the real loader's answer here: none
+    assert sys.modules[plugins.LOADER] is not stand_in
+    assert sys.modules[plugins.LOADER].__file__ == real.__file__  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, plugins.LOADER, real)
+
+
+def test_install_leaves_a_loaded_loader_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = _real_loader(monkeypatch)
+    plugins.install()  # loaded already (this session built validators)
+    assert sys.modules[plugins.LOADER] is real
 
 
 _PROBE = (

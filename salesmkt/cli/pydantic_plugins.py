@@ -9,7 +9,8 @@ Vocabulary:
 - a *metadata folder* is a ``*.dist-info`` or ``*.egg-info`` folder directly in a folder
   on ``sys.path``: where ``importlib.metadata`` finds every distribution's entry points;
 - the *stand-in* is a module put in ``sys.modules`` under the loader's name whose
-  ``get_plugins`` finds no plugin; any other name read from it loads the real loader.
+  ``get_plugins`` finds no plugin when none is installed, and otherwise, like any
+  other name read from it, loads the real loader and asks it.
 
 Why: the loader imports ``importlib.metadata`` at its top, and with it ``email``,
 ``zipfile``, ``csv`` and more (about 50 ms of a 0.5 s ``score``), only to find, on
@@ -18,9 +19,10 @@ the same metadata folders with ``os`` alone and answers True only when it is sur
 any place it does not read the way ``importlib.metadata`` would (a zip file or an
 ``.egg`` on the path, another finder that lists distributions, a path that is not
 text) makes it answer False, and pydantic's own loader runs as it always did, plugins
-and ``PYDANTIC_DISABLE_PLUGINS`` included. :func:`install` is called by the console
-script only (``launch``), never on import, so a program or test session that imports
-the package keeps pydantic's loader.
+and ``PYDANTIC_DISABLE_PLUGINS`` included. The look is made the first time pydantic
+asks (a command that builds no validator, ``salesmkt --help``, makes none).
+:func:`install` is called by the console script only (``launch``), never on import, so
+a program or test session that imports the package keeps pydantic's loader.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from __future__ import annotations
 import os
 import sys
 import types
+
+TYPE_CHECKING = False  # the typing module is not imported at run time (see launch)
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 #: The module of pydantic that loads its plugins.
 LOADER = "pydantic.plugin._loader"
@@ -86,19 +92,28 @@ def _declares_plugin(folder: str) -> bool:
 
 
 def install() -> None:
-    """Put the stand-in in place of pydantic's loader when no plugin is installed (and
-    the loader is not loaded yet)."""
-    if LOADER in sys.modules or not no_plugins_installed():
+    """Put the stand-in in place of pydantic's loader (unless the loader is loaded)."""
+    if LOADER in sys.modules:
         return
-    stand_in = types.ModuleType(LOADER, "No pydantic plugin is installed (salesmkt).")
-    stand_in.get_plugins = _no_plugins  # type: ignore[attr-defined]
+    stand_in = types.ModuleType(LOADER, "pydantic's plugin loader, loaded when needed.")
+    stand_in.get_plugins = get_plugins  # type: ignore[attr-defined]
     stand_in.__getattr__ = _real_attribute  # type: ignore[method-assign]
     sys.modules[LOADER] = stand_in
 
 
-def _no_plugins() -> tuple[()]:
-    """What pydantic's ``get_plugins`` returns when no plugin is installed (nothing)."""
-    return ()
+# The answer of no_plugins_installed, once asked (pydantic asks for every validator).
+_none_installed: list[bool] = []
+
+
+def get_plugins() -> Iterable[object]:
+    """pydantic's plugins: none, when :func:`no_plugins_installed` is sure (looked for
+    the first time pydantic asks, as its own loader does), else those its loader finds."""
+    if not _none_installed:
+        _none_installed.append(no_plugins_installed())
+    if _none_installed[0]:
+        return ()
+    found: Iterable[object] = _real_attribute("get_plugins")()  # type: ignore[operator]
+    return found
 
 
 def _real_attribute(name: str) -> object:
@@ -109,7 +124,6 @@ def _real_attribute(name: str) -> object:
 
     if name.startswith("__") and name.endswith("__"):
         raise AttributeError(name)
-
-    if getattr(sys.modules.get(LOADER), "get_plugins", None) is _no_plugins:
+    if getattr(sys.modules.get(LOADER), "get_plugins", None) is get_plugins:
         del sys.modules[LOADER]
     return getattr(importlib.import_module(LOADER), name)
