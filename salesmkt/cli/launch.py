@@ -45,6 +45,9 @@ def main() -> None:
 
 
 def _run() -> None:
+    from salesmkt.cli import pydantic_plugins
+
+    pydantic_plugins.install()  # before pydantic builds its first validator
     if sys.argv[1:2] and sys.argv[1] in CORE_COMMANDS:
         from salesmkt.cli import collector
 

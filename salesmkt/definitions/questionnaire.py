@@ -31,6 +31,7 @@ from typing import Annotated, Any, Literal, NamedTuple
 from pydantic import Field, PrivateAttr
 
 from salesmkt.definitions.modelbase import INTEGER_KEYS, DefinitionModel, Int, Slug
+from salesmkt.model.defaults import empty_list
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 
@@ -38,7 +39,7 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 class ChoiceOption(DefinitionModel):
     id: Slug
     label: Text
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=empty_list)
 
 
 class Spelling(NamedTuple):
@@ -55,8 +56,8 @@ class Scale(DefinitionModel):
     min: Int | None = None
     max: Int | None = None
     labels: dict[int, Text] = Field(default_factory=dict, json_schema_extra=INTEGER_KEYS)
-    options: list[ChoiceOption] = Field(default_factory=list)
-    missing: list[str] = Field(default_factory=list)
+    options: list[ChoiceOption] = Field(default_factory=empty_list)
+    missing: list[str] = Field(default_factory=empty_list)
     # Other languages' labels, options and missing codes (set when translations load).
     _other_spellings: list[Spelling] = PrivateAttr(default_factory=list)
 
@@ -124,7 +125,7 @@ class Scale(DefinitionModel):
 class Group(DefinitionModel):
     id: Slug
     label: Text
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=empty_list)
 
 
 class Dimension(DefinitionModel):
@@ -186,11 +187,11 @@ class Questionnaire(DefinitionModel):
     source: str = ""
     instructions: str = ""
     scale: Scale
-    groups: list[Group] = Field(default_factory=list)
-    compare: list[str] = Field(default_factory=list)
-    dimensions: list[Dimension] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=empty_list)
+    compare: list[str] = Field(default_factory=empty_list)
+    dimensions: list[Dimension] = Field(default_factory=empty_list)
     items: list[Item] = Field(min_length=1)
-    stages: list[Stage] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=empty_list)
     # Language tag → QuestionnaireTranslation, set by the loader from the sibling files.
     _translations: dict[str, Any] = PrivateAttr(default_factory=dict)
     _source: Questionnaire | None = PrivateAttr(default=None)

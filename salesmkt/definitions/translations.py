@@ -29,6 +29,7 @@ from pydantic import Field
 
 from salesmkt.definitions.modelbase import INTEGER_KEYS, DefinitionModel, Slug
 from salesmkt.errors import UsageError
+from salesmkt.model.defaults import empty_list
 
 # The models translated (Questionnaire, RulesFile) import this module, so they are typed
 # Any here rather than imported (no import circle).
@@ -66,12 +67,12 @@ class LabelText(DefinitionModel):
     """A group's or an option's label, with more spellings a responses file may use."""
 
     label: Text
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=empty_list)
 
 
 class ScaleText(DefinitionModel):
     labels: dict[int, Text] = Field(default_factory=dict, json_schema_extra=INTEGER_KEYS)
-    missing: list[str] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=empty_list)
     options: dict[str, LabelText] = Field(default_factory=dict)
 
 

@@ -22,11 +22,13 @@ Everything here is plain data (no numpy), so it round-trips through JSON: ``reco
 ``report`` and ``compare`` read back what ``score --format json`` wrote.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations``: pydantic would compile and evaluate each
+# field's annotation text when the classes are made (about 4 ms of every start-up).
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from salesmkt.model.defaults import empty_list
 
 SCHEMA_VERSION = 1
 
@@ -80,7 +82,7 @@ class Respondents(_Model):
     total: int = Field(description="Data rows read.")
     scored: int
     prorated: int = Field(0, description="Scored respondents with some answers missing.")
-    excluded: list[Excluded] = Field(default_factory=list)
+    excluded: list[Excluded] = Field(default_factory=empty_list)
 
 
 class GapFields(_Model):
@@ -132,7 +134,7 @@ class ItemResult(GapFields):
 class DimensionResult(GapFields):
     id: str
     label: str
-    items: list[str] = Field(default_factory=list)
+    items: list[str] = Field(default_factory=empty_list)
     mean: float | None = None
     means_by_group: dict[str, float | None] = Field(default_factory=dict)
     favourable: float | None = Field(
@@ -268,7 +270,7 @@ class ReliabilityResult(_Model):
         description="'pooled within groups' (covariance pooled about each group's means) "
         "or 'one group'.",
     )
-    items: list[ItemTotalStat] = Field(default_factory=list)
+    items: list[ItemTotalStat] = Field(default_factory=empty_list)
     warning: str | None = None
     not_estimable: str | None = None
 
@@ -343,7 +345,7 @@ class SegmentResult(_Model):
     )
     suppressed: bool = False
     overall: Overall = Field(default_factory=Overall)
-    groups: list[GroupResult] = Field(default_factory=list)
+    groups: list[GroupResult] = Field(default_factory=empty_list)
 
 
 class Evidence(_Model):
@@ -362,26 +364,26 @@ class Action(_Model):
     owner: str | None = None
     horizon: str | None = None
     priority: int = 0
-    evidence: list[Evidence] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=empty_list)
 
 
 class StayOrMove(_Model):
     verdict: Literal["stay", "move_up", "mixed", "unknown", "top"] = "unknown"
     current_stage: StageRef | None = None
     next_stage: StageRef | None = None
-    stay_reasons: list[str] = Field(default_factory=list)
-    move_reasons: list[str] = Field(default_factory=list)
+    stay_reasons: list[str] = Field(default_factory=empty_list)
+    move_reasons: list[str] = Field(default_factory=empty_list)
     message: str = ""
 
 
 class Advice(_Model):
     rules: QuestionnaireRef | None = None
     stay_or_move: StayOrMove = Field(default_factory=StayOrMove)
-    actions: list[Action] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=empty_list)
     more_actions: int = Field(
         0, description="Lower-priority actions that fired but were left out (--top)."
     )
-    missing_inputs: list[str] = Field(default_factory=list)
+    missing_inputs: list[str] = Field(default_factory=empty_list)
 
 
 class Participation(_Model):
@@ -421,7 +423,7 @@ class Settings(_Model):
     seed: int = 2006
     n_boot: int = 2000
     midpoint: float | None = None
-    by: list[str] = Field(default_factory=list)
+    by: list[str] = Field(default_factory=empty_list)
 
 
 class Assessment(_Model):
@@ -429,35 +431,35 @@ class Assessment(_Model):
     tool_version: str = ""
     source_file: str | None = None
     questionnaire: QuestionnaireRef
-    compare: list[str] = Field(default_factory=list)
+    compare: list[str] = Field(default_factory=empty_list)
     # The scoring key: one StageBand.model_dump() per stage, in the questionnaire's order.
     # Still typed as plain dicts because renderers (and wording.stage_edges) index them;
     # once they read ``stage_bands``, annotating this list[StageBand] changes no JSON byte.
     stages: list[StageBand] = Field(
-        default_factory=list, description="The scoring key: id, label, min, max."
+        default_factory=empty_list, description="The scoring key: id, label, min, max."
     )
     settings: Settings = Field(default_factory=Settings)
     respondents: Respondents
     overall: Overall = Field(default_factory=Overall)
-    groups: list[GroupResult] = Field(default_factory=list)
-    dimensions: list[DimensionResult] = Field(default_factory=list)
-    items: list[ItemResult] = Field(default_factory=list)
+    groups: list[GroupResult] = Field(default_factory=empty_list)
+    dimensions: list[DimensionResult] = Field(default_factory=empty_list)
+    items: list[ItemResult] = Field(default_factory=empty_list)
     total_gap: TotalGap | None = None
     gap_limits: GapLimits | None = None
     stage_disagreement: StageDisagreement | None = None
-    borderline: list[Borderline] = Field(default_factory=list)
-    reliability: list[ReliabilityResult] = Field(default_factory=list)
+    borderline: list[Borderline] = Field(default_factory=empty_list)
+    reliability: list[ReliabilityResult] = Field(default_factory=empty_list)
     reliability_dimensions: list[ReliabilityResult] = Field(
-        default_factory=list, description="Alpha and omega of each dimension's items."
+        default_factory=empty_list, description="Alpha and omega of each dimension's items."
     )
-    agreement: list[AgreementResult] = Field(default_factory=list)
+    agreement: list[AgreementResult] = Field(default_factory=empty_list)
     aggregation: AggregationResult | None = None
-    segments: list[SegmentResult] = Field(default_factory=list)
-    participation: list[Participation] = Field(default_factory=list)
+    segments: list[SegmentResult] = Field(default_factory=empty_list)
+    participation: list[Participation] = Field(default_factory=empty_list)
     suppressed: list[str] = Field(
-        default_factory=list, description="Plain-language notes on what was withheld and why."
+        default_factory=empty_list, description="Plain-language notes on what was withheld and why."
     )
-    warnings: list[DataWarning] = Field(default_factory=list)
+    warnings: list[DataWarning] = Field(default_factory=empty_list)
     advice: Advice | None = None
 
     def group(self, group_id: str) -> GroupResult | None:
