@@ -67,6 +67,14 @@ def _both_guesses(table: RespondentTable) -> None:
             assert render_csv(table) == expected
 
 
+def _no_surrogate(text: str | None) -> str:
+    """A group's text as the reader gives it: never empty, never a lone surrogate (the
+    reader decodes strictly; the oracle, pandas' ``astype(str)`` on arrow strings, raises
+    on one, so hypothesis found a failure of the oracle, not of the writer)."""
+    kept = "".join(c for c in text or "" if not "\ud800" <= c <= "\udfff")
+    return kept or "x"
+
+
 @pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
 @settings(max_examples=80, deadline=None)
 @given(
@@ -75,6 +83,7 @@ def _both_guesses(table: RespondentTable) -> None:
 )
 @example(rows=[("\ud800", "a", 1.0, 0)], big=5)  # a lone surrogate: the Python join
 @example(rows=[(None, None, np.nan, -1)], big=2**63 - 1)
+@example(rows=[("a", "\ud800", 1.0, 0)], big=5)  # a lone surrogate in a segment
 def test_columns_of_every_kind_match_pandas(
     rows: list[tuple[str | None, str | None, float, int]],
     big: int,
@@ -95,7 +104,7 @@ def test_columns_of_every_kind_match_pandas(
             group_codes,
             groups,
         ),
-        RespondentColumn("group_2", "str", _objects([s or "x" for s in segment])),
+        RespondentColumn("group_2", "str", _objects([_no_surrogate(s) for s in segment])),
         RespondentColumn("=region", "text", _objects(segment)),
         RespondentColumn("total", "float", np.array(numbers, dtype=np.float64)),
         RespondentColumn("stage", "stage", None, stage_codes, ("defined", "aligned", "=x")),
