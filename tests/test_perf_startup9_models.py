@@ -17,11 +17,15 @@ from types import ModuleType
 import pytest
 from pydantic import BaseModel
 
-from salesmkt.definitions import questionnaire, translations
-from salesmkt.model import assessment
+from salesmkt.analysis import comparison
+from salesmkt.definitions import crm_mapping, questionnaire, rules, translations
+from salesmkt.model import assessment, evidence, trend
 from salesmkt.model.defaults import empty_list
 
 _ON_SCORES_PATH = [assessment, questionnaire, translations]
+# Every other module of pydantic models follows the same rule (compare, trend,
+# evidence and the definitions build their validators on their own commands' paths).
+_MODELS = [*_ON_SCORES_PATH, comparison, crm_mapping, rules, evidence, trend]
 
 
 def _models(module: ModuleType) -> list[type[BaseModel]]:
@@ -32,7 +36,7 @@ def _models(module: ModuleType) -> list[type[BaseModel]]:
     ]
 
 
-@pytest.mark.parametrize("module", _ON_SCORES_PATH, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", _MODELS, ids=lambda m: m.__name__)
 def test_no_field_defaults_to_the_builtin_list(module: ModuleType) -> None:
     models = _models(module)
     assert models

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from salesmkt import __version__
 from salesmkt.l10n import _
 from salesmkt.model.assessment import Assessment, GroupResult, QuestionnaireRef, StageRef
+from salesmkt.model.defaults import empty_list
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,7 +136,7 @@ class Comparison(_Model):
     schema_version: int = SCHEMA_VERSION
     tool_version: str = __version__
     questionnaire: QuestionnaireRef
-    compare: list[str] = Field(default_factory=list)
+    compare: list[str] = Field(default_factory=empty_list)
     before: WaveSummary
     after: WaveSummary
     design: Design
@@ -143,13 +144,13 @@ class Comparison(_Model):
     matched: int = 0
     seed: int = 2006
     n_boot: int = 2000
-    stages: list[StageChange] = Field(default_factory=list)
-    totals: list[Change] = Field(default_factory=list)
-    dimensions: list[Change] = Field(default_factory=list)
-    gaps: list[GapChange] = Field(default_factory=list)
-    movers: list[ItemMove] = Field(default_factory=list)
-    paired: list[PairedChange] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    stages: list[StageChange] = Field(default_factory=empty_list)
+    totals: list[Change] = Field(default_factory=empty_list)
+    dimensions: list[Change] = Field(default_factory=empty_list)
+    gaps: list[GapChange] = Field(default_factory=empty_list)
+    movers: list[ItemMove] = Field(default_factory=empty_list)
+    paired: list[PairedChange] = Field(default_factory=empty_list)
+    notes: list[str] = Field(default_factory=empty_list)
 
     def total(self, scope: str) -> Change | None:
         return next((c for c in self.totals if c.scope == scope), None)

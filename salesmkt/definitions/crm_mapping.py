@@ -27,6 +27,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from salesmkt.definitions.modelbase import DefinitionModel, Slug
+from salesmkt.model.defaults import empty_list
 
 Export = Literal["leads", "opportunities", "activities", "forecast"]
 LeadStep = Literal["lead", "mql", "sal", "sql", "recycled", "rejected"]
@@ -62,8 +63,8 @@ class Columns(DefinitionModel):
 
 
 class Sources(DefinitionModel):
-    marketing: list[Header] = Field(default_factory=list)
-    sales: list[Header] = Field(default_factory=list)
+    marketing: list[Header] = Field(default_factory=empty_list)
+    sales: list[Header] = Field(default_factory=empty_list)
 
 
 class CrmMapping(DefinitionModel):

@@ -47,6 +47,7 @@ from salesmkt.definitions.modelbase import (
 )
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.definitions.yamlload import PathT
+from salesmkt.model.defaults import empty_list
 
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 
@@ -301,7 +302,7 @@ class Rule(DefinitionModel):
         json_schema_extra={"minimum": PRIORITY_RANGE[0], "maximum": PRIORITY_RANGE[1]},
     )
     covers: list[Slug] = Field(
-        default_factory=list, description="Playbook action keys this rule carries out."
+        default_factory=empty_list, description="Playbook action keys this rule carries out."
     )
     when: Predicate
 

@@ -21,6 +21,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from salesmkt.model.defaults import empty_list
+
 EVIDENCE_KIND = "salesmkt-evidence"
 
 DataSay = Literal["supports", "contradicts", "inconclusive", "not_enough"]
@@ -46,7 +48,7 @@ class Breakdown(_Model):
     by: Literal["origin", "source", "segment", "period"]
     records: Literal["leads", "opportunities"] = "leads"
     value: str
-    figures: list[Figure] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=empty_list)
 
 
 class PeriodForecast(_Model):
@@ -83,7 +85,7 @@ class ClaimVerdict(_Model):
     short: str = ""
     metric: str
     supports_if: str = Field(description="In words: the result that would support it.")
-    views: list[GroupView] = Field(default_factory=list)
+    views: list[GroupView] = Field(default_factory=empty_list)
     figure: Figure | None = None
     data_say: DataSay = "not_enough"
     verdict: str
@@ -94,12 +96,12 @@ class EvidenceResult(_Model):
     kind: Literal["salesmkt-evidence"] = "salesmkt-evidence"
     tool_version: str = ""
     settings: EvidenceSettings = Field(default_factory=EvidenceSettings)
-    files: list[FileRead] = Field(default_factory=list)
-    overall: list[Figure] = Field(default_factory=list)
-    breakdowns: list[Breakdown] = Field(default_factory=list)
-    forecast: list[PeriodForecast] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
-    claims: list[ClaimVerdict] = Field(default_factory=list)
+    files: list[FileRead] = Field(default_factory=empty_list)
+    overall: list[Figure] = Field(default_factory=empty_list)
+    breakdowns: list[Breakdown] = Field(default_factory=empty_list)
+    forecast: list[PeriodForecast] = Field(default_factory=empty_list)
+    notes: list[str] = Field(default_factory=empty_list)
+    claims: list[ClaimVerdict] = Field(default_factory=empty_list)
     responses_file: str | None = None
 
     def figure(self, metric: str) -> Figure | None:

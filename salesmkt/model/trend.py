@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from salesmkt import __version__
 from salesmkt.model.assessment import QuestionnaireRef, StageBand, StageRef
+from salesmkt.model.defaults import empty_list
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -90,8 +91,8 @@ class TrendSeries(_Model):
     scope: str = Field(description="'overall', 'gap', a group id or 'column=value'.")
     kind: SeriesKind
     label: str
-    points: list[TrendPoint] = Field(default_factory=list)
-    steps: list[TrendStep] = Field(default_factory=list)
+    points: list[TrendPoint] = Field(default_factory=empty_list)
+    steps: list[TrendStep] = Field(default_factory=empty_list)
 
 
 class DimensionLine(_Model):
@@ -100,7 +101,7 @@ class DimensionLine(_Model):
     scope: str = Field(description="'overall' or a group id.")
     scope_label: str
     means: list[float | None] = Field(
-        default_factory=list, description="One mean per wave; null when withheld."
+        default_factory=empty_list, description="One mean per wave; null when withheld."
     )
 
 
@@ -108,14 +109,14 @@ class Trend(_Model):
     schema_version: int = SCHEMA_VERSION
     tool_version: str = __version__
     questionnaire: QuestionnaireRef
-    compare: list[str] = Field(default_factory=list)
-    stages: list[StageBand] = Field(default_factory=list)
-    waves: list[TrendWave] = Field(default_factory=list)
-    series: list[TrendSeries] = Field(default_factory=list)
-    dimensions: list[DimensionLine] = Field(default_factory=list)
+    compare: list[str] = Field(default_factory=empty_list)
+    stages: list[StageBand] = Field(default_factory=empty_list)
+    waves: list[TrendWave] = Field(default_factory=empty_list)
+    series: list[TrendSeries] = Field(default_factory=empty_list)
+    dimensions: list[DimensionLine] = Field(default_factory=empty_list)
     adjust: str = Field("holm", description="p-value adjustment within each series' steps.")
-    by: list[str] = Field(default_factory=list)
-    notes: list[str] = Field(default_factory=list)
+    by: list[str] = Field(default_factory=empty_list)
+    notes: list[str] = Field(default_factory=empty_list)
 
     def get(self, scope: str) -> TrendSeries | None:
         return next((s for s in self.series if s.scope == scope), None)
