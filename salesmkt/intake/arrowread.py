@@ -97,8 +97,8 @@ def arrow_column(
         if digits is not None:
             return digits, None
         column = column.dictionary_encode()
-    few = sum(len(c.dictionary) for c in column.chunks) <= len(column) // 2
-    if (item or few) and column.num_chunks > 1:
+    few = item or _few_distinct(column)
+    if few and column.num_chunks > 1:
         # One dictionary for the whole column (pyarrow's C remaps each chunk's codes):
         # each distinct cell becomes one Python string and is parsed once, not once per
         # 1 MB block. Not for a column of mostly distinct cells (respondent ids): its
@@ -110,12 +110,22 @@ def arrow_column(
         values = [[_plain_value(v, lo, hi) for v in words] for words, _ in chunks]
         if all(v is not None for found in values for v in found):
             return _numbers(values, [idx for _, idx in chunks], lo, hi), None
-    if item or few:
+    if few:
         codes = _codes(chunks)
         return CodedText(*codes), codes if item else None
     parts = [_as_objects(words)[idx] for words, idx in chunks]
     text = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
     return text, None
+
+
+def _few_distinct(column: Any) -> bool:
+    """Whether a dictionary-encoded column's first chunk holds at most half as many
+    distinct cells as cells (a group, a region; not respondent ids): only the first, as
+    a column of 1 MB chunks has hundreds (only the speed depends on the guess)."""
+    if not column.num_chunks:
+        return True
+    first = column.chunk(0)
+    return len(first.dictionary) <= len(first) // 2
 
 
 def _numbers(

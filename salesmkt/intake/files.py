@@ -536,6 +536,7 @@ class TextFile(ResponsesFile):
                     reader, size, len(counts), self.width, self.sep, plain, self._breaks,
                     include=[c for c in range(self.width) if c not in lazy],
                 )  # fmt: skip
+            del reader  # it holds the text (a buffer of the bytes in memory) until let go
         except (pa.ArrowException, ValueError, OSError):
             self._restore()
             return None
