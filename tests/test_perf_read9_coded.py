@@ -275,3 +275,28 @@ def test_single_digits_match_a_plain_reading(
         got = arrowread.single_digits(col, lo, hi)
         expected = _digits_oracle(cells, lo, hi)
         assert (None if got is None else got.tolist()) == expected
+
+
+# -- the body of a file read whole, read again from the file ----------------------------
+
+
+def test_a_file_read_whole_reads_its_body_from_the_file_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = _rows(3_000, labels=False)
+    rows[7][1] = "Finance"
+    path = _write(tmp_path / "whole.csv", rows)
+    opened: list[object] = []
+    real = files._native
+
+    def native(handle: Any) -> Any:
+        opened.append(handle)
+        return real(handle)
+
+    monkeypatch.setattr(files, "_native", native)
+    found = []
+    for from_file in (1, 1 << 62):
+        monkeypatch.setattr(files, "BODY_FROM_FILE", from_file)
+        found += [_fingerprint(path, monkeypatch, "new", drop) for drop in (True, False)]
+    assert found[:2] == found[2:] and found[1][0] == "refused"
+    assert len(opened) == 2  # read from the file only when allowed
