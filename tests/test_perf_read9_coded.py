@@ -5,7 +5,8 @@ single digits, the ascending-ids shortcut of the duplicate check.
 Oracles: every file is read three ways and must give the same table or the same refusal
 (message and every problem): the arrow path as it is now; the arrow path with this
 round's shortcuts switched off (every coded column turned into its object array as the
-reader used to hand it on, the ids always hashed); and pandas' read (the arrow path off).
+reader used to hand it on, the ids dictionary-encoded and always hashed); and pandas'
+read (the arrow path off).
 The group codes handed to scoring must name each row's group, and the ids and groups
 must match a plain pandas read of the file tidied by hand.
 """
@@ -51,6 +52,7 @@ def _fingerprint(path: Path, patch: pytest.MonkeyPatch, way: str, drop: bool) ->
 
             p.setattr(files, "arrow_column", old_column)
             p.setattr(gate, "_ascending", lambda ids: False)
+            p.setattr(files, "_all_distinct", lambda cells: False)  # ids dictionary-encoded
         try:
             table = read_responses(
                 ResponseSource(path, drop_invalid=drop), questionnaire_load.load("alignment")
@@ -300,3 +302,14 @@ def test_a_file_read_whole_reads_its_body_from_the_file_alike(
         found += [_fingerprint(path, monkeypatch, "new", drop) for drop in (True, False)]
     assert found[:2] == found[2:] and found[1][0] == "refused"
     assert len(opened) == 2  # read from the file only when allowed
+
+
+def test_distinct_head_cells_guess_plain_text(tmp_path: Path) -> None:
+    path = _write(tmp_path / "ids.csv", _rows(100, labels=False))
+    opened = files.open_responses(path, "ids.csv")
+    assert isinstance(opened, files.TextFile)
+    opened.head()
+    assert opened._distinct == {0}  # the ids; not the group, region or answers
+    body = opened.body(1, list(range(3, 23)), 1, 5, items=list(range(3, 23)))
+    assert isinstance(body.cells[0], np.ndarray)
+    assert body.cells[0].tolist() == [f"R{i:06d}" for i in range(100)]
