@@ -8,7 +8,9 @@ Vocabulary:
   read straight from pyarrow's offsets and bytes as ``int8`` (:func:`single_digits`; a
   blank as :data:`.scale.BLANK_CODE`).
 - *codes*: an item column read as text comes with a code per row into its distinct
-  cells (:data:`.rawfile.Factorized`), so that the scale parses each distinct cell once.
+  cells (:data:`.rawfile.Factorized`), so that the scale parses each distinct cell once;
+  it and any column of few distinct cells (the group, a region) are handed on as such
+  (:class:`.coded.CodedText`), never as a Python object per row.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from salesmkt.intake.coded import CodedText
 from salesmkt.intake.rawfile import Factorized
 from salesmkt.intake.scale import BLANK_CODE
 
@@ -80,23 +83,26 @@ _DIGITS = re.compile(r"[0-9]+")
 
 def arrow_column(
     column: Any, numeric: bool, item: bool, lo: float, hi: float
-) -> tuple[npt.NDArray[Any], Factorized | None]:
-    import pyarrow as pa
-
+) -> tuple[npt.NDArray[Any] | CodedText, Factorized | None]:
     """One pyarrow column as a numpy array: small integers for a ``numeric`` column whose
     cells are all blank or whole numbers from ``lo`` to ``hi`` (see :func:`_numbers`),
-    otherwise text (each distinct cell one Python string, shared by the rows holding it),
-    and then, for an ``item`` column, its codes (see :class:`RawRows`).
+    otherwise text: a coded column (:class:`.coded.CodedText`) when the column has few
+    distinct cells or is an ``item`` (with its codes, see :class:`RawRows`), else an
+    object array (each distinct cell one Python string, shared by the rows holding it).
     A numeric column comes as plain text: single digits are read straight from its bytes."""
+    import pyarrow as pa
+
     if not hasattr(column.type, "index_type"):  # plain text, not dictionary-encoded
         digits = single_digits(column, lo, hi)
         if digits is not None:
             return digits, None
         column = column.dictionary_encode()
-    if item and column.num_chunks > 1:
+    few = item or _few_distinct(column)
+    if few and column.num_chunks > 1:
         # One dictionary for the whole column (pyarrow's C remaps each chunk's codes):
-        # each distinct answer becomes one Python string and is parsed once, not once
-        # per 1 MB block.
+        # each distinct cell becomes one Python string and is parsed once, not once per
+        # 1 MB block. Not for a column of mostly distinct cells (respondent ids): its
+        # dictionary would be hashed once more (0.2 CPU s at a million).
         column = column.unify_dictionaries().combine_chunks()
         column = pa.chunked_array([column], type=column.type)
     chunks = [(c.dictionary.to_pylist(), _indices(c.indices)) for c in column.chunks]
@@ -104,9 +110,22 @@ def arrow_column(
         values = [[_plain_value(v, lo, hi) for v in words] for words, _ in chunks]
         if all(v is not None for found in values for v in found):
             return _numbers(values, [idx for _, idx in chunks], lo, hi), None
+    if few:
+        codes = _codes(chunks)
+        return CodedText(*codes), codes if item else None
     parts = [_as_objects(words)[idx] for words, idx in chunks]
     text = np.concatenate(parts) if parts else np.zeros(0, dtype=object)
-    return text, _codes(chunks) if item else None
+    return text, None
+
+
+def _few_distinct(column: Any) -> bool:
+    """Whether a dictionary-encoded column's first chunk holds at most half as many
+    distinct cells as cells (a group, a region; not respondent ids): only the first, as
+    a column of 1 MB chunks has hundreds (only the speed depends on the guess)."""
+    if not column.num_chunks:
+        return True
+    first = column.chunk(0)
+    return len(first.dictionary) <= len(first) // 2
 
 
 def _numbers(
@@ -200,48 +219,51 @@ def single_digits(column: Any, lo: float, hi: float) -> npt.NDArray[np.int8] | N
     out = np.empty(len(column), dtype=np.int8)
     at = 0
     for chunk in column.chunks:
-        digits = _chunk_digits(chunk, lo, hi)
-        if digits is None:
+        if not _chunk_digits(chunk, lo, hi, out[at : at + len(chunk)]):
             return None
-        out[at : at + len(digits)] = digits
-        at += len(digits)
+        at += len(chunk)
     return out
 
 
-def _chunk_digits(chunk: Any, lo: float, hi: float) -> npt.NDArray[np.int8] | None:
-    """:func:`single_digits` of one chunk of a pyarrow text column."""
+def _chunk_digits(chunk: Any, lo: float, hi: float, out: npt.NDArray[np.int8]) -> bool:
+    """:func:`single_digits` of one chunk of a pyarrow text column, into ``out``; False
+    when some cell is not blank or one such digit.
+
+    A chunk is some 16,000 cells, so the passes are few (a million cells take sixty
+    chunks): the cells' bytes lie one after the other between the first and last offset,
+    so the digits are checked there at once, and only a chunk with blanks looks at each
+    cell's length."""
     n = len(chunk)
     if chunk.null_count:
-        return None
+        return False
     if not n:
-        return np.zeros(0, dtype=np.int8)
+        return True
     _, offsets_buf, data_buf = chunk.buffers()
     offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=n + 1, offset=4 * chunk.offset)
-    lengths = np.diff(offsets)
-    if int(lengths.max()) > 1:
-        return None
     first, end = int(offsets[0]), int(offsets[-1])
     if end == first:  # every cell blank
-        return np.full(n, BLANK_CODE, dtype=np.int8)
-    data = np.frombuffer(data_buf, dtype=np.uint8)
+        out[:] = BLANK_CODE
+        return True
     low = int(lo) if 0 <= lo <= 9 else 0
-    zero = np.uint8(ord("0") + low)
-    blank = None
-    if end - first == n:  # one byte each: the bytes are the cells
-        digits = data[first:end] - zero
-    else:  # a blank cell's start is its neighbour's (or the end): read, then blanked
-        blank = lengths == 0
-        digits = data[np.minimum(offsets[:-1], end - 1)] - zero
-        np.copyto(digits, np.uint8(0), where=blank)
+    if lo > 9 or end - first > n:  # some cell holds two bytes or more
+        return False
+    cells = np.frombuffer(data_buf, dtype=np.uint8, count=end - first, offset=first)
     # Bytes below the scale's lowest digit wrap round to 246 and more: one max checks
     # that every byte is a digit from lo to hi.
-    if int(digits.max()) > min(int(hi), 9) - low or lo > 9:
-        return None
+    digits = cells - np.uint8(ord("0") + low)
+    if int(digits.max()) > min(int(hi), 9) - low:
+        return False
     values = digits.view(np.int8)
     values += np.int8(low)
-    if blank is not None:
-        np.copyto(values, np.int8(BLANK_CODE), where=blank)
-    return values
+    if end - first == n:  # one byte each: the bytes are the cells
+        out[:] = values
+        return True
+    lengths = np.diff(offsets)
+    if int(lengths.max()) > 1:
+        return False
+    out[:] = BLANK_CODE  # the blank cells; the others take the bytes in order
+    out[lengths.astype(bool)] = values
+    return True
 
 
 def _as_objects(words: list[str]) -> npt.NDArray[Any]:

@@ -129,6 +129,12 @@ FROM_FILE = 1 << 26
 than from the bytes in memory, when the file holds exactly that text (see
 :meth:`TextFile._body_reader`)."""
 
+BODY_FROM_FILE = 1 << 23
+"""Bytes of text from which the arrow path reads the body from the file itself, the bytes
+in memory let go first, though the file was read whole (below :data:`FROM_FILE`): pyarrow
+reads it again from the page cache (some 15 ms for 63 MB) while the peak holds the text
+once less (a million respondents: 63 MB)."""
+
 Origin = tuple[Path, int, int]
 """The file a text was read from, with its size and modification time (ns) then."""
 
@@ -210,7 +216,8 @@ class TextFile(ResponsesFile):
         self._skip = len(data) - len(clean)
         self._prefix: bytes | None = None  # the text's start, while the text is not held
         plain = self.encoding in ("utf-8", "utf-8-sig") and b"\r" not in clean
-        self._origin = origin if plain and len(clean) >= FROM_FILE else None
+        from_file = min(FROM_FILE, BODY_FROM_FILE)
+        self._origin = origin if plain and len(clean) >= from_file else None
         if b"\r" in clean:  # CRLF, classic Mac CR, or both mixed with LF: all become LF
             clean = clean.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if not clean or clean.isspace():
@@ -277,6 +284,10 @@ class TextFile(ResponsesFile):
         # plain text, not dictionary-encoded (hashing 2 KB cells that are all distinct
         # costs time and a second copy of them). Only the speed depends on this guess.
         self._free_text: set[int] = set()
+        # Columns whose first cells all differ (respondent ids): read as plain text too,
+        # as dictionary-encoding a million distinct ids costs pyarrow some 0.06 CPU s
+        # and handing them on another 0.03. Only the speed depends on this guess.
+        self._distinct: set[int] = set()
         self._items: set[int] = set()
         # Body columns whose every cell the arrow path found within MAX_CELL_CHARS (by
         # pyarrow over each distinct cell): responses need not measure them again.
@@ -366,6 +377,7 @@ class TextFile(ResponsesFile):
             cells = head_cells(chunk, self.sep, self.width, n)
             if cells is not None:
                 self._free_text = {c for c, col in enumerate(cells) if is_free_text(col[1:])}
+                self._distinct = {c for c, col in enumerate(cells) if _all_distinct(col[1:])}
                 rownum = np.arange(1, n + 1, dtype=np.int64)
                 return self._check_open_quotes(RawRows(cells, rownum, self.counts[:n]))
         return self._check_open_quotes(self._slow(0, HEAD_RECORDS))
@@ -473,7 +485,7 @@ class TextFile(ResponsesFile):
         since it was read, the bytes in memory let go first, so that the text and
         pyarrow's table of it are never held at once (2 GB each for a million 2 KB
         comments), as pyarrow's own file where it can (see :func:`_native`); otherwise
-        the bytes in memory."""
+        the bytes in memory (:func:`_in_memory`)."""
         if self._origin is not None:
             path, size, mtime = self._origin
             handle = path.open("rb")
@@ -484,7 +496,7 @@ class TextFile(ResponsesFile):
                 self._data = None
                 return reader
             handle.close()
-        return io.BytesIO(memoryview(self.data)[offset:])
+        return _in_memory(self.data, offset)
 
     def _restore(self) -> None:
         """The text in memory again, after :meth:`_body_reader` let it go for a read
@@ -530,12 +542,13 @@ class TextFile(ResponsesFile):
             heads = self._lazy_heads(offset, lazy)
             # Numeric items as plain text (checked byte by byte, see single_digits); long
             # free text too; the rest dictionary-encoded (few distinct cells).
-            plain = set(numeric) | (self._free_text - self._items)
+            plain = set(numeric) | (self._free_text - self._items) | (self._distinct - self._items)
             with self._body_reader(offset) as reader:
                 table = arrow_table(
                     reader, size, len(counts), self.width, self.sep, plain, self._breaks,
                     include=[c for c in range(self.width) if c not in lazy],
                 )  # fmt: skip
+            del reader  # it holds the text (a buffer of the bytes in memory) until let go
         except (pa.ArrowException, ValueError, OSError):
             self._restore()
             return None
@@ -560,14 +573,14 @@ class TextFile(ResponsesFile):
             column = columns.pop(c)
             if c not in items and within(column, MAX_CELL_CHARS):
                 self.short_columns.add(c)
-            if c in self._free_text and c not in items:
+            if (c in self._free_text or c in self._distinct) and c not in items:
                 chunks, n = column.chunks, len(column)
                 del column
                 cells.append(plain_text(chunks, n))
                 continue
             cell, codes = arrow_column(column, c in plain, c in items, lo, hi)
             del column
-            cells.append(cell)
+            cells.append(cell)  # type: ignore[arg-type]  # a coded column stands for its cells
             if codes is not None:
                 factorized[c] = codes
         # pyarrow's pool keeps what the table held; hand it back so that the scoring's
@@ -610,7 +623,7 @@ class TextFile(ResponsesFile):
         else the text in memory (kept for that)."""
         if self._origin is None:
             data = self.data
-            return lambda: io.BytesIO(memoryview(data)[offset:])
+            return lambda: _in_memory(data, offset)
         path, size, mtime = self._origin
         where = self._skip + offset
 
@@ -651,6 +664,21 @@ LAZY_FREE_TEXT = True
 them only when their cells are asked for (:class:`.freetext.FreeText`): the response
 table keeps such a column unread until its comments are read (``score`` and ``gaps``
 never read them, ``report`` and ``merge`` do)."""
+
+
+def _all_distinct(cells: npt.NDArray[Any]) -> bool:
+    """Whether a column's first cells (at least 16) all differ, as respondent ids do."""
+    first = cells.tolist()
+    return len(first) >= 16 and len(set(first)) == len(first)
+
+
+def _in_memory(data: bytes, offset: int) -> Any:
+    """``data`` from ``offset`` on as a file pyarrow reads without a copy: ``io.BytesIO``
+    copies a memoryview it is given (63 MB and 0.1 CPU s of page faults for a million
+    respondents, the text held twice during the read)."""
+    import pyarrow as pa
+
+    return pa.BufferReader(pa.py_buffer(data).slice(offset))
 
 
 def _line_end(text: bytes, offset: int, lines: int) -> int:

@@ -49,6 +49,7 @@ import numpy.typing as npt
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import UsageError
+from salesmkt.intake.coded import CodedText
 from salesmkt.intake.columns import (
     Roles,
     find_roles,
@@ -632,6 +633,8 @@ def _kept_cells(cells: npt.NDArray[Any], kept: _KeptRows) -> npt.NDArray[Any]:
     (:class:`.freetext.FreeText`) stays unread (``score`` never reads its comments)."""
     if isinstance(cells, FreeText) and not cells.read_yet:
         return cells if kept.every else cells.take(kept.index)
+    if isinstance(cells, CodedText):  # the table holds object arrays, as it always did
+        return cells.cells() if kept.every else cells[kept.index]
     return kept.take(cells)
 
 

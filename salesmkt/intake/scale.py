@@ -191,7 +191,8 @@ class AnswerScale:
             values = small_values(values)
         states = np.array([p[0] for p in parsed] + [BLANK], dtype=np.int8)
         # NaN cells (never produced by the readers, but possible from callers) are blank.
-        codes = np.where(codes < 0, len(parsed), codes)
+        if len(codes) and int(codes.min()) < 0:  # a pass, where np.where is a copy
+            codes = np.where(codes < 0, len(parsed), codes)
         out_values = values[codes]
         out_states = states[codes]
         problems: dict[int, str] = {}
