@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from salesmkt.definitions import questionnaire_load
@@ -150,6 +150,23 @@ def test_odd_cells_read_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert any("ambiguous" in p for p in problems)
 
 
+@pytest.mark.parametrize("cells", [("", "55"), ("", "12"), ("", "", "345")])
+def test_two_digit_cells_beside_blanks_are_refused_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cells: tuple[str, ...]
+) -> None:
+    # As many bytes as cells ("" and "55" are two cells of two bytes): the cells must
+    # not be read as one digit each (5 and 5), which would score a wrong answer.
+    rows = _rows(200, labels=False, ids=lambda i: f"R{i:05d}")
+    for row in rows:  # no other blank in the column: as many bytes as cells
+        row[3] = row[3] or "3"
+    for i, cell in enumerate(cells):
+        rows[10 + i][3] = cell
+    path = _write(tmp_path / "two-digits.csv", rows)
+    refused = _same_three_ways(path, monkeypatch, drop=False)
+    assert refused[0] == "refused"
+    assert any(repr(cells[-1]) in p or cells[-1] in p for p in refused[2])
+
+
 @pytest.mark.parametrize("labels", [False, True])
 def test_one_group_and_duplicate_ids_read_alike(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, labels: bool
@@ -264,6 +281,7 @@ def _digits_oracle(cells: list[str], lo: int, hi: int) -> list[int] | None:
     st.integers(0, 12),
     st.booleans(),
 )  # fmt: skip
+@example(chunks=[["", "12"]], lo=0, span=2, clean=False)  # as many bytes as cells
 def test_single_digits_match_a_plain_reading(
     chunks: list[list[str]], lo: int, span: int, clean: bool
 ) -> None:

@@ -231,8 +231,8 @@ def _chunk_digits(chunk: Any, lo: float, hi: float, out: npt.NDArray[np.int8]) -
 
     A chunk is some 16,000 cells, so the passes are few (a million cells take sixty
     chunks): the cells' bytes lie one after the other between the first and last offset,
-    so the digits are checked there at once, and only a chunk with blanks looks at each
-    cell's length."""
+    so the digits are checked there at once; each cell's length comes from the offsets
+    (one pass), and only a chunk with blanks places the digits one by one."""
     n = len(chunk)
     if chunk.null_count:
         return False
@@ -253,14 +253,16 @@ def _chunk_digits(chunk: Any, lo: float, hi: float, out: npt.NDArray[np.int8]) -
     digits = cells - np.uint8(ord("0") + low)
     if int(digits.max()) > min(int(hi), 9) - low:
         return False
-    values = digits.view(np.int8)
-    values += np.int8(low)
-    if end - first == n:  # one byte each: the bytes are the cells
-        out[:] = values
-        return True
+    # Each cell's length is checked even when the bytes are as many as the cells: a
+    # blank beside a two-byte cell ("", "12") adds up the same as two digits.
     lengths = np.diff(offsets)
     if int(lengths.max()) > 1:
         return False
+    values = digits.view(np.int8)
+    values += np.int8(low)
+    if end - first == n:  # one byte each, none blank: the bytes are the cells
+        out[:] = values
+        return True
     out[:] = BLANK_CODE  # the blank cells; the others take the bytes in order
     out[lengths.astype(bool)] = values
     return True
