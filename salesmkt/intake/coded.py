@@ -19,25 +19,23 @@ reads the cells, built once, and gets the very values the object array would hol
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from salesmkt.intake.standin import CellsStandIn
+
 __all__ = ["CodedText", "as_cells"]
 
 
-class CodedText:
+class CodedText(CellsStandIn):
     """A text column as ``codes`` into ``words`` (see the module's vocabulary).
 
-    It answers ``len``, ``dtype``, ``shape``, a cell, a slice or a fancy index (gathered
-    from the words, the whole column not built) and a comparison with one string (made
-    once per word); any other use (``tolist``, ``np.asarray``, iteration, any numpy
-    attribute) builds the cells, once, and acts on them as on the array they are."""
-
-    dtype = np.dtype(object)
-    ndim = 1
+    Beside what every stand-in answers (:class:`.standin.CellsStandIn`), it answers a
+    cell, a slice or a fancy index (gathered from the words, the whole column not built)
+    and a comparison with one string (made once per word); any other use builds the
+    cells, once."""
 
     def __init__(self, codes: npt.NDArray[np.signedinteger[Any]], words: list[str]) -> None:
         self.codes = codes
@@ -66,14 +64,6 @@ class CodedText:
     def __len__(self) -> int:
         return len(self.codes)
 
-    @property
-    def shape(self) -> tuple[int]:
-        return (len(self.codes),)
-
-    @property
-    def size(self) -> int:
-        return len(self.codes)
-
     def __getitem__(self, key: Any) -> Any:
         if self._cells is not None:
             return self._cells[key]
@@ -83,33 +73,15 @@ class CodedText:
             return self.table()[self.codes[key]]
         return self.cells()[key]
 
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]:
-        cells = self.cells()
-        return cells if dtype is None else cells.astype(dtype)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.cells())
-
-    def tolist(self) -> list[Any]:
-        cells: list[Any] = self.cells().tolist()
-        return cells
-
     def __eq__(self, other: object) -> Any:
         if isinstance(other, str):
             return (self.table() == other)[self.codes]
-        return self.cells() == other
+        return super().__eq__(other)
 
     def __ne__(self, other: object) -> Any:
         if isinstance(other, str):
             return (self.table() != other)[self.codes]
-        return self.cells() != other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # its own fields, before __init__ (a copy): never read
-            raise AttributeError(name)
-        return getattr(self.cells(), name)
+        return super().__ne__(other)
 
 
 def as_cells(column: Any) -> npt.NDArray[Any]:

@@ -13,27 +13,25 @@ Vocabulary:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from salesmkt.intake.standin import CellsStandIn
 
 HEAD_CELLS = 5000
 """Cells of a lazy column read with the body: the most any check looks at first (the
 group share of a column looks at 5,000, the comment guess at 2,000)."""
 
 
-class FreeText:
+class FreeText(CellsStandIn):
     """A text column (object dtype, one Python string per cell) whose cells are read by
     ``read`` the first time something asks for more than its first cells (``head``).
 
-    It answers ``len``, ``dtype``, ``shape`` and slices of its first cells at once; any
-    other use (indexing, ``tolist``, ``np.asarray``, comparing, any numpy attribute)
-    reads the cells, once, and acts on them as on the array they are."""
-
-    dtype = np.dtype(object)
-    ndim = 1
+    Beside what every stand-in answers (:class:`.standin.CellsStandIn`), it answers
+    slices of its first cells at once; any other use reads the cells, once."""
 
     def __init__(self, read: Callable[[], npt.NDArray[Any]], n: int, head: npt.NDArray[Any]):
         self._read: Callable[[], npt.NDArray[Any]] | None = read
@@ -79,14 +77,6 @@ class FreeText:
     def __len__(self) -> int:
         return self._n
 
-    @property
-    def shape(self) -> tuple[int]:
-        return (self._n,)
-
-    @property
-    def size(self) -> int:
-        return self._n
-
     def __getitem__(self, key: Any) -> Any:
         if (
             isinstance(key, slice)
@@ -97,27 +87,3 @@ class FreeText:
         ):
             return self.head[key]
         return self.cells()[key]
-
-    def __array__(self, dtype: Any = None, copy: bool | None = None) -> npt.NDArray[Any]:
-        cells = self.cells()
-        return cells if dtype is None else cells.astype(dtype)
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.cells())
-
-    def tolist(self) -> list[Any]:
-        cells: list[Any] = self.cells().tolist()
-        return cells
-
-    def __eq__(self, other: object) -> Any:
-        return self.cells() == other
-
-    def __ne__(self, other: object) -> Any:
-        return self.cells() != other
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):  # its own fields, before __init__ (a copy): never read
-            raise AttributeError(name)
-        return getattr(self.cells(), name)
