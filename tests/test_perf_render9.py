@@ -164,7 +164,7 @@ def _page_inputs(lang: str | None) -> tuple[object, list[object]]:
         loaded = pipeline.in_reader_language(
             pipeline.load_inputs(source, Settings()), source.questionnaire
         )
-        pipeline.add_advice(loaded.assessment)
+        pipeline.advise(loaded.assessment)
         charts = pipeline.make_charts(loaded.assessment, questionnaire=loaded.questionnaire)
         report = build_report(
             loaded.assessment,

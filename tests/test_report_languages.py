@@ -96,12 +96,12 @@ def foreign_sentences() -> list[str]:
     from salesmkt.intake.source import ResponseSource
     from salesmkt.l10n import reading_in
     from salesmkt.model.assessment import Settings
-    from salesmkt.pipeline.report import add_advice, in_reader_language, load_inputs
+    from salesmkt.pipeline.report import advise, in_reader_language, load_inputs
 
     with reading_in("de"):
         loaded = load_inputs(ResponseSource(WORKSHOP, "alignment"), Settings())
         loaded = in_reader_language(loaded, "alignment")
-        add_advice(
+        advise(
             loaded.assessment,
             situation=EXAMPLES / "situation.yaml",
             funnel=EXAMPLES / "funnel.yaml",

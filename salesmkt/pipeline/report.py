@@ -418,28 +418,6 @@ def _matching_questionnaire(assessment: Assessment, given: str | None) -> Questi
     return None
 
 
-def add_advice(
-    assessment: Assessment,
-    *,
-    rules: str | Path | None = None,
-    situation: Path | None = None,
-    checklist: Path | None = None,
-    funnel: Path | None = None,
-    crm: EvidenceResult | None = None,
-) -> bool:
-    """Fill ``assessment.advice`` from a rules file and the optional instrument answers
-    (and the CRM evidence that ``evidence`` conditions read).
-
-    With nothing given, the shipped rules are used when they are written for this
-    questionnaire; otherwise the report simply has no advice (returns False). Anything
-    given explicitly must work, or the error says why.
-    """
-    found = advise(
-        assessment, rules=rules, situation=situation, checklist=checklist, funnel=funnel, crm=crm
-    )
-    return found is not None
-
-
 def advise(
     assessment: Assessment,
     *,
@@ -449,7 +427,14 @@ def advise(
     funnel: Path | None = None,
     crm: EvidenceResult | None = None,
 ) -> RuleBook | None:
-    """:func:`add_advice`, returning the rules file it read (None: no advice made)."""
+    """Fill ``assessment.advice`` from a rules file and the optional instrument answers
+    (and the CRM evidence that ``evidence`` conditions read); the rules file it read, or
+    None when no advice was made.
+
+    With nothing given, the shipped rules are used when they are written for this
+    questionnaire; otherwise the report simply has no advice. Anything given explicitly
+    must work, or the error says why.
+    """
     explicit = any(p is not None for p in (rules, situation, checklist, funnel))
     source = rules_load.load(rules)
     if source.questionnaire.id != assessment.questionnaire.id and not explicit:
