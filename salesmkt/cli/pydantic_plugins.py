@@ -105,14 +105,16 @@ def install() -> None:
 _none_installed: list[bool] = []
 
 
-def get_plugins() -> Iterable[object]:
+def get_plugins(*args: object, **kwargs: object) -> Iterable[object]:
     """pydantic's plugins: none, when :func:`no_plugins_installed` is sure (looked for
-    the first time pydantic asks, as its own loader does), else those its loader finds."""
+    the first time pydantic asks, as its own loader does), else those its loader finds.
+    It takes no argument today; any a later pydantic passes goes to the real loader."""
     if not _none_installed:
         _none_installed.append(no_plugins_installed())
     if _none_installed[0]:
         return ()
-    found: Iterable[object] = _real_attribute("get_plugins")()  # type: ignore[operator]
+    real = _real_attribute("get_plugins")
+    found: Iterable[object] = real(*args, **kwargs)  # type: ignore[operator]
     return found
 
 
