@@ -7,6 +7,8 @@ plain numpy oracle."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from support.scoring import NA, make_table, tiny
@@ -244,3 +246,25 @@ def test_totals_by_cell_masked_and_sorted_agree(
         got = found[1].median[c]
         part = prep.total[key == c]
         assert (np.isnan(got) and part.size == 0) or got == np.median(part)
+
+
+@pytest.mark.parametrize(
+    ("bound", "smallest", "expected"),
+    [
+        (0, np.int8, np.int8),
+        (127, np.int8, np.int8),
+        (128, np.int8, np.int16),
+        (127, np.int16, np.int16),
+        (32_767, np.int8, np.int16),
+        (32_768, np.int16, np.int32),
+        (2**31 - 1, np.int8, np.int32),
+        (2**31, np.int8, np.int64),
+    ],
+)
+def test_narrowest_int_holds_the_bound(bound: int, smallest: Any, expected: Any) -> None:
+    from salesmkt.analysis.gapdata import narrowest_int
+
+    got = narrowest_int(bound, smallest)
+    assert got == np.dtype(expected)
+    assert np.iinfo(got).max >= bound  # holds it, and no narrower type at least smallest does
+    assert np.dtype(smallest).itemsize <= got.itemsize

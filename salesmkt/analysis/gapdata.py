@@ -323,9 +323,7 @@ def _ratio_bins(ratio: Ratio, groups: Groups, lo: int, span: int, width: int) ->
     bin (int16 for a few groups: a quarter of int64's memory traffic; ``bincount``
     widens it once, in C). Whole numbers, so the same bins in any type that holds them."""
     # the type holds every bin and every numerator (lo … lo + span − 1)
-    small = _narrow_type(max(len(groups.ids) * span * width, abs(lo) + span))
-    if small is None:
-        small = np.dtype(np.int64)
+    small = narrowest_int(max(len(groups.ids) * span * width, abs(lo) + span), np.int16)
     key: NDArray[Any] = np.subtract(ratio.num, lo, dtype=small)  # numerator − lo: 0 … span − 1
     key *= width
     key += ratio.den
@@ -333,12 +331,15 @@ def _ratio_bins(ratio: Ratio, groups: Groups, lo: int, span: int, width: int) ->
     return key
 
 
-def _narrow_type(bound: int) -> np.dtype[Any] | None:
-    """int16 or int32 when it holds every whole number from 0 to ``bound`` (None: neither)."""
-    for kind in (np.int16, np.int32):
+def narrowest_int(bound: int, smallest: type[np.signedinteger[Any]] = np.int8) -> np.dtype[Any]:
+    """The narrowest signed integer type, ``smallest`` at least, that holds every whole
+    number from 0 to ``bound`` (int64 beyond int32): sums, counts and bin numbers held
+    small for less memory traffic, and the same whole numbers in any type that holds them."""
+    kinds = (np.int8, np.int16, np.int32)
+    for kind in kinds[kinds.index(smallest) :]:
         if bound <= np.iinfo(kind).max:
             return np.dtype(kind)
-    return None
+    return np.dtype(np.int64)
 
 
 #: Bins per cell of :func:`answer_counts`: one per int8 value, −128 … 127.

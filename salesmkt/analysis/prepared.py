@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from salesmkt.analysis.gapdata import Ratio
+from salesmkt.analysis.gapdata import Ratio, narrowest_int
 from salesmkt.errors import AnalysisError
 from salesmkt.model.assessment import Excluded
 
@@ -349,9 +349,9 @@ def _dimension_means(
     whole = filled.dtype.kind == "i"
     widest = max((len(m) for m in members), default=0)
     if whole:
-        sum_type = _narrowest(widest * 128)
+        sum_type = narrowest_int(widest * 128)
         sums = np.zeros((nrows, ndims), dtype=sum_type, order="F")
-        counts = np.zeros((nrows, ndims), dtype=_narrowest(widest), order="F")
+        counts = np.zeros((nrows, ndims), dtype=narrowest_int(widest), order="F")
     else:
         means = np.zeros((nrows, ndims), order="F")
     for j, cols in enumerate(members):
@@ -369,14 +369,6 @@ def _dimension_means(
                 np.divide(dim_sum, dim_count, out=means[:, j], where=answered)
     scores = DimScores(sums=sums, counts=counts) if whole else DimScores(means=means)
     return scores, dims_valid
-
-
-def _narrowest(bound: int) -> type[np.signedinteger[Any]]:
-    """The narrowest signed integer type that holds every whole number up to ``bound``
-    in size (int32 at least beyond int16, as the sums were always taken)."""
-    if bound <= 127:
-        return np.int8
-    return np.int16 if bound <= 32_767 else np.int32
 
 
 def _row_sums(filled: AnswerGrid) -> FloatArray | IntArray:
@@ -397,8 +389,8 @@ def _whole_row_parts(
     sums, so the same whole numbers as a sum of every column in any order."""
     assert dims.sums is not None and dims.counts is not None
     k = filled.shape[1]
-    sums = np.zeros(filled.shape[0], dtype=_narrowest(k * 128))
-    answered = np.zeros(filled.shape[0], dtype=_narrowest(k))
+    sums = np.zeros(filled.shape[0], dtype=narrowest_int(k * 128))
+    answered = np.zeros(filled.shape[0], dtype=narrowest_int(k))
     ids = [d.id for d in q.dimensions]
     if len(set(ids)) == len(ids):  # each item in one dimension at most
         for j in range(dims.sums.shape[1]):
