@@ -116,3 +116,9 @@ def test_omega_totals_of_scale_and_dimensions_equal_fits_alone() -> None:
         loadings = rel._one_factor(cov / np.outer(sd, sd))
         want = None if loadings is None else rel._omega_of(loadings, sd)
         assert repr(omega) == repr(want)
+
+
+def test_diagonal_view_refuses_a_stack_it_cannot_write() -> None:
+    stack = np.zeros((3, 2, 2))[::2]  # every other matrix: not C-ordered
+    with pytest.raises(ValueError, match="C-ordered"):
+        rel._diagonal_view(stack)

@@ -650,6 +650,10 @@ def _factor_lockstep(corrs: Sequence[FloatArray]) -> list[FloatArray | None]:
 
 def _diagonal_view(stack: FloatArray) -> FloatArray:
     """The diagonals of a C-ordered (m, k, k) stack as a writable (m, k) view."""
+    # Only a C-ordered stack reshapes to a view: any other would give a copy, and the
+    # communalities written into it would never reach the matrices decomposed.
+    if not stack.flags.c_contiguous:
+        raise ValueError("the stack of reduced matrices must be C-ordered")
     k = stack.shape[-1]
     view: FloatArray = stack.reshape(stack.shape[0], k * k)[:, :: k + 1]
     return view
