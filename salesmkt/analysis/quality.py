@@ -26,7 +26,7 @@ module decides whose answers are measured, by which path, and words the findings
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -117,6 +117,17 @@ class ScaleMoments:
     shift: float
     partial: IntArray
     skipped: UIntArray
+    _split: dict[int, tuple[IntArray, UIntArray]] = field(default_factory=dict, compare=False)
+
+    def partial_by_group(self, groups: Groups) -> dict[int, tuple[IntArray, UIntArray]]:
+        """``partial`` and ``skipped`` of each group in ``by_group`` (its rows in the
+        same ascending order), split once: every dimension reads them."""
+        if not self._split:
+            code = groups.code[self.partial]
+            for c in self.by_group:
+                mine = code == c
+                self._split[c] = (self.partial[mine], self.skipped[mine])
+        return self._split
 
 
 def scale_moments(q: Questionnaire, data: GapData, groups: Groups) -> ScaleMoments:
@@ -207,15 +218,15 @@ def _dimension_moments(
     A respondent who answered every item is complete on ``cols`` too, so their share is
     the block of the whole scale's moments; only those who skipped some item elsewhere
     but none of ``cols`` are gathered again (few, where the whole matrix is many), found
-    from the bits of the items they skipped and taken in ascending order, as the sums
-    were always made."""
-    extra = full.partial[none_missing(full.skipped, cols)]
-    code = groups.code[extra]
+    from the bits of the items they skipped (each group's, split once for every
+    dimension: :attr:`ScaleMoments.partial_by_group`) and taken in ascending order, as
+    the sums were always made."""
     block = np.ix_(cols, cols)
     out: dict[int, Moments] = {}
     for c, m in full.by_group.items():
         sub = Moments(m.n, m.rows, m.s1[cols], m.s2[block])
-        rows = extra[code == c]
+        partial, skipped = full.partial_by_group(groups)[c]
+        rows = partial[none_missing(skipped, cols)]
         if rows.size:
             sub = sub + block_moments(data.items, rows, cols, full.shift)
             sub.rows = m.rows
