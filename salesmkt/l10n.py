@@ -34,11 +34,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import datetime as dt
+    from importlib.resources.abc import Traversable
 
 Translate = Callable[[str], str]
 
@@ -63,9 +63,13 @@ def translator(lang: str | None) -> Translate:
     return _english if tag is None else _translations(tag).gettext
 
 
-def catalogue_files(tag: str) -> list[resources.abc.Traversable]:
+def catalogue_files(tag: str) -> list[Traversable]:
     """The ``.po`` files of language ``tag``, ``salesmkt.po`` first (a msgid found in two
     files is read from the first)."""
+    # Here, not at the top: importlib.resources (with tempfile and its adapters) costs
+    # every command 2-4 ms of start-up, and only a run in another language reads these.
+    from importlib import resources
+
     folder = resources.files("salesmkt") / "locale" / tag / "LC_MESSAGES"
     names = sorted(p.name for p in folder.iterdir() if p.name.endswith(".po"))
     first = [f"{DOMAIN}.po"] if f"{DOMAIN}.po" in names else []

@@ -12,12 +12,11 @@ them (through the pipeline), so ``salesmkt --help`` and ``salesmkt validate`` st
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from salesmkt import __version__
-from salesmkt.cli import console as out
 from salesmkt.cli.boundary import STATE, boundary, error
 from salesmkt.cli.options import (
     AccentOpt,
@@ -89,6 +88,15 @@ from salesmkt.cli.options import (
     WideOpt,
 )
 from salesmkt.errors import SalesmktError, UsageError
+
+if TYPE_CHECKING:
+    from salesmkt.cli import console as out
+else:
+    from salesmkt.cli.lazy import LazyModule
+
+    # The input and output helpers (with the input object and the renderer registry) on
+    # a command's first use of them: validate, schema and --help use none (2-3 ms).
+    out = LazyModule("salesmkt.cli.console")
 
 app = typer.Typer(
     name="salesmkt",

@@ -181,7 +181,7 @@ def _check_number(node: ScalarNode) -> None:
 
 def _number_refused(tag: str, value: str) -> bool:
     """Whether :func:`_check_number` would refuse the scalar ``value`` tagged ``tag``."""
-    if tag == _STR or not (_INT.match(value) or _FLOAT.match(value)):
+    if tag == _STR or _plain_text(value) or not (_INT.match(value) or _FLOAT.match(value)):
         return False
     if sum(ch.isdigit() for ch in value) > MAX_NUMBER_DIGITS:
         return True
@@ -261,9 +261,22 @@ def _scalar(node: ScalarNode) -> Any:
     return _value(node.tag, node.value)
 
 
+# What a scalar that is not text starts with: null (``~``, ``null``…, or nothing at
+# all, which the pattern's ``$`` also finds in a lone newline), a boolean (``true``,
+# ``False``…) or a number (a sign, a point or a digit).
+_NOT_TEXT_START = frozenset("~nNtTfF+-.0123456789\n")
+
+
+def _plain_text(value: str) -> bool:
+    """Whether ``value`` is text under every rule of :func:`_value` without matching them:
+    it starts with a character none of their patterns starts with (most scalars of a
+    definition file: the walk over them was mostly these four matches)."""
+    return value != "" and value[0] not in _NOT_TEXT_START
+
+
 def _value(tag: str, value: str) -> Any:
     """The Python value of a scalar: YAML 1.2's core rules for plain ones."""
-    if tag == _STR:  # quoted, block or !!str: text as written
+    if tag == _STR or _plain_text(value):  # quoted, block or !!str: text as written
         return value
     if _NULL.match(value):
         return None
@@ -318,13 +331,14 @@ def load_yaml(path: str | Path, *, text: str | None = None) -> Located:
     elif len(text.encode("utf-8")) > MAX_BYTES:
         raise YamlError("document too large", path=name, code="yaml-too-large")
 
+    # A remembered text passed the reader's check below when it was first loaded.
+    remembered = _MEMO.get((name, text))
+    if remembered is not None:
+        return _copy(remembered)
     try:
         yaml.reader.Reader(text)  # refuses control characters
     except yaml.reader.ReaderError as exc:
         raise _control_error(name, text, exc) from None
-    remembered = _MEMO.get((name, text))
-    if remembered is not None:
-        return _copy(remembered)
     fast = _from_events(text, name)
     if fast is not None:
         _remember(name, text, fast)
