@@ -249,6 +249,22 @@ def plain_text_cells(cells: Any) -> Plain:
     return Plain(cells)
 
 
+def arrow_cells(cells: Any) -> Coded | Plain:
+    """Text held as an arrow string or large string array (one chunk or several; null
+    where missing), as :func:`object_cells` writes the same values as Python objects."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks() if cells.num_chunks != 1 else cells.chunk(0)
+    if not pa.types.is_string(cells.type):
+        try:
+            cells = cells.cast(pa.string())  # 32-bit offsets, as the join reads them
+        except (pa.ArrowException, OverflowError):  # over 2 GB: the objects' way
+            return object_cells(np.array(cells.to_pylist(), dtype=object))
+    return plain_text_cells(cells)
+
+
 def text_cells(column: pd.Series) -> Coded | Plain:
     """A column of text (or anything else printed by ``str``)."""
     import pandas as pd
