@@ -162,11 +162,12 @@ def test_kept_rows_are_filtered_in_arrow() -> None:
 ITEMS = [f"q{i:02d}" for i in range(1, 21)]
 
 
-def _file(folder: Path, n: int = 60) -> Path:
-    """Odd respondent codes, prorated respondents, an unscoreable one (excluded), and a
-    withheld group of three."""
+def _file(folder: Path, n: int = 60, *, breaks: bool = True) -> Path:
+    """Odd respondent codes (``breaks``: one with a line break), prorated respondents,
+    an unscoreable one (excluded), and a withheld group of three."""
     rng = np.random.default_rng(10)
     odd = ["=cmd|' /C calc'!A0", "a,b", 'say "hi"', "line\nbreak", "+1", "é€😀", "-2", "@x"]
+    odd[3] = odd[3] if breaks else "tab\tin"
     lines = [",".join(["respondent", "group", *ITEMS, "region"])]
     for i in range(n):
         group = ["sales", "marketing"][i % 2] if i % 20 else "leadership"
@@ -312,5 +313,66 @@ def test_score_csv_prints_and_writes_the_same_bytes(runner: Any, tmp_path: Path)
     written = runner.invoke(app, ["score", str(path), "-o", str(out), "--drop-invalid"])
     assert written.exit_code == 0, written.output
     assert printed.stdout_bytes == out.read_bytes()
+    result = assess_file(ResponseSource(path, drop_invalid=True), Settings())
+    assert out.read_bytes() == pandas_csv(result.respondents).encode("utf-8")
+
+
+# -- arrow's compute functions by name ---------------------------------------------------
+
+
+def test_calls_by_name_match_pyarrow_compute() -> None:
+    import pyarrow.compute as pc
+
+    from salesmkt.render import arrow_calls as ac
+
+    text = pa.array(["=a", None, "b,c", "", "é€😀", "b,c"])
+    numbers = pa.array([5, 3, 5, 9, 3], type=pa.int64())
+    assert ac.call("take", text, pa.array([2, 0, 1])).equals(pc.take(text, pa.array([2, 0, 1])))
+    assert ac.call("dictionary_encode", numbers).equals(pc.dictionary_encode(numbers))
+    assert ac.cast(numbers, pa.string()).equals(numbers.cast(pa.string()))
+    assert ac.cast(text.cast(pa.large_string()), pa.string()).equals(text)
+    assert ac.match_regex(text, "^[=+]|,").equals(pc.match_substring_regex(text, "^[=+]|,"))
+    assert ac.index_in(numbers, numbers).equals(pc.index_in(numbers, value_set=numbers))
+    fill = pa.array([""])[0]
+    assert ac.call("coalesce", text, fill).equals(pc.fill_null(text, fill))
+    lengths = ac.call("binary_length", text)
+    assert lengths.equals(pc.binary_length(text))
+    assert ac.call("max", lengths).equals(pc.max(lengths))
+    assert ac.call("max", lengths.slice(0, 0)).as_py() is None  # as pc.max: null
+    comma = pa.array([","])[0]
+    joined = ac.call("binary_join_element_wise", text, text, comma)
+    assert joined.equals(pc.binary_join_element_wise(text, text, comma))
+
+
+_PROBE = """
+import sys
+sys.argv = ["salesmkt", *sys.argv[1:]]
+from salesmkt.cli import main
+try:
+    main()
+except SystemExit as exc:
+    assert exc.code in (0, None), exc.code
+print("COMPUTE=" + str("pyarrow.compute" in sys.modules), file=sys.stderr)
+"""
+
+
+def test_the_csv_leaves_pyarrow_compute_unimported(tmp_path: Path) -> None:
+    """Odd codes (neutralised in arrow), a segment, withheld and excluded respondents
+    (no line break in a cell: the reader then takes pandas' way, which imports it)."""
+    import os
+    import subprocess
+    import sys
+
+    from support.paths import ROOT
+
+    path = _file(tmp_path, n=3000, breaks=False)
+    out = tmp_path / "out.csv"
+    args = ["score", str(path), "--format", "csv", "-o", str(out), "--drop-invalid"]
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, cwd=ROOT,
+        env={**os.environ, "COLUMNS": "100"},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.strip().splitlines()[-1] == "COMPUTE=False"
     result = assess_file(ResponseSource(path, drop_invalid=True), Settings())
     assert out.read_bytes() == pandas_csv(result.respondents).encode("utf-8")

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from salesmkt.render.arrow_calls import call
 from salesmkt.render.csv_columns import (
     DECIMALS,
     Coded,
@@ -98,24 +99,21 @@ def _headed(column: Coded | Plain, header: str) -> Coded | Plain:
 def _line_ends(column: Coded | Plain, lone: bool) -> Coded | Plain:
     """The last column with each row's line break (and, alone, blanks as ``""``: the csv
     module quotes an empty lone field so that the row shows)."""
-    import pyarrow.compute as pc
-
     if isinstance(column, Coded):
         return Coded(column.codes, [(t or '""' if lone else t) + "\n" for t in column.texts])
     cells = column.cells
     if lone:
-        cells = pc.if_else(pc.equal(cells, text_scalar("")), text_scalar('""'), cells)
-    return Plain(pc.binary_join_element_wise(cells, text_scalar(""), text_scalar("\n")))
+        blank = call("equal", cells, text_scalar(""))
+        cells = call("if_else", blank, text_scalar('""'), cells)
+    return Plain(call("binary_join_element_wise", cells, text_scalar(""), text_scalar("\n")))
 
 
 def _block_rows(columns: list[tuple[Any, Any]]) -> int:
     """Rows a block holds, so that its text stays below :data:`_BLOCK_BYTES` even if
     every row were as wide as the widest cell of each column makes it."""
-    import pyarrow.compute as pc
-
     widest = len(columns)  # the separators and the line break
     for _, texts in columns:
-        widest += pc.max(pc.binary_length(texts)).as_py() or 0
+        widest += call("max", call("binary_length", texts)).as_py() or 0
     return max(1, min(_BLOCK_ROWS, _BLOCK_BYTES // widest))
 
 
@@ -123,14 +121,15 @@ def _block_lines(columns: list[Any], a: int, b: int) -> memoryview:
     """Rows ``a`` to ``b`` as the UTF-8 bytes of their CSV lines: arrow joins the cells
     (a view of arrow's buffer, no copy)."""
     import numpy as np
-    import pyarrow.compute as pc
 
     parts = [
-        pc.take(texts, arrow_numbers(codes[a:b])) if codes is not None else texts.slice(a, b - a)
+        call("take", texts, arrow_numbers(codes[a:b]))
+        if codes is not None
+        else texts.slice(a, b - a)
         for codes, texts in columns
     ]
     comma = text_scalar(",")
-    lines = pc.binary_join_element_wise(*parts, comma) if len(parts) > 1 else parts[0]
+    lines = call("binary_join_element_wise", *parts, comma) if len(parts) > 1 else parts[0]
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
     if start == end:
