@@ -98,15 +98,57 @@ def midpoint_on_scale(midpoint: float | None, source: ResponseSource) -> None:
         )
 
 
-def write_or_echo(text: str, output: Path | None, inputs: list[Path]) -> None:
-    """Print ``text``, or write it atomically to ``output`` (never over an input)."""
+def write_or_echo(text: str | bytes | memoryview, output: Path | None, inputs: list[Path]) -> None:
+    """Print ``text`` (or its UTF-8 bytes, or a view of them), or write it atomically to
+    ``output`` (never over an input). Bytes go out as they are where their text would
+    give the same bytes (see :func:`_bytes_as_text`), so a large CSV is neither decoded
+    nor encoded again."""
     if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
+        if isinstance(text, str):
+            typer.echo(text, nl=not text.endswith("\n"))
+        elif _bytes_as_text(text):
+            _echo_bytes(text)
+        else:
+            shown = str(text, "utf-8")
+            typer.echo(shown, nl=not shown.endswith("\n"))
         return
     from salesmkt.render.outputs import write_atomic
 
     write_atomic(output, text, inputs=inputs)
     wrote(output)
+
+
+def _bytes_as_text(data: bytes | memoryview) -> bool:
+    """Whether printing UTF-8 ``data`` as bytes prints what printing its text would:
+    stdout (as click sees it) encodes UTF-8 into a binary buffer, lines end in ``\n``,
+    and no escape character is there (click strips escape sequences from text, never
+    from bytes, when stdout is not a terminal)."""
+    import codecs
+
+    stream = typer.get_text_stream("stdout")
+    encoding = getattr(stream, "encoding", None) or ""
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        utf8 = False
+    if not (utf8 and os.linesep == "\n" and hasattr(stream, "buffer")):
+        return False
+    view = memoryview(data)
+    # A piece at a time: a copy that stays in the cache, searched at memchr's speed.
+    step = 1 << 18
+    return not any(b"\x1b" in bytes(view[a : a + step]) for a in range(0, len(view), step))
+
+
+def _echo_bytes(data: bytes | memoryview) -> None:
+    """``data`` on stdout's binary buffer, then a line break unless it ends in one (as
+    click prints bytes, without copying a view into bytes first)."""
+    stream = typer.get_text_stream("stdout")
+    stream.flush()
+    binary = stream.buffer
+    binary.write(data)
+    if not len(data) or data[-1:] != b"\n":
+        binary.write(b"\n")
+    binary.flush()
 
 
 def wrote(output: Path, what: str = "", notes: list[str] | None = None) -> None:

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from salesmkt.render.arrow_calls import call, cast, index_in, match_regex
 from salesmkt.render.text import CONTROL_CHARS, neutralise_cell
 
 if TYPE_CHECKING:
@@ -127,9 +128,8 @@ def _factorize_bits(values: Any) -> tuple[Any, Any]:
     """Codes (first appearance first) and distinct values of an int64 array, hashed by
     arrow (as ``pandas.factorize``, without pandas)."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(arrow_numbers(values))
+    encoded = call("dictionary_encode", arrow_numbers(values))
     indices = encoded.indices
     codes = np.frombuffer(indices.buffers()[1], dtype=np.int32)
     codes = codes[indices.offset : indices.offset + len(indices)]
@@ -174,7 +174,7 @@ def integer_cells(numbers: Any) -> Coded | Plain:
         wide = np.uint64 if numbers.dtype.kind == "u" else np.int64  # no overflow below
         codes = (numbers.astype(wide) - wide(low)).astype(np.int64)
         return Coded(codes, [str(v) for v in range(low, int(numbers.max()) + 1)])
-    return Plain(arrow_numbers(numbers).cast(pa.string()))
+    return Plain(cast(arrow_numbers(numbers), pa.string()))
 
 
 def _arrow_class(python_class: str) -> str:
@@ -235,18 +235,33 @@ def _surely_plain(cells: Any) -> bool:
 
 def plain_text_cells(cells: Any) -> Plain:
     """Arrow text cells neutralised and quoted; only cells the check flags go to Python."""
-    import pyarrow.compute as pc
-
     if not _surely_plain(cells):
-        flagged = pc.match_substring_regex(cells, _NEEDS_WORK)
+        flagged = match_regex(cells, _NEEDS_WORK)
         if cells.null_count:
-            flagged = pc.and_kleene(flagged, pc.is_valid(cells))  # a missing cell: False
-        fixed = [cell(v) for v in cells.take(pc.indices_nonzero(flagged)).to_pylist()]
+            flagged = call("and_kleene", flagged, call("is_valid", cells))  # missing: False
+        picked = call("take", cells, call("indices_nonzero", flagged))
+        fixed = [cell(v) for v in picked.to_pylist()]
         if fixed:
-            cells = pc.replace_with_mask(cells, flagged, arrow_text(fixed))
+            cells = call("replace_with_mask", cells, flagged, arrow_text(fixed))
     if cells.null_count:
-        cells = pc.fill_null(cells, text_scalar(""))
+        cells = call("coalesce", cells, text_scalar(""))  # pyarrow.compute.fill_null
     return Plain(cells)
+
+
+def arrow_cells(cells: Any) -> Coded | Plain:
+    """Text held as an arrow string or large string array (one chunk or several; null
+    where missing), as :func:`object_cells` writes the same values as Python objects."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(cells, pa.ChunkedArray):
+        cells = cells.combine_chunks() if cells.num_chunks != 1 else cells.chunk(0)
+    if not pa.types.is_string(cells.type):
+        try:
+            cells = cast(cells, pa.string())  # 32-bit offsets, as the join reads them
+        except (pa.ArrowException, OverflowError):  # over 2 GB: the objects' way
+            return object_cells(np.array(cells.to_pylist(), dtype=object))
+    return plain_text_cells(cells)
 
 
 def text_cells(column: pd.Series) -> Coded | Plain:
@@ -360,7 +375,6 @@ def factorize_objects(values: Any) -> tuple[Any, Any]:
     values held as different objects meet there. Mostly distinct objects take the
     direct way."""
     import numpy as np
-    import pyarrow.compute as pc
 
     from salesmkt.intake.distinct import factorize
 
@@ -371,7 +385,7 @@ def factorize_objects(values: Any) -> tuple[Any, Any]:
     if len(objects) * 4 > len(values):
         return factorize(values)
     # The first cell of each object, in order of first appearance (as the codes are).
-    firsts = pc.index_in(arrow_numbers(objects), value_set=arrow_numbers(addresses))
+    firsts = index_in(arrow_numbers(objects), arrow_numbers(addresses))
     at = np.frombuffer(firsts.buffers()[1], dtype=np.int32)[firsts.offset :][: len(firsts)]
     codes, uniques = factorize(values[at])
     return codes[by_object], uniques

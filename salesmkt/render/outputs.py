@@ -73,10 +73,10 @@ _TEXT_CHUNK = 1 << 16
 (85 MB for a million respondents' CSV) are never all held at once beside the text."""
 
 
-def _write(handle: BinaryIO, data: str | bytes) -> None:
+def _write(handle: BinaryIO, data: str | bytes | memoryview) -> None:
     """``data`` into ``handle``; a text as UTF-8, a chunk at a time (a character is
     encoded on its own, so the bytes are those of the whole text encoded at once)."""
-    if isinstance(data, bytes):
+    if not isinstance(data, str):  # bytes, or a view of them (a renderer's buffer)
         handle.write(data)
         return
     for start in range(0, len(data), _TEXT_CHUNK):
@@ -84,9 +84,10 @@ def _write(handle: BinaryIO, data: str | bytes) -> None:
 
 
 def write_atomic(
-    path: Path, data: str | bytes, *, inputs: Sequence[Path] = (), force: bool = True
+    path: Path, data: str | bytes | memoryview, *, inputs: Sequence[Path] = (), force: bool = True
 ) -> None:
-    """Write ``data`` to ``path`` atomically (text is UTF-8).
+    """Write ``data`` to ``path`` atomically (text is UTF-8; bytes, or a view of bytes,
+    as they are).
 
     Refuses (``OutputError``) when ``path`` is one of ``inputs`` or, with
     ``force=False``, when it already exists. The file keeps the permissions a newly

@@ -15,7 +15,10 @@ its cells (:mod:`salesmkt.render.csv_columns`: codes into its distinct texts, or
 arrow text per row); neighbouring coded columns are *merged* into one column whose
 distinct texts are the joined pairs (while there are at most :data:`_MERGED_TEXTS` of
 them); then arrow joins the columns of a *block* of rows with commas, each row ending in
-a line break, and the block's bytes are decoded at once.
+a line break. The blocks' UTF-8 bytes are what a file or a pipe gets (:func:`csv_data`);
+only :func:`render_csv` decodes them. A text column whose values offer ``arrow()`` (the
+reader's respondent codes, kept as one arrow string array) is neutralised and quoted
+from that array, not from a million Python strings.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from salesmkt.render.arrow_calls import call
 from salesmkt.render.csv_columns import (
     DECIMALS,
     Coded,
     Plain,
+    arrow_cells,
     arrow_numbers,
     arrow_text,
     cell,
@@ -94,43 +99,42 @@ def _headed(column: Coded | Plain, header: str) -> Coded | Plain:
 def _line_ends(column: Coded | Plain, lone: bool) -> Coded | Plain:
     """The last column with each row's line break (and, alone, blanks as ``""``: the csv
     module quotes an empty lone field so that the row shows)."""
-    import pyarrow.compute as pc
-
     if isinstance(column, Coded):
         return Coded(column.codes, [(t or '""' if lone else t) + "\n" for t in column.texts])
     cells = column.cells
     if lone:
-        cells = pc.if_else(pc.equal(cells, text_scalar("")), text_scalar('""'), cells)
-    return Plain(pc.binary_join_element_wise(cells, text_scalar(""), text_scalar("\n")))
+        blank = call("equal", cells, text_scalar(""))
+        cells = call("if_else", blank, text_scalar('""'), cells)
+    return Plain(call("binary_join_element_wise", cells, text_scalar(""), text_scalar("\n")))
 
 
 def _block_rows(columns: list[tuple[Any, Any]]) -> int:
     """Rows a block holds, so that its text stays below :data:`_BLOCK_BYTES` even if
     every row were as wide as the widest cell of each column makes it."""
-    import pyarrow.compute as pc
-
     widest = len(columns)  # the separators and the line break
     for _, texts in columns:
-        widest += pc.max(pc.binary_length(texts)).as_py() or 0
+        widest += call("max", call("binary_length", texts)).as_py() or 0
     return max(1, min(_BLOCK_ROWS, _BLOCK_BYTES // widest))
 
 
-def _block_text(columns: list[Any], a: int, b: int) -> str:
-    """Rows ``a`` to ``b`` as CSV text: arrow joins the cells, one decode."""
+def _block_lines(columns: list[Any], a: int, b: int) -> memoryview:
+    """Rows ``a`` to ``b`` as the UTF-8 bytes of their CSV lines: arrow joins the cells
+    (a view of arrow's buffer, no copy)."""
     import numpy as np
-    import pyarrow.compute as pc
 
     parts = [
-        pc.take(texts, arrow_numbers(codes[a:b])) if codes is not None else texts.slice(a, b - a)
+        call("take", texts, arrow_numbers(codes[a:b]))
+        if codes is not None
+        else texts.slice(a, b - a)
         for codes, texts in columns
     ]
     comma = text_scalar(",")
-    lines = pc.binary_join_element_wise(*parts, comma) if len(parts) > 1 else parts[0]
+    lines = call("binary_join_element_wise", *parts, comma) if len(parts) > 1 else parts[0]
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     start, end = offsets[lines.offset], offsets[lines.offset + len(lines)]
     if start == end:
-        return ""
-    return str(memoryview(lines.buffers()[2])[start:end], "utf-8")
+        return memoryview(b"")
+    return memoryview(lines.buffers()[2])[start:end]
 
 
 def _python_rows(columns: list[Coded | Plain]) -> str:
@@ -156,12 +160,24 @@ def _cells(column: RespondentColumn) -> Coded | Plain:
         return float_cells(column.values)
     if column.codes is not None:  # a stage, or a group the reader knows as codes
         return coded_cells(column.codes, distinct_texts(column.categories))
+    arrow = getattr(column.values, "arrow", None)
+    if arrow is not None:  # text the reader holds in arrow (see csv_columns.arrow_cells)
+        return arrow_cells(arrow())
     return object_cells(column.values)
 
 
 def render_csv(respondents: pd.DataFrame | RespondentTable) -> str:
     """The per-respondent table (or any DataFrame) as CSV text (figures rounded to 4
     decimals)."""
+    data = csv_data(respondents)
+    return data if isinstance(data, str) else str(data, "utf-8")
+
+
+def csv_data(respondents: pd.DataFrame | RespondentTable) -> str | bytes | memoryview:
+    """:func:`render_csv` as its UTF-8 bytes (what a file or a pipe takes, without
+    decoding arrow's bytes into text to encode it again): up to a million rows a view of
+    arrow's own buffer, not even copied. As text for the header line alone, and where
+    arrow cannot hold a cell (a lone surrogate, which UTF-8 cannot encode)."""
     if hasattr(respondents, "iloc"):  # a DataFrame, cells by pandas' dtypes
         frame: pd.DataFrame = respondents
         names = [str(c) for c in frame.columns]
@@ -173,11 +189,13 @@ def render_csv(respondents: pd.DataFrame | RespondentTable) -> str:
         cells = (_cells(c) for c in respondents.columns)
     headers = [cell(name) for name in names]
     if n == 0 or width == 0:
-        return ",".join(headers) + "\n"
+        return ",".join(headers) + "\n"  # a line of text: nothing to gain
     return _rows(zip(cells, headers, strict=True), n, lone=width == 1)
 
 
-def _rows(pairs: Iterable[tuple[Coded | Plain, str]], n: int, *, lone: bool) -> str:
+def _rows(
+    pairs: Iterable[tuple[Coded | Plain, str]], n: int, *, lone: bool
+) -> str | bytes | memoryview:
     """The header line and ``n`` rows of the columns' cells (each with its header cell;
     ``lone``: a single column), made one column after another so that the merge frees
     each column's codes as it goes."""
@@ -194,10 +212,12 @@ def _rows(pairs: Iterable[tuple[Coded | Plain, str]], n: int, *, lone: bool) -> 
     except UnicodeEncodeError:  # a lone surrogate, which arrow's UTF-8 cannot hold
         return _python_rows(columns)
     step = _block_rows(arrow)
-    # One block (up to a million rows) is the whole text: "".join returns it uncopied.
-    return "".join(_block_text(arrow, a, min(n + 1, a + step)) for a in range(0, n + 1, step))
+    if step >= n + 1:  # one block (up to a million rows): arrow's bytes as they are
+        return _block_lines(arrow, 0, n + 1)
+    return b"".join(_block_lines(arrow, a, min(n + 1, a + step)) for a in range(0, n + 1, step))
 
 
-def render_score(result: ScoreResult) -> str:
-    """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`)."""
-    return render_csv(result.respondent_table)
+def render_score(result: ScoreResult) -> str | bytes | memoryview:
+    """The ``score`` subject's renderer (see :mod:`salesmkt.render.registry`): the CSV's
+    UTF-8 bytes (see :func:`csv_data`)."""
+    return csv_data(result.respondent_table)
