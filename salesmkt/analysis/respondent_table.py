@@ -200,7 +200,9 @@ def _labels(table: ResponseTable, keep: BoolArray, name: _Names, n: int) -> list
 
 def _text_column(name: str, values: Any) -> RespondentColumn:
     """A text column from the reader's array (or a pandas Series, kept as it is)."""
-    if isinstance(values, np.ndarray):
+    from salesmkt.intake.standin import CellsStandIn  # the ids as arrow text stand for one
+
+    if isinstance(values, np.ndarray | CellsStandIn):
         return RespondentColumn(name, "text", values.astype(object, copy=False))
     return RespondentColumn(name, "series", values)
 
