@@ -242,9 +242,11 @@ def _kept_arrow(values: Any, keep: BoolArray) -> Any:
 def _text_column(name: str, values: Any) -> RespondentColumn:
     """A text column from the reader's array (or a pandas Series, kept as it is; or
     text held in arrow, offering ``arrow()``, kept as it is until written)."""
+    from salesmkt.intake.standin import CellsStandIn  # other stand-ins build their cells
+
     if getattr(values, "arrow", None) is not None:
         return RespondentColumn(name, "text", values)
-    if isinstance(values, np.ndarray):
+    if isinstance(values, np.ndarray | CellsStandIn):
         return RespondentColumn(name, "text", values.astype(object, copy=False))
     return RespondentColumn(name, "series", values)
 

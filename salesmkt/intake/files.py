@@ -48,6 +48,7 @@ import numpy.typing as npt
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake import textscan
 from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
+from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.decoding import decode, plain_utf8_start, sniff_delimiter
 from salesmkt.intake.freetext import HEAD_CELLS, FreeText
 from salesmkt.intake.rawfile import (
@@ -438,6 +439,8 @@ class TextFile(ResponsesFile):
         for c, col in enumerate(rows.cells):
             if col.dtype != object or not len(col):
                 continue
+            if isinstance(col, ArrowText):  # pandas' text methods need the cells
+                col = col.cells()
             text = pd.Series(col, dtype=object, copy=False)
             multi = text.str.contains("\n", regex=False, na=False).to_numpy(dtype=bool)
             if not multi.any():
@@ -573,6 +576,12 @@ class TextFile(ResponsesFile):
             column = columns.pop(c)
             if c not in items and within(column, MAX_CELL_CHARS):
                 self.short_columns.add(c)
+            if c in self._distinct and c not in items | self._free_text:
+                # Ids, held as arrow's text until their cells are asked for (see
+                # .arrowtext); responses builds the cells of any other such column.
+                cells.append(ArrowText.of_chunks(column.chunks))  # type: ignore[arg-type]
+                del column
+                continue
             if (c in self._free_text or c in self._distinct) and c not in items:
                 chunks, n = column.chunks, len(column)
                 del column

@@ -33,6 +33,7 @@ import numpy.typing as npt
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import ResponseDataError
+from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.coded import CodedText
 from salesmkt.intake.columns import Roles
 from salesmkt.intake.distinct import duplicated, factorize
@@ -351,6 +352,12 @@ def _group_codes(raw: Any) -> tuple[npt.NDArray[np.intp], list[Any]]:
 
 def _duplicate_ids(cells: ParsedCells, col: Column, rownum: npt.NDArray[np.int64]) -> list[Problem]:
     ids = cells.text[col.index]
+    if isinstance(ids, ArrowText):
+        # Settled on arrow's bytes when no id is used twice; else the cells are built
+        # and every message worded as ever.
+        if ids.surely_distinct():
+            return []
+        ids = ids.cells()
     if _ascending(ids):
         return []
     # The common case, no id used twice, is settled by sorting the ids' hashes: about

@@ -49,6 +49,7 @@ import numpy.typing as npt
 
 from salesmkt.definitions.questionnaire import Questionnaire
 from salesmkt.errors import UsageError
+from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.coded import CodedText
 from salesmkt.intake.columns import (
     Roles,
@@ -145,10 +146,9 @@ class _Column:
         import pandas as pd
 
         # copy=False: the array is the table's own (pandas 3 copies by default).
-        index = pd.RangeIndex(len(self.values))
-        return pd.Series(
-            self.values, index=index, dtype=self.values.dtype, name=self.name, copy=False
-        )
+        values = self.values.cells() if isinstance(self.values, ArrowText) else self.values
+        index = pd.RangeIndex(len(values))
+        return pd.Series(values, index=index, dtype=values.dtype, name=self.name, copy=False)
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,9 @@ for _name in ("group", "respondent", "rows", "segments"):
 def column_values(table: ResponseTable, name: str) -> npt.NDArray[Any] | None:
     """The values of the table's ``group``, ``respondent`` or ``rows`` as an array
     (None for no respondent column), without building the Series when it is not built
-    yet: what scoring reads, so that it never imports pandas."""
+    yet: what scoring reads, so that it never imports pandas. The respondent ids may be
+    arrow text (:class:`.arrowtext.ArrowText`), which stands for their object array and
+    builds only the cells a cell, slice, index or mask asks for."""
     held = _held_column(table, name)
     if held is not None:
         return held.values
@@ -527,6 +529,11 @@ def _match(
         group_column=source.group_column,
         source=name,
     )
+    for c, column in enumerate(body.cells):  # only the ids stay arrow text (see .arrowtext)
+        if isinstance(column, ArrowText) and (
+            roles.respondent is None or c != roles.respondent.index
+        ):
+            body.cells[c] = column.cells()
     return opened, layout, roles, body, warnings
 
 
@@ -610,11 +617,12 @@ def _row_labels(
     else:
         everyone = np.full(len(kept.index), "all", dtype=object)
         group = _Column(everyone, "group", (np.zeros(len(everyone), dtype=np.intp), ["all"]))
-    respondent = (
-        _Column(np.asarray(kept.take(resp_ids), dtype=object), "respondent")
-        if resp_ids is not None
-        else None
-    )
+    respondent = None
+    if isinstance(resp_ids, ArrowText):  # kept as arrow text: see column_values
+        ids = resp_ids if kept.every else resp_ids.take(kept.index)
+        respondent = _Column(ids, "respondent")
+    elif resp_ids is not None:
+        respondent = _Column(np.asarray(kept.take(resp_ids), dtype=object), "respondent")
     rows = _Column(np.asarray(kept.take(rownum), dtype=np.int64), "row")
     return group, respondent, rows
 

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from salesmkt.definitions.questionnaire import normalise
+from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.coded import CodedText
 from salesmkt.intake.distinct import factorize
 
@@ -70,11 +71,14 @@ def short(text: str, limit: int = 48) -> str:
 
 def tidy(cells: npt.NDArray[Any]) -> npt.NDArray[Any]:
     """NBSP → space, runs of spaces collapsed, ends stripped; untouched if already clean.
-    A coded column (:class:`.coded.CodedText`) is tidied word by word: its codes stay."""
+    A coded column (:class:`.coded.CodedText`) is tidied word by word: its codes stay;
+    arrow text (:class:`.arrowtext.ArrowText`) stays as it is when its bytes are clean."""
     if isinstance(cells, CodedText):
         table = cells.table()
         tidied = tidy(table)
         return cells if tidied is table else cells.with_words(tidied.tolist())
+    if isinstance(cells, ArrowText):  # ids: their bytes say when nothing is to be done
+        return cells if cells.clean() else tidy(cells.cells())
     if len(cells) == 0:
         return cells
     # One pass over the joined text is far cheaper than a Python call per cell. NUL is
