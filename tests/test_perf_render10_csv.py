@@ -37,6 +37,7 @@ from salesmkt.analysis.respondent_table import RespondentColumn, RespondentTable
 from salesmkt.analysis.scoring import assess_file
 from salesmkt.cli import console
 from salesmkt.intake import responses
+from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Settings
 from salesmkt.render import csv_columns
@@ -210,7 +211,7 @@ def test_a_scored_file_with_codes_in_arrow(
     monkeypatch.setattr(responses, "column_values", in_arrow)
     table = offered.respondent_table  # built now, from the codes in arrow
     monkeypatch.undo()
-    assert isinstance(table.columns[1].values, (FakeCodes, rt.ArrowText))
+    assert isinstance(table.columns[1].values, (FakeCodes, ArrowText))
     assert _bytes(csv_data(table)) == expected
     assert table.frame().equals(plain.respondents)
 

@@ -215,28 +215,20 @@ def _labels(table: ResponseTable, keep: BoolArray, name: _Names, n: int) -> list
     return columns
 
 
-class ArrowText:
-    """Text held as one arrow string array (null where missing): :meth:`arrow` gives it,
-    as the reader's stand-in for its respondent codes does."""
-
-    def __init__(self, cells: Any) -> None:
-        self.cells = cells
-
-    def arrow(self) -> Any:
-        return self.cells
-
-
 def _kept_arrow(values: Any, keep: BoolArray) -> Any:
-    """Text the reader holds in arrow (``values.arrow()``), the kept rows only: the
-    stand-in as it is when every row is kept."""
+    """Text the reader holds in arrow (``values.arrow()``), the kept rows only, as arrow
+    text again (:class:`salesmkt.intake.arrowtext.ArrowText`, whose gather of ascending
+    rows needs no ``pyarrow.compute``): the stand-in as it is when every row is kept."""
     if bool(keep.all()):
         return values
     import pyarrow as pa
 
-    mask = pa.Array.from_buffers(
-        pa.bool_(), len(keep), [None, pa.py_buffer(np.packbits(keep, bitorder="little"))]
-    )
-    return ArrowText(values.arrow().filter(mask))
+    from salesmkt.intake.arrowtext import ArrowText
+
+    if not isinstance(values, ArrowText):  # another holder of arrow text: its array
+        text = values.arrow()
+        values = ArrowText.of_chunks(text.chunks if isinstance(text, pa.ChunkedArray) else [text])
+    return values.take(np.flatnonzero(keep))
 
 
 def _text_column(name: str, values: Any) -> RespondentColumn:
