@@ -241,7 +241,9 @@ def _gathered(text: Any, rows: npt.NDArray[np.int64]) -> Any:
     starts = np.zeros(len(rows) + 1, dtype=np.int64 if wide else np.int32)
     width = int(lengths[0]) if len(lengths) else 0
     if width and len(data) == width * len(text) and not (lengths != width).any():
-        kept = data.reshape(len(text), width)[rows].ravel()  # one width: rows of bytes
+        # One width: each cell one fixed-size item (a gather of items, not of rows of a
+        # byte matrix, which numpy copies a byte at a time: ten times slower).
+        kept = data.view(np.dtype((np.void, width)))[rows].view(np.uint8)
         np.multiply(np.arange(len(rows) + 1, dtype=starts.dtype), width, out=starts)
     else:
         keep = np.zeros(len(text), dtype=bool)

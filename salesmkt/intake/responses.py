@@ -569,10 +569,13 @@ def _numeric_columns(
 
 @dataclass
 class _KeptRows:
-    """The data rows that go into the table, as indexes into the data rows."""
+    """The data rows that go into the table, as indexes into the data rows and as a mask
+    of them (numpy picks a small-integer column's rows by a mask three times as fast as
+    by a million indexes)."""
 
     index: npt.NDArray[np.intp]
     every: bool  # every data row is kept: columns go into the table as they are
+    mask: npt.NDArray[np.bool_]
 
     @classmethod
     def of(cls, content: npt.NDArray[np.bool_], reasons: dict[int, list[str]]) -> _KeptRows:
@@ -580,10 +583,10 @@ class _KeptRows:
         keep = content.copy()
         keep[list(reasons)] = False
         kept = np.flatnonzero(keep)
-        return cls(kept, len(kept) == len(content))
+        return cls(kept, len(kept) == len(content), keep)
 
     def take(self, column: npt.NDArray[Any]) -> npt.NDArray[Any]:
-        return column if self.every else column[self.index]
+        return column if self.every else column[self.mask]
 
 
 def _answers(
@@ -593,7 +596,7 @@ def _answers(
     and the items × rows grid they are a view of."""
     if not kept.every:  # compact in place, one item at a time: no second copy of the grid
         for j in range(len(values)):
-            values[j, : len(kept.index)] = values[j, kept.index]
+            values[j, : len(kept.index)] = values[j][kept.mask]
         values = values[:, : len(kept.index)]
     if values.dtype == np.int8:
         return _Codes(values, list(questionnaire.item_ids)), values
