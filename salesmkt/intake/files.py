@@ -576,16 +576,9 @@ class TextFile(ResponsesFile):
             column = columns.pop(c)
             if c not in items and within(column, MAX_CELL_CHARS):
                 self.short_columns.add(c)
-            if c in self._distinct and c not in items | self._free_text:
-                # Ids, held as arrow's text until their cells are asked for (see
-                # .arrowtext); responses builds the cells of any other such column.
-                cells.append(ArrowText.of_chunks(column.chunks))  # type: ignore[arg-type]
-                del column
-                continue
             if (c in self._free_text or c in self._distinct) and c not in items:
-                chunks, n = column.chunks, len(column)
+                cells.append(self._plain_column(c, column.chunks, len(column)))
                 del column
-                cells.append(plain_text(chunks, n))
                 continue
             cell, codes = arrow_column(column, c in plain, c in items, lo, hi)
             del column
@@ -596,6 +589,15 @@ class TextFile(ResponsesFile):
         # arrays reuse it rather than add to the peak.
         pa.default_memory_pool().release_unused()
         return cells, factorized
+
+    def _plain_column(self, c: int, chunks: list[Any], n: int) -> Any:
+        """Column ``c``, read as plain text (free text or mostly distinct cells), as what
+        the table holds: ids stay arrow's text until their cells are asked for (see
+        :mod:`.arrowtext`; responses builds the cells of any other such column), the rest
+        an object array."""
+        if c in self._distinct and c not in self._free_text:
+            return ArrowText.of_chunks(chunks)
+        return plain_text(chunks, n)
 
     def _lazy_columns(self, records: int) -> set[int]:
         """The free-text columns the arrow path leaves out of its main read (see
