@@ -9,11 +9,9 @@ against ``statistics.mean`` of each group's dimension means.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
-from support.scoring import FivePointQ, make_table, oracle_group, tiny
+from support.scoring import FivePointQ, MomentGroups, make_table, oracle_group, tiny
 
 from salesmkt.analysis import quality
 from salesmkt.analysis.gapdata import GapData
@@ -55,17 +53,8 @@ def test_dimension_column_equals_the_float64_division(sum_type: type, n: int) ->
             assert repr(value) == repr(want)  # 0.0 where none, never -0.0 or NaN
 
 
-@dataclass
-class _Groups:
-    code: np.ndarray
-    rows: dict[int, np.ndarray]
-
-    def shown(self) -> list[int]:
-        return sorted(self.rows)
-
-
 def _old_dimension_moments(
-    data: GapData, groups: _Groups, full: quality.ScaleMoments, cols: list[int]
+    data: GapData, groups: MomentGroups, full: quality.ScaleMoments, cols: list[int]
 ) -> dict[int, rel.Moments]:
     """The ninth round's dimension moments: every partial respondent's bits tested,
     then split by group, for each dimension."""
@@ -105,7 +94,7 @@ def test_dimension_moments_equal_the_split_per_dimension(
     items = np.asfortranarray(items)
     valid = np.asfortranarray(valid)
     data = GapData(items=items, group_code=code, group_ids=["a", "b", "c", "d"], valid=valid)
-    groups = _Groups(code, {c: np.flatnonzero(code == c) for c in shown})
+    groups = MomentGroups.of(code, shown)
     full = quality.scale_moments(FivePointQ(), data, groups)  # type: ignore[arg-type]
     for cols in ([0, 1, 2], [3, 4], [5, 6, 7, 8], [8, 0]):
         got = quality._dimension_moments(data, groups, full, cols)  # type: ignore[arg-type]

@@ -7,31 +7,18 @@ rows), compared bit for bit, and a plain numpy test of which rows miss an item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
-from support.scoring import FivePointQ
+from support.scoring import FivePointQ, MomentGroups
 
 from salesmkt.analysis import quality
 from salesmkt.analysis.gapdata import GapData
 from salesmkt.analysis.statistics import reliability as rel
 
 
-@dataclass
-class _Groups:
-    """What of :class:`~salesmkt.analysis.gapdata.Groups` the moments read."""
-
-    code: np.ndarray
-    rows: dict[int, np.ndarray]
-
-    def shown(self) -> list[int]:
-        return sorted(self.rows)
-
-
 def _data(
     rng: np.random.Generator, n: int, k: int, blank: float, with_valid: bool
-) -> tuple[GapData, _Groups]:
+) -> tuple[GapData, MomentGroups]:
     items = rng.integers(1, 6, size=(n, k)).astype(float)
     items[rng.random((n, k)) < blank] = np.nan
     valid = None
@@ -40,7 +27,7 @@ def _data(
         items[~valid] = 0.0  # cells marked invalid hold 0, as the docstring allows
     code = rng.integers(-1, 3, size=n)
     data = GapData(items=items, group_code=code, group_ids=["a", "b", "c"], valid=valid)
-    groups = _Groups(code, {c: np.flatnonzero(code == c) for c in range(3)})
+    groups = MomentGroups.of(code, range(3))
     return data, groups
 
 
@@ -53,7 +40,7 @@ def _complete_rows(items: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
 
 
 def _old_dimension_moments(
-    data: GapData, groups: _Groups, full: quality.ScaleMoments, cols: list[int]
+    data: GapData, groups: MomentGroups, full: quality.ScaleMoments, cols: list[int]
 ) -> dict[int, rel.Moments]:
     """The moments as gathered before the skipped-item bits (the oracle)."""
     items = np.asarray(data.items[:, cols], dtype=np.float64)

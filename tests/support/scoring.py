@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,19 @@ class FivePointQ:
     that read nothing else of it (``quality.scale_moments``)."""
 
     scale = _FivePointScale()
+
+
+@dataclass
+class MomentGroups:
+    """What of :class:`~salesmkt.analysis.gapdata.Groups` the reliability moments read:
+    each row's group code and the rows of each shown group."""
+
+    code: np.ndarray
+    rows: dict[int, np.ndarray]
+
+    @classmethod
+    def of(cls, code: np.ndarray, shown: Sequence[int]) -> MomentGroups:
+        return cls(code, {c: np.flatnonzero(code == c) for c in shown})
+
+    def shown(self) -> list[int]:
+        return sorted(self.rows)
