@@ -210,8 +210,18 @@ else:  # the data work the thread overlaps: read and score, keep the comments, a
     from pathlib import Path
     from salesmkt.intake.source import ResponseSource
     from salesmkt.model.assessment import Settings
-    loaded = rp.load_inputs(ResponseSource(Path(what)), Settings(min_group_size=3))
-    rp.advise(loaded.assessment)
+    from salesmkt.l10n import reading_in
+    everything = sys.argv[2:] == ["all"]  # every other input of a report, in German
+    with reading_in("de" if everything else None):
+        loaded = rp.load_inputs(ResponseSource(Path(what)), Settings(min_group_size=3))
+        loaded = rp.in_reader_language(loaded, None)
+        if everything:
+            ex = Path(what).parent
+            crm = rp._load_evidence(ex / "crm")
+            rp.advise(loaded.assessment, situation=ex / "situation.yaml",
+                      funnel=ex / "funnel.yaml", crm=crm)
+        else:
+            rp.advise(loaded.assessment)
     if sys.argv[2:] == ["draw"]:
         for name in chart_imports.CHART_MODULES:
             __import__(name)
@@ -244,11 +254,27 @@ def test_the_chart_modules_are_all_the_drawing_imports(tmp_path: Path) -> None:
     assert _new_modules(tmp_path, str(WORKSHOP), "draw") == set()
 
 
-def test_what_both_threads_import_is_imported_first(tmp_path: Path) -> None:
-    # The workshop file has comments, so its read brings pandas (dateutil and the like).
-    data_work = _new_modules(tmp_path, str(WORKSHOP))
+EXPORTS = ROOT / "examples" / "exports"
+
+
+@pytest.mark.parametrize(
+    ("data", "extra"),
+    [
+        # The workshop file has comments: its read brings pandas (dateutil and the like).
+        (WORKSHOP, ()),
+        # Every other input of a report: CRM exports, situation and funnel, in German.
+        (WORKSHOP, ("all",)),
+        (EXPORTS / "microsoft_forms.xlsx", ()),
+        (EXPORTS / "google_forms.csv", ()),
+    ],
+    ids=["comments", "crm-situation-funnel-de", "xlsx", "forms-csv"],
+)
+def test_what_both_threads_import_is_imported_first(
+    tmp_path: Path, data: Path, extra: tuple[str, ...]
+) -> None:
+    data_work = _new_modules(tmp_path, str(data), *extra)
     charts = _new_modules(tmp_path, "charts")
     shared = _new_modules(tmp_path, "shared")
     both = (data_work & charts) - set(sys.builtin_module_names)
-    assert "pandas" in data_work
+    assert data_work, "the data work imported nothing: the script did not run it"
     assert both <= shared, sorted(both - shared)
