@@ -176,8 +176,9 @@ def _answer_sums(
     (:func:`~salesmkt.analysis.gapdata.item_answer_counts`: a few items per ``bincount``);
     sums and counts are then exact sums of whole numbers, the same floats as the
     weighted ``bincount`` of :func:`_column_sums` gives."""
-    filled, valid = prep.filled, prep.valid
+    filled = prep.filled
     if filled.dtype != np.int8 or not counts_fit(ncells):
+        valid = prep.valid  # built here if not held: these paths are not scoring's own
         from salesmkt.analysis.favourable import favourable_matrix
 
         sums, counts = _column_sums(key, ncells, n, filled, valid)
@@ -192,7 +193,12 @@ def _answer_sums(
     fav = None if start is None else np.zeros((ncells, cols))
     favourable = values >= (start if start is not None else np.inf)
     # prepare leaves 0 in every unanswered cell
-    tallies = item_answer_counts(key, ncells, filled, valid, blank_zero=True)
+    from salesmkt.analysis.prepared import Prepared
+
+    # Scoring's arrays may hold no marks (blank zero: None, read off the answers a column
+    # at a time); another holder of the arrays gives its marks.
+    marks = prep.marks if isinstance(prep, Prepared) else prep.valid
+    tallies = item_answer_counts(key, ncells, filled, marks, blank_zero=True)
     for j, tally in enumerate(tallies):
         # + 0.0: a cell without answers sums to 0.0, never -0.0.
         sums[:, j] = tally @ values + 0.0

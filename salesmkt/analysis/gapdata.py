@@ -100,7 +100,9 @@ class GapData:
     instead of NaN, for callers that keep 0 in unanswered cells; cells marked False are
     treated as missing whatever they hold. With ``valid``, ``items`` may hold whole
     numbers as int8 (scoring does: 1 byte a cell, not 8); readers cast to float64 before
-    any arithmetic or NaN, so every figure is the same.
+    any arithmetic or NaN, so every figure is the same. ``blank_zero`` (int8 ``items``,
+    no ``valid``): a cell is answered exactly where it is not 0, so the marks are read
+    off ``items`` a column at a time (:meth:`valid_column`) instead of being held.
     """
 
     items: NDArray[Any]  # float64, or int8 whole numbers (with ``valid``)
@@ -124,6 +126,29 @@ class GapData:
     # respondents with a count above 0 being those ``dims_valid`` marks.
     total_ratio: Ratio | None = None
     dim_ratio: Callable[[int], Ratio | None] | None = None
+    blank_zero: bool = False
+
+    @property
+    def marked(self) -> bool:
+        """Whether the missing cells are marked (``valid`` or blank zero), not NaN."""
+        return self.valid is not None or self.blank_zero
+
+    def valid_column(self, j: int) -> BoolArray | None:
+        """Item ``j``'s answered marks (None: NaN marks the missing cells)."""
+        if self.valid is not None:
+            return self.valid[:, j]
+        if self.blank_zero:
+            out: BoolArray = self.items[:, j] != 0
+            return out
+        return None
+
+    def valid_matrix(self) -> BoolArray | None:
+        """The answered marks, respondents × items, built when blank zero (None: NaN
+        marks the missing cells); for the readers of the whole matrix."""
+        if self.valid is None and self.blank_zero:
+            out: BoolArray = np.not_equal(self.items, 0, order="F")
+            return out
+        return self.valid
 
 
 def possessive(name: str) -> str:
@@ -163,7 +188,8 @@ def _derived_matrices(
             np.asarray(data.dims, dtype=np.float64),
             data.dims_valid,
         )
-    items = data.items if data.valid is None else np.where(data.valid, data.items, np.nan)
+    marks = data.valid_matrix()
+    items = data.items if marks is None else np.where(marks, data.items, np.nan)
     valid = ~np.isnan(items)
     filled = np.where(valid, items, 0.0)
     if data.totals is not None:
@@ -381,7 +407,12 @@ _PACKED_BINS = 1 << 15
 
 
 def item_answer_counts(
-    key: IntArray, ncells: int, items: NDArray[Any], valid: BoolArray, *, blank_zero: bool = False
+    key: IntArray,
+    ncells: int,
+    items: NDArray[Any],
+    valid: BoolArray | None,
+    *,
+    blank_zero: bool = False,
 ) -> list[IntArray]:
     """:func:`answer_counts` of every column of ``items`` (int8 answers; cells from
     ``key`` as :func:`count_base` places them), the same counts for less work.
@@ -396,29 +427,41 @@ def item_answer_counts(
     recoded answers do). With no negative number in the grid, each answer is then taken
     as its own code, a blank's 0 as "no answer", with no column shifted or masked; that
     holds when no answered cell holds 0, which the counts show (each column's count of
-    0s must be its count of blanks), else the columns are counted again the usual way."""
+    0s must be its count of blanks), else the columns are counted again the usual way.
+    ``valid`` None: the marks are ``items != 0`` (the caller's blank zero), read a column
+    at a time."""
     n, k = items.shape
+    marks = _column_marks(items, valid)
     if n == 0 or k == 0 or items.dtype != np.int8:
-        return _counts_one_by_one(key, ncells, items, valid)
+        return _counts_one_by_one(key, ncells, items, marks)
     lo, hi = int(items.min()), int(items.max())
-    if blank_zero and lo >= 0:
-        found = _packed_counts(key, ncells, items, valid, 1, hi, direct=True)
-        blanks = [n - np.count_nonzero(valid[:, j]) for j in range(k)]
+    if (blank_zero or valid is None) and lo >= 0:
+        found = _packed_counts(key, ncells, items, marks, 1, hi, direct=True)
+        if found is not None and valid is None:  # the blanks are the 0s, as counted
+            return [_count_row(f, ncells, 1, hi) for f in found]
+        blanks = [n - np.count_nonzero(marks(j)) for j in range(k)]
         if found is not None and all(
             int(f[:, 0].sum()) == b for f, b in zip(found, blanks, strict=True)
         ):
             return [_count_row(f, ncells, 1, hi) for f in found]
-    found = _packed_counts(key, ncells, items, valid, lo, hi, direct=False)
+    found = _packed_counts(key, ncells, items, marks, lo, hi, direct=False)
     if found is None:
-        return _counts_one_by_one(key, ncells, items, valid)
+        return _counts_one_by_one(key, ncells, items, marks)
     return [_count_row(f, ncells, lo, hi) for f in found]
+
+
+def _column_marks(items: NDArray[Any], valid: BoolArray | None) -> Callable[[int], BoolArray]:
+    """Column ``j`` of ``valid``, or of ``items != 0`` without it (blank zero)."""
+    if valid is not None:
+        return lambda j: valid[:, j]
+    return lambda j: items[:, j] != 0
 
 
 def _packed_counts(
     key: IntArray,
     ncells: int,
     items: NDArray[Any],
-    valid: BoolArray,
+    valid: Callable[[int], BoolArray],
     lo: int,
     hi: int,
     *,
@@ -449,7 +492,7 @@ def _packed_counts(
                 packed += items[:, j]
                 continue
             code = np.subtract(items[:, j], lo - 1, dtype=np.int16)
-            code *= valid[:, j]
+            code *= valid(j)
             packed += code
         shape = (cells,) + (codes,) * len(cols)
         counts = np.bincount(packed, minlength=math.prod(shape)).reshape(shape)
@@ -467,10 +510,10 @@ def _count_row(found: IntArray, ncells: int, lo: int, hi: int) -> IntArray:
 
 
 def _counts_one_by_one(
-    key: IntArray, ncells: int, items: NDArray[Any], valid: BoolArray
+    key: IntArray, ncells: int, items: NDArray[Any], valid: Callable[[int], BoolArray]
 ) -> list[IntArray]:
     base = count_base(key, ncells)
-    return [answer_counts(base, ncells, items[:, j], valid[:, j]) for j in range(items.shape[1])]
+    return [answer_counts(base, ncells, items[:, j], valid(j)) for j in range(items.shape[1])]
 
 
 def tally_of_counts(row: IntArray) -> Tally:
@@ -488,13 +531,13 @@ class ItemTallies:
         shown = groups.shown()
         self.by_group: dict[int, list[Tally]] = {c: [] for c in shown}
         self._given = data.item_counts
-        if data.items.dtype == np.int8 and data.valid is not None and counts_fit(len(groups.ids)):
-            self._count(data.items, data.valid, groups, shown)
+        if data.items.dtype == np.int8 and data.marked and counts_fit(len(groups.ids)):
+            self._count(data, groups, shown)
             return
         anything = {c: np.zeros(groups.rows[c].size, dtype=bool) for c in shown}
         for j in range(data.items.shape[1]):
             column = data.items[:, j]
-            valid = None if data.valid is None else data.valid[:, j]
+            valid = data.valid_column(j)
             for c in shown:
                 x, ok = _group_values(column, valid, groups.rows[c])
                 self.by_group[c].append(_tally_of(x))
@@ -504,10 +547,9 @@ class ItemTallies:
                     anything[c] |= ok
         self.answered = {c: int(np.count_nonzero(anything[c])) for c in shown}
 
-    def _count(
-        self, items: NDArray[np.int8], valid: BoolArray, groups: Groups, shown: list[int]
-    ) -> None:
+    def _count(self, data: GapData, groups: Groups, shown: list[int]) -> None:
         """Whole-number answers: one ``bincount`` per item for every group at once."""
+        items = data.items
         ncells = len(groups.ids)
         known = self._known_counts(items.shape[1], ncells)
         base = count_base(groups.code, ncells) if known is None else None
@@ -516,12 +558,14 @@ class ItemTallies:
                 assert known is not None
                 counts = known[j]
             else:
-                counts = answer_counts(base, ncells, items[:, j], valid[:, j])
+                valid = data.valid_column(j)
+                assert valid is not None
+                counts = answer_counts(base, ncells, items[:, j], valid)
             for c in shown:
                 self.by_group[c].append(tally_of_counts(counts[c]))
         # Respondents who answered nothing are few (scoring leaves none), so they are
         # counted and taken from each group's size: the same count as of those who did.
-        none = ~np.logical_or.reduce(valid, axis=1)
+        none = _answered_nothing(data)
         code = groups.code[none]
         blank = np.bincount(code[(code >= 0) & (code < ncells)], minlength=ncells)
         self.answered = {c: int(groups.n[c]) - int(blank[c]) for c in shown}
@@ -580,4 +624,20 @@ def answer_rows(data: GapData, rows: IntArray) -> FloatArray:
     out: FloatArray = data.items[rows].astype(np.float64, copy=False)
     if data.valid is not None:
         out[~data.valid[rows]] = np.nan
+    elif data.blank_zero:
+        out[out == 0] = np.nan
     return out
+
+
+def _answered_nothing(data: GapData) -> BoolArray:
+    """Which respondents answered no item (``data`` with marked missing cells)."""
+    if data.valid is not None:
+        nothing: BoolArray = ~np.logical_or.reduce(data.valid, axis=1)
+        return nothing
+    # Blank zero: the columns' bits or-ed together in place (nonzero where any answer
+    # is), with no respondents × items marks and no column of them made.
+    anything = np.zeros(data.items.shape[0], dtype=data.items.dtype)
+    for j in range(data.items.shape[1]):
+        np.bitwise_or(anything, data.items[:, j], out=anything)
+    none: BoolArray = anything == 0
+    return none

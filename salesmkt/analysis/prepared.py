@@ -7,6 +7,10 @@ Vocabulary:
   which cells were answered; every later sum is a plain sum over ``filled``. ``filled``
   is int8 when every answer is a small whole number (always, for a scale's answers), else
   float64; readers cast to float64 before any float arithmetic.
+- *blank zero*: int8 answers of which no given one is 0 (a scale whose lowest point is 1
+  or more): ``valid`` is then ``filled != 0``, so it is not held (20 MB at a million
+  respondents and twenty items) but read a column at a time
+  (the readers in scoring) or built when asked (:attr:`Prepared.valid`).
 - *total*: a respondent's score, the sum of recoded answers; a respondent who skipped
   some items is *prorated*: total = mean of the answered items × the number of items.
 - *dimension mean*: a respondent's mean over the answered items of one dimension (0 in
@@ -24,6 +28,7 @@ Matrices are Fortran-ordered (one contiguous column per item, what the per-colum
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -113,7 +118,8 @@ class Prepared:
 
     keep: BoolArray
     filled: AnswerGrid  # recoded answers, 0 where missing (int8 or float64)
-    valid: BoolArray  # answered?
+    # Answered? None where it is ``filled != 0`` (blank zero): read :attr:`valid`.
+    marks: BoolArray | None
     answered: NDArray[Any]  # answers given (int8 for whole-number answers of 127 items or fewer)
     total: FloatArray
     dim_scores: DimScores  # respondents × dimensions: dimension means, 0 where none
@@ -125,6 +131,20 @@ class Prepared:
     # narrowest integer type that holds them), else None: with ``answered``, the parts
     # of ``total`` (see :meth:`total_ratio`).
     row_sums: NDArray[Any] | None = None
+
+    @property
+    def blank_zero(self) -> bool:
+        """Whether exactly the unanswered cells of ``filled`` hold 0 (``marks`` not held)."""
+        return self.marks is None
+
+    @property
+    def valid(self) -> BoolArray:
+        """Which cells were answered, respondents × items (Fortran-ordered); built from
+        ``filled`` when not held, for the few readers of the whole matrix."""
+        if self.marks is not None:
+            return self.marks
+        out: BoolArray = np.not_equal(self.filled, 0, order="F")
+        return out
 
     @property
     def dims_filled(self) -> FloatArray:
@@ -191,8 +211,9 @@ def _factorized_groups(table: ResponseTable) -> tuple[NDArray[np.intp], Any]:
     return codes, uniques
 
 
-def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
-    """The recoded answers with 0 where missing (``filled``), and which were answered.
+def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray | None]:
+    """The recoded answers with 0 where missing (``filled``), and which were answered
+    (None where that is ``filled != 0``: see *blank zero*).
 
     ``filled`` holds small integers (int8, 1 byte a cell instead of 8) when every answer
     is a whole number that int8 holds exactly, as the scale's answers are; otherwise it
@@ -208,7 +229,7 @@ def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
     reverse = [it.reverse for it in q.items]
     codes = _codes(table)
     if codes is not None and len(codes) == len(reverse):
-        small = _recoded_codes(codes, reverse, mirror)
+        small = _recoded_codes(codes, reverse, mirror, marks=False)
         if small is not None:
             return small
     answers = table.answers
@@ -219,7 +240,8 @@ def _recoded(table: ResponseTable) -> tuple[AnswerGrid, BoolArray]:
     if _whole_int8(q.scale.min) and _whole_int8(q.scale.max):
         small = _recoded_into(answers, reverse, mirror, np.int8)
         if small is not None:
-            return small
+            filled, valid = small
+            return filled, None if _blank_zero(filled, valid) else valid
     out = _recoded_into(answers, reverse, mirror, np.float64)
     assert out is not None  # float64 holds every answer
     return out
@@ -233,20 +255,24 @@ def _codes(table: ResponseTable) -> NDArray[np.int8] | None:
 
 
 def _recoded_codes(
-    codes: NDArray[np.int8], reverse: list[bool], mirror: float
-) -> tuple[AnswerGrid, BoolArray] | None:
+    codes: NDArray[np.int8], reverse: list[bool], mirror: float, *, marks: bool = True
+) -> tuple[AnswerGrid, BoolArray | None] | None:
     """:func:`_recoded_into` from int8 codes (:data:`BLANK_CODE` unless answered) without
     a float64 column: the same whole numbers, so the same figures. None when a recoded
-    answer would not fit int8 (the float path decides then)."""
+    answer would not fit int8 (the float path decides then). Without ``marks`` the
+    answered marks are None when no given answer recodes to 0 (blank zero): each
+    column's marks are made in one reused buffer and checked there, so no respondents ×
+    items matrix of them is made at all."""
     from salesmkt.intake.scale import BLANK_CODE
 
     if not float(mirror).is_integer():
         return None
     k, n = codes.shape
     filled = np.empty((n, k), dtype=np.int8, order="F")
-    valid = np.empty((n, k), dtype=bool, order="F")
+    ok = np.empty(n, dtype=bool)
+    blank_zero = True
     for j, rev in enumerate(reverse):
-        col, ok, out = codes[j], valid[:, j], filled[:, j]
+        col, out = codes[j], filled[:, j]
         np.not_equal(col, BLANK_CODE, out=ok)
         if rev:
             value = int(mirror) - col.astype(np.int16)
@@ -257,7 +283,37 @@ def _recoded_codes(
         else:
             np.copyto(out, col)
             out *= ok
+        # out is 0 wherever ok is False, so equal counts mean out != 0 is exactly ok.
+        blank_zero = blank_zero and np.count_nonzero(out) == np.count_nonzero(ok)
+    if blank_zero and not marks:
+        return filled, None
+    valid = np.empty((n, k), dtype=bool, order="F")
+    for j in range(k):
+        np.not_equal(codes[j], BLANK_CODE, out=valid[:, j])
     return filled, valid
+
+
+def _blank_zero(filled: AnswerGrid, valid: BoolArray) -> bool:
+    """Whether ``valid`` is ``filled != 0`` (int8 answers, 0 in every unanswered cell,
+    none given as 0): equal counts suffice, as no unanswered cell holds anything else."""
+    if filled.dtype != np.int8:
+        return False
+    k = filled.shape[1]
+    return all(np.count_nonzero(filled[:, j]) == np.count_nonzero(valid[:, j]) for j in range(k))
+
+
+def _validity(filled: AnswerGrid, marks: BoolArray | None) -> Callable[[int], BoolArray]:
+    """Column ``j`` of the answered marks, held or read off ``filled`` (blank zero: into
+    one reused column, which the next call overwrites; callers add it up at once)."""
+    if marks is not None:
+        return lambda j: marks[:, j]
+    given = np.empty(filled.shape[0], dtype=bool)
+
+    def column(j: int) -> BoolArray:
+        np.not_equal(filled[:, j], 0, out=given)
+        return given
+
+    return column
 
 
 def _whole_int8(value: float) -> bool:
@@ -335,7 +391,7 @@ def _values(table: ResponseTable, name: str) -> NDArray[Any]:
 
 
 def _dimension_means(
-    q: Questionnaire, filled: AnswerGrid, valid: BoolArray
+    q: Questionnaire, filled: AnswerGrid, valid: Callable[[int], BoolArray]
 ) -> tuple[DimScores, BoolArray]:
     """Each respondent's mean over the answered items of each dimension (0 where none),
     and whether they answered any item of it."""
@@ -361,7 +417,7 @@ def _dimension_means(
         dim_count = counts[:, j] if whole else np.zeros(nrows, dtype=np.int32)
         for c in cols:
             dim_sum += filled[:, c]
-            dim_count += valid[:, c]
+            dim_count += valid(c)
         answered = dims_valid[:, j]
         np.greater(dim_count, 0, out=answered)
         if not whole:
@@ -381,7 +437,7 @@ def _row_sums(filled: AnswerGrid) -> FloatArray | IntArray:
 
 
 def _whole_row_parts(
-    q: Questionnaire, filled: AnswerGrid, valid: BoolArray, dims: DimScores
+    q: Questionnaire, filled: AnswerGrid, valid: Callable[[int], BoolArray], dims: DimScores
 ) -> tuple[NDArray[Any], NDArray[Any]]:
     """Each respondent's sum of whole-number answers and count of answers, in the
     narrowest integer types that hold them: the dimensions' own sums and counts added
@@ -399,15 +455,16 @@ def _whole_row_parts(
     for c, it in enumerate(q.items):
         if it.dimension not in ids or len(set(ids)) != len(ids):
             sums += filled[:, c]
-            answered += valid[:, c]
+            answered += valid(c)
     return sums, answered
 
 
 def prepare(table: ResponseTable) -> Prepared:
     """The per-respondent arrays of a checked responses table (unscoreable rows left out)."""
     q = table.questionnaire
-    filled, valid = _recoded(table)
+    filled, marks = _recoded(table)
     k = len(q.item_ids)
+    valid = _validity(filled, marks)
     dim_scores, dims_valid = _dimension_means(q, filled, valid)
     row_sums: NDArray[Any] | None = None
     if dim_scores.sums is not None:
@@ -416,7 +473,8 @@ def prepare(table: ResponseTable) -> Prepared:
         row_sums, answered = _whole_row_parts(q, filled, valid, dim_scores)
         sums: NDArray[Any] = np.multiply(row_sums, k, dtype=np.int64)
     else:
-        answered = np.count_nonzero(valid, axis=1)
+        assert marks is not None  # float answers: their marks are always held
+        answered = np.count_nonzero(marks, axis=1)
         sums = _row_sums(filled) * k
     keep = answered > 0
     excluded = _unscoreable(table, keep)
@@ -426,7 +484,8 @@ def prepare(table: ResponseTable) -> Prepared:
     del sums
     group_code, group_ids = _group_codes(table)
     if not keep.all():
-        filled, valid, answered, total = filled[keep], valid[keep], answered[keep], total[keep]
+        filled, answered, total = filled[keep], answered[keep], total[keep]
+        marks = None if marks is None else marks[keep]
         dim_scores, dims_valid, group_code = (
             dim_scores.take(keep),
             dims_valid[keep],
@@ -436,7 +495,7 @@ def prepare(table: ResponseTable) -> Prepared:
     return Prepared(
         keep,
         filled,
-        valid,
+        marks,
         answered,
         total,
         dim_scores,

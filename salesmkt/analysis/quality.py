@@ -133,12 +133,29 @@ class ScaleMoments:
 def scale_moments(q: Questionnaire, data: GapData, groups: Groups) -> ScaleMoments:
     """Gather :class:`ScaleMoments` (one pass over the shown groups' answers)."""
     shift = q.scale.midpoint if q.scale.min is not None and q.scale.max is not None else 0.0
-    answered = answered_cells(data.items, data.valid)
-    complete = np.logical_and.reduce(answered, axis=1)
+    complete, partial, skipped = _completeness(data)
     rows = groups.rows
     by_group = {c: gather_moments(data.items, rows[c], complete, shift) for c in groups.shown()}
+    return ScaleMoments(by_group, complete, shift, partial, skipped)
+
+
+def _completeness(data: GapData) -> tuple[BoolArray, IntArray, UIntArray]:
+    """Which respondents answered every item, the others (ascending), and the items each
+    of them skipped (:func:`pack_missing`)."""
+    if data.valid is None and data.blank_zero:
+        # The marks are items != 0: complete rows found a column at a time and only the
+        # partial rows' marks made, never a respondents × items matrix of them.
+        complete = np.ones(data.items.shape[0], dtype=bool)
+        given = np.empty_like(complete)  # one column's marks, made in place
+        for j in range(data.items.shape[1]):
+            np.not_equal(data.items[:, j], 0, out=given)
+            complete &= given
+        partial = np.flatnonzero(~complete)
+        return complete, partial, pack_missing(data.items[partial] == 0)
+    answered = answered_cells(data.items, data.valid)
+    complete = np.logical_and.reduce(answered, axis=1)
     partial = np.flatnonzero(~complete)
-    return ScaleMoments(by_group, complete, shift, partial, pack_missing(~answered[partial]))
+    return complete, partial, pack_missing(~answered[partial])
 
 
 def reliability_results(

@@ -102,6 +102,18 @@ _PRODUCT_ROWS = 512
 # same bits. Rows per float32 product: at most this many, fewer when the answers are
 # far from the shift.
 _EXACT_ROWS = 4_096
+# OpenBLAS multiplies in one thread while m·n·k stays at or below 2**18 (65,536 × its
+# default GEMM_MULTITHREAD_THRESHOLD of 4) and wakes its threads for every larger
+# product. A whole 20-item scale's (21 × 4,096)(4,096 × 21) products were above that:
+# some 1,600 small products at a million respondents, each waking a thread that spins
+# for the core when the machine is busy (score_table 0.7-5.2 CPU s at load 6, against
+# 0.3 in one thread). So the rows per product are capped to stay in one thread, as
+# _PRODUCT_ROWS does for the float64 products; the sums are exact, so no bit changes.
+# Other BLAS libraries may split differently: only the speed depends on it.
+_ONE_THREAD_PRODUCT = 1 << 18
+# ... but never fewer rows than this (a long questionnaire's products are big enough
+# for threads to pay), unless exactness asks for fewer.
+_MIN_PRODUCT_ROWS = 64
 _F32_UNITS = 1 << 24
 _F64_UNITS = 1 << 53
 # Answers and shift are held exactly in float32 below this (2**24 halves).
@@ -333,6 +345,15 @@ def _float_sums(
     return s1, s2
 
 
+def _product_rows(k: int, exact: int) -> int:
+    """Rows per float32 product of a block of ``k`` answer columns and the column of
+    ones: at most :data:`_EXACT_ROWS` and ``exact`` (the most whose sums stay exact),
+    and few enough for one thread (:data:`_ONE_THREAD_PRODUCT`), not below
+    :data:`_MIN_PRODUCT_ROWS` for that."""
+    one_thread = max(_MIN_PRODUCT_ROWS, _ONE_THREAD_PRODUCT // ((k + 1) * (k + 1)))
+    return min(_EXACT_ROWS, exact, one_thread)
+
+
 def _exact_sums(
     chunks: Iterable[NDArray[Any]], k: int, shift: float
 ) -> tuple[FloatArray, FloatArray] | None:
@@ -354,7 +375,7 @@ def _exact_sums(
         top, bottom = float(chunk.max()), float(chunk.min())
         far = max(abs(top - shift), abs(bottom - shift), 1.0)
         per_row = int(far * far * units)  # the largest |product|, in units (a whole number)
-        rows = min(_EXACT_ROWS, (_F32_UNITS - 1) // per_row)
+        rows = _product_rows(k, (_F32_UNITS - 1) // per_row)
         n += chunk.shape[0]
         if max(abs(top), abs(bottom)) >= _F32_HALVES or rows < 1 or n * per_row >= _F64_UNITS:
             return None
@@ -405,7 +426,7 @@ def _exact_columns(
         top, bottom = float(chunk.max()), float(chunk.min())
         far = max(abs(top - shift), abs(bottom - shift), 1.0)
         per_row = int(far * far * units)  # as in _exact_sums
-        rows = min(_EXACT_ROWS, (_F32_UNITS - 1) // per_row)
+        rows = _product_rows(k, (_F32_UNITS - 1) // per_row)
         n += idx.size
         if max(abs(top), abs(bottom)) >= _F32_HALVES or rows < 1 or n * per_row >= _F64_UNITS:
             return None
