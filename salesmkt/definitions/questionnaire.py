@@ -59,7 +59,7 @@ class Scale(DefinitionModel):
     options: list[ChoiceOption] = Field(default_factory=empty_list)
     missing: list[str] = Field(default_factory=empty_list)
     # Other languages' labels, options and missing codes (set when translations load).
-    _other_spellings: list[Spelling] = PrivateAttr(default_factory=list)
+    _other_spellings: list[Spelling] = PrivateAttr(default_factory=empty_list)
 
     @property
     def points(self) -> list[int]:
