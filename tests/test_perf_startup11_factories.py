@@ -1,13 +1,15 @@
-"""Start-up, eleventh round: no default factory of a model needs ``inspect`` to parse a
-text signature.
+"""Start-up, eleventh round: what pydantic no longer parses when it makes the models.
 
-pydantic asks each default factory's signature (does it take the validated data?) the
-first time it is used: for a field when the validator is built, for a private attribute
-when the first instance is made. For the built-in ``list`` that means parsing its text
-signature with ``tokenize`` and ``ast``, and the first such parse compiles tokenize's
-whole-token pattern (about 4 ms). ``Scale._other_spellings`` was the last factory on the
-path of ``validate`` and ``score`` to take ``list``; it takes
-:func:`salesmkt.model.defaults.empty_list` now. The ninth round's test covers the fields.
+- No default factory of a model needs ``inspect`` to parse a text signature. pydantic
+  asks each default factory's signature (does it take the validated data?) the first
+  time it is used: for a field when the validator is built, for a private attribute when
+  the first instance is made. For the built-in ``list`` that means parsing its text
+  signature with ``tokenize`` and ``ast``, and the first such parse compiles tokenize's
+  whole-token pattern (about 4 ms). ``Scale._other_spellings`` was the last factory on
+  the path of ``validate`` and ``score`` to take ``list``; it takes
+  :func:`salesmkt.model.defaults.empty_list` now.
+- The definition models' annotations are objects, not text, but for the references to a
+  class not yet made (see ``_FORWARD``).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pydantic import BaseModel
 from support.paths import ROOT
 
 from salesmkt.analysis import comparison
-from salesmkt.definitions import crm_mapping, questionnaire, rules, translations
+from salesmkt.definitions import crm_mapping, diagnostics, questionnaire, rules, translations
 from salesmkt.model import assessment, evidence, trend
 
 _MODELS = [assessment, questionnaire, translations, comparison, crm_mapping, rules, evidence]
@@ -90,3 +92,40 @@ def test_validate_and_score_parse_no_text_signature(args: list[str]) -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stderr.strip().splitlines()[-1] == "PATTERNS 0"
+
+
+# The definition models' annotations are objects, not text (no ``from __future__ import
+# annotations`` in these modules): pydantic compiled and evaluated each annotation's text
+# when it made the classes, about 150 compiles in ``validate``. Only the references to a
+# class not yet defined stay text.
+_FORWARD = {
+    ("Questionnaire", "_source"),
+    ("Predicate", "all"),
+    ("Predicate", "any"),
+    ("Predicate", "not_"),
+    ("RulesFile", "_source"),
+}
+
+
+@pytest.mark.parametrize(
+    "module", [questionnaire, translations, rules, diagnostics], ids=lambda m: m.__name__
+)
+def test_the_definition_models_annotations_are_not_text(module: ModuleType) -> None:
+    classes = [
+        c
+        for _, c in inspect.getmembers(module, inspect.isclass)
+        if c.__module__ == module.__name__ and inspect.get_annotations(c)
+    ]
+    assert classes
+    for cls in classes:
+        for name, annotation in inspect.get_annotations(cls).items():
+            if (cls.__name__, name) in _FORWARD:
+                continue
+            assert not isinstance(annotation, str), f"{cls.__name__}.{name}: {annotation!r}"
+
+
+def test_the_forward_references_resolve_to_the_classes() -> None:
+    assert questionnaire.Questionnaire.__private_attributes__["_source"].default is None
+    fields = rules.Predicate.model_fields
+    assert fields["all"].annotation == list[rules.Predicate] | None
+    assert fields["not_"].annotation == rules.Predicate | None
