@@ -95,6 +95,10 @@ def test_plain_lines_give_what_the_command_gives(tmp_path: Path) -> None:
         ([str(f["ansi"])], 1),
         (["relative-missing.yml", "with space.yaml"], 1),
         ([str(f["empty"])], 1),  # the package's error, through the boundary
+        # the pre-commit hook's line: the flag anywhere, even twice
+        (["--skip-foreign", str(f["foreign"]), str(QUESTIONNAIRES / "alignment.yaml")], 0),
+        ([str(f["foreign"]), "--skip-foreign", str(f["bad"]), "--skip-foreign"], 1),
+        (["--skip-foreign"], 0),
     ]
     for args, code in lines:
         assert _same(tmp_path, args, fast=True)[0] == code, args
@@ -129,7 +133,8 @@ def test_a_full_stdout_is_reported_as_the_command_reports_it(tmp_path: Path) -> 
     [
         ["--format", "json"],
         ["--strict", "questionnaires"],
-        ["--skip-foreign"],
+        ["--skip-foreign", "--format", "text"],
+        ["--skip-foreign=yes"],
         ["--help"],
         ["-f", "text"],
         ["--", "questionnaires"],
@@ -165,7 +170,9 @@ def test_plain_recognises_paths_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stdout", text)
     monkeypatch.setattr(sys, "stderr", text)
     assert validate_line.plain([]) and validate_line.plain(["a.yaml", "dir/", "x y"])
+    assert validate_line.plain(["--skip-foreign", "a.yaml"])
     assert not validate_line.plain(["a.yaml", "-x"]) and not validate_line.plain([""])
+    assert not validate_line.plain(["--skip-foreign", "--strict"])
     monkeypatch.setattr(sys, "stdout", io.StringIO())  # not what click writes to as is
     assert not validate_line.plain([])
 

@@ -3,14 +3,15 @@
 Why: typer and what it imports (its click, shellingham, subprocess, shutil with the
 compression modules, difflib…) are about 120 M instructions, a tenth of a ``validate``
 of the built-in files (``docs/performance.md``, eleventh round), and the pre-commit hook
-runs ``validate`` on every commit.
+runs ``validate --skip-foreign FILES`` on every commit.
 
-Vocabulary: a *plain line* is ``validate`` followed by nothing but paths: no argument
-that starts with ``-`` (an option, ``--``, or ``-`` itself) and none empty, every path
+Vocabulary: a *plain line* is ``validate`` followed by nothing but paths and the flag
+``--skip-foreign`` (the hook's line): no other argument that starts with ``-`` (an
+option, ``--``, or ``-`` itself) and none empty, every path
 that exists readable (typer refuses an unreadable one as a usage error), and both
 standard streams text streams that click would write to as they are (not ASCII: click
-wraps those in UTF-8). Such a line has one meaning, the command's defaults: ``--format
-auto``, not ``--strict``, not ``--skip-foreign``. :func:`run` checks and reports it
+wraps those in UTF-8). Such a line has one meaning, the command's defaults but for the
+flag: ``--format auto``, not ``--strict``. :func:`run` checks and reports it
 with the command's own body (:mod:`~salesmkt.cli.validation`), writes through
 :func:`echo`, a copy of what ``typer.echo`` does with text, and hands any exception to
 the command's error boundary (:mod:`~salesmkt.cli.boundary`, which imports typer then),
@@ -51,10 +52,19 @@ def _readable_or_missing(arg: str) -> bool:
     return os.access(arg, os.R_OK)
 
 
+# The one option a plain line may hold, anywhere among the paths (click takes a flag
+# wherever it stands before a ``--``, and a repeated flag is still set).
+SKIP_FOREIGN = "--skip-foreign"
+
+
+def _paths(args: list[str]) -> list[str]:
+    return [a for a in args if a != SKIP_FOREIGN]
+
+
 def plain(args: list[str]) -> bool:
     """Whether ``validate ARGS`` is a plain line (see the module's docstring)."""
     return (
-        all(a and not a.startswith("-") and _readable_or_missing(a) for a in args)
+        all(a and not a.startswith("-") and _readable_or_missing(a) for a in _paths(args))
         and _as_click_writes(sys.stdout)
         and _as_click_writes(sys.stderr)
     )
@@ -102,7 +112,8 @@ def run(args: list[str]) -> bool:
     if not plain(args):
         return False
     try:
-        every = validation.checked([Path(a) for a in args] or None, skip_foreign=False)
+        paths = [Path(a) for a in _paths(args)] or None
+        every = validation.checked(paths, skip_foreign=SKIP_FOREIGN in args)
         failed = validation.report(every, "auto", strict=False, echo=echo)
     except (Exception, KeyboardInterrupt) as exc:
         _through_boundary(exc)
