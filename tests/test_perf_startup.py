@@ -75,8 +75,9 @@ def _loaded_by_entry_point(*args: str) -> set[str]:
 @pytest.mark.parametrize(
     "args",
     [
-        ("validate",),
-        ("validate", "questionnaires/alignment.yaml"),
+        # with an option: paths alone run without typer's application (eleventh round)
+        ("validate", "--format", "text"),
+        ("validate", "--format", "text", "questionnaires/alignment.yaml"),
         ("schema", "questionnaire"),
         ("questionnaires",),
     ],

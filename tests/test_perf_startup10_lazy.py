@@ -46,7 +46,10 @@ def _console(*args: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
 
 
 def test_validate_and_schema_import_no_console_and_no_resources() -> None:
-    for args in (["validate"], ["validate", "questionnaires/alignment.yaml"], ["schema"]):
+    # validate with an option: a line of paths alone runs without typer's application
+    # (the eleventh round, tests/test_perf_startup11_validate_line.py)
+    plain = ["validate", "--format", "text"]
+    for args in (plain, [*plain, "questionnaires/alignment.yaml"], ["schema"]):
         run, loaded = _console(*args)
         assert run.returncode == 0, run.stderr
         for module in (*_CONSOLE, "importlib.resources"):

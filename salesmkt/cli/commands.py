@@ -87,7 +87,7 @@ from salesmkt.cli.options import (
     WaveQuestionnaireOpt,
     WideOpt,
 )
-from salesmkt.errors import SalesmktError, UsageError
+from salesmkt.errors import UsageError
 
 if TYPE_CHECKING:
     from salesmkt.cli import console as out
@@ -140,16 +140,6 @@ def _root(
 # -- validate / schema / questionnaires ----------------------------------------------
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.suffix in {".yaml", ".yml"})
-        else:
-            files.append(path)
-    return files
-
-
 @app.command()
 @boundary
 def validate(
@@ -177,33 +167,11 @@ def validate(
     Prints every problem as file:line:col: [level] code: message. Exit 0 when all files
     are valid, 1 when any is not.
     """
-    from salesmkt.definitions.builtin import builtin_paths, translation_paths
-    from salesmkt.definitions.diagnostics import render, resolve_format
-    from salesmkt.definitions.kinds import check_any_file
+    # The body is shared with the plain line's path, which runs without typer (launch).
+    from salesmkt.cli import validation
 
-    files = _expand(paths) if paths else builtin_paths("questionnaires") + builtin_paths("rules")
-    files += [] if paths else translation_paths("questionnaires") + translation_paths("rules")
-    if not files:
-        raise SalesmktError("no YAML files to validate")
-    every = [check_any_file(f, skip_foreign=skip_foreign) for f in files]
-    for r in every:
-        if r.skipped:
-            typer.echo(f"{r.path}: skipped: not a questionnaire or rules file", err=True)
-    reports = [r for r in every if not r.skipped]
-    diags = [d for r in reports for d in r.diagnostics]
-    chosen = resolve_format(fmt.value)
-    if chosen == "json" or diags:
-        typer.echo(render(diags, chosen))
-    errors = sum(d.level == "error" for d in diags)
-    warnings = len(diags) - errors
-    bad = sum(not r.ok for r in reports)
-    skipped = f", {len(every) - len(reports)} skipped" if len(every) > len(reports) else ""
-    typer.echo(
-        f"{len(reports)} file(s) checked: {len(reports) - bad} valid, {bad} invalid; "
-        f"{errors} error(s), {warnings} warning(s){skipped}",
-        err=True,
-    )
-    if errors or (strict and warnings):
+    every = validation.checked(paths, skip_foreign=skip_foreign)
+    if validation.report(every, fmt.value, strict=strict, echo=typer.echo):
         raise typer.Exit(1)
 
 

@@ -8,7 +8,8 @@ other command modules (benchmark, merge, trend, workshop) only register commands
 their own on it, so importing them and building their commands would change nothing of
 such a run but its start-up time. Such a run holds the garbage collector back during
 its start-up (:mod:`~salesmkt.cli.collector`), and typer builds that one command (with
-the root's options) instead of all of them.
+the root's options) instead of all of them. ``validate`` followed by nothing but paths
+runs without typer (:mod:`~salesmkt.cli.validate_line`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ def _run() -> None:
         from salesmkt.cli import collector
 
         collector.hold()  # before the imports: see collector
+        if sys.argv[1] == "validate":  # a plain line runs without typer: see validate_line
+            from salesmkt.cli import validate_line
+
+            if validate_line.run(sys.argv[2:]):
+                return
         from salesmkt.cli.commands import main as run_core
 
         run_core(only=sys.argv[1])

@@ -7,8 +7,6 @@ Vocabulary: a :class:`Diagnostic` has a ``file``, a 1-based ``line`` and ``colum
 annotations.
 """
 
-from __future__ import annotations
-
 import json
 import os
 from collections.abc import Iterable

@@ -22,8 +22,6 @@ line instead of stopping at the first. Loading a file (by id or path) is
 :func:`salesmkt.definitions.questionnaire_load.load`.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from typing import Annotated, Any, Literal, NamedTuple
@@ -59,7 +57,7 @@ class Scale(DefinitionModel):
     options: list[ChoiceOption] = Field(default_factory=empty_list)
     missing: list[str] = Field(default_factory=empty_list)
     # Other languages' labels, options and missing codes (set when translations load).
-    _other_spellings: list[Spelling] = PrivateAttr(default_factory=list)
+    _other_spellings: list[Spelling] = PrivateAttr(default_factory=empty_list)
 
     @property
     def points(self) -> list[int]:
@@ -194,7 +192,7 @@ class Questionnaire(DefinitionModel):
     stages: list[Stage] = Field(default_factory=empty_list)
     # Language tag → QuestionnaireTranslation, set by the loader from the sibling files.
     _translations: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _source: Questionnaire | None = PrivateAttr(default=None)
+    _source: "Questionnaire | None" = PrivateAttr(default=None)
 
     # -- languages ----------------------------------------------------------------------
     @property
@@ -204,7 +202,7 @@ class Questionnaire(DefinitionModel):
 
         return languages_of(self)
 
-    def in_language(self, tag: str) -> Questionnaire:
+    def in_language(self, tag: str) -> "Questionnaire":
         """A copy with every text in language ``tag`` (ids, scale and bands unchanged).
 
         Raises :class:`~salesmkt.errors.UsageError` naming the available languages."""

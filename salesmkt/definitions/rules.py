@@ -23,8 +23,6 @@ ids, no condition that can never be true…) and reports each problem with a sta
 :class:`RuleBook`.
 """
 
-from __future__ import annotations
-
 import itertools
 import math
 from collections.abc import Iterator
@@ -111,7 +109,7 @@ class MeanCond(DefinitionModel):
     above: float | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> MeanCond:
+    def _shape(self) -> "MeanCond":
         _one_target(self.item, self.dimension)
         if self.below is None and self.above is None:
             raise ValueError("give 'below', 'above' or both")
@@ -131,7 +129,7 @@ class GapCond(DefinitionModel):
     direction: str = Field(ANY, description="'any', or the compared group that rates higher.")
 
     @model_validator(mode="after")
-    def _shape(self) -> GapCond:
+    def _shape(self) -> "GapCond":
         _one_target(self.item, self.dimension)
         return self
 
@@ -148,7 +146,7 @@ class QuadrantCond(DefinitionModel):
     _list = field_validator("is_", mode="before")(as_list)
 
     @model_validator(mode="after")
-    def _shape(self) -> QuadrantCond:
+    def _shape(self) -> "QuadrantCond":
         _one_target(self.item, self.dimension)
         return self
 
@@ -177,7 +175,7 @@ class ChecklistCond(DefinitionModel):
     at_least: TextOrInt | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> ChecklistCond:
+    def _shape(self) -> "ChecklistCond":
         given = [v for v in (self.answer, self.at_most, self.at_least) if v is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of 'answer', 'at_most' or 'at_least'")
@@ -194,7 +192,7 @@ class FunnelCond(DefinitionModel):
     owner_is: str | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> FunnelCond:
+    def _shape(self) -> "FunnelCond":
         if (self.finding is None) == (self.owner_is is None):
             raise ValueError("give exactly one of 'finding' or 'owner_is'")
         return self
@@ -212,7 +210,7 @@ class EvidenceCond(DefinitionModel):
     above: float | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> EvidenceCond:
+    def _shape(self) -> "EvidenceCond":
         if self.below is None and self.above is None:
             raise ValueError("give 'below', 'above' or both")
         for value in (self.below, self.above):
@@ -235,9 +233,9 @@ class Predicate(DefinitionModel):
     checklist: ChecklistCond | None = None
     funnel: FunnelCond | None = None
     evidence: EvidenceCond | None = None
-    all: list[Predicate] | None = None
-    any: list[Predicate] | None = None
-    not_: Predicate | None = Field(None, alias="not")
+    all: "list[Predicate] | None" = None
+    any: "list[Predicate] | None" = None
+    not_: "Predicate | None" = Field(None, alias="not")
     always: Literal[True] | None = None
 
     @model_validator(mode="before")
@@ -329,7 +327,7 @@ class RulesFile(DefinitionModel):
     rules: list[Rule] = Field(min_length=1)
     # Language tag → RulesTranslation, set by the loader from the sibling files.
     _translations: dict[str, Any] = PrivateAttr(default_factory=dict)
-    _source: RulesFile | None = PrivateAttr(default=None)
+    _source: "RulesFile | None" = PrivateAttr(default=None)
 
     @property
     def languages(self) -> list[str]:
@@ -338,7 +336,7 @@ class RulesFile(DefinitionModel):
 
         return languages_of(self)
 
-    def in_language(self, tag: str) -> RulesFile:
+    def in_language(self, tag: str) -> "RulesFile":
         """A copy whose titles, actions and rationales are in language ``tag``."""
         from salesmkt.definitions import translations as tr
 
@@ -370,7 +368,7 @@ class RuleBook:
     def rules(self) -> list[Rule]:
         return list(self.spec.rules)
 
-    def in_language(self, tag: str) -> RuleBook:
+    def in_language(self, tag: str) -> "RuleBook":
         """The rules and the questionnaires they read in language ``tag`` (a questionnaire
         without that translation stays in its own language)."""
 

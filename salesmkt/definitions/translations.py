@@ -17,8 +17,6 @@ Vocabulary:
   so that ``validate`` can check collisions without importing the read path.
 """
 
-from __future__ import annotations
-
 import re
 import unicodedata
 from collections.abc import Callable
