@@ -117,17 +117,20 @@ def body_columns(
     columns (of the plain ones; and the scale's ``lo`` and ``hi``) whose every cell is
     blank or one digit on the scale already small integers.
 
-    A body of short records (a kilobyte or less a record, no line break in a quoted cell)
-    larger than :data:`PIECE_BYTES` is read a piece of that many bytes (whole records) at
-    a time, each piece's digits taken and its table let go before the next: the peak
+    A body with such columns, of short records (a kilobyte or less a record, no line
+    break in a quoted cell), larger than :data:`PIECE_BYTES` is read a piece of that many
+    bytes (whole records) at a time, each piece's digits taken and its table let go
+    before the next: the peak
     holds one piece's text and table, not the whole body's (pyarrow's multithreaded read
     of a whole body holds some 200 MB for a million records of 63 MB). pyarrow parses
     each 1 MB block of such a body on its own, cut at its last line feed, so cutting the
-    pieces there too reads every cell as the whole read does."""
+    pieces there too reads every cell as the whole read does. A body of labels is read
+    whole: its columns stay arrow's (codes), so pieces would save little memory and
+    cost a read per piece (50 for a million records)."""
     import pyarrow as pa
 
     ints, lo, hi = digits
-    if breaks or size <= PIECE_BYTES or size > 1024 * records:
+    if not ints or breaks or size <= PIECE_BYTES or size > 1024 * records:
         table = arrow_table(source, size, records, width, sep, plain, breaks, include)
         rows, names = table.num_rows, [int(name) for name in table.column_names]
         columns = dict(zip(names, table.columns, strict=True))
