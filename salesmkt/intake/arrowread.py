@@ -7,6 +7,9 @@ Vocabulary:
 - *single digits*: an item column whose every cell is blank or one digit on the scale,
   read straight from pyarrow's offsets and bytes as ``int8`` (:func:`single_digits`; a
   blank as :data:`.scale.BLANK_CODE`).
+- *piece*: some 8 MB of whole records of a large body of single-digit answers, read
+  by pyarrow on its own (:func:`body_columns`): its digits are taken and its table let
+  go before the next piece is read.
 - *codes*: an item column read as text comes with a code per row into its distinct
   cells (:data:`.rawfile.Factorized`), so that the scale parses each distinct cell once;
   it and any column of few distinct cells (the group, a region) are handed on as such
