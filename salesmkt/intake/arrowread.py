@@ -7,6 +7,9 @@ Vocabulary:
 - *single digits*: an item column whose every cell is blank or one digit on the scale,
   read straight from pyarrow's offsets and bytes as ``int8`` (:func:`single_digits`; a
   blank as :data:`.scale.BLANK_CODE`).
+- *piece*: some 8 MB of whole records of a large body of single-digit answers, read
+  by pyarrow on its own (:func:`body_columns`): its digits are taken and its table let
+  go before the next piece is read.
 - *codes*: an item column read as text comes with a code per row into its distinct
   cells (:data:`.rawfile.Factorized`), so that the scale parses each distinct cell once;
   it and any column of few distinct cells (the group, a region) are handed on as such
@@ -17,7 +20,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence, Set
+from collections.abc import Iterator, Sequence, Set
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -76,6 +80,161 @@ def arrow_table(
             check_utf8=False,  # decode() already made it UTF-8
         ),
     )
+
+
+def in_memory(data: bytes, offset: int) -> Any:
+    """``data`` from ``offset`` on as a file pyarrow reads without a copy: ``io.BytesIO``
+    copies a memoryview it is given (63 MB and 0.1 CPU s of page faults for a million
+    respondents, the text held twice during the read)."""
+    import pyarrow as pa
+
+    return pa.BufferReader(pa.py_buffer(data).slice(offset))
+
+
+PIECE_BYTES = 1 << 23
+"""The bytes of text a large body is read in at a time (see :func:`body_columns`)."""
+
+
+@dataclass
+class BodyColumns:
+    """A body read by :func:`body_columns`: its ``rows``, each ``digits`` column as small
+    integers (what :func:`single_digits` makes of it), every other column as arrow's."""
+
+    rows: int
+    digits: dict[int, npt.NDArray[np.int8]]
+    columns: dict[int, Any]
+
+
+def body_columns(
+    source: Any,
+    size: int,
+    records: int,
+    width: int,
+    sep: str,
+    plain: Set[int],
+    breaks: bool,
+    include: Sequence[int],
+    digits: tuple[Set[int], float, float] = (frozenset(), 0, 0),
+) -> BodyColumns:
+    """:func:`arrow_table` of ``source`` (its ``include`` columns), with the ``digits``
+    columns (of the plain ones; and the scale's ``lo`` and ``hi``) whose every cell is
+    blank or one digit on the scale already small integers.
+
+    A body with such columns, of short records (a kilobyte or less a record, no line
+    break in a quoted cell), larger than :data:`PIECE_BYTES` is read a piece of that many
+    bytes (whole records) at a time, each piece's digits taken and its table let go
+    before the next: the peak
+    holds one piece's text and table, not the whole body's (pyarrow's multithreaded read
+    of a whole body holds some 200 MB for a million records of 63 MB). pyarrow parses
+    each 1 MB block of such a body on its own, cut at its last line feed, so cutting the
+    pieces there too reads every cell as the whole read does. A body of labels is read
+    whole: its columns stay arrow's (codes), so pieces would save little memory and
+    cost a read per piece (50 for a million records)."""
+    import pyarrow as pa
+
+    ints, lo, hi = digits
+    if not ints or breaks or size <= PIECE_BYTES or size > 1024 * records:
+        table = arrow_table(source, size, records, width, sep, plain, breaks, include)
+        rows, names = table.num_rows, [int(name) for name in table.column_names]
+        columns = dict(zip(names, table.columns, strict=True))
+        del table  # each column is let go once converted: never the whole table twice
+        found: dict[int, npt.NDArray[np.int8]] = {}
+        for c in sorted(ints & columns.keys()):
+            values = single_digits(columns[c], lo, hi)
+            if values is not None:
+                found[c] = values
+                del columns[c]
+        return BodyColumns(rows, found, columns)
+    out = {c: np.empty(records, dtype=np.int8) for c in ints if c in include}
+    chunks: dict[int, list[Any]] = {c: [] for c in include if c not in out}
+    types: dict[int, Any] = {}
+    at = 0
+    for piece in _pieces(source, size):
+        table = arrow_table(
+            pa.BufferReader(piece), size, records, width, sep, plain, False, include
+        )
+        del piece
+        rows = table.num_rows
+        if at + rows > records:
+            raise ValueError("more records than counted")
+        for name, column in zip(table.column_names, table.columns, strict=True):
+            c = int(name)
+            types[c] = column.type
+            if c in out and not _piece_digits(column, lo, hi, out[c][at : at + rows]):
+                taken = out.pop(c)[:at]  # text from here on, the digits so far as text too
+                chunks[c] = [_digits_text(taken)] if at else []
+            if c not in out:
+                chunks[c].extend(column.chunks)
+        table = column = None  # the piece's columns go (but what was taken of them)
+        at += rows
+        pa.default_memory_pool().release_unused()  # the piece's memory for the next one
+    columns = {
+        c: pa.chunked_array(parts, type=types.get(c, pa.string())) for c, parts in chunks.items()
+    }
+    return BodyColumns(at, out, columns)
+
+
+def _pieces(source: Any, size: int) -> Iterator[Any]:
+    """The ``size`` bytes of ``source`` (a file object at the body's first byte) as
+    pyarrow buffers of :data:`PIECE_BYTES` or so, each cut after its last line feed (the
+    last one holds the rest); a piece holding no line feed is read again twice as
+    long. Each piece is read from where the previous one was cut (the file is seeked
+    back over the bytes after the cut)."""
+    import pyarrow as pa
+
+    start, at, want = source.tell(), 0, PIECE_BYTES
+    read = getattr(source, "read_buffer", source.read)  # pyarrow's file: no copy in Python
+    while at < size:
+        source.seek(start + at)
+        want = min(want, size - at)
+        data = read(want)
+        piece = data if isinstance(data, pa.Buffer) else pa.py_buffer(data)
+        if len(piece) != want:
+            raise ValueError("the text is shorter than it was")
+        if at + want == size:
+            yield piece
+            return
+        cut = _last_line_end(piece)
+        if cut < 0:
+            want *= 2
+            continue
+        yield piece.slice(0, cut + 1)
+        at, want = at + cut + 1, PIECE_BYTES
+
+
+def _last_line_end(piece: Any) -> int:
+    """Where the last line feed of a pyarrow buffer lies, or -1: looked for in its last
+    64 KB first (records are short), then in the whole."""
+    data = np.frombuffer(piece, dtype=np.uint8)
+    for window in (data[-65536:], data):
+        found = np.flatnonzero(window == ord("\n"))
+        if len(found):
+            return len(data) - len(window) + int(found[-1])
+    return -1
+
+
+def _piece_digits(column: Any, lo: float, hi: float, out: npt.NDArray[np.int8]) -> bool:
+    """:func:`single_digits` of one piece's column, into ``out``."""
+    at = 0
+    for chunk in column.chunks:
+        if not _chunk_digits(chunk, lo, hi, out[at : at + len(chunk)]):
+            return False
+        at += len(chunk)
+    return True
+
+
+def _digits_text(values: npt.NDArray[np.int8]) -> Any:
+    """The text of cells :func:`single_digits` read (a blank as "", else the digit), as
+    a pyarrow string array: a column found not all single digits in a later piece is
+    text throughout, cell for cell as the file holds it."""
+    import pyarrow as pa
+
+    filled = values != BLANK_CODE
+    offsets = np.zeros(len(values) + 1, dtype=np.int32)
+    np.cumsum(filled, out=offsets[1:])
+    text = (values[filled] + ord("0")).astype(np.uint8)
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(text)]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
 _DIGITS = re.compile(r"[0-9]+")

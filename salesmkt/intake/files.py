@@ -46,7 +46,7 @@ import numpy as np
 import numpy.typing as npt
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
-from salesmkt.intake import textscan
+from salesmkt.intake import arrowread, textscan
 from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
 from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.decoding import decode, plain_utf8_start, sniff_delimiter
@@ -488,7 +488,7 @@ class TextFile(ResponsesFile):
         since it was read, the bytes in memory let go first, so that the text and
         pyarrow's table of it are never held at once (2 GB each for a million 2 KB
         comments), as pyarrow's own file where it can (see :func:`_native`); otherwise
-        the bytes in memory (:func:`_in_memory`)."""
+        the bytes in memory (:func:`.arrowread.in_memory`)."""
         if self._origin is not None:
             path, size, mtime = self._origin
             handle = path.open("rb")
@@ -499,7 +499,7 @@ class TextFile(ResponsesFile):
                 self._data = None
                 return reader
             handle.close()
-        return _in_memory(self.data, offset)
+        return arrowread.in_memory(self.data, offset)
 
     def _restore(self) -> None:
         """The text in memory again, after :meth:`_body_reader` let it go for a read
@@ -547,15 +547,15 @@ class TextFile(ResponsesFile):
             # free text too; the rest dictionary-encoded (few distinct cells).
             plain = set(numeric) | (self._free_text - self._items) | (self._distinct - self._items)
             with self._body_reader(offset) as reader:
-                table = arrow_table(
+                body = arrowread.body_columns(
                     reader, size, len(counts), self.width, self.sep, plain, self._breaks,
-                    include=[c for c in range(self.width) if c not in lazy],
+                    [c for c in range(self.width) if c not in lazy], (set(numeric), lo, hi),
                 )  # fmt: skip
             del reader  # it holds the text (a buffer of the bytes in memory) until let go
         except (pa.ArrowException, ValueError, OSError):
             self._restore()
             return None
-        if table.num_rows != len(counts):
+        if body.rows != len(counts):
             self._restore()
             return None
         # The table is the body from here on: the file's bytes go before its columns
@@ -563,8 +563,7 @@ class TextFile(ResponsesFile):
         self._data = self._prefix = None
         plain = set(numeric)
         items = self._items | plain
-        columns = dict(zip((int(name) for name in table.column_names), table.columns, strict=True))
-        del table  # each column is let go once converted: never the whole table twice
+        columns, digits = body.columns, body.digits  # each let go once converted
         cells: list[npt.NDArray[Any]] = []
         factorized: dict[int, Factorized] = {}
         for c in range(self.width):
@@ -572,6 +571,9 @@ class TextFile(ResponsesFile):
                 read = partial(self._lazy_column, reread, size, len(counts), c)
                 cells.append(FreeText(read, len(counts), heads[c]))  # type: ignore[arg-type]
                 self.short_columns.add(c)  # no record is longer than a cell may be
+                continue
+            if c in digits:  # an item of single digits, small integers already
+                cells.append(digits.pop(c))
                 continue
             column = columns.pop(c)
             if c not in items and within(column, MAX_CELL_CHARS):
@@ -634,7 +636,7 @@ class TextFile(ResponsesFile):
         else the text in memory (kept for that)."""
         if self._origin is None:
             data = self.data
-            return lambda: _in_memory(data, offset)
+            return lambda: arrowread.in_memory(data, offset)
         path, size, mtime = self._origin
         where = self._skip + offset
 
@@ -681,15 +683,6 @@ def _all_distinct(cells: npt.NDArray[Any]) -> bool:
     """Whether a column's first cells (at least 16) all differ, as respondent ids do."""
     first = cells.tolist()
     return len(first) >= 16 and len(set(first)) == len(first)
-
-
-def _in_memory(data: bytes, offset: int) -> Any:
-    """``data`` from ``offset`` on as a file pyarrow reads without a copy: ``io.BytesIO``
-    copies a memoryview it is given (63 MB and 0.1 CPU s of page faults for a million
-    respondents, the text held twice during the read)."""
-    import pyarrow as pa
-
-    return pa.BufferReader(pa.py_buffer(data).slice(offset))
 
 
 def _line_end(text: bytes, offset: int, lines: int) -> int:
