@@ -40,7 +40,6 @@ from salesmkt.pipeline.language import (
 from salesmkt.pipeline.report_sections import BenchmarkAsk as BenchmarkAsk  # for the CLI
 from salesmkt.render import outputs
 from salesmkt.render.branding import Branding
-from salesmkt.render.chart_imports import preloading
 from salesmkt.render.charts import make_charts
 from salesmkt.render.report.build import build_report
 from salesmkt.render.report.formats import (
@@ -160,22 +159,20 @@ def run_report(source: ResponseSource, settings: Settings, request: ReportReques
         inputs.append(Path(settings.headcount))
     outputs.check_output(request.output, inputs=inputs, force=request.force)  # fail early
     branding_notes = check_branding(fmt, request.branding)
-    drawn = draws_charts(fmt) or request.charts_dir is not None
-    with preloading(drawn):  # matplotlib imported while the data are read and scored
-        loaded = in_reader_language(load_inputs(source, settings), source.questionnaire)
-        crm = _load_evidence(request.evidence)
-        book = None  # the rules the advice was made with, read once
-        if loaded.assessment.advice is None or request.advice_asked or crm is not None:
-            book = advise(
-                loaded.assessment,
-                rules=request.rules,
-                situation=request.situation,
-                checklist=request.checklist,
-                funnel=request.funnel,
-                crm=crm,
-            )
+    loaded = in_reader_language(load_inputs(source, settings), source.questionnaire)
+    crm = _load_evidence(request.evidence)
+    book = None  # the rules the advice was made with, read once
+    if loaded.assessment.advice is None or request.advice_asked or crm is not None:
+        book = advise(
+            loaded.assessment,
+            rules=request.rules,
+            situation=request.situation,
+            checklist=request.checklist,
+            funnel=request.funnel,
+            crm=crm,
+        )
     charts = []
-    if drawn:
+    if draws_charts(fmt) or request.charts_dir is not None:
         charts = make_charts(
             loaded.assessment,
             questionnaire=loaded.questionnaire,
