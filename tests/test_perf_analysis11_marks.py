@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from support.scoring import make_table, tiny
+from support.scoring import make_table, tiny, tiny_on_scale
 
 import salesmkt.analysis.prepared as prepared
 from salesmkt.analysis.gapdata import (
@@ -36,22 +36,6 @@ from salesmkt.model.assessment import Settings
 from salesmkt.render.assessment_json import render_json
 
 ITEMS = ["t1", "t2", "t3", "t4"]
-
-
-def _questionnaire(tmp_path: Path, lo: int, hi: int) -> Questionnaire:
-    """The tiny instrument on another scale (t3 reverse-scored)."""
-    text = (Path(__file__).parent / "fixtures" / "scoring" / "tiny.yaml").read_text()
-    text = text.replace("min: 1\n  max: 5", f"min: {lo}\n  max: {hi}")
-    text = text.replace("{1: Strongly disagree, 5: Strongly agree}", f"{{{lo}: Low, {hi}: High}}")
-    span = 4 * (hi - lo)
-    cuts = [4 * lo, 4 * lo + span // 3, 4 * lo + 2 * span // 3, 4 * hi + 1]
-    for i, stage in enumerate(("low", "mid", "high")):
-        old = next(line for line in text.splitlines() if f"{{id: {stage}," in line)
-        a, b = cuts[i], cuts[i + 1] - 1
-        text = text.replace(old, f"  - {{id: {stage}, label: {stage.title()}, min: {a}, max: {b}}}")
-    path = tmp_path / f"tiny-{lo}-{hi}.yaml"
-    path.write_text(text)
-    return questionnaire_load.load(path)
 
 
 def _write(tmp_path: Path, n: int, lo: int, hi: int, seed: int) -> Path:
@@ -89,7 +73,7 @@ def _held_marks(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_blank_zero_scores_equal_scores_with_the_marks_held(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lo: int, hi: int, blank_zero: bool
 ) -> None:
-    q = _questionnaire(tmp_path, lo, hi)
+    q = tiny_on_scale(tmp_path, lo, hi)
     path = _write(tmp_path, 600, lo, hi, seed=lo + 7)
     settings = Settings(min_group_size=5)
     table = read_responses(ResponseSource(path, drop_invalid=True), q, max_missing=0.8)

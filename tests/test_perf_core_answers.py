@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from support.scoring import make_table, tiny
+from support.scoring import make_table, tiny, tiny_on_scale
 
 from salesmkt.analysis.gapdata import GapData, Groups, ItemTallies
 from salesmkt.analysis.prepared import _recoded_codes, _recoded_into, prepare
@@ -29,22 +29,6 @@ from salesmkt.model.assessment import Settings
 from salesmkt.render.assessment_json import render_json
 
 ITEMS = ["t1", "t2", "t3", "t4"]
-
-
-def _questionnaire(tmp_path: Path, lo: int, hi: int) -> Questionnaire:
-    """The tiny instrument on another scale (t3 reverse-scored)."""
-    text = (Path(__file__).parent / "fixtures" / "scoring" / "tiny.yaml").read_text()
-    text = text.replace("min: 1\n  max: 5", f"min: {lo}\n  max: {hi}")
-    text = text.replace("{1: Strongly disagree, 5: Strongly agree}", f"{{{lo}: Low, {hi}: High}}")
-    span = 4 * (hi - lo)
-    cuts = [4 * lo, 4 * lo + span // 3, 4 * lo + 2 * span // 3, 4 * hi + 1]
-    for i, stage in enumerate(("low", "mid", "high")):
-        old = next(line for line in text.splitlines() if f"{{id: {stage}," in line)
-        a, b = cuts[i], cuts[i + 1] - 1
-        text = text.replace(old, f"  - {{id: {stage}, label: {stage.title()}, min: {a}, max: {b}}}")
-    path = tmp_path / f"tiny-{lo}-{hi}.yaml"
-    path.write_text(text)
-    return questionnaire_load.load(path)
 
 
 def _write(tmp_path: Path, rows: list[list[str]], name: str = "r.csv") -> Path:
@@ -112,7 +96,7 @@ def _oracle(path: Path, q: Questionnaire, table: ResponseTable) -> pd.DataFrame:
 def test_scores_from_codes_equal_scores_from_the_float_frame(
     tmp_path: Path, lo: int, hi: int, n: int
 ) -> None:
-    q = _questionnaire(tmp_path, lo, hi)
+    q = tiny_on_scale(tmp_path, lo, hi)
     path = _write(tmp_path, _rows(n, lo, hi) if n > 3 else _few(lo, hi)[:n])
     fast, slow, table = _both_ways(path, q, drop=True)
     assert fast == slow
@@ -131,7 +115,7 @@ def test_labels_one_group_and_blanks_score_the_same_both_ways(tmp_path: Path) ->
 
 
 def test_a_scale_int8_cannot_hold_falls_back_to_the_float_frame(tmp_path: Path) -> None:
-    q = _questionnaire(tmp_path, 100, 200)  # at most 101 points: 100-200 is a valid scale
+    q = tiny_on_scale(tmp_path, 100, 200)  # at most 101 points: 100-200 is a valid scale
     path = _write(tmp_path, _rows(200, 100, 200, seed=5))
     table = read_responses(ResponseSource(path, drop_invalid=True), q)
     assert answer_codes(table) is None  # no codes: the frame was built at once
@@ -259,7 +243,7 @@ def test_pooled_leaders_keep_the_codes_and_score_as_the_frame(tmp_path: Path) ->
     and scores exactly as the same pooling done on the float64 frame."""
     from salesmkt.analysis.leaders import pool_leaders
 
-    q = _questionnaire(tmp_path, 1, 5)
+    q = tiny_on_scale(tmp_path, 1, 5)
     rows = _rows(60, 1, 5, groups=("Sales", "Marketing", "Leadership"))
     path = tmp_path / "r.csv"
     header = ["respondent", "group", "leads", *ITEMS]

@@ -16,20 +16,13 @@ import types
 from pathlib import Path
 
 import pytest
+from support.console_probe import console_probe
 from support.paths import ROOT
 
 from salesmkt import l10n
 from salesmkt.cli.lazy import LazyModule
 
-_PROBE = (
-    "import sys\n"
-    "sys.argv[0] = 'salesmkt'\n"
-    "from salesmkt.cli import main\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    "    print(','.join(sorted(sys.modules)), file=sys.stderr)\n"
-)
+_PROBE = console_probe("print(','.join(sorted(sys.modules)), file=sys.stderr)")
 
 # What console.py brings that validate and schema do not use.
 _CONSOLE = ("salesmkt.cli.console", "salesmkt.intake.source", "salesmkt.render.registry")

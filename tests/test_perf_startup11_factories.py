@@ -22,6 +22,7 @@ from types import ModuleType
 
 import pytest
 from pydantic import BaseModel
+from support.console_probe import console_probe
 from support.paths import ROOT
 
 from salesmkt.analysis import comparison
@@ -33,15 +34,9 @@ _MODELS.append(trend)
 
 # In a fresh interpreter, through the console script's entry point: did anything ask
 # tokenize for its token pattern (what parsing a built-in's text signature does)?
-_PROBE = (
-    "import sys\n"
-    "sys.argv[0] = 'salesmkt'\n"
-    "from salesmkt.cli import main\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    "    tok = sys.modules.get('tokenize')\n"
-    "    print('PATTERNS', tok._compile.cache_info().currsize if tok else 0, file=sys.stderr)\n"
+_PROBE = console_probe(
+    "tok = sys.modules.get('tokenize'); "
+    "print('PATTERNS', tok._compile.cache_info().currsize if tok else 0, file=sys.stderr)"
 )
 
 

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.console_probe import console_probe
 from support.paths import ROOT
 
 from salesmkt.cli import pydantic_plugins as plugins
@@ -140,14 +141,8 @@ def test_install_leaves_a_loaded_loader_alone(monkeypatch: pytest.MonkeyPatch) -
     assert sys.modules[plugins.LOADER] is real
 
 
-_PROBE = (
-    "import sys\n"
-    "sys.argv[0] = 'salesmkt'\n"
-    "from salesmkt.cli import main\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    "    print('metadata' if 'importlib.metadata' in sys.modules else 'light', file=sys.stderr)\n"
+_PROBE = console_probe(
+    "print('metadata' if 'importlib.metadata' in sys.modules else 'light', file=sys.stderr)"
 )
 
 

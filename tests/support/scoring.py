@@ -29,6 +29,23 @@ def tiny() -> Questionnaire:
     return load(FIXTURES / "tiny.yaml")
 
 
+def tiny_on_scale(folder: Path, lo: int, hi: int) -> Questionnaire:
+    """The tiny instrument on the scale ``lo``..``hi`` (t3 reverse-scored), its stages cut
+    in three equal spans of the total, written to ``folder`` and loaded."""
+    text = (FIXTURES / "tiny.yaml").read_text()
+    text = text.replace("min: 1\n  max: 5", f"min: {lo}\n  max: {hi}")
+    text = text.replace("{1: Strongly disagree, 5: Strongly agree}", f"{{{lo}: Low, {hi}: High}}")
+    span = 4 * (hi - lo)
+    cuts = [4 * lo, 4 * lo + span // 3, 4 * lo + 2 * span // 3, 4 * hi + 1]
+    for i, stage in enumerate(("low", "mid", "high")):
+        old = next(line for line in text.splitlines() if f"{{id: {stage}," in line)
+        a, b = cuts[i], cuts[i + 1] - 1
+        text = text.replace(old, f"  - {{id: {stage}, label: {stage.title()}, min: {a}, max: {b}}}")
+    path = folder / f"tiny-{lo}-{hi}.yaml"
+    path.write_text(text)
+    return load(path)
+
+
 def make_table(
     q: Questionnaire,
     answers: Sequence[Sequence[float]],
