@@ -11,7 +11,7 @@ objects of garbage in all.
 - :func:`hold` (the console script, for the commands of ``cli/commands.py``): collect
   after 100,000 more objects instead of 700. What can wait that long is at most that
   many small containers; cycles that hold large buffers are made by the data work, which
-  is measured to peak no higher (``docs/performance.md``, eighth round).
+  is measured to peak no higher (``docs/performance-rounds.md``, eighth round).
 - :func:`settle` (when a command builds its input, its imports done): the objects made
   so far are moved out of the collector's reach for good (``gc.freeze``), so that a
   later collection walks only what the data work makes. Only after :func:`hold`, so that

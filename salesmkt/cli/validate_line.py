@@ -2,7 +2,7 @@
 
 Why: typer and what it imports (its click, shellingham, subprocess, shutil with the
 compression modules, difflib…) are about 120 M instructions, a tenth of a ``validate``
-of the built-in files (``docs/performance.md``, eleventh round), and the pre-commit hook
+of the built-in files (``docs/performance-rounds.md``, eleventh round), and the pre-commit hook
 runs ``validate --skip-foreign FILES`` on every commit.
 
 Vocabulary: a *plain line* is ``validate`` followed by nothing but paths and the flag
