@@ -9,7 +9,9 @@ their own on it, so importing them and building their commands would change noth
 such a run but its start-up time. Such a run holds the garbage collector back during
 its start-up (:mod:`~salesmkt.cli.collector`), and typer builds that one command (with
 the root's options) instead of all of them. ``validate`` followed by nothing but paths
-runs without typer (:mod:`~salesmkt.cli.validate_line`).
+runs without typer (:mod:`~salesmkt.cli.validate_line`). Every run but a stored help
+uses one OpenBLAS thread unless the user chose otherwise
+(:mod:`~salesmkt.cli.blas_threads`).
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ def main() -> None:
 
 
 def _run() -> None:
-    from salesmkt.cli import pydantic_plugins
+    from salesmkt.cli import blas_threads, pydantic_plugins
+
+    blas_threads.one_thread()  # before numpy's import, when OpenBLAS reads it
 
     pydantic_plugins.install()  # before pydantic builds its first validator
     if sys.argv[1:2] and sys.argv[1] in CORE_COMMANDS:
