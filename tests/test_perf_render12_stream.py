@@ -10,7 +10,10 @@
   captures it): an escape character stripped as click strips it from text, a stdout
   that does not encode UTF-8, empty pieces, no line break at the end; writes them
   atomically (and leaves the earlier file when making a piece fails);
-- ``score --format csv`` printed and written gives the same bytes as ``csv_data``.
+- ``score --format csv`` printed and written gives the same bytes as ``csv_data``;
+- where each code first appears (``first_cells``, for the identity factorising of a
+  segment column) against a plain Python walk; the codes of coded columns are 32-bit
+  and write what 64-bit codes wrote (the merge, the takes).
 """
 
 from __future__ import annotations
@@ -33,9 +36,11 @@ from salesmkt.analysis.scoring import assess_file
 from salesmkt.cli import console
 from salesmkt.intake.source import ResponseSource
 from salesmkt.model.assessment import Settings
-from salesmkt.render import score_csv
+from salesmkt.render import csv_columns, score_csv
 from salesmkt.render.outputs import Pieces, write_atomic
 from salesmkt.render.score_csv import csv_data, csv_pieces, render_score
+
+pytestmark = pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # pandas
 
 _SPECIAL = [",", '"', "\n", "\r", "\t", "=", "+", "-", "@", "\x00", "\x1b", "\x7f", "\x85"]
 _SPECIAL += ["\u202e", "\ufeff", "é", "€", "😀", " ", "'"]
@@ -279,3 +284,46 @@ def test_lines_in_pieces_strip_as_the_whole(parts: list[str]) -> None:
     parts = [p if p.endswith("\n") else p + "\n" for p in parts]
     whole = click.unstyle("".join(parts))
     assert "".join(click.unstyle(p) if "\x1b" in p else p for p in parts) == whole
+
+
+# -- first appearances and 32-bit codes --------------------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.integers(0, 6), max_size=60))
+def test_first_cells_against_a_walk(values: list[int]) -> None:
+    order: dict[int, int] = {}
+    for v in values:
+        order.setdefault(v, len(order))
+    codes = np.array([order[v] for v in values], dtype=np.int32)  # first appearance first
+    firsts: dict[int, int] = {}
+    for i, code in enumerate(codes.tolist()):
+        firsts.setdefault(code, i)
+    expected = [firsts[k] for k in range(len(firsts))]
+    assert csv_columns.first_cells(codes).tolist() == expected
+
+
+def test_long_segments_factorised_by_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Repeated objects (and equal texts as other objects, and missing cells) past the
+    identity threshold: the codes and distinct values pandas finds."""
+    rng = np.random.default_rng(3)
+    pool = ["North", "a, b", "=SUM(A1)", None, float("nan"), "é€😀"]
+    picks = rng.integers(0, len(pool) + 1, 3 * csv_columns._BY_IDENTITY)
+    values = _objects([pool[i] if i < len(pool) else "".join(["Nor", "th"]) for i in picks])
+    codes, uniques = csv_columns.factorize_objects(values)
+    expected_codes, expected_uniques = pd.factorize(values, use_na_sentinel=True)
+    np.testing.assert_array_equal(codes, expected_codes)
+    assert list(uniques) == list(expected_uniques)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.uint8, np.uint64, np.int16])
+def test_codes_are_32_bit_and_write_as_before(dtype: Any) -> None:
+    numbers = np.array([3, 0, 7, 7, 250], dtype=dtype)
+    coded = csv_columns.integer_cells(numbers)
+    assert isinstance(coded, csv_columns.Coded) and coded.codes.dtype == np.int32
+    assert [coded.texts[c] for c in coded.codes] == [str(v) for v in numbers.tolist()]
+    floats = csv_columns.float_cells(np.array([0.5, np.nan, -0.0, 1 / 3, 0.5]))
+    assert floats.codes.dtype == np.int32
+    assert [floats.texts[c] for c in floats.codes] == ["0.5", "", "-0.0", "0.3333", "0.5"]
+    stage = csv_columns.coded_cells(np.array([1, -1, 0], dtype=np.intp), ["a", "b"])
+    assert stage.codes.dtype == np.int32 and stage.codes.tolist() == [1, 2, 0]
