@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +27,7 @@ from salesmkt.render.registry import TERMINAL, Subject, formats, renderer
 if TYPE_CHECKING:
     from salesmkt.model.assessment import Settings
     from salesmkt.render.branding import Branding
+    from salesmkt.render.outputs import Output
 
 
 def number(
@@ -98,14 +99,17 @@ def midpoint_on_scale(midpoint: float | None, source: ResponseSource) -> None:
         )
 
 
-def write_or_echo(text: str | bytes | memoryview, output: Path | None, inputs: list[Path]) -> None:
-    """Print ``text`` (or its UTF-8 bytes, or a view of them), or write it atomically to
-    ``output`` (never over an input). Bytes go out as they are where their text would
-    give the same bytes (see :func:`_bytes_as_text`), so a large CSV is neither decoded
-    nor encoded again."""
+def write_or_echo(text: Output, output: Path | None, inputs: list[Path]) -> None:
+    """Print ``text`` (or its UTF-8 bytes, a view of them, or their
+    :class:`~salesmkt.render.outputs.Pieces`), or write it atomically to ``output``
+    (never over an input). Bytes go out as they are where their text would give the same
+    bytes (see :func:`_bytes_as_text`), so a large CSV is neither decoded nor encoded
+    again, and pieces as they are made."""
     if output is None:
         if isinstance(text, str):
             typer.echo(text, nl=not text.endswith("\n"))
+        elif not isinstance(text, bytes | memoryview):
+            _echo_pieces(text)
         elif _bytes_as_text(text):
             _echo_bytes(text)
         else:
@@ -118,11 +122,9 @@ def write_or_echo(text: str | bytes | memoryview, output: Path | None, inputs: l
     wrote(output)
 
 
-def _bytes_as_text(data: bytes | memoryview) -> bool:
-    """Whether printing UTF-8 ``data`` as bytes prints what printing its text would:
-    stdout (as click sees it) encodes UTF-8 into a binary buffer, lines end in ``\n``,
-    and no escape character is there (click strips escape sequences from text, never
-    from bytes, when stdout is not a terminal)."""
+def _binary_stdout() -> bool:
+    """Whether stdout (as click sees it) encodes UTF-8 into a binary buffer and lines end
+    in ``\n``: where UTF-8 bytes written to the buffer print what their text prints."""
     import codecs
 
     stream = typer.get_text_stream("stdout")
@@ -131,12 +133,22 @@ def _bytes_as_text(data: bytes | memoryview) -> bool:
         utf8 = codecs.lookup(encoding).name == "utf-8"
     except LookupError:
         utf8 = False
-    if not (utf8 and os.linesep == "\n" and hasattr(stream, "buffer")):
-        return False
+    return utf8 and os.linesep == "\n" and hasattr(stream, "buffer")
+
+
+def _has_escape(data: bytes | memoryview) -> bool:
+    """Whether an escape character is in ``data`` (click strips escape sequences from
+    text, never from bytes, when stdout is not a terminal)."""
     view = memoryview(data)
     # A piece at a time: a copy that stays in the cache, searched at memchr's speed.
     step = 1 << 18
-    return not any(b"\x1b" in bytes(view[a : a + step]) for a in range(0, len(view), step))
+    return any(b"\x1b" in bytes(view[a : a + step]) for a in range(0, len(view), step))
+
+
+def _bytes_as_text(data: bytes | memoryview) -> bool:
+    """Whether printing UTF-8 ``data`` as bytes prints what printing its text would:
+    a binary stdout (:func:`_binary_stdout`) and no escape character."""
+    return _binary_stdout() and not _has_escape(data)
 
 
 def _echo_bytes(data: bytes | memoryview) -> None:
@@ -147,6 +159,34 @@ def _echo_bytes(data: bytes | memoryview) -> None:
     binary = stream.buffer
     binary.write(data)
     if not len(data) or data[-1:] != b"\n":
+        binary.write(b"\n")
+    binary.flush()
+
+
+def _echo_pieces(pieces: Iterable[bytes | memoryview]) -> None:
+    """Pieces of UTF-8 lines printed as their whole text would print: each written to
+    stdout's binary buffer as it comes, or, holding an escape character, printed as its
+    text (click strips escape sequences off a terminal, and none spans a line break, so
+    piece by piece strips what the whole text would lose). Joined and printed as text
+    where stdout takes no bytes (see :func:`_binary_stdout`)."""
+    if not _binary_stdout():
+        shown = str(b"".join(pieces), "utf-8")
+        typer.echo(shown, nl=not shown.endswith("\n"))
+        return
+    stream = typer.get_text_stream("stdout")
+    stream.flush()
+    binary = stream.buffer
+    last = b""
+    for piece in pieces:
+        if not len(piece):
+            continue
+        if _has_escape(piece):
+            binary.flush()
+            typer.echo(str(piece, "utf-8"), nl=False)
+        else:
+            binary.write(piece)
+        last = bytes(piece[-1:])
+    if last != b"\n":
         binary.write(b"\n")
     binary.flush()
 

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from salesmkt.render.arrow_calls import call, cast, index_in, match_regex
+from salesmkt.render.arrow_calls import call, cast, match_regex
 from salesmkt.render.text import CONTROL_CHARS, neutralise_cell
 
 if TYPE_CHECKING:
@@ -142,7 +142,8 @@ def coded_cells(codes: Any, texts: list[str]) -> Coded:
     """Codes with -1 (missing) pointing at a blank appended to ``texts``."""
     import numpy as np
 
-    codes = np.array(codes, dtype=np.int64)  # a copy: ``codes`` may be the table's own
+    # A copy (``codes`` may be the table's own), 32-bit: a code counts distinct texts.
+    codes = np.array(codes, dtype=np.int32)
     codes[codes < 0] = len(texts)
     return Coded(codes, [*texts, ""])
 
@@ -158,7 +159,7 @@ def float_cells(values: Any) -> Coded:
         rounded = uniques.view(np.float64).round(DECIMALS)
     inner, distinct = _factorize_bits(rounded.view(np.int64))
     texts: list[str] = distinct.view(np.float64).astype(str).tolist()
-    inner = inner.astype(np.int64)
+    inner = inner.astype(np.int32)  # a code per row: 32 bits are as many as arrow's
     inner[np.isnan(rounded)] = len(texts)  # every NaN, whatever its bits, is a blank
     return Coded(inner[codes], [*texts, ""])
 
@@ -172,7 +173,7 @@ def integer_cells(numbers: Any) -> Coded | Plain:
     if len(numbers) and int(numbers.max()) - int(numbers.min()) < _RANGE_CODES:
         low = int(numbers.min())
         wide = np.uint64 if numbers.dtype.kind == "u" else np.int64  # no overflow below
-        codes = (numbers.astype(wide) - wide(low)).astype(np.int64)
+        codes = (numbers.astype(wide, copy=False) - wide(low)).astype(np.int32)
         return Coded(codes, [str(v) for v in range(low, int(numbers.max()) + 1)])
     return Plain(cast(arrow_numbers(numbers), pa.string()))
 
@@ -374,7 +375,6 @@ def factorize_objects(values: Any) -> tuple[Any, Any]:
     is the same value), and only one object per group is compared by value; equal
     values held as different objects meet there. Mostly distinct objects take the
     direct way."""
-    import numpy as np
 
     from salesmkt.intake.distinct import factorize
 
@@ -384,8 +384,19 @@ def factorize_objects(values: Any) -> tuple[Any, Any]:
     by_object, objects = _factorize_bits(addresses)
     if len(objects) * 4 > len(values):
         return factorize(values)
-    # The first cell of each object, in order of first appearance (as the codes are).
-    firsts = index_in(arrow_numbers(objects), arrow_numbers(addresses))
-    at = np.frombuffer(firsts.buffers()[1], dtype=np.int32)[firsts.offset :][: len(firsts)]
-    codes, uniques = factorize(values[at])
+    codes, uniques = factorize(values[first_cells(by_object)])
     return codes[by_object], uniques
+
+
+def first_cells(codes: Any) -> Any:
+    """Where each code first appears, for codes numbered in order of first appearance
+    (0 first, then 1…): there the running maximum of the codes rises (a running maximum
+    and a comparison, where looking the distinct values up among all the cells hashed a
+    million of them)."""
+    import numpy as np
+
+    if not len(codes):
+        return np.zeros(0, dtype=np.intp)
+    highest = np.maximum.accumulate(codes)
+    rises = np.flatnonzero(highest[1:] != highest[:-1])
+    return np.concatenate(([0], rises + 1))

@@ -8,7 +8,9 @@ sees a half-written file. An output that resolves to one of the inputs is refuse
 typo like ``-o responses.csv`` can never destroy the survey data. An output that exists
 and is not a regular file (a directory, a named pipe, a device, a socket) is refused
 too, rather than replaced by a file; a symlink to a regular file is followed for that
-check and then replaced, as before.
+check and then replaced, as before. An output may come as *pieces* (:class:`Pieces`: its
+UTF-8 bytes made a piece at a time, each a whole number of lines), so that a large one
+(the per-respondent CSV) is written as it is made, never held whole.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,14 +70,43 @@ def check_output(path: Path, *, inputs: Sequence[Path] = (), force: bool = True)
         raise OutputError(f"{path}: already exists (use --force to overwrite)")
 
 
+class Pieces:
+    """An output's UTF-8 bytes as pieces to be written in order, each made when the one
+    before it has been written, each a whole number of lines (ending in a line break,
+    bar perhaps the last), so that the whole output is never held at once: at a million
+    respondents the CSV's 85 MB, and the fresh memory its making would fault in, are a
+    few megabytes reused. ``make`` gives the pieces afresh at each iteration."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], Iterator[bytes | memoryview]]) -> None:
+        self._make = make
+
+    def __iter__(self) -> Iterator[bytes | memoryview]:
+        return self._make()
+
+    def joined(self) -> bytes:
+        """All the pieces as one ``bytes`` (for a caller that wants the whole output)."""
+        return b"".join(self)
+
+
+Output = str | bytes | memoryview | Pieces
+"""What a renderer gives to be printed or written: text, its UTF-8 bytes (or a view of
+them), or those bytes in :class:`Pieces`."""
+
 _TEXT_CHUNK = 1 << 16
 """Characters of a text encoded and written at a time: the UTF-8 bytes of a large text
 (85 MB for a million respondents' CSV) are never all held at once beside the text."""
 
 
-def _write(handle: BinaryIO, data: str | bytes | memoryview) -> None:
+def _write(handle: BinaryIO, data: Output) -> None:
     """``data`` into ``handle``; a text as UTF-8, a chunk at a time (a character is
-    encoded on its own, so the bytes are those of the whole text encoded at once)."""
+    encoded on its own, so the bytes are those of the whole text encoded at once);
+    pieces one after another, each as soon as it is made."""
+    if isinstance(data, Pieces):
+        for piece in data:
+            handle.write(piece)
+        return
     if not isinstance(data, str):  # bytes, or a view of them (a renderer's buffer)
         handle.write(data)
         return
@@ -84,10 +115,10 @@ def _write(handle: BinaryIO, data: str | bytes | memoryview) -> None:
 
 
 def write_atomic(
-    path: Path, data: str | bytes | memoryview, *, inputs: Sequence[Path] = (), force: bool = True
+    path: Path, data: Output, *, inputs: Sequence[Path] = (), force: bool = True
 ) -> None:
-    """Write ``data`` to ``path`` atomically (text is UTF-8; bytes, or a view of bytes,
-    as they are).
+    """Write ``data`` to ``path`` atomically (text is UTF-8; bytes, a view of bytes or
+    :class:`Pieces` of bytes, as they are).
 
     Refuses (``OutputError``) when ``path`` is one of ``inputs`` or, with
     ``force=False``, when it already exists. The file keeps the permissions a newly
