@@ -149,7 +149,7 @@ def _open_large(path: Path, source: str, stamp: os.stat_result, tab_first: bool)
     if path.suffix.lower() in {".xls", ".ods", ".numbers"}:
         return None
     with path.open("rb", buffering=0) as handle:
-        first = _read_up_to(handle, textscan.CHUNK)
+        first = _read_up_to(handle, min(textscan.PREFIX, textscan.CHUNK))
         skip = plain_utf8_start(first)
         if skip is None or first[skip:].isspace() or len(first) - skip < 4:
             return None
