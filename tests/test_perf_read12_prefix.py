@@ -105,3 +105,22 @@ def test_plain_numbers_and_non_ascii_after_a_short_prefix(
     path = write_lines(tmp_path / "a.csv", _lines('"caf\u00e9 {i}, ""ok""{tail}"'))
     found, prefixes = _read_both_ways(path, monkeypatch, prefix)
     assert found[0] != "refused" and prefixes == _scanned_if(prefix, path)
+
+
+@pytest.mark.parametrize("ends", ["\r", "\r\n", "\n\r"])
+@pytest.mark.parametrize("at", [0, 5, 600])
+def test_carriage_returns_read_as_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ends: str, at: int
+) -> None:
+    """A large file with carriage returns (CR line ends from the first line or from a
+    later one, CRLF, LF CR) reads as it does read whole (line ends made LF), never
+    scanned: a CR in the sniff's sample made the csv module fail outright (2b1c32d)."""
+    lines = _lines("plain {i}")
+    text = "\n".join(lines[:at]) + ("\n" if at else "") + ends.join(lines[at:]) + ends
+    path = tmp_path / "cr.csv"
+    path.write_bytes(text.encode("utf-8"))
+    found, prefixes = _read_both_ways(path, monkeypatch, 1 << 30)
+    assert prefixes == [] and found[0] != "refused"
+    if ends != "\n\r":  # LF CR makes a blank line of every CR, read whole alike
+        lf = write_lines(tmp_path / "lf.csv", lines)
+        assert found == _read_both_ways(lf, monkeypatch, 1)[0]
