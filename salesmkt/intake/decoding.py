@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 
 from salesmkt.errors import ResponseDataError
 from salesmkt.model.assessment import DataWarning
@@ -112,20 +113,17 @@ def sniff_delimiter(sample: str, tab_first: bool) -> str:
     """
     cut = sample.rfind("\n")
     sample = sample[: cut + 1] if cut > 0 else sample
+    scores = {delim: _consistency(sample, delim) for delim in _DELIMITERS}
+    plausible = [d for d, (agree, width) in scores.items() if width >= 2 and agree >= 0.9]
+    if len(plausible) == 1:
+        # The one plausible delimiter wins whatever the sniffer proposes (kept if it is
+        # that one, else the best plausible one): its sniff of 64 KB of text, some 12 ms
+        # of every file's opening, is not needed.
+        return plausible[0]
     try:
         sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
     except csv.Error:
         sniffed = None
-    scores: dict[str, tuple[float, int]] = {}
-    for delim in _DELIMITERS:
-        reader = csv.reader(io.StringIO(sample), delimiter=delim)
-        rows = [r for r in reader if any(c.strip() for c in r)][:50]
-        if not rows or len(rows[0]) < 2:
-            scores[delim] = (0.0, len(rows[0]) if rows else 0)
-            continue
-        width = len(rows[0])
-        scores[delim] = (sum(len(r) == width for r in rows) / len(rows), width)
-    plausible = [d for d, (agree, width) in scores.items() if width >= 2 and agree >= 0.9]
     if sniffed in plausible:
         return sniffed
     if plausible:
@@ -134,3 +132,16 @@ def sniff_delimiter(sample: str, tab_first: bool) -> str:
         return sniffed
     best = max(_DELIMITERS, key=lambda d: scores[d][1])
     return best if scores[best][1] >= 2 else ("\t" if tab_first else ",")
+
+
+def _consistency(sample: str, delim: str) -> tuple[float, int]:
+    """How many of the sample's first 50 rows holding anything have the first one's
+    width (a share), and that width (0.0 unless it is 2 or more). The reader stops at
+    the 50th such row: reading the whole 64 KB sample for each delimiter took some 9 ms
+    of every file's opening."""
+    reader = csv.reader(io.StringIO(sample), delimiter=delim)
+    rows = list(itertools.islice((r for r in reader if any(c.strip() for c in r)), 50))
+    if not rows or len(rows[0]) < 2:
+        return (0.0, len(rows[0]) if rows else 0)
+    width = len(rows[0])
+    return (sum(len(r) == width for r in rows) / len(rows), width)

@@ -149,12 +149,16 @@ def _open_large(path: Path, source: str, stamp: os.stat_result, tab_first: bool)
     if path.suffix.lower() in {".xls", ".ods", ".numbers"}:
         return None
     with path.open("rb", buffering=0) as handle:
-        first = _read_up_to(handle, textscan.CHUNK)
+        first = _read_up_to(handle, min(textscan.PREFIX, textscan.CHUNK))
         skip = plain_utf8_start(first)
         if skip is None or first[skip:].isspace() or len(first) - skip < 4:
             return None
         text = first[skip:]
         del first
+        if b"\r" in text[:65536]:
+            # The scan turns any CR down; in the sniff's sample (line ends not yet made
+            # LF) CR line ends (classic Mac) made the csv module fail outright.
+            return None
         sep = sniff_delimiter(text[:65536].decode("utf-8", errors="ignore"), tab_first)
         scan = scan_text(handle, text, sep)
         found = os.fstat(handle.fileno())

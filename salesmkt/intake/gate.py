@@ -139,12 +139,16 @@ def _parse_items(
         if column.dtype.kind in "fi":  # the fast path: already checked to be scale points
             _numbers(column, values[j], states[j])
             continue
-        got, states[j], found = scale.parse_column(
-            column, factorized.get(col.index), small=values.dtype == np.int8
+        into = (values[j], states[j])
+        got, state, found = scale.parse_column(
+            column, factorized.get(col.index), small=values.dtype == np.int8, into=into
         )
+        if state is not into[1]:  # else written in place already
+            states[j] = state
         if got.dtype != values.dtype:
             values = _widened(values, j)
-        values[j] = got
+        if got is not into[0]:
+            values[j] = got
         label = column_label(col, item_id)
         problems += [(r, col.index, f"{label}: {m}") for r, m in found.items()]
     return values, states, problems

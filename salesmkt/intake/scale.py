@@ -171,11 +171,14 @@ class AnswerScale:
         factorized: tuple[npt.NDArray[np.intp], list[str]] | None = None,
         *,
         small: bool = False,
+        into: tuple[npt.NDArray[Any], npt.NDArray[np.int8]] | None = None,
     ) -> tuple[npt.NDArray[Any], npt.NDArray[np.int8], dict[int, str]]:
         """Values (NaN unless answered), states, and the problem text per invalid row;
         ``factorized``: the cells' codes and distinct cells when the reader knows them.
         With ``small`` the values come as ``int8`` (:data:`BLANK_CODE` unless answered)
-        when every answer fits (see :func:`small_values`), else as float64.
+        when every answer fits (see :func:`small_values`), else as float64. ``into``:
+        the rows of the caller's grids the values and states may be written into (and
+        are returned as) when the values' type is theirs; else new arrays.
 
         Vectorised: only each distinct spelling is parsed in Python.
         """
@@ -193,8 +196,7 @@ class AnswerScale:
         # NaN cells (never produced by the readers, but possible from callers) are blank.
         if len(codes) and int(codes.min()) < 0:  # a pass, where np.where is a copy
             codes = np.where(codes < 0, len(parsed), codes)
-        out_values = values[codes]
-        out_states = states[codes]
+        out_values, out_states = _gather(values, states, codes, into)
         problems: dict[int, str] = {}
         bad = [i for i, p in enumerate(parsed) if p[0] == INVALID]
         if bad:
@@ -203,6 +205,30 @@ class AnswerScale:
                 assert text is not None
                 problems[int(row)] = text
         return out_values, out_states, problems
+
+
+def _gather(
+    values: npt.NDArray[Any],
+    states: npt.NDArray[np.int8],
+    codes: npt.NDArray[Any],
+    into: tuple[npt.NDArray[Any], npt.NDArray[np.int8]] | None,
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.int8]]:
+    """Each cell's value and state from its code (into ``into`` when the values' type is
+    its own): one gather straight into the grid's rows, where indexing made two new
+    arrays that the gate then copied into the grid (some 0.05 CPU s over 20 label columns
+    of a million cells)."""
+    if into is None or into[0].dtype != values.dtype:
+        return values[codes], states[codes]
+    n = len(values)
+    if len(codes) and not 0 <= int(codes.min()) <= int(codes.max()) < n:
+        raise IndexError(f"a code outside the {n} spellings")  # as indexing would
+    # ``take`` casts int32 codes to intp once per call: cast them once for both. Every
+    # code is in range (checked), so "clip" never clips; the default "raise" would
+    # buffer ``out``.
+    rows = codes.astype(np.intp, copy=False)
+    np.take(values, rows, out=into[0], mode="clip")
+    np.take(states, rows, out=into[1], mode="clip")
+    return into
 
 
 def small_values(values: npt.NDArray[np.float64]) -> npt.NDArray[Any]:

@@ -7,11 +7,12 @@ Vocabulary:
   reused, and the file's text is never all in memory.
 - *scan* (:class:`Scan`): what :class:`.files.TextFile` needs of a large file to read
   it the way it reads any file whose records it guesses (see
-  :func:`.records.uniform_records` and :func:`.records.quoted_records`): the first chunk
-  (the *prefix*: the head and the first records come from it), the text's length, its
-  line feeds, whether it holds quotes and, if so, whether every quote follows the rule
-  of :func:`.records._lines_if_plain` (and the longest line), or else how many
-  delimiters it holds. A text that is not UTF-8, holds a carriage return or breaks the
+  :func:`.records.uniform_records` and :func:`.records.quoted_records`): the first
+  :data:`PREFIX` bytes (the *prefix*, looked at as the first chunk: the head and the
+  first records come from it), the text's length, its line feeds, whether it holds
+  quotes and, if so, whether every quote follows the rule of
+  :func:`.records._lines_if_plain` (and the longest line), or else how many delimiters
+  it holds. A text that is not UTF-8, holds a carriage return or breaks the
   quote rule is not scanned (``None``): the file is then read into memory as before,
   so that whatever is said about it is said as before.
 """
@@ -30,7 +31,15 @@ from salesmkt.intake import records
 from salesmkt.intake.records import PlainRule, quote_neighbours
 
 CHUNK = 1 << 26
-"""Bytes read from the file at a time (the prefix is the first of them)."""
+"""Bytes read from the file at a time, after the prefix."""
+
+PREFIX = 1 << 25
+"""Bytes of the prefix (at most :data:`CHUNK`): the head, the first records of the record
+guess and the first :data:`.freetext.HEAD_CELLS` cells of a lazy free-text column come
+from it (32 MB hold 5,000 records of 6 KB; a longer record's file has its text read
+whole for those cells, as 64 MB did from 13 KB). A ``bytes`` object, not one of the
+buffers: each of its pages is faulted in afresh, which 64 MB made 16,000 page faults
+(the buffers are numpy's, which asks for huge pages)."""
 
 
 @dataclass(frozen=True)
