@@ -156,6 +156,8 @@ def score_table(
             blank_zero=prep.blank_zero,
             dims_valid=prep.dims_valid,
             item_counts=cells.item_counts,
+            total_tallies=cells.total_tallies,
+            answered=prep.answered,
         ),
         table.questionnaire,
         settings,
