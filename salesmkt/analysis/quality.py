@@ -176,8 +176,11 @@ def missing_bits(data: GapData, rows: IntArray) -> UIntArray:
     items = data.items
     k = items.shape[1]
     if k > _WORD or not data.marked:
-        marks = None if data.valid is None else data.valid[rows]
-        return pack_missing(~answered_cells(items[rows], marks))
+        answers = items[rows]
+        marks = answers != 0 if data.valid is None and data.blank_zero else None
+        if data.valid is not None:
+            marks = data.valid[rows]
+        return pack_missing(~answered_cells(answers, marks))
     bits: UIntArray = np.zeros((rows.size, 1), dtype=np.dtype("<u8"))
     word = bits[:, 0]
     column = np.empty(rows.size, dtype=items.dtype)
