@@ -77,3 +77,25 @@ def test_moments_with_one_thread_equal_the_capped_and_float64(
         for got in (columns, sums):
             assert got[0].tobytes() == s1.tobytes()
             assert got[1].tobytes() == s2.tobytes()
+
+
+@pytest.mark.parametrize(("value", "capped"), [("1", False), ("2", True)])
+def test_the_thread_cap_is_asked_only_with_threads(
+    monkeypatch: pytest.MonkeyPatch, value: str, capped: bool
+) -> None:
+    """Only the speed depends on the choice (the sums above are the same), so which
+    chunking each path takes is watched directly."""
+    asked: list[int] = []
+    original = rel._product_rows
+
+    def spy(k: int, exact: int) -> int:
+        asked.append(k)
+        return original(k, exact)
+
+    monkeypatch.setattr(rel, "_product_rows", spy)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", value)
+    items = np.asfortranarray(np.ones((100, 20), dtype=np.int8))
+    keep = np.arange(100)
+    assert rel._exact_columns(items, keep, None, 3.0) is not None
+    assert rel._exact_sums(iter([items[:50], items[50:]]), 20, 3.0) is not None
+    assert asked == ([20, 20, 20] if capped else [])
