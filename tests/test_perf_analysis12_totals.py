@@ -137,3 +137,25 @@ def test_scores_with_the_cells_tallies_equal_scores_without(
     fast = render_json(result.assessment)
     monkeypatch.setattr(cells, "_total_tallies", lambda *args: None)
     assert fast == render_json(score_table(table, settings).assessment)
+
+
+def test_dimension_columns_into_one_buffer_equal_new_ones() -> None:
+    """A dimension's means written into a reused buffer: the same floats as a new
+    column, held as whole-number parts or as means, and as plain Python divides them."""
+    from salesmkt.analysis.prepared import DimScores
+
+    rng = np.random.default_rng(5)
+    sums = np.asfortranarray(rng.integers(0, 26, size=(300, 3)).astype(np.int16))
+    counts = np.asfortranarray(rng.integers(0, 6, size=(300, 3)).astype(np.int8))
+    sums[counts == 0] = 0
+    parts = DimScores(sums=sums, counts=counts)
+    means = DimScores(means=parts.matrix())
+    out = np.full(300, np.nan)
+    for j in range(3):
+        pairs = zip(sums[:, j].tolist(), counts[:, j].tolist(), strict=True)
+        want = [s / c if c else 0.0 for s, c in pairs]
+        for scores in (parts, means):
+            fresh = scores.column(j)
+            got = scores.column(j, out)
+            assert got is out and got.tobytes() == fresh.tobytes()
+            assert got.tolist() == want

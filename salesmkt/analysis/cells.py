@@ -248,8 +248,7 @@ def cell_stats(
     else:
         for c, chunk in _totals_by_cell(total, key, ncells, n):
             lo[c], hi[c], median[c] = chunk.min(), chunk.max(), _median(chunk)
-    dims = prep.dims_valid.shape[1]
-    dim_sum, dim_n = _sums_of_columns(key, ncells, n, dims, prep.dim_column, prep.dims_valid)
+    dim_sum, dim_n = _dimension_sums(key, ncells, n, prep)
     item_sum, item_n, fav_sum, counts = _answer_sums(key, ncells, n, prep, favourable_from)
     return Cells(
         n,
@@ -267,6 +266,20 @@ def cell_stats(
         counts,
         tallies,
     )
+
+
+def _dimension_sums(
+    key: IntArray, ncells: int, n: IntArray, prep: Prepared
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_sums_of_columns` of the dimension means, each column made in turn in one
+    buffer (freed on return, before the answers are counted)."""
+    column = np.empty(len(prep.total))
+
+    def dim_column(j: int) -> FloatArray:
+        return prep.dim_column(j, column)
+
+    dims = prep.dims_valid.shape[1]
+    return _sums_of_columns(key, ncells, n, dims, dim_column, prep.dims_valid)
 
 
 def _total_tallies(
