@@ -87,3 +87,32 @@ def test_complete_and_answered_nothing_from_the_counts(seed: int, marks: bool) -
     a, b = ItemTallies(counted, groups), ItemTallies(plain, groups)
     assert a.answered == b.answered
     assert a.answered == {c: int(valid[code == c].any(axis=1).sum()) for c in range(3)}
+
+
+@pytest.mark.parametrize("outside", [False, True])
+def test_packed_counts_and_group_sizes_with_keys_outside_the_cells(outside: bool) -> None:
+    """Keys all within the cells are cast at once; keys outside (below 0, or ncells and
+    beyond) still count in the spare cell, never read: against plain Python counts."""
+    from collections import Counter
+
+    items, valid = _grid(500, 5, seed=11)
+    rng = np.random.default_rng(3)
+    key = rng.integers(0, 3, size=500).astype(np.int64)
+    if outside:
+        key[::9] = -1
+        key[4::11] = 3
+    got = gapdata.item_answer_counts(key, 3, items, None, blank_zero=True)
+    for j, counts in enumerate(got):
+        plain = Counter(
+            (int(c), int(v)) for c, v, ok in zip(key, items[:, j], valid[:, j], strict=True)
+            if ok and 0 <= c < 3
+        )  # fmt: skip
+        for c in range(3):
+            row = counts[c]
+            assert {v - 128: int(row[v]) for v in np.flatnonzero(row)} == {
+                v: n for (cell, v), n in plain.items() if cell == c
+            }
+    groups = Groups(GapData(items, key, IDS, blank_zero=True), tiny(), Settings(min_group_size=1))
+    # as before: codes below 0 left out (codes beyond the ids counted, as always)
+    assert groups.n.tolist() == np.bincount(key[key >= 0], minlength=3).tolist()
+    assert groups.n.tolist()[:3] == [int((key == c).sum()) for c in range(3)]

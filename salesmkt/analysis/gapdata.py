@@ -233,7 +233,9 @@ class Groups:
         self.code = code
         self._codes_as: dict[np.dtype[Any], NDArray[Any]] = {}
         self._all_grouped: bool | None = None
-        self.n = np.bincount(code[code >= 0], minlength=len(self.ids)).astype(np.int64)
+        # Codes below 0 (no group) are not counted; without any, no copy of the rest.
+        counted = code if code.size == 0 or int(code.min()) >= 0 else code[code >= 0]
+        self.n = np.bincount(counted, minlength=len(self.ids)).astype(np.int64)
         self.k_min = settings.min_group_size
         self.suppressed = (self.n > 0) & (self.n < self.k_min)
         self.labels = {gid: _label(q, gid) for gid in self.ids}
@@ -520,7 +522,7 @@ def _packed_counts(
         return None
     # Every bin number is below _PACKED_BINS = 2**15: int16 arithmetic, a quarter of the
     # memory traffic of int64 (bincount widens it once, in C).
-    cell = np.where((key >= 0) & (key < ncells), key, ncells).astype(np.int16)
+    cell = _spare_cell(key, ncells, np.dtype(np.int16))
     out: list[IntArray] = []
     for first in range(0, k, per_bincount):
         cols = range(first, min(k, first + per_bincount))
@@ -539,6 +541,15 @@ def _packed_counts(
             others = tuple(1 + a for a in range(len(cols)) if a != at)
             out.append(counts.sum(axis=others) if others else counts)
     return out
+
+
+def _spare_cell(key: IntArray, ncells: int, dtype: np.dtype[Any]) -> NDArray[Any]:
+    """``key`` in ``dtype`` (which holds 0 … ncells) with every key outside 0 … ncells − 1
+    made ``ncells`` (the spare cell); when none is outside, ``key`` cast at once, with no
+    masks and no respondent-sized int64 temporary (40 MB at five million)."""
+    if _all_in(key, ncells):
+        return key.astype(dtype)
+    return np.where((key >= 0) & (key < ncells), key, ncells).astype(dtype)
 
 
 def _count_row(found: IntArray, ncells: int, lo: int, hi: int) -> IntArray:
