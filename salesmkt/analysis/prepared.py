@@ -90,7 +90,10 @@ class DimScores:
         # for "none", with no mask and no mixed-type loop. The division casts both
         # parts to float64 as it goes (in numpy's small buffers): the same floats
         # divided, without two float64 columns made first (16 MB at a million).
-        count = np.maximum(self.counts[:, j], 1)
+        counts = self.counts[:, j]
+        # max(count, 1) for counts, which are never below 0: count + (count == 0), two
+        # vectorised passes (numpy's maximum with a scalar on int8 is not: 6x the time)
+        count = counts + (counts == 0)
         found: FloatArray = np.divide(self.sums[:, j], count, out=out, dtype=np.float64)
         return found
 
