@@ -159,3 +159,19 @@ def test_dimension_columns_into_one_buffer_equal_new_ones() -> None:
             got = scores.column(j, out)
             assert got is out and got.tobytes() == fresh.tobytes()
             assert got.tolist() == want
+
+
+def test_withheld_respondents_warnings_dropped_and_nobody_hidden_kept() -> None:
+    """A withheld group's respondent who skipped a dimension loses the row warning; a
+    shown group's keeps it; with nobody withheld every row warning stays (the row
+    numbers are then not copied at all): against the same scores at a threshold of 1."""
+    rows = [[1.0, 2.0, 3.0, 4.0]] * 60 + [[5.0, 4.0, 3.0, 2.0], [2.0, np.nan, np.nan, np.nan]]
+    rows[7] = [np.nan, np.nan, 3.0, 3.0]  # a sales respondent skips "talk"
+    groups = ["sales"] * 30 + ["marketing"] * 30 + ["leadership"] * 2
+    table = make_table(tiny(), rows, groups)
+    warned = {
+        k: {w.row for w in score_table(table, Settings(min_group_size=k)).assessment.warnings
+            if w.code == "skipped-dimension"}
+        for k in (1, 5)
+    }  # fmt: skip
+    assert len(warned[1]) == 2 and len(warned[5]) == 1 and warned[5] < warned[1]
