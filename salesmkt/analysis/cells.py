@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from salesmkt.analysis.gapdata import counts_fit, item_answer_counts
+from salesmkt.analysis.gapdata import cell_ratio_tallies, counts_fit, item_answer_counts
 from salesmkt.l10n import _
 from salesmkt.model.assessment import GroupResult, Overall, StageRef
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
     from salesmkt.analysis.prepared import Prepared
+    from salesmkt.analysis.statistics.sample import Tally
     from salesmkt.definitions.questionnaire import Questionnaire
 
     FloatArray = NDArray[np.float64]
@@ -119,6 +120,10 @@ class Cells:
     # Per item, cells × int8 values: the answer counts of gapdata.answer_counts, when
     # the answers are int8 (the gaps' item tallies of the same cells read them again).
     item_counts: list[IntArray] | None = None
+    # Per cell with respondents: the tally of its totals, when they were counted from
+    # their whole-number parts (the median, minimum and maximum are read off it, and the
+    # gaps' totals of the same cells read it again).
+    total_tallies: dict[int, Tally] | None = None
 
     @property
     def dim_mean(self) -> FloatArray:
@@ -236,14 +241,80 @@ def cell_stats(
     lo = np.full(ncells, np.nan)
     hi = np.full(ncells, np.nan)
     median = np.full(ncells, np.nan)
-    for c, chunk in _totals_by_cell(total, key, ncells, n):
-        lo[c], hi[c], median[c] = chunk.min(), chunk.max(), _median(chunk)
-    dims = prep.dims_valid.shape[1]
-    dim_sum, dim_n = _sums_of_columns(key, ncells, n, dims, prep.dim_column, prep.dims_valid)
+    tallies = _total_tallies(key, ncells, n, prep)
+    if tallies is not None:
+        for c, tally in tallies.items():
+            lo[c], hi[c], median[c] = tally.values[0], tally.values[-1], _median_of(tally)
+    else:
+        for c, chunk in _totals_by_cell(total, key, ncells, n):
+            lo[c], hi[c], median[c] = chunk.min(), chunk.max(), _median(chunk)
+    dim_sum, dim_n = _dimension_sums(key, ncells, n, prep)
     item_sum, item_n, fav_sum, counts = _answer_sums(key, ncells, n, prep, favourable_from)
     return Cells(
-        n, total_sum, mean, median, sd, lo, hi, dim_sum, dim_n, item_sum, item_n, fav_sum, counts
+        n,
+        total_sum,
+        mean,
+        median,
+        sd,
+        lo,
+        hi,
+        dim_sum,
+        dim_n,
+        item_sum,
+        item_n,
+        fav_sum,
+        counts,
+        tallies,
     )
+
+
+def _dimension_sums(
+    key: IntArray, ncells: int, n: IntArray, prep: Prepared
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`_sums_of_columns` of the dimension means, each column made in turn in one
+    buffer (freed on return, before the answers are counted)."""
+    column = np.empty(len(prep.total))
+
+    def dim_column(j: int) -> FloatArray:
+        return prep.dim_column(j, column)
+
+    dims = prep.dims_valid.shape[1]
+    return _sums_of_columns(key, ncells, n, dims, dim_column, prep.dims_valid)
+
+
+def _total_tallies(
+    key: IntArray, ncells: int, n: IntArray, prep: Prepared
+) -> dict[int, Tally] | None:
+    """Each cell's tally of its totals, counted from their whole-number parts
+    (:func:`~salesmkt.analysis.gapdata.cell_ratio_tallies`: the very divisions, so the
+    same floats), or None when the totals are not held as parts, the parts span too
+    many bins, or some total has no parts (a tally must hold every total of its cell).
+
+    A tally's values are the cell's distinct totals, ascending: its minimum, maximum
+    and median come without a copy, a sort or a partition of every total, and one
+    ``bincount`` counts every cell at once."""
+    from salesmkt.analysis.prepared import Prepared
+
+    ratio = prep.total_ratio() if isinstance(prep, Prepared) else None
+    if ratio is None:
+        return None
+    cells = np.flatnonzero(n).tolist()
+    found = cell_ratio_tallies(ratio, key, ncells, cells)
+    if found is None or any(found[c].n != n[c] for c in cells):
+        return None
+    return found
+
+
+def _median_of(tally: Tally) -> float:
+    """:func:`_median` of the sample ``tally`` counts: the middle value (or the mean of
+    the two middle values) of its values in ascending order, found from the running
+    counts; the same float, as both take ``np.mean`` of the same one or two values."""
+    n = tally.n
+    k = n // 2
+    middle = [k] if n % 2 else [k - 1, k]
+    # the value at sorted position p is the first whose running count exceeds p
+    at = np.searchsorted(np.cumsum(tally.counts), middle, side="right")
+    return float(np.mean(tally.values[at]))
 
 
 # Up to this many cells with respondents, each cell's totals are picked out by a mask

@@ -23,7 +23,7 @@ numpy is imported inside functions.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +52,7 @@ __all__ = [
     "Ratio",
     "answer_counts",
     "answer_rows",
+    "cell_ratio_tallies",
     "count_base",
     "counts_fit",
     "derived_scores",
@@ -127,6 +128,14 @@ class GapData:
     total_ratio: Ratio | None = None
     dim_ratio: Callable[[int], Ratio | None] | None = None
     blank_zero: bool = False
+    # Per group (every shown one at least): the tally of its ``totals``, already taken
+    # (scoring's cells count them for the median), read instead of counting again; it
+    # must come from these very arrays.
+    total_tallies: Mapping[int, Tally] | None = None
+    # Each respondent's number of answered items (the marks counted by row), if the
+    # caller holds it (scoring's ``Prepared.answered``): who answered every item, or
+    # none, is read off it instead of off the items.
+    answered: NDArray[Any] | None = None
 
     @property
     def marked(self) -> bool:
@@ -224,7 +233,9 @@ class Groups:
         self.code = code
         self._codes_as: dict[np.dtype[Any], NDArray[Any]] = {}
         self._all_grouped: bool | None = None
-        self.n = np.bincount(code[code >= 0], minlength=len(self.ids)).astype(np.int64)
+        # Codes below 0 (no group) are not counted; without any, no copy of the rest.
+        counted = code if code.size == 0 or int(code.min()) >= 0 else code[code >= 0]
+        self.n = np.bincount(counted, minlength=len(self.ids)).astype(np.int64)
         self.k_min = settings.min_group_size
         self.suppressed = (self.n > 0) & (self.n < self.k_min)
         self.labels = {gid: _label(q, gid) for gid in self.ids}
@@ -318,17 +329,34 @@ def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[in
     ascending, with their counts. Integer counting and the very division of the
     scores, so the same tallies bit for bit, without a float column, a gather or a sort
     per group."""
-    code = groups.code
-    ncells = len(groups.ids)
+    return cell_ratio_tallies(
+        ratio, groups.code, len(groups.ids), which, groups.code_as, groups.all_grouped
+    )
+
+
+def cell_ratio_tallies(
+    ratio: Ratio,
+    code: NDArray[Any],
+    ncells: int,
+    which: Sequence[int],
+    code_as: Callable[[np.dtype[Any]], NDArray[Any]] | None = None,
+    all_grouped: Callable[[], bool] | None = None,
+) -> dict[int, Tally] | None:
+    """:func:`ratio_tallies` of the cells ``code`` gives each respondent (0 … ncells − 1;
+    None when some code is outside them, or the bins are too many). ``code_as`` and
+    ``all_grouped`` give the codes in a narrower type and whether every code names a
+    cell, if the caller holds them (:class:`Groups` does)."""
     if len(code) == 0 or ncells == 0:
         return None
     lo, hi = int(ratio.num.min()), int(ratio.num.max())
     span, width = hi - lo + 1, int(ratio.den.max()) + 1
     if ratio.den.min() < 0 or ncells * span * width >= _MAX_RATIO_BINS:
         return None
-    if not groups.all_grouped():
+    grouped = all_grouped() if all_grouped is not None else _all_in(code, ncells)
+    if not grouped:
         return None  # respondents in no group: the float path leaves them out
-    key = _ratio_bins(ratio, groups, lo, span, width)
+    codes = code_as if code_as is not None else code.astype
+    key = _ratio_bins(ratio, codes, ncells, lo, span, width)
     counts = np.bincount(key, minlength=ncells * span * width)
     counts = counts.reshape(ncells, span, width)
     out: dict[int, Tally] = {}
@@ -343,17 +371,30 @@ def ratio_tallies(ratio: Ratio, groups: Groups, which: Sequence[int]) -> dict[in
     return out
 
 
-def _ratio_bins(ratio: Ratio, groups: Groups, lo: int, span: int, width: int) -> NDArray[Any]:
+def _all_in(code: NDArray[Any], ncells: int) -> bool:
+    """Whether every code is a cell, 0 … ncells − 1."""
+    return code.size == 0 or (int(code.min()) >= 0 and int(code.max()) < ncells)
+
+
+def _ratio_bins(
+    ratio: Ratio,
+    code_as: Callable[[np.dtype[Any]], NDArray[Any]],
+    ncells: int,
+    lo: int,
+    span: int,
+    width: int,
+) -> NDArray[Any]:
     """Each respondent's bin of :func:`ratio_tallies`: (group × span + numerator − lo) ×
     width + denominator, built in place in the narrowest integer type that holds every
     bin (int16 for a few groups: a quarter of int64's memory traffic; ``bincount``
-    widens it once, in C). Whole numbers, so the same bins in any type that holds them."""
+    widens it once, in C). Whole numbers, so the same bins in any type that holds them.
+    ``code_as(dtype)``: the group codes in that type."""
     # the type holds every bin and every numerator (lo … lo + span − 1)
-    small = narrowest_int(max(len(groups.ids) * span * width, abs(lo) + span), np.int16)
+    small = narrowest_int(max(ncells * span * width, abs(lo) + span), np.int16)
     key: NDArray[Any] = np.subtract(ratio.num, lo, dtype=small)  # numerator − lo: 0 … span − 1
     key *= width
     key += ratio.den
-    key += np.multiply(groups.code_as(small), span * width, dtype=small)
+    key += np.multiply(code_as(small), span * width, dtype=small)
     return key
 
 
@@ -481,7 +522,7 @@ def _packed_counts(
         return None
     # Every bin number is below _PACKED_BINS = 2**15: int16 arithmetic, a quarter of the
     # memory traffic of int64 (bincount widens it once, in C).
-    cell = np.where((key >= 0) & (key < ncells), key, ncells).astype(np.int16)
+    cell = _spare_cell(key, ncells, np.dtype(np.int16))
     out: list[IntArray] = []
     for first in range(0, k, per_bincount):
         cols = range(first, min(k, first + per_bincount))
@@ -500,6 +541,15 @@ def _packed_counts(
             others = tuple(1 + a for a in range(len(cols)) if a != at)
             out.append(counts.sum(axis=others) if others else counts)
     return out
+
+
+def _spare_cell(key: IntArray, ncells: int, dtype: np.dtype[Any]) -> NDArray[Any]:
+    """``key`` in ``dtype`` (which holds 0 … ncells) with every key outside 0 … ncells − 1
+    made ``ncells`` (the spare cell); when none is outside, ``key`` cast at once, with no
+    masks and no respondent-sized int64 temporary (40 MB at five million)."""
+    if _all_in(key, ncells):
+        return key.astype(dtype)
+    return np.where((key >= 0) & (key < ncells), key, ncells).astype(dtype)
 
 
 def _count_row(found: IntArray, ncells: int, lo: int, hi: int) -> IntArray:
@@ -631,6 +681,9 @@ def answer_rows(data: GapData, rows: IntArray) -> FloatArray:
 
 def _answered_nothing(data: GapData) -> BoolArray:
     """Which respondents answered no item (``data`` with marked missing cells)."""
+    if data.answered is not None:
+        held: BoolArray = np.equal(data.answered, 0)
+        return held
     if data.valid is not None:
         nothing: BoolArray = ~np.logical_or.reduce(data.valid, axis=1)
         return nothing

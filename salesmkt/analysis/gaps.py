@@ -292,7 +292,9 @@ def fill_assessment(
     items = ItemTallies(data, groups)
     compared = [c for gid in q.compare if (c := groups.index(gid)) is not None and c in groups.rows]
     # Every group with rows is shown, so the compared groups' tallies are among these.
-    shown_totals = _tallies(data.total_ratio, lambda: totals, None, groups, groups.shown())
+    shown_totals = _given_totals(data, groups) or _tallies(
+        data.total_ratio, lambda: totals, None, groups, groups.shown()
+    )
     total_tallies = {c: shown_totals[c] for c in compared}
     if len(q.compare) == 2 and a.total_gap is None:
         a.total_gap = TotalGap()
@@ -382,6 +384,16 @@ def _tallies(
     (:func:`ratio_tallies`), else from the float column (made only then)."""
     found = ratio_tallies(ratio, groups, which) if ratio is not None else None
     return found if found is not None else group_tallies(column(), valid, groups, which)
+
+
+def _given_totals(data: GapData, groups: Groups) -> dict[int, Tally] | None:
+    """Every shown group's tally of the totals, as the caller counted them
+    (``GapData.total_tallies``), or None when some shown group's is not there."""
+    given = data.total_tallies
+    shown = groups.shown()
+    if given is None or not shown or any(c not in given for c in shown):
+        return None
+    return {c: given[c] for c in shown}
 
 
 def _fill_intervals(a: Assessment, groups: Groups, tallies: dict[int, Tally]) -> None:

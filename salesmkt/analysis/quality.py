@@ -87,6 +87,7 @@ __all__ = [
     "aggregation_result",
     "agreement_results",
     "dimension_reliability",
+    "missing_bits",
     "reliability_results",
     "scale_moments",
 ]
@@ -142,6 +143,11 @@ def scale_moments(q: Questionnaire, data: GapData, groups: Groups) -> ScaleMomen
 def _completeness(data: GapData) -> tuple[BoolArray, IntArray, UIntArray]:
     """Which respondents answered every item, the others (ascending), and the items each
     of them skipped (:func:`pack_missing`)."""
+    if data.answered is not None:
+        # Each respondent's count of answers, held: complete where it is every item.
+        complete = np.equal(data.answered, data.items.shape[1])
+        partial = np.flatnonzero(~complete)
+        return complete, partial, missing_bits(data, partial)
     if data.valid is None and data.blank_zero:
         # The marks are items != 0: complete rows found a column at a time and only the
         # partial rows' marks made, never a respondents × items matrix of them.
@@ -151,11 +157,45 @@ def _completeness(data: GapData) -> tuple[BoolArray, IntArray, UIntArray]:
             np.not_equal(data.items[:, j], 0, out=given)
             complete &= given
         partial = np.flatnonzero(~complete)
-        return complete, partial, pack_missing(data.items[partial] == 0)
+        return complete, partial, missing_bits(data, partial)
     answered = answered_cells(data.items, data.valid)
     complete = np.logical_and.reduce(answered, axis=1)
     partial = np.flatnonzero(~complete)
     return complete, partial, pack_missing(~answered[partial])
+
+
+# missing_bits packs a column at a time up to this many items (one 64-bit word a row).
+_WORD = 64
+
+
+def missing_bits(data: GapData, rows: IntArray) -> UIntArray:
+    """:func:`pack_missing` of the unanswered cells of ``rows`` (ascending), the same
+    bits: with at most :data:`_WORD` items, each item's answers of those rows taken and
+    its unanswered ones or-ed in as bit j, with no rows × items copy of the answers or
+    marks (the packing of one was half of the moments' set-up at a million)."""
+    items = data.items
+    k = items.shape[1]
+    if k > _WORD or not data.marked:
+        answers = items[rows]
+        marks = answers != 0 if data.valid is None and data.blank_zero else None
+        if data.valid is not None:
+            marks = data.valid[rows]
+        return pack_missing(~answered_cells(answers, marks))
+    bits: UIntArray = np.zeros((rows.size, 1), dtype=np.dtype("<u8"))
+    word = bits[:, 0]
+    column = np.empty(rows.size, dtype=items.dtype)
+    gone = np.empty(rows.size, dtype=bool)
+    for j in range(k):
+        items[:, j].take(rows, out=column)
+        if data.valid is not None:
+            data.valid[:, j].take(rows, out=gone)
+            np.logical_not(gone, out=gone)
+            if items.dtype.kind == "f":
+                gone |= ~np.isfinite(column)
+        else:  # blank zero
+            np.equal(column, 0, out=gone)
+        word |= gone.view(np.uint8).astype(np.uint64) << np.uint64(j)
+    return bits
 
 
 def reliability_results(

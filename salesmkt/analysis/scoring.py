@@ -116,7 +116,8 @@ def score_table(
     notes = _suppression_notes(table.questionnaire, prep.group_ids, suppressed, k_min)
 
     hidden_rows = np.zeros(len(prep.total), dtype=bool)
-    hidden_rows |= suppressed[prep.group_code]
+    if suppressed.any():  # else nobody is hidden for their group: no gather of the codes
+        hidden_rows |= suppressed[prep.group_code]
     breakdowns: list[SegmentResult] = []
     # Two spellings of one column ("region", "Region") give one breakdown.
     columns = dict.fromkeys(segment_column(table, by) for by in settings.by)
@@ -156,6 +157,8 @@ def score_table(
             blank_zero=prep.blank_zero,
             dims_valid=prep.dims_valid,
             item_counts=cells.item_counts,
+            total_tallies=cells.total_tallies,
+            answered=prep.answered,
         ),
         table.questionnaire,
         settings,
@@ -235,8 +238,10 @@ def _withhold_details(
 ) -> None:
     """Drop the warnings and exclusions that concern withheld respondents
     (:mod:`salesmkt.analysis.privacy`)."""
-    rows = _row_numbers(table)[prep.keep]
-    hidden_rows = {int(r) for r in rows[hidden]}
+    # Nobody hidden (the common case): no respondent-sized copy of the row numbers.
+    hidden_rows = (
+        {int(r) for r in _row_numbers(table)[prep.keep][hidden]} if hidden.any() else set()
+    )
     assessment.warnings = withhold_warnings(
         assessment.warnings, hidden_rows, len(hidden_rows), k_min
     )
