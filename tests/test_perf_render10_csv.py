@@ -31,6 +31,7 @@ import typer
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support.csvtext import pandas_csv
+from support.printing import printed
 
 from salesmkt.analysis import respondent_table as rt
 from salesmkt.analysis.respondent_table import RespondentColumn, RespondentTable
@@ -241,18 +242,6 @@ def test_row_counts_are_the_row_sums(rows: int, items: int, fortran: bool, seed:
 # -- printing and writing bytes ----------------------------------------------------------
 
 
-def _printed(
-    data: str | bytes | memoryview, monkeypatch: pytest.MonkeyPatch, encoding: str = "utf-8"
-) -> bytes:
-    """What ``write_or_echo`` prints to a stdout (not a terminal) of ``encoding``."""
-    raw = io.BytesIO()
-    stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
-    monkeypatch.setattr("sys.stdout", stream)
-    console.write_or_echo(data, None, [])
-    stream.flush()
-    return raw.getvalue()
-
-
 @pytest.mark.parametrize("view", [False, True])
 @pytest.mark.parametrize(
     "text",
@@ -265,20 +254,20 @@ def _printed(
     ],
 )
 def test_bytes_print_as_their_text(text: str, view: bool, monkeypatch: pytest.MonkeyPatch) -> None:
-    as_text = _printed(text, monkeypatch)
+    as_text = printed(text, monkeypatch)
     data = text.encode("utf-8")
-    assert _printed(memoryview(pa.py_buffer(data)) if view else data, monkeypatch) == as_text
+    assert printed(memoryview(pa.py_buffer(data)) if view else data, monkeypatch) == as_text
     if "\x1b" in text:
         assert b"\x1b" not in as_text
 
 
 def test_bytes_to_a_stdout_of_another_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "code,é\n1,ü\n"
-    as_text = _printed(text, monkeypatch, encoding="latin-1")
+    as_text = printed(text, monkeypatch, encoding="latin-1")
     assert as_text == text.encode("latin-1")
-    assert _printed(text.encode("utf-8"), monkeypatch, encoding="latin-1") == as_text
+    assert printed(text.encode("utf-8"), monkeypatch, encoding="latin-1") == as_text
     view = memoryview(text.encode("utf-8"))
-    assert _printed(view, monkeypatch, encoding="latin-1") == as_text
+    assert printed(view, monkeypatch, encoding="latin-1") == as_text
 
 
 def test_bytes_as_text_decision(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -30,6 +30,7 @@ import typer
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from support.csvtext import pandas_csv
+from support.printing import printed
 
 from salesmkt.analysis.respondent_table import RespondentColumn, RespondentTable
 from salesmkt.analysis.scoring import assess_file
@@ -171,16 +172,6 @@ def test_blocks_are_made_when_asked_for(monkeypatch: pytest.MonkeyPatch) -> None
 # -- printing and writing pieces ---------------------------------------------------------
 
 
-def _printed(data: Any, monkeypatch: pytest.MonkeyPatch, encoding: str = "utf-8") -> bytes:
-    """What ``write_or_echo`` prints to a stdout (not a terminal) of ``encoding``."""
-    raw = io.BytesIO()
-    stream = io.TextIOWrapper(raw, encoding=encoding, errors="strict", write_through=True)
-    monkeypatch.setattr("sys.stdout", stream)
-    console.write_or_echo(data, None, [])
-    stream.flush()
-    return raw.getvalue()
-
-
 def _pieces(*parts: bytes) -> Pieces:
     def make() -> Iterator[bytes | memoryview]:
         for part in parts:
@@ -203,18 +194,18 @@ def _pieces(*parts: bytes) -> Pieces:
 )
 def test_pieces_print_as_their_text(parts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     text = "".join(parts)
-    as_text = _printed(text, monkeypatch)
-    assert _printed(_pieces(*(p.encode("utf-8") for p in parts)), monkeypatch) == as_text
+    as_text = printed(text, monkeypatch)
+    assert printed(_pieces(*(p.encode("utf-8") for p in parts)), monkeypatch) == as_text
     if "\x1b" in text:
         assert b"\x1b" not in as_text
 
 
 def test_pieces_to_a_stdout_of_another_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = ["code,é\n", "1,ü\n"]
-    as_text = _printed("".join(parts), monkeypatch, encoding="latin-1")
+    as_text = printed("".join(parts), monkeypatch, encoding="latin-1")
     assert as_text == "".join(parts).encode("latin-1")
     pieces = _pieces(*(p.encode("utf-8") for p in parts))
-    assert _printed(pieces, monkeypatch, encoding="latin-1") == as_text
+    assert printed(pieces, monkeypatch, encoding="latin-1") == as_text
     monkeypatch.setattr(typer, "get_text_stream", lambda name: io.StringIO())  # no buffer
     assert not console._binary_stdout()
 
