@@ -57,19 +57,23 @@ def _pyarrow_threads(env: dict[str, str]) -> str:
     ).stdout.strip()
 
 
-@pytest.fixture(autouse=True)
-def _no_numpy_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def no_numpy_yet(monkeypatch: pytest.MonkeyPatch) -> None:
     """one_thread acts only before numpy's import: in this test session numpy is loaded,
-    so it is hidden from ``sys.modules`` (and put back) for the unit tests."""
+    so it is hidden from ``sys.modules`` (and put back) for the unit tests that call it.
+    Only for them: a test that scores in this process with numpy hidden would import a
+    second numpy (which fails, depending on which modules earlier tests loaded)."""
     monkeypatch.delitem(sys.modules, "numpy", raising=False)
 
 
+@pytest.mark.usefixtures("no_numpy_yet")
 def test_one_thread_is_set_when_no_blas_variable_is() -> None:
     env = {"PATH": "/bin", "PYARROW_IGNORE_TIMEZONE": "1"}
     assert blas_threads.one_thread(env) is True
     assert env == {"PATH": "/bin", "PYARROW_IGNORE_TIMEZONE": "1", "OPENBLAS_NUM_THREADS": "1"}
 
 
+@pytest.mark.usefixtures("no_numpy_yet")
 @pytest.mark.parametrize("name", blas_threads.BLAS_THREAD_VARIABLES)
 @pytest.mark.parametrize("value", ["4", "1", ""])
 def test_a_users_own_blas_variable_is_kept(name: str, value: str) -> None:
@@ -85,6 +89,7 @@ def test_nothing_is_set_once_numpy_is_imported(monkeypatch: pytest.MonkeyPatch) 
     assert env == {}
 
 
+@pytest.mark.usefixtures("no_numpy_yet")
 def test_the_process_environment_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in blas_threads.BLAS_THREAD_VARIABLES:
         monkeypatch.delenv(name, raising=False)
