@@ -101,9 +101,10 @@ def plural(n: int, word: str = "respondent") -> str:
 # -- per-cell statistics -----------------------------------------------------------------
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Cells:
-    """Figures for every cell at once; NaN where a figure does not exist."""
+    """Figures for every cell at once; NaN where a figure does not exist (made by name
+    only: fourteen arrays of the same shapes are too easy to pass in the wrong order)."""
 
     n: IntArray
     total_sum: FloatArray
@@ -251,20 +252,20 @@ def cell_stats(
     dim_sum, dim_n = _dimension_sums(key, ncells, n, prep)
     item_sum, item_n, fav_sum, counts = _answer_sums(key, ncells, n, prep, favourable_from)
     return Cells(
-        n,
-        total_sum,
-        mean,
-        median,
-        sd,
-        lo,
-        hi,
-        dim_sum,
-        dim_n,
-        item_sum,
-        item_n,
-        fav_sum,
-        counts,
-        tallies,
+        n=n,
+        total_sum=total_sum,
+        mean=mean,
+        median=median,
+        sd=sd,
+        lo=lo,
+        hi=hi,
+        dim_sum=dim_sum,
+        dim_n=dim_n,
+        item_sum=item_sum,
+        item_n=item_n,
+        fav_sum=fav_sum,
+        item_counts=counts,
+        total_tallies=tallies,
     )
 
 
