@@ -262,9 +262,10 @@ def test_more_records_than_counted_are_refused(tmp_path: Path) -> None:
         p.setattr(arrowread, "PIECE_BYTES", 256)
         with pytest.raises(ValueError, match="more records"):
             arrowread.body_columns(
-                pa.BufferReader(pa.py_buffer(data)), len(data), 300, 2, ",", {0, 1}, False,
-                [0, 1], ({1}, 1, 5),
-            )  # fmt: skip
+                pa.BufferReader(pa.py_buffer(data)),
+                arrowread.Body(len(data), 300, 2, ",", {0, 1}, include=[0, 1]),
+                ({1}, 1, 5),
+            )
 
 
 @pytest.mark.parametrize("late", [None, 0, 150, 399])
@@ -278,9 +279,10 @@ def test_body_columns_in_pieces_match_one_read(late: int | None) -> None:
         with pytest.MonkeyPatch.context() as p:
             p.setattr(arrowread, "PIECE_BYTES", piece)
             body = arrowread.body_columns(
-                pa.BufferReader(pa.py_buffer(data)), len(data), 400, 3, ",", {0, 1}, False,
-                [0, 1, 2], ({1}, 1, 5),
-            )  # fmt: skip
+                pa.BufferReader(pa.py_buffer(data)),
+                arrowread.Body(len(data), 400, 3, ",", {0, 1}, include=[0, 1, 2]),
+                ({1}, 1, 5),
+            )
         assert body.rows == 400
         if late is None:
             assert list(body.digits) == [1] and 1 not in body.columns

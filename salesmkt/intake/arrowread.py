@@ -32,26 +32,31 @@ from salesmkt.intake.rawfile import Factorized
 from salesmkt.intake.scale import BLANK_CODE
 
 
-def arrow_table(
-    source: Any,
-    size: int,
-    records: int,
-    width: int,
-    sep: str,
-    plain: Set[int],
-    breaks: bool,
-    include: Sequence[int] | None = None,
-) -> Any:
-    """The text read from ``source`` (a binary file object: ``size`` bytes, ``records``
-    records) as a pyarrow table of ``width`` text columns named by their index: the
-    ``plain`` ones as plain text, the others dictionary-encoded; ``breaks``: a quoted
-    cell may hold a line break; ``include``: the columns to convert (by default all;
-    pyarrow still tokenises the others, and checks every record's width, but neither
-    copies nor unescapes their cells)."""
+@dataclass(frozen=True)
+class Body:
+    """A text as pyarrow is to read it: ``size`` bytes holding ``records`` records of
+    ``width`` cells split at ``sep``; the ``plain`` columns read as plain text, the
+    others dictionary-encoded; ``breaks``: a quoted cell may hold a line break;
+    ``include``: the columns to convert (None: all; pyarrow still tokenises the others,
+    and checks every record's width, but neither copies nor unescapes their cells)."""
+
+    size: int
+    records: int
+    width: int
+    sep: str
+    plain: Set[int] = frozenset()
+    breaks: bool = False
+    include: Sequence[int] | None = None
+
+
+def arrow_table(source: Any, body: Body) -> Any:
+    """The text read from ``source`` (a binary file object at its first byte) as
+    ``body`` describes it: a pyarrow table of text columns named by their index."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    names = [str(c) for c in range(width)]
+    size, records, plain, include = body.size, body.records, body.plain, body.include
+    names = [str(c) for c in range(body.width)]
     # Long records (free text) in blocks of some 16,000 records, up to 16 MB: pyarrow's
     # default 1 MB holds only 500 records of 2 KB comments, and every block is a chunk
     # of every column, each converted on its own (40,000 chunks at a million such
@@ -64,11 +69,11 @@ def arrow_table(
         source,
         read_options=pacsv.ReadOptions(column_names=names, block_size=block),
         parse_options=pacsv.ParseOptions(
-            delimiter=sep,
+            delimiter=body.sep,
             quote_char='"',
             double_quote=True,
             escape_char=False,
-            newlines_in_values=breaks,
+            newlines_in_values=body.breaks,
             ignore_empty_lines=False,
         ),
         convert_options=pacsv.ConvertOptions(
@@ -106,19 +111,11 @@ class BodyColumns:
 
 
 def body_columns(
-    source: Any,
-    size: int,
-    records: int,
-    width: int,
-    sep: str,
-    plain: Set[int],
-    breaks: bool,
-    include: Sequence[int],
-    digits: tuple[Set[int], float, float] = (frozenset(), 0, 0),
+    source: Any, body: Body, digits: tuple[Set[int], float, float] = (frozenset(), 0, 0)
 ) -> BodyColumns:
-    """:func:`arrow_table` of ``source`` (its ``include`` columns), with the ``digits``
-    columns (of the plain ones; and the scale's ``lo`` and ``hi``) whose every cell is
-    blank or one digit on the scale already small integers.
+    """:func:`arrow_table` of ``source`` (the columns ``body`` includes), with the
+    ``digits`` columns (of the plain ones; and the scale's ``lo`` and ``hi``) whose every
+    cell is blank or one digit on the scale already small integers.
 
     A body with such columns, of short records (a kilobyte or less a record, no line
     break in a quoted cell), larger than :data:`PIECE_BYTES` is read a piece of that many
@@ -133,8 +130,9 @@ def body_columns(
     import pyarrow as pa
 
     ints, lo, hi = digits
-    if not ints or breaks or size <= PIECE_BYTES or size > 1024 * records:
-        table = arrow_table(source, size, records, width, sep, plain, breaks, include)
+    size, records = body.size, body.records
+    if not ints or body.breaks or size <= PIECE_BYTES or size > 1024 * records:
+        table = arrow_table(source, body)
         rows, names = table.num_rows, [int(name) for name in table.column_names]
         columns = dict(zip(names, table.columns, strict=True))
         del table  # each column is let go once converted: never the whole table twice
@@ -145,14 +143,13 @@ def body_columns(
                 found[c] = values
                 del columns[c]
         return BodyColumns(rows, found, columns)
+    include = range(body.width) if body.include is None else body.include
     out = {c: np.empty(records, dtype=np.int8) for c in ints if c in include}
     chunks: dict[int, list[Any]] = {c: [] for c in include if c not in out}
     types: dict[int, Any] = {}
     at = 0
     for piece in _pieces(source, size):
-        table = arrow_table(
-            pa.BufferReader(piece), size, records, width, sep, plain, False, include
-        )
+        table = arrow_table(pa.BufferReader(piece), body)  # each piece: the body's blocks
         del piece
         rows = table.num_rows
         if at + rows > records:

@@ -47,7 +47,7 @@ import numpy.typing as npt
 
 from salesmkt.errors import NotFoundError, ResponseDataError, UsageError
 from salesmkt.intake import arrowread, textscan
-from salesmkt.intake.arrowread import arrow_column, arrow_table, plain_text, within
+from salesmkt.intake.arrowread import Body, arrow_column, arrow_table, plain_text, within
 from salesmkt.intake.arrowtext import ArrowText
 from salesmkt.intake.decoding import decode, plain_utf8_start, sniff_delimiter
 from salesmkt.intake.freetext import HEAD_CELLS, FreeText
@@ -551,10 +551,11 @@ class TextFile(ResponsesFile):
             # free text too; the rest dictionary-encoded (few distinct cells).
             plain = set(numeric) | (self._free_text - self._items) | (self._distinct - self._items)
             with self._body_reader(offset) as reader:
-                body = arrowread.body_columns(
-                    reader, size, len(counts), self.width, self.sep, plain, self._breaks,
-                    [c for c in range(self.width) if c not in lazy], (set(numeric), lo, hi),
+                shape = Body(
+                    size, len(counts), self.width, self.sep, plain, self._breaks,
+                    [c for c in range(self.width) if c not in lazy],
                 )  # fmt: skip
+                body = arrowread.body_columns(reader, shape, (set(numeric), lo, hi))
             del reader  # it holds the text (a buffer of the bytes in memory) until let go
         except (pa.ArrowException, ValueError, OSError):
             self._restore()
@@ -628,10 +629,8 @@ class TextFile(ResponsesFile):
             text = self.data
             end = _line_end(text, offset, HEAD_CELLS)
         chunk = io.BytesIO(memoryview(text)[offset : end + 1])
-        table = arrow_table(
-            chunk, end + 1 - offset, HEAD_CELLS, self.width, self.sep, lazy, False,
-            include=sorted(lazy),
-        )  # fmt: skip
+        shape = Body(end + 1 - offset, HEAD_CELLS, self.width, self.sep, lazy, include=sorted(lazy))
+        table = arrow_table(chunk, shape)
         return {c: plain_text(table.column(str(c)).chunks, HEAD_CELLS) for c in lazy}
 
     def _reader_again(self, offset: int) -> Callable[[], Any]:
@@ -665,7 +664,7 @@ class TextFile(ResponsesFile):
         try:
             with reread() as reader:
                 table = arrow_table(
-                    reader, size, records, self.width, self.sep, {c}, False, include=[c]
+                    reader, Body(size, records, self.width, self.sep, {c}, include=[c])
                 )
         except (pa.ArrowException, OSError):
             table = None
