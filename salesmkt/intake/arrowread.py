@@ -1,6 +1,8 @@
 """The body of a text file read by pyarrow's multithreaded CSV parser (the *arrow path*).
 
 Vocabulary:
+- *body* (:class:`Body`): what is known of a text before pyarrow reads it: its bytes,
+  records and width, its delimiter, and which columns to read as plain text or at all.
 - *arrow table*: the body as pyarrow reads it, every column as text: item columns read
   as plain numbers as plain text, long free text as plain text, the rest
   dictionary-encoded (each column's distinct cells once, with a code per row).
